@@ -1,0 +1,150 @@
+/**
+ * The run event stream: everything a resolution does, as plain JSON-serializable records.
+ *
+ * A runner emits these in order to an {@link EventSink}. The silent runner keeps them in memory
+ * ({@link MemorySink}); the tracked runner sends them to the lineage server in batches. Every event
+ * has a deterministic `id` (`<rootId>:<seq>`), so a retried batch can be ingested idempotently.
+ *
+ * @example
+ * ```ts
+ * const sink: EventSink = { emit: (e) => console.log(e.type, e.id) };
+ * await pipeline(3).resolve({ tracking: false, sink });
+ * ```
+ */
+import type { Artifact, ArtifactInfo } from "./types/artifact";
+
+/** Run states, as in Sematic. */
+export type RunState =
+  | "created"
+  | "scheduled"
+  | "running"
+  | "resolved"
+  | "failed"
+  | "nested-failed"
+  | "canceled"
+  | "retrying";
+
+/** States a run never leaves. */
+export const TERMINAL_STATES: ReadonlySet<RunState> = new Set<RunState>([
+  "resolved",
+  "failed",
+  "nested-failed",
+  "canceled",
+]);
+
+/** Compute a step asks for (used by cloud executors; recorded for every run). */
+export interface ResourceRequest {
+  cpus?: number;
+  memoryMiB?: number;
+  gpus?: number;
+}
+
+/** How a resolution was run. */
+export type RunMode = "silent" | "local" | "cloud";
+
+/** Where a root run came from: enough to reproduce it. */
+export interface RunEnvironment {
+  nodeVersion: string;
+  platform: string;
+  lockfileHash?: string;
+  gitCommit?: string;
+  notebookPath?: string;
+  hostname?: string;
+}
+
+/** A failure as recorded: message and stack of the original error, and where in the graph it happened. */
+export interface ErrorInfo {
+  /** The original error's class name, e.g. `TypeError`, or `StepTimeoutError`. */
+  name: string;
+  message: string;
+  stack?: string;
+  /** Name of the step whose own code failed. */
+  stepName: string;
+  /** Step names from the root run down to the failing step. */
+  path: string[];
+  /** Run id of the step whose own code failed (for nested-failed parents: the descendant). */
+  runId: string;
+}
+
+/** The static facts about one run, known when it is created. */
+export interface RunInfo {
+  id: string;
+  rootId: string;
+  parentId: string | null;
+  /** Name of the step (the function's name, or `name` from options or `future.set`). */
+  stepName: string;
+  /** Hash of the step's source text (or of its explicit `version`). */
+  sourceHash: string;
+  sourceText: string;
+  version?: string;
+  tags: string[];
+  resources: ResourceRequest;
+  cache: boolean;
+  /** Parameter names of the step function, in order (used to name input edges). */
+  parameters: string[];
+  createdAt: number;
+  /** Only on root runs. */
+  mode?: RunMode;
+  /** Only on root runs of tracked resolutions. */
+  environment?: RunEnvironment;
+}
+
+interface EventBase {
+  /** `<rootId>:<seq>`: unique and deterministic, for idempotent ingestion. */
+  id: string;
+  rootId: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+export interface RunCreatedEvent extends EventBase {
+  type: "run-created";
+  run: RunInfo;
+}
+
+export interface RunStateEvent extends EventBase {
+  type: "run-state";
+  runId: string;
+  state: RunState;
+  /** 1 for the first try; increases with each retry. */
+  attempt: number;
+  /** Present once inputs are concrete and the key could be computed. */
+  cacheKey?: string;
+  /** For a cache hit: the run whose outputs were reused. */
+  originalRunId?: string;
+  error?: ErrorInfo;
+}
+
+export interface ArtifactEvent extends EventBase {
+  type: "artifact";
+  artifact: ArtifactInfo;
+}
+
+export interface EdgeEvent extends EventBase {
+  type: "edge";
+  runId: string;
+  direction: "input" | "output";
+  /** Parameter name for inputs (`arg0`... when unknown), `output` for the output. */
+  name: string;
+  artifactId: string;
+}
+
+export interface LogEvent extends EventBase {
+  type: "log";
+  runId: string;
+  stream: "stdout" | "stderr";
+  text: string;
+}
+
+export type RunEvent = RunCreatedEvent | RunStateEvent | ArtifactEvent | EdgeEvent | LogEvent;
+
+/**
+ * Receives a resolution's events. `emit` is called synchronously, in order, and must not throw.
+ * `storeArtifact` is called once per new artifact (with its bytes) before the event that names it.
+ */
+export interface EventSink {
+  emit(event: RunEvent): void;
+  storeArtifact?(artifact: Artifact): void;
+  /** Resolves once everything emitted so far is durable. */
+  flush?(): Promise<void>;
+}

@@ -1,0 +1,131 @@
+/**
+ * The type registry: picks an {@link ArtifactType} by the runtime value and turns values into
+ * artifacts. One registry per process, kept on `globalThis` so notebook cells that re-import the
+ * library share the types users registered.
+ */
+import { contentId } from "../hash";
+import type { Artifact, ArtifactType } from "./artifact";
+import { BUILTIN_TYPES } from "./builtin";
+
+/** Thrown when no type accepts a value or its type refuses it. The runner adds step and parameter. */
+export class UnserializableValueError extends Error {
+  constructor(
+    readonly valueType: string,
+    readonly reason: string,
+  ) {
+    super(`cannot serialize a value of type ${valueType}: ${reason}`);
+    this.name = "UnserializableValueError";
+  }
+}
+
+/** A human name for a value's runtime type, for error messages. */
+export function describeValueType(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  const ctor = (value as { constructor?: { name?: string } }).constructor;
+  return ctor?.name ? ctor.name : "object";
+}
+
+export class TypeRegistry {
+  private readonly userTypes: ArtifactType[] = [];
+  private readonly byName = new Map<string, ArtifactType>();
+
+  constructor(private readonly builtins: readonly ArtifactType[]) {
+    for (const t of builtins) this.byName.set(t.name, t);
+  }
+
+  /** Adds a user type; it takes precedence over built-in types and earlier user types. */
+  register<T>(type: ArtifactType<T>): void {
+    if (!type.name || typeof type.name !== "string") {
+      throw new TypeError("registerType: a type needs a non-empty string `name`");
+    }
+    for (const key of ["matches", "serialize", "deserialize", "summarize"] as const) {
+      if (typeof type[key] !== "function") {
+        throw new TypeError(`registerType: type "${type.name}" is missing the function \`${key}\``);
+      }
+    }
+    const existing = this.userTypes.findIndex((t) => t.name === type.name);
+    // Re-running a notebook cell re-registers the same type: replace rather than stack copies.
+    if (existing >= 0) this.userTypes.splice(existing, 1);
+    this.userTypes.unshift(type as ArtifactType);
+    this.byName.set(type.name, type as ArtifactType);
+  }
+
+  /** The type that handles `value`, or throws {@link UnserializableValueError}. */
+  typeOf(value: unknown): ArtifactType {
+    for (const t of this.userTypes) if (t.matches(value)) return t;
+    for (const t of this.builtins) if (t.matches(value)) return t;
+    throw new UnserializableValueError(
+      describeValueType(value),
+      "no artifact type matches it; register one with registerType()",
+    );
+  }
+
+  /** The type registered under `name`, or undefined. */
+  get(name: string): ArtifactType | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Serializes, summarizes and content-addresses a value. */
+  toArtifact(value: unknown): Artifact {
+    const type = this.typeOf(value);
+    let bytes: Uint8Array;
+    try {
+      bytes = type.serialize(value);
+    } catch (err) {
+      if (err instanceof UnserializableValueError) throw err;
+      throw new UnserializableValueError(
+        describeValueType(value),
+        `type "${type.name}" refused it: ${(err as Error)?.message ?? String(err)}`,
+      );
+    }
+    return {
+      id: contentId(type.name, bytes),
+      typeName: type.name,
+      mediaType: type.mediaType,
+      size: bytes.byteLength,
+      summary: type.summarize(value, bytes),
+      bytes,
+    };
+  }
+
+  /** Decodes an artifact's bytes with the type it was stored under. */
+  fromBytes(typeName: string, bytes: Uint8Array): unknown {
+    const type = this.byName.get(typeName);
+    if (!type) {
+      throw new Error(
+        `unknown artifact type "${typeName}": register it with registerType() before reading this artifact`,
+      );
+    }
+    return type.deserialize(bytes);
+  }
+}
+
+const REGISTRY_KEY = Symbol.for("tsematic.typeRegistry.v1");
+
+/** The process-wide registry (survives re-imports of the library in notebook cells). */
+export function defaultRegistry(): TypeRegistry {
+  const g = globalThis as unknown as Record<symbol, TypeRegistry | undefined>;
+  let registry = g[REGISTRY_KEY];
+  if (!registry) {
+    registry = new TypeRegistry(BUILTIN_TYPES);
+    g[REGISTRY_KEY] = registry;
+  }
+  return registry;
+}
+
+/**
+ * Registers a user artifact type, tried before the built-in ones.
+ *
+ * @example
+ * ```ts
+ * registerType<Model>({ name: "my.model", mediaType: "application/json",
+ *   matches: (v): v is Model => v instanceof Model,
+ *   serialize: (m) => new TextEncoder().encode(JSON.stringify(m.weights)),
+ *   deserialize: (b) => new Model(JSON.parse(new TextDecoder().decode(b))),
+ *   summarize: (m) => ({ parameters: m.weights.length }) });
+ * ```
+ */
+export function registerType<T>(type: ArtifactType<T>): void {
+  defaultRegistry().register(type);
+}
