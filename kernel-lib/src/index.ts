@@ -5,4 +5,49 @@
  */
 export type * from "./events";
 export type * from "./types/artifact";
-export { registerType, defaultRegistry, TypeRegistry, UnserializableValueError } from "./types/registry";
+export {
+  registerType,
+  defaultRegistry,
+  TypeRegistry,
+  UnserializableValueError,
+} from "./types/registry";
+export { func, type Step, type StepSpec } from "./step";
+export {
+  Future,
+  isFuture,
+  type FutureArgs,
+  type Futurable,
+  type PipelineRun,
+  type ResolveOptions,
+} from "./future";
+export type { StepOptions, CallSettings, RetryOptions, RetryFilter } from "./options";
+export { runContext, type RunContext } from "./context";
+export { cacheKey, type CacheKeyParts } from "./cache-key";
+export { parameterNames } from "./params";
+export { contentId } from "./hash";
+export {
+  TsematicError,
+  StepDefinitionError,
+  StepFailedError,
+  StepTimeoutError,
+  RunCanceledError,
+  UnusedFutureError,
+  ArtifactSerializationError,
+} from "./errors";
+export { RunGraph, type RunRecord } from "./runner/graph";
+export {
+  setTrackingBackend,
+  trackingBackend,
+  observeResolutions,
+  type TrackingBackend,
+  type TrackingSession,
+  type ResolutionInfo,
+  type ResolutionObserver,
+} from "./runner/backend";
+export {
+  MemoryCache,
+  processCache,
+  type CacheStore,
+  type CachedResult,
+} from "./runner/cache-store";
+export { TERMINAL_STATES } from "./events";
