@@ -326,7 +326,12 @@ export class Resolution {
 
   private async runBodyOnce(node: RunNode, args: unknown[]): Promise<unknown> {
     const fn = node.future.spec.fn as (...a: unknown[]) => unknown;
-    let result = await runStorage().run({ node }, fn, ...args);
+    let result = runStorage().run({ node }, fn, ...args);
+    // Awaiting a returned future here would resolve it outside this run's scope, as a new root run:
+    // only real promises are awaited; futures are started as children below.
+    if (!isFuture(result) && typeof (result as PromiseLike<unknown> | null)?.then === "function") {
+      result = await result;
+    }
     if (result !== null && typeof result === "object") {
       const returned: Future<unknown>[] = [];
       collectFutures(result, returned);
@@ -345,12 +350,12 @@ export class Resolution {
     if (unused.length === 0) return;
     // Name the outermost unused futures: an unused future's own inputs are unused because of it.
     const outer = unused.filter((f) => !f.consumedBy || !unused.includes(f.consumedBy));
-    const names = [...new Set((outer.length ? outer : unused).map((f) => `"${f.name}"`))].join(
-      ", ",
-    );
+    const reported = outer.length ? outer : unused;
+    const names = [...new Set(reported.map((f) => `"${f.name}"`))].join(", ");
+    const count = reported.length === 1 ? "a future" : `${reported.length} futures`;
     throw new UnusedFutureError(
-      `step "${node.stepName}" created ${unused.length === 1 ? "a future" : `${unused.length} futures`} of ${names} ` +
-        "that it never awaited, returned or passed to another step: await it, return it, or remove the call",
+      `step "${node.stepName}" created ${count} of ${names} that it never awaited, returned ` +
+        "or passed to another step: await it, return it, or remove the call",
     );
   }
 
