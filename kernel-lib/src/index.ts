@@ -3,6 +3,8 @@
  *
  * @packageDocumentation
  */
+import { installNotebookView } from "./notebook";
+
 export type * from "./events";
 export type * from "./types/artifact";
 export {
@@ -51,3 +53,20 @@ export {
   type CachedResult,
 } from "./runner/cache-store";
 export { TERMINAL_STATES } from "./events";
+export {
+  RUN_VIEW_MIME_TYPE,
+  installNotebookView,
+  inTslabKernel,
+  RunView,
+  trimStack,
+  type RunViewBundle,
+  type RunViewRun,
+  type RunViewEdge,
+  type RunViewError,
+  type RunViewOutput,
+  type RunViewProgress,
+  type RunViewTarget,
+} from "./notebook";
+
+// In a tslab kernel, every root run shows a live run view in the cell's output (no-op elsewhere).
+installNotebookView();
