@@ -6,15 +6,6 @@
 
 const BRAND = Symbol.for("tsematic.error.v1");
 
-function branded(kind: string) {
-  return {
-    [Symbol.hasInstance](value: unknown): boolean {
-      const kinds = (value as { [BRAND]?: ReadonlySet<string> } | null)?.[BRAND];
-      return kinds instanceof Set && kinds.has(kind);
-    },
-  };
-}
-
 /** Base class of every error Tsematic raises itself. */
 export class TsematicError extends Error {
   declare readonly [BRAND]: ReadonlySet<string>;
@@ -33,13 +24,19 @@ export class TsematicError extends Error {
     Object.defineProperty(this, BRAND, { value: kinds, enumerable: false });
   }
 
-  static override [Symbol.hasInstance] = branded("TsematicError")[Symbol.hasInstance];
+  /**
+   * `error instanceof SomeTsematicError` checks the class names recorded at construction, so it holds
+   * for errors made by another copy of the library. `this` is the class on the right of instanceof,
+   * which makes subclasses (without any code of their own) precise.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    const kinds = (value as { [BRAND]?: ReadonlySet<string> } | null)?.[BRAND];
+    return kinds instanceof Set && kinds.has(this.name);
+  }
 }
 
 /** A `func()` call or a step option was wrong. */
-export class StepDefinitionError extends TsematicError {
-  static override [Symbol.hasInstance] = branded("StepDefinitionError")[Symbol.hasInstance];
-}
+export class StepDefinitionError extends TsematicError {}
 
 /**
  * A step failed. Thrown from `await future` / `future.resolve()`; the same error object travels up
@@ -67,8 +64,6 @@ export class StepFailedError extends TsematicError {
     const frames = (original.stack ?? "").split("\n").slice(1).join("\n");
     this.stack = `${this.name}: ${this.message}${frames ? `\n${frames}` : ""}`;
   }
-
-  static override [Symbol.hasInstance] = branded("StepFailedError")[Symbol.hasInstance];
 }
 
 /** A step ran longer than its `timeoutMs`. */
@@ -78,7 +73,6 @@ export class StepTimeoutError extends TsematicError {
       `step "${stepName}" timed out after ${timeoutMs} ms; raise its timeoutMs or make it faster`,
     );
   }
-  static override [Symbol.hasInstance] = branded("StepTimeoutError")[Symbol.hasInstance];
 }
 
 /** A run was canceled: by the user, or because a sibling or parent failed. */
@@ -86,13 +80,10 @@ export class RunCanceledError extends TsematicError {
   constructor(stepName: string, reason: string) {
     super(`step "${stepName}" was canceled: ${reason}`);
   }
-  static override [Symbol.hasInstance] = branded("RunCanceledError")[Symbol.hasInstance];
 }
 
 /** A step created a future and neither awaited, returned nor passed it on. */
-export class UnusedFutureError extends TsematicError {
-  static override [Symbol.hasInstance] = branded("UnusedFutureError")[Symbol.hasInstance];
-}
+export class UnusedFutureError extends TsematicError {}
 
 /** An input or output of a step could not be serialized as an artifact. */
 export class ArtifactSerializationError extends TsematicError {
@@ -107,5 +98,4 @@ export class ArtifactSerializationError extends TsematicError {
         `(a ${valueType}): ${reason}`,
     );
   }
-  static override [Symbol.hasInstance] = branded("ArtifactSerializationError")[Symbol.hasInstance];
 }

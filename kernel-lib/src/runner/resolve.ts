@@ -4,12 +4,32 @@ import type { EventSink, RunEvent } from "../events";
 import type { Future, PipelineRun, ResolveOptions } from "../future";
 import type { Artifact } from "../types/artifact";
 import { defaultRegistry } from "../types/registry";
-import { resolutionObservers, trackingBackend, type TrackingSession } from "./backend";
+import {
+  resolutionObservers,
+  trackingBackend,
+  type TrackingBackend,
+  type TrackingSession,
+} from "./backend";
 import { processCache } from "./cache-store";
 import { RunGraph } from "./graph";
 import { newRunId } from "./ids";
 import { installLogCapture } from "./log-capture";
 import { Resolution } from "./resolution";
+import { ServerBackend } from "../tracking/server-backend";
+
+const DEFAULT_BACKEND_KEY = Symbol.for("tsematic.defaultBackend.v1");
+
+/** The lineage server backend, one per process: tracked local runs are the default. */
+function defaultBackend(): TrackingBackend {
+  const g = globalThis as unknown as Record<symbol, TrackingBackend | undefined>;
+  return (g[DEFAULT_BACKEND_KEY] ??= new ServerBackend());
+}
+
+function reasonOf(signal: AbortSignal, fallback: string): string {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason.message;
+  return typeof reason === "string" ? reason : fallback;
+}
 
 /** Sends every event to several sinks. */
 class FanOutSink implements EventSink {
@@ -50,7 +70,7 @@ async function execute<T>(
   }
   installLogCapture();
   const rootId = newRunId();
-  const backend = options.tracking === false ? undefined : trackingBackend();
+  const backend = options.tracking === false ? undefined : (trackingBackend() ?? defaultBackend());
   let session: TrackingSession | undefined;
   if (backend) {
     session = await backend.open({
@@ -86,9 +106,9 @@ async function execute<T>(
     maxParallelism: options.maxParallelism,
     ...(session?.environment ? { environment: session.environment } : {}),
   });
-  const onAbort = (reason: string) => () => resolution.cancelAll(reason);
-  const callerAbort = onAbort("canceled by the caller's AbortSignal");
-  const serverAbort = onAbort("canceled from the lineage server");
+  const callerAbort = () => resolution.cancelAll("canceled by the caller's AbortSignal");
+  const serverAbort = () =>
+    resolution.cancelAll(reasonOf(session!.cancelSignal!, "canceled from the lineage server"));
   options.signal?.addEventListener("abort", callerAbort, { once: true });
   session?.cancelSignal?.addEventListener("abort", serverAbort, { once: true });
   const rootPromise = resolution.start(future as Future<unknown>, null);
