@@ -12,6 +12,7 @@
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 /** The tutorials workspace folder (this file is compiled to tutorials/lib/). */
@@ -62,6 +63,11 @@ export interface ExecuteOptions {
   outDir?: string;
   /** Kills the executor (which then shuts its kernel down) after this long. */
   totalTimeoutMs?: number;
+  /**
+   * Tsematic's data directory for the kernel (`TSEMATIC_HOME`): where tracked runs find the lineage
+   * server, or start the embedded one. Tests always pass one, so no notebook touches ~/.tsematic.
+   */
+  tsematicHome?: string;
 }
 
 /** Executes a notebook and resolves with the executor's report; rejects only if the executor is broken. */
@@ -79,7 +85,15 @@ export function executeNotebook(
     String(options.cellTimeoutSeconds ?? 120),
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, args, { stdio: ["ignore", "pipe", "pipe"] });
+    // The kernel inherits this environment (jupyter_client passes it on).
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TSEMATIC_NOTEBOOK_PATH: relativeToRepo(notebookPath),
+    };
+    delete env.TSEMATIC_URL;
+    delete env.TSEMATIC_TOKEN;
+    if (options.tsematicHome) env.TSEMATIC_HOME = options.tsematicHome;
+    const child = spawn(PYTHON, args, { stdio: ["ignore", "pipe", "pipe"], env });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
@@ -106,6 +120,93 @@ export function executeNotebook(
       }
     });
   });
+}
+
+const REPO_DIR = path.resolve(TUTORIALS_DIR, "..");
+
+function relativeToRepo(file: string): string {
+  return path.relative(REPO_DIR, path.resolve(file));
+}
+
+/** A lineage server in a temporary data directory, for the notebooks of one test file. */
+export interface LineageServer {
+  /** Its data directory: pass it as `tsematicHome` so tracked runs find this server. */
+  home: string;
+  url: string;
+  token: string;
+  /** Stops the server (and any embedded server a notebook started in `home`) and removes `home`. */
+  stop(): Promise<void>;
+}
+
+async function waitUntil<T>(what: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = what();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function serverFile(home: string): { url: string; pid: number } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(home, "server.json"), "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A data directory with no server yet: the first tracked run in a notebook starts the embedded one. */
+export function emptyTsematicHome(): LineageServer {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "tsematic-notebooks-"));
+  return { home, url: "", token: "", stop: () => stopServersIn(home) };
+}
+
+/** Stops the server whose server.json is in `home` (only if it runs from that directory) and removes it. */
+async function stopServersIn(home: string, pid?: number): Promise<void> {
+  const pids = new Set<number>();
+  if (pid !== undefined) pids.add(pid);
+  const info = serverFile(home);
+  if (info) pids.add(info.pid);
+  for (const p of pids) {
+    if (!isRunning(p)) continue;
+    process.kill(p, "SIGTERM");
+    if (await waitUntil(() => (isRunning(p) ? undefined : true), 5_000)) continue;
+    process.kill(p, "SIGKILL");
+  }
+  fs.rmSync(home, { recursive: true, force: true });
+}
+
+/** Starts `tsematic server` (this checkout's) on a free port in a fresh temporary data directory. */
+export async function startLineageServer(): Promise<LineageServer> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "tsematic-notebooks-"));
+  const cli = path.join(REPO_DIR, "server", "lib", "cli.js");
+  const log = fs.openSync(path.join(home, "server.log"), "a");
+  const child = spawn(process.execPath, [cli, "server", "--port", "0", "--data-dir", home], {
+    stdio: ["ignore", log, log],
+    env: { ...process.env, TSEMATIC_HOME: home },
+  });
+  fs.closeSync(log);
+  const info = await waitUntil(() => {
+    const file = serverFile(home);
+    return file && file.pid === child.pid ? file : undefined;
+  }, 30_000);
+  if (!info) {
+    child.kill("SIGKILL");
+    const output = fs.readFileSync(path.join(home, "server.log"), "utf8");
+    fs.rmSync(home, { recursive: true, force: true });
+    throw new Error(`the lineage server did not start within 30 s:\n${output}`);
+  }
+  const token = fs.readFileSync(path.join(home, "token"), "utf8").trim();
+  return { home, url: info.url, token, stop: () => stopServersIn(home, child.pid) };
 }
 
 /** The report as a test failure message: each failing cell with its source and stderr. */
