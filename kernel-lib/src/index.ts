@@ -13,6 +13,7 @@ export {
   TypeRegistry,
   UnserializableValueError,
 } from "./types/registry";
+export * from "./types";
 export { func, type Step, type StepSpec } from "./step";
 export {
   Future,

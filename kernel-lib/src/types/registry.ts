@@ -4,27 +4,14 @@
  * library share the types users registered.
  */
 import { contentId } from "../hash";
-import type { Artifact, ArtifactType } from "./artifact";
+import type { Artifact, ArtifactSummary, ArtifactType } from "./artifact";
 import { BUILTIN_TYPES } from "./builtin";
+import { takeContentId } from "./content-hasher";
+import { UnserializableValueError, describeValueType } from "./unserializable";
 
-/** Thrown when no type accepts a value or its type refuses it. The runner adds step and parameter. */
-export class UnserializableValueError extends Error {
-  constructor(
-    readonly valueType: string,
-    readonly reason: string,
-  ) {
-    super(`cannot serialize a value of type ${valueType}: ${reason}`);
-    this.name = "UnserializableValueError";
-  }
-}
-
-/** A human name for a value's runtime type, for error messages. */
-export function describeValueType(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value !== "object") return typeof value;
-  const ctor = (value as { constructor?: { name?: string } }).constructor;
-  return ctor?.name ? ctor.name : "object";
-}
+// Defined in their own module so that type modules can throw them without importing the registry
+// (which imports every built-in type): re-exported here, where the public API has them.
+export { UnserializableValueError, describeValueType };
 
 export class TypeRegistry {
   private readonly userTypes: ArtifactType[] = [];
@@ -76,15 +63,18 @@ export class TypeRegistry {
       if (err instanceof UnserializableValueError) throw err;
       throw new UnserializableValueError(
         describeValueType(value),
-        `type "${type.name}" refused it: ${(err as Error)?.message ?? String(err)}`,
+        `type "${type.name}" refused it: ${errorText(err)}`,
       );
     }
+    // Summarize before taking the id: a large artifact's hash may still be finishing on another
+    // core (see content-hasher.ts), and summarizing overlaps with it.
+    const summary = summarizeSafely(type, value, bytes);
     return {
-      id: contentId(type.name, bytes),
+      id: takeContentId(type.name, bytes) ?? contentId(type.name, bytes),
       typeName: type.name,
       mediaType: type.mediaType,
       size: bytes.byteLength,
-      summary: type.summarize(value, bytes),
+      summary,
       bytes,
     };
   }
@@ -99,6 +89,22 @@ export class TypeRegistry {
     }
     return type.deserialize(bytes);
   }
+}
+
+/**
+ * A type's summary, or a note of why there is none: the value is stored all the same, since a
+ * summary only decorates the UI and a faulty one must not fail the step.
+ */
+function summarizeSafely(type: ArtifactType, value: unknown, bytes: Uint8Array): ArtifactSummary {
+  try {
+    return type.summarize(value, bytes);
+  } catch (err) {
+    return { summaryError: `type "${type.name}" could not summarize it: ${errorText(err)}` };
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 const REGISTRY_KEY = Symbol.for("tsematic.typeRegistry.v1");
