@@ -1,5 +1,6 @@
 /** The lineage server's HTTP API as the tracking client uses it: token, JSON, clear errors. */
 import { TsematicError } from "../errors";
+import { Semaphore } from "../runner/semaphore";
 import type { Endpoint } from "./endpoint";
 
 /** The server answered, but refused the request (a 4xx): retrying will not help. */
@@ -8,7 +9,12 @@ export class ServerRefusedError extends TsematicError {}
 /** The server did not answer, or answered with a 5xx: the request may be retried. */
 export class ServerUnavailableError extends TsematicError {}
 
+/** Requests in flight at once per client: enough to keep the server busy, few enough not to flood it. */
+const MAX_IN_FLIGHT = 16;
+
 export class ServerClient {
+  private readonly slots = new Semaphore(MAX_IN_FLIGHT);
+
   constructor(readonly endpoint: Endpoint) {}
 
   get url(): string {
@@ -31,6 +37,24 @@ export class ServerClient {
       allow?: number[];
       timeoutMs?: number;
     } = {},
+  ): Promise<Response> {
+    await this.slots.acquire();
+    try {
+      return await this.send(method, path, init);
+    } finally {
+      this.slots.release();
+    }
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    init: {
+      body?: string | Uint8Array;
+      contentType?: string;
+      allow?: number[];
+      timeoutMs?: number;
+    },
   ): Promise<Response> {
     let res: Response;
     try {
