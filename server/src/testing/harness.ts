@@ -71,10 +71,10 @@ export class Api {
     return this.request<T>("POST", `/api/v1${path}`, json === undefined ? {} : { json });
   }
 
-  postEvents(
+  postEvents<T = { received: number; ingested: number; duplicates: number }>(
     events: RunEvent[],
-  ): Promise<Answer<{ received: number; ingested: number; duplicates: number }>> {
-    return this.post("/events", { events });
+  ): Promise<Answer<T>> {
+    return this.post<T>("/events", { events });
   }
 
   async uploadArtifacts(artifacts: FixtureArtifact[]): Promise<void> {
