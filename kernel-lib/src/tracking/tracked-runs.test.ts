@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { func, RunCanceledError, runContext, setTrackingBackend } from "../index";
+import { tableFromArrays, tableFromIPC, type Table } from "apache-arrow";
+import { func, plot, RunCanceledError, runContext, setTrackingBackend } from "../index";
 import { eventually, ServerProcess } from "../test-support/server-process";
 import { ServerBackend } from "./server-backend";
 
@@ -22,7 +23,7 @@ interface Graph {
   };
   runs: RunView[];
   edges: Array<{ runId: string; direction: string; name: string; artifactId: string }>;
-  artifacts: Array<{ id: string; typeName: string }>;
+  artifacts: Array<{ id: string; typeName: string; summary: Record<string, unknown> }>;
 }
 
 let server: ServerProcess;
@@ -179,4 +180,57 @@ test("each artifact's bytes are uploaded once, however many runs and root runs u
   }
   const runs = await server.api<{ runs: RunView[] }>("/runs?name=constant");
   assert.equal(runs.runs.length, 6);
+});
+
+test("a table and a plot are tracked with their types, summaries and values", async () => {
+  const dataset = func(function dataset(n: number) {
+    return tableFromArrays({
+      x: Float64Array.from({ length: n }, (_, i) => i),
+      y: Float64Array.from({ length: n }, (_, i) => 2 * i + 1),
+    });
+  });
+  const chart = func(function chart(table: Table) {
+    const values = Array.from({ length: table.numRows }, (_, i) => ({
+      x: table.getChild("x")!.get(i) as number,
+      y: table.getChild("y")!.get(i) as number,
+    }));
+    return plot({
+      mark: "line",
+      data: { values },
+      encoding: {
+        x: { field: "x", type: "quantitative" },
+        y: { field: "y", type: "quantitative" },
+      },
+    });
+  });
+  const report = func(async function report(n: number) {
+    return chart(dataset(n));
+  });
+  await report(100);
+  const root = (await server.api<{ runs: RunView[] }>("/runs?root=true&name=report")).runs[0]!;
+  const graph = await server.api<Graph>(`/runs/${root.id}/graph`);
+  const byId = new Map(graph.artifacts.map((a) => [a.id, a]));
+  const datasetRun = graph.runs.find((r) => r.stepName === "dataset")!;
+  const tableEdge = graph.edges.find((e) => e.runId === datasetRun.id && e.direction === "output")!;
+  const table = byId.get(tableEdge.artifactId)!;
+  assert.equal(table.typeName, "arrow.table");
+  assert.equal(table.summary.numRows, 100);
+  const res = await fetch(`${server.url}/api/v1/artifacts/${tableEdge.artifactId}/value`, {
+    headers: { authorization: `Bearer ${server.token}` },
+  });
+  assert.equal(res.headers.get("content-type"), "application/vnd.apache.arrow.stream");
+  const served = tableFromIPC(new Uint8Array(await res.arrayBuffer()));
+  assert.equal(served.numRows, 100);
+  assert.equal(served.getChild("y")!.get(99), 199);
+  const chartRun = graph.runs.find((r) => r.stepName === "chart")!;
+  const plotEdge = graph.edges.find((e) => e.runId === chartRun.id && e.direction === "output")!;
+  assert.equal(byId.get(plotEdge.artifactId)!.typeName, "plot.vega-lite");
+  // The table flowed from dataset into chart: lineage links them.
+  const lineage = await server.api<{ consumedBy: Array<{ name: string; run: RunView }> }>(
+    `/artifacts/${tableEdge.artifactId}/lineage`,
+  );
+  assert.deepEqual(
+    lineage.consumedBy.map((l) => `${l.run.stepName}:${l.name}`),
+    ["chart:table"],
+  );
 });
