@@ -314,6 +314,12 @@ function hexPreview(bytes: Uint8Array): string {
 /**
  * A cell value as JSON: bigints as strings, dates and timestamps as ISO strings, binary as a hex
  * prefix, nested lists and structs as arrays and objects (bounded), long strings cut.
+ *
+ * @example
+ * ```ts
+ * toJsonSafe(12n);                                    // "12"
+ * toJsonSafe(86_400_000, new TimestampMillisecond()); // "1970-01-02T00:00:00.000Z"
+ * ```
  */
 export function toJsonSafe(value: unknown, type?: DataType, depth = 0): JsonValue {
   if (value === null || value === undefined) return null;

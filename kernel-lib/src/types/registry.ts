@@ -13,6 +13,18 @@ import { UnserializableValueError, describeValueType } from "./unserializable";
 // (which imports every built-in type): re-exported here, where the public API has them.
 export { UnserializableValueError, describeValueType };
 
+/**
+ * Chooses an artifact type for each value (user types first, newest first, then the built-in
+ * ones) and turns values into content-addressed artifacts and back. Use {@link defaultRegistry}
+ * for the process-wide one; a separate instance is useful in tests.
+ *
+ * @example
+ * ```ts
+ * const registry = defaultRegistry();
+ * const artifact = registry.toArtifact({ lr: 0.1 });  // typeName "json", id, summary, bytes
+ * registry.fromBytes(artifact.typeName, artifact.bytes); // { lr: 0.1 }
+ * ```
+ */
 export class TypeRegistry {
   private readonly userTypes: ArtifactType[] = [];
   private readonly byName = new Map<string, ArtifactType>();
@@ -21,7 +33,14 @@ export class TypeRegistry {
     for (const t of builtins) this.byName.set(t.name, t);
   }
 
-  /** Adds a user type; it takes precedence over built-in types and earlier user types. */
+  /**
+   * Adds a user type; it takes precedence over built-in types and earlier user types.
+   *
+   * @example
+   * ```ts
+   * registry.register(myModelType); // see registerType() for a whole type
+   * ```
+   */
   register<T>(type: ArtifactType<T>): void {
     if (!type.name || typeof type.name !== "string") {
       throw new TypeError("registerType: a type needs a non-empty string `name`");
@@ -38,7 +57,14 @@ export class TypeRegistry {
     this.byName.set(type.name, type as ArtifactType);
   }
 
-  /** The type that handles `value`, or throws {@link UnserializableValueError}. */
+  /**
+   * The type that handles `value`, or throws {@link UnserializableValueError}.
+   *
+   * @example
+   * ```ts
+   * registry.typeOf(new Uint8Array(4)).name; // "binary"
+   * ```
+   */
   typeOf(value: unknown): ArtifactType {
     for (const t of this.userTypes) if (t.matches(value)) return t;
     for (const t of this.builtins) if (t.matches(value)) return t;
@@ -48,12 +74,28 @@ export class TypeRegistry {
     );
   }
 
-  /** The type registered under `name`, or undefined. */
+  /**
+   * The type registered under `name`, or undefined.
+   *
+   * @example
+   * ```ts
+   * registry.get("arrow.table")?.mediaType; // "application/vnd.apache.arrow.stream"
+   * ```
+   */
   get(name: string): ArtifactType | undefined {
     return this.byName.get(name);
   }
 
-  /** Serializes, summarizes and content-addresses a value. */
+  /**
+   * Serializes, summarizes and content-addresses a value. Throws
+   * {@link UnserializableValueError} (with the path of the offending part) when it cannot.
+   *
+   * @example
+   * ```ts
+   * const a = registry.toArtifact({ b: 1, a: 2 });
+   * a.id === registry.toArtifact({ a: 2, b: 1 }).id; // true: key order does not matter
+   * ```
+   */
   toArtifact(value: unknown): Artifact {
     const type = this.typeOf(value);
     let bytes: Uint8Array;
@@ -79,7 +121,14 @@ export class TypeRegistry {
     };
   }
 
-  /** Decodes an artifact's bytes with the type it was stored under. */
+  /**
+   * Decodes an artifact's bytes with the type it was stored under.
+   *
+   * @example
+   * ```ts
+   * const table = registry.fromBytes("arrow.table", bytes) as Table;
+   * ```
+   */
   fromBytes(typeName: string, bytes: Uint8Array): unknown {
     const type = this.byName.get(typeName);
     if (!type) {
@@ -109,7 +158,14 @@ function errorText(err: unknown): string {
 
 const REGISTRY_KEY = Symbol.for("tsematic.typeRegistry.v1");
 
-/** The process-wide registry (survives re-imports of the library in notebook cells). */
+/**
+ * The process-wide registry (survives re-imports of the library in notebook cells).
+ *
+ * @example
+ * ```ts
+ * const { id, summary } = defaultRegistry().toArtifact(tableFromArrays({ x: [1, 2] }));
+ * ```
+ */
 export function defaultRegistry(): TypeRegistry {
   const g = globalThis as unknown as Record<symbol, TypeRegistry | undefined>;
   let registry = g[REGISTRY_KEY];
