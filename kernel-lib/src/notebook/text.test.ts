@@ -51,27 +51,39 @@ test("the progress line says steps done / total, running, failures and where the
   );
 });
 
-test("a table output prints as its shape and columns, a plot as its title and mark", () => {
+test("a table output prints as its shape, columns and first rows, a plot as its title and mark", () => {
   const table = outputText({
     artifactId: "a",
     typeName: "arrow.table",
     size: 10,
     summary: {
-      rowCount: 1000,
+      numRows: 1000,
       schema: [
-        { name: "x", type: "Float64" },
-        { name: "label", type: "Int32" },
+        { name: "x", type: "Float64", nullable: false },
+        { name: "label", type: "Int32", nullable: false },
+      ],
+      rows: [
+        [0.5, 1],
+        [-1.2345678, 0],
       ],
     },
   });
-  assert.equal(table, "output: arrow.table · 1000 rows × 2 columns (x: Float64, label: Int32)");
+  assert.equal(
+    table,
+    [
+      "output: arrow.table · 1000 rows × 2 columns (x: Float64, label: Int32)",
+      "  x       label",
+      "  0.5     1",
+      "  -1.235  0",
+    ].join("\n"),
+  );
   const plot = outputText({
     artifactId: "b",
-    typeName: "vega-lite",
+    typeName: "plot.vega-lite",
     size: 10,
-    summary: { title: "ROC", mark: { type: "line" } },
+    summary: { title: "ROC", mark: "line", dataRows: 20 },
   });
-  assert.equal(plot, 'output: vega-lite · "ROC" · mark line');
+  assert.equal(plot, 'output: plot.vega-lite · "ROC" · mark line · 20 data rows');
 });
 
 test("a failed run's text names the step, its path, the message and the user's frames", () => {

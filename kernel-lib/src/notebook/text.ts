@@ -76,21 +76,42 @@ function columns(summary: { [key: string]: JsonValue }): string[] | undefined {
   });
 }
 
+/** The first rows of a table summary (`rows`: arrays in column order), aligned under the names. */
+function previewRows(summary: { [key: string]: JsonValue }, names: string[]): string[] {
+  const rows = Array.isArray(summary.rows) ? summary.rows.filter(Array.isArray).slice(0, 5) : [];
+  if (rows.length === 0) return [];
+  const cell = (v: JsonValue | undefined) => {
+    if (typeof v === "string") return clip(v, 24);
+    if (typeof v === "number" && !Number.isInteger(v)) return String(Number(v.toPrecision(4)));
+    return clip(JSON.stringify(v) ?? "", 24);
+  };
+  const cells = rows.map((row) => names.map((_, c) => cell(row[c])));
+  const widths = names.map((name, c) => Math.max(name.length, ...cells.map((r) => r[c]!.length)));
+  const line = (texts: string[]) => "  " + texts.map((t, c) => t.padEnd(widths[c]!)).join("  ");
+  return [line(names), ...cells.map(line)].map((l) => l.trimEnd());
+}
+
 /**
- * A short form of an artifact from its summary: a table's shape and columns, a plot's mark and title,
- * else the summary as compact JSON.
+ * A short form of an artifact from its summary: a table's shape, columns and first rows, a plot's
+ * title, mark and data size, else the summary as compact JSON.
  */
 export function outputText(output: RunViewOutput): string {
   const s = output.summary;
-  const rows = num(s, "rows", "rowCount", "numRows", "length");
+  const rows = num(s, "numRows", "rowCount", "rows", "length");
   const cols = columns(s);
   if (rows !== undefined && cols) {
     const shape = `${rows} rows × ${cols.length} columns`;
-    return clip(`output: ${output.typeName} · ${shape} (${cols.join(", ")})`);
+    const head = clip(`output: ${output.typeName} · ${shape} (${cols.join(", ")})`);
+    const names = cols.map((c) => c.split(": ")[0]!);
+    return [head, ...previewRows(s, names)].join("\n");
   }
   const mark = isRecord(s.mark) ? s.mark.type : s.mark;
   if (typeof mark === "string" || typeof s.title === "string") {
-    const bits = [typeof s.title === "string" ? `"${s.title}"` : "", mark ? `mark ${mark}` : ""];
+    const bits = [
+      typeof s.title === "string" ? `"${s.title}"` : "",
+      typeof mark === "string" ? `mark ${mark}` : "",
+      typeof s.dataRows === "number" ? `${s.dataRows} data rows` : "",
+    ];
     return clip(`output: ${output.typeName} · ${bits.filter(Boolean).join(" · ")}`);
   }
   if (typeof s.preview === "string") return clip(`output: ${output.typeName} · ${s.preview}`);
