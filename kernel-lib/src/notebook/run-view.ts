@@ -2,14 +2,15 @@
  * The run view: an {@link EventSink} that folds a root run's events into a {@link RunViewBundle} and
  * shows it in one notebook display, updated in place while the run progresses.
  *
- * Updates are throttled (at most one per `minIntervalMs`, 100 ms by default: ≤ 10 per second) and the
- * last one is sent from `flush()`, which the runner awaits before `await pipeline(...)` returns or
- * throws: the cell never ends with a stale view.
+ * Updates are throttled (at most one per `minIntervalMs`, 100 ms by default: ≤ 10 per second; less
+ * often for graphs of more than 100 runs) and the last one is sent from `flush()`, which the runner
+ * awaits before `await pipeline(...)` returns or throws: the cell never ends with a stale view.
  *
  * @example
  * ```ts
- * const view = new RunView(info, { show: (bundle, text) => console.log(text) });
- * await pipeline(3).resolve({ tracking: false, sink: view });
+ * // A progress line in the terminal for every root run of this process.
+ * observeResolutions((info) => new RunView(info, { show: (_bundle, text) => console.log(text) }));
+ * await pipeline(3).resolve({ tracking: false });
  * ```
  */
 import type { EventSink, RunEvent, RunState } from "../events";
@@ -132,9 +133,17 @@ export class RunView implements EventSink {
     return view;
   }
 
+  /**
+   * Each update resends the whole graph: big graphs update less often (1 ms per run, at most every
+   * 2 s), so a fan-out of thousands of steps does not flood the kernel's output channel.
+   */
+  private interval(): number {
+    return Math.max(this.minIntervalMs, Math.min(2_000, this.graph.runs.size));
+  }
+
   private schedule(): void {
     if (this.timer) return;
-    const wait = this.lastShownAt + this.minIntervalMs - this.now();
+    const wait = this.lastShownAt + this.interval() - this.now();
     if (wait <= 0) {
       this.show();
       return;
@@ -176,13 +185,20 @@ export function dataEdges(runs: readonly RunRecord[]): RunViewEdge[] {
     }
     return false;
   };
+  const producers = new Map<string, RunRecord[]>();
+  for (const run of runs) {
+    if (run.output === undefined) continue;
+    const list = producers.get(run.output);
+    if (list) list.push(run);
+    else producers.set(run.output, [run]);
+  }
   const edges: RunViewEdge[] = [];
   for (const run of runs) {
     const startedAt = run.startedAt ?? Infinity;
     for (const [parameter, artifactId] of Object.entries(run.inputs)) {
       let from: RunRecord | undefined;
-      for (const candidate of runs) {
-        if (candidate.output !== artifactId || candidate.id === run.id) continue;
+      for (const candidate of producers.get(artifactId) ?? []) {
+        if (candidate.id === run.id) continue;
         if (candidate.endedAt === undefined || candidate.endedAt > startedAt) continue;
         if (isAncestor(candidate.id, run)) continue;
         if (!from || candidate.endedAt >= from.endedAt!) from = candidate;
