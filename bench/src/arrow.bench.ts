@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     if (back.numRows !== ROWS || back.numCols !== COLS) throw new Error("round trip lost rows");
   });
   // The parts, to see where the time goes.
-  let bytes = new Uint8Array();
+  let bytes: Uint8Array = new Uint8Array();
   const toArtifact = await rounds(ARROW_ROUNDS, () => {
     bytes = registry.toArtifact(table).bytes;
   });
