@@ -55,7 +55,20 @@ describe("the server conforms to openapi.yaml", () => {
     const json = (value: unknown): RequestOptions => ({ json: value });
     await call("GET", "/health", { token: null });
 
-    await t.api.uploadArtifacts(fx.artifacts.slice(1));
+    const batch = (artifacts: typeof fx.artifacts): RequestOptions =>
+      json({
+        artifacts: artifacts.map((a) => ({
+          id: a.id,
+          typeName: a.typeName,
+          bytes: Buffer.from(a.bytes).toString("base64"),
+        })),
+      });
+    assert.equal(
+      (await call("POST", "/artifact-uploads", batch(fx.artifacts.slice(2)))).status,
+      200,
+    );
+    assert.equal((await call("POST", "/artifact-uploads", json({ artifacts: [] }))).status, 400);
+    await t.api.uploadArtifacts(fx.artifacts.slice(1, 2));
     const first = fx.artifacts[0]!;
     assert.equal((await call("HEAD", `/artifacts/${first.id}/value`)).status, 404);
     const put = (typeName: string, bytes: Uint8Array): Promise<Answer> =>
@@ -126,6 +139,9 @@ describe("the server conforms to openapi.yaml", () => {
     const train = await t.api.get<{ run: { cacheKey: string } }>(`/runs/${fx.runs.train0}`);
     assert.equal((await call("GET", `/cache/${train.body.run.cacheKey}`)).status, 200);
     assert.equal((await call("GET", `/cache/${"d".repeat(64)}`)).status, 404);
+    const lookups = json({ keys: [train.body.run.cacheKey, "d".repeat(64)], inlineBytes: 4096 });
+    assert.equal((await call("POST", "/cache/lookups", lookups)).status, 200);
+    assert.equal((await call("POST", "/cache/lookups", json({ keys: ["x"] }))).status, 400);
     assert.equal((await call("GET", `/live/${fx.rootId}`)).status, 426);
 
     const missed = checker.operations

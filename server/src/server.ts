@@ -22,6 +22,7 @@ import { readServerInfo, removeServerInfo, writeServerInfo } from "./discovery";
 import { LiveGraphs } from "./live/hub";
 import { liveUpgrade } from "./live/upgrade";
 import { HeartbeatMonitor } from "./monitor/heartbeat";
+import { ArtifactBytes } from "./storage/artifactBytes";
 import { ArtifactStore } from "./storage/artifactStore";
 import { openDatabase } from "./storage/db";
 import { Ingestor } from "./storage/ingest";
@@ -73,7 +74,7 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
   const context: ServerContext = {
     db,
     ingestor: new Ingestor(db, now),
-    artifacts: new ArtifactStore(join(dataDir, "artifacts")),
+    artifacts: new ArtifactBytes(new ArtifactStore(join(dataDir, "artifacts")), db),
     live,
     options: opts,
     token,
