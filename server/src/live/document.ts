@@ -63,7 +63,8 @@ export function writeChanges(doc: Y.Doc, db: Db, runIds: Iterable<string>, edges
     const edgeMap = doc.getMap("edges");
     const artifacts = doc.getMap("artifacts");
     const findEdge = db.prepare<[string, string, string], { artifact_id: string }>(
-      "SELECT artifact_id FROM edges WHERE run_id = ? AND direction = ? AND name = ?",
+      `SELECT a.id AS artifact_id FROM edges e JOIN artifacts a ON a.seq = e.artifact
+       WHERE e.run = (SELECT seq FROM runs WHERE id = ?) AND e.direction = ? AND e.name = ?`,
     );
     for (const key of edges) {
       const edge = findEdge.get(key.runId, key.direction, key.name);

@@ -188,6 +188,7 @@ export function rowCounts(db: RunningServer["context"]["db"]): Record<string, nu
     "notes",
     "processed_events",
     "artifact_blobs",
+    "event_sequences",
   ]) {
     counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   }
