@@ -24,6 +24,7 @@ import { liveUpgrade } from "./live/upgrade";
 import { HeartbeatMonitor } from "./monitor/heartbeat";
 import { ArtifactBytes } from "./storage/artifactBytes";
 import { ArtifactStore } from "./storage/artifactStore";
+import { Checkpointer } from "./storage/checkpointer";
 import { openDatabase } from "./storage/db";
 import { Ingestor } from "./storage/ingest";
 import { restartHeartbeatClocks } from "./storage/roots";
@@ -68,6 +69,7 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
   const token = opts.token ?? loadOrCreateToken(dataDir);
   const now = Date.now;
   const db = openDatabase(join(dataDir, DATABASE_FILE));
+  const checkpointer = new Checkpointer(db);
   // Clients of runs that were active when the server stopped get a full timeout to come back.
   restartHeartbeatClocks(db, now());
   const live = new LiveGraphs(db, opts.log);
@@ -87,6 +89,7 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
     await listen(http, opts);
   } catch (err) {
     live.close();
+    await checkpointer.stop();
     db.close();
     throw err;
   }
@@ -106,6 +109,7 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
         http.close(() => resolve());
         http.closeAllConnections();
       });
+      await checkpointer.stop();
       db.close();
       removeServerInfo(dataDir, process.pid);
       servedHere.delete(dataDir);
