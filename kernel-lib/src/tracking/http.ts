@@ -12,6 +12,15 @@ export class ServerUnavailableError extends TsematicError {}
 /** Requests in flight at once per client: enough to keep the server busy, few enough not to flood it. */
 const MAX_IN_FLIGHT = 16;
 
+/** How one request is sent. */
+interface RequestInit {
+  body?: string | Uint8Array;
+  contentType?: string;
+  /** Non-2xx statuses that are answers, not errors (e.g. 404 for "not cached"). */
+  allow?: number[];
+  timeoutMs?: number;
+}
+
 export class ServerClient {
   private readonly slots = new Semaphore(MAX_IN_FLIGHT);
 
@@ -31,12 +40,7 @@ export class ServerClient {
   async request(
     method: string,
     path: string,
-    init: {
-      body?: string | Uint8Array;
-      contentType?: string;
-      allow?: number[];
-      timeoutMs?: number;
-    } = {},
+    init: RequestInit = {},
   ): Promise<Response> {
     await this.slots.acquire();
     try {
@@ -49,12 +53,7 @@ export class ServerClient {
   private async send(
     method: string,
     path: string,
-    init: {
-      body?: string | Uint8Array;
-      contentType?: string;
-      allow?: number[];
-      timeoutMs?: number;
-    },
+    init: RequestInit,
   ): Promise<Response> {
     let res: Response;
     try {
