@@ -37,11 +37,7 @@ export class ServerClient {
   }
 
   /** Sends a request; 2xx and `allow`ed statuses return the response, others throw. */
-  async request(
-    method: string,
-    path: string,
-    init: RequestInit = {},
-  ): Promise<Response> {
+  async request(method: string, path: string, init: RequestInit = {}): Promise<Response> {
     await this.slots.acquire();
     try {
       return await this.send(method, path, init);
@@ -50,11 +46,7 @@ export class ServerClient {
     }
   }
 
-  private async send(
-    method: string,
-    path: string,
-    init: RequestInit,
-  ): Promise<Response> {
+  private async send(method: string, path: string, init: RequestInit): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(`${this.url}/api/v1${path}`, {
