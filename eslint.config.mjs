@@ -11,4 +11,10 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // JupyterLab conventions (style.md): `IOptions` in a namespace named like its class,
+    // a `namespace Private` for helpers, a `CommandIDs` namespace.
+    files: ["extension/**/*.ts", "extension/**/*.tsx"],
+    rules: { "@typescript-eslint/no-namespace": "off" },
+  },
 );
