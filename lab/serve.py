@@ -1,0 +1,249 @@
+"""Serve the Tsematic JupyterLab host (lab/build) with Debian's jupyter_server and jupyterlab_server.
+
+Run with /usr/bin/python3 (the interpreter that sees Debian's Jupyter packages):
+
+    /usr/bin/python3 lab/serve.py [--port 0] [--no-auth] [--labextension DIR ...] [--root-dir DIR]
+
+It prints one line `TSEMATIC_LAB_URL=<url>` once the server listens. Everything the server writes
+(user settings, workspaces, runtime files) goes to a temporary directory unless told otherwise, and no
+Jupyter configuration file on this machine is read.
+
+What it adds to jupyterlab_server's LabServerApp, which was made for a newer jupyter_server:
+- `GET /api/me` and `WS /api/events/subscribe` (JupyterLab 4 calls them; jupyter_server 1.23 lacks them);
+- a 404 page that does not leak `notFoundUrl` into every later page (jupyterlab_server 2.16 bug);
+- prebuilt extensions loaded from the given folders only (`--labextension`), by package name.
+"""
+
+import argparse
+import getpass
+import json
+import os
+import secrets
+import shutil
+import socket
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+BUILD = os.path.join(HERE, "build")
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+# The application class, made by make_app(); jupyter_server finds it through the hook below.
+APP = None
+
+
+def _jupyter_server_extension_points():
+    return [{"module": __name__, "app": APP}]
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ip", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8888, help="port; 0 picks a free one")
+    parser.add_argument("--root-dir", default=os.getcwd(), help="folder shown in the file browser")
+    parser.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="no token and no XSRF check (tests only; refused unless --ip is a loopback address)",
+    )
+    parser.add_argument("--token", default="", help="login token (default: a random one)")
+    parser.add_argument(
+        "--labextension",
+        action="append",
+        default=None,
+        help="a built prebuilt extension folder to load (repeatable; default: this repository's)",
+    )
+    parser.add_argument("--state-dir", help="keep user settings and workspaces here (default: temp)")
+    parser.add_argument(
+        "--page-config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra page config for the front-end, e.g. tsematicServerUrl=http://127.0.0.1:8765",
+    )
+    parser.add_argument(
+        "--expose-app-in-browser",
+        action="store_true",
+        help="set window.jupyterapp (Galata drives JupyterLab through it)",
+    )
+    return parser.parse_args(argv)
+
+
+def free_port(ip):
+    with socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET) as sock:
+        sock.bind((ip, 0))
+        return sock.getsockname()[1]
+
+
+def link_labextensions(folders, target):
+    """Expose each built extension folder as <target>/<package name>, as JupyterLab expects."""
+    os.makedirs(target, exist_ok=True)
+    for folder in folders:
+        with open(os.path.join(folder, "package.json"), encoding="utf-8") as fid:
+            name = json.load(fid)["name"]
+        link = os.path.join(target, name)
+        os.makedirs(os.path.dirname(link), exist_ok=True)
+        os.symlink(os.path.abspath(folder), link)
+
+
+def main(argv):
+    args = parse_args(argv)
+    if args.no_auth and args.ip not in LOOPBACK:
+        sys.exit(f"serve.py: --no-auth is only allowed on a loopback address, not {args.ip}")
+    if not os.path.exists(os.path.join(BUILD, "static", "bundle.js")):
+        sys.exit("serve.py: lab/build is missing: run `npm run build:lab` first")
+    folders = args.labextension
+    if folders is None:
+        folders = [os.path.join(REPO, "tsematic_labextension")]
+    for folder in folders:
+        if not os.path.exists(os.path.join(folder, "package.json")):
+            sys.exit(f"serve.py: no built extension in {folder}: run `npm run build:labextension`")
+
+    scratch = tempfile.mkdtemp(prefix="tsematic-lab-")
+    state = os.path.abspath(args.state_dir) if args.state_dir else scratch
+    # Isolation from the machine's Jupyter setup: no config files, runtime and data files in scratch.
+    os.environ["JUPYTER_NO_CONFIG"] = "1"
+    os.environ["JUPYTER_CONFIG_DIR"] = os.path.join(scratch, "config")
+    os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(scratch, "runtime")
+    os.environ["JUPYTER_DATA_DIR"] = os.path.join(scratch, "data")
+    labextensions = os.path.join(scratch, "labextensions")
+    link_labextensions(folders, labextensions)
+
+    port = free_port(args.ip) if args.port == 0 else args.port
+    token = "" if args.no_auth else (args.token or secrets.token_hex(24))
+    page_config = dict(item.split("=", 1) for item in args.page_config)
+    if args.expose_app_in_browser:
+        page_config["exposeAppInBrowser"] = True
+
+    global APP
+    APP = make_app(
+        labextensions=labextensions,
+        user_settings_dir=os.path.join(state, "user-settings"),
+        workspaces_dir=os.path.join(state, "workspaces"),
+        page_config=page_config,
+        announce=lambda server: print(
+            f"TSEMATIC_LAB_URL=http://{args.ip}:{server.port}/lab"
+            + (f"?token={token}" if token else ""),
+            flush=True,
+        ),
+    )
+    server_args = [
+        f"--ServerApp.ip={args.ip}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.open_browser=False",
+        "--ServerApp.allow_root=True",
+        f"--ServerApp.root_dir={os.path.abspath(args.root_dir)}",
+        f"--ServerApp.token={token}",
+        "--ServerApp.password=",
+        "--FileContentsManager.delete_to_trash=False",
+    ]
+    if args.no_auth:
+        server_args.append("--ServerApp.disable_check_xsrf=True")
+    try:
+        APP.launch_instance(server_args)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def make_app(labextensions, user_settings_dir, workspaces_dir, page_config, announce):
+    # Imported here so that `serve.py --help` works without the Debian packages.
+    from jupyter_server.base.handlers import APIHandler, JupyterHandler
+    from jupyter_server.base.zmqhandlers import WebSocketMixin
+    from jupyterlab_server import LabServerApp
+    from jupyterlab_server.handlers import NotFoundHandler
+    from tornado import ioloop, web, websocket
+
+    class MeHandler(APIHandler):
+        """The identity JupyterLab 4 shows (user menu, collaborators); every permission asked for."""
+
+        @web.authenticated
+        def get(self):
+            name = getpass.getuser()
+            asked = json.loads(self.get_argument("permissions", "{}") or "{}")
+            self.finish(
+                json.dumps(
+                    {
+                        "identity": {
+                            "username": name,
+                            "name": name,
+                            "display_name": name,
+                            "initials": name[:2].upper(),
+                            "avatar_url": None,
+                            "color": None,
+                        },
+                        "permissions": asked,
+                    }
+                )
+            )
+
+    class EventsHandler(APIHandler):
+        """Accepts emitted events (no event bus in jupyter_server 1.23)."""
+
+        @web.authenticated
+        def post(self):
+            self.set_status(204)
+            self.finish()
+
+    class EventsSocket(WebSocketMixin, JupyterHandler, websocket.WebSocketHandler):
+        """An event stream that stays open and silent, so JupyterLab does not retry and log errors."""
+
+        def get(self, *args, **kwargs):
+            if not self.current_user:
+                raise web.HTTPError(403)
+            return super().get(*args, **kwargs)
+
+        def on_message(self, message):
+            pass
+
+    class OwnPageConfigNotFoundHandler(NotFoundHandler):
+        """The upstream handler writes notFoundUrl into the page config every page shares."""
+
+        def get_page_config(self):
+            page_config = dict(super(NotFoundHandler, self).get_page_config())
+            page_config["notFoundUrl"] = self.request.path
+            return page_config
+
+    class TsematicLab(LabServerApp):
+        name = "tsematic_lab"
+        app_name = "Tsematic Lab"
+        extension_url = "/lab"
+        default_url = "/lab"
+        load_other_extensions = False
+        app_version = "4.6.4"
+        static_dir = os.path.join(BUILD, "static")
+        schemas_dir = os.path.join(BUILD, "schemas")
+        themes_dir = os.path.join(BUILD, "themes")
+        templates_dir = os.path.join(HERE, "templates")
+        app_settings_dir = ""
+        labextensions_path = [labextensions]
+
+        def initialize_settings(self):
+            super().initialize_settings()
+            self.user_settings_dir = user_settings_dir
+            self.workspaces_dir = workspaces_dir
+            settings = self.serverapp.web_app.settings
+            settings.setdefault("page_config_data", {}).update(page_config)
+
+        def initialize_handlers(self):
+            super().initialize_handlers()
+            self.handlers = [
+                (pattern, OwnPageConfigNotFoundHandler, *rest)
+                if handler is NotFoundHandler
+                else (pattern, handler, *rest)
+                for pattern, handler, *rest in self.handlers
+            ]
+            self.handlers += [
+                (r"/api/me", MeHandler),
+                (r"/api/events", EventsHandler),
+                (r"/api/events/subscribe", EventsSocket),
+            ]
+            # Runs once the IO loop starts, i.e. after the server is listening.
+            ioloop.IOLoop.current().add_callback(announce, self.serverapp)
+
+    return TsematicLab
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
