@@ -25,7 +25,11 @@ export class RunListPanel extends SidePanel {
     this.header.addWidget(heading);
 
     for (const id of options.toolbarCommands) {
-      this.toolbar.addItem(id, new CommandToolbarButton({ commands: options.commands, id }));
+      // Icon only: the command's caption is the tooltip.
+      this.toolbar.addItem(
+        id,
+        new CommandToolbarButton({ commands: options.commands, id, label: "" }),
+      );
     }
     this.addWidget(new RunListView(options.model));
   }
