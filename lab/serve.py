@@ -63,6 +63,11 @@ def parse_args(argv):
         help="extra page config for the front-end, e.g. tsematicServerUrl=http://127.0.0.1:8765",
     )
     parser.add_argument(
+        "--exit-with-parent",
+        action="store_true",
+        help="stop when the process that started this one ends (test runners)",
+    )
+    parser.add_argument(
         "--expose-app-in-browser",
         action="store_true",
         help="set window.jupyterapp (Galata drives JupyterLab through it)",
@@ -122,6 +127,7 @@ def main(argv):
         user_settings_dir=os.path.join(state, "user-settings"),
         workspaces_dir=os.path.join(state, "workspaces"),
         page_config=page_config,
+        exit_with_parent=args.exit_with_parent,
         announce=lambda server: print(
             f"TSEMATIC_LAB_URL=http://{args.ip}:{server.port}/lab"
             + (f"?token={token}" if token else ""),
@@ -147,7 +153,7 @@ def main(argv):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def make_app(labextensions, user_settings_dir, workspaces_dir, page_config, announce):
+def make_app(labextensions, user_settings_dir, workspaces_dir, page_config, exit_with_parent, announce):
     # Imported here so that `serve.py --help` works without the Debian packages.
     from jupyter_server.base.handlers import APIHandler, JupyterHandler
     from jupyter_server.base.zmqhandlers import WebSocketMixin
@@ -241,6 +247,15 @@ def make_app(labextensions, user_settings_dir, workspaces_dir, page_config, anno
             ]
             # Runs once the IO loop starts, i.e. after the server is listening.
             ioloop.IOLoop.current().add_callback(announce, self.serverapp)
+            if exit_with_parent:
+                parent = os.getppid()
+
+                def check_parent():
+                    if os.getppid() != parent:
+                        self.serverapp.log.info("parent process ended: stopping")
+                        self.serverapp.stop()
+
+                ioloop.PeriodicCallback(check_parent, 1000).start()
 
     return TsematicLab
 
