@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Browser tests of the Tsematic extension in the real JupyterLab host, headless Debian Chromium.
+# Installs what is missing (Debian packages as root, npm packages), builds the extension and the
+# host, writes the tslab kernelspec, runs ui-tests/, and ends with one machine-readable line:
+#   UI_TESTS result=pass|fail passed=N failed=N skipped=N ... (timings in seconds/milliseconds)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/lab-setup.sh
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+seconds() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }'; }
+
+t=$(seconds)
+npm run --silent build:labextension >/dev/null
+extension_build_s=$(elapsed "$t")
+t=$(seconds)
+npm run --silent build -w lab
+lab_build_s=$(elapsed "$t")
+
+# The tslab kernel test runs when tslab is installed; it is skipped (and says so) otherwise.
+if JUPYTER_PATH_LOCAL=$(bash scripts/lab-kernelspec.sh 2>/dev/null); then
+  export JUPYTER_PATH="$JUPYTER_PATH_LOCAL${JUPYTER_PATH:+:$JUPYTER_PATH}"
+fi
+
+node ./node_modules/typescript/bin/tsc -p ui-tests # Playwright strips types without checking them
+rm -rf ui-tests/test-output
+t=$(seconds)
+status=0
+(cd ui-tests && timeout 1200 npx playwright test) || status=$?
+tests_s=$(elapsed "$t")
+
+node - "$status" "$extension_build_s" "$lab_build_s" "$tests_s" <<'JS'
+const fs = require("fs");
+const [status, extensionBuild, labBuild, tests] = process.argv.slice(2);
+const read = (file) => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {});
+const stats = read("ui-tests/test-output/report.json").stats ?? {};
+const metrics = read("ui-tests/test-output/metrics.json");
+const fields = {
+  result: status === "0" && stats.unexpected === 0 ? "pass" : "fail",
+  passed: stats.expected ?? 0,
+  failed: stats.unexpected ?? 0,
+  flaky: stats.flaky ?? 0,
+  skipped: stats.skipped ?? 0,
+  extension_build_s: extensionBuild,
+  lab_build_s: labBuild,
+  tests_s: tests,
+  page_to_launcher_ms: metrics.pageToLauncherMs ?? "n/a",
+};
+console.log("UI_TESTS " + Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(" "));
+JS
+exit "$status"

@@ -1,0 +1,76 @@
+import { createServer } from "node:net";
+
+import { expect, test } from "./fixtures";
+import { recordMetric } from "./metrics";
+
+const RUNS_TAB = '.jp-SideBar.jp-mod-left [data-id="tsematic-runs"]';
+
+/** A 127.0.0.1 port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const address = server.address();
+  await new Promise((done) => server.close(done));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+test.describe("the host page", () => {
+  test("opens /lab?reset to the launcher with the Tsematic panel in the left sidebar", async ({
+    context,
+  }) => {
+    // A plain page: galata's page resolves goto() against the app URL and waits for it itself.
+    const page = await context.newPage();
+    const started = Date.now();
+    await page.goto("/lab?reset");
+    await expect(page.locator(".jp-Launcher")).toBeVisible({ timeout: 60_000 });
+    recordMetric("pageToLauncherMs", Date.now() - started);
+
+    await expect(page.locator(RUNS_TAB)).toBeVisible();
+    await expect(page).not.toHaveURL(/reset/);
+  });
+});
+
+test.describe("the Tsematic runs panel", () => {
+  test("lists the runs of the lineage server named in the page config", async ({ page }) => {
+    await page.sidebar.openTab("tsematic-runs");
+    const panel = page.locator("#tsematic-runs");
+    await expect(panel).toBeVisible();
+    await expect(panel.locator(".jp-TsematicRuns-heading")).toHaveText("Tsematic runs");
+
+    const items = panel.locator(".jp-TsematicRuns-item");
+    await expect(items).toHaveCount(2);
+    await expect(items.nth(0)).toContainText("train_pipeline");
+    await expect(items.nth(0)).toHaveClass(/jp-mod-resolved/);
+    await expect(items.nth(1)).toContainText("etl_pipeline");
+    await expect(items.nth(1)).toHaveClass(/jp-mod-failed/);
+  });
+
+  test("opens its settings in the Settings Editor, and says how to start an unreachable server", async ({
+    page,
+  }) => {
+    await page.sidebar.openTab("tsematic-runs");
+    const panel = page.locator("#tsematic-runs");
+    await panel.getByTitle("Set the lineage server's URL and token").click();
+
+    await expect(page.locator(".jp-PluginList")).toContainText("Tsematic");
+    // The settings form titles each field with a heading followed by the input, not a <label>.
+    const field = (title: string) =>
+      page
+        .getByRole("heading", { name: title, exact: true })
+        .locator("xpath=following-sibling::*[1]")
+        .locator("input, select");
+    const urlField = field("Lineage server URL");
+    await expect(urlField).toBeVisible();
+    await expect(field("Lineage server token")).toBeVisible();
+    await expect(field("Default executor").locator("option:checked")).toHaveText("local");
+
+    const unreachable = `http://127.0.0.1:${await closedPort()}`;
+    await urlField.fill(unreachable);
+
+    await page.sidebar.openTab("tsematic-runs");
+    const error = panel.getByRole("alert");
+    await expect(error).toContainText(`not reachable at ${unreachable}`);
+    await expect(error).toContainText("npm start");
+  });
+});
