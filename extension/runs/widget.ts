@@ -49,6 +49,8 @@ export class RunListView extends Widget {
   constructor(model: RunListModel) {
     super();
     this.addClass("jp-TsematicRuns-view");
+    // The side panel shows each widget as an accordion section under this title.
+    this.title.label = "Runs";
     this._model = model;
     model.changed.connect(this._render, this);
     this._render();
