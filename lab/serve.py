@@ -144,6 +144,8 @@ def main(argv):
         f"--ServerApp.token={token}",
         "--ServerApp.password=",
         "--FileContentsManager.delete_to_trash=False",
+        # Only tslab is expected; do not warn that ipykernel is missing.
+        "--KernelSpecManager.ensure_native_kernel=False",
     ]
     if args.no_auth:
         server_args.append("--ServerApp.disable_check_xsrf=True")
