@@ -15,7 +15,7 @@ seconds() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }'; }
 
 t=$(seconds)
-npm run --silent build:labextension >/dev/null
+npm run --silent build:labextension >/dev/null 2>&1 || npm run build:labextension # quiet unless it fails
 extension_build_s=$(elapsed "$t")
 t=$(seconds)
 npm run --silent build -w lab
