@@ -25,7 +25,13 @@ const EXCEPTIONS = {
   yjs: "13.5.49",
 };
 /** Build-tool overrides: rspack 2 needs these loader majors. */
-const TOOLING = { "css-loader": "^7.1.4", "style-loader": "^4.0.0" };
+const TOOLING = {
+  "css-loader": "^7.1.4",
+  "style-loader": "^4.0.0",
+  // The registry this project uses has every platform binding of 2.2.9 but only the Linux ones of
+  // 2.3.x, and a lockfile missing optional bindings makes `npm ci` fail.
+  "@rspack/core": "2.2.9",
+};
 
 const pins = {};
 for (const [name, range] of Object.entries({ ...core.dependencies, ...core.resolutions })) {
