@@ -3,10 +3,11 @@
  * a free 127.0.0.1 port with no auth (loopback only), the built Tsematic extension, the tslab
  * kernelspec when scripts/ui-tests.sh wrote one (JUPYTER_PATH), and the mock server in its page
  * config. Tests find them through TARGET_URL (galata's base URL) and TSEMATIC_MOCK_*.
- * The returned function stops both; the host also stops by itself if this process dies.
+ * The returned function stops both and removes the scratch folder; the host also stops by itself
+ * if this process dies.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -69,5 +70,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await exited;
     clearTimeout(timer);
     await mock.close();
+    rmSync(rootDir, { recursive: true, force: true });
   };
 }
