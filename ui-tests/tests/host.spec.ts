@@ -21,6 +21,15 @@ test.describe("the host page", () => {
   }) => {
     // A plain page: galata's page resolves goto() against the app URL and waits for it itself.
     const page = await context.newPage();
+    // What the launcher's additions (/api/me, /api/events) are for: a load without failed calls.
+    const problems: string[] = [];
+    page.on("response", (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.url()}`);
+    });
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+    });
+
     const started = Date.now();
     await page.goto("/lab?reset");
     await expect(page.locator(".jp-Launcher")).toBeVisible({ timeout: 60_000 });
@@ -28,6 +37,17 @@ test.describe("the host page", () => {
 
     await expect(page.locator(RUNS_TAB)).toBeVisible();
     await expect(page).not.toHaveURL(/reset/);
+    await page.waitForTimeout(1000); // late calls (events socket, /api/me) fail after the launcher
+    expect(problems).toEqual([]);
+  });
+
+  test("a 404 page keeps its notFoundUrl to itself (jupyterlab_server 2.16 leaked it)", async ({
+    request,
+  }) => {
+    const missing = await (await request.get("/lab/no-such-page")).text();
+    expect(missing).toContain('"notFoundUrl": "/lab/no-such-page"');
+    const later = await (await request.get("/lab")).text();
+    expect(later).not.toContain("notFoundUrl");
   });
 });
 
