@@ -17,7 +17,7 @@ fi
 npm run --silent build:labextension >/dev/null 2>&1 || npm run build:labextension # quiet unless it fails
 bundle=lab/build/static/bundle.js
 if [ ! -f "$bundle" ] || [ -n "$(find lab/src lab/build.mjs lab/package.json package-lock.json -newer "$bundle" | head -1)" ]; then
-  npm run --silent build -w lab
+  npm run --silent build:host -w lab
 fi
 
 args=(--port "${TSEMATIC_LAB_PORT:-8888}" --state-dir .tsematic/lab --root-dir "${1:-$PWD}")

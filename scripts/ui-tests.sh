@@ -18,7 +18,7 @@ t=$(seconds)
 npm run --silent build:labextension >/dev/null 2>&1 || npm run build:labextension # quiet unless it fails
 extension_build_s=$(elapsed "$t")
 t=$(seconds)
-npm run --silent build -w lab
+npm run --silent build:host -w lab
 lab_build_s=$(elapsed "$t")
 
 # The tslab kernel test runs when tslab is installed; it is skipped (and says so) otherwise.
