@@ -36,8 +36,8 @@ describe("LineageClient.listRuns", () => {
         response,
       );
     };
-    const runs = await client().listRuns();
-    assert.equal(seen?.url, "/api/v1/runs");
+    const runs = await client().listRuns({ rootsOnly: true, limit: 20 });
+    assert.equal(seen?.url, "/api/v1/runs?root=true&limit=20");
     assert.equal(seen?.headers.authorization, "Bearer secret");
     assert.deepEqual(runs, [
       {

@@ -37,7 +37,8 @@ export interface IRunSummary {
 }
 
 /** Why a call to the lineage server failed. */
-export type LineageErrorKind = "unreachable" | "unauthorized" | "http" | "bad-response";
+export type LineageErrorKind =
+  "unreachable" | "origin-not-allowed" | "unauthorized" | "http" | "bad-response";
 
 /** A failed call to the lineage server, with a message a user can act on. */
 export class LineageServerError extends Error {
@@ -58,6 +59,16 @@ export class LineageServerError extends Error {
       serverUrl,
       `The lineage server is not reachable at ${serverUrl}: start it with \`npm start\` ` +
         "(from the Tsematic checkout), or set its URL in Settings › Tsematic.",
+    );
+  }
+
+  static originNotAllowed(serverUrl: string, origin: string): LineageServerError {
+    return new LineageServerError(
+      "origin-not-allowed",
+      serverUrl,
+      `The lineage server at ${serverUrl} answers, but does not allow calls from this page ` +
+        `(${origin}): start it with \`npm start\`, which allows this JupyterLab, or add ` +
+        `\`--cors-origin ${origin}\` to \`tsematic server\`.`,
     );
   }
 
@@ -85,9 +96,17 @@ export class LineageClient {
     return this._settings().serverUrl;
   }
 
-  /** `GET /api/v1/runs`: the runs the server knows, newest first as the server orders them. */
-  async listRuns(): Promise<IRunSummary[]> {
-    const body = await this._getJson("/api/v1/runs");
+  /** `GET /api/v1/runs`: the first page of runs, newest first. */
+  async listRuns(query: LineageClient.IRunQuery = {}): Promise<IRunSummary[]> {
+    const params = new URLSearchParams();
+    if (query.rootsOnly) {
+      params.set("root", "true");
+    }
+    if (query.limit !== undefined) {
+      params.set("limit", String(query.limit));
+    }
+    const search = params.toString();
+    const body = await this._getJson(`/api/v1/runs${search ? `?${search}` : ""}`);
     return Private.parseRunList(body, this.serverUrl);
   }
 
@@ -104,7 +123,12 @@ export class LineageClient {
         signal: AbortSignal.timeout(this._timeoutMs),
       });
     } catch {
-      // fetch rejects with a bare TypeError for refused connections, DNS and CORS failures alike.
+      // fetch rejects with a bare TypeError for refused connections and CORS refusals alike; an
+      // opaque request to the health route, which needs no CORS, tells them apart.
+      const origin = Private.pageOrigin();
+      if (origin && (await this._answers(serverUrl))) {
+        throw LineageServerError.originNotAllowed(serverUrl, origin);
+      }
       throw LineageServerError.unreachable(serverUrl);
     }
     if (response.status === 401 || response.status === 403) {
@@ -132,12 +156,33 @@ export class LineageClient {
     }
   }
 
+  /** Whether anything answers HTTP at the server's health route (the answer itself stays opaque). */
+  private async _answers(serverUrl: string): Promise<boolean> {
+    try {
+      await this._fetch(`${serverUrl}/api/v1/health`, {
+        mode: "no-cors",
+        signal: AbortSignal.timeout(this._timeoutMs),
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private readonly _settings: () => ITsematicSettings;
   private readonly _fetch: (input: string, init: RequestInit) => Promise<Response>;
   private readonly _timeoutMs: number;
 }
 
 export namespace LineageClient {
+  /** Filters of `GET /api/v1/runs`. */
+  export interface IRunQuery {
+    /** Only root runs (pipelines), not their steps. */
+    rootsOnly?: boolean;
+    /** At most this many runs (the server's default is 50, its maximum 1000). */
+    limit?: number;
+  }
+
   export interface IOptions {
     /** Current settings; called on every request. */
     settings: () => ITsematicSettings;
@@ -155,6 +200,11 @@ namespace Private {
     typeof value === "object" && value !== null && !Array.isArray(value);
 
   const str = (value: unknown): string | null => (typeof value === "string" ? value : null);
+
+  /** The page's origin in a browser; empty elsewhere (no CORS there). */
+  export function pageOrigin(): string {
+    return typeof window === "undefined" ? "" : window.location.origin;
+  }
 
   /** Accepts `[...]` or `{ runs: [...] }` (also `items`/`data`), field names in camel or snake case. */
   export function parseRunList(body: unknown, serverUrl: string): IRunSummary[] {

@@ -67,7 +67,7 @@ export class RunListModel {
 
   private async _load(): Promise<void> {
     try {
-      const runs = await this._client.listRuns();
+      const runs = await this._client.listRuns({ rootsOnly: true, limit: 200 });
       if (this.isDisposed) {
         return;
       }
