@@ -1,7 +1,7 @@
 /**
- * A stand-in for the lineage server's REST API, speaking the contract the extension codes against
- * (`GET /api/v1/runs` with `Authorization: Bearer <token>`, CORS for the JupyterLab origin), so the
- * panel can be tested before and independently of server/.
+ * A stand-in for the lineage server's REST API (server/openapi.yaml): `GET /api/v1/health` without
+ * a token, `GET /api/v1/runs` with `Authorization: Bearer <token>`, CORS for configured origins, and
+ * errors as `{ error: { code, message } }`. It lets the panel be tested on its own.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -33,10 +33,18 @@ export const MOCK_RUNS = [
   },
 ];
 
-export async function startMockLineageServer(token: string): Promise<MockLineageServer> {
+export interface MockOptions {
+  /** Browser origins given CORS headers, as `tsematic server --cors-origin`; default: any. */
+  corsOrigins?: readonly string[];
+}
+
+export async function startMockLineageServer(
+  token: string,
+  options: MockOptions = {},
+): Promise<MockLineageServer> {
   const server: Server = createServer((request, response) => {
     const origin = request.headers.origin;
-    if (origin) {
+    if (origin && (options.corsOrigins?.includes(origin) ?? true)) {
       response.setHeader("Access-Control-Allow-Origin", origin);
       response.setHeader("Vary", "Origin");
     }
@@ -48,15 +56,20 @@ export async function startMockLineageServer(token: string): Promise<MockLineage
     }
     const json = (status: number, body: unknown) =>
       response.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
+    const path = request.url?.split("?")[0];
+    if (request.method === "GET" && path === "/api/v1/health") {
+      json(200, { ok: true, version: "mock" });
+      return;
+    }
     if (request.headers.authorization !== `Bearer ${token}`) {
-      json(401, { error: "missing or wrong token" });
+      json(401, { error: { code: "unauthorized", message: "missing or wrong token" } });
       return;
     }
-    if (request.method === "GET" && request.url?.split("?")[0] === "/api/v1/runs") {
-      json(200, { runs: MOCK_RUNS });
+    if (request.method === "GET" && path === "/api/v1/runs") {
+      json(200, { runs: MOCK_RUNS, nextCursor: null });
       return;
     }
-    json(404, { error: `no route ${request.method} ${request.url}` });
+    json(404, { error: { code: "not_found", message: `no route ${request.method} ${path}` } });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

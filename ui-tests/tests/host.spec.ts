@@ -1,5 +1,9 @@
 import { createServer } from "node:net";
 
+import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
+import type { Locator } from "@playwright/test";
+
+import { startMockLineageServer } from "../mock-lineage-server";
 import { expect, test } from "./fixtures";
 import { recordMetric } from "./metrics";
 
@@ -69,28 +73,48 @@ test.describe("the Tsematic runs panel", () => {
   test("opens its settings in the Settings Editor, and says how to start an unreachable server", async ({
     page,
   }) => {
-    await page.sidebar.openTab("tsematic-runs");
-    const panel = page.locator("#tsematic-runs");
-    await panel.getByTitle("Set the lineage server's URL and token").click();
-
-    await expect(page.locator(".jp-PluginList")).toContainText("Tsematic");
-    // The settings form titles each field with a heading followed by the input, not a <label>.
-    const field = (title: string) =>
-      page
-        .getByRole("heading", { name: title, exact: true })
-        .locator("xpath=following-sibling::*[1]")
-        .locator("input, select");
-    const urlField = field("Lineage server URL");
-    await expect(urlField).toBeVisible();
+    const field = await openSettings(page);
+    await expect(field("Lineage server URL")).toBeVisible();
     await expect(field("Lineage server token")).toBeVisible();
     await expect(field("Default executor").locator("option:checked")).toHaveText("local");
 
     const unreachable = `http://127.0.0.1:${await closedPort()}`;
-    await urlField.fill(unreachable);
+    await field("Lineage server URL").fill(unreachable);
 
     await page.sidebar.openTab("tsematic-runs");
-    const error = panel.getByRole("alert");
+    const error = page.locator("#tsematic-runs").getByRole("alert");
     await expect(error).toContainText(`not reachable at ${unreachable}`);
     await expect(error).toContainText("npm start");
   });
+
+  test("says how to allow this page when the server answers but refuses its origin", async ({
+    page,
+  }) => {
+    const strict = await startMockLineageServer("ui-test-token", { corsOrigins: [] });
+    try {
+      const field = await openSettings(page);
+      await field("Lineage server URL").fill(strict.url);
+
+      await page.sidebar.openTab("tsematic-runs");
+      const error = page.locator("#tsematic-runs").getByRole("alert");
+      const origin = new URL(page.url()).origin;
+      await expect(error).toContainText(`${strict.url} answers, but does not allow`);
+      await expect(error).toContainText(`--cors-origin ${origin}`);
+    } finally {
+      await strict.close();
+    }
+  });
 });
+
+/** Opens the extension's settings from the panel's toolbar; returns a finder for its fields. */
+async function openSettings(page: IJupyterLabPageFixture): Promise<(title: string) => Locator> {
+  await page.sidebar.openTab("tsematic-runs");
+  await page.locator("#tsematic-runs").getByTitle("Set the lineage server's URL and token").click();
+  await expect(page.locator(".jp-PluginList")).toContainText("Tsematic");
+  // The settings form titles each field with a heading followed by the input, not a <label>.
+  return (title) =>
+    page
+      .getByRole("heading", { name: title, exact: true })
+      .locator("xpath=following-sibling::*[1]")
+      .locator("input, select");
+}
