@@ -23,7 +23,10 @@ fi
 args=(--port "${TSEMATIC_LAB_PORT:-8888}" --state-dir .tsematic/lab --root-dir "${1:-$PWD}")
 [ -n "${TSEMATIC_SERVER_URL:-}" ] && args+=("--page-config=tsematicServerUrl=$TSEMATIC_SERVER_URL")
 [ -n "${TSEMATIC_TOKEN:-}" ] && args+=("--page-config=tsematicToken=$TSEMATIC_TOKEN")
-if kernels=$(bash scripts/lab-kernelspec.sh 2>/dev/null); then
+# The tslab kernelspec in a project-local Jupyter path (shared with the notebook suite).
+if kernels=$(bash scripts/setup-notebooks.sh); then
   export JUPYTER_PATH="$kernels${JUPYTER_PATH:+:$JUPYTER_PATH}"
+else
+  echo "lab: no tslab kernel (scripts/setup-notebooks.sh failed above); starting without it" >&2
 fi
 exec /usr/bin/python3 lab/serve.py "${args[@]}"

@@ -12,9 +12,12 @@ npm run build
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 
+# Notebooks run with the real tslab kernel: Debian's nbclient and a project-local kernelspec.
+bash scripts/setup-notebooks.sh >/dev/null
+
 # One node --test run over every workspace's compiled tests, so CI reads a single summary.
 suites=()
-for dir in kernel-lib/lib server/lib; do
+for dir in kernel-lib/lib server/lib tutorials/lib; do
   [ -d "$dir" ] && suites+=("$dir")
 done
 node --test --test-reporter=spec "${suites[@]}"

@@ -21,10 +21,9 @@ t=$(seconds)
 npm run --silent build:host -w lab
 lab_build_s=$(elapsed "$t")
 
-# The tslab kernel test runs when tslab is installed; it is skipped (and says so) otherwise.
-if JUPYTER_PATH_LOCAL=$(bash scripts/lab-kernelspec.sh 2>/dev/null); then
-  export JUPYTER_PATH="$JUPYTER_PATH_LOCAL${JUPYTER_PATH:+:$JUPYTER_PATH}"
-fi
+# The tslab kernelspec in a project-local Jupyter path (the notebook suite's setup).
+kernels=$(bash scripts/setup-notebooks.sh)
+export JUPYTER_PATH="$kernels${JUPYTER_PATH:+:$JUPYTER_PATH}"
 
 node ./node_modules/typescript/bin/tsc -p ui-tests # Playwright strips types without checking them
 rm -rf ui-tests/test-output

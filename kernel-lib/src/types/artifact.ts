@@ -17,7 +17,8 @@
  */
 
 /** JSON data, as stored in summaries and sent over the API. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** What the UI shows before fetching an artifact's value: small, JSON, type-specific. */
 export type ArtifactSummary = { [key: string]: JsonValue };

@@ -4,28 +4,27 @@
  * library share the types users registered.
  */
 import { contentId } from "../hash";
-import type { Artifact, ArtifactType } from "./artifact";
+import type { Artifact, ArtifactSummary, ArtifactType } from "./artifact";
 import { BUILTIN_TYPES } from "./builtin";
+import { takeContentId } from "./content-hasher";
+import { UnserializableValueError, describeValueType } from "./unserializable";
 
-/** Thrown when no type accepts a value or its type refuses it. The runner adds step and parameter. */
-export class UnserializableValueError extends Error {
-  constructor(
-    readonly valueType: string,
-    readonly reason: string,
-  ) {
-    super(`cannot serialize a value of type ${valueType}: ${reason}`);
-    this.name = "UnserializableValueError";
-  }
-}
+// Defined in their own module so that type modules can throw them without importing the registry
+// (which imports every built-in type): re-exported here, where the public API has them.
+export { UnserializableValueError, describeValueType };
 
-/** A human name for a value's runtime type, for error messages. */
-export function describeValueType(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value !== "object") return typeof value;
-  const ctor = (value as { constructor?: { name?: string } }).constructor;
-  return ctor?.name ? ctor.name : "object";
-}
-
+/**
+ * Chooses an artifact type for each value (user types first, newest first, then the built-in
+ * ones) and turns values into content-addressed artifacts and back. Use {@link defaultRegistry}
+ * for the process-wide one; a separate instance is useful in tests.
+ *
+ * @example
+ * ```ts
+ * const registry = defaultRegistry();
+ * const artifact = registry.toArtifact({ lr: 0.1 });  // typeName "json", id, summary, bytes
+ * registry.fromBytes(artifact.typeName, artifact.bytes); // { lr: 0.1 }
+ * ```
+ */
 export class TypeRegistry {
   private readonly userTypes: ArtifactType[] = [];
   private readonly byName = new Map<string, ArtifactType>();
@@ -34,7 +33,14 @@ export class TypeRegistry {
     for (const t of builtins) this.byName.set(t.name, t);
   }
 
-  /** Adds a user type; it takes precedence over built-in types and earlier user types. */
+  /**
+   * Adds a user type; it takes precedence over built-in types and earlier user types.
+   *
+   * @example
+   * ```ts
+   * registry.register(myModelType); // see registerType() for a whole type
+   * ```
+   */
   register<T>(type: ArtifactType<T>): void {
     if (!type.name || typeof type.name !== "string") {
       throw new TypeError("registerType: a type needs a non-empty string `name`");
@@ -51,7 +57,14 @@ export class TypeRegistry {
     this.byName.set(type.name, type as ArtifactType);
   }
 
-  /** The type that handles `value`, or throws {@link UnserializableValueError}. */
+  /**
+   * The type that handles `value`, or throws {@link UnserializableValueError}.
+   *
+   * @example
+   * ```ts
+   * registry.typeOf(new Uint8Array(4)).name; // "binary"
+   * ```
+   */
   typeOf(value: unknown): ArtifactType {
     for (const t of this.userTypes) if (t.matches(value)) return t;
     for (const t of this.builtins) if (t.matches(value)) return t;
@@ -61,12 +74,28 @@ export class TypeRegistry {
     );
   }
 
-  /** The type registered under `name`, or undefined. */
+  /**
+   * The type registered under `name`, or undefined.
+   *
+   * @example
+   * ```ts
+   * registry.get("arrow.table")?.mediaType; // "application/vnd.apache.arrow.stream"
+   * ```
+   */
   get(name: string): ArtifactType | undefined {
     return this.byName.get(name);
   }
 
-  /** Serializes, summarizes and content-addresses a value. */
+  /**
+   * Serializes, summarizes and content-addresses a value. Throws
+   * {@link UnserializableValueError} (with the path of the offending part) when it cannot.
+   *
+   * @example
+   * ```ts
+   * const a = registry.toArtifact({ b: 1, a: 2 });
+   * a.id === registry.toArtifact({ a: 2, b: 1 }).id; // true: key order does not matter
+   * ```
+   */
   toArtifact(value: unknown): Artifact {
     const type = this.typeOf(value);
     let bytes: Uint8Array;
@@ -76,20 +105,30 @@ export class TypeRegistry {
       if (err instanceof UnserializableValueError) throw err;
       throw new UnserializableValueError(
         describeValueType(value),
-        `type "${type.name}" refused it: ${(err as Error)?.message ?? String(err)}`,
+        `type "${type.name}" refused it: ${errorText(err)}`,
       );
     }
+    // Summarize before taking the id: a large artifact's hash may still be finishing on another
+    // core (see content-hasher.ts), and summarizing overlaps with it.
+    const summary = summarizeSafely(type, value, bytes);
     return {
-      id: contentId(type.name, bytes),
+      id: takeContentId(type.name, bytes) ?? contentId(type.name, bytes),
       typeName: type.name,
       mediaType: type.mediaType,
       size: bytes.byteLength,
-      summary: type.summarize(value, bytes),
+      summary,
       bytes,
     };
   }
 
-  /** Decodes an artifact's bytes with the type it was stored under. */
+  /**
+   * Decodes an artifact's bytes with the type it was stored under.
+   *
+   * @example
+   * ```ts
+   * const table = registry.fromBytes("arrow.table", bytes) as Table;
+   * ```
+   */
   fromBytes(typeName: string, bytes: Uint8Array): unknown {
     const type = this.byName.get(typeName);
     if (!type) {
@@ -101,9 +140,32 @@ export class TypeRegistry {
   }
 }
 
+/**
+ * A type's summary, or a note of why there is none: the value is stored all the same, since a
+ * summary only decorates the UI and a faulty one must not fail the step.
+ */
+function summarizeSafely(type: ArtifactType, value: unknown, bytes: Uint8Array): ArtifactSummary {
+  try {
+    return type.summarize(value, bytes);
+  } catch (err) {
+    return { summaryError: `type "${type.name}" could not summarize it: ${errorText(err)}` };
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 const REGISTRY_KEY = Symbol.for("tsematic.typeRegistry.v1");
 
-/** The process-wide registry (survives re-imports of the library in notebook cells). */
+/**
+ * The process-wide registry (survives re-imports of the library in notebook cells).
+ *
+ * @example
+ * ```ts
+ * const { id, summary } = defaultRegistry().toArtifact(tableFromArrays({ x: [1, 2] }));
+ * ```
+ */
 export function defaultRegistry(): TypeRegistry {
   const g = globalThis as unknown as Record<symbol, TypeRegistry | undefined>;
   let registry = g[REGISTRY_KEY];

@@ -1,0 +1,185 @@
+/** `Future<T>`: the lazy result of calling a step. */
+import { currentScope } from "./context";
+import { StepDefinitionError } from "./errors";
+import type { RunEnvironment } from "./events";
+import { validateOptions, type CallSettings } from "./options";
+import type { EventSink } from "./events";
+import type { RunGraph } from "./runner/graph";
+import type { TypeRegistry } from "./types/registry";
+import type { RunNode } from "./runner/run-node";
+import { resolveRoot, runRoot } from "./runner/resolve";
+import type { StepSpec } from "./step";
+
+const FUTURE_BRAND = Symbol.for("tsematic.future.v1");
+
+/** A value, or a future of it. */
+export type Futurable<T> = T | Future<T>;
+
+/**
+ * What a step accepts for each parameter: the value, a future of it, or (for arrays and plain
+ * objects) the same shape with futures inside.
+ */
+export type FutureArgs<A extends unknown[]> = { [K in keyof A]: DeepFuturable<A[K]> };
+
+type DeepFuturable<T> =
+  | T
+  | Future<T>
+  | (T extends readonly unknown[]
+      ? { [K in keyof T]: DeepFuturable<T[K]> }
+      : T extends (...args: never[]) => unknown
+        ? never
+        : T extends object
+          ? { [K in keyof T]: T[K] | Future<T[K]> }
+          : never);
+
+/** Options of `future.resolve()` and `future.run()`. */
+export interface ResolveOptions {
+  /**
+   * `true` (default): a local tracked run, recorded by the lineage server. `false`: a silent run,
+   * in this process only, with no server and no writes.
+   */
+  tracking?: boolean;
+  /** At most this many step bodies run at once (a step waiting for its children does not count). */
+  maxParallelism?: number;
+  /** Also receives every event of the run. */
+  sink?: EventSink;
+  /** Aborting it cancels the whole run. */
+  signal?: AbortSignal;
+  /** Cache namespace: runs only reuse cached results from the same namespace. Default "default". */
+  namespace?: string;
+  /** The type registry to serialize artifacts with. Default: the process-wide one. */
+  registry?: TypeRegistry;
+  /** Recorded with tracked root runs (e.g. the notebook's path). */
+  environment?: Partial<RunEnvironment>;
+}
+
+/** The result of `future.run()`: the value and the whole run graph. */
+export interface PipelineRun<T> {
+  value: T;
+  rootId: string;
+  graph: RunGraph;
+}
+
+const NO_INPUTS: readonly Future<unknown>[] = Object.freeze([]);
+const NO_SETTINGS: CallSettings = Object.freeze({});
+
+/** Whether a value is a Tsematic future (from any copy of the library). */
+export function isFuture(value: unknown): value is Future<unknown> {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    (value as { [FUTURE_BRAND]?: boolean })[FUTURE_BRAND] === true
+  );
+}
+
+/** Whether a value is a plain object (not a class instance): futures may hide in those and in arrays. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Appends every future inside `value` (arrays and plain objects, any depth) to `out`. */
+export function collectFutures(value: unknown, out: Future<unknown>[]): void {
+  if (isFuture(value)) out.push(value);
+  else if (Array.isArray(value)) for (const v of value) collectFutures(v, out);
+  else if (isPlainObject(value)) for (const k in value) collectFutures(value[k], out);
+}
+
+/**
+ * The lazy result of calling a step. Nothing runs until it is awaited, resolved, returned from a
+ * step, or passed to a step that runs.
+ *
+ * @example
+ * ```ts
+ * const f = train(data, 0.1).set({ name: "train-lr-0.1", retry: 2 });
+ * const model = await f;                                 // local, tracked run
+ * const quick = await train(data, 0.1).resolve({ tracking: false }); // silent run
+ * ```
+ */
+export class Future<T> implements PromiseLike<T> {
+  /** @internal */ readonly spec: StepSpec;
+  /** @internal */ readonly args: readonly unknown[];
+  /** @internal Futures among the arguments (any depth), in order. */
+  readonly inputFutures: readonly Future<unknown>[];
+  /** @internal */ settings: CallSettings = NO_SETTINGS;
+  /** @internal Set once the future has been started by a resolution. */
+  promise: Promise<T> | undefined;
+  /** @internal The future this one was passed to as an argument. */
+  consumedBy: Future<unknown> | undefined;
+  /** @internal The run whose body created this future, if any. */
+  readonly createdIn: RunNode | undefined;
+  /** @internal The run this future became, once started. */
+  node: RunNode | undefined;
+  /** @internal The root resolution started by awaiting this future outside any step. */
+  rootResolution: Promise<T> | undefined;
+
+  /** @internal Use a step (`func()`) to make futures. */
+  constructor(spec: StepSpec, args: readonly unknown[]) {
+    this.spec = spec;
+    this.args = args;
+    let inputs: Future<unknown>[] | undefined;
+    for (const arg of args) {
+      // Most arguments are plain values: only allocate a list when a future shows up.
+      if (arg !== null && typeof arg === "object") collectFutures(arg, (inputs ??= []));
+    }
+    this.inputFutures = inputs && inputs.length > 0 ? inputs : NO_INPUTS;
+    for (const input of this.inputFutures) input.consumedBy ??= this as Future<unknown>;
+    const scope = currentScope();
+    this.createdIn = scope?.node;
+    scope?.node.addCreated(this as Future<unknown>);
+  }
+
+  /** The step's name for this call (after `set({ name })`). */
+  get name(): string {
+    return this.settings.name ?? this.spec.name;
+  }
+
+  /**
+   * Adjusts this one call: `name`, `tags`, `cache`, `resources`, `retry`, `timeoutMs`.
+   * Returns the same future, so it chains: `train(d).set({ retry: 3 })`.
+   */
+  set(settings: CallSettings): this {
+    if (this.promise) {
+      throw new StepDefinitionError(
+        `${this.name}: set() was called after the future started running; call set() right after the step`,
+      );
+    }
+    validateOptions(`${this.name}.set()`, settings);
+    this.settings = { ...this.settings, ...settings };
+    return this;
+  }
+
+  /**
+   * Resolves the future. Inside a step this runs it as a child of the current run; outside, it starts
+   * a new root run with the default runner (local, tracked).
+   */
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    const scope = currentScope();
+    const promise = scope
+      ? (scope.node.awaitChild(this as Future<unknown>) as Promise<T>)
+      : this.rootPromise({});
+    return promise.then(onfulfilled, onrejected);
+  }
+
+  /** Resolves the future as a new root run. `{ tracking: false }` runs silently, in-process. */
+  resolve(options: ResolveOptions = {}): Promise<T> {
+    return this.rootPromise(options);
+  }
+
+  /** The same root run however often it is awaited (`await f` twice must not run it twice). */
+  private rootPromise(options: ResolveOptions): Promise<T> {
+    return (this.rootResolution ??= this.promise ?? resolveRoot(this, options));
+  }
+
+  /** Resolves the future as a new root run and returns its value with the whole run graph. */
+  run(options: ResolveOptions = {}): Promise<PipelineRun<T>> {
+    return runRoot(this, options);
+  }
+}
+
+// The brand lives on the prototype: one property for all futures, checked by every copy of the library.
+Object.defineProperty(Future.prototype, FUTURE_BRAND, { value: true });

@@ -1,0 +1,109 @@
+/**
+ * The run view's MIME bundle: what `await pipeline(...)` displays in a notebook cell's output.
+ *
+ * Version 1 of `application/vnd.tsematic.run.v1+json`. The JupyterLab extension renders it as a live
+ * run graph (subscribing to the server when `serverUrl` is set, else showing this snapshot); other
+ * front-ends show the `text/plain` progress line sent in the same bundle. Fields are only ever added
+ * within a version; a change that breaks readers gets a new MIME type.
+ *
+ * @example
+ * ```json
+ * {
+ *   "version": 1, "rootId": "r-1f3a", "stepName": "pipeline", "mode": "local",
+ *   "serverUrl": "http://127.0.0.1:8470", "state": "running", "final": false,
+ *   "progress": { "total": 3, "done": 1, "running": 2, "failed": 0, "cached": 0 },
+ *   "runs": [{ "id": "r-1f3a", "name": "pipeline", "state": "running", "parentId": null, ... }],
+ *   "edges": [{ "from": "r-77c0", "to": "r-91d2", "artifactId": "a-…", "parameter": "data" }]
+ * }
+ * ```
+ */
+import type { ArtifactSummary } from "../types/artifact";
+import type { RunMode, RunState } from "../events";
+
+/** The versioned MIME type of the run view. */
+export const RUN_VIEW_MIME_TYPE = "application/vnd.tsematic.run.v1+json";
+
+/** A failure, trimmed for display. */
+export interface RunViewError {
+  /** The original error's class name. */
+  name: string;
+  message: string;
+  /** The stack with only the user's frames (no Tsematic, Node or kernel internals). */
+  stack: string;
+  /** The step whose own code failed. */
+  stepName: string;
+  /** Step names from the root down to the failing step. */
+  path: string[];
+  runId: string;
+}
+
+/** One run (one step call) of the graph. */
+export interface RunViewRun {
+  id: string;
+  name: string;
+  state: RunState;
+  parentId: string | null;
+  /** 1 for the first try. */
+  attempt: number;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  /** The outputs were reused from the cache (this run did not execute its body). */
+  cached: boolean;
+  /** Input artifact ids by parameter name. */
+  inputs: Record<string, string>;
+  output?: string;
+  /** Only on runs whose own code failed. */
+  error?: RunViewError;
+}
+
+/** Data flow: the output of run `from` is the input `parameter` of run `to`. */
+export interface RunViewEdge {
+  from: string;
+  to: string;
+  artifactId: string;
+  parameter: string;
+}
+
+/** Counts over all runs of the graph (the root included), for the progress line. */
+export interface RunViewProgress {
+  /** Runs known so far (the graph grows while steps run). */
+  total: number;
+  /** Runs in a final state: resolved (cached included), failed, nested-failed, canceled. */
+  done: number;
+  running: number;
+  /** Runs whose own code failed. */
+  failed: number;
+  cached: number;
+}
+
+/** The root run's output, once resolved. */
+export interface RunViewOutput {
+  artifactId: string;
+  typeName: string;
+  size: number;
+  summary: ArtifactSummary;
+}
+
+export interface RunViewBundle {
+  version: 1;
+  rootId: string;
+  /** Name of the root step. */
+  stepName: string;
+  mode: RunMode;
+  /** Where the run is tracked; null for silent runs. */
+  serverUrl: string | null;
+  /** The root run's state. */
+  state: RunState;
+  /** The last update of this display: the root run has settled. */
+  final: boolean;
+  /** Epoch milliseconds of this snapshot. */
+  updatedAt: number;
+  progress: RunViewProgress;
+  runs: RunViewRun[];
+  edges: RunViewEdge[];
+  output?: RunViewOutput;
+  /** The innermost failure, when the root run failed. */
+  error?: RunViewError;
+}

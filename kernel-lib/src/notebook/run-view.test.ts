@@ -1,0 +1,190 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { func } from "../step";
+import type { RunViewBundle } from "./bundle";
+import { RunView } from "./run-view";
+
+/** A run view over a silent run, recording every update it shows. */
+function recordingView(rootId = "root", stepName = "pipeline", minIntervalMs = 100) {
+  const shown: Array<{ bundle: RunViewBundle; text: string }> = [];
+  const view = new RunView(
+    { rootId, stepName, mode: "silent" },
+    { show: (bundle, text) => shown.push({ bundle, text }) },
+    { minIntervalMs },
+  );
+  return { view, shown };
+}
+
+const square = func(async function square(x: number) {
+  await sleep(5);
+  return x * x;
+});
+const total = func(function total(xs: number[]) {
+  return xs.reduce((a, b) => a + b, 0);
+});
+const pipeline = func(async function pipeline(n: number) {
+  const xs = Array.from({ length: n }, (_, i) => i);
+  return total(xs.map((x) => square(x)));
+});
+
+test("the run view shows the graph at once and ends with a final snapshot of every run", async () => {
+  const shown: Array<{ bundle: RunViewBundle; text: string }> = [];
+  let view: RunView | undefined;
+  const value = await pipeline(4).resolve({
+    tracking: false,
+    sink: {
+      // The view needs the root id, known from the first event.
+      emit(event) {
+        view ??= new RunView(
+          { rootId: event.rootId, stepName: "pipeline", mode: "silent" },
+          { show: (bundle, text) => shown.push({ bundle, text }) },
+        );
+        view.emit(event);
+      },
+      flush: () => view!.flush(),
+    },
+  });
+  assert.equal(value, 14);
+  const first = shown[0]!.bundle;
+  assert.equal(first.final, false);
+  assert.equal(first.runs.length, 0);
+  const last = shown.at(-1)!.bundle;
+  assert.equal(last.final, true);
+  assert.equal(last.version, 1);
+  assert.equal(last.state, "resolved");
+  assert.equal(last.serverUrl, null);
+  assert.deepEqual(last.runs.map((r) => r.name).sort(), [
+    "pipeline",
+    "square",
+    "square",
+    "square",
+    "square",
+    "total",
+  ]);
+  const root = last.runs.find((r) => r.parentId === null)!;
+  assert.equal(root.name, "pipeline");
+  assert.ok(last.runs.every((r) => r.parentId === null || r.parentId === root.id));
+  assert.ok(last.runs.every((r) => r.startedAt! <= r.endedAt!));
+  assert.deepEqual(last.progress, { total: 6, done: 6, running: 0, failed: 0, cached: 0 });
+  assert.equal(last.output?.typeName, "json");
+  assert.match(shown.at(-1)!.text, /^tsematic ✔ pipeline: resolved in [\d.]+ s · 6\/6 steps done/);
+  assert.match(shown.at(-1)!.text, /output: json · 14/);
+});
+
+test("updates are throttled to one per interval, and flush sends the last one at once", async () => {
+  const { view, shown } = recordingView("r", "many", 100);
+  const start = Date.now();
+  // 200 state changes within ~300 ms.
+  for (let i = 0; i < 200; i++) {
+    view.emit({
+      type: "run-created",
+      id: `r:${i}`,
+      rootId: "r",
+      at: Date.now(),
+      run: {
+        id: `run-${i}`,
+        rootId: "r",
+        parentId: i === 0 ? null : "run-0",
+        stepName: `step${i}`,
+        sourceHash: "h",
+        sourceText: "",
+        tags: [],
+        resources: {},
+        cache: false,
+        parameters: [],
+        createdAt: Date.now(),
+      },
+    });
+    await sleep(1.5);
+  }
+  const elapsed = Date.now() - start;
+  await view.flush();
+  const maxUpdates = 1 + Math.ceil(elapsed / 100) + 1; // first display, one per interval, final
+  assert.ok(shown.length <= maxUpdates, `${shown.length} updates in ${elapsed} ms`);
+  assert.ok(shown.length >= 3, `expected intermediate updates, got ${shown.length}`);
+  for (let i = 1; i < shown.length - 1; i++) {
+    const gap = shown[i]!.bundle.updatedAt - shown[i - 1]!.bundle.updatedAt;
+    assert.ok(gap >= 95, `updates ${i - 1} and ${i} only ${gap} ms apart`);
+  }
+  assert.equal(shown.at(-1)!.bundle.final, true);
+  assert.equal(shown.at(-1)!.bundle.progress.total, 200);
+  // Nothing after the final update, even from a late event or a pending timer.
+  view.emit({
+    type: "run-state",
+    id: "r:x",
+    rootId: "r",
+    at: Date.now(),
+    runId: "run-1",
+    state: "running",
+    attempt: 1,
+  });
+  await sleep(150);
+  assert.equal(shown.at(-1)!.bundle.final, true);
+  assert.equal(shown.filter((s) => s.bundle.final).length, 1);
+});
+
+test("a failing step is named in the view with its message and a stack trimmed to user code", async () => {
+  const explode = func(function explode(x: number): number {
+    throw new RangeError(`cannot take ${x}`);
+  });
+  const parent = func(async function parent() {
+    return explode(3);
+  });
+  let view: RunView | undefined;
+  const shown: Array<{ bundle: RunViewBundle; text: string }> = [];
+  await assert.rejects(
+    parent().resolve({
+      tracking: false,
+      sink: {
+        emit(event) {
+          view ??= new RunView(
+            { rootId: event.rootId, stepName: "parent", mode: "silent" },
+            { show: (bundle, text) => shown.push({ bundle, text }) },
+          );
+          view.emit(event);
+        },
+        flush: () => view!.flush(),
+      },
+    }),
+    /cannot take 3/,
+  );
+  const last = shown.at(-1)!;
+  assert.equal(last.bundle.final, true);
+  assert.equal(last.bundle.state, "nested-failed");
+  assert.equal(last.bundle.progress.failed, 1, "only the step whose own code failed counts");
+  const error = last.bundle.error!;
+  assert.equal(error.stepName, "explode");
+  assert.deepEqual(error.path, ["parent", "explode"]);
+  assert.equal(error.name, "RangeError");
+  assert.match(error.stack, /at explode \(.*run-view\.test\.js/);
+  assert.doesNotMatch(error.stack, /kernel-lib\/lib\/runner|node:internal/);
+  assert.equal(last.bundle.runs.find((r) => r.name === "explode")?.error?.message, "cannot take 3");
+  assert.match(last.text, /✖ parent: nested-failed/);
+  assert.match(
+    last.text,
+    /step "explode" failed \(parent > explode\): RangeError: cannot take 3\n\s+at explode/,
+  );
+});
+
+test("a view whose display throws does not break the run", async () => {
+  let view: RunView | undefined;
+  const value = await pipeline(2).resolve({
+    tracking: false,
+    sink: {
+      emit(event) {
+        view ??= new RunView(
+          { rootId: event.rootId, stepName: "pipeline", mode: "silent" },
+          {
+            show: () => {
+              throw new Error("display is gone");
+            },
+          },
+        );
+        view.emit(event);
+      },
+      flush: () => view!.flush(),
+    },
+  });
+  assert.equal(value, 1);
+});

@@ -1,0 +1,221 @@
+/**
+ * The run view: an {@link EventSink} that folds a root run's events into a {@link RunViewBundle} and
+ * shows it in one notebook display, updated in place while the run progresses.
+ *
+ * Updates are throttled (at most one per `minIntervalMs`, 100 ms by default: ≤ 10 per second; less
+ * often for graphs of more than 100 runs) and the last one is sent from `flush()`, which the runner
+ * awaits before `await pipeline(...)` returns or throws: the cell never ends with a stale view.
+ *
+ * @example
+ * ```ts
+ * // A progress line in the terminal for every root run of this process.
+ * observeResolutions((info) => new RunView(info, { show: (_bundle, text) => console.log(text) }));
+ * await pipeline(3).resolve({ tracking: false });
+ * ```
+ */
+import type { EventSink, RunEvent, RunState } from "../events";
+import { TERMINAL_STATES } from "../events";
+import { RunGraph, type RunRecord } from "../runner/graph";
+import type { ResolutionInfo } from "../runner/backend";
+import type { RunViewBundle, RunViewEdge, RunViewError, RunViewRun } from "./bundle";
+import { trimStack } from "./stack";
+import { bundleText } from "./text";
+
+/** Where a run view is shown: one display, replaced by each call. */
+export interface RunViewTarget {
+  show(bundle: RunViewBundle, text: string): void;
+}
+
+export interface RunViewOptions {
+  /** Minimum time between two updates. Default 100 ms. */
+  minIntervalMs?: number;
+  /** The clock, for tests. */
+  now?: () => number;
+}
+
+export class RunView implements EventSink {
+  private readonly graph = new RunGraph();
+  private readonly minIntervalMs: number;
+  private readonly now: () => number;
+  private lastShownAt = -Infinity;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private finished = false;
+  /** Number of updates sent, the first display included. */
+  updates = 0;
+
+  constructor(
+    private readonly info: ResolutionInfo,
+    private readonly target: RunViewTarget,
+    options: RunViewOptions = {},
+  ) {
+    this.minIntervalMs = options.minIntervalMs ?? 100;
+    this.now = options.now ?? Date.now;
+    // Shown at once, so the cell says what is running before the first step starts.
+    this.show();
+  }
+
+  emit(event: RunEvent): void {
+    if (this.finished) return;
+    this.graph.emit(event);
+    if (event.type === "log") return; // logs belong to the step's panel, not to the progress view
+    this.schedule();
+  }
+
+  /** Sends the final update; later events are ignored. */
+  async flush(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    this.cancelTimer();
+    this.show();
+  }
+
+  /** The current snapshot of the run. */
+  snapshot(): RunViewBundle {
+    const runs = [...this.graph.runs.values()];
+    const root = this.graph.runs.get(this.info.rootId);
+    const state: RunState = root?.state ?? "created";
+    const edges = dataEdges(runs);
+    const failedOwn = runs.filter((r) => r.state === "failed" && this.ownFailure(r));
+    const bundle: RunViewBundle = {
+      version: 1,
+      rootId: this.info.rootId,
+      stepName: this.info.stepName,
+      mode: this.info.mode,
+      serverUrl: this.info.serverUrl ?? null,
+      state,
+      final: this.finished,
+      updatedAt: this.now(),
+      progress: {
+        total: runs.length,
+        done: runs.filter((r) => TERMINAL_STATES.has(r.state)).length,
+        running: runs.filter((r) => r.state === "running" || r.state === "retrying").length,
+        failed: failedOwn.length,
+        cached: runs.filter((r) => r.originalRunId !== undefined).length,
+      },
+      runs: runs.map((r) => this.viewOf(r)),
+      edges,
+    };
+    const output = root?.output ? this.graph.artifacts.get(root.output) : undefined;
+    if (output) {
+      bundle.output = {
+        artifactId: output.id,
+        typeName: output.typeName,
+        size: output.size,
+        summary: output.summary,
+      };
+    }
+    if (root?.error && (state === "failed" || state === "nested-failed")) {
+      bundle.error = errorView(root.error);
+    }
+    return bundle;
+  }
+
+  /** A failed run whose own code failed (not a parent failing because of a child). */
+  private ownFailure(run: RunRecord): boolean {
+    return run.error === undefined || run.error.runId === run.id;
+  }
+
+  private viewOf(run: RunRecord): RunViewRun {
+    const view: RunViewRun = {
+      id: run.id,
+      name: run.stepName,
+      state: run.state,
+      parentId: run.parentId,
+      attempt: run.attempt,
+      createdAt: run.createdAt,
+      cached: run.originalRunId !== undefined,
+      inputs: { ...run.inputs },
+    };
+    if (run.startedAt !== undefined) view.startedAt = run.startedAt;
+    if (run.endedAt !== undefined) view.endedAt = run.endedAt;
+    if (run.output !== undefined) view.output = run.output;
+    if (run.error && run.error.runId === run.id) view.error = errorView(run.error);
+    return view;
+  }
+
+  /**
+   * Each update resends the whole graph: big graphs update less often (1 ms per run, at most every
+   * 2 s), so a fan-out of thousands of steps does not flood the kernel's output channel.
+   */
+  private interval(): number {
+    return Math.max(this.minIntervalMs, Math.min(2_000, this.graph.runs.size));
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = this.lastShownAt + this.interval() - this.now();
+    if (wait <= 0) {
+      this.show();
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.finished) this.show();
+    }, wait);
+    this.timer.unref?.();
+  }
+
+  private cancelTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private show(): void {
+    this.lastShownAt = this.now();
+    this.updates++;
+    try {
+      const bundle = this.snapshot();
+      this.target.show(bundle, bundleText(bundle));
+    } catch {
+      // A display problem must never break the run it shows (EventSink.emit must not throw).
+    }
+  }
+}
+
+/**
+ * Which run's output fed which run's input. Artifacts are content-addressed, so equal values made by
+ * unrelated steps share an id: a producer must have ended before the consumer started, must not be
+ * its ancestor (a parent's own input is not its child's output), and the latest such producer wins.
+ */
+export function dataEdges(runs: readonly RunRecord[]): RunViewEdge[] {
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  const isAncestor = (maybe: string, of: RunRecord): boolean => {
+    for (let p = of.parentId; p !== null; p = byId.get(p)?.parentId ?? null) {
+      if (p === maybe) return true;
+    }
+    return false;
+  };
+  const producers = new Map<string, RunRecord[]>();
+  for (const run of runs) {
+    if (run.output === undefined) continue;
+    const list = producers.get(run.output);
+    if (list) list.push(run);
+    else producers.set(run.output, [run]);
+  }
+  const edges: RunViewEdge[] = [];
+  for (const run of runs) {
+    const startedAt = run.startedAt ?? Infinity;
+    for (const [parameter, artifactId] of Object.entries(run.inputs)) {
+      let from: RunRecord | undefined;
+      for (const candidate of producers.get(artifactId) ?? []) {
+        if (candidate.id === run.id) continue;
+        if (candidate.endedAt === undefined || candidate.endedAt > startedAt) continue;
+        if (isAncestor(candidate.id, run)) continue;
+        if (!from || candidate.endedAt >= from.endedAt!) from = candidate;
+      }
+      if (from) edges.push({ from: from.id, to: run.id, artifactId, parameter });
+    }
+  }
+  return edges;
+}
+
+function errorView(error: NonNullable<RunRecord["error"]>): RunViewError {
+  return {
+    name: error.name,
+    message: error.message,
+    stack: trimStack(error.stack),
+    stepName: error.stepName,
+    path: [...error.path],
+    runId: error.runId,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Where a resolution looks up and records cached step results. The silent runner uses a process-wide
+ * in-memory store (so re-running a notebook cell reuses results); the tracked runner asks the server.
+ */
+import type { ArtifactInfo } from "../types/artifact";
+
+/** A cached result: the run that produced it, its output artifact and the value. */
+export interface CachedResult {
+  runId: string;
+  artifact: ArtifactInfo;
+  value: unknown;
+}
+
+export interface CacheStore {
+  lookup(key: string): CachedResult | undefined | Promise<CachedResult | undefined>;
+  store(key: string, result: CachedResult): void | Promise<void>;
+}
+
+const MEMORY_CACHE_KEY = Symbol.for("tsematic.memoryCache.v1");
+const MAX_ENTRIES = 10_000;
+
+/** An in-memory cache that keeps the most recent {@link MAX_ENTRIES} results. */
+export class MemoryCache implements CacheStore {
+  private readonly entries = new Map<string, CachedResult>();
+
+  lookup(key: string): CachedResult | undefined {
+    const hit = this.entries.get(key);
+    if (hit) {
+      // Refresh recency: Map iteration order is insertion order.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  store(key: string, result: CachedResult): void {
+    this.entries.delete(key);
+    this.entries.set(key, result);
+    if (this.entries.size > MAX_ENTRIES) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** The process-wide cache of silent runs. */
+export function processCache(): MemoryCache {
+  const g = globalThis as unknown as Record<symbol, MemoryCache | undefined>;
+  return (g[MEMORY_CACHE_KEY] ??= new MemoryCache());
+}

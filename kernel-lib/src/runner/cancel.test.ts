@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { func, RunCanceledError, runContext, type RunGraph } from "../index";
+
+test("aborting the caller's signal cancels every running step", async () => {
+  const controller = new AbortController();
+  const wait = func(async function wait() {
+    await sleep(5_000, undefined, { signal: runContext().signal }).catch(() => undefined);
+    return 1;
+  });
+  const p = func(async function p() {
+    return Promise.all([wait(), wait()]);
+  });
+  setTimeout(() => controller.abort(), 30);
+  const started = Date.now();
+  const error = await p()
+    .run({ tracking: false, signal: controller.signal })
+    .catch((e: unknown) => e);
+  assert.ok(Date.now() - started < 3_000);
+  assert.ok(error instanceof RunCanceledError);
+  const graph = (error as unknown as { graph: RunGraph }).graph;
+  assert.deepEqual(
+    [...graph.runs.values()].map((r) => r.state),
+    ["canceled", "canceled", "canceled"],
+  );
+});
+
+test("a retry waiting in backoff is canceled without waiting for its timer", async () => {
+  const controller = new AbortController();
+  const failing = func({ retry: { attempts: 3, backoffMs: 60_000 } }, function failing() {
+    throw new Error("again");
+  });
+  setTimeout(() => controller.abort(), 30);
+  const started = Date.now();
+  await assert.rejects(
+    failing().resolve({ tracking: false, signal: controller.signal }),
+    RunCanceledError,
+  );
+  assert.ok(Date.now() - started < 3_000);
+});
+
+test("the process exits as soon as a failed run ends: no dangling timers or promises", () => {
+  // A child process runs a pipeline whose siblings are canceled mid-sleep and whose retry is in a
+  // long backoff; if anything kept the event loop alive, it would not exit before the timeout.
+  const script = `
+    const { func, runContext } = require(${JSON.stringify(join(__dirname, "..", "index.js"))});
+    const { setTimeout: sleep } = require("node:timers/promises");
+    const slow = func(async function slow() { await sleep(60000, undefined, { signal: runContext().signal }).catch(() => {}); return 1; });
+    const backoff = func({ retry: { attempts: 5, backoffMs: 60000 } }, function backoff() { throw new Error("retry later"); });
+    const bad = func({ timeoutMs: 50 }, async function bad() { await sleep(60000, undefined, { signal: runContext().signal }).catch(() => {}); });
+    const p = func(async function p() { return Promise.all([slow(), backoff(), bad()]); });
+    p().resolve({ tracking: false }).then(() => process.exit(3), (e) => { console.log(e.message); });
+  `;
+  const started = Date.now();
+  const result = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 20_000 });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /step "bad" timed out after 50 ms/);
+  assert.ok(Date.now() - started < 10_000, `exited after ${Date.now() - started} ms`);
+});

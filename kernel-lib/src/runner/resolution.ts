@@ -1,0 +1,499 @@
+/**
+ * The resolution engine: runs one root future and everything it spawns. A step runs once all its
+ * inputs are concrete; independent steps run concurrently; a body's awaited and returned futures become
+ * its children. Every transition is emitted as a {@link RunEvent}.
+ */
+import { cacheKey } from "../cache-key";
+import { runStorage } from "../context";
+import {
+  ArtifactSerializationError,
+  RunCanceledError,
+  StepFailedError,
+  StepTimeoutError,
+  UnusedFutureError,
+} from "../errors";
+import type { ErrorInfo, EventSink, RunEnvironment, RunEvent, RunMode, RunState } from "../events";
+import { collectFutures, isFuture, isPlainObject, type Future } from "../future";
+import { backoffDelay, resolveRetry, shouldRetry, type CallSettings } from "../options";
+import type { Artifact } from "../types/artifact";
+import { describeValueType, UnserializableValueError, type TypeRegistry } from "../types/registry";
+import type { CacheStore } from "./cache-store";
+import { RunNode } from "./run-node";
+import { Semaphore } from "./semaphore";
+
+/** Distributes Omit over a union, so each event keeps its own fields. */
+type EventBody<E> = E extends RunEvent ? Omit<E, "id" | "rootId" | "at"> : never;
+
+export interface ResolutionConfig {
+  rootId: string;
+  rootFuture: Future<unknown>;
+  mode: RunMode;
+  /** Receives events; `undefined` skips building them (silent `resolve()` with no observer). */
+  sink: EventSink | undefined;
+  registry: TypeRegistry;
+  cache: CacheStore | undefined;
+  namespace: string;
+  maxParallelism: number | undefined;
+  environment?: RunEnvironment;
+}
+
+function errorOf(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+/** Replaces futures inside arrays and plain objects by their values (they are all resolved). */
+async function concretize(value: unknown): Promise<unknown> {
+  if (isFuture(value)) return value.promise;
+  if (Array.isArray(value)) return Promise.all(value.map(concretize));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = Object.create(Object.getPrototypeOf(value));
+    for (const key of Object.keys(value)) out[key] = await concretize(value[key]);
+    return out;
+  }
+  return value;
+}
+
+export class Resolution {
+  readonly rootId: string;
+  private seq = 0;
+  private readonly slots: Semaphore | undefined;
+  /** Artifacts already announced in this resolution: each is stored and announced once. */
+  private readonly announced = new Set<string>();
+  /** An output object passed on as another step's input is not serialized twice. */
+  private readonly artifactOfObject = new WeakMap<object, Artifact>();
+  /** Runs without a parent: the root and the inputs it was called with. */
+  private readonly topLevel: RunNode[] = [];
+
+  constructor(readonly config: ResolutionConfig) {
+    this.rootId = config.rootId;
+    this.slots =
+      config.maxParallelism !== undefined && Number.isFinite(config.maxParallelism)
+        ? new Semaphore(config.maxParallelism)
+        : undefined;
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  private emit(body: EventBody<RunEvent>): void {
+    const sink = this.config.sink;
+    if (!sink) return;
+    const event = {
+      ...body,
+      id: `${this.rootId}:${++this.seq}`,
+      rootId: this.rootId,
+      at: Date.now(),
+    };
+    sink.emit(event as RunEvent);
+  }
+
+  private emitState(
+    node: RunNode,
+    state: RunState,
+    extra: Partial<EventBody<RunEvent & { type: "run-state" }>> = {},
+  ): void {
+    node.state = state;
+    this.emit({ type: "run-state", runId: node.id, state, attempt: node.attempt, ...extra });
+  }
+
+  /** Records a console line written by a step's body as that run's log. */
+  log(node: RunNode, stream: "stdout" | "stderr", text: string): void {
+    this.emit({ type: "log", runId: node.id, stream, text });
+  }
+
+  // ---- starting runs ------------------------------------------------------------------------
+
+  /** Starts `future` as a run under `parent` (null: the root run). Returns its settlement. */
+  start(future: Future<unknown>, parent: RunNode | null): Promise<unknown> {
+    if (future.promise) return future.promise;
+    // The root run's id is the resolution's id, so the root can be looked up before it starts.
+    const isRoot =
+      parent === null && this.topLevel.length === 0 && future === this.config.rootFuture;
+    const node = isRoot
+      ? new RunNode(this, future, null, this.rootId)
+      : new RunNode(this, future, parent);
+    future.node = node;
+    future.promise = node.promise;
+    if (parent) parent.addChild(node);
+    else this.topLevel.push(node);
+    this.emitCreated(node);
+    void this.execute(node);
+    return node.promise;
+  }
+
+  private settings(node: RunNode): CallSettings {
+    const { version: _version, ...options } = node.future.spec.options;
+    return { ...options, ...node.future.settings };
+  }
+
+  private emitCreated(node: RunNode): void {
+    if (!this.config.sink) return;
+    const spec = node.future.spec;
+    const settings = this.settings(node);
+    this.emit({
+      type: "run-created",
+      run: {
+        id: node.id,
+        rootId: this.rootId,
+        parentId: node.parent?.id ?? null,
+        stepName: node.stepName,
+        sourceHash: spec.sourceHash,
+        sourceText: spec.sourceText,
+        ...(spec.options.version !== undefined ? { version: spec.options.version } : {}),
+        tags: settings.tags ?? [],
+        resources: settings.resources ?? {},
+        cache: settings.cache ?? false,
+        parameters: [...spec.parameters],
+        createdAt: Date.now(),
+        ...(node.parent
+          ? {}
+          : {
+              mode: this.config.mode,
+              ...(this.config.environment ? { environment: this.config.environment } : {}),
+            }),
+      },
+    });
+  }
+
+  // ---- one run, from inputs to settlement ---------------------------------------------------
+
+  private async execute(node: RunNode): Promise<void> {
+    const future = node.future;
+    try {
+      if (future.inputFutures.length > 0) {
+        // Inputs are siblings of this run: they belong to the scope that created them.
+        const pending = future.inputFutures.map((f) => f.promise ?? this.start(f, node.parent));
+        try {
+          await Promise.all(pending);
+        } catch (error) {
+          // Sematic's rule: a run whose input failed never runs. Pass the input's error on as it is.
+          this.cancel(node, "one of its inputs failed", error);
+          return;
+        }
+        if (node.done) return;
+      }
+      const args = (
+        future.inputFutures.length > 0 ? await concretize(future.args) : future.args
+      ) as unknown[];
+      const settings = this.settings(node);
+      const useCache = settings.cache === true && this.config.cache !== undefined;
+      let key: string | undefined;
+      if (this.config.sink || useCache) {
+        const names = this.parameterNamesFor(node, args.length);
+        const inputs: Record<string, string> = {};
+        for (let i = 0; i < args.length; i++) {
+          const artifact = this.artifactFor(node, names[i]!, args[i]);
+          inputs[names[i]!] = artifact.id;
+          this.emit({
+            type: "edge",
+            runId: node.id,
+            direction: "input",
+            name: names[i]!,
+            artifactId: artifact.id,
+          });
+        }
+        key = cacheKey({
+          stepName: node.stepName,
+          codeVersion: future.spec.codeVersion,
+          inputs,
+          namespace: this.config.namespace,
+        });
+        this.emitState(node, "scheduled", { cacheKey: key });
+      } else {
+        // Nobody records this run: only prove the inputs could be stored, as a tracked run would.
+        for (let i = 0; i < args.length; i++) this.checkStorable(node, i, args[i]);
+        node.state = "scheduled";
+      }
+      if (useCache && key !== undefined && this.config.cache) {
+        const hit = await this.config.cache.lookup(key);
+        if (node.done) return;
+        if (hit) {
+          this.announce(
+            hit.artifact.id,
+            () => ({ ...hit.artifact, bytes: new Uint8Array(0) }),
+            false,
+          );
+          this.emit({
+            type: "edge",
+            runId: node.id,
+            direction: "output",
+            name: "output",
+            artifactId: hit.artifact.id,
+          });
+          this.emitState(node, "resolved", { cacheKey: key, originalRunId: hit.runId });
+          node.settle("resolved", { value: hit.value });
+          return;
+        }
+      }
+      await this.attempts(node, args, settings, key);
+    } catch (error) {
+      if (!node.done) this.fail(node, error);
+    }
+  }
+
+  private parameterNamesFor(node: RunNode, count: number): string[] {
+    const declared = node.future.spec.parameters;
+    const names: string[] = [];
+    const used = new Set<string>();
+    for (let i = 0; i < count; i++) {
+      let name = declared[i] ?? declared[declared.length - 1] ?? `arg${i}`;
+      // Extra arguments (rest parameters) get the rest name with their index.
+      if (used.has(name)) name = `${name}[${i}]`;
+      used.add(name);
+      names.push(name);
+    }
+    return names;
+  }
+
+  private async attempts(
+    node: RunNode,
+    args: unknown[],
+    settings: CallSettings,
+    key: string | undefined,
+  ): Promise<void> {
+    const retry = resolveRetry(settings.retry);
+    for (;;) {
+      if (this.slots) {
+        await this.slots.acquire();
+        node.holdsSlot = true;
+        if (node.done) {
+          this.releaseSlot(node);
+          return;
+        }
+      }
+      this.emitState(node, "running");
+      let value: unknown;
+      try {
+        value = await this.runBody(node, args, settings.timeoutMs);
+      } catch (error) {
+        this.releaseSlot(node);
+        if (node.done) return;
+        const nested = this.isDescendantFailure(node, error);
+        const retriable =
+          !nested &&
+          !(error instanceof ArtifactSerializationError) &&
+          !(error instanceof UnusedFutureError);
+        if (retriable && node.attempt < retry.attempts && shouldRetry(retry, error)) {
+          this.cancelChildren(node, `"${node.stepName}" is being retried`);
+          node.endAttempt(() => error);
+          this.emitState(node, "retrying", { error: this.errorInfo(node, error) });
+          await node.sleep(backoffDelay(retry, node.attempt));
+          if (node.done) return;
+          node.attempt++;
+          node.created = [];
+          continue;
+        }
+        this.fail(node, error);
+        return;
+      }
+      this.releaseSlot(node);
+      if (node.done) return;
+      const useCache =
+        settings.cache === true && this.config.cache !== undefined && key !== undefined;
+      if (this.config.sink || useCache) {
+        const artifact = this.artifactFor(node, "output", value);
+        this.emit({
+          type: "edge",
+          runId: node.id,
+          direction: "output",
+          name: "output",
+          artifactId: artifact.id,
+        });
+        if (useCache && this.config.cache) {
+          await this.config.cache.store(key!, {
+            runId: node.id,
+            artifact: this.info(artifact),
+            value,
+          });
+          if (node.done) return;
+        }
+      } else {
+        this.checkStorable(node, "output", value);
+      }
+      this.finish(node, "resolved", { value });
+      return;
+    }
+  }
+
+  /** Runs the body once, inside the run's scope, with its timeout; resolves returned futures. */
+  private runBody(node: RunNode, args: unknown[], timeoutMs: number | undefined): Promise<unknown> {
+    const body = this.runBodyOnce(node, args);
+    if (timeoutMs === undefined) return body;
+    return new Promise((resolve, reject) => {
+      node.setTimer(timeoutMs, () => reject(new StepTimeoutError(node.stepName, timeoutMs)));
+      body.then(resolve, reject);
+    });
+  }
+
+  private async runBodyOnce(node: RunNode, args: unknown[]): Promise<unknown> {
+    const fn = node.future.spec.fn as (...a: unknown[]) => unknown;
+    let result = runStorage().run({ node }, fn, ...args);
+    // Awaiting a returned future here would resolve it outside this run's scope, as a new root run:
+    // only real promises are awaited; futures are started as children below.
+    if (!isFuture(result) && typeof (result as PromiseLike<unknown> | null)?.then === "function") {
+      result = await result;
+    }
+    if (result !== null && typeof result === "object") {
+      const returned: Future<unknown>[] = [];
+      collectFutures(result, returned);
+      if (returned.length > 0) {
+        this.releaseSlot(node);
+        for (const f of returned) if (!f.promise) this.start(f, node);
+        result = await concretize(result);
+      }
+    }
+    if (node.created.length > 0) this.checkUnused(node);
+    return result;
+  }
+
+  private checkUnused(node: RunNode): void {
+    const unused = node.created.filter((f) => !f.promise);
+    if (unused.length === 0) return;
+    // Name the outermost unused futures: an unused future's own inputs are unused because of it.
+    const outer = unused.filter((f) => !f.consumedBy || !unused.includes(f.consumedBy));
+    const reported = outer.length ? outer : unused;
+    const names = [...new Set(reported.map((f) => `"${f.name}"`))].join(", ");
+    const count = reported.length === 1 ? "a future" : `${reported.length} futures`;
+    throw new UnusedFutureError(
+      `step "${node.stepName}" created ${count} of ${names} that it never awaited, returned ` +
+        "or passed to another step: await it, return it, or remove the call",
+    );
+  }
+
+  // ---- artifacts ----------------------------------------------------------------------------
+
+  /** Fails like {@link artifactFor} would, without hashing or summarizing (nobody records it). */
+  private checkStorable(node: RunNode, parameter: string | number, value: unknown): void {
+    const t = typeof value;
+    if (t === "number" || t === "string" || t === "boolean" || value === null) return;
+    if (value !== null && typeof value === "object" && this.artifactOfObject.has(value)) return;
+    try {
+      this.config.registry.typeOf(value).serialize(value);
+    } catch (error) {
+      const reason =
+        error instanceof UnserializableValueError ? error.reason : errorOf(error).message;
+      const name =
+        typeof parameter === "number"
+          ? this.parameterNamesFor(node, node.future.args.length)[parameter]!
+          : parameter;
+      throw new ArtifactSerializationError(node.stepName, name, describeValueType(value), reason);
+    }
+  }
+
+  private artifactFor(node: RunNode, parameter: string, value: unknown): Artifact {
+    const cached =
+      value !== null && typeof value === "object" ? this.artifactOfObject.get(value) : undefined;
+    if (cached) return cached;
+    let artifact: Artifact;
+    try {
+      artifact = this.config.registry.toArtifact(value);
+    } catch (error) {
+      const reason =
+        error instanceof UnserializableValueError ? error.reason : errorOf(error).message;
+      throw new ArtifactSerializationError(
+        node.stepName,
+        parameter,
+        describeValueType(value),
+        reason,
+      );
+    }
+    if (value !== null && typeof value === "object") this.artifactOfObject.set(value, artifact);
+    this.announce(artifact.id, () => artifact, true);
+    return artifact;
+  }
+
+  private info(artifact: Artifact) {
+    return {
+      id: artifact.id,
+      typeName: artifact.typeName,
+      mediaType: artifact.mediaType,
+      size: artifact.size,
+      summary: artifact.summary,
+    };
+  }
+
+  private announce(id: string, artifact: () => Artifact, store: boolean): void {
+    const sink = this.config.sink;
+    if (!sink || this.announced.has(id)) return;
+    this.announced.add(id);
+    const a = artifact();
+    if (store) sink.storeArtifact?.(a);
+    this.emit({ type: "artifact", artifact: this.info(a) });
+  }
+
+  // ---- endings ------------------------------------------------------------------------------
+
+  releaseSlot(node: RunNode): void {
+    if (node.holdsSlot) {
+      node.holdsSlot = false;
+      this.slots?.release();
+    }
+  }
+
+  private isDescendantFailure(node: RunNode, error: unknown): boolean {
+    return error instanceof StepFailedError && error.runId !== node.id;
+  }
+
+  private errorInfo(node: RunNode, error: unknown): ErrorInfo {
+    if (error instanceof StepFailedError) {
+      const cause = errorOf(error.cause);
+      return {
+        name: cause.name,
+        message: cause.message,
+        ...(cause.stack !== undefined ? { stack: cause.stack } : {}),
+        stepName: error.stepName,
+        path: [...error.path],
+        runId: error.runId,
+      };
+    }
+    const e = errorOf(error);
+    return {
+      name: e.name,
+      message: e.message,
+      ...(e.stack !== undefined ? { stack: e.stack } : {}),
+      stepName: node.stepName,
+      path: [...node.path],
+      runId: node.id,
+    };
+  }
+
+  private fail(node: RunNode, error: unknown): void {
+    const nested = this.isDescendantFailure(node, error);
+    const thrown = nested ? error : new StepFailedError(node.stepName, node.path, node.id, error);
+    this.finish(
+      node,
+      nested ? "nested-failed" : "failed",
+      { error: thrown },
+      this.errorInfo(node, error),
+    );
+  }
+
+  private finish(
+    node: RunNode,
+    state: RunState,
+    outcome: { value?: unknown; error?: unknown },
+    error?: ErrorInfo,
+  ): void {
+    if (node.done) return;
+    this.releaseSlot(node);
+    this.emitState(node, state, error ? { error } : {});
+    node.settle(state, outcome);
+    this.cancelChildren(node, `its parent "${node.stepName}" ended (${state})`);
+  }
+
+  /** Cancels a run that has not ended, and everything under it. */
+  cancel(node: RunNode, reason: string, rejectWith?: unknown): void {
+    if (node.done) return;
+    this.finish(node, "canceled", {
+      error: rejectWith ?? new RunCanceledError(node.stepName, reason),
+    });
+  }
+
+  private cancelChildren(node: RunNode, reason: string): void {
+    for (const child of node.children) if (!child.done) this.cancel(child, reason);
+  }
+
+  /** Cancels the whole resolution (the caller's signal, or a cancel request from the server). */
+  cancelAll(reason: string): void {
+    for (const node of this.topLevel) this.cancel(node, reason);
+  }
+}

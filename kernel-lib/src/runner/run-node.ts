@@ -1,0 +1,127 @@
+/** One run of a step inside a resolution: its place in the graph, state, timers and settlement. */
+import { RunCanceledError } from "../errors";
+import type { RunState } from "../events";
+import type { Future } from "../future";
+import { newRunId } from "./ids";
+import type { Resolution } from "./resolution";
+
+// Shared empty lists until a run has children or creates futures: most runs never do.
+const NO_RUNS = Object.freeze([]) as unknown as RunNode[];
+const NO_FUTURES = Object.freeze([]) as unknown as Future<unknown>[];
+
+export class RunNode {
+  readonly id: string;
+  state: RunState = "created";
+  attempt = 1;
+  /** Runs started from this run's body (awaited or returned futures), across attempts. */
+  children: RunNode[] = NO_RUNS;
+  /** Futures created by this run's body during the current attempt. */
+  created: Future<unknown>[] = NO_FUTURES;
+  /** Settled: resolved, failed or canceled. Later results of a still-running body are ignored. */
+  done = false;
+  holdsSlot = false;
+  readonly promise: Promise<unknown>;
+  private settleResolve!: (value: unknown) => void;
+  private settleReject!: (error: unknown) => void;
+  // Made on first use: most runs never need a signal, a timer or a sleeper.
+  private controller: AbortController | undefined;
+  private timers: Set<NodeJS.Timeout> | undefined;
+  private sleepers: Array<() => void> | undefined;
+
+  constructor(
+    readonly resolution: Resolution,
+    readonly future: Future<unknown>,
+    readonly parent: RunNode | null,
+    id: string = newRunId(),
+  ) {
+    this.id = id;
+    this.promise = new Promise((resolve, reject) => {
+      this.settleResolve = resolve;
+      this.settleReject = reject;
+    });
+  }
+
+  /** Step names from the root run down to this one (built on demand: only errors need it). */
+  get path(): string[] {
+    const names = this.parent ? this.parent.path : [];
+    names.push(this.stepName);
+    return names;
+  }
+
+  get stepName(): string {
+    return this.future.name;
+  }
+
+  addChild(child: RunNode): void {
+    if (this.children === NO_RUNS) this.children = [];
+    this.children.push(child);
+  }
+
+  addCreated(future: Future<unknown>): void {
+    if (this.created === NO_FUTURES) this.created = [];
+    this.created.push(future);
+  }
+
+  /** The abort signal of the current attempt. */
+  signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
+
+  /** Called by `await future` inside this run's body. */
+  awaitChild(future: Future<unknown>): Promise<unknown> {
+    // A parent waiting on children does not hold a parallelism slot, or a limit of N could deadlock.
+    this.resolution.releaseSlot(this);
+    return future.promise ?? this.resolution.start(future, this);
+  }
+
+  /** A timer that is cleared when the attempt ends, so nothing dangles after cancellation. */
+  setTimer(ms: number, fire: () => void): void {
+    const timers = (this.timers ??= new Set());
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fire();
+    }, ms);
+    timers.add(timer);
+  }
+
+  /** Waits `ms`, or less if the run ends first. */
+  sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.setTimer(ms, resolve);
+      (this.sleepers ??= []).push(resolve);
+    });
+  }
+
+  /** Aborts the current attempt's signal and clears its timers: before a retry or at the end. */
+  endAttempt(reason: () => unknown): void {
+    if (this.timers) {
+      for (const timer of this.timers) clearTimeout(timer);
+      this.timers = undefined;
+    }
+    if (this.sleepers) for (const wake of this.sleepers.splice(0)) wake();
+    if (this.controller) {
+      // The reason is made only when someone holds the signal: errors with stacks are not free.
+      this.controller.abort(reason());
+      this.controller = undefined;
+    }
+  }
+
+  /** Settles the run: records the final state and wakes whoever awaits it. */
+  settle(state: RunState, outcome: { value?: unknown; error?: unknown }): void {
+    this.done = true;
+    this.state = state;
+    this.endAttempt(
+      () => outcome.error ?? new RunCanceledError(this.stepName, `the run ended (${state})`),
+    );
+    if (state === "resolved") {
+      this.settleResolve(outcome.value);
+    } else {
+      // A canceled or failed run may have nobody awaiting it (a sibling of a failure): whoever does
+      // await it still sees the rejection, but Node must not report it as unhandled.
+      this.promise.catch(() => undefined);
+      this.settleReject(outcome.error);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Local tracked runs: the default of `await future`. Finds the lineage server (or starts the embedded
+ * one), sends each root run's events and artifacts, keeps the run alive with heartbeats, and turns a
+ * cancel request on the server into a canceled run.
+ */
+import type { EventSink, RunEnvironment, RunEvent } from "../events";
+import type { TrackingBackend, TrackingSession } from "../runner/backend";
+import type { Artifact } from "../types/artifact";
+import { defaultRegistry } from "../types/registry";
+import { ArtifactUploader } from "./artifact-uploader";
+import { startEmbeddedServer } from "./embedded-server";
+import { configuredEndpoint, dataDir, isAlive, type Endpoint } from "./endpoint";
+import { captureEnvironment } from "./environment";
+import { EventUploader } from "./event-uploader";
+import { ServerClient } from "./http";
+import { RemoteCache } from "./remote-cache";
+import { TsematicError } from "../errors";
+
+/** Tunables, mostly for tests; the defaults suit notebooks. */
+export interface ServerBackendOptions {
+  heartbeatMs?: number;
+  giveUpMs?: number;
+  batchSize?: number;
+  lingerMs?: number;
+}
+
+class TrackedSink implements EventSink {
+  constructor(
+    private readonly events: EventUploader,
+    private readonly artifacts: ArtifactUploader,
+  ) {}
+  emit(event: RunEvent): void {
+    this.events.push(event);
+  }
+  storeArtifact(artifact: Artifact): void {
+    this.artifacts.push(artifact);
+  }
+  async flush(): Promise<void> {
+    // Both must finish; report the first failure.
+    const results = await Promise.allSettled([this.artifacts.flush(), this.events.flush()]);
+    for (const r of results) if (r.status === "rejected") throw r.reason;
+  }
+}
+
+export class ServerBackend implements TrackingBackend {
+  private endpoint: { value: Endpoint; checkedAt: number } | undefined;
+  private connecting: Promise<Endpoint> | undefined;
+
+  constructor(private readonly options: ServerBackendOptions = {}) {}
+
+  /** The server to use: a configured one that answers, else the embedded one (started once). */
+  private async connect(): Promise<Endpoint> {
+    const fresh = this.endpoint && Date.now() - this.endpoint.checkedAt < 5_000;
+    if (fresh) return this.endpoint!.value;
+    this.connecting ??= (async () => {
+      try {
+        const configured = configuredEndpoint();
+        if (configured && (await isAlive(configured.url))) return configured;
+        if (configured?.source === "TSEMATIC_URL") {
+          throw new TsematicError(
+            `the lineage server is not reachable at ${configured.url} (from TSEMATIC_URL): start it with ` +
+              "`tsematic server`, unset TSEMATIC_URL to use the embedded server, or run silently with " +
+              "resolve({ tracking: false })",
+          );
+        }
+        return await startEmbeddedServer(dataDir());
+      } finally {
+        this.connecting = undefined;
+      }
+    })().then((value) => {
+      this.endpoint = { value, checkedAt: Date.now() };
+      return value;
+    });
+    return this.connecting;
+  }
+
+  async open(root: {
+    rootId: string;
+    stepName: string;
+    environment?: Partial<RunEnvironment>;
+  }): Promise<TrackingSession> {
+    const client = new ServerClient(await this.connect());
+    const giveUpMs = this.options.giveUpMs ?? Number(process.env.TSEMATIC_GIVE_UP_MS ?? 60_000);
+    const cancel = new AbortController();
+    let heartbeat: NodeJS.Timeout | undefined;
+    const beat = async () => {
+      try {
+        const res = await client.json<{ cancelRequested?: boolean }>(
+          "POST",
+          `/runs/${root.rootId}/heartbeat`,
+        );
+        if (res.cancelRequested && !cancel.signal.aborted) {
+          cancel.abort("canceled from the lineage server (someone asked it to cancel this run)");
+        }
+      } catch {
+        // A missed heartbeat is not an error: the event uploader notices a lost server.
+      }
+    };
+    const events = new EventUploader(
+      client,
+      {
+        batchSize: this.options.batchSize ?? 2_000,
+        lingerMs: this.options.lingerMs ?? 25,
+        giveUpMs,
+      },
+      () => {
+        // The server knows the root once its first batch is in: from then on, keep it alive.
+        if (heartbeat) return;
+        heartbeat = setInterval(() => void beat(), this.options.heartbeatMs ?? 2_000);
+        heartbeat.unref();
+      },
+      (error) => cancel.abort(error),
+    );
+    const artifacts = new ArtifactUploader(client, {
+      largeBytes: 1024 * 1024,
+      batchBytes: 4 * 1024 * 1024,
+      lingerMs: this.options.lingerMs ?? 25,
+      giveUpMs,
+    });
+    return {
+      sink: new TrackedSink(events, artifacts),
+      cache: new RemoteCache(client, defaultRegistry()),
+      environment: captureEnvironment(root.environment),
+      serverUrl: client.url,
+      cancelSignal: cancel.signal,
+      close: async () => {
+        if (heartbeat) clearInterval(heartbeat);
+      },
+    };
+  }
+}

@@ -1,0 +1,41 @@
+/** The Express application: middleware order, and every route under /api/v1. */
+import express, { type Express } from "express";
+import { requireToken } from "./auth/middleware";
+import type { ServerContext } from "./context";
+import { cors } from "./http/cors";
+import { errorHandler, routeNotFound } from "./http/errors";
+import { artifactsRoutes } from "./routes/artifacts";
+import { cacheRoutes } from "./routes/cache";
+import { controlRoutes } from "./routes/control";
+import { eventsRoutes } from "./routes/events";
+import { healthRoutes } from "./routes/health";
+import { liveRoutes } from "./routes/live";
+import { runsRoutes } from "./routes/runs";
+
+export const API_PREFIX = "/api/v1";
+
+export function createApp(ctx: ServerContext): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.disable("etag");
+  app.use((_req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+  app.use(cors(ctx.options.corsOrigins));
+  app.use(API_PREFIX, healthRoutes());
+  app.use(API_PREFIX, requireToken(ctx.token));
+  app.use(
+    API_PREFIX,
+    eventsRoutes(ctx),
+    runsRoutes(ctx),
+    controlRoutes(ctx),
+    artifactsRoutes(ctx),
+    cacheRoutes(ctx),
+    liveRoutes(),
+  );
+  app.use(routeNotFound);
+  app.use(errorHandler(ctx.options.log));
+  return app;
+}

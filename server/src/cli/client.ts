@@ -1,0 +1,62 @@
+/** The command line's HTTP client: finds the server, sends the token, turns failures into advice. */
+import { discoverServer, type Endpoint } from "../discovery";
+import { CliError } from "./errors";
+
+export interface ClientOptions {
+  url?: string;
+  dataDir?: string;
+}
+
+export class ApiClient {
+  readonly endpoint: Endpoint;
+
+  constructor(options: ClientOptions = {}) {
+    const found = discoverServer(options.dataDir);
+    this.endpoint = options.url
+      ? { url: options.url.replace(/\/+$/, ""), token: found.token, source: "--url" }
+      : found;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>("GET", path);
+  }
+
+  post<T>(path: string): Promise<T> {
+    return this.request<T>("POST", path);
+  }
+
+  private async request<T>(method: string, path: string): Promise<T> {
+    const { url, token } = this.endpoint;
+    let res: Response;
+    try {
+      res = await fetch(`${url}/api/v1${path}`, {
+        method,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch {
+      throw new CliError(
+        `the lineage server is not reachable at ${url}: start it with \`tsematic server\``,
+      );
+    }
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new CliError(
+        `${url} answered ${res.status} with something that is not Tsematic JSON: is it a Tsematic server?`,
+      );
+    }
+    if (res.status === 401) {
+      throw new CliError(
+        `the server at ${url} refused the token: set TSEMATIC_TOKEN, or pass the --data-dir the server uses (its token file is <dataDir>/token)`,
+      );
+    }
+    if (!res.ok) {
+      const message = (body as { error?: { message?: string } }).error?.message;
+      throw new CliError(message ?? `the server answered ${res.status}`);
+    }
+    return body as T;
+  }
+}

@@ -1,0 +1,98 @@
+/** Command dispatch and argument parsing for `tsematic`. */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { VERSION } from "../version";
+import { CliError } from "./errors";
+import { cancelCommand, logsCommand, runsCommand, showCommand } from "./inspect";
+import { serverCommand } from "./serve";
+
+export const USAGE = `Usage: tsematic <command> [options]
+
+Commands:
+  server [--port 8765] [--host 127.0.0.1] [--data-dir DIR] [--cors-origin ORIGIN]... [--heartbeat-timeout SECONDS]
+                          start the lineage server (port 0 picks a free port)
+  runs [--pipeline NAME] [--state STATE] [--tag TAG] [--all] [--limit N] [--json]
+                          list pipeline runs, newest first (--all: every step too)
+  show <runId> [--json]   one run: state, timings, inputs, outputs, children, error
+  logs <runId>            a run's captured console output
+  cancel <rootId>         ask a running pipeline to stop
+  help                    this text
+
+Client commands find the server through TSEMATIC_URL and TSEMATIC_TOKEN, else <dataDir>/server.json
+and <dataDir>/token; <dataDir> is --data-dir, $TSEMATIC_HOME or ~/.tsematic. --url overrides the URL.`;
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+const CLIENT_OPTIONS: Options = {
+  url: { type: "string" },
+  "data-dir": { type: "string" },
+  json: { type: "boolean" },
+};
+
+const COMMAND_OPTIONS: Record<string, Options> = {
+  server: {
+    port: { type: "string" },
+    host: { type: "string" },
+    "data-dir": { type: "string" },
+    "cors-origin": { type: "string", multiple: true },
+    "heartbeat-timeout": { type: "string" },
+  },
+  runs: {
+    ...CLIENT_OPTIONS,
+    pipeline: { type: "string" },
+    state: { type: "string" },
+    tag: { type: "string" },
+    all: { type: "boolean" },
+    limit: { type: "string" },
+  },
+  show: CLIENT_OPTIONS,
+  logs: CLIENT_OPTIONS,
+  cancel: CLIENT_OPTIONS,
+};
+
+export type Parsed = {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === "--version" || command === "version") {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  try {
+    const options = COMMAND_OPTIONS[command];
+    if (!options) throw CliError.usage(`unknown command "${command}"`);
+    const args = parse(rest, options);
+    switch (command) {
+      case "server":
+        return await serverCommand(args);
+      case "runs":
+        return await runsCommand(args);
+      case "show":
+        return await showCommand(args);
+      case "logs":
+        return await logsCommand(args);
+      default:
+        return await cancelCommand(args);
+    }
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`tsematic: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
+
+function parse(args: string[], options: Options): Parsed {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true }) as Parsed;
+  } catch (err) {
+    throw CliError.usage(err instanceof Error ? err.message : String(err));
+  }
+}

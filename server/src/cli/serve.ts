@@ -1,0 +1,60 @@
+/** `tsematic server`: run the lineage server in the foreground until SIGINT/SIGTERM. */
+import { defaultDataDir, DEFAULT_PORT } from "../config";
+import { startServer } from "../server";
+import { CliError } from "./errors";
+import type { Parsed } from "./main";
+
+export async function serverCommand({ values, positionals }: Parsed): Promise<number> {
+  if (positionals.length > 0) throw CliError.usage(`unexpected argument "${positionals[0]}"`);
+  const port = integer(values.port, "--port", 0, 65535) ?? DEFAULT_PORT;
+  const timeoutS = number(values["heartbeat-timeout"], "--heartbeat-timeout");
+  const dataDir = (values["data-dir"] as string | undefined) ?? defaultDataDir();
+  let server;
+  try {
+    server = await startServer({
+      port,
+      host: values.host as string | undefined,
+      dataDir,
+      corsOrigins: values["cors-origin"] as string[] | undefined,
+      heartbeatTimeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
+    });
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+  process.stdout.write(
+    `Tsematic lineage server listening on ${server.url}\n` +
+      `  data directory: ${server.dataDir}\n` +
+      `  token: ${server.dataDir}/token (clients find the server through ${server.dataDir}/server.json)\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await server.close();
+  return 0;
+}
+
+function integer(value: unknown, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(String(value)) || n < min || n > max) {
+    throw CliError.usage(
+      `${flag} must be an integer from ${min} to ${max}, not "${String(value)}"`,
+    );
+  }
+  return n;
+}
+
+function number(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw CliError.usage(`${flag} must be a positive number of seconds, not "${String(value)}"`);
+  }
+  return n;
+}

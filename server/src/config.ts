@@ -1,0 +1,47 @@
+/** Server options and their defaults. */
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+export interface ServerOptions {
+  /** Where the database, artifacts, token and server.json live. Default: {@link defaultDataDir}. */
+  dataDir?: string;
+  /** Default 127.0.0.1: the server is not reachable from other machines unless asked. */
+  host?: string;
+  /** Default 8765; 0 picks a free port. */
+  port?: number;
+  /** Default: read from (or created in) `<dataDir>/token`. */
+  token?: string;
+  /** Browser origins allowed to call the API (CORS) and open live connections. Default: none. */
+  corsOrigins?: string[];
+  /** A root whose client is silent this long has its open runs failed. Default 15 s. */
+  heartbeatTimeoutMs?: number;
+  /** Largest event batch body. Default 32 MiB. */
+  maxBatchBytes?: number;
+  /** Largest artifact upload. Default 2 GiB. */
+  maxArtifactBytes?: number;
+  /** Where internal errors are reported. Default: stderr. */
+  log?: (message: string) => void;
+}
+
+export type ResolvedOptions = Required<Omit<ServerOptions, "token">> & { token?: string };
+
+export const DEFAULT_PORT = 8765;
+
+/** `$TSEMATIC_HOME`, else `~/.tsematic`. */
+export function defaultDataDir(): string {
+  return process.env.TSEMATIC_HOME || join(homedir(), ".tsematic");
+}
+
+export function resolveOptions(options: ServerOptions): ResolvedOptions {
+  return {
+    dataDir: options.dataDir ?? defaultDataDir(),
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? DEFAULT_PORT,
+    token: options.token,
+    corsOrigins: options.corsOrigins ?? [],
+    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 15_000,
+    maxBatchBytes: options.maxBatchBytes ?? 32 * 1024 * 1024,
+    maxArtifactBytes: options.maxArtifactBytes ?? 2 * 1024 * 1024 * 1024,
+    log: options.log ?? ((message) => process.stderr.write(`tsematic server: ${message}\n`)),
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The one error shape of the API: `{ error: { code, message } }` with a 4xx status for anything the
+ * caller can fix. Messages say what was wrong and what to do next.
+ */
+import type { ErrorRequestHandler, RequestHandler } from "express";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  static badRequest(code: string, message: string): ApiError {
+    return new ApiError(400, code, message);
+  }
+  static unauthorized(message: string): ApiError {
+    return new ApiError(401, "unauthorized", message);
+  }
+  static notFound(code: string, message: string): ApiError {
+    return new ApiError(404, code, message);
+  }
+  static conflict(code: string, message: string): ApiError {
+    return new ApiError(409, code, message);
+  }
+  static tooLarge(message: string): ApiError {
+    return new ApiError(413, "body_too_large", message);
+  }
+  static unsupportedMediaType(message: string): ApiError {
+    return new ApiError(415, "unsupported_media_type", message);
+  }
+  static unprocessable(code: string, message: string): ApiError {
+    return new ApiError(422, code, message);
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+export function errorBody(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/** Answers requests that matched no route. */
+export const routeNotFound: RequestHandler = (req, res) => {
+  res
+    .status(404)
+    .json(
+      errorBody(
+        "route_not_found",
+        `no route ${req.method} ${req.path}: the API is under /api/v1, see openapi.yaml`,
+      ),
+    );
+};
+
+/** Body-parser failures carry a `type`; map them to messages a client can act on. */
+const BODY_ERRORS: Record<string, [number, string, string]> = {
+  "entity.parse.failed": [
+    400,
+    "invalid_json",
+    "the request body is not valid JSON: fix its syntax",
+  ],
+  "entity.too.large": [
+    413,
+    "body_too_large",
+    "the request body is too large: send smaller batches",
+  ],
+  "entity.verify.failed": [400, "invalid_body", "the request body was rejected"],
+  "encoding.unsupported": [
+    415,
+    "unsupported_encoding",
+    "the Content-Encoding is not supported: send the body uncompressed or gzip",
+  ],
+  "charset.unsupported": [415, "unsupported_charset", "send JSON as UTF-8"],
+  "request.aborted": [400, "request_aborted", "the request was aborted before its body arrived"],
+  "request.size.invalid": [
+    400,
+    "invalid_body_size",
+    "the body length does not match Content-Length",
+  ],
+  "parameters.too.many": [413, "too_many_parameters", "too many parameters"],
+};
+
+export function errorHandler(log: (message: string) => void): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    const [status, body] = toResponse(err);
+    if (status >= 500) log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    // The rest of an oversized body is not worth reading: close the connection after answering.
+    if (status === 413) res.setHeader("Connection", "close");
+    res.status(status).json(body);
+  };
+}
+
+function toResponse(err: unknown): [number, ErrorBody] {
+  if (err instanceof ApiError) return [err.status, errorBody(err.code, err.message)];
+  const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; message?: unknown };
+  if (typeof e?.type === "string" && BODY_ERRORS[e.type]) {
+    const [status, code, message] = BODY_ERRORS[e.type]!;
+    return [status, errorBody(code, message)];
+  }
+  const status = typeof e?.status === "number" ? e.status : e?.statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    // e.g. a path segment that is not valid percent-encoding.
+    return [status, errorBody("bad_request", `the request is malformed: ${String(e.message)}`)];
+  }
+  return [500, errorBody("internal", "the server failed to handle this request; see its log")];
+}

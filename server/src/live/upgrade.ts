@@ -1,0 +1,87 @@
+/**
+ * WebSocket upgrades for /api/v1/live/{rootId}: checked like every API call (token, valid id, known
+ * root, configured Origin) before the handshake completes; refusals are plain HTTP JSON errors.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { WebSocketServer } from "ws";
+import { presentedToken } from "../auth/middleware";
+import { tokensEqual } from "../auth/token";
+import { originAllowed } from "../http/cors";
+import { errorBody } from "../http/errors";
+import { RUN_ID } from "../http/ids";
+import type { Db } from "../storage/db";
+import { getRoot } from "../storage/roots";
+import type { LiveGraphs } from "./hub";
+
+const LIVE_PATH = /^\/api\/v1\/live\/([^/]*)$/;
+
+export interface UpgradeOptions {
+  wss: WebSocketServer;
+  live: LiveGraphs;
+  db: Db;
+  token: string;
+  corsOrigins: readonly string[];
+}
+
+export function liveUpgrade(o: UpgradeOptions) {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on("error", () => socket.destroy());
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const match = LIVE_PATH.exec(url.pathname);
+    if (!match) {
+      return refuse(
+        socket,
+        404,
+        "route_not_found",
+        "WebSocket connections go to /api/v1/live/{rootId}",
+      );
+    }
+    const token = presentedToken(req, url);
+    if (token === undefined || !tokensEqual(token, o.token)) {
+      return refuse(
+        socket,
+        401,
+        "unauthorized",
+        "a live connection needs the server's token: add ?token=<token> (from <dataDir>/token)",
+      );
+    }
+    const origin = req.headers.origin;
+    if (!originAllowed(origin, o.corsOrigins)) {
+      return refuse(
+        socket,
+        403,
+        "origin_not_allowed",
+        `origin ${JSON.stringify(origin).slice(0, 100)} is not configured: start the server with --cors-origin <origin>`,
+      );
+    }
+    const rootId = match[1]!;
+    if (!RUN_ID.test(rootId)) {
+      return refuse(
+        socket,
+        400,
+        "invalid_run_id",
+        "the root run id must be 8 to 64 lowercase hex characters",
+      );
+    }
+    if (!getRoot(o.db, rootId)) {
+      return refuse(socket, 404, "unknown_run", `no root run ${rootId} on this server`);
+    }
+    o.wss.handleUpgrade(req, socket, head, (ws) => o.live.connect(rootId, ws));
+  };
+}
+
+const REASONS: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+};
+
+function refuse(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify(errorBody(code, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${REASONS[status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

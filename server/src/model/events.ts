@@ -1,0 +1,132 @@
+/**
+ * The run event stream as the server receives it: a copy of the kernel library's contract
+ * (kernel-lib/src/events.ts and kernel-lib/src/types/artifact.ts). The server never imports
+ * kernel-lib: HTTP is the contract, and openapi.yaml is its authoritative description.
+ */
+
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export type RunState =
+  | "created"
+  | "scheduled"
+  | "running"
+  | "resolved"
+  | "failed"
+  | "nested-failed"
+  | "canceled"
+  | "retrying";
+
+export const RUN_STATES: readonly RunState[] = [
+  "created",
+  "scheduled",
+  "running",
+  "resolved",
+  "failed",
+  "nested-failed",
+  "canceled",
+  "retrying",
+];
+
+/** States a run never leaves. */
+export const TERMINAL_STATES: ReadonlySet<RunState> = new Set<RunState>([
+  "resolved",
+  "failed",
+  "nested-failed",
+  "canceled",
+]);
+
+export interface ResourceRequest {
+  cpus?: number;
+  memoryMiB?: number;
+  gpus?: number;
+}
+
+export type RunMode = "silent" | "local" | "cloud";
+
+export interface RunEnvironment {
+  nodeVersion: string;
+  platform: string;
+  lockfileHash?: string;
+  gitCommit?: string;
+  notebookPath?: string;
+  hostname?: string;
+}
+
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  stack?: string;
+  stepName: string;
+  path: string[];
+  runId: string;
+}
+
+export interface RunInfo {
+  id: string;
+  rootId: string;
+  parentId: string | null;
+  stepName: string;
+  sourceHash: string;
+  sourceText: string;
+  version?: string;
+  tags: string[];
+  resources: ResourceRequest;
+  cache: boolean;
+  parameters: string[];
+  createdAt: number;
+  mode?: RunMode;
+  environment?: RunEnvironment;
+}
+
+export interface ArtifactInfo {
+  id: string;
+  typeName: string;
+  mediaType: string;
+  size: number;
+  summary: { [key: string]: JsonValue };
+}
+
+interface EventBase {
+  /** `<rootId>:<seq>`: unique and deterministic, the key of idempotent ingestion. */
+  id: string;
+  rootId: string;
+  at: number;
+}
+
+export interface RunCreatedEvent extends EventBase {
+  type: "run-created";
+  run: RunInfo;
+}
+
+export interface RunStateEvent extends EventBase {
+  type: "run-state";
+  runId: string;
+  state: RunState;
+  attempt: number;
+  cacheKey?: string;
+  originalRunId?: string;
+  error?: ErrorInfo;
+}
+
+export interface ArtifactEvent extends EventBase {
+  type: "artifact";
+  artifact: ArtifactInfo;
+}
+
+export interface EdgeEvent extends EventBase {
+  type: "edge";
+  runId: string;
+  direction: "input" | "output";
+  name: string;
+  artifactId: string;
+}
+
+export interface LogEvent extends EventBase {
+  type: "log";
+  runId: string;
+  stream: "stdout" | "stderr";
+  text: string;
+}
+
+export type RunEvent = RunCreatedEvent | RunStateEvent | ArtifactEvent | EdgeEvent | LogEvent;

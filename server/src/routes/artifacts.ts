@@ -1,0 +1,97 @@
+/** Artifacts: summary, bytes (upload, existence check, streamed download) and lineage. */
+import { pipeline } from "node:stream/promises";
+import { Router } from "express";
+import type { ServerContext } from "../context";
+import { ApiError } from "../http/errors";
+import { checkArtifactId } from "../http/ids";
+import { query } from "../http/query";
+import type { ArtifactView } from "../model/api";
+import { getArtifact, getLineage } from "../storage/artifacts";
+
+const TYPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,127}$/;
+
+export function artifactsRoutes(ctx: ServerContext): Router {
+  const router = Router();
+  const { db, artifacts } = ctx;
+
+  const requireArtifact = (id: string): ArtifactView => {
+    const artifact = getArtifact(db, id);
+    if (!artifact) {
+      throw ApiError.notFound(
+        "unknown_artifact",
+        `no artifact ${id} on this server: artifacts are known once an artifact event names them`,
+      );
+    }
+    return artifact;
+  };
+
+  router.get("/artifacts/:artifactId", (req, res) => {
+    query(req, []);
+    const artifact = requireArtifact(checkArtifactId(req.params.artifactId));
+    res.json({ ...artifact, stored: artifacts.has(artifact.id) });
+  });
+
+  // Registered before GET so that HEAD answers about the bytes alone (clients check before uploading).
+  router.head("/artifacts/:artifactId/value", (req, res) => {
+    query(req, []);
+    const size = artifacts.sizeOf(checkArtifactId(req.params.artifactId));
+    if (size === undefined) {
+      res.status(404).end();
+      return;
+    }
+    res.setHeader("Content-Length", size);
+    res.status(200).end();
+  });
+
+  router.get("/artifacts/:artifactId/value", async (req, res) => {
+    query(req, []);
+    const artifact = requireArtifact(checkArtifactId(req.params.artifactId));
+    const size = artifacts.sizeOf(artifact.id);
+    if (size === undefined) {
+      throw ApiError.notFound(
+        "bytes_not_stored",
+        `artifact ${artifact.id} is known but its bytes were never uploaded (PUT /api/v1/artifacts/${artifact.id}/value)`,
+      );
+    }
+    res.setHeader("Content-Type", artifact.mediaType);
+    res.setHeader("Content-Length", size);
+    // The bytes are user data: never let a browser run them as a page of this origin.
+    res.setHeader("Content-Security-Policy", "sandbox");
+    res.setHeader("Content-Disposition", `inline; filename="${artifact.id}"`);
+    await pipeline(artifacts.read(artifact.id), res);
+  });
+
+  router.put("/artifacts/:artifactId/value", async (req, res) => {
+    const q = query(req, ["typeName"]);
+    const id = checkArtifactId(req.params.artifactId);
+    const typeName = q.matching(
+      "typeName",
+      TYPE_NAME,
+      "use the artifact's type name, e.g. arrow.table",
+    );
+    if (typeName === undefined) {
+      throw ApiError.badRequest(
+        "missing_parameter",
+        'query parameter "typeName" is required: the content address is sha256(typeName + "\\0" + bytes)',
+      );
+    }
+    const max = ctx.options.maxArtifactBytes;
+    const declared = Number(req.headers["content-length"] ?? NaN);
+    if (declared > max) {
+      throw ApiError.tooLarge(
+        `artifact ${id} has ${declared} bytes, over the server's limit of ${max}: raise --max-artifact-bytes`,
+      );
+    }
+    const result = await artifacts.write(id, typeName, req, max);
+    res.status(result.created ? 201 : 200).json({ id, size: result.size, created: result.created });
+  });
+
+  router.get("/artifacts/:artifactId/lineage", (req, res) => {
+    query(req, []);
+    const id = checkArtifactId(req.params.artifactId);
+    requireArtifact(id);
+    res.json(getLineage(db, id));
+  });
+
+  return router;
+}

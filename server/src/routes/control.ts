@@ -1,0 +1,46 @@
+/** A root run's client protocol: heartbeat (which carries cancel requests) and cancel. */
+import { Router } from "express";
+import type { ServerContext } from "../context";
+import { ApiError } from "../http/errors";
+import { checkRunId } from "../http/ids";
+import { query } from "../http/query";
+import { abandonRoot, recordHeartbeat, requestCancel } from "../storage/roots";
+import { requireRoot } from "./lookups";
+
+export function controlRoutes(ctx: ServerContext): Router {
+  const router = Router();
+  const { db } = ctx;
+
+  router.post("/runs/:runId/heartbeat", (req, res) => {
+    query(req, []);
+    const root = requireRoot(db, checkRunId(req.params.runId));
+    const now = recordHeartbeat(db, root.rootId, ctx.now()) ?? root;
+    res.json({ cancelRequested: now.cancelRequested, status: now.status });
+  });
+
+  router.post("/runs/:runId/cancel", (req, res) => {
+    query(req, []);
+    const root = requireRoot(db, checkRunId(req.params.runId));
+    if (root.status !== "active") {
+      throw ApiError.conflict(
+        "already_ended",
+        `root run ${root.rootId} has already ended (${root.status}): there is nothing to cancel`,
+      );
+    }
+    const now = ctx.now();
+    requestCancel(db, root.rootId, now);
+    let canceledRuns = 0;
+    const silentFor = now - root.lastHeartbeatAt;
+    if (silentFor > ctx.options.heartbeatTimeoutMs) {
+      // Nobody will hear the request: end the runs here instead of leaving them open.
+      const changed = abandonRoot(db, root.rootId, now, silentFor);
+      ctx.live.refreshRuns(root.rootId, changed);
+      canceledRuns = changed.length;
+    }
+    ctx.live.refreshRoot(root.rootId);
+    const after = requireRoot(db, root.rootId);
+    res.json({ cancelRequested: true, status: after.status, canceledRuns });
+  });
+
+  return router;
+}

@@ -1,0 +1,136 @@
+/**
+ * Starting and stopping the lineage server.
+ *
+ * @example
+ * ```ts
+ * import { startServer } from "@tsematic/server";
+ * const server = await startServer({ dataDir: "/tmp/tsematic", port: 0 });
+ * console.log(server.url, server.token);
+ * await server.close();
+ * ```
+ */
+import { mkdirSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { WebSocketServer } from "ws";
+import { createApp } from "./app";
+import { loadOrCreateToken } from "./auth/token";
+import { resolveOptions, type ResolvedOptions, type ServerOptions } from "./config";
+import type { ServerContext } from "./context";
+import { readServerInfo, removeServerInfo, writeServerInfo } from "./discovery";
+import { LiveGraphs } from "./live/hub";
+import { liveUpgrade } from "./live/upgrade";
+import { HeartbeatMonitor } from "./monitor/heartbeat";
+import { ArtifactStore } from "./storage/artifactStore";
+import { openDatabase } from "./storage/db";
+import { Ingestor } from "./storage/ingest";
+import { restartHeartbeatClocks } from "./storage/roots";
+import { VERSION } from "./version";
+
+export const DATABASE_FILE = "lineage.sqlite";
+
+export interface RunningServer {
+  /** e.g. `http://127.0.0.1:8765` (no trailing slash, no /api/v1). */
+  url: string;
+  port: number;
+  token: string;
+  dataDir: string;
+  context: ServerContext;
+  /** Stops accepting work, closes connections and the database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const opts = resolveOptions(options);
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  await refuseSecondServer(opts.dataDir);
+  const token = opts.token ?? loadOrCreateToken(opts.dataDir);
+  const now = Date.now;
+  const db = openDatabase(join(opts.dataDir, DATABASE_FILE));
+  // Clients of runs that were active when the server stopped get a full timeout to come back.
+  restartHeartbeatClocks(db, now());
+  const live = new LiveGraphs(db, opts.log);
+  const context: ServerContext = {
+    db,
+    ingestor: new Ingestor(db, now),
+    artifacts: new ArtifactStore(join(opts.dataDir, "artifacts")),
+    live,
+    options: opts,
+    token,
+    now,
+  };
+  const http = createServer(createApp(context));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  http.on("upgrade", liveUpgrade({ wss, live, db, token, corsOrigins: opts.corsOrigins }));
+  try {
+    await listen(http, opts);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`;
+  writeServerInfo(opts.dataDir, { url, pid: process.pid, version: VERSION });
+  const monitor = new HeartbeatMonitor(db, live, opts.heartbeatTimeoutMs, now, opts.log);
+  monitor.start();
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      monitor.stop();
+      live.close();
+      wss.close();
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+      db.close();
+      removeServerInfo(opts.dataDir, process.pid);
+    })();
+    return closing;
+  };
+  return { url, port, token, dataDir: opts.dataDir, context, close };
+}
+
+function listen(http: Server, opts: ResolvedOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      reject(
+        err.code === "EADDRINUSE"
+          ? new Error(
+              `port ${opts.port} on ${opts.host} is already in use: stop the other server or pass --port 0 to pick a free port`,
+            )
+          : err,
+      );
+    };
+    http.once("error", onError);
+    http.listen(opts.port, opts.host, () => {
+      http.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+/** Two servers on one data directory would fight over server.json: refuse the second. */
+async function refuseSecondServer(dataDir: string): Promise<void> {
+  const info = readServerInfo(dataDir);
+  if (!info || info.pid === process.pid || !processExists(info.pid)) return;
+  const answering = await fetch(`${info.url}/api/v1/health`, { signal: AbortSignal.timeout(1000) })
+    .then((res) => res.ok)
+    .catch(() => false);
+  if (answering) {
+    throw new Error(
+      `a Tsematic server (pid ${info.pid}) already serves ${dataDir} at ${info.url}: use it, or stop it first`,
+    );
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

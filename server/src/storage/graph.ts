@@ -1,0 +1,56 @@
+/** A root run's whole graph, and one run's inputs and outputs. */
+import type { ArtifactView, EdgeView, PortView, RunView } from "../model/api";
+import type { Db } from "./db";
+import {
+  type ArtifactRow,
+  artifactView,
+  type EdgeRow,
+  edgeView,
+  RUN_COLUMNS,
+  type RunRow,
+  runView,
+} from "./rows";
+
+export interface Graph {
+  runs: RunView[];
+  edges: EdgeView[];
+  artifacts: ArtifactView[];
+}
+
+export function getGraph(db: Db, rootId: string): Graph {
+  const runs = db
+    .prepare<[string], RunRow>(
+      `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.root_id = ? ORDER BY r.created_at, r.id`,
+    )
+    .all(rootId)
+    .map(runView);
+  const edges = db
+    .prepare<[string], EdgeRow>(
+      `SELECT e.run_id, e.direction, e.name, e.artifact_id FROM edges e
+       JOIN runs r ON r.id = e.run_id WHERE r.root_id = ? ORDER BY e.id`,
+    )
+    .all(rootId)
+    .map(edgeView);
+  const artifacts = db
+    .prepare<[string], ArtifactRow>(
+      `SELECT a.id, a.type_name, a.media_type, a.size, a.summary_json FROM artifacts a
+       WHERE a.id IN (SELECT e.artifact_id FROM edges e JOIN runs r ON r.id = e.run_id
+                      WHERE r.root_id = ?)
+       ORDER BY a.id`,
+    )
+    .all(rootId)
+    .map(artifactView);
+  return { runs, edges, artifacts };
+}
+
+/** One run's edges in one direction, each with its artifact's summary. */
+export function runPorts(db: Db, runId: string, direction: "input" | "output"): PortView[] {
+  return db
+    .prepare<[string, string], EdgeRow & ArtifactRow>(
+      `SELECT e.name, a.id, a.type_name, a.media_type, a.size, a.summary_json FROM edges e
+       JOIN artifacts a ON a.id = e.artifact_id
+       WHERE e.run_id = ? AND e.direction = ? ORDER BY e.id`,
+    )
+    .all(runId, direction)
+    .map((row) => ({ name: row.name, artifact: artifactView(row) }));
+}

@@ -1,0 +1,160 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { RunEvent } from "../model/events";
+import { fixtureId, pipelineFixture } from "../testing/fixture";
+import { rowCounts, startTestServer, type TestServer } from "../testing/harness";
+
+describe("batch ingest", () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(() => t.close());
+  const counts = (): Record<string, number> => rowCounts(t.server.context.db);
+
+  it("is idempotent: the same batch twice adds no rows and counts duplicates", async () => {
+    const fx = pipelineFixture({ seed: "idempotent" });
+    const first = await t.api.postEvents(fx.events);
+    assert.equal(first.status, 200);
+    assert.deepEqual(first.body, {
+      received: fx.events.length,
+      ingested: fx.events.length,
+      duplicates: 0,
+    });
+    const once = counts();
+    const again = await t.api.postEvents(fx.events);
+    assert.deepEqual(again.body, {
+      received: fx.events.length,
+      ingested: 0,
+      duplicates: fx.events.length,
+    });
+    assert.deepEqual(counts(), once);
+  });
+
+  it("applies only the new part of a batch that overlaps one already ingested", async () => {
+    const fx = pipelineFixture({ seed: "overlap" });
+    const half = Math.floor(fx.events.length / 2);
+    await t.api.postEvents(fx.events.slice(0, half + 5));
+    const res = await t.api.postEvents(fx.events.slice(half));
+    assert.deepEqual(res.body, {
+      received: fx.events.length - half,
+      ingested: fx.events.length - half - 5,
+      duplicates: 5,
+    });
+    const logs = fx.events.filter((e) => e.type === "log").length;
+    const stored = t.server.context.db
+      .prepare(
+        "SELECT count(*) AS n FROM logs l JOIN runs r ON r.id = l.run_id WHERE r.root_id = ?",
+      )
+      .get(fx.rootId) as { n: number };
+    assert.equal(stored.n, logs);
+  });
+
+  it("stores nothing from a batch with one inconsistent event, and names that event", async () => {
+    const fx = pipelineFixture({ seed: "atomic" });
+    const before = counts();
+    const bad: RunEvent = {
+      type: "log",
+      id: `${fx.rootId}:9999`,
+      rootId: fx.rootId,
+      at: 1,
+      runId: fixtureId("nobody"),
+      stream: "stdout",
+      text: "x",
+    };
+    const events = [...fx.events.slice(0, 20), bad, ...fx.events.slice(20)];
+    const res = await t.api.postEvents(events);
+    assert.equal(res.status, 422);
+    assert.match(
+      res.text,
+      /event 20 \(log .*:9999\) refers to run .* which has no run-created event/,
+    );
+    assert.deepEqual(counts(), before);
+    // The same events without the bad one are then accepted in full.
+    assert.equal((await t.api.postEvents(fx.events)).body.ingested, fx.events.length);
+  });
+
+  it("refuses an edge to an artifact that no artifact event announced", async () => {
+    const fx = pipelineFixture({ seed: "edge-first" });
+    const edge: RunEvent = {
+      type: "edge",
+      id: `${fx.rootId}:9999`,
+      rootId: fx.rootId,
+      at: 1,
+      runId: fx.rootId,
+      direction: "input",
+      name: "n",
+      artifactId: "f".repeat(64),
+    };
+    const res = await t.api.postEvents([fx.events[0]!, edge]);
+    assert.equal(res.status, 422);
+    assert.match(res.text, /send the artifact event first/);
+  });
+
+  it("keeps terminal states: a late state event changes nothing", async () => {
+    const fx = pipelineFixture({ seed: "terminal" });
+    await t.api.postEvents(fx.events);
+    const last = Number(fx.events[fx.events.length - 1]!.id.split(":")[1]);
+    const late: RunEvent = {
+      type: "run-state",
+      id: `${fx.rootId}:${last + 1}`,
+      rootId: fx.rootId,
+      at: Date.now(),
+      runId: fx.runs.load!,
+      state: "running",
+      attempt: 2,
+    };
+    assert.equal((await t.api.postEvents([late])).status, 200);
+    const run = await t.api.get<{ run: { state: string; attempt: number } }>(
+      `/runs/${fx.runs.load}`,
+    );
+    assert.deepEqual([run.body.run.state, run.body.run.attempt], ["resolved", 1]);
+  });
+
+  it("accepts top-level input runs (no parent) of a root, but not runs of an unknown root", async () => {
+    const fx = pipelineFixture({ seed: "top-level", unfinished: true });
+    await t.api.postEvents(fx.events);
+    const input = fixtureId("top-level", "input");
+    const created = (seq: number, rootId: string): RunEvent => ({
+      type: "run-created",
+      id: `${rootId}:${seq}`,
+      rootId,
+      at: 1,
+      run: {
+        id: input,
+        rootId,
+        parentId: null,
+        stepName: "makeInput",
+        sourceHash: "ab".repeat(32),
+        sourceText: "function makeInput() {}",
+        tags: [],
+        resources: {},
+        cache: false,
+        parameters: [],
+        createdAt: 1,
+      },
+    });
+    assert.equal((await t.api.postEvents([created(1000, fx.rootId)])).status, 200);
+    const stranger = fixtureId("no-such-root");
+    const res = await t.api.postEvents([created(1, stranger)]);
+    assert.equal(res.status, 422);
+  });
+
+  it("refuses a run created twice under different event ids", async () => {
+    const fx = pipelineFixture({ seed: "twice" });
+    await t.api.postEvents(fx.events);
+    const first = fx.events[0]!;
+    const res = await t.api.postEvents([{ ...first, id: `${fx.rootId}:5000` }]);
+    assert.equal(res.status, 409);
+    assert.match(res.text, /already exists/);
+  });
+
+  it("refuses an event whose id does not start with its own root id", async () => {
+    const fx = pipelineFixture({ seed: "ids" });
+    const res = await t.api.postEvents<{ error: { message: string } }>([
+      { ...fx.events[0]!, id: `${fixtureId("other")}:1` },
+    ]);
+    assert.equal(res.status, 422);
+    assert.match(res.body.error.message, /event ids are "<rootId>:<seq>"/);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Root runs and their clients: heartbeats, cancel requests, and ending the open runs of a client
+ * that stopped responding (so that they do not stay "running" forever).
+ */
+import type { RootView } from "../model/api";
+import type { ErrorInfo, RunState } from "../model/events";
+import { TERMINAL_STATES } from "../model/events";
+import type { Db } from "./db";
+import { type RootRow, rootView } from "./rows";
+
+export function getRoot(db: Db, rootId: string): RootView | undefined {
+  const row = db.prepare<[string], RootRow>("SELECT * FROM roots WHERE root_id = ?").get(rootId);
+  return row && rootView(row);
+}
+
+/** Records that the client of an active root is alive. */
+export function recordHeartbeat(db: Db, rootId: string, now: number): RootView | undefined {
+  db.prepare("UPDATE roots SET last_heartbeat = ? WHERE root_id = ? AND status = 'active'").run(
+    now,
+    rootId,
+  );
+  return getRoot(db, rootId);
+}
+
+export function requestCancel(db: Db, rootId: string, now: number): RootView | undefined {
+  db.prepare(
+    "UPDATE roots SET cancel_requested_at = ? WHERE root_id = ? AND cancel_requested_at IS NULL",
+  ).run(now, rootId);
+  return getRoot(db, rootId);
+}
+
+/** Active roots whose client has sent neither a heartbeat nor an event since `deadline`. */
+export function silentRoots(db: Db, deadline: number): { rootId: string; lastHeartbeat: number }[] {
+  return db
+    .prepare<[number], { rootId: string; lastHeartbeat: number }>(
+      `SELECT root_id AS rootId, last_heartbeat AS lastHeartbeat FROM roots
+       WHERE status = 'active' AND last_heartbeat < ?`,
+    )
+    .all(deadline);
+}
+
+/** After a restart the server cannot know who is alive: give every client a full timeout again. */
+export function restartHeartbeatClocks(db: Db, now: number): void {
+  db.prepare("UPDATE roots SET last_heartbeat = ? WHERE status = 'active'").run(now);
+}
+
+interface OpenRun {
+  id: string;
+  parent_id: string | null;
+  step_name: string;
+  state: RunState;
+}
+
+/**
+ * Ends every non-terminal run of a root whose client is gone: `canceled` when a cancel was requested,
+ * else `failed` with an error that says the client stopped responding. Marks the root abandoned.
+ * Returns the ids of the runs it changed.
+ */
+export function abandonRoot(db: Db, rootId: string, now: number, silentForMs: number): string[] {
+  return db.transaction(() => {
+    const root = db
+      .prepare<[string], RootRow>("SELECT * FROM roots WHERE root_id = ? AND status = 'active'")
+      .get(rootId);
+    if (!root) return [];
+    const runs = db
+      .prepare<[string], OpenRun>(
+        "SELECT id, parent_id, step_name, state FROM runs WHERE root_id = ?",
+      )
+      .all(rootId);
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    const canceled = root.cancel_requested_at !== null;
+    const end = db.prepare(
+      "UPDATE runs SET state = ?, ended_at = ?, error_json = COALESCE(?, error_json) WHERE id = ?",
+    );
+    const changed: string[] = [];
+    for (const run of runs) {
+      if (TERMINAL_STATES.has(run.state)) continue;
+      const error = canceled ? null : clientLostError(run, byId, rootId, silentForMs);
+      end.run(canceled ? "canceled" : "failed", now, error && JSON.stringify(error), run.id);
+      changed.push(run.id);
+    }
+    db.prepare("UPDATE roots SET status = 'abandoned' WHERE root_id = ?").run(rootId);
+    return changed;
+  })();
+}
+
+function clientLostError(
+  run: OpenRun,
+  byId: Map<string, OpenRun>,
+  rootId: string,
+  silentForMs: number,
+): ErrorInfo {
+  const path: string[] = [];
+  for (let r: OpenRun | undefined = run; r; r = r.parent_id ? byId.get(r.parent_id) : undefined) {
+    path.unshift(r.step_name);
+  }
+  const seconds = Math.round(silentForMs / 100) / 10;
+  return {
+    name: "ClientLostError",
+    message:
+      `the client running root run ${rootId} stopped responding (no heartbeat or event for ${seconds} s): ` +
+      "its process exited or lost its connection to the server. Rerun the pipeline.",
+    stepName: run.step_name,
+    path,
+    runId: run.id,
+  };
+}

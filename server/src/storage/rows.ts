@@ -1,0 +1,125 @@
+/** Row shapes of the lineage tables and their mapping to API views. */
+import type { ArtifactView, EdgeView, RootView, RunDetailView, RunView } from "../model/api";
+import type { RunMode, RunState } from "../model/events";
+
+export interface RunRow {
+  id: string;
+  root_id: string;
+  parent_id: string | null;
+  step_name: string;
+  source_hash: string;
+  source_text?: string;
+  version: string | null;
+  parameters_json: string;
+  cache: number;
+  state: RunState;
+  attempt: number;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  cache_key: string | null;
+  original_run_id: string | null;
+  resources_json: string;
+  tags_json: string;
+  error_json: string | null;
+}
+
+/** Every run column but the (possibly large) source text. */
+export const RUN_COLUMNS = `r.id, r.root_id, r.parent_id, r.step_name, r.source_hash, r.version,
+  r.parameters_json, r.cache, r.state, r.attempt, r.created_at, r.started_at, r.ended_at, r.cache_key,
+  r.original_run_id, r.resources_json, r.tags_json, r.error_json`;
+
+export function runView(row: RunRow): RunView {
+  return {
+    id: row.id,
+    rootId: row.root_id,
+    parentId: row.parent_id,
+    stepName: row.step_name,
+    state: row.state,
+    attempt: row.attempt,
+    sourceHash: row.source_hash,
+    version: row.version,
+    parameters: JSON.parse(row.parameters_json),
+    cache: row.cache === 1,
+    tags: JSON.parse(row.tags_json),
+    resources: JSON.parse(row.resources_json),
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    cacheKey: row.cache_key,
+    originalRunId: row.original_run_id,
+    error: row.error_json === null ? null : JSON.parse(row.error_json),
+  };
+}
+
+export function runDetailView(row: RunRow & { source_text: string }): RunDetailView {
+  return { ...runView(row), sourceText: row.source_text };
+}
+
+export interface RootRow {
+  root_id: string;
+  mode: RunMode;
+  status: RootView["status"];
+  node_version: string | null;
+  platform: string | null;
+  lockfile_hash: string | null;
+  git_commit: string | null;
+  notebook_path: string | null;
+  hostname: string | null;
+  created_at: number;
+  last_heartbeat: number;
+  cancel_requested_at: number | null;
+}
+
+export function rootView(row: RootRow): RootView {
+  return {
+    rootId: row.root_id,
+    mode: row.mode,
+    status: row.status,
+    environment: {
+      nodeVersion: row.node_version,
+      platform: row.platform,
+      lockfileHash: row.lockfile_hash,
+      gitCommit: row.git_commit,
+      notebookPath: row.notebook_path,
+      hostname: row.hostname,
+    },
+    createdAt: row.created_at,
+    lastHeartbeatAt: row.last_heartbeat,
+    cancelRequested: row.cancel_requested_at !== null,
+  };
+}
+
+export interface ArtifactRow {
+  id: string;
+  type_name: string;
+  media_type: string;
+  size: number;
+  summary_json: string;
+}
+
+export function artifactView(row: ArtifactRow): ArtifactView {
+  return {
+    id: row.id,
+    typeName: row.type_name,
+    mediaType: row.media_type,
+    size: row.size,
+    summary: JSON.parse(row.summary_json),
+  };
+}
+
+export interface EdgeRow {
+  run_id: string;
+  direction: "input" | "output";
+  name: string;
+  artifact_id: string;
+}
+
+export function edgeView(row: EdgeRow): EdgeView {
+  return {
+    runId: row.run_id,
+    direction: row.direction,
+    name: row.name,
+    artifactId: row.artifact_id,
+  };
+}

@@ -1,0 +1,115 @@
+/** Reading runs: one run, its children, and listing/searching with a stable cursor. */
+import type { RunDetailView, RunView } from "../model/api";
+import type { RunState } from "../model/events";
+import type { Db } from "./db";
+import { RUN_COLUMNS, type RunRow, runDetailView, runView } from "./rows";
+
+export function getRunDetail(db: Db, runId: string): RunDetailView | undefined {
+  const row = db
+    .prepare<[string], RunRow & { source_text: string }>(
+      `SELECT ${RUN_COLUMNS}, r.source_text FROM runs r WHERE r.id = ?`,
+    )
+    .get(runId);
+  return row && runDetailView(row);
+}
+
+export function getRun(db: Db, runId: string): RunView | undefined {
+  const row = db
+    .prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = ?`)
+    .get(runId);
+  return row && runView(row);
+}
+
+export function childIds(db: Db, runId: string): string[] {
+  return db
+    .prepare<[string], { id: string }>(
+      "SELECT id FROM runs WHERE parent_id = ? ORDER BY created_at, id",
+    )
+    .all(runId)
+    .map((r) => r.id);
+}
+
+/** Where a page of runs ends: the sort key of its last run. */
+export interface RunCursor {
+  createdAt: number;
+  id: string;
+}
+
+export interface RunFilter {
+  /** Exact step name. */
+  name?: string;
+  /** Runs of root runs whose step name is this. */
+  pipeline?: string;
+  state?: RunState;
+  tag?: string;
+  rootOnly?: boolean;
+  rootId?: string;
+  /** Created at or after (ms since the epoch). */
+  since?: number;
+  /** Created before (ms since the epoch). */
+  until?: number;
+  /** Case-insensitive substring of the step name or a tag, or a run id prefix. */
+  text?: string;
+  limit: number;
+  cursor?: RunCursor;
+}
+
+export interface RunPage {
+  runs: RunView[];
+  nextCursor: RunCursor | null;
+}
+
+/** Runs matching every given filter, newest first. */
+export function listRuns(db: Db, f: RunFilter): RunPage {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const add = (clause: string, ...values: (string | number)[]): void => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (f.name !== undefined) add("r.step_name = ?", f.name);
+  if (f.pipeline !== undefined) {
+    add(
+      "r.root_id IN (SELECT p.id FROM runs p WHERE p.id = p.root_id AND p.step_name = ?)",
+      f.pipeline,
+    );
+  }
+  if (f.state !== undefined) add("r.state = ?", f.state);
+  if (f.tag !== undefined) {
+    add("EXISTS (SELECT 1 FROM run_tags t WHERE t.tag = ? AND t.run_id = r.id)", f.tag);
+  }
+  if (f.rootOnly) add("r.id = r.root_id");
+  if (f.rootId !== undefined) add("r.root_id = ?", f.rootId);
+  if (f.since !== undefined) add("r.created_at >= ?", f.since);
+  if (f.until !== undefined) add("r.created_at < ?", f.until);
+  if (f.text !== undefined) {
+    const t = f.text.toLowerCase();
+    add(
+      `(instr(lower(r.step_name), ?) > 0 OR instr(lower(r.tags_json), ?) > 0
+        OR substr(r.id, 1, length(?)) = ?)`,
+      t,
+      t,
+      t,
+      t,
+    );
+  }
+  if (f.cursor) {
+    add(
+      "(r.created_at < ? OR (r.created_at = ? AND r.id < ?))",
+      f.cursor.createdAt,
+      f.cursor.createdAt,
+      f.cursor.id,
+    );
+  }
+  const sql = `SELECT ${RUN_COLUMNS} FROM runs r
+    ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY r.created_at DESC, r.id DESC LIMIT ?`;
+  const rows = db.prepare<(string | number)[], RunRow>(sql).all(...params, f.limit + 1);
+  const more = rows.length > f.limit;
+  const page = rows.slice(0, f.limit).map(runView);
+  const last = page[page.length - 1];
+  return {
+    runs: page,
+    nextCursor: more && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
+}
