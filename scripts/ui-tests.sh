@@ -14,6 +14,13 @@ fi
 seconds() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }'; }
 
+# The lineage server and the kernel library the notebooks import (npm run build does it in npm test).
+for workspace in server kernel-lib; do
+  if [ ! -d "$workspace/lib" ] || [ -n "$(find "$workspace/src" "$workspace/package.json" -newer "$workspace/lib" | head -1)" ]; then
+    npm run --silent build -w "$workspace"
+  fi
+done
+
 t=$(seconds)
 npm run --silent build:labextension >/dev/null 2>&1 || npm run build:labextension # quiet unless it fails
 extension_build_s=$(elapsed "$t")
@@ -29,7 +36,13 @@ node ./node_modules/typescript/bin/tsc -p ui-tests # Playwright strips types wit
 rm -rf ui-tests/test-output
 t=$(seconds)
 status=0
-(cd ui-tests && timeout 1200 npx playwright test) || status=$?
+# Its own process group, so that whatever a failed or timed-out run leaves behind is stopped below.
+set -m
+(cd ui-tests && exec timeout 1200 npx playwright test) &
+runner=$!
+wait "$runner" || status=$?
+set +m
+kill -TERM -- "-$runner" 2>/dev/null || true
 tests_s=$(elapsed "$t")
 
 node - "$status" "$extension_build_s" "$lab_build_s" "$tests_s" <<'JS'

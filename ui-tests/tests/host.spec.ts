@@ -9,6 +9,13 @@ import { recordMetric } from "./metrics";
 
 const RUNS_TAB = '.jp-SideBar.jp-mod-left [data-id="tsematic-runs"]';
 
+/** The mock lineage server global-setup started (fixed runs, same token as the real one). */
+function mockUrl(): string {
+  const url = process.env.TSEMATIC_MOCK_URL;
+  if (!url) throw new Error("TSEMATIC_MOCK_URL is not set: run through playwright.config.ts");
+  return url;
+}
+
 /** A 127.0.0.1 port with nothing listening on it. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -56,12 +63,15 @@ test.describe("the host page", () => {
 });
 
 test.describe("the Tsematic runs panel", () => {
-  test("lists the runs of the lineage server named in the page config", async ({ page }) => {
+  test("lists the pipelines of the lineage server set in its settings, colored by state", async ({
+    page,
+  }) => {
+    const field = await openSettings(page);
+    await field("Lineage server URL").fill(mockUrl());
+
     await page.sidebar.openTab("tsematic-runs");
     const panel = page.locator("#tsematic-runs");
-    await expect(panel).toBeVisible();
     await expect(panel.locator(".jp-TsematicRuns-heading")).toHaveText("Tsematic runs");
-
     const items = panel.locator(".jp-TsematicRuns-item");
     await expect(items).toHaveCount(2);
     await expect(items.nth(0)).toContainText("train_pipeline");
