@@ -23,6 +23,9 @@ import shutil
 import socket
 import sys
 import tempfile
+import threading
+import webbrowser
+from urllib.parse import quote
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -63,6 +66,12 @@ def parse_args(argv):
         help="extra page config for the front-end, e.g. tsematicServerUrl=http://127.0.0.1:8765",
     )
     parser.add_argument(
+        "--open",
+        metavar="PATH",
+        help="announce the URL of this file (relative to --root-dir), and open it in a browser "
+        "when there is a display",
+    )
+    parser.add_argument(
         "--exit-with-parent",
         action="store_true",
         help="stop when the process that started this one ends (test runners)",
@@ -90,6 +99,19 @@ def link_labextensions(folders, target):
         link = os.path.join(target, name)
         os.makedirs(os.path.dirname(link), exist_ok=True)
         os.symlink(os.path.abspath(folder), link)
+
+
+def lab_url(ip, port, path, token):
+    host = f"[{ip}]" if ":" in ip else ip
+    page = "/lab/tree/" + quote(path.lstrip("/")) if path else "/lab"
+    return f"http://{host}:{port}{page}" + (f"?token={token}" if token else "")
+
+
+def announce(url, open_browser):
+    """Print the URL for people and scripts; open it if asked and a display can show it."""
+    print(f"TSEMATIC_LAB_URL={url}", flush=True)
+    if open_browser and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
 
 def main(argv):
@@ -128,10 +150,8 @@ def main(argv):
         workspaces_dir=os.path.join(state, "workspaces"),
         page_config=page_config,
         exit_with_parent=args.exit_with_parent,
-        announce=lambda server: print(
-            f"TSEMATIC_LAB_URL=http://{args.ip}:{server.port}/lab"
-            + (f"?token={token}" if token else ""),
-            flush=True,
+        announce=lambda server: announce(
+            lab_url(args.ip, server.port, args.open, token), open_browser=bool(args.open)
         ),
     )
     server_args = [
