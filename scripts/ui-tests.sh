@@ -1,32 +1,18 @@
 #!/usr/bin/env bash
 # Browser tests of the Tsematic extension in the real JupyterLab host, headless Debian Chromium.
-# Installs what is missing (Debian packages as root, npm packages), builds the extension and the
-# host, writes the tslab kernelspec, runs ui-tests/, and ends with one machine-readable line:
-#   UI_TESTS result=pass|fail passed=N failed=N skipped=N ... (timings in seconds/milliseconds)
+# Installs what is missing (Debian packages as root, npm packages), builds what is stale (server,
+# kernel library, extension, host: scripts/lab-prepare.sh), writes the tslab kernelspec, runs
+# ui-tests/, and ends with one machine-readable line:
+#   UI_TESTS result=pass|fail passed=N failed=N flaky=N skipped=N prepare_s=S tests_s=S page_to_launcher_ms=MS
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-bash scripts/lab-setup.sh
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
 
 seconds() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }'; }
 
-# The lineage server and the kernel library the notebooks import (npm run build does it in npm test).
-for workspace in server kernel-lib; do
-  if [ ! -d "$workspace/lib" ] || [ -n "$(find "$workspace/src" "$workspace/package.json" -newer "$workspace/lib" | head -1)" ]; then
-    npm run --silent build -w "$workspace"
-  fi
-done
-
 t=$(seconds)
-npm run --silent build:labextension >/dev/null 2>&1 || npm run build:labextension # quiet unless it fails
-extension_build_s=$(elapsed "$t")
-t=$(seconds)
-npm run --silent build:host -w lab
-lab_build_s=$(elapsed "$t")
+bash scripts/lab-prepare.sh
+prepare_s=$(elapsed "$t")
 
 # The tslab kernelspec in a project-local Jupyter path (the notebook suite's setup).
 kernels=$(bash scripts/setup-notebooks.sh)
@@ -45,9 +31,9 @@ set +m
 kill -TERM -- "-$runner" 2>/dev/null || true
 tests_s=$(elapsed "$t")
 
-node - "$status" "$extension_build_s" "$lab_build_s" "$tests_s" <<'JS'
+node - "$status" "$prepare_s" "$tests_s" <<'JS'
 const fs = require("fs");
-const [status, extensionBuild, labBuild, tests] = process.argv.slice(2);
+const [status, prepare, tests] = process.argv.slice(2);
 const read = (file) => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {});
 const stats = read("ui-tests/test-output/report.json").stats ?? {};
 const metrics = read("ui-tests/test-output/metrics.json");
@@ -57,8 +43,7 @@ const fields = {
   failed: stats.unexpected ?? 0,
   flaky: stats.flaky ?? 0,
   skipped: stats.skipped ?? 0,
-  extension_build_s: extensionBuild,
-  lab_build_s: labBuild,
+  prepare_s: prepare,
   tests_s: tests,
   page_to_launcher_ms: metrics.pageToLauncherMs ?? "n/a",
 };
