@@ -164,6 +164,9 @@ def main(argv):
         f"--ServerApp.token={token}",
         "--ServerApp.password=",
         "--FileContentsManager.delete_to_trash=False",
+        # Checkpoints with the other server state, not as .ipynb_checkpoints in the user's folders
+        # (tutorials/ included). An absolute path: one folder for every notebook.
+        f"--FileCheckpoints.checkpoint_dir={os.path.join(state, 'checkpoints')}",
         # Only tslab is expected; do not warn that ipykernel is missing.
         "--KernelSpecManager.ensure_native_kernel=False",
     ]

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -39,6 +39,8 @@ test("npm start brings up the lineage server and JupyterLab on the first tutoria
     // Reached with the token and the CORS origin npm start set up: no error, an empty list.
     await expect(page.locator("#tsematic-runs")).toContainText("No runs yet");
     await page.close();
+    // Opening a notebook makes a checkpoint: it goes to the server's state, not into tutorials/.
+    expect(existsSync(join(repo, "tutorials", ".ipynb_checkpoints"))).toBe(false);
 
     const serverUrl = /Lineage server: (\S+)/.exec(output.join(""))?.[1];
     expect(serverUrl).toBeTruthy();
