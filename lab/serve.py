@@ -20,10 +20,12 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import sys
 import tempfile
 import threading
+import time
 import webbrowser
 from urllib.parse import quote
 
@@ -101,6 +103,52 @@ def link_labextensions(folders, target):
         os.symlink(os.path.abspath(folder), link)
 
 
+def stop_children(grace_seconds=5):
+    """SIGTERM, then SIGKILL, the processes this one started that still run: kernels the server
+    did not shut down because they were still starting when it stopped."""
+    me = os.getpid()
+    children = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as fid:
+                parent = int(fid.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == me:
+            children.append(int(entry))
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in children:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + grace_seconds
+        while children and time.monotonic() < deadline:
+            children = [pid for pid in children if not reaped(pid)]
+            time.sleep(0.1)
+
+
+def reaped(pid):
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] == pid
+    except ChildProcessError:
+        return True
+
+
+def exit_if_stuck(seconds, log):
+    """Stopping can hang on a kernel that was starting (jupyter_server 1.23): exit anyway."""
+
+    def watchdog():
+        time.sleep(seconds)
+        log.warning("still stopping after %d s: ending kernels and exiting", seconds)
+        stop_children()
+        os._exit(1)
+
+    threading.Thread(target=watchdog, daemon=True).start()
+
+
 def lab_url(ip, port, path, token):
     host = f"[{ip}]" if ":" in ip else ip
     page = "/lab/tree/" + quote(path.lstrip("/")) if path else "/lab"
@@ -175,7 +223,13 @@ def main(argv):
     try:
         APP.launch_instance(server_args)
     finally:
+        stop_children()
         shutil.rmtree(scratch, ignore_errors=True)
+    # The server has stopped and its kernels are gone, but a kernel start it abandoned can leave
+    # threads that keep the interpreter from exiting.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def make_app(labextensions, user_settings_dir, workspaces_dir, page_config, exit_with_parent, announce):
@@ -272,12 +326,23 @@ def make_app(labextensions, user_settings_dir, workspaces_dir, page_config, exit
             ]
             # Runs once the IO loop starts, i.e. after the server is listening.
             ioloop.IOLoop.current().add_callback(announce, self.serverapp)
+
+            # jupyter_server's SIGTERM handler (installed by now) stops the server; bound the wait.
+            stop_on_signal = signal.getsignal(signal.SIGTERM)
+
+            def on_sigterm(sig, frame):
+                exit_if_stuck(15, self.log)
+                stop_on_signal(sig, frame)
+
+            signal.signal(signal.SIGTERM, on_sigterm)
+
             if exit_with_parent:
                 parent = os.getppid()
 
                 def check_parent():
                     if os.getppid() != parent:
                         self.serverapp.log.info("parent process ended: stopping")
+                        exit_if_stuck(15, self.log)
                         self.serverapp.stop()
 
                 ioloop.PeriodicCallback(check_parent, 1000).start()
