@@ -65,7 +65,8 @@ def parse_args(argv):
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="extra page config for the front-end, e.g. tsematicServerUrl=http://127.0.0.1:8765",
+        help="extra page config for the front-end (TSEMATIC_URL and TSEMATIC_TOKEN in the "
+        "environment become tsematicServerUrl and tsematicToken)",
     )
     parser.add_argument(
         "--open",
@@ -181,13 +182,18 @@ def main(argv):
     os.environ["JUPYTER_NO_CONFIG"] = "1"
     os.environ["JUPYTER_CONFIG_DIR"] = os.path.join(scratch, "config")
     os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(scratch, "runtime")
-    os.environ["JUPYTER_DATA_DIR"] = os.path.join(scratch, "data")
+    os.environ["JUPYTER_DATA_DIR"] = os.path.join(state, "data")  # notebook trust lives here
     labextensions = os.path.join(scratch, "labextensions")
     link_labextensions(folders, labextensions)
 
     port = free_port(args.ip) if args.port == 0 else args.port
     token = "" if args.no_auth else (args.token or secrets.token_hex(24))
     page_config = dict(item.split("=", 1) for item in args.page_config)
+    # The lineage server the kernels find (kernel-lib reads TSEMATIC_URL and TSEMATIC_TOKEN) is the
+    # extension's default too. From the environment, so that the token is not in `ps` output.
+    for variable, key in (("TSEMATIC_URL", "tsematicServerUrl"), ("TSEMATIC_TOKEN", "tsematicToken")):
+        if os.environ.get(variable):
+            page_config.setdefault(key, os.environ[variable])
     if args.expose_app_in_browser:
         page_config["exposeAppInBrowser"] = True
 

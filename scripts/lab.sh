@@ -4,9 +4,9 @@
 #
 #   bash scripts/lab.sh [lab/serve.py options, e.g. --root-dir DIR --open tutorials/01-first-pipeline.ipynb]
 #
-# Environment: TSEMATIC_LAB_PORT (default 8888); TSEMATIC_SERVER_URL and TSEMATIC_TOKEN name the
-# lineage server that the extension (unless its settings say otherwise) and the notebooks' kernels
-# use (npm start sets them).
+# Environment: TSEMATIC_LAB_PORT (default 8888); TSEMATIC_URL and TSEMATIC_TOKEN name the lineage
+# server that the notebooks' kernels and (unless its settings say otherwise) the extension use;
+# npm start sets them.
 # User settings and workspaces persist in .tsematic/lab.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,11 +14,6 @@ cd "$(dirname "$0")/.."
 bash scripts/lab-prepare.sh --no-browser
 
 args=(--port "${TSEMATIC_LAB_PORT:-8888}" --state-dir .tsematic/lab --root-dir "$PWD")
-if [ -n "${TSEMATIC_SERVER_URL:-}" ]; then
-  args+=("--page-config=tsematicServerUrl=$TSEMATIC_SERVER_URL")
-  export TSEMATIC_URL="$TSEMATIC_SERVER_URL" # kernel-lib's name for it
-fi
-[ -n "${TSEMATIC_TOKEN:-}" ] && args+=("--page-config=tsematicToken=$TSEMATIC_TOKEN")
 # The tslab kernelspec in a project-local Jupyter path (shared with the notebook suite).
 if kernels=$(bash scripts/setup-notebooks.sh); then
   export JUPYTER_PATH="$kernels${JUPYTER_PATH:+:$JUPYTER_PATH}"

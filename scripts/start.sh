@@ -40,7 +40,7 @@ done
 [ -n "$url" ] || { echo "npm start: the lineage server did not start in 10 s: see $log" >&2; exit 1; }
 
 echo "Lineage server: $url (data in $data_dir, log in $log)"
-TSEMATIC_SERVER_URL="$url" TSEMATIC_TOKEN="$(cat "$data_dir/token")" TSEMATIC_HOME="$data_dir" \
+TSEMATIC_URL="$url" TSEMATIC_TOKEN="$(cat "$data_dir/token")" TSEMATIC_HOME="$data_dir" \
   TSEMATIC_LAB_PORT="$lab_port" bash scripts/lab.sh --open tutorials/01-first-pipeline.ipynb &
 lab=$!
 wait "$lab" # in the background and waited for, so that signals reach the traps at once

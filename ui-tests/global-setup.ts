@@ -4,8 +4,8 @@
  *   the JupyterLab page's origin (CORS), as `npm start` does;
  * - a mock of its REST API with the same token, for tests that need fixed runs (TSEMATIC_MOCK_URL);
  * - the JupyterLab host (lab/serve.py, no auth: loopback only) with the built extension, the tslab
- *   kernelspec from JUPYTER_PATH (scripts/ui-tests.sh sets it), the real server in its page config,
- *   and TSEMATIC_URL/TSEMATIC_TOKEN/TSEMATIC_HOME for kernels, so notebook pipelines are tracked there.
+ *   kernelspec from JUPYTER_PATH (scripts/ui-tests.sh sets it), and TSEMATIC_URL/TSEMATIC_TOKEN/
+ *   TSEMATIC_HOME naming the real server to the kernels and to the extension (page config).
  * Notebooks live in ui-tests/test-output/notebooks: inside the project, where tslab resolves
  * `tsematic`. Tests find the host through TARGET_URL (galata's base URL). The returned function
  * stops everything and removes the temporary data; the host also stops if this process dies.
@@ -56,8 +56,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       "--exit-with-parent",
       "--expose-app-in-browser",
       `--root-dir=${notebooks}`,
-      `--page-config=tsematicServerUrl=${serverUrl}`,
-      `--page-config=tsematicToken=${token}`,
     ],
     {
       stdio: ["ignore", "pipe", openSync(join(OUTPUT_DIR, "lab-server.log"), "w")],
@@ -72,7 +70,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   await announced(lab, /TSEMATIC_LAB_URL=(\S+)/, "lab/serve.py");
 
   process.env.TARGET_URL = labOrigin;
-  process.env.TSEMATIC_SERVER_URL = serverUrl;
   process.env.TSEMATIC_MOCK_URL = mock.url;
 
   return async () => {
