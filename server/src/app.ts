@@ -11,6 +11,7 @@ import { eventsRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { liveRoutes } from "./routes/live";
 import { runsRoutes } from "./routes/runs";
+import { uploadsRoutes } from "./routes/uploads";
 
 export const API_PREFIX = "/api/v1";
 
@@ -32,6 +33,7 @@ export function createApp(ctx: ServerContext): Express {
     runsRoutes(ctx),
     controlRoutes(ctx),
     artifactsRoutes(ctx),
+    uploadsRoutes(ctx),
     cacheRoutes(ctx),
     liveRoutes(),
   );

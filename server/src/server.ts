@@ -9,7 +9,7 @@
  * await server.close();
  * ```
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, realpathSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -22,13 +22,18 @@ import { readServerInfo, removeServerInfo, writeServerInfo } from "./discovery";
 import { LiveGraphs } from "./live/hub";
 import { liveUpgrade } from "./live/upgrade";
 import { HeartbeatMonitor } from "./monitor/heartbeat";
+import { ArtifactBytes } from "./storage/artifactBytes";
 import { ArtifactStore } from "./storage/artifactStore";
+import { Checkpointer } from "./storage/checkpointer";
 import { openDatabase } from "./storage/db";
 import { Ingestor } from "./storage/ingest";
 import { restartHeartbeatClocks } from "./storage/roots";
 import { VERSION } from "./version";
 
 export const DATABASE_FILE = "lineage.sqlite";
+
+/** Data directories served by this process. */
+const servedHere = new Set<string>();
 
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:8765` (no trailing slash, no /api/v1). */
@@ -44,17 +49,34 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const opts = resolveOptions(options);
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-  await refuseSecondServer(opts.dataDir);
-  const token = opts.token ?? loadOrCreateToken(opts.dataDir);
+  const dataDir = realpathSync(opts.dataDir);
+  if (servedHere.has(dataDir)) {
+    throw new Error(
+      `a Tsematic server in this process already serves ${dataDir}: use it, or close it first`,
+    );
+  }
+  servedHere.add(dataDir);
+  try {
+    await refuseOtherProcess(dataDir);
+    return await open(opts, dataDir);
+  } catch (err) {
+    servedHere.delete(dataDir);
+    throw err;
+  }
+}
+
+async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServer> {
+  const token = opts.token ?? loadOrCreateToken(dataDir);
   const now = Date.now;
-  const db = openDatabase(join(opts.dataDir, DATABASE_FILE));
+  const db = openDatabase(join(dataDir, DATABASE_FILE));
+  const checkpointer = new Checkpointer(db);
   // Clients of runs that were active when the server stopped get a full timeout to come back.
   restartHeartbeatClocks(db, now());
   const live = new LiveGraphs(db, opts.log);
   const context: ServerContext = {
     db,
     ingestor: new Ingestor(db, now),
-    artifacts: new ArtifactStore(join(opts.dataDir, "artifacts")),
+    artifacts: new ArtifactBytes(new ArtifactStore(join(dataDir, "artifacts")), db),
     live,
     options: opts,
     token,
@@ -66,12 +88,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     await listen(http, opts);
   } catch (err) {
+    live.close();
+    await checkpointer.stop();
     db.close();
     throw err;
   }
   const port = (http.address() as AddressInfo).port;
   const url = `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`;
-  writeServerInfo(opts.dataDir, { url, pid: process.pid, version: VERSION });
+  writeServerInfo(dataDir, { url, pid: process.pid, version: VERSION });
   const monitor = new HeartbeatMonitor(db, live, opts.heartbeatTimeoutMs, now, opts.log);
   monitor.start();
 
@@ -85,12 +109,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         http.close(() => resolve());
         http.closeAllConnections();
       });
+      await checkpointer.stop();
       db.close();
-      removeServerInfo(opts.dataDir, process.pid);
+      removeServerInfo(dataDir, process.pid);
+      servedHere.delete(dataDir);
     })();
     return closing;
   };
-  return { url, port, token, dataDir: opts.dataDir, context, close };
+  return { url, port, token, dataDir, context, close };
 }
 
 function listen(http: Server, opts: ResolvedOptions): Promise<void> {
@@ -113,7 +139,7 @@ function listen(http: Server, opts: ResolvedOptions): Promise<void> {
 }
 
 /** Two servers on one data directory would fight over server.json: refuse the second. */
-async function refuseSecondServer(dataDir: string): Promise<void> {
+async function refuseOtherProcess(dataDir: string): Promise<void> {
   const info = readServerInfo(dataDir);
   if (!info || info.pid === process.pid || !processExists(info.pid)) return;
   const answering = await fetch(`${info.url}/api/v1/health`, { signal: AbortSignal.timeout(1000) })

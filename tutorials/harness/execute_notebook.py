@@ -19,6 +19,7 @@ human-readable report goes to stderr. Exit status: 0 passed, 1 a cell failed, 2 
 
 import argparse
 import json
+import logging
 import os
 import signal
 import sys
@@ -64,6 +65,10 @@ await new Promise((resolve) => setTimeout(resolve, %(settle_ms)d));
 })((globalThis as unknown as { [key: symbol]: [] })[Symbol.for("%(key)s")] ?? []);
 """
 RECORDED_MARKER = "tsematic-harness-recorded "
+
+
+class Terminated(Exception):
+    """Raised by the SIGTERM handler, so the kernel is shut down and the report still written."""
 
 
 def repo_root():
@@ -218,6 +223,10 @@ def execute(args):
                     record(position, cell, "timeout", t0,
                            "cell did not finish within %ss (--timeout)" % args.timeout)
                     break  # the kernel is busy: nothing more can run
+                except Terminated:
+                    record(position, cell, "terminated", t0,
+                           "the executor was stopped (SIGTERM) while this cell ran")
+                    break
                 except DeadKernelError as e:
                     record(position, cell, "kernel-died", t0, str(e))
                     break
@@ -228,6 +237,14 @@ def execute(args):
                     timings.append((kernel_busy_ms(cell), entry))
                 if role == "check":
                     attribute_recorded_errors(cell, timings, report)
+    except BaseException:
+        # Stopped while the kernel was starting (outside setup_kernel's own cleanup): shut it down here.
+        if client.km is not None:
+            try:
+                client._cleanup_kernel()
+            except Exception:
+                pass
+        raise
     finally:
         report["durationMs"] = round((time.monotonic() - started) * 1000)
         out_dir = os.path.abspath(args.out_dir)
@@ -282,9 +299,17 @@ def main(argv):
     parser.add_argument("--json", action="store_true", help="write a JSON report to stdout")
     args = parser.parse_args(argv)
 
+    # After a cell timeout nbclient abandons its output poller; asyncio's "Task was destroyed but it
+    # is pending" about it is noise next to the report.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+
     # A SIGTERM (e.g. a test runner's timeout) must still shut the kernel down: the kernel runs in its
-    # own session, so it would outlive us. SystemExit unwinds through setup_kernel's cleanup.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    # own session, so it would outlive us. The exception unwinds through setup_kernel's cleanup.
+    def on_sigterm(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not interrupt the cleanup
+        raise Terminated("the executor was stopped (SIGTERM)")
+
+    signal.signal(signal.SIGTERM, on_sigterm)
 
     # The project-local kernelspec written by scripts/setup-notebooks.sh comes first.
     local = os.path.join(repo_root(), ".jupyter-test", "share")
@@ -295,7 +320,7 @@ def main(argv):
 
     try:
         report = execute(args)
-    except Exception as e:  # could not start or read: not a cell failure
+    except Exception as e:  # could not start or read, or stopped while starting: not a cell failure
         report = {"notebook": os.path.abspath(args.notebook), "ok": False, "setupError": "%s: %s" % (
             type(e).__name__, e), "traceback": traceback.format_exc(), "cells": [], "failures": []}
         sys.stderr.write("ERROR %s: %s\n%s" % (args.notebook, report["setupError"], report["traceback"]))

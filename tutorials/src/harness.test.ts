@@ -140,4 +140,16 @@ describe("notebook harness", { concurrency: 2 }, () => {
     // The executor has exited: the busy kernel it started must not be left running.
     assert.deepEqual(tslabKernelsIn(path.dirname(nb)), []);
   });
+
+  test("a notebook stopped by the overall timeout reports the running cell and leaves no kernel", async () => {
+    const nb = fixture("stopped/harness-stopped", [
+      "const ready = 1;",
+      "await new Promise(() => setInterval(() => {}, 1000));",
+    ]);
+    const report = await executeNotebook(nb, { cellTimeoutSeconds: 120, totalTimeoutMs: 15_000 });
+    assert.equal(report.ok, false);
+    assert.equal(report.failures[0]?.status, "terminated", formatReport(report));
+    assert.equal(report.failures[0]?.index, 1);
+    assert.deepEqual(tslabKernelsIn(path.dirname(nb)), []);
+  });
 });

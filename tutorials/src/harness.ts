@@ -27,6 +27,7 @@ export type CellStatus =
   | "error"
   | "timeout"
   | "kernel-died"
+  | "terminated"
   | "unhandled-rejection"
   | "uncaught-exception";
 

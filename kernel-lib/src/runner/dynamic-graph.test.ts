@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { func, type Future } from "../index";
+import { func, type Future, type Step } from "../index";
 
 const load = func(function load(n: number) {
   return Array.from({ length: n }, (_, i) => i);
@@ -175,4 +175,21 @@ test("input edges carry the parameter names the user wrote", async () => {
   assert.ok(trainRun.output);
   // The output of load is the same artifact as train's `data` input: content addressing.
   assert.equal(graph.byStep("load")[0]!.output, trainRun.inputs.data);
+});
+
+test("a chain thousands of steps deep resolves without overflowing the stack (regression)", async () => {
+  const depth = 5_000;
+  const link: Step<[number], unknown> = func({ name: "link" }, function step(n: number): unknown {
+    return n === 0 ? "bottom" : link(n - 1);
+  });
+  assert.equal(await link(depth).resolve({ tracking: false }), "bottom");
+  const inc = func(function inc(x: number) {
+    return x + 1;
+  });
+  const inputChain = func(function inputChain(n: number) {
+    let f: Future<number> = inc(0);
+    for (let i = 1; i < n; i++) f = inc(f);
+    return f;
+  });
+  assert.equal(await inputChain(depth).resolve({ tracking: false }), depth);
 });

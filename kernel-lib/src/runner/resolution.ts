@@ -116,7 +116,9 @@ export class Resolution {
     if (parent) parent.addChild(node);
     else this.topLevel.push(node);
     this.emitCreated(node);
-    void this.execute(node);
+    // Not called right here: a chain of futures (each returning or taking the next) would otherwise
+    // start thousands of runs inside one another and overflow the stack.
+    queueMicrotask(() => void this.execute(node));
     return node.promise;
   }
 
@@ -338,7 +340,7 @@ export class Resolution {
       if (returned.length > 0) {
         this.releaseSlot(node);
         for (const f of returned) if (!f.promise) this.start(f, node);
-        result = await concretize(result);
+        result = isFuture(result) ? await result.promise : await concretize(result);
       }
     }
     if (node.created.length > 0) this.checkUnused(node);

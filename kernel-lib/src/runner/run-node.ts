@@ -43,9 +43,10 @@ export class RunNode {
 
   /** Step names from the root run down to this one (built on demand: only errors need it). */
   get path(): string[] {
-    const names = this.parent ? this.parent.path : [];
-    names.push(this.stepName);
-    return names;
+    const names: string[] = [];
+    for (let node: RunNode | null = this.parent; node; node = node.parent)
+      names.push(node.stepName);
+    return [...names.reverse(), this.stepName];
   }
 
   get stepName(): string {

@@ -10,13 +10,20 @@
  * - `root`: status, cancelRequested, mode
  */
 import * as Y from "yjs";
-import type { EdgeView, RunView } from "../model/api";
+import type { RunView } from "../model/api";
 import type { Db } from "../storage/db";
-import { getArtifact } from "../storage/artifacts";
 import { getGraph } from "../storage/graph";
 import type { EdgeKey } from "../storage/ingest";
 import { getRoot } from "../storage/roots";
-import { getRun } from "../storage/runs";
+import {
+  type ArtifactRow,
+  artifactView,
+  type EdgeRow,
+  edgeView,
+  RUN_COLUMNS,
+  type RunRow,
+  runView,
+} from "../storage/rows";
 
 export function edgeKey(e: EdgeKey): string {
   return `${e.runId}|${e.direction}|${e.name}`;
@@ -52,30 +59,49 @@ export function loadGraph(doc: Y.Doc, db: Db, rootId: string): void {
   writeRoot(doc, db, rootId);
 }
 
-/** Copies the current rows of some runs and edges into the document, in one Yjs transaction. */
+/**
+ * Copies the current rows of some runs and edges into the document, in one Yjs transaction and a
+ * few queries (a batch changes hundreds of runs). Values that did not change are not rewritten, so
+ * clients receive only real changes.
+ */
 export function writeChanges(doc: Y.Doc, db: Db, runIds: Iterable<string>, edges: EdgeKey[]): void {
+  const ids = JSON.stringify([...runIds]);
+  const runRows = db
+    .prepare<[string], RunRow>(
+      `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(ids);
+  const wanted = new Set(edges.map(edgeKey));
+  const edgeRows =
+    wanted.size === 0
+      ? []
+      : db
+          .prepare<[string], EdgeRow & ArtifactRow>(
+            `SELECT r.id AS run_id, e.direction, e.name, a.id AS artifact_id, a.id,
+               a.type_name, a.media_type, a.size, a.summary_json
+             FROM edges e JOIN runs r ON r.seq = e.run JOIN artifacts a ON a.seq = e.artifact
+             WHERE r.id IN (SELECT value FROM json_each(?))`,
+          )
+          .all(JSON.stringify([...new Set(edges.map((e) => e.runId))]));
   doc.transact(() => {
     const runs = doc.getMap("runs");
-    for (const id of runIds) {
-      const run = getRun(db, id);
-      if (run) runs.set(id, liveRun(run));
-    }
+    for (const row of runRows) setIfChanged(runs, row.id, liveRun(runView(row)));
     const edgeMap = doc.getMap("edges");
     const artifacts = doc.getMap("artifacts");
-    const findEdge = db.prepare<[string, string, string], { artifact_id: string }>(
-      "SELECT artifact_id FROM edges WHERE run_id = ? AND direction = ? AND name = ?",
-    );
-    for (const key of edges) {
-      const edge = findEdge.get(key.runId, key.direction, key.name);
-      if (!edge) continue;
-      const view: EdgeView = { ...key, artifactId: edge.artifact_id };
-      edgeMap.set(edgeKey(key), view);
-      if (!artifacts.has(edge.artifact_id)) {
-        const artifact = getArtifact(db, edge.artifact_id);
-        if (artifact) artifacts.set(artifact.id, { ...artifact });
-      }
+    for (const row of edgeRows) {
+      const edge = edgeView(row);
+      const key = edgeKey(edge);
+      if (!wanted.has(key)) continue;
+      setIfChanged(edgeMap, key, edge);
+      if (!artifacts.has(edge.artifactId)) artifacts.set(edge.artifactId, artifactView(row));
     }
   });
+}
+
+function setIfChanged(map: Y.Map<unknown>, key: string, value: object): void {
+  const current = map.get(key);
+  if (current === undefined || JSON.stringify(current) !== JSON.stringify(value))
+    map.set(key, value);
 }
 
 export function writeRoot(doc: Y.Doc, db: Db, rootId: string): void {

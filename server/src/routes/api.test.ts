@@ -4,6 +4,7 @@ import { tableFromIPC } from "apache-arrow";
 import {
   ARROW_MEDIA_TYPE,
   type Fixture,
+  jsonArtifact,
   pipelineFixture,
   VEGA_LITE_MEDIA_TYPE,
 } from "../testing/fixture";
@@ -279,5 +280,67 @@ describe("cancel and heartbeat of a running pipeline", () => {
     );
     assert.equal(root.body.run.state, "canceled");
     assert.equal(root.body.root.status, "finished");
+  });
+});
+
+describe("batch routes: artifact uploads and cache lookups", () => {
+  let t: TestServer;
+  const fx = pipelineFixture({ seed: "batch" });
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(() => t.close());
+
+  it("stores many small artifacts in one request, verified, and serves them like the others", async () => {
+    const res = await t.api.uploadArtifactBatch(fx.artifacts);
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { received: fx.artifacts.length, created: fx.artifacts.length });
+    assert.equal((await t.api.uploadArtifactBatch(fx.artifacts)).body.created, 0);
+    await t.api.postEvents(fx.events);
+    const table = fx.artifacts.find((a) => a.id === fx.artifactIds.table)!;
+    const head = await t.api.request("HEAD", `/api/v1/artifacts/${table.id}/value`);
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get("content-length"), String(table.bytes.length));
+    const value = await fetch(`${t.api.url}/api/v1/artifacts/${table.id}/value`, {
+      headers: { authorization: `Bearer ${t.api.token}` },
+    });
+    assert.equal(value.headers.get("content-type"), ARROW_MEDIA_TYPE);
+    assert.deepEqual(new Uint8Array(await value.arrayBuffer()), table.bytes);
+  });
+
+  it("refuses a whole batch when one artifact's bytes do not match its id", async () => {
+    const good = jsonArtifact("good-one");
+    const bad = { ...jsonArtifact("bad-one"), bytes: new TextEncoder().encode('"tampered"') };
+    const res = await t.api.uploadArtifactBatch([good, bad]);
+    assert.equal(res.status, 400);
+    assert.match(res.text, /artifacts\[1\]/);
+    assert.equal((await t.api.request("HEAD", `/api/v1/artifacts/${good.id}/value`)).status, 404);
+  });
+
+  it("answers many cache lookups at once, with small values inline", async () => {
+    const keys = await Promise.all(
+      [fx.runs.train0, fx.runs.train1].map(
+        async (id) =>
+          (await t.api.get<{ run: { cacheKey: string } }>(`/runs/${id}`)).body.run.cacheKey,
+      ),
+    );
+    const missing = "c".repeat(64);
+    const res = await t.api.post<{
+      hits: Record<
+        string,
+        { run: { id: string }; outputs: { artifact: { id: string }; bytes?: string }[] }
+      >;
+    }>("/cache/lookups", { keys: [...keys, missing], inlineBytes: 1024 });
+    assert.equal(res.status, 200);
+    assert.deepEqual(Object.keys(res.body.hits).sort(), [...keys].sort());
+    const hit = res.body.hits[keys[0]!]!;
+    assert.equal(hit.run.id, fx.runs.train0);
+    const model = fx.artifacts.find((a) => a.id === fx.artifactIds.model0)!;
+    assert.deepEqual(Buffer.from(hit.outputs[0]!.bytes!, "base64"), Buffer.from(model.bytes));
+    const noInline = await t.api.post<{ hits: Record<string, { outputs: { bytes?: string }[] }> }>(
+      "/cache/lookups",
+      { keys },
+    );
+    assert.equal(noInline.body.hits[keys[0]!]!.outputs[0]!.bytes, undefined);
   });
 });

@@ -82,7 +82,7 @@ export function artifactsRoutes(ctx: ServerContext): Router {
         `artifact ${id} has ${declared} bytes, over the server's limit of ${max}: raise --max-artifact-bytes`,
       );
     }
-    const result = await artifacts.write(id, typeName, req, max);
+    const result = await artifacts.writeStream(id, typeName, req, max);
     res.status(result.created ? 201 : 200).json({ id, size: result.size, created: result.created });
   });
 

@@ -1,17 +1,26 @@
-/** GET /cache/:key: what a `cache: true` step reuses instead of running. */
+/** Cache lookups for `cache: true` steps: one key, or many at once (a rerun of a wide fan-out). */
 import { Router } from "express";
 import type { ServerContext } from "../context";
+import { jsonBody } from "../http/body";
+import { bodyChecker } from "../http/contract";
 import { ApiError } from "../http/errors";
 import { checkCacheKey } from "../http/ids";
 import { query } from "../http/query";
-import { findCached } from "../storage/cache";
+import type { PortView } from "../model/api";
+import { type CacheHit, findCached } from "../storage/cache";
+
+/** Inline bytes in one batch answer add up to at most this much; the rest is fetched by id. */
+const MAX_INLINE_TOTAL = 16 * 1024 * 1024;
 
 export function cacheRoutes(ctx: ServerContext): Router {
   const router = Router();
+  const lookup = (key: string): CacheHit | undefined =>
+    findCached(ctx.db, key, (id) => ctx.artifacts.has(id));
+
   router.get("/cache/:cacheKey", (req, res) => {
     query(req, []);
     const key = checkCacheKey(req.params.cacheKey);
-    const hit = findCached(ctx.db, key, (id) => ctx.artifacts.has(id));
+    const hit = lookup(key);
     if (!hit) {
       throw ApiError.notFound(
         "cache_miss",
@@ -19,6 +28,37 @@ export function cacheRoutes(ctx: ServerContext): Router {
       );
     }
     res.json(hit);
+  });
+
+  const checkLookups = bodyChecker<{ keys: string[]; inlineBytes?: number }>(
+    "CacheLookups",
+    "the cache lookups",
+  );
+  router.post("/cache/lookups", ...jsonBody(1024 * 1024), async (req, res) => {
+    query(req, []);
+    const { keys, inlineBytes = 0 } = checkLookups(req.body);
+    const hits: Record<
+      string,
+      { run: CacheHit["run"]; outputs: (PortView & { bytes?: string })[] }
+    > = {};
+    let inlined = 0;
+    for (const key of new Set(keys)) {
+      const hit = lookup(key);
+      if (!hit) continue;
+      const outputs = [];
+      for (const port of hit.outputs) {
+        const size = ctx.artifacts.sizeOf(port.artifact.id) ?? Infinity;
+        if (size <= inlineBytes && inlined + size <= MAX_INLINE_TOTAL) {
+          inlined += size;
+          const bytes = await ctx.artifacts.bytes(port.artifact.id);
+          outputs.push({ ...port, bytes: bytes.toString("base64") });
+        } else {
+          outputs.push(port);
+        }
+      }
+      hits[key] = { run: hit.run, outputs };
+    }
+    res.json({ hits });
   });
   return router;
 }

@@ -52,6 +52,25 @@ export class ArtifactStore {
     return createReadStream(this.pathOf(id));
   }
 
+  /** Writes bytes already verified to hash to `id` (temp file, fsync, rename). */
+  async writeVerified(id: string, bytes: Uint8Array): Promise<boolean> {
+    const final = this.pathOf(id);
+    if (existsSync(final)) return false;
+    const tmp = join(this.tmpDir, `${id}.${randomBytes(8).toString("hex")}`);
+    const file = await open(tmp, "wx", 0o600);
+    try {
+      await file.write(bytes);
+      await file.sync();
+    } catch (err) {
+      await file.close();
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    await file.close();
+    await this.publish(tmp, id);
+    return true;
+  }
+
   /** Streams `body` to disk, verifying that it hashes to `id` with `typeName`. */
   async write(
     id: string,
@@ -101,11 +120,16 @@ export class ArtifactStore {
       await rm(tmp, { force: true });
       return { created: false, size };
     }
+    await this.publish(tmp, id);
+    return { created: true, size };
+  }
+
+  /** Moves a complete, fsynced temporary file to its content address, durably. */
+  private async publish(tmp: string, id: string): Promise<void> {
     const shard = join(this.dir, id.slice(0, 2));
     mkdirSync(shard, { recursive: true, mode: 0o700 });
-    await rename(tmp, final);
+    await rename(tmp, this.pathOf(id));
     await syncDirectory(shard);
-    return { created: true, size };
   }
 }
 

@@ -31,8 +31,9 @@ export function getLineage(db: Db, artifactId: string): Lineage | undefined {
   const links = (direction: "input" | "output"): LineageLink[] =>
     db
       .prepare<[string, string], RunRow & { edge_name: string }>(
-        `SELECT e.name AS edge_name, ${RUN_COLUMNS} FROM edges e JOIN runs r ON r.id = e.run_id
-         WHERE e.artifact_id = ? AND e.direction = ? ORDER BY r.created_at, r.id`,
+        `SELECT e.name AS edge_name, ${RUN_COLUMNS} FROM edges e JOIN runs r ON r.seq = e.run
+         WHERE e.artifact = (SELECT seq FROM artifacts WHERE id = ?) AND e.direction = ?
+         ORDER BY r.created_at, r.id`,
       )
       .all(artifactId, direction)
       .map((row) => ({ name: row.edge_name, run: runView(row) }));

@@ -14,6 +14,8 @@ export function openDatabase(file: string): Db {
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
+  // Indexes of a large store stay in memory: ingest touches several B-trees per event.
+  db.pragma("cache_size = -65536");
   migrate(db);
   return db;
 }

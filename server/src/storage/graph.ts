@@ -26,16 +26,17 @@ export function getGraph(db: Db, rootId: string): Graph {
     .map(runView);
   const edges = db
     .prepare<[string], EdgeRow>(
-      `SELECT e.run_id, e.direction, e.name, e.artifact_id FROM edges e
-       JOIN runs r ON r.id = e.run_id WHERE r.root_id = ? ORDER BY e.id`,
+      `SELECT r.id AS run_id, e.direction, e.name, a.id AS artifact_id FROM edges e
+       JOIN runs r ON r.seq = e.run JOIN artifacts a ON a.seq = e.artifact
+       WHERE r.root_id = ? ORDER BY e.id`,
     )
     .all(rootId)
     .map(edgeView);
   const artifacts = db
     .prepare<[string], ArtifactRow>(
       `SELECT a.id, a.type_name, a.media_type, a.size, a.summary_json FROM artifacts a
-       WHERE a.id IN (SELECT e.artifact_id FROM edges e JOIN runs r ON r.id = e.run_id
-                      WHERE r.root_id = ?)
+       WHERE a.seq IN (SELECT e.artifact FROM edges e JOIN runs r ON r.seq = e.run
+                       WHERE r.root_id = ?)
        ORDER BY a.id`,
     )
     .all(rootId)
@@ -48,8 +49,8 @@ export function runPorts(db: Db, runId: string, direction: "input" | "output"): 
   return db
     .prepare<[string, string], EdgeRow & ArtifactRow>(
       `SELECT e.name, a.id, a.type_name, a.media_type, a.size, a.summary_json FROM edges e
-       JOIN artifacts a ON a.id = e.artifact_id
-       WHERE e.run_id = ? AND e.direction = ? ORDER BY e.id`,
+       JOIN artifacts a ON a.seq = e.artifact
+       WHERE e.run = (SELECT seq FROM runs WHERE id = ?) AND e.direction = ? ORDER BY e.id`,
     )
     .all(runId, direction)
     .map((row) => ({ name: row.name, artifact: artifactView(row) }));

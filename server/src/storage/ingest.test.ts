@@ -43,11 +43,53 @@ describe("batch ingest", () => {
     });
     const logs = fx.events.filter((e) => e.type === "log").length;
     const stored = t.server.context.db
-      .prepare(
-        "SELECT count(*) AS n FROM logs l JOIN runs r ON r.id = l.run_id WHERE r.root_id = ?",
-      )
+      .prepare("SELECT count(*) AS n FROM logs l JOIN runs r ON r.seq = l.run WHERE r.root_id = ?")
       .get(fx.rootId) as { n: number };
     assert.equal(stored.n, logs);
+  });
+
+  it("applies events that arrive out of order exactly once", async () => {
+    const fx = pipelineFixture({ seed: "out-of-order" });
+    await t.api.postEvents(fx.events);
+    const last = fx.events.length;
+    const log = (seq: number): RunEvent => ({
+      type: "log",
+      id: `${fx.rootId}:${seq}`,
+      rootId: fx.rootId,
+      at: seq,
+      runId: fx.runs.load!,
+      stream: "stdout",
+      text: `line ${seq}\n`,
+    });
+    const post = async (seqs: number[]): Promise<{ ingested: number; duplicates: number }> => {
+      const { ingested, duplicates } = (await t.api.postEvents(seqs.map(log))).body;
+      return { ingested, duplicates };
+    };
+    assert.deepEqual(await post([last + 3, last + 4]), { ingested: 2, duplicates: 0 });
+    assert.deepEqual(await post([last + 4]), { ingested: 0, duplicates: 1 });
+    assert.deepEqual(await post([last + 1, last + 2, last + 3]), { ingested: 2, duplicates: 1 });
+    assert.deepEqual(await post([last + 1, last + 2, last + 3, last + 4, last + 5]), {
+      ingested: 1,
+      duplicates: 4,
+    });
+    const logs = await t.api.get<{ lines: { text: string }[] }>(`/runs/${fx.runs.load}/logs`);
+    assert.deepEqual(
+      logs.body.lines.map((l) => l.text).slice(1),
+      [3, 4, 1, 2, 5].map((i) => `line ${last + i}\n`),
+    );
+    const { db } = t.server.context;
+    assert.equal(
+      (
+        db.prepare("SELECT applied FROM event_sequences WHERE root_id = ?").get(fx.rootId) as {
+          applied: number;
+        }
+      ).applied,
+      last + 5,
+    );
+    assert.equal(
+      (db.prepare("SELECT count(*) AS n FROM processed_events").get() as { n: number }).n,
+      0,
+    );
   });
 
   it("stores nothing from a batch with one inconsistent event, and names that event", async () => {

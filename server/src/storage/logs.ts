@@ -11,7 +11,8 @@ export interface LogPage {
 export function getLogs(db: Db, runId: string, afterSeq: number, limit: number): LogPage {
   const rows = db
     .prepare<[string, number, number], LogLineView>(
-      "SELECT seq, stream, text, at FROM logs WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+      `SELECT seq, stream, text, at FROM logs
+       WHERE run = (SELECT seq FROM runs WHERE id = ?) AND seq > ? ORDER BY seq LIMIT ?`,
     )
     .all(runId, afterSeq, limit + 1);
   const more = rows.length > limit;

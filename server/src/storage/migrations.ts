@@ -10,6 +10,10 @@ interface Migration {
   sql: string;
 }
 
+const RUN_COLUMNS = `id, root_id, parent_id, step_name, source_hash, source_text, version, parameters_json,
+  cache, state, attempt, created_at, started_at, ended_at, cache_key, original_run_id,
+  resources_json, tags_json, error_json`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -106,6 +110,125 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE processed_events (id TEXT PRIMARY KEY) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: "small artifact bytes in the database",
+    sql: `
+      -- Bytes of small artifacts uploaded in batches: one transaction (one fsync) stores thousands,
+      -- where one file each would cost a create, an fsync and a rename apiece.
+      CREATE TABLE artifact_blobs (
+        id TEXT PRIMARY KEY,
+        bytes BLOB NOT NULL
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: "event sequence watermarks",
+    sql: `
+      -- Per root run, the highest seq up to which every event is applied. Events arrive in order from
+      -- a client, so this one number answers "seen before?" for almost all of them; only events that
+      -- arrive ahead of a gap are recorded one by one in processed_events.
+      CREATE TABLE event_sequences (
+        root_id TEXT PRIMARY KEY,
+        applied INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO event_sequences (root_id, applied) SELECT root_id, 0 FROM roots;
+    `,
+  },
+  {
+    version: 4,
+    name: "integer keys for runs and artifacts in edges, logs and tags",
+    // Run and artifact ids are random: indexes keyed by them take a random page per row, which is
+    // what bounded ingest. Edges, logs and tags now refer to runs and artifacts by an increasing
+    // integer key, so the rows of new runs land on the same few pages.
+    sql: `
+      CREATE TABLE runs_v4 (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        root_id TEXT NOT NULL REFERENCES roots (root_id),
+        parent_id TEXT REFERENCES runs (id),
+        step_name TEXT NOT NULL,
+        source_hash TEXT NOT NULL,
+        source_text TEXT NOT NULL,
+        version TEXT,
+        parameters_json TEXT NOT NULL,
+        cache INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        attempt INTEGER NOT NULL DEFAULT 1,
+        created_at REAL NOT NULL,
+        started_at REAL,
+        ended_at REAL,
+        cache_key TEXT,
+        original_run_id TEXT,
+        resources_json TEXT NOT NULL,
+        tags_json TEXT NOT NULL,
+        error_json TEXT
+      );
+      INSERT INTO runs_v4 (${RUN_COLUMNS}) SELECT ${RUN_COLUMNS} FROM runs ORDER BY rowid;
+
+      CREATE TABLE artifacts_v4 (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        type_name TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        summary_json TEXT NOT NULL,
+        created_at REAL NOT NULL
+      );
+      INSERT INTO artifacts_v4 (id, type_name, media_type, size, summary_json, created_at)
+        SELECT id, type_name, media_type, size, summary_json, created_at FROM artifacts ORDER BY rowid;
+
+      CREATE TABLE edges_v4 (
+        id INTEGER PRIMARY KEY,
+        run INTEGER NOT NULL REFERENCES runs (seq),
+        direction TEXT NOT NULL CHECK (direction IN ('input', 'output')),
+        name TEXT NOT NULL,
+        artifact INTEGER NOT NULL REFERENCES artifacts (seq),
+        UNIQUE (run, direction, name)
+      );
+      INSERT INTO edges_v4 (id, run, direction, name, artifact)
+        SELECT e.id, r.seq, e.direction, e.name, a.seq FROM edges e
+        JOIN runs_v4 r ON r.id = e.run_id JOIN artifacts_v4 a ON a.id = e.artifact_id;
+
+      CREATE TABLE logs_v4 (
+        seq INTEGER PRIMARY KEY,
+        run INTEGER NOT NULL REFERENCES runs (seq),
+        stream TEXT NOT NULL CHECK (stream IN ('stdout', 'stderr')),
+        text TEXT NOT NULL,
+        at REAL NOT NULL
+      );
+      INSERT INTO logs_v4 (seq, run, stream, text, at)
+        SELECT l.seq, r.seq, l.stream, l.text, l.at FROM logs l JOIN runs_v4 r ON r.id = l.run_id;
+
+      CREATE TABLE run_tags_v4 (
+        tag TEXT NOT NULL,
+        run INTEGER NOT NULL REFERENCES runs (seq),
+        PRIMARY KEY (tag, run)
+      ) WITHOUT ROWID;
+      INSERT INTO run_tags_v4 (tag, run)
+        SELECT t.tag, r.seq FROM run_tags t JOIN runs_v4 r ON r.id = t.run_id;
+
+      DROP TABLE run_tags;
+      DROP TABLE logs;
+      DROP TABLE edges;
+      DROP TABLE runs;
+      DROP TABLE artifacts;
+      ALTER TABLE runs_v4 RENAME TO runs;
+      ALTER TABLE artifacts_v4 RENAME TO artifacts;
+      ALTER TABLE edges_v4 RENAME TO edges;
+      ALTER TABLE logs_v4 RENAME TO logs;
+      ALTER TABLE run_tags_v4 RENAME TO run_tags;
+
+      CREATE INDEX runs_root ON runs (root_id);
+      CREATE INDEX runs_parent ON runs (parent_id);
+      CREATE INDEX runs_created ON runs (created_at DESC, id DESC);
+      CREATE INDEX runs_step_name ON runs (step_name, created_at DESC);
+      CREATE INDEX runs_cache_key ON runs (cache_key) WHERE cache_key IS NOT NULL;
+      CREATE INDEX edges_artifact ON edges (artifact, direction);
+      CREATE INDEX logs_run ON logs (run, seq);
+    `,
+  },
 ];
 
 export function migrate(db: Db): void {
@@ -116,11 +239,25 @@ export function migrate(db: Db): void {
       `the database schema is version ${current}, newer than this server knows (${latest}): upgrade @tsematic/server`,
     );
   }
-  for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+  if (current === latest) return;
+  // Tables are rebuilt by some migrations: the documented way is with foreign keys off, checked after.
+  const foreignKeys = db.pragma("foreign_keys", { simple: true }) as number;
+  db.pragma("foreign_keys = OFF");
+  try {
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.transaction(() => {
+        db.exec(m.sql);
+        const broken = db.pragma("foreign_key_check") as unknown[];
+        if (broken.length > 0) {
+          throw new Error(
+            `migration ${m.version} (${m.name}) left ${broken.length} broken references`,
+          );
+        }
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    }
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? "ON" : "OFF"}`);
   }
 }

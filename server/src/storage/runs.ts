@@ -76,7 +76,7 @@ export function listRuns(db: Db, f: RunFilter): RunPage {
   }
   if (f.state !== undefined) add("r.state = ?", f.state);
   if (f.tag !== undefined) {
-    add("EXISTS (SELECT 1 FROM run_tags t WHERE t.tag = ? AND t.run_id = r.id)", f.tag);
+    add("EXISTS (SELECT 1 FROM run_tags t WHERE t.tag = ? AND t.run = r.seq)", f.tag);
   }
   if (f.rootOnly) add("r.id = r.root_id");
   if (f.rootId !== undefined) add("r.root_id = ?", f.rootId);

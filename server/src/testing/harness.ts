@@ -88,6 +88,19 @@ export class Api {
     }
   }
 
+  /** Uploads artifacts in one POST /artifact-uploads request. */
+  uploadArtifactBatch(
+    artifacts: FixtureArtifact[],
+  ): Promise<Answer<{ received: number; created: number }>> {
+    return this.post("/artifact-uploads", {
+      artifacts: artifacts.map((a) => ({
+        id: a.id,
+        typeName: a.typeName,
+        bytes: Buffer.from(a.bytes).toString("base64"),
+      })),
+    });
+  }
+
   /** Posts events in batches of `size`, failing on any non-2xx answer. */
   async postInBatches(events: RunEvent[], size: number): Promise<void> {
     for (let i = 0; i < events.length; i += size) {
@@ -174,6 +187,8 @@ export function rowCounts(db: RunningServer["context"]["db"]): Record<string, nu
     "logs",
     "notes",
     "processed_events",
+    "artifact_blobs",
+    "event_sequences",
   ]) {
     counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   }

@@ -468,6 +468,54 @@ export function malformedRequests(t: FuzzTargets, count: number, seed = 1): Malf
         chunked: random() < 0.5,
       };
     },
+    // Artifact batches with bad bytes, ids, type names or shapes.
+    () => {
+      const bytes = Buffer.from(`{"n":${Math.floor(random() * 1e6)}}`);
+      const item = { id: t.artifactId, typeName: "json", bytes: bytes.toString("base64") };
+      const body = pick<unknown>([
+        { artifacts: [item] },
+        { artifacts: [{ ...item, id: "a".repeat(64) }] },
+        { artifacts: [{ ...item, bytes: "not base64!" }] },
+        { artifacts: [{ ...item, bytes: 5 }] },
+        { artifacts: [{ ...item, typeName: "../x" }] },
+        { artifacts: [{ ...item, id: "../x" }] },
+        { artifacts: [{ ...item, extra: 1 }] },
+        { artifacts: [] },
+        { artifacts: Array(10_001).fill(item) },
+        { artifacts: "x" },
+        [item],
+      ]);
+      return {
+        label: "artifact batch",
+        method: "POST",
+        path: "/api/v1/artifact-uploads",
+        headers: json,
+        body: Buffer.from(JSON.stringify(body)),
+      };
+    },
+    // Cache lookups that are not lookups.
+    () => ({
+      label: "cache lookups",
+      method: "POST",
+      path: "/api/v1/cache/lookups",
+      headers: json,
+      body: Buffer.from(
+        JSON.stringify(
+          pick<unknown>([
+            { keys: [] },
+            { keys: ["x"] },
+            { keys: ["../../etc/passwd"] },
+            { keys: "a".repeat(64) },
+            { keys: Array(1001).fill("a".repeat(64)) },
+            { keys: ["a".repeat(64)], inlineBytes: -1 },
+            { keys: ["a".repeat(64)], inlineBytes: 1e9 },
+            { keys: ["a".repeat(64)], inlineBytes: "all" },
+            { keys: ["a".repeat(64)], extra: true },
+            {},
+          ]),
+        ),
+      ),
+    }),
     // Oversized headers and URLs.
     () => ({
       label: "huge url",

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { rmSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { pipelineFixture } from "../testing/fixture";
+import { CLI, type ServerProcess, spawnServer, tempDir } from "../testing/harness";
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe("the tsematic command line against a real server", () => {
+  const dataDir = tempDir();
+  let server: ServerProcess;
+  const fx = pipelineFixture({ seed: "cli" });
+  const running = pipelineFixture({ seed: "cli-running", unfinished: true });
+
+  const tsematic = (args: string[], env: Record<string, string> = {}): Promise<Result> =>
+    new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [CLI, ...args],
+        { env: { PATH: process.env.PATH ?? "", TSEMATIC_HOME: dataDir, ...env } },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+
+  before(async () => {
+    server = await spawnServer(dataDir);
+    await server.api.uploadArtifacts(fx.artifacts);
+    await server.api.postEvents(fx.events);
+    await server.api.postEvents(running.events);
+  });
+  after(async () => {
+    server.child.kill("SIGTERM");
+    await server.exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("lists pipeline runs as a table, found through <dataDir>/server.json and token", async () => {
+    const r = await tsematic(["runs"]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split("\n");
+    assert.match(lines[0]!, /^ID\s+NAME\s+STATE\s+CREATED\s+DURATION\s+TAGS$/);
+    assert.equal(lines.length, 3);
+    assert.ok(lines.some((l) => l.startsWith(fx.rootId) && /pipeline\s+resolved/.test(l)));
+    assert.ok(lines.some((l) => l.startsWith(running.rootId) && /running/.test(l)));
+  });
+
+  it("filters runs and prints JSON for scripts", async () => {
+    const all = await tsematic([
+      "runs",
+      "--all",
+      "--pipeline",
+      "pipeline",
+      "--state",
+      "resolved",
+      "--json",
+    ]);
+    assert.equal(all.code, 0, all.stderr);
+    const runs = JSON.parse(all.stdout) as { id: string; rootId: string }[];
+    assert.equal(runs.filter((r) => r.rootId === fx.rootId).length, 10);
+    const tagged = JSON.parse(
+      (await tsematic(["runs", "--tag", "demo", "--limit", "1", "--json"])).stdout,
+    );
+    assert.equal(tagged.length, 1);
+    const bad = await tsematic(["runs", "--state", "done"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--state must be one of/);
+  });
+
+  it("shows one run with its inputs, outputs and timings", async () => {
+    const r = await tsematic(["show", fx.runs.train0!]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^Run ${fx.runs.train0} \\(train\\)`));
+    assert.match(r.stdout, /state\s+resolved/);
+    assert.match(r.stdout, /Inputs\n.*NAME.*\n\s+data\s+arrow\.table/);
+    assert.match(r.stdout, /Outputs\n.*\n\s+output\s+json/);
+    const root = JSON.parse((await tsematic(["show", fx.rootId, "--json"])).stdout);
+    assert.equal(root.root.environment.gitCommit, "1".repeat(40));
+    assert.equal(root.childIds.length, 6);
+  });
+
+  it("prints a run's logs", async () => {
+    const r = await tsematic(["logs", fx.runs.train1!]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "training with lr=0.01\nloss 0.333\n");
+  });
+
+  it("cancels a running pipeline, and says why it cannot cancel a finished one", async () => {
+    const r = await tsematic(["cancel", running.rootId]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Cancel requested for root run/);
+    const done = await tsematic(["cancel", fx.rootId]);
+    assert.equal(done.code, 1);
+    assert.match(done.stderr, /has already ended \(finished\)/);
+  });
+
+  it("says how to start the server when none is reachable", async () => {
+    const r = await tsematic(["runs"], { TSEMATIC_URL: "http://127.0.0.1:1" });
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr.trim(),
+      "tsematic: the lineage server is not reachable at http://127.0.0.1:1: start it with `tsematic server`",
+    );
+  });
+
+  it("explains a refused token, bad arguments and unknown runs", async () => {
+    const token = await tsematic(["runs"], { TSEMATIC_URL: server.url, TSEMATIC_TOKEN: "wrong" });
+    assert.equal(token.code, 1);
+    assert.match(token.stderr, /refused the token/);
+    const id = await tsematic(["show", "../etc"]);
+    assert.equal(id.code, 2);
+    assert.match(id.stderr, /is not a run id/);
+    const unknown = await tsematic(["show", "0".repeat(32)]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no run 0+ on this server/);
+    const flag = await tsematic(["runs", "--colour"]);
+    assert.equal(flag.code, 2);
+  });
+
+  it("refuses to start a second server on the same data directory", async () => {
+    const r = await tsematic(["server", "--port", "0", "--data-dir", dataDir]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /already serves/);
+  });
+});

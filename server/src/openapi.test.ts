@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Router } from "express";
+import { createApp } from "./app";
+import { contract, schemaValidator } from "./http/contract";
+import { pipelineFixture } from "./testing/fixture";
+import {
+  type Answer,
+  type RequestOptions,
+  startTestServer,
+  type TestServer,
+} from "./testing/harness";
+import { OpenApiChecker } from "./testing/openapiCheck";
+
+describe("the server conforms to openapi.yaml", () => {
+  let t: TestServer;
+  const checker = new OpenApiChecker();
+  const fx = pipelineFixture({ seed: "openapi" });
+  const running = pipelineFixture({ seed: "openapi-running", unfinished: true });
+
+  before(async () => {
+    t = await startTestServer({ maxBatchBytes: 64 * 1024 });
+  });
+  after(() => t.close());
+
+  /** A request whose answer is checked against the operation's documented responses. */
+  const call = async (method: string, path: string, o: RequestOptions = {}): Promise<Answer> => {
+    const res = await t.api.request(method, `/api/v1${path}`, o);
+    checker.check(method, path, res.status, res.body, res.headers.get("content-type"));
+    return res;
+  };
+
+  it("compiles every schema of the file (all $refs resolve)", () => {
+    for (const name of Object.keys(contract().doc.components.schemas)) schemaValidator(name);
+  });
+
+  it("documents exactly the routes the server has", () => {
+    const app = createApp(t.server.context) as unknown as { router: Router };
+    const served = new Set<string>();
+    for (const layer of app.router.stack as { handle: { stack?: Router["stack"] } }[]) {
+      for (const inner of layer.handle.stack ?? []) {
+        const route = (inner as { route?: { path: string; methods: Record<string, boolean> } })
+          .route;
+        if (!route) continue;
+        for (const method of Object.keys(route.methods)) {
+          served.add(`${method.toUpperCase()} ${route.path.replace(/:(\w+)/g, "{$1}")}`);
+        }
+      }
+    }
+    const documented = new Set(checker.operations.map((o) => `${o.method} ${o.template}`));
+    assert.deepEqual([...served].sort(), [...documented].sort());
+  });
+
+  it("answers every documented call with a documented status and a body that matches its schema", async () => {
+    const json = (value: unknown): RequestOptions => ({ json: value });
+    await call("GET", "/health", { token: null });
+
+    const batch = (artifacts: typeof fx.artifacts): RequestOptions =>
+      json({
+        artifacts: artifacts.map((a) => ({
+          id: a.id,
+          typeName: a.typeName,
+          bytes: Buffer.from(a.bytes).toString("base64"),
+        })),
+      });
+    assert.equal(
+      (await call("POST", "/artifact-uploads", batch(fx.artifacts.slice(2)))).status,
+      200,
+    );
+    assert.equal((await call("POST", "/artifact-uploads", json({ artifacts: [] }))).status, 400);
+    await t.api.uploadArtifacts(fx.artifacts.slice(1, 2));
+    const first = fx.artifacts[0]!;
+    assert.equal((await call("HEAD", `/artifacts/${first.id}/value`)).status, 404);
+    const put = (typeName: string, bytes: Uint8Array): Promise<Answer> =>
+      call("PUT", `/artifacts/${first.id}/value?typeName=${typeName}`, {
+        raw: bytes,
+        headers: { "content-type": "application/octet-stream" },
+      });
+    assert.equal((await put(first.typeName, first.bytes)).status, 201);
+    assert.equal((await put(first.typeName, first.bytes)).status, 200);
+    assert.equal((await put("other.type", first.bytes)).status, 400);
+    assert.equal((await call("HEAD", `/artifacts/${first.id}/value`)).status, 200);
+
+    assert.equal((await call("POST", "/events", json({ events: fx.events }))).status, 200);
+    assert.equal((await call("POST", "/events", json({ events: fx.events }))).status, 200);
+    assert.equal((await call("POST", "/events", json({ events: running.events }))).status, 200);
+    assert.equal((await call("POST", "/events", json({ events: [] }))).status, 400);
+    assert.equal(
+      (await call("POST", "/events", { raw: "x", headers: { "content-type": "text/plain" } }))
+        .status,
+      415,
+    );
+    assert.equal(
+      (await call("POST", "/events", json({ events: [{ pad: "x".repeat(70_000) }] }))).status,
+      413,
+    );
+    const log = running.events.find((e) => e.type === "log")!;
+    const orphan = { ...log, id: `${fx.rootId}:99999`, rootId: fx.rootId };
+    assert.equal((await call("POST", "/events", json({ events: [orphan] }))).status, 422);
+    assert.equal(
+      (
+        await call(
+          "POST",
+          "/events",
+          json({ events: [{ ...fx.events[0], id: `${fx.rootId}:7777` }] }),
+        )
+      ).status,
+      409,
+    );
+    assert.equal((await call("GET", "/runs", { token: "wrong" })).status, 401);
+
+    assert.equal((await call("GET", "/runs?root=true&limit=1")).status, 200);
+    assert.equal((await call("GET", "/runs?limit=0")).status, 400);
+    assert.equal((await call("GET", `/runs/${fx.runs.train0}`)).status, 200);
+    assert.equal((await call("GET", `/runs/${fx.rootId}`)).status, 200);
+    assert.equal((await call("GET", `/runs/${"0".repeat(32)}`)).status, 404);
+    assert.equal((await call("GET", `/runs/${fx.rootId}/graph`)).status, 200);
+    assert.equal((await call("GET", `/runs/${fx.runs.load}/graph`)).status, 400);
+    assert.equal((await call("GET", `/runs/${fx.runs.train0}/logs?limit=1`)).status, 200);
+    assert.equal((await call("GET", `/runs/${"0".repeat(32)}/logs`)).status, 404);
+    assert.equal(
+      (await call("POST", `/runs/${fx.runs.train0}/notes`, json({ text: "good" }))).status,
+      201,
+    );
+    assert.equal(
+      (await call("POST", `/runs/${fx.runs.train0}/notes`, json({ txt: "typo" }))).status,
+      400,
+    );
+    assert.equal((await call("GET", `/runs/${fx.runs.train0}/notes`)).status, 200);
+    assert.equal((await call("POST", `/runs/${running.rootId}/heartbeat`)).status, 200);
+    assert.equal((await call("POST", `/runs/${running.rootId}/cancel`)).status, 200);
+    assert.equal((await call("POST", `/runs/${fx.rootId}/cancel`)).status, 409);
+    assert.equal((await call("GET", `/artifacts/${fx.artifactIds.table}`)).status, 200);
+    assert.equal((await call("GET", `/artifacts/${"e".repeat(64)}`)).status, 404);
+    assert.equal((await call("GET", `/artifacts/${fx.artifactIds.table}/value`)).status, 200);
+    assert.equal((await call("GET", `/artifacts/${fx.artifactIds.scores}/value`)).status, 200);
+    assert.equal((await call("GET", `/artifacts/${fx.artifactIds.table}/lineage`)).status, 200);
+    assert.equal((await call("GET", "/artifacts/xyz/lineage")).status, 400);
+    const train = await t.api.get<{ run: { cacheKey: string } }>(`/runs/${fx.runs.train0}`);
+    assert.equal((await call("GET", `/cache/${train.body.run.cacheKey}`)).status, 200);
+    assert.equal((await call("GET", `/cache/${"d".repeat(64)}`)).status, 404);
+    const lookups = json({ keys: [train.body.run.cacheKey, "d".repeat(64)], inlineBytes: 4096 });
+    assert.equal((await call("POST", "/cache/lookups", lookups)).status, 200);
+    assert.equal((await call("POST", "/cache/lookups", json({ keys: ["x"] }))).status, 400);
+    assert.equal((await call("GET", `/live/${fx.rootId}`)).status, 426);
+
+    const missed = checker.operations
+      .map((o) => `${o.method} ${o.template}`)
+      .filter((op) => !checker.covered.has(op));
+    assert.deepEqual(missed, [], "every documented operation was called");
+  });
+});
