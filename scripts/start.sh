@@ -32,7 +32,8 @@ for _ in $(seq 100); do
   [ -n "$url" ] && break
   if ! kill -0 "$server" 2>/dev/null; then
     cat "$log" >&2
-    echo "npm start: the lineage server did not start (see above; a port in use? set TSEMATIC_PORT)" >&2
+    echo "npm start: the lineage server did not start (its message is above). A port in use: set" \
+      "TSEMATIC_PORT; another server on $data_dir: stop it, or set TSEMATIC_HOME to another folder." >&2
     exit 1
   fi
   sleep 0.1
