@@ -35,7 +35,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
   ): Promise<void> => {
     let settings: ITsematicSettings = resolveSettings({});
     const client = new LineageClient({ settings: () => settings });
-    const model = new RunListModel({ client });
+    let panel: RunListPanel | null = null;
+    // No calls to the server while nobody looks at the runs (the panel is hidden or the tab is).
+    const model = new RunListModel({
+      client,
+      standby: () => !panel?.isVisible || "when-hidden",
+    });
 
     try {
       const loaded = await registry.load(SETTINGS_PLUGIN_ID);
@@ -64,7 +69,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette?.addItem({ command: CommandIDs.refreshRuns, category: "Tsematic" });
     palette?.addItem({ command: CommandIDs.openSettings, category: "Tsematic" });
 
-    const panel = new RunListPanel({
+    panel = new RunListPanel({
       model,
       commands: app.commands,
       toolbarCommands: [CommandIDs.refreshRuns, CommandIDs.openSettings],

@@ -31,8 +31,16 @@ export class RunListPanel extends SidePanel {
         new CommandToolbarButton({ commands: options.commands, id, label: "" }),
       );
     }
+    this._model = options.model;
     this.addWidget(new RunListView(options.model));
   }
+
+  /** The model polls only while the panel is shown (see index.ts): catch up at once. */
+  protected override onAfterShow(): void {
+    void this._model.refresh();
+  }
+
+  private readonly _model: RunListModel;
 }
 
 export namespace RunListPanel {
