@@ -40,6 +40,11 @@ test.describe("the host page", () => {
     page.on("console", (message) => {
       if (message.type() === "error") problems.push(`console error: ${message.text()}`);
     });
+    // The runs panel is closed: the extension leaves the lineage server alone.
+    const lineageCalls: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/api/v1/")) lineageCalls.push(request.url());
+    });
 
     const started = Date.now();
     await page.goto("/lab?reset");
@@ -50,6 +55,7 @@ test.describe("the host page", () => {
     await expect(page).not.toHaveURL(/reset/);
     await page.waitForTimeout(1000); // late calls (events socket, /api/me) fail after the launcher
     expect(problems).toEqual([]);
+    expect(lineageCalls).toEqual([]);
   });
 
   test("a 404 page keeps its notFoundUrl to itself (jupyterlab_server 2.16 leaked it)", async ({
