@@ -14,4 +14,10 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // JupyterLab conventions (style.md): `IOptions` in a namespace named like its class,
+    // a `namespace Private` for helpers, a `CommandIDs` namespace.
+    files: ["extension/**/*.ts", "extension/**/*.tsx"],
+    rules: { "@typescript-eslint/no-namespace": "off" },
+  },
 );

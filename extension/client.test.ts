@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+
+import { LineageClient, LineageServerError } from "./client";
+import { resolveSettings } from "./settings";
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+describe("LineageClient.listRuns", () => {
+  let server: Server;
+  let url = "";
+  let handler: Handler = (_request, response) => response.end();
+
+  before(async () => {
+    server = createServer((request, response) => handler(request, response));
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((done) => server.close(() => done())));
+
+  const client = (token = "secret") =>
+    new LineageClient({ settings: () => ({ serverUrl: url, token, defaultExecutor: "local" }) });
+  const reply =
+    (status: number, body: string): Handler =>
+    (_request, response) =>
+      response.writeHead(status, { "Content-Type": "application/json" }).end(body);
+
+  it("sends the bearer token to GET /api/v1/runs and reads a { runs } body", async () => {
+    let seen: IncomingMessage | undefined;
+    handler = (request, response) => {
+      seen = request;
+      reply(200, JSON.stringify({ runs: [{ id: "r1", stepName: "train", state: "running" }] }))(
+        request,
+        response,
+      );
+    };
+    const runs = await client().listRuns({ rootsOnly: true, limit: 20 });
+    assert.equal(seen?.url, "/api/v1/runs?root=true&limit=20");
+    assert.equal(seen?.headers.authorization, "Bearer secret");
+    assert.deepEqual(runs, [
+      {
+        id: "r1",
+        name: "train",
+        state: "running",
+        rootId: null,
+        parentId: null,
+        tags: [],
+        createdAt: null,
+      },
+    ]);
+  });
+
+  it("reads a bare array with snake_case fields and ISO times", async () => {
+    handler = reply(
+      200,
+      JSON.stringify([
+        {
+          id: "r2",
+          step_name: "etl",
+          status: "failed",
+          root_id: "r2",
+          tags: ["a", 1],
+          created_at: "2025-01-02T10:00:00Z",
+        },
+      ]),
+    );
+    const [run] = await client().listRuns();
+    assert.equal(run?.name, "etl");
+    assert.equal(run?.state, "failed");
+    assert.equal(run?.rootId, "r2");
+    assert.deepEqual(run?.tags, ["a"]);
+    assert.equal(run?.createdAt, Date.UTC(2025, 0, 2, 10));
+  });
+
+  it("says how to set the token when the server refuses it", async () => {
+    handler = reply(401, JSON.stringify({ error: "bad token" }));
+    await assert.rejects(client("wrong").listRuns(), (error: unknown) => {
+      assert.ok(error instanceof LineageServerError);
+      assert.equal(error.kind, "unauthorized");
+      assert.match(error.message, /refused the token \(HTTP 401\).*Settings › Tsematic/);
+      return true;
+    });
+  });
+
+  it("quotes the server's JSON error on other failures", async () => {
+    handler = reply(500, JSON.stringify({ error: { message: "database is locked" } }));
+    await assert.rejects(
+      client().listRuns(),
+      /HTTP 500 to GET \/api\/v1\/runs: database is locked/,
+    );
+  });
+
+  it("rejects a body that is not JSON or not a run list", async () => {
+    handler = reply(200, "<html>");
+    await assert.rejects(client().listRuns(), /not JSON: is this URL really a Tsematic/);
+    handler = reply(200, JSON.stringify({ hello: 1 }));
+    await assert.rejects(client().listRuns(), /run list this version of the extension/);
+  });
+
+  it("tells the user to start the server when nothing listens at the URL", async () => {
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, "127.0.0.1", done));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((done) => closed.close(() => done()));
+
+    const dead = new LineageClient({
+      settings: () => ({ serverUrl: deadUrl, token: "", defaultExecutor: "local" }),
+    });
+    await assert.rejects(dead.listRuns(), (error: unknown) => {
+      assert.ok(error instanceof LineageServerError);
+      assert.equal(error.kind, "unreachable");
+      assert.equal(
+        error.message,
+        `The lineage server is not reachable at ${deadUrl}: start it with \`npm start\` ` +
+          "(from the Tsematic checkout), or set its URL in Settings › Tsematic.",
+      );
+      return true;
+    });
+  });
+});
+
+describe("resolveSettings", () => {
+  const page =
+    (options: Record<string, string>) =>
+    (name: string): string =>
+      options[name] ?? "";
+
+  it("prefers the user's settings, without a trailing slash", () => {
+    const settings = resolveSettings(
+      { serverUrl: " http://h:1/ ", token: "t", defaultExecutor: "slurm" },
+      page({ tsematicServerUrl: "http://other", tsematicToken: "x" }),
+    );
+    assert.deepEqual(settings, { serverUrl: "http://h:1", token: "t", defaultExecutor: "slurm" });
+  });
+
+  it("falls back to the host's page config, then to the default local server", () => {
+    assert.deepEqual(
+      resolveSettings({}, page({ tsematicServerUrl: "http://lab-started:9", tsematicToken: "p" })),
+      { serverUrl: "http://lab-started:9", token: "p", defaultExecutor: "local" },
+    );
+    assert.deepEqual(resolveSettings({ defaultExecutor: "k8s" }, page({})), {
+      serverUrl: "http://127.0.0.1:8765",
+      token: "",
+      defaultExecutor: "local",
+    });
+  });
+});

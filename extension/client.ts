@@ -1,0 +1,262 @@
+/**
+ * Transport to the lineage server's REST API (`/api/v1`, documented by the server's OpenAPI file).
+ *
+ * Every failure becomes a {@link LineageServerError} whose message says what to do next, because
+ * the panels show it to the user as it is.
+ *
+ * @example
+ * ```ts
+ * const client = new LineageClient({ settings: () => current });
+ * const runs = await client.listRuns();
+ * ```
+ */
+import type { ITsematicSettings } from "./settings";
+
+/** Run states, as the server reports them (Sematic's states). */
+export type RunState =
+  | "created"
+  | "scheduled"
+  | "running"
+  | "resolved"
+  | "failed"
+  | "nested-failed"
+  | "canceled"
+  | "retrying";
+
+/** One run as listed by `GET /api/v1/runs`. */
+export interface IRunSummary {
+  readonly id: string;
+  /** The step's name (for a root run: the pipeline's name). */
+  readonly name: string;
+  readonly state: RunState | string;
+  readonly rootId: string | null;
+  readonly parentId: string | null;
+  readonly tags: readonly string[];
+  /** Milliseconds since the epoch, when the server says. */
+  readonly createdAt: number | null;
+}
+
+/** Why a call to the lineage server failed. */
+export type LineageErrorKind =
+  "unreachable" | "origin-not-allowed" | "unauthorized" | "http" | "bad-response";
+
+/** A failed call to the lineage server, with a message a user can act on. */
+export class LineageServerError extends Error {
+  override readonly name = "LineageServerError";
+
+  constructor(
+    readonly kind: LineageErrorKind,
+    readonly serverUrl: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+
+  static unreachable(serverUrl: string): LineageServerError {
+    return new LineageServerError(
+      "unreachable",
+      serverUrl,
+      `The lineage server is not reachable at ${serverUrl}: start it with \`npm start\` ` +
+        "(from the Tsematic checkout), or set its URL in Settings › Tsematic.",
+    );
+  }
+
+  static originNotAllowed(serverUrl: string, origin: string): LineageServerError {
+    return new LineageServerError(
+      "origin-not-allowed",
+      serverUrl,
+      `The lineage server at ${serverUrl} answers, but does not allow calls from this page ` +
+        `(${origin}): start it with \`npm start\`, which allows this JupyterLab, or add ` +
+        `\`--cors-origin ${origin}\` to \`tsematic server\`.`,
+    );
+  }
+
+  static unauthorized(serverUrl: string, status: number): LineageServerError {
+    return new LineageServerError(
+      "unauthorized",
+      serverUrl,
+      `The lineage server at ${serverUrl} refused the token (HTTP ${status}): set the token that ` +
+        "`npm start` prints (stored in the server's data directory) in Settings › Tsematic.",
+      status,
+    );
+  }
+}
+
+/** A client of one lineage server; settings are read on every call, so changes apply at once. */
+export class LineageClient {
+  constructor(options: LineageClient.IOptions) {
+    this._settings = options.settings;
+    this._fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this._timeoutMs = options.timeoutMs ?? 5000;
+  }
+
+  /** The URL calls currently go to. */
+  get serverUrl(): string {
+    return this._settings().serverUrl;
+  }
+
+  /** `GET /api/v1/runs`: the first page of runs, newest first. */
+  async listRuns(query: LineageClient.IRunQuery = {}): Promise<IRunSummary[]> {
+    const params = new URLSearchParams();
+    if (query.rootsOnly) {
+      params.set("root", "true");
+    }
+    if (query.limit !== undefined) {
+      params.set("limit", String(query.limit));
+    }
+    const search = params.toString();
+    const body = await this._getJson(`/api/v1/runs${search ? `?${search}` : ""}`);
+    return Private.parseRunList(body, this.serverUrl);
+  }
+
+  private async _getJson(path: string): Promise<unknown> {
+    const { serverUrl, token } = this._settings();
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (token) {
+      headers.Authorization = `Bearer ${token}`;
+    }
+    let response: Response;
+    try {
+      response = await this._fetch(serverUrl + path, {
+        headers,
+        signal: AbortSignal.timeout(this._timeoutMs),
+      });
+    } catch {
+      // fetch rejects with a bare TypeError for refused connections and CORS refusals alike; an
+      // opaque request to the health route, which needs no CORS, tells them apart.
+      const origin = Private.pageOrigin();
+      if (origin && (await this._answers(serverUrl))) {
+        throw LineageServerError.originNotAllowed(serverUrl, origin);
+      }
+      throw LineageServerError.unreachable(serverUrl);
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw LineageServerError.unauthorized(serverUrl, response.status);
+    }
+    if (!response.ok) {
+      const detail = await Private.errorDetail(response);
+      throw new LineageServerError(
+        "http",
+        serverUrl,
+        `The lineage server at ${serverUrl} answered HTTP ${response.status} to GET ${path}` +
+          (detail ? `: ${detail}` : "."),
+        response.status,
+      );
+    }
+    try {
+      return await response.json();
+    } catch {
+      throw new LineageServerError(
+        "bad-response",
+        serverUrl,
+        `The lineage server at ${serverUrl} sent a response to GET ${path} that is not JSON: ` +
+          "is this URL really a Tsematic lineage server?",
+      );
+    }
+  }
+
+  /** Whether anything answers HTTP at the server's health route (the answer itself stays opaque). */
+  private async _answers(serverUrl: string): Promise<boolean> {
+    try {
+      await this._fetch(`${serverUrl}/api/v1/health`, {
+        mode: "no-cors",
+        signal: AbortSignal.timeout(this._timeoutMs),
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private readonly _settings: () => ITsematicSettings;
+  private readonly _fetch: (input: string, init: RequestInit) => Promise<Response>;
+  private readonly _timeoutMs: number;
+}
+
+export namespace LineageClient {
+  /** Filters of `GET /api/v1/runs`. */
+  export interface IRunQuery {
+    /** Only root runs (pipelines), not their steps. */
+    rootsOnly?: boolean;
+    /** At most this many runs (the server's default is 50, its maximum 1000). */
+    limit?: number;
+  }
+
+  export interface IOptions {
+    /** Current settings; called on every request. */
+    settings: () => ITsematicSettings;
+    /** Replaces `window.fetch` (tests). */
+    fetch?: (input: string, init: RequestInit) => Promise<Response>;
+    /** Per-request timeout; a server that does not answer in time counts as unreachable. */
+    timeoutMs?: number;
+  }
+}
+
+namespace Private {
+  type Json = Record<string, unknown>;
+
+  const isObject = (value: unknown): value is Json =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+
+  const str = (value: unknown): string | null => (typeof value === "string" ? value : null);
+
+  /** The page's origin in a browser; empty elsewhere (no CORS there). */
+  export function pageOrigin(): string {
+    return typeof window === "undefined" ? "" : window.location.origin;
+  }
+
+  /** Accepts `[...]` or `{ runs: [...] }` (also `items`/`data`), field names in camel or snake case. */
+  export function parseRunList(body: unknown, serverUrl: string): IRunSummary[] {
+    const list = Array.isArray(body)
+      ? body
+      : isObject(body)
+        ? (body.runs ?? body.items ?? body.data)
+        : undefined;
+    if (!Array.isArray(list)) {
+      throw new LineageServerError(
+        "bad-response",
+        serverUrl,
+        `The lineage server at ${serverUrl} sent a run list this version of the extension does ` +
+          "not understand: update the extension and the server together.",
+      );
+    }
+    return list.filter(isObject).map(parseRun);
+  }
+
+  function parseRun(run: Json): IRunSummary {
+    const created = run.createdAt ?? run.created_at;
+    return {
+      id: String(run.id ?? ""),
+      name: str(run.stepName) ?? str(run.step_name) ?? str(run.name) ?? "(unnamed)",
+      state: str(run.state) ?? str(run.status) ?? "created",
+      rootId: str(run.rootId) ?? str(run.root_id),
+      parentId: str(run.parentId) ?? str(run.parent_id),
+      tags: Array.isArray(run.tags)
+        ? run.tags.filter((t): t is string => typeof t === "string")
+        : [],
+      createdAt:
+        typeof created === "number"
+          ? created
+          : typeof created === "string" && !Number.isNaN(Date.parse(created))
+            ? Date.parse(created)
+            : null,
+    };
+  }
+
+  /** The `error`/`message` of a JSON error body, if any. */
+  export async function errorDetail(response: Response): Promise<string> {
+    try {
+      const body: unknown = await response.json();
+      if (isObject(body)) {
+        const error = body.error;
+        return (
+          str(body.message) ?? str(error) ?? (isObject(error) ? (str(error.message) ?? "") : "")
+        );
+      }
+    } catch {
+      // Not JSON: the status says enough.
+    }
+    return "";
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The extension's settings (schema/plugin.json), resolved to the values the extension uses.
+ *
+ * Empty `serverUrl`/`token` settings fall back to what the JupyterLab host was started with
+ * (`npm start` puts the lineage server it launched into the page config as `tsematicServerUrl`
+ * and `tsematicToken`), then to the server's default local address.
+ */
+import { PageConfig } from "@jupyterlab/coreutils";
+import type { ReadonlyPartialJSONObject } from "@lumino/coreutils";
+
+/** The id of the plugin that owns the settings; schema/plugin.json is its schema. */
+export const SETTINGS_PLUGIN_ID = "tsematic-jupyterlab:plugin";
+
+/** Where the lineage server listens when nothing else is configured. */
+export const DEFAULT_SERVER_URL = "http://127.0.0.1:8765";
+
+/** Executors a promoted notebook pipeline can run on. */
+export type Executor = "local" | "slurm";
+
+/** Resolved settings. */
+export interface ITsematicSettings {
+  /** Base URL of the lineage server, without a trailing slash. */
+  readonly serverUrl: string;
+  /** Bearer token for every call to the lineage server; may be empty. */
+  readonly token: string;
+  readonly defaultExecutor: Executor;
+}
+
+/**
+ * Resolve the composite settings of {@link SETTINGS_PLUGIN_ID}.
+ *
+ * @example
+ * ```ts
+ * const settings = resolveSettings(loaded.composite);
+ * fetch(`${settings.serverUrl}/api/v1/runs`);
+ * ```
+ */
+export function resolveSettings(
+  composite: ReadonlyPartialJSONObject,
+  pageOption: (name: string) => string = (name) => PageConfig.getOption(name),
+): ITsematicSettings {
+  const text = (key: string): string => {
+    const value = composite[key];
+    return typeof value === "string" ? value.trim() : "";
+  };
+  const serverUrl = text("serverUrl") || pageOption("tsematicServerUrl") || DEFAULT_SERVER_URL;
+  return {
+    serverUrl: serverUrl.replace(/\/+$/, ""),
+    token: text("token") || pageOption("tsematicToken"),
+    defaultExecutor: text("defaultExecutor") === "slurm" ? "slurm" : "local",
+  };
+}
