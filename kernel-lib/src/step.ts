@@ -1,7 +1,7 @@
 /** `func()`: turning a function into a pipeline step. */
 import { StepDefinitionError } from "./errors";
 import { hashText } from "./hash";
-import { validateOptions, type StepOptions } from "./options";
+import { validateOptions, type CallSettings, type StepOptions } from "./options";
 import { parameterNames } from "./params";
 import { Future, type FutureArgs } from "./future";
 
@@ -10,6 +10,8 @@ export interface StepSpec {
   readonly name: string;
   readonly fn: (...args: never[]) => unknown;
   readonly options: Readonly<StepOptions>;
+  /** The options that apply to each call (all but `version`), before `future.set()`. */
+  readonly callSettings: Readonly<CallSettings>;
   readonly sourceText: string;
   /** Hash of the source text, or of the explicit version. Part of the cache key. */
   readonly codeVersion: string;
@@ -26,6 +28,11 @@ export interface Step<A extends unknown[], R> {
   /** The step's name (the function's name unless `name` was given). */
   readonly stepName: string;
   readonly spec: StepSpec;
+}
+
+function callSettingsOf(options: StepOptions): CallSettings {
+  const { version: _version, ...settings } = options;
+  return settings;
 }
 
 /**
@@ -75,6 +82,7 @@ export function func<A extends unknown[], R>(
     name,
     fn: fn as (...args: never[]) => unknown,
     options: Object.freeze({ ...options }),
+    callSettings: Object.freeze(callSettingsOf(options)),
     sourceText,
     sourceHash,
     codeVersion: options.version !== undefined ? `version:${options.version}` : sourceHash,

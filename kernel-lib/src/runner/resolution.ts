@@ -41,6 +41,16 @@ function errorOf(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
 
+/** Whether a future hides in an array or plain object, at any depth. */
+function hasFuture(value: unknown): boolean {
+  if (isFuture(value)) return true;
+  if (Array.isArray(value)) return value.some(hasFuture);
+  if (isPlainObject(value)) {
+    for (const key in value) if (hasFuture(value[key])) return true;
+  }
+  return false;
+}
+
 /** Replaces futures inside arrays and plain objects by their values (they are all resolved). */
 async function concretize(value: unknown): Promise<unknown> {
   if (isFuture(value)) return value.promise;
@@ -118,13 +128,15 @@ export class Resolution {
     this.emitCreated(node);
     // Not called right here: a chain of futures (each returning or taking the next) would otherwise
     // start thousands of runs inside one another and overflow the stack.
-    queueMicrotask(() => void this.execute(node));
+    queueMicrotask(() => this.execute(node));
     return node.promise;
   }
 
   private settings(node: RunNode): CallSettings {
-    const { version: _version, ...options } = node.future.spec.options;
-    return { ...options, ...node.future.settings };
+    const { spec, settings } = node.future;
+    // Most calls change nothing with set(): share the step's own settings instead of copying them.
+    if (Object.keys(settings).length === 0) return spec.callSettings;
+    return { ...spec.callSettings, ...settings };
   }
 
   private emitCreated(node: RunNode): void {
@@ -158,7 +170,51 @@ export class Resolution {
 
   // ---- one run, from inputs to settlement ---------------------------------------------------
 
-  private async execute(node: RunNode): Promise<void> {
+  private execute(node: RunNode): void {
+    if (!this.runFast(node)) void this.executeFully(node);
+  }
+
+  /**
+   * The common case, with no promise of the runner's own: concrete arguments, nothing recording the
+   * run, no cache, retry, timeout or parallelism limit. Returns false when the full path is needed.
+   */
+  private runFast(node: RunNode): boolean {
+    const future = node.future;
+    if (future.inputFutures.length > 0 || this.config.sink || this.slots) return false;
+    const settings = this.settings(node);
+    const cached = settings.cache === true && this.config.cache !== undefined;
+    if (cached || settings.retry !== undefined || settings.timeoutMs !== undefined) return false;
+    try {
+      const args = future.args as unknown[];
+      for (let i = 0; i < args.length; i++) this.checkStorable(node, i, args[i]);
+      node.state = "running";
+      const fn = future.spec.fn as (...a: unknown[]) => unknown;
+      const result = runStorage().run({ node }, fn, ...args);
+      if (this.needsSettling(result)) {
+        void this.finishFast(node, result);
+        return true;
+      }
+      if (node.created.length > 0) this.checkUnused(node);
+      this.checkStorable(node, "output", result);
+      this.finish(node, "resolved", { value: result });
+    } catch (error) {
+      if (!node.done) this.fail(node, error);
+    }
+    return true;
+  }
+
+  private async finishFast(node: RunNode, result: unknown): Promise<void> {
+    try {
+      const value = await this.settleBody(node, result);
+      if (node.done) return;
+      this.checkStorable(node, "output", value);
+      this.finish(node, "resolved", { value });
+    } catch (error) {
+      if (!node.done) this.fail(node, error);
+    }
+  }
+
+  private async executeFully(node: RunNode): Promise<void> {
     const future = node.future;
     try {
       if (future.inputFutures.length > 0) {
@@ -326,9 +382,22 @@ export class Resolution {
     });
   }
 
-  private async runBodyOnce(node: RunNode, args: unknown[]): Promise<unknown> {
+  private runBodyOnce(node: RunNode, args: unknown[]): Promise<unknown> {
     const fn = node.future.spec.fn as (...a: unknown[]) => unknown;
-    let result = runStorage().run({ node }, fn, ...args);
+    return this.settleBody(node, runStorage().run({ node }, fn, ...args));
+  }
+
+  /** Whether a body's result is a promise, or holds futures that must run before it is a value. */
+  private needsSettling(result: unknown): boolean {
+    if (result === null || typeof result !== "object") return false;
+    if (isFuture(result) || typeof (result as PromiseLike<unknown>).then === "function")
+      return true;
+    return isPlainObject(result) || Array.isArray(result) ? hasFuture(result) : false;
+  }
+
+  /** Awaits a body's promise, runs the futures it returned as children, checks for unused ones. */
+  private async settleBody(node: RunNode, body: unknown): Promise<unknown> {
+    let result = body;
     // Awaiting a returned future here would resolve it outside this run's scope, as a new root run:
     // only real promises are awaited; futures are started as children below.
     if (!isFuture(result) && typeof (result as PromiseLike<unknown> | null)?.then === "function") {
