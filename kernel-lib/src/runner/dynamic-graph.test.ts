@@ -193,3 +193,16 @@ test("a chain thousands of steps deep resolves without overflowing the stack (re
   });
   assert.equal(await inputChain(depth).resolve({ tracking: false }), depth);
 });
+
+test("with nothing recording (resolve without a sink) returned and nested futures still resolve", async () => {
+  const leaf = func(function leaf(x: number) {
+    return x * 2;
+  });
+  const middle = func(function middle(x: number): Future<number> {
+    return leaf(x + 1);
+  });
+  const top = func(async function top(x: number) {
+    return { value: middle(x), list: [leaf(1), 5] };
+  });
+  assert.deepEqual(await top(4).resolve({ tracking: false }), { value: 10, list: [2, 5] });
+});

@@ -197,3 +197,13 @@ test("errors thrown as non-Error values are still reported", async () => {
     /step "throwsString" failed \(throwsString\): Error: plain string/,
   );
 });
+
+test("with nothing recording, an output that cannot be stored still fails its step", async () => {
+  const makes = func(async function makesAsync() {
+    return Symbol("not data");
+  });
+  await assert.rejects(
+    makes().resolve({ tracking: false }),
+    /step "makesAsync": cannot store its output \(a symbol\)/,
+  );
+});
