@@ -12,6 +12,7 @@ import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import { refreshIcon, settingsIcon } from "@jupyterlab/ui-components";
 
 import { LineageClient } from "./client";
+import commandsPlugin from "./plugins/commands";
 import { RunListModel } from "./runs/model";
 import { RunListPanel } from "./runs/widget";
 import { type ITsematicSettings, resolveSettings, SETTINGS_PLUGIN_ID } from "./settings";
@@ -80,4 +81,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   },
 };
 
-export default [plugin];
+export default [plugin, commandsPlugin];

@@ -1,0 +1,265 @@
+/**
+ * Tsematic's run commands: open a run's graph, cancel a running pipeline, rerun a notebook pipeline.
+ *
+ * They act on, in order: explicit `rootId` arguments; the item of the runs panel or the notebook cell
+ * a context menu was opened on (the menus declared in schema/commands.json pass
+ * `{ "origin": "context-menu" }`); otherwise the active cell of the current notebook (palette,
+ * notebook toolbar). A cell is a pipeline's when its output carries kernel-lib's run bundle
+ * (`application/vnd.tsematic.run.v1+json`): rerunning the pipeline is re-executing that cell.
+ *
+ * @example
+ * ```ts
+ * await app.commands.execute("tsematic:cancel-run", { rootId: "r-1f3a" });
+ * ```
+ */
+import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/application";
+import { Dialog, ICommandPalette, Notification, showDialog } from "@jupyterlab/apputils";
+import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
+import { INotebookTracker, NotebookActions, type NotebookPanel } from "@jupyterlab/notebook";
+import { ISettingRegistry } from "@jupyterlab/settingregistry";
+import { runIcon, stopIcon } from "@jupyterlab/ui-components";
+import type { ReadonlyPartialJSONObject } from "@lumino/coreutils";
+
+import { LineageServerError } from "../client";
+import { type IRunBundleRef, runBundleIn } from "../commands/bundle";
+import { cancelRootRun, describeCancel } from "../commands/cancel";
+import { runsIcon } from "../icons";
+import { type ITsematicSettings, resolveSettings, SETTINGS_PLUGIN_ID } from "../settings";
+
+namespace CommandIDs {
+  export const openRun = "tsematic:open-run";
+  export const cancelRun = "tsematic:cancel-run";
+  export const rerun = "tsematic:rerun";
+  export const openSettings = "tsematic:open-settings";
+  /** The run graph engineer's command, when their plugin provides it. */
+  export const openGraph = "tsematic:open-graph";
+}
+
+/** The runs side panel's id and its items' class (extension/runs/widget.ts). */
+const RUNS_PANEL_ID = "tsematic-runs";
+const RUN_ITEM_CLASS = "jp-TsematicRuns-item";
+const ENDED_STATES = ["resolved", "failed", "nested-failed", "canceled"];
+
+/** What a command acts on. */
+interface ITarget {
+  readonly rootId: string;
+  readonly serverUrl: string | null;
+  /** The run has ended (nothing to cancel). */
+  readonly ended: boolean;
+  /** The notebook cell whose output shows the run, when there is one. */
+  readonly cell: { readonly panel: NotebookPanel; readonly widget: Cell } | null;
+}
+
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: "tsematic-jupyterlab:commands",
+  description: "Tsematic commands: open run, cancel run, rerun (palette, notebook toolbar, menus).",
+  autoStart: true,
+  requires: [ISettingRegistry],
+  optional: [INotebookTracker, ICommandPalette],
+  activate: async (
+    app: JupyterFrontEnd,
+    registry: ISettingRegistry,
+    tracker: INotebookTracker | null,
+    palette: ICommandPalette | null,
+  ): Promise<void> => {
+    const { commands } = app;
+    let settings: ITsematicSettings = resolveSettings({});
+
+    const target = (args: ReadonlyPartialJSONObject): ITarget | null => {
+      if (typeof args.rootId === "string" && args.rootId) {
+        const serverUrl = typeof args.serverUrl === "string" ? args.serverUrl : null;
+        return { rootId: args.rootId, serverUrl, ended: false, cell: null };
+      }
+      if (args.origin === "context-menu") {
+        const item = app.contextMenuHitTest((node) => node.classList.contains(RUN_ITEM_CLASS));
+        if (item?.dataset.runId) {
+          const ended = ENDED_STATES.some((state) => item.classList.contains(`jp-mod-${state}`));
+          return { rootId: item.dataset.runId, serverUrl: null, ended, cell: null };
+        }
+        const cellNode = app.contextMenuHitTest((node) => node.classList.contains("jp-Cell"));
+        return cellNode ? Private.cellTarget(tracker, cellNode) : null;
+      }
+      const panel = tracker?.currentWidget;
+      const cell = panel?.content.activeCell;
+      return panel && cell ? Private.cellTarget(tracker, cell.node) : null;
+    };
+    const fromContextMenu = (args: ReadonlyPartialJSONObject): boolean =>
+      args.origin === "context-menu";
+    const toolbarLabel = (args: ReadonlyPartialJSONObject, label: string): string =>
+      args.toolbar ? "" : label;
+
+    commands.addCommand(CommandIDs.openRun, {
+      label: (args) => toolbarLabel(args, "Open Run Graph"),
+      caption: "Show the run graph of this pipeline run",
+      icon: runsIcon,
+      isEnabled: (args) => target(args) !== null,
+      isVisible: (args) => !fromContextMenu(args) || target(args) !== null,
+      execute: async (args) => {
+        const run = target(args);
+        if (!run) {
+          return;
+        }
+        if (commands.hasCommand(CommandIDs.openGraph)) {
+          await commands.execute(CommandIDs.openGraph, { rootId: run.rootId });
+          return;
+        }
+        // Until the graph is there: the runs panel with the run's item in view.
+        app.shell.activateById(RUNS_PANEL_ID);
+        const item = document.querySelector<HTMLElement>(
+          `#${RUNS_PANEL_ID} .${RUN_ITEM_CLASS}[data-run-id="${CSS.escape(run.rootId)}"]`,
+        );
+        item?.scrollIntoView({ block: "nearest" });
+      },
+    });
+
+    commands.addCommand(CommandIDs.cancelRun, {
+      label: (args) => toolbarLabel(args, "Cancel Pipeline Run"),
+      caption: "Ask the lineage server to cancel this pipeline run and all its steps",
+      icon: stopIcon,
+      isEnabled: (args) => {
+        const run = target(args);
+        return run !== null && !run.ended;
+      },
+      isVisible: (args) => !fromContextMenu(args) || target(args) !== null,
+      execute: async (args) => {
+        const run = target(args);
+        if (!run || run.ended) {
+          return;
+        }
+        if (args.confirm !== false) {
+          const answer = await showDialog({
+            title: "Cancel pipeline run?",
+            body:
+              `Run ${run.rootId} and its running steps will be canceled; ` +
+              "the notebook cell fails with a canceled error.",
+            buttons: [
+              Dialog.cancelButton({ label: "Keep Running" }),
+              Dialog.warnButton({ label: "Cancel Run" }),
+            ],
+          });
+          if (!answer.button.accept) {
+            return;
+          }
+        }
+        const serverUrl = run.serverUrl ?? settings.serverUrl;
+        try {
+          const result = await cancelRootRun({
+            serverUrl: serverUrl.replace(/\/+$/, ""),
+            token: settings.token,
+            rootId: run.rootId,
+          });
+          Notification.success(describeCancel(run.rootId, result), { autoClose: 5000 });
+        } catch (error) {
+          const message =
+            error instanceof LineageServerError
+              ? error.message
+              : `Run ${run.rootId} could not be canceled: ${String(error)}`;
+          Notification.error(message, {
+            autoClose: false,
+            actions: [
+              {
+                label: "Tsematic Settings",
+                callback: () => void commands.execute(CommandIDs.openSettings),
+              },
+            ],
+          });
+        }
+      },
+    });
+
+    commands.addCommand(CommandIDs.rerun, {
+      label: (args) => toolbarLabel(args, "Rerun Pipeline Cell"),
+      caption: "Run again the notebook cell that started this pipeline (a new root run)",
+      icon: runIcon,
+      isEnabled: (args) => {
+        const cell = target(args)?.cell;
+        return !!cell && (cell.widget.model as ICodeCellModel).executionState !== "running";
+      },
+      isVisible: (args) => !fromContextMenu(args) || !!target(args)?.cell,
+      execute: async (args) => {
+        const cell = target(args)?.cell;
+        if (!cell) {
+          return;
+        }
+        const { panel, widget } = cell;
+        const notebook = panel.content;
+        const index = notebook.widgets.indexOf(widget);
+        if (index < 0) {
+          return;
+        }
+        notebook.activeCellIndex = index;
+        notebook.deselectAll();
+        await NotebookActions.run(notebook, panel.sessionContext);
+      },
+    });
+
+    if (!commands.hasCommand(CommandIDs.openSettings)) {
+      commands.addCommand(CommandIDs.openSettings, {
+        label: "Tsematic Settings",
+        caption: "Set the lineage server's URL and token",
+        execute: () => commands.execute("settingeditor:open", { query: "Tsematic" }),
+      });
+    }
+
+    for (const command of [CommandIDs.openRun, CommandIDs.cancelRun, CommandIDs.rerun]) {
+      palette?.addItem({ command, category: "Tsematic" });
+    }
+
+    // Toolbar buttons follow the active cell and its outputs (the bundle updates while it runs).
+    if (tracker) {
+      const refresh = (): void => commands.notifyCommandChanged();
+      let watched: Cell | null = null;
+      const follow = (): void => {
+        if (watched && !watched.isDisposed) {
+          watched.model.stateChanged.disconnect(refresh);
+          (watched.model as ICodeCellModel).outputs?.changed.disconnect(refresh);
+        }
+        watched = tracker.activeCell;
+        if (watched) {
+          watched.model.stateChanged.connect(refresh);
+          (watched.model as ICodeCellModel).outputs?.changed.connect(refresh);
+        }
+        refresh();
+      };
+      tracker.activeCellChanged.connect(follow);
+      tracker.currentChanged.connect(follow);
+    }
+
+    try {
+      const loaded = await registry.load(SETTINGS_PLUGIN_ID);
+      const apply = (): void => {
+        settings = resolveSettings(loaded.composite);
+      };
+      loaded.changed.connect(apply);
+      apply();
+    } catch (reason) {
+      console.warn("Tsematic: settings could not be loaded, using defaults.", reason);
+    }
+  },
+};
+
+export default plugin;
+
+namespace Private {
+  /** The run shown in the output of the cell whose node is `cellNode`, if any. */
+  export function cellTarget(
+    tracker: INotebookTracker | null,
+    cellNode: HTMLElement,
+  ): ITarget | null {
+    const panel = tracker?.find((candidate) => candidate.content.node.contains(cellNode));
+    const widget = panel?.content.widgets.find((cell) => cell.node === cellNode);
+    if (!panel || !widget || widget.model.type !== "code") {
+      return null;
+    }
+    const ref: IRunBundleRef | null = runBundleIn((widget.model as ICodeCellModel).outputs);
+    if (!ref) {
+      return null;
+    }
+    return {
+      rootId: ref.rootId,
+      serverUrl: ref.serverUrl,
+      ended: ref.final || ENDED_STATES.includes(ref.state ?? ""),
+      cell: { panel, widget },
+    };
+  }
+}
