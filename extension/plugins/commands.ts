@@ -103,12 +103,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
           await commands.execute(CommandIDs.openGraph, { rootId: run.rootId });
           return;
         }
-        // Until the graph is there: the runs panel with the run's item in view.
+        // Otherwise the runs panel: selecting a run's item there shows its graph.
         app.shell.activateById(RUNS_PANEL_ID);
         const item = document.querySelector<HTMLElement>(
           `#${RUNS_PANEL_ID} .${RUN_ITEM_CLASS}[data-run-id="${CSS.escape(run.rootId)}"]`,
         );
         item?.scrollIntoView({ block: "nearest" });
+        item?.click();
       },
     });
 

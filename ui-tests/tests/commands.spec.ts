@@ -184,5 +184,19 @@ test.describe("Tsematic commands", () => {
         },
       )
       .toEqual(["resolved", "resolved"]);
+
+    // The runs panel's items have the run commands in their context menu.
+    await page.sidebar.openTab("tsematic-runs");
+    const panel = page.locator("#tsematic-runs");
+    await panel.getByTitle("Fetch the runs from the lineage server now").click();
+    const items = panel.locator(".jp-TsematicRuns-item", { hasText: name });
+    await expect(items).toHaveCount(2);
+    await items.first().click({ button: "right" });
+    await expect(
+      page.locator(".lm-Menu-item.lm-mod-disabled", { hasText: "Cancel Pipeline Run" }),
+    ).toHaveCount(1);
+    await page.locator(".lm-Menu-item", { hasText: "Open Run Graph" }).click();
+    await expect(page.locator(".lm-Menu")).toHaveCount(0);
+    await expect(panel).toBeVisible();
   });
 });
