@@ -12,6 +12,7 @@ import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import { refreshIcon, settingsIcon } from "@jupyterlab/ui-components";
 
 import { LineageClient } from "./client";
+import { stepPlugin } from "./plugins/step";
 import commandsPlugin from "./plugins/commands";
 import { RunListModel } from "./runs/model";
 import { RunListPanel } from "./runs/widget";
@@ -81,4 +82,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   },
 };
 
-export default [plugin, commandsPlugin];
+export default [plugin, commandsPlugin, stepPlugin];

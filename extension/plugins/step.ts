@@ -1,0 +1,100 @@
+/**
+ * The step panel plugin: `tsematic:open-step` ({ runId, rootId? }) opens a main-area panel for a
+ * step run, one per run (opening it again brings the same panel forward).
+ *
+ * @example
+ * ```ts
+ * await app.commands.execute("tsematic:open-step", { runId });
+ * ```
+ */
+import {
+  ILayoutRestorer,
+  type JupyterFrontEnd,
+  type JupyterFrontEndPlugin,
+} from "@jupyterlab/application";
+import { ICommandPalette, MainAreaWidget, WidgetTracker } from "@jupyterlab/apputils";
+import { IRenderMimeRegistry } from "@jupyterlab/rendermime";
+import { ISettingRegistry } from "@jupyterlab/settingregistry";
+import { refreshIcon, ToolbarButton } from "@jupyterlab/ui-components";
+
+import { type ITsematicSettings, resolveSettings, SETTINGS_PLUGIN_ID } from "../settings";
+import { StepApi } from "../step/api";
+import { StepPanel } from "../step/panel";
+
+namespace CommandIDs {
+  export const openStep = "tsematic:open-step";
+}
+
+export const stepPlugin: JupyterFrontEndPlugin<void> = {
+  id: "tsematic-jupyterlab:step",
+  description:
+    "The panel of a step run: its inputs and outputs as artifact views, logs, error, source.",
+  autoStart: true,
+  requires: [ISettingRegistry],
+  optional: [IRenderMimeRegistry, ILayoutRestorer, ICommandPalette],
+  activate: async (
+    app: JupyterFrontEnd,
+    registry: ISettingRegistry,
+    rendermime: IRenderMimeRegistry | null,
+    restorer: ILayoutRestorer | null,
+  ): Promise<void> => {
+    let settings: ITsematicSettings = resolveSettings({});
+    const api = new StepApi({ settings: () => settings });
+    // Settings first: a panel the restorer reopens must call the configured server.
+    try {
+      const loaded = await registry.load(SETTINGS_PLUGIN_ID);
+      const apply = (): void => {
+        settings = resolveSettings(loaded.composite);
+      };
+      loaded.changed.connect(apply);
+      apply();
+    } catch (reason) {
+      console.warn("Tsematic: settings could not be loaded, the step panel uses defaults.", reason);
+    }
+    const tracker = new WidgetTracker<MainAreaWidget<StepPanel>>({ namespace: "tsematic-step" });
+
+    app.commands.addCommand(CommandIDs.openStep, {
+      label: "Open Tsematic Step",
+      caption: "Open the panel of a step run: inputs, outputs, logs, error, source",
+      execute: (args) => {
+        const runId = typeof args.runId === "string" ? args.runId : "";
+        if (!runId) {
+          throw new Error("tsematic:open-step needs a runId argument (a step run's id).");
+        }
+        const existing = tracker.find((widget) => widget.content.runId === runId);
+        if (existing) {
+          app.shell.activateById(existing.id);
+          return existing;
+        }
+        const content = new StepPanel({ runId, api, rendermime });
+        const widget = new MainAreaWidget({ content });
+        widget.id = `tsematic-step-${runId}`;
+        widget.title.label = content.title.label;
+        content.title.changed.connect(() => {
+          widget.title.label = content.title.label;
+          widget.title.caption = content.title.caption;
+        });
+        widget.toolbar.addItem(
+          "refresh",
+          new ToolbarButton({
+            icon: refreshIcon,
+            tooltip: "Fetch the run again from the lineage server",
+            onClick: () => void content.refresh(),
+          }),
+        );
+        void tracker.add(widget);
+        app.shell.add(widget, "main");
+        app.shell.activateById(widget.id);
+        return widget;
+      },
+    });
+
+    if (restorer) {
+      void restorer.restore(tracker, {
+        command: CommandIDs.openStep,
+        args: (widget) => ({ runId: widget.content.runId }),
+        name: (widget) => widget.content.runId,
+      });
+    }
+  },
+};

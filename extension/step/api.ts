@@ -1,0 +1,202 @@
+/**
+ * The lineage server's routes the step panel reads: a run with its ports, its logs, artifact
+ * summaries and artifact bytes (streamed). Failures are {@link LineageServerError}s with a message
+ * a user can act on, the same as the runs panel's.
+ *
+ * @example
+ * ```ts
+ * const api = new StepApi({ settings: () => current });
+ * const { run, outputs } = await api.run(runId);
+ * const response = await api.artifactValue(outputs[0].artifact.id); // Arrow IPC, streamed
+ * ```
+ */
+import { LineageServerError } from "../client";
+import type { ITsematicSettings } from "../settings";
+
+/** An artifact as the server describes it (`Artifact` in the OpenAPI file). */
+export interface IArtifact {
+  readonly id: string;
+  /** The kernel-lib type name: `json`, `arrow.table`, `plot.vega-lite`, `image.png`, ... */
+  readonly typeName: string;
+  readonly mediaType: string;
+  readonly size: number;
+  readonly summary: Record<string, unknown>;
+}
+
+/** A named input or output of a run. */
+export interface IPort {
+  readonly name: string;
+  readonly artifact: IArtifact;
+}
+
+export interface IRunError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly stepName: string;
+  readonly runId: string;
+}
+
+/** `RunDetail` in the OpenAPI file. */
+export interface IRunDetail {
+  readonly id: string;
+  readonly rootId: string;
+  readonly parentId: string | null;
+  readonly stepName: string;
+  readonly state: string;
+  readonly attempt: number;
+  readonly sourceHash: string;
+  readonly sourceText: string;
+  readonly version: string | null;
+  readonly cache: boolean;
+  readonly tags: readonly string[];
+  readonly resources: { cpus?: number; memoryMiB?: number; gpus?: number };
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  readonly cacheKey: string | null;
+  readonly originalRunId: string | null;
+  readonly error: IRunError | null;
+}
+
+/** `RunWithPorts`: `GET /api/v1/runs/{id}`. */
+export interface IRunWithPorts {
+  readonly run: IRunDetail;
+  readonly inputs: readonly IPort[];
+  readonly outputs: readonly IPort[];
+  readonly childIds: readonly string[];
+}
+
+export interface ILogLine {
+  readonly seq: number;
+  readonly stream: "stdout" | "stderr";
+  readonly text: string;
+  readonly at: number;
+}
+
+export interface ILogPage {
+  readonly lines: readonly ILogLine[];
+  readonly nextCursor: string | null;
+}
+
+/** Reads runs and artifacts; settings are read on every call, so changes apply at once. */
+export class StepApi {
+  constructor(options: StepApi.IOptions) {
+    this._settings = options.settings;
+    this._fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this._timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  get serverUrl(): string {
+    return this._settings().serverUrl;
+  }
+
+  /** The bearer token, for requests the panel makes itself. */
+  get token(): string {
+    return this._settings().token;
+  }
+
+  async run(runId: string): Promise<IRunWithPorts> {
+    return (await (
+      await this._get(`/api/v1/runs/${encodeURIComponent(runId)}`)
+    ).json()) as IRunWithPorts;
+  }
+
+  async logs(runId: string, cursor: string | null, limit = 200): Promise<ILogPage> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (cursor) {
+      query.set("cursor", cursor);
+    }
+    const path = `/api/v1/runs/${encodeURIComponent(runId)}/logs?${query.toString()}`;
+    return (await (await this._get(path)).json()) as ILogPage;
+  }
+
+  async artifact(artifactId: string): Promise<IArtifact> {
+    return (await (await this._get(`/api/v1/artifacts/${artifactId}`)).json()) as IArtifact;
+  }
+
+  /** The artifact's bytes as a response whose body is still streaming (no timeout on the body). */
+  artifactValue(artifactId: string, signal?: AbortSignal): Promise<Response> {
+    return this._get(`/api/v1/artifacts/${artifactId}/value`, "*/*", signal);
+  }
+
+  private async _get(
+    path: string,
+    accept = "application/json",
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const { serverUrl, token } = this._settings();
+    const headers: Record<string, string> = { Accept: accept };
+    if (token) {
+      headers.Authorization = `Bearer ${token}`;
+    }
+    // Only the wait for the headers times out: a large table's body may take longer.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this._timeoutMs);
+    signal?.addEventListener("abort", () => timeout.abort());
+    let response: Response;
+    try {
+      response = await this._fetch(serverUrl + path, { headers, signal: timeout.signal });
+    } catch {
+      if (signal?.aborted) {
+        throw new DOMException("aborted", "AbortError");
+      }
+      const origin = typeof window === "undefined" ? "" : window.location.origin;
+      if (origin && (await this._answers(serverUrl))) {
+        throw LineageServerError.originNotAllowed(serverUrl, origin);
+      }
+      throw LineageServerError.unreachable(serverUrl);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw LineageServerError.unauthorized(serverUrl, response.status);
+    }
+    if (!response.ok) {
+      let detail = "";
+      try {
+        const body = (await response.json()) as { error?: { message?: string } };
+        detail = body.error?.message ?? "";
+      } catch {
+        // Not JSON: the status says enough.
+      }
+      const what =
+        response.status === 404
+          ? " (it may belong to another lineage server: check the server URL in Settings › Tsematic)"
+          : "";
+      throw new LineageServerError(
+        "http",
+        serverUrl,
+        `The lineage server at ${serverUrl} answered HTTP ${response.status} to GET ${path}` +
+          (detail ? `: ${detail}` : "") +
+          what,
+        response.status,
+      );
+    }
+    return response;
+  }
+
+  private async _answers(serverUrl: string): Promise<boolean> {
+    try {
+      await this._fetch(`${serverUrl}/api/v1/health`, {
+        mode: "no-cors",
+        signal: AbortSignal.timeout(this._timeoutMs),
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private readonly _settings: () => ITsematicSettings;
+  private readonly _fetch: (input: string, init: RequestInit) => Promise<Response>;
+  private readonly _timeoutMs: number;
+}
+
+export namespace StepApi {
+  export interface IOptions {
+    settings: () => ITsematicSettings;
+    fetch?: (input: string, init: RequestInit) => Promise<Response>;
+    timeoutMs?: number;
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The step panel against the real lineage server and the real tslab kernel: a pipeline run from a
+ * notebook produces a table and a plot; `tsematic:open-step` (run through the app's commands, as
+ * the run graph will) shows the table's rows in the grid, runs SQL over it with duckdb-wasm in the
+ * browser, and renders the plot. Screenshots of the panels are kept in ui-tests/screenshots/.
+ */
+import { join } from "node:path";
+
+import type { Page } from "@playwright/test";
+
+import { expect, test } from "./fixtures";
+
+const SCREENSHOTS = join(__dirname, "..", "screenshots");
+
+const PIPELINE = [
+  'import { func, plot } from "tsematic";',
+  'import { tableFromArrays, type Table } from "apache-arrow";',
+  "const makeSales = func(function makeSales(n: number): Table {",
+  "  const id = new Int32Array(n);",
+  "  const amount = new Float64Array(n);",
+  "  const region: string[] = [];",
+  "  for (let i = 0; i < n; i++) {",
+  "    id[i] = i;",
+  "    amount[i] = (i % 10) + 0.5;",
+  '    region.push(["north", "south", "east"][i % 3]);',
+  "  }",
+  "  console.log(`made ${n} sales`);",
+  "  return tableFromArrays({ id, region, amount });",
+  "});",
+  "const salesChart = func(function salesChart(sales: Table) {",
+  "  const values = sales.toArray().map((row) => ({ region: String(row.region), amount: Number(row.amount) }));",
+  "  return plot({",
+  '    title: "Sales by region",',
+  "    data: { values },",
+  '    mark: "bar",',
+  "    encoding: {",
+  '      x: { field: "region", type: "nominal" },',
+  '      y: { aggregate: "sum", field: "amount", type: "quantitative" },',
+  "    },",
+  "  });",
+  "});",
+  "const stepPanelPipeline = func(async function stepPanelPipeline(n: number) {",
+  "  return salesChart(makeSales(n));",
+  "});",
+  "const chart = await stepPanelPipeline(300);",
+  '"pipeline done"',
+].join("\n");
+
+/** The id of the newest run of `stepName`, asked of the lineage server the page is configured with. */
+async function runIdOf(page: Page, stepName: string): Promise<string> {
+  return page.evaluate(async (name) => {
+    const config = JSON.parse(document.getElementById("jupyter-config-data")!.textContent!);
+    const response = await fetch(
+      `${config.tsematicServerUrl}/api/v1/runs?name=${encodeURIComponent(name)}&limit=1`,
+      { headers: { Authorization: `Bearer ${config.tsematicToken}` } },
+    );
+    const body = await response.json();
+    const runs = Array.isArray(body) ? body : body.runs;
+    return runs[0].id as string;
+  }, stepName);
+}
+
+async function openStep(page: Page, runId: string): Promise<void> {
+  await page.evaluate(async (id) => {
+    const app = (
+      window as unknown as {
+        jupyterapp: { commands: { execute: (c: string, a: unknown) => Promise<unknown> } };
+      }
+    ).jupyterapp;
+    await app.commands.execute("tsematic:open-step", { runId: id });
+  }, runId);
+}
+
+/** Reads cells of the table view's grids (they paint on a canvas) through the widget tree. */
+async function tableCells(
+  page: Page,
+  which: "model" | "resultModel",
+  cells: Array<[number, number]>,
+): Promise<unknown[]> {
+  return page.evaluate(
+    ({ which, cells }) => {
+      type W = { widgets?: W[]; content?: W; model?: unknown; runQuery?: unknown };
+      const app = (window as unknown as { jupyterapp: { shell: { currentWidget: W } } }).jupyterapp;
+      const find = (widget: W | undefined): W | null => {
+        if (!widget) return null;
+        if (typeof widget.runQuery === "function") return widget;
+        for (const child of [widget.content, ...(widget.widgets ?? [])]) {
+          const hit = find(child);
+          if (hit) return hit;
+        }
+        return null;
+      };
+      const view = find(app.shell.currentWidget) as unknown as Record<
+        string,
+        { data: (region: string, row: number, col: number) => unknown; numRows: number }
+      >;
+      const model = view[which]!;
+      return [model.numRows, ...cells.map(([row, col]) => model.data("body", row, col))];
+    },
+    { which, cells },
+  );
+}
+
+test.describe("the step panel", () => {
+  test.beforeEach(async ({ request }) => {
+    const specs = await (await request.get("/api/kernelspecs")).json();
+    test.skip(!specs.kernelspecs?.tslab, "no tslab kernelspec on JUPYTER_PATH");
+  });
+
+  test("shows a step's table in a grid, runs SQL over it in the browser, and renders a plot", async ({
+    page,
+  }) => {
+    test.setTimeout(180_000);
+    await page.setViewportSize({ width: 1280, height: 1200 });
+    await page.notebook.createNew("step-panel.ipynb", { kernel: "tslab" });
+    await page.notebook.setCell(0, "code", PIPELINE);
+    await page.notebook.runCell(0);
+    expect((await page.notebook.getCellTextOutput(0))?.join("\n")).toContain("pipeline done");
+
+    await openStep(page, await runIdOf(page, "makeSales"));
+    const panel = page.locator(".jp-TsematicStep");
+    await expect(panel.locator(".jp-TsematicStep-title")).toContainText("makeSales");
+    await expect(panel.locator(".jp-TsematicStep-title")).toContainText("resolved");
+    const table = panel.locator('.jp-TsematicStep-port[data-type="arrow.table"] .jp-TsematicTable');
+    await expect(table).toHaveAttribute("data-loaded", "true");
+    await expect(table).toHaveAttribute("data-rows-loaded", "300");
+    await expect(table.locator(".jp-TsematicTable-header")).toContainText("300 rows × 3 columns");
+    await expect(table.locator(".jp-TsematicTable-stats")).toContainText("region");
+    expect(
+      await tableCells(page, "model", [
+        [0, 0],
+        [0, 1],
+        [4, 2],
+        [299, 1],
+      ]),
+    ).toEqual([300, "0", "north", "4.5", "east"]);
+    await expect(panel.locator(".jp-TsematicStep-logs")).toContainText("made 300 sales");
+    await expect(panel.locator(".jp-TsematicStep-source")).toContainText("function makeSales");
+
+    await table
+      .locator(".jp-TsematicTable-sqlInput")
+      .fill(
+        "SELECT region, count(*) AS n, sum(amount) AS total FROM t GROUP BY region ORDER BY region",
+      );
+    await table.getByRole("button", { name: "Run SQL" }).click();
+    await expect(table.locator(".jp-TsematicTable-sqlStatus")).toHaveText(/^3 rows in \d+ ms$/, {
+      timeout: 60_000,
+    });
+    expect(
+      await tableCells(page, "resultModel", [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [2, 0],
+      ]),
+    ).toEqual([3, "east", "100", "north", "south"]);
+    await table.locator(".jp-TsematicTable-sqlInput").fill("SELECT nope FROM t");
+    await table.getByRole("button", { name: "Run SQL" }).click();
+    await expect(table.locator(".jp-TsematicTable-sqlStatus.jp-mod-error")).toContainText("nope");
+    await table
+      .locator(".jp-TsematicTable-sqlInput")
+      .fill(
+        "SELECT region, count(*) AS n, sum(amount) AS total FROM t GROUP BY region ORDER BY region",
+      );
+    await table.getByRole("button", { name: "Run SQL" }).click();
+    await expect(table.locator(".jp-TsematicTable-sqlStatus")).toHaveText(/^3 rows in \d+ ms$/);
+    await table.screenshot({ path: join(SCREENSHOTS, "step-table.png") });
+
+    await openStep(page, await runIdOf(page, "salesChart"));
+    const chartPanel = page.locator(".jp-TsematicStep", { hasText: "salesChart" });
+    const plotView = chartPanel.locator(
+      '.jp-TsematicStep-port[data-type="plot.vega-lite"] .jp-TsematicPlot',
+    );
+    await expect(plotView).toHaveAttribute("data-rendered", "true");
+    await expect(plotView.locator("canvas, svg").first()).toBeVisible();
+    // The chart's input is the same table artifact: shown in a grid there too.
+    await expect(
+      chartPanel.locator('.jp-TsematicStep-port[data-port="sales"] .jp-TsematicTable'),
+    ).toHaveAttribute("data-loaded", "true");
+    await plotView.screenshot({ path: join(SCREENSHOTS, "step-plot.png") });
+    await chartPanel.locator(".jp-TsematicStep-header").screenshot({
+      path: join(SCREENSHOTS, "step-header.png"),
+    });
+  });
+
+  test("says how to start the lineage server when it is not reachable", async ({ page }) => {
+    // Point the extension at a closed port through its user settings, then open a step.
+    const saveSettings = (raw: string): Promise<void> =>
+      page.evaluate(async (text) => {
+        const app = (
+          window as unknown as {
+            jupyterapp: {
+              serviceManager: { settings: { save: (id: string, raw: string) => Promise<void> } };
+            };
+          }
+        ).jupyterapp;
+        await app.serviceManager.settings.save("tsematic-jupyterlab:plugin", text);
+      }, raw);
+    await saveSettings(JSON.stringify({ serverUrl: "http://127.0.0.1:9" }));
+    try {
+      await page.reload();
+      await page.waitForFunction(() =>
+        (
+          window as unknown as {
+            jupyterapp?: { commands: { hasCommand: (id: string) => boolean } };
+          }
+        ).jupyterapp?.commands.hasCommand("tsematic:open-step"),
+      );
+      await openStep(page, "0123456789abcdef");
+      const error = page.locator(".jp-TsematicStep-error");
+      await expect(error).toContainText(
+        "The lineage server is not reachable at http://127.0.0.1:9: start it with `npm start`",
+      );
+      await expect(error.getByRole("button", { name: "Retry" })).toBeVisible();
+    } finally {
+      await saveSettings("{}");
+    }
+  });
+});
