@@ -12,6 +12,8 @@ import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import { refreshIcon, settingsIcon } from "@jupyterlab/ui-components";
 
 import { LineageClient } from "./client";
+import { runGraphPanelPlugin } from "./plugins/graph";
+import { runViewMimePlugin } from "./plugins/mime";
 import { stepPlugin } from "./plugins/step";
 import commandsPlugin from "./plugins/commands";
 import { RunListModel } from "./runs/model";
@@ -82,4 +84,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   },
 };
 
-export default [plugin, commandsPlugin, stepPlugin];
+export default [plugin, commandsPlugin, stepPlugin, runGraphPanelPlugin, runViewMimePlugin];

@@ -11,6 +11,25 @@ import { type IRunSummary, type LineageClient, LineageServerError } from "../cli
 /** What the panel shows. */
 export type RunListStatus = "loading" | "ready" | "error";
 
+/** Filters of the list; empty strings filter nothing. */
+export interface IRunFilter {
+  /** Part of the pipeline's name, any case. */
+  readonly name: string;
+  readonly state: string;
+  readonly tag: string;
+}
+
+/** Whether a run passes a filter. */
+export function matchesFilter(run: IRunSummary, filter: IRunFilter): boolean {
+  const name = filter.name.trim().toLowerCase();
+  const tag = filter.tag.trim().replace(/^#/, "");
+  return (
+    (name === "" || run.name.toLowerCase().includes(name)) &&
+    (filter.state === "" || run.state === filter.state) &&
+    (tag === "" || run.tags.includes(tag))
+  );
+}
+
 export class RunListModel {
   constructor(options: RunListModel.IOptions) {
     this._client = options.client;
@@ -35,8 +54,44 @@ export class RunListModel {
     return this._status;
   }
 
+  /** The runs that pass the filter, newest first. */
   get runs(): readonly IRunSummary[] {
+    return this._runs.filter((run) => matchesFilter(run, this._filter));
+  }
+
+  /** All runs fetched, unfiltered. */
+  get allRuns(): readonly IRunSummary[] {
     return this._runs;
+  }
+
+  get filter(): IRunFilter {
+    return this._filter;
+  }
+
+  /**
+   * Filters the list. Applied to the root runs fetched (up to 1000, newest first): the transport
+   * (client.ts) does not pass `name`/`state`/`tag` to the server yet.
+   */
+  setFilter(filter: Partial<IRunFilter>): void {
+    this._filter = { ...this._filter, ...filter };
+    this._changed.emit();
+  }
+
+  /** The selected root run's id, if any. */
+  get selectedId(): string | null {
+    return this._selectedId;
+  }
+
+  /** Emitted with the new selection. */
+  get selectionChanged(): ISignal<this, string | null> {
+    return this._selectionChanged;
+  }
+
+  select(runId: string | null): void {
+    if (runId === this._selectedId) return;
+    this._selectedId = runId;
+    this._selectionChanged.emit(runId);
+    this._changed.emit();
   }
 
   /** The last failure, as a message a user can act on; empty unless `status` is `error`. */
@@ -67,7 +122,7 @@ export class RunListModel {
 
   private async _load(): Promise<void> {
     try {
-      const runs = await this._client.listRuns({ rootsOnly: true, limit: 200 });
+      const runs = await this._client.listRuns({ rootsOnly: true, limit: 1000 });
       if (this.isDisposed) {
         return;
       }
@@ -96,6 +151,9 @@ export class RunListModel {
   private _status: RunListStatus = "loading";
   private _runs: readonly IRunSummary[] = [];
   private _error = "";
+  private _filter: IRunFilter = { name: "", state: "", tag: "" };
+  private _selectedId: string | null = null;
+  private readonly _selectionChanged = new Signal<this, string | null>(this);
 }
 
 export namespace RunListModel {

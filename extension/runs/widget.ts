@@ -35,6 +35,11 @@ export class RunListPanel extends SidePanel {
     this.addWidget(new RunListView(options.model));
   }
 
+  /** The runs shown (and the selected one). */
+  get model(): RunListModel {
+    return this._model;
+  }
+
   /** The model polls only while the panel is shown (see index.ts): catch up at once. */
   protected override onAfterShow(): void {
     void this._model.refresh();
@@ -60,8 +65,21 @@ export class RunListView extends Widget {
     // The side panel shows each widget as an accordion section under this title.
     this.title.label = "Runs";
     this._model = model;
+    this._filterBar = Private.filterBar(model);
+    this._body = Private.element("div", "jp-TsematicRuns-body");
+    this.node.append(this._filterBar, this._body);
+    this._body.addEventListener("click", this);
+    this._body.addEventListener("keydown", this);
     model.changed.connect(this._render, this);
     this._render();
+  }
+
+  handleEvent(event: Event): void {
+    const item = (event.target as Element | null)?.closest<HTMLElement>("[data-run-id]");
+    if (!item) return;
+    if (event.type === "keydown" && !["Enter", " "].includes((event as KeyboardEvent).key)) return;
+    event.preventDefault();
+    this._model.select(item.dataset.runId ?? null);
   }
 
   override dispose(): void {
@@ -69,6 +87,8 @@ export class RunListView extends Widget {
       return;
     }
     this._model.changed.disconnect(this._render, this);
+    this._body.removeEventListener("click", this);
+    this._body.removeEventListener("keydown", this);
     super.dispose();
   }
 
@@ -83,7 +103,10 @@ export class RunListView extends Widget {
       box.setAttribute("role", "alert");
       children.push(box);
     }
-    if (status === "ready" && runs.length === 0) {
+    if (status === "ready" && runs.length === 0 && this._model.allRuns.length > 0) {
+      children.push(Private.element("div", "jp-TsematicRuns-status", "No runs match the filter."));
+    }
+    if (status === "ready" && this._model.allRuns.length === 0) {
       children.push(
         Private.element(
           "div",
@@ -94,13 +117,16 @@ export class RunListView extends Widget {
     }
     if (runs.length > 0) {
       const list = Private.element("ul", "jp-TsematicRuns-list");
-      list.append(...runs.map(Private.runItem));
+      const selected = this._model.selectedId;
+      list.append(...runs.map((run) => Private.runItem(run, run.id === selected)));
       children.push(list);
     }
-    this.node.replaceChildren(...children);
+    this._body.replaceChildren(...children);
   }
 
   private readonly _model: RunListModel;
+  private readonly _filterBar: HTMLElement;
+  private readonly _body: HTMLElement;
 }
 
 namespace Private {
@@ -117,9 +143,46 @@ namespace Private {
     return node;
   }
 
-  export function runItem(run: IRunSummary): HTMLLIElement {
-    const item = element("li", `jp-TsematicRuns-item jp-mod-${run.state}`);
+  const STATES = [
+    "created",
+    "scheduled",
+    "running",
+    "resolved",
+    "failed",
+    "nested-failed",
+    "canceled",
+    "retrying",
+  ];
+
+  /** Name, state and tag filters; typing filters at once. */
+  export function filterBar(model: RunListModel): HTMLElement {
+    const bar = element("div", "jp-TsematicRuns-filters");
+    const name = element("input", "jp-TsematicRuns-filter jp-mod-styled");
+    name.type = "search";
+    name.placeholder = "Pipeline";
+    name.setAttribute("aria-label", "Filter runs by pipeline name");
+    name.addEventListener("input", () => model.setFilter({ name: name.value }));
+    const state = element("select", "jp-TsematicRuns-filter jp-mod-styled");
+    state.setAttribute("aria-label", "Filter runs by state");
+    state.append(new Option("Any state", ""), ...STATES.map((s) => new Option(s, s)));
+    state.addEventListener("change", () => model.setFilter({ state: state.value }));
+    const tag = element("input", "jp-TsematicRuns-filter jp-mod-styled");
+    tag.type = "search";
+    tag.placeholder = "Tag";
+    tag.setAttribute("aria-label", "Filter runs by tag");
+    tag.addEventListener("input", () => model.setFilter({ tag: tag.value }));
+    bar.append(name, state, tag);
+    return bar;
+  }
+
+  export function runItem(run: IRunSummary, selected: boolean): HTMLLIElement {
+    const item = element(
+      "li",
+      `jp-TsematicRuns-item jp-mod-${run.state}${selected ? " jp-mod-selected" : ""}`,
+    );
     item.dataset.runId = run.id;
+    item.tabIndex = 0;
+    item.setAttribute("aria-selected", String(selected));
     item.title = [run.id, ...run.tags.map((tag) => `#${tag}`)].join(" ");
     item.append(element("span", "jp-TsematicRuns-name", run.name));
     if (run.createdAt !== null) {

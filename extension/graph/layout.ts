@@ -1,0 +1,280 @@
+/**
+ * Layout of a run graph: what is visible (collapsed groups hide their runs), and where each box
+ * goes. Two layouts of the same visible graph:
+ * - {@link quickLayout}: layered by longest path, rows wrapped, linear time; drawn first so that a
+ *   graph of thousands of runs appears at once;
+ * - {@link elkLayout}: elkjs's layered algorithm (crossing minimization, compound nodes), computed
+ *   in a Web Worker when the browser allows it, and swapped in when it is done.
+ */
+import type { ELK, ElkNode } from "elkjs/lib/elk-api";
+
+import type { IDataEdge, RunGraphData } from "./model";
+
+/** Sizes, in CSS pixels. */
+export const NODE_WIDTH = 168;
+export const NODE_HEIGHT = 30;
+const GAP_X = 16;
+const GAP_Y = 36;
+const PAD = 10;
+const HEADER = 26;
+const MAX_ROW_WIDTH = 1400;
+
+/** A box placed by a layout, in absolute coordinates. */
+export interface IPlacedBox {
+  readonly id: string;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  /** `group`: an expanded run with visible children; `collapsed`: a run hiding its children. */
+  readonly kind: "leaf" | "group" | "collapsed";
+}
+
+export interface ILayout {
+  readonly boxes: ReadonlyMap<string, IPlacedBox>;
+  readonly edges: readonly IDataEdge[];
+  readonly width: number;
+  readonly height: number;
+  /** `quick` or `elk`. */
+  readonly engine: string;
+}
+
+/** The visible part of a graph, given which groups are collapsed. */
+export interface IVisibleGraph {
+  readonly graph: RunGraphData;
+  /** Visible children of each expanded group, and the tops under the key "". */
+  readonly children: ReadonlyMap<string, readonly string[]>;
+  readonly collapsed: ReadonlySet<string>;
+  /** Data edges lifted to visible runs. */
+  readonly edges: readonly IDataEdge[];
+  readonly size: number;
+}
+
+/** Which runs are visible: the tops, and the children of every visible, expanded group. */
+export function visibleGraph(graph: RunGraphData, collapsed: ReadonlySet<string>): IVisibleGraph {
+  const children = new Map<string, string[]>();
+  const visible = new Set<string>();
+  const walk = (parent: string, ids: readonly string[]): void => {
+    children.set(parent, [...ids]);
+    for (const id of ids) {
+      visible.add(id);
+      const kids = graph.children.get(id);
+      if (kids && !collapsed.has(id)) walk(id, kids);
+    }
+  };
+  walk("", graph.tops);
+  const representative = (id: string): string => {
+    let cursor: string | null = id;
+    while (cursor !== null && !visible.has(cursor))
+      cursor = graph.runs.get(cursor)?.parentId ?? null;
+    return cursor ?? id;
+  };
+  const seen = new Set<string>();
+  const edges: IDataEdge[] = [];
+  for (const edge of graph.edges) {
+    const from = representative(edge.from);
+    const to = representative(edge.to);
+    const key = `${from}>${to}`;
+    if (from !== to && !seen.has(key)) {
+      seen.add(key);
+      edges.push({ from, to });
+    }
+  }
+  return { graph, children, collapsed, edges, size: visible.size };
+}
+
+/** Layered by longest path among siblings, each layer wrapped into rows: O(runs + edges). */
+export function quickLayout(view: IVisibleGraph): ILayout {
+  const sizes = new Map<string, { width: number; height: number }>();
+  const relative = new Map<string, { x: number; y: number }>();
+  // Edges between siblings, by the sibling ancestors of their ends.
+  const parentOf = (id: string): string => view.graph.runs.get(id)?.parentId ?? "";
+  const siblingEdges = new Map<string, IDataEdge[]>();
+  for (const edge of view.edges) {
+    const ancestorsOfTo = new Map<string, string>();
+    let child = edge.to;
+    let parent = parentOf(child);
+    for (let i = 0; i < 10_000; i++) {
+      ancestorsOfTo.set(parent, child);
+      if (parent === "" || !view.graph.runs.has(parent)) break;
+      child = parent;
+      parent = parentOf(child);
+    }
+    child = edge.from;
+    parent = parentOf(child);
+    for (let i = 0; i < 10_000; i++) {
+      const other = ancestorsOfTo.get(parent);
+      if (other !== undefined) {
+        if (other !== child) {
+          let list = siblingEdges.get(parent);
+          if (!list) siblingEdges.set(parent, (list = []));
+          list.push({ from: child, to: other });
+        }
+        break;
+      }
+      if (parent === "" || !view.graph.runs.has(parent)) break;
+      child = parent;
+      parent = parentOf(child);
+    }
+  }
+
+  const place = (group: string): { width: number; height: number } => {
+    const ids = view.children.get(group) ?? [];
+    for (const id of ids) {
+      sizes.set(id, view.children.has(id) ? place(id) : { width: NODE_WIDTH, height: NODE_HEIGHT });
+    }
+    const layer = Private.layers(ids, siblingEdges.get(group) ?? []);
+    const byLayer = new Map<number, string[]>();
+    for (const id of ids) {
+      const index = layer.get(id) ?? 0;
+      let list = byLayer.get(index);
+      if (!list) byLayer.set(index, (list = []));
+      list.push(id);
+    }
+    let y = group === "" ? 0 : HEADER + PAD;
+    let width = 0;
+    for (const index of [...byLayer.keys()].sort((a, b) => a - b)) {
+      let x = group === "" ? 0 : PAD;
+      let rowHeight = 0;
+      for (const id of byLayer.get(index) ?? []) {
+        const size = sizes.get(id) as { width: number; height: number };
+        if (x > PAD && x + size.width > MAX_ROW_WIDTH) {
+          x = group === "" ? 0 : PAD;
+          y += rowHeight + GAP_X;
+          rowHeight = 0;
+        }
+        relative.set(id, { x, y });
+        x += size.width + GAP_X;
+        rowHeight = Math.max(rowHeight, size.height);
+        width = Math.max(width, x - GAP_X);
+      }
+      y += rowHeight + GAP_Y;
+    }
+    if (group === "") return { width, height: y - GAP_Y };
+    return { width: Math.max(width + PAD, NODE_WIDTH + 2 * PAD), height: y - GAP_Y + PAD };
+  };
+  const total = place("");
+
+  const boxes = new Map<string, IPlacedBox>();
+  const absolute = (group: string, ox: number, oy: number): void => {
+    for (const id of view.children.get(group) ?? []) {
+      const at = relative.get(id) as { x: number; y: number };
+      const size = sizes.get(id) as { width: number; height: number };
+      boxes.set(id, { id, x: ox + at.x, y: oy + at.y, ...size, kind: Private.kind(view, id) });
+      absolute(id, ox + at.x, oy + at.y);
+    }
+  };
+  absolute("", 0, 0);
+  return { boxes, edges: view.edges, width: total.width, height: total.height, engine: "quick" };
+}
+
+/** elkjs's layered layout of the visible graph (compound nodes for expanded groups). */
+export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout> {
+  const toElk = (id: string): ElkNode => {
+    const kids = view.children.get(id);
+    if (!kids) return { id, width: NODE_WIDTH, height: NODE_HEIGHT };
+    return {
+      id,
+      layoutOptions: {
+        "elk.padding": `[top=${HEADER + PAD},left=${PAD},bottom=${PAD},right=${PAD}]`,
+      },
+      children: kids.map(toElk),
+    };
+  };
+  const root: ElkNode = {
+    id: "__root__",
+    layoutOptions: {
+      "elk.algorithm": "layered",
+      "elk.direction": "DOWN",
+      "elk.hierarchyHandling": "INCLUDE_CHILDREN",
+      "elk.layered.nodePlacement.strategy": "SIMPLE",
+      "elk.layered.thoroughness": "2",
+      "elk.spacing.nodeNode": String(GAP_X),
+      "elk.layered.spacing.nodeNodeBetweenLayers": String(GAP_Y),
+    },
+    children: (view.children.get("") ?? []).map(toElk),
+    edges: view.edges.map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
+  };
+  const result = await elk.layout(root);
+  const boxes = new Map<string, IPlacedBox>();
+  const collect = (node: ElkNode, ox: number, oy: number): void => {
+    for (const child of node.children ?? []) {
+      const x = ox + (child.x ?? 0);
+      const y = oy + (child.y ?? 0);
+      boxes.set(child.id, {
+        id: child.id,
+        x,
+        y,
+        width: child.width ?? NODE_WIDTH,
+        height: child.height ?? NODE_HEIGHT,
+        kind: Private.kind(view, child.id),
+      });
+      collect(child, x, y);
+    }
+  };
+  collect(result, 0, 0);
+  return {
+    boxes,
+    edges: view.edges,
+    width: result.width ?? 0,
+    height: result.height ?? 0,
+    engine: "elk",
+  };
+}
+
+/**
+ * One ELK for the page: in a Web Worker when the bundler and the page allow it (the main thread
+ * stays free while a large graph is laid out), else elkjs's bundled, same-thread build.
+ */
+export async function sharedElk(): Promise<ELK> {
+  if (Private.state.elk === null) {
+    Private.state.elk = (async () => {
+      const { default: ElkApi } = await import("elkjs/lib/elk-api");
+      try {
+        const worker = new Worker(new URL("elkjs/lib/elk-worker.min.js", import.meta.url));
+        return new ElkApi({ workerFactory: () => worker });
+      } catch {
+        const { default: ElkBundled } = await import("elkjs/lib/elk.bundled.js");
+        return new ElkBundled();
+      }
+    })();
+  }
+  return Private.state.elk;
+}
+
+namespace Private {
+  export const state: { elk: Promise<ELK> | null } = { elk: null };
+
+  export function kind(view: IVisibleGraph, id: string): IPlacedBox["kind"] {
+    if (view.children.has(id)) return "group";
+    return view.graph.children.has(id) ? "collapsed" : "leaf";
+  }
+
+  /** Longest-path layers (Kahn's order); runs on a cycle go after the rest. */
+  export function layers(ids: readonly string[], edges: readonly IDataEdge[]): Map<string, number> {
+    const inDegree = new Map<string, number>(ids.map((id) => [id, 0]));
+    const out = new Map<string, string[]>();
+    for (const edge of edges) {
+      if (!inDegree.has(edge.from) || !inDegree.has(edge.to)) continue;
+      inDegree.set(edge.to, (inDegree.get(edge.to) ?? 0) + 1);
+      let list = out.get(edge.from);
+      if (!list) out.set(edge.from, (list = []));
+      list.push(edge.to);
+    }
+    const layer = new Map<string, number>();
+    const queue = ids.filter((id) => inDegree.get(id) === 0);
+    for (const id of queue) layer.set(id, 0);
+    for (let head = 0; head < queue.length; head++) {
+      const id = queue[head] as string;
+      for (const next of out.get(id) ?? []) {
+        layer.set(next, Math.max(layer.get(next) ?? 0, (layer.get(id) ?? 0) + 1));
+        const remaining = (inDegree.get(next) ?? 0) - 1;
+        inDegree.set(next, remaining);
+        if (remaining === 0) queue.push(next);
+      }
+    }
+    const last = Math.max(0, ...layer.values()) + 1;
+    for (const id of ids) if (!layer.has(id)) layer.set(id, last);
+    return layer;
+  }
+}

@@ -1,0 +1,423 @@
+/**
+ * The run graph widget: runs as boxes (nested runs inside their parent's box, collapsible), data
+ * edges as curves, states as `jp-mod-<state>` classes, pan (drag) and zoom (wheel). Clicking a run
+ * executes `tsematic:open-step` with `{ runId, rootId }`.
+ *
+ * Large graphs appear at once with the linear-time layout and are re-laid out by elkjs in the
+ * background; a state change only swaps classes, it never lays out again.
+ *
+ * @example
+ * ```ts
+ * const view = new RunGraph({ commands: app.commands });
+ * view.setGraph(RunGraphData.fromBundle(bundle));
+ * ```
+ */
+import type { CommandRegistry } from "@lumino/commands";
+import type { Message } from "@lumino/messaging";
+import { Widget } from "@lumino/widgets";
+
+import {
+  elkLayout,
+  type ILayout,
+  type IVisibleGraph,
+  quickLayout,
+  sharedElk,
+  visibleGraph,
+} from "./layout";
+import type { RunGraphData } from "./model";
+
+/** The command a click on a run executes (the step panel implements it). */
+export const OPEN_STEP_COMMAND = "tsematic:open-step";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+export class RunGraph extends Widget {
+  constructor(options: RunGraph.IOptions) {
+    super();
+    this.addClass("jp-RunGraph");
+    this._commands = options.commands;
+    this._collapseAbove = options.collapseAbove ?? 40;
+    this._quickAbove = options.quickAbove ?? 150;
+
+    this._status = document.createElement("div");
+    this._status.className = "jp-RunGraph-status";
+    this._status.setAttribute("aria-live", "polite");
+    this._viewport = document.createElement("div");
+    this._viewport.className = "jp-RunGraph-viewport";
+    this._svg = document.createElementNS(SVG_NS, "svg");
+    this._svg.classList.add("jp-RunGraph-svg");
+    this._svg.setAttribute("role", "group");
+    this._canvas = document.createElementNS(SVG_NS, "g");
+    this._canvas.classList.add("jp-RunGraph-canvas");
+    this._svg.append(this._canvas);
+    this._viewport.append(this._svg);
+    this.node.append(this._status, this._viewport);
+
+    this._viewport.addEventListener("wheel", this, { passive: false });
+    this._viewport.addEventListener("pointerdown", this);
+    this._viewport.addEventListener("click", this);
+  }
+
+  /** The graph shown. */
+  get graph(): RunGraphData | null {
+    return this._graph;
+  }
+
+  /** Milliseconds from `setGraph` to the boxes in the DOM, for the last new shape. */
+  get lastRenderMs(): number {
+    return this._lastRenderMs;
+  }
+
+  /** Shows a graph: lays it out again only when its shape changed, else updates the states. */
+  setGraph(graph: RunGraphData): void {
+    const start = performance.now();
+    const previous = this._graph;
+    this._graph = graph;
+    for (const [id, kids] of graph.children) {
+      if (this._known.has(id)) continue;
+      this._known.add(id);
+      const isTop =
+        graph.runs.get(id)?.parentId === null ||
+        !graph.runs.has(graph.runs.get(id)?.parentId ?? "");
+      if (!isTop && kids.length > 0 && graph.descendantCount(id) > this._collapseAbove) {
+        this._collapsed.add(id);
+      }
+    }
+    if (previous !== null && previous.shapeKey === graph.shapeKey && this._graphLayout !== null) {
+      this._updateStates();
+      return;
+    }
+    this._relayout(start);
+  }
+
+  /** A line above the graph (where the graph comes from, what failed). */
+  setNote(text: string, kind: "info" | "warning" = "info"): void {
+    this._status.textContent = text;
+    this._status.classList.toggle("jp-mod-warning", kind === "warning");
+    this._status.hidden = text === "";
+  }
+
+  /** Expands or collapses a run with children. */
+  toggle(runId: string): void {
+    if (this._collapsed.has(runId)) this._collapsed.delete(runId);
+    else this._collapsed.add(runId);
+    this._relayout(performance.now());
+  }
+
+  /** Fits the whole graph in the viewport. */
+  fitToView(): void {
+    const layout = this._graphLayout;
+    const width = this._viewport.clientWidth;
+    const height = this._viewport.clientHeight;
+    if (layout === null || width === 0 || height === 0) {
+      this._needsFit = true;
+      return;
+    }
+    this._needsFit = false;
+    const margin = 12;
+    const scale = Math.min(
+      1,
+      (width - 2 * margin) / Math.max(1, layout.width),
+      (height - 2 * margin) / Math.max(1, layout.height),
+    );
+    // Very large graphs: not smaller than readable-ish; the user pans.
+    this._scale = Math.max(scale, 0.15);
+    this._tx = margin + Math.max(0, (width - 2 * margin - layout.width * this._scale) / 2);
+    this._ty = margin;
+    this._applyTransform();
+  }
+
+  handleEvent(event: Event): void {
+    switch (event.type) {
+      case "wheel":
+        this._onWheel(event as WheelEvent);
+        break;
+      case "pointerdown":
+        this._onPointerDown(event as PointerEvent);
+        break;
+      case "pointermove":
+        this._onPointerMove(event as PointerEvent);
+        break;
+      case "pointerup":
+      case "pointercancel":
+        this._onPointerUp(event as PointerEvent);
+        break;
+      case "click":
+        this._onClick(event as MouseEvent);
+        break;
+    }
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this._generation += 1; // a pending ELK layout is dropped
+    this._viewport.removeEventListener("wheel", this);
+    this._viewport.removeEventListener("pointerdown", this);
+    this._viewport.removeEventListener("click", this);
+    window.removeEventListener("pointermove", this);
+    window.removeEventListener("pointerup", this);
+    window.removeEventListener("pointercancel", this);
+    super.dispose();
+  }
+
+  protected override onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    if (this._needsFit) this.fitToView();
+  }
+
+  protected override onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    if (this._needsFit) this.fitToView();
+  }
+
+  private _relayout(start: number): void {
+    const graph = this._graph;
+    if (graph === null) return;
+    const generation = ++this._generation;
+    this._layoutStart = start;
+    const view = visibleGraph(graph, this._collapsed);
+    const first = this._graphLayout === null;
+    if (view.size > this._quickAbove) {
+      // Drawn now; elkjs's layout replaces it when ready.
+      this._draw(quickLayout(view), first, start);
+      void this._elk(view, generation, false);
+    } else {
+      void this._elk(view, generation, first, start);
+    }
+  }
+
+  private async _elk(
+    view: IVisibleGraph,
+    generation: number,
+    fit: boolean,
+    start?: number,
+  ): Promise<void> {
+    let layout: ILayout;
+    try {
+      const elk = await sharedElk();
+      layout = await elkLayout(view, elk);
+    } catch (reason) {
+      console.warn(
+        "Tsematic: elkjs could not lay out the run graph; a simpler layout is shown.",
+        reason,
+      );
+      layout = quickLayout(view);
+    }
+    if (this.isDisposed || generation !== this._generation) return;
+    this._draw(layout, fit || !this._moved, start);
+    this.node.dataset.elkMs = (performance.now() - this._layoutStart).toFixed(1);
+  }
+
+  private _draw(layout: ILayout, fit: boolean, start?: number): void {
+    const graph = this._graph;
+    if (graph === null) return;
+    this._graphLayout = layout;
+    this._nodes.clear();
+    const edges = document.createElementNS(SVG_NS, "g");
+    edges.classList.add("jp-RunGraph-edges");
+    const groups = document.createElementNS(SVG_NS, "g");
+    const nodes = document.createElementNS(SVG_NS, "g");
+    // Groups first (behind), then edges, then the runs' boxes.
+    const sorted = [...layout.boxes.values()];
+    for (const box of sorted) {
+      const run = graph.runs.get(box.id);
+      if (!run) continue;
+      const g = document.createElementNS(SVG_NS, "g");
+      g.setAttribute("class", Private.nodeClass(box.kind, run.state));
+      g.setAttribute("transform", `translate(${box.x},${box.y})`);
+      g.dataset.runId = run.id;
+      g.dataset.state = run.state;
+      const rect = document.createElementNS(SVG_NS, "rect");
+      rect.setAttribute("width", String(box.width));
+      rect.setAttribute("height", String(box.height));
+      rect.setAttribute("rx", "4");
+      const title = document.createElementNS(SVG_NS, "title");
+      title.textContent = `${run.name} · ${run.state} · ${run.id}`;
+      const label = document.createElementNS(SVG_NS, "text");
+      label.setAttribute("x", box.kind === "leaf" ? "10" : "24");
+      label.setAttribute("y", box.kind === "group" ? "17" : String(box.height / 2 + 4));
+      const hidden = box.kind === "collapsed" ? ` (+${graph.descendantCount(run.id)})` : "";
+      label.textContent = Private.truncate(run.name, box.kind === "leaf" ? 20 : 17) + hidden;
+      g.append(title, rect, label);
+      if (box.kind !== "leaf") {
+        const toggle = document.createElementNS(SVG_NS, "text");
+        toggle.setAttribute("class", "jp-RunGraph-toggle");
+        toggle.setAttribute("x", "8");
+        toggle.setAttribute("y", box.kind === "group" ? "17" : String(box.height / 2 + 4));
+        toggle.textContent = box.kind === "group" ? "▾" : "▸";
+        const toggleTitle = document.createElementNS(SVG_NS, "title");
+        toggleTitle.textContent = box.kind === "group" ? "Collapse" : "Expand";
+        toggle.append(toggleTitle);
+        g.append(toggle);
+      }
+      (box.kind === "group" ? groups : nodes).append(g);
+      this._nodes.set(run.id, g);
+    }
+    for (const edge of layout.edges) {
+      const a = layout.boxes.get(edge.from);
+      const b = layout.boxes.get(edge.to);
+      if (!a || !b) continue;
+      const path = document.createElementNS(SVG_NS, "path");
+      path.setAttribute("class", "jp-RunGraph-edge");
+      const x1 = a.x + a.width / 2;
+      const y1 = a.y + a.height;
+      const x2 = b.x + b.width / 2;
+      const y2 = b.y;
+      const bend = Math.max(12, Math.abs(y2 - y1) / 2);
+      path.setAttribute("d", `M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2}`);
+      edges.append(path);
+    }
+    this._canvas.replaceChildren(groups, edges, nodes);
+    this._svg.setAttribute("width", String(Math.ceil(layout.width) + 2));
+    this._svg.setAttribute("height", String(Math.ceil(layout.height) + 2));
+    this.node.dataset.engine = layout.engine;
+    this.node.dataset.runs = String(layout.boxes.size);
+    if (fit) this.fitToView();
+    if (start !== undefined) {
+      this._lastRenderMs = performance.now() - start;
+      this.node.dataset.renderMs = this._lastRenderMs.toFixed(1);
+      // The frame after this one starts once this one is painted.
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          this.node.dataset.paintMs = (performance.now() - start).toFixed(1);
+        }),
+      );
+    }
+  }
+
+  private _updateStates(): void {
+    const graph = this._graph;
+    const layout = this._graphLayout;
+    if (graph === null || layout === null) return;
+    for (const [id, g] of this._nodes) {
+      const run = graph.runs.get(id);
+      const box = layout.boxes.get(id);
+      if (!run || !box || g.dataset.state === run.state) continue;
+      g.dataset.state = run.state;
+      g.setAttribute("class", Private.nodeClass(box.kind, run.state));
+      const title = g.querySelector("title");
+      if (title) title.textContent = `${run.name} · ${run.state} · ${run.id}`;
+    }
+  }
+
+  private _applyTransform(): void {
+    this._canvas.setAttribute(
+      "transform",
+      `translate(${this._tx.toFixed(1)},${this._ty.toFixed(1)}) scale(${this._scale.toFixed(4)})`,
+    );
+  }
+
+  private _onWheel(event: WheelEvent): void {
+    if (this._graphLayout === null) return;
+    event.preventDefault();
+    const bounds = this._viewport.getBoundingClientRect();
+    const px = event.clientX - bounds.left;
+    const py = event.clientY - bounds.top;
+    const factor = Math.exp(-event.deltaY * 0.0015);
+    const scale = Math.min(4, Math.max(0.05, this._scale * factor));
+    // Zoom around the pointer.
+    this._tx = px - ((px - this._tx) * scale) / this._scale;
+    this._ty = py - ((py - this._ty) * scale) / this._scale;
+    this._scale = scale;
+    this._moved = true;
+    this._applyTransform();
+  }
+
+  private _onPointerDown(event: PointerEvent): void {
+    if (event.button !== 0) return;
+    this._drag = { x: event.clientX, y: event.clientY, tx: this._tx, ty: this._ty, moved: false };
+    window.addEventListener("pointermove", this);
+    window.addEventListener("pointerup", this);
+    window.addEventListener("pointercancel", this);
+  }
+
+  private _onPointerMove(event: PointerEvent): void {
+    const drag = this._drag;
+    if (drag === null) return;
+    const dx = event.clientX - drag.x;
+    const dy = event.clientY - drag.y;
+    if (!drag.moved && Math.hypot(dx, dy) < 4) return;
+    drag.moved = true;
+    this._moved = true;
+    this._viewport.classList.add("jp-mod-panning");
+    this._tx = drag.tx + dx;
+    this._ty = drag.ty + dy;
+    this._applyTransform();
+  }
+
+  private _onPointerUp(_event: PointerEvent): void {
+    window.removeEventListener("pointermove", this);
+    window.removeEventListener("pointerup", this);
+    window.removeEventListener("pointercancel", this);
+    this._viewport.classList.remove("jp-mod-panning");
+    this._wasDrag = this._drag?.moved ?? false;
+    this._drag = null;
+  }
+
+  private _onClick(event: MouseEvent): void {
+    if (this._wasDrag) {
+      this._wasDrag = false;
+      return;
+    }
+    const target = event.target as Element | null;
+    const node = target?.closest<SVGGElement>("[data-run-id]");
+    const graph = this._graph;
+    if (!node || graph === null) return;
+    const runId = node.dataset.runId as string;
+    if (target?.closest(".jp-RunGraph-toggle")) {
+      this.toggle(runId);
+      return;
+    }
+    void this._commands
+      .execute(OPEN_STEP_COMMAND, { runId, rootId: graph.rootId })
+      .catch((reason: unknown) => console.warn(`Tsematic: could not open step ${runId}.`, reason));
+  }
+
+  private readonly _commands: CommandRegistry;
+  private readonly _collapseAbove: number;
+  private readonly _quickAbove: number;
+  private readonly _status: HTMLDivElement;
+  private readonly _viewport: HTMLDivElement;
+  private readonly _svg: SVGSVGElement;
+  private readonly _canvas: SVGGElement;
+  private readonly _nodes = new Map<string, SVGGElement>();
+  private readonly _collapsed = new Set<string>();
+  private readonly _known = new Set<string>();
+  private _graph: RunGraphData | null = null;
+  private _graphLayout: ILayout | null = null;
+  private _generation = 0;
+  private _lastRenderMs = 0;
+  private _layoutStart = 0;
+  private _needsFit = false;
+  private _moved = false;
+  private _wasDrag = false;
+  private _drag: { x: number; y: number; tx: number; ty: number; moved: boolean } | null = null;
+  private _scale = 1;
+  private _tx = 0;
+  private _ty = 0;
+}
+
+export namespace RunGraph {
+  export interface IOptions {
+    /** Where `tsematic:open-step` is executed. */
+    commands: CommandRegistry;
+    /** Nested runs with more descendants than this start collapsed. Default 40. */
+    collapseAbove?: number;
+    /** Visible graphs larger than this are drawn first with the quick layout. Default 150. */
+    quickAbove?: number;
+  }
+}
+
+namespace Private {
+  export function nodeClass(kind: string, state: string): string {
+    const base =
+      kind === "group"
+        ? "jp-RunGraph-group"
+        : `jp-RunGraph-node${kind === "collapsed" ? " jp-mod-collapsed" : ""}`;
+    return `${base} jp-mod-${state.replace(/[^a-z-]/gi, "")}`;
+  }
+
+  export function truncate(text: string, max: number): string {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  }
+}

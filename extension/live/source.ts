@@ -1,0 +1,192 @@
+/**
+ * A root run's graph, live: the server's Yjs document over the y-websocket protocol (reconnecting
+ * with backoff), and while that connection is down, `GET /runs/{id}/graph` polled by a Lumino
+ * {@link Poll} with backoff. `mode` says which one the graph currently comes from, for the UI.
+ *
+ * @example
+ * ```ts
+ * const source = new LiveGraphSource({ rootId, settings: () => current });
+ * source.changed.connect(() => draw(source.graph));
+ * // later
+ * source.dispose();
+ * ```
+ */
+import { Poll } from "@lumino/polling";
+import { type ISignal, Signal } from "@lumino/signaling";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+
+import { LineageServerError } from "../client";
+import {
+  graphRunFromJson,
+  type IGraphRun,
+  type IPortEdge,
+  portFromJson,
+  RunGraphData,
+} from "../graph/model";
+import type { ITsematicSettings } from "../settings";
+import { fetchRunGraph } from "./rest";
+
+/** Where the graph currently comes from. */
+export type LiveMode = "connecting" | "live" | "polling" | "unreachable";
+
+export class LiveGraphSource {
+  constructor(options: LiveGraphSource.IOptions) {
+    this.rootId = options.rootId;
+    this._settings = options.settings;
+    const { serverUrl, token } = this._settings();
+    this._doc = new Y.Doc();
+    this._provider = new WebsocketProvider(
+      `${serverUrl.replace(/^http/, "ws")}/api/v1/live`,
+      encodeURIComponent(this.rootId),
+      this._doc,
+      {
+        params: token ? { token } : {},
+        disableBc: true,
+        maxBackoffTime: options.maxBackoffMs ?? 10_000,
+      },
+    );
+    this._provider.on("status", this._onStatus);
+    this._provider.on("sync", this._onSync);
+    this._doc.on("update", this._onUpdate);
+    this._poll = new Poll({
+      auto: false,
+      factory: () => this._fetch(),
+      frequency: { interval: options.pollIntervalMs ?? 2000, backoff: true, max: 30_000 },
+      name: `tsematic:graph:${this.rootId}`,
+      standby: "when-hidden",
+    });
+    // A server that never answers the socket: fall back after a grace period.
+    this._fallbackTimer = setTimeout(() => {
+      if (this._mode === "connecting") this._startPolling();
+    }, options.connectTimeoutMs ?? 3000);
+  }
+
+  readonly rootId: string;
+
+  /** Emitted when the graph or the mode changes. */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** The latest graph; null until the first answer. */
+  get graph(): RunGraphData | null {
+    return this._graph;
+  }
+
+  get mode(): LiveMode {
+    return this._mode;
+  }
+
+  /** The last failure of the fallback, as a message a user can act on. */
+  get error(): string {
+    return this._error;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) return;
+    this._isDisposed = true;
+    clearTimeout(this._fallbackTimer);
+    clearTimeout(this._updateTimer);
+    this._provider.off("status", this._onStatus);
+    this._provider.off("sync", this._onSync);
+    this._doc.off("update", this._onUpdate);
+    this._provider.destroy();
+    this._doc.destroy();
+    this._poll.dispose();
+    Signal.clearData(this);
+  }
+
+  private _onStatus = (event: { status: string }): void => {
+    if (this._isDisposed) return;
+    if (event.status === "disconnected" && this._mode !== "polling") {
+      this._startPolling();
+    }
+  };
+
+  private _onSync = (synced: boolean): void => {
+    if (this._isDisposed || !synced) return;
+    // Live again: the document is the source, the poll rests.
+    void this._poll.stop();
+    this._mode = "live";
+    this._error = "";
+    this._readDoc();
+  };
+
+  /** Coalesces bursts of document updates into one redraw per frame-ish. */
+  private _onUpdate = (): void => {
+    if (this._isDisposed || this._mode !== "live" || this._updateTimer !== undefined) return;
+    this._updateTimer = setTimeout(() => {
+      this._updateTimer = undefined;
+      if (!this._isDisposed) this._readDoc();
+    }, 50);
+  };
+
+  private _readDoc(): void {
+    const runs: IGraphRun[] = [];
+    this._doc.getMap("runs").forEach((value) => {
+      const run = graphRunFromJson(value);
+      if (run) runs.push(run);
+    });
+    const ports: IPortEdge[] = [];
+    this._doc.getMap("edges").forEach((value) => {
+      const port = portFromJson(value);
+      if (port) ports.push(port);
+    });
+    this._graph = RunGraphData.fromPorts(this.rootId, runs, ports);
+    this._changed.emit();
+  }
+
+  private _startPolling(): void {
+    this._mode = "polling";
+    this._changed.emit();
+    void this._poll.start().then(() => this._poll.refresh());
+  }
+
+  private async _fetch(): Promise<void> {
+    try {
+      const graph = await fetchRunGraph(this._settings(), this.rootId);
+      if (this._isDisposed || this._mode === "live") return;
+      this._graph = graph;
+      this._mode = "polling";
+      this._error = "";
+      this._changed.emit();
+    } catch (error) {
+      if (this._isDisposed || this._mode === "live") return;
+      this._mode = "unreachable";
+      this._error = error instanceof LineageServerError ? error.message : String(error);
+      this._changed.emit();
+      throw error; // the poll backs off
+    }
+  }
+
+  private readonly _settings: () => ITsematicSettings;
+  private readonly _doc: Y.Doc;
+  private readonly _provider: WebsocketProvider;
+  private readonly _poll: Poll;
+  private readonly _changed = new Signal<this, void>(this);
+  private readonly _fallbackTimer: ReturnType<typeof setTimeout>;
+  private _updateTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private _graph: RunGraphData | null = null;
+  private _mode: LiveMode = "connecting";
+  private _error = "";
+  private _isDisposed = false;
+}
+
+export namespace LiveGraphSource {
+  export interface IOptions {
+    rootId: string;
+    /** Current settings (server URL, token). */
+    settings: () => ITsematicSettings;
+    /** Interval of the polling fallback. Default 2 s. */
+    pollIntervalMs?: number;
+    /** How long to wait for the socket before polling. Default 3 s. */
+    connectTimeoutMs?: number;
+    /** Longest wait between two reconnection attempts of the socket. Default 10 s. */
+    maxBackoffMs?: number;
+  }
+}
