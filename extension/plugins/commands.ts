@@ -5,7 +5,8 @@
  * a context menu was opened on (the menus declared in schema/commands.json pass
  * `{ "origin": "context-menu" }`); otherwise the active cell of the current notebook (palette,
  * notebook toolbar). A cell is a pipeline's when its output carries kernel-lib's run bundle
- * (`application/vnd.tsematic.run.v1+json`): rerunning the pipeline is re-executing that cell.
+ * (`application/vnd.tsematic.run.v1+json`): rerunning the pipeline is re-executing that cell, so a
+ * run of the runs panel can be rerun while the notebook cell that started it is open.
  *
  * @example
  * ```ts
@@ -68,13 +69,22 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const target = (args: ReadonlyPartialJSONObject): ITarget | null => {
       if (typeof args.rootId === "string" && args.rootId) {
         const serverUrl = typeof args.serverUrl === "string" ? args.serverUrl : null;
-        return { rootId: args.rootId, serverUrl, ended: false, cell: null };
+        return (
+          Private.openCellOf(tracker, args.rootId) ?? {
+            rootId: args.rootId,
+            serverUrl,
+            ended: false,
+            cell: null,
+          }
+        );
       }
       if (args.origin === "context-menu") {
         const item = app.contextMenuHitTest((node) => node.classList.contains(RUN_ITEM_CLASS));
         if (item?.dataset.runId) {
           const ended = ENDED_STATES.some((state) => item.classList.contains(`jp-mod-${state}`));
-          return { rootId: item.dataset.runId, serverUrl: null, ended, cell: null };
+          // The cell that started the run, when its notebook is open: the run can be rerun.
+          const cell = Private.openCellOf(tracker, item.dataset.runId)?.cell ?? null;
+          return { rootId: item.dataset.runId, serverUrl: null, ended, cell };
         }
         const cellNode = app.contextMenuHitTest((node) => node.classList.contains("jp-Cell"));
         return cellNode ? Private.cellTarget(tracker, cellNode) : null;
@@ -242,6 +252,21 @@ const plugin: JupyterFrontEndPlugin<void> = {
 export default plugin;
 
 namespace Private {
+  /** The cell of an open notebook whose output shows the root run `rootId`, if any. */
+  export function openCellOf(tracker: INotebookTracker | null, rootId: string): ITarget | null {
+    let found: ITarget | null = null;
+    tracker?.forEach((panel) => {
+      for (const cell of found ? [] : panel.content.widgets) {
+        const candidate = cellTarget(tracker, cell.node);
+        if (candidate?.rootId === rootId) {
+          found = candidate;
+          break;
+        }
+      }
+    });
+    return found;
+  }
+
   /** The run shown in the output of the cell whose node is `cellNode`, if any. */
   export function cellTarget(
     tracker: INotebookTracker | null,

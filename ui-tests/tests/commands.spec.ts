@@ -195,6 +195,8 @@ test.describe("Tsematic commands", () => {
     await expect(
       page.locator(".lm-Menu-item.lm-mod-disabled", { hasText: "Cancel Pipeline Run" }),
     ).toHaveCount(1);
+    // The newest run's cell is open: it can be rerun from the panel too.
+    await expect(page.locator(".lm-Menu-item", { hasText: "Rerun Pipeline Cell" })).toHaveCount(1);
     await page.locator(".lm-Menu-item", { hasText: "Open Run Graph" }).click();
     await expect(page.locator(".lm-Menu")).toHaveCount(0);
     await expect(panel).toBeVisible();
