@@ -4,7 +4,7 @@
  * - {@link quickLayout}: layered by longest path, rows wrapped, linear time; drawn first so that a
  *   graph of thousands of runs appears at once;
  * - {@link elkLayout}: elkjs's layered algorithm (crossing minimization, compound nodes), computed
- *   in a Web Worker when the browser allows it, and swapped in when it is done.
+ *   in a Web Worker ({@link sharedElk}, elk.ts), and swapped in when it is done.
  */
 import type { ELK, ElkNode } from "elkjs/lib/elk-api";
 
@@ -222,29 +222,7 @@ export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout>
   };
 }
 
-/**
- * One ELK for the page: in a Web Worker when the bundler and the page allow it (the main thread
- * stays free while a large graph is laid out), else elkjs's bundled, same-thread build.
- */
-export async function sharedElk(): Promise<ELK> {
-  if (Private.state.elk === null) {
-    Private.state.elk = (async () => {
-      const { default: ElkApi } = await import("elkjs/lib/elk-api");
-      try {
-        const worker = new Worker(new URL("elkjs/lib/elk-worker.min.js", import.meta.url));
-        return new ElkApi({ workerFactory: () => worker });
-      } catch {
-        const { default: ElkBundled } = await import("elkjs/lib/elk.bundled.js");
-        return new ElkBundled();
-      }
-    })();
-  }
-  return Private.state.elk;
-}
-
 namespace Private {
-  export const state: { elk: Promise<ELK> | null } = { elk: null };
-
   export function kind(view: IVisibleGraph, id: string): IPlacedBox["kind"] {
     if (view.children.has(id)) return "group";
     return view.graph.children.has(id) ? "collapsed" : "leaf";

@@ -16,14 +16,8 @@ import type { CommandRegistry } from "@lumino/commands";
 import type { Message } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
 
-import {
-  elkLayout,
-  type ILayout,
-  type IVisibleGraph,
-  quickLayout,
-  sharedElk,
-  visibleGraph,
-} from "./layout";
+import { sharedElk } from "./elk";
+import { elkLayout, type ILayout, type IVisibleGraph, quickLayout, visibleGraph } from "./layout";
 import type { RunGraphData } from "./model";
 
 /** The command a click on a run executes (the step panel implements it). */
@@ -47,6 +41,27 @@ export class RunGraph extends Widget {
     this._svg = document.createElementNS(SVG_NS, "svg");
     this._svg.classList.add("jp-RunGraph-svg");
     this._svg.setAttribute("role", "group");
+    // One arrowhead per widget: marker ids are document-wide.
+    this._arrowId = `jp-RunGraph-arrow-${++Private.counter.value}`;
+    const defs = document.createElementNS(SVG_NS, "defs");
+    const marker = document.createElementNS(SVG_NS, "marker");
+    marker.id = this._arrowId;
+    for (const [name, value] of Object.entries({
+      viewBox: "0 0 8 8",
+      refX: "8",
+      refY: "4",
+      markerWidth: "7",
+      markerHeight: "7",
+      orient: "auto",
+    })) {
+      marker.setAttribute(name, value);
+    }
+    const head = document.createElementNS(SVG_NS, "path");
+    head.setAttribute("d", "M0,0 L8,4 L0,8 z");
+    head.setAttribute("class", "jp-RunGraph-arrow");
+    marker.append(head);
+    defs.append(marker);
+    this._svg.append(defs);
     this._canvas = document.createElementNS(SVG_NS, "g");
     this._canvas.classList.add("jp-RunGraph-canvas");
     this._svg.append(this._canvas);
@@ -259,6 +274,7 @@ export class RunGraph extends Widget {
       if (!a || !b) continue;
       const path = document.createElementNS(SVG_NS, "path");
       path.setAttribute("class", "jp-RunGraph-edge");
+      path.setAttribute("marker-end", `url(#${this._arrowId})`);
       const x1 = a.x + a.width / 2;
       const y1 = a.y + a.height;
       const x2 = b.x + b.width / 2;
@@ -380,6 +396,7 @@ export class RunGraph extends Widget {
   private readonly _viewport: HTMLDivElement;
   private readonly _svg: SVGSVGElement;
   private readonly _canvas: SVGGElement;
+  private readonly _arrowId: string;
   private readonly _nodes = new Map<string, SVGGElement>();
   private readonly _collapsed = new Set<string>();
   private readonly _known = new Set<string>();
@@ -409,6 +426,9 @@ export namespace RunGraph {
 }
 
 namespace Private {
+  /** Widgets created, for unique marker ids. */
+  export const counter = { value: 0 };
+
   export function nodeClass(kind: string, state: string): string {
     const base =
       kind === "group"

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import ELK from "elkjs/lib/elk.bundled.js";
+
+import { elkLayout, quickLayout, visibleGraph } from "./layout";
+import { type IGraphRun, type IPortEdge, RunGraphData } from "./model";
+
+/** A root with `chains` chains of `length` data-dependent steps, and one nested group. */
+function graph(chains: number, length: number): RunGraphData {
+  const runs: IGraphRun[] = [{ id: "root", parentId: null, name: "pipeline", state: "running" }];
+  const ports: IPortEdge[] = [];
+  for (let c = 0; c < chains; c++) {
+    for (let d = 0; d < length; d++) {
+      runs.push({ id: `s${c}_${d}`, parentId: "root", name: `step ${c} ${d}`, state: "resolved" });
+      if (d > 0) {
+        ports.push({ runId: `s${c}_${d - 1}`, direction: "output", artifactId: `a${c}_${d}` });
+        ports.push({ runId: `s${c}_${d}`, direction: "input", artifactId: `a${c}_${d}` });
+      }
+    }
+  }
+  runs.push({ id: "group", parentId: "root", name: "group", state: "running" });
+  for (let i = 0; i < 50; i++) {
+    runs.push({ id: `g${i}`, parentId: "group", name: `g${i}`, state: "created" });
+  }
+  return RunGraphData.fromPorts("root", runs, ports);
+}
+
+test("a collapsed group hides its runs, and edges to them end at the group", () => {
+  const data = RunGraphData.fromPorts(
+    "r",
+    [
+      { id: "r", parentId: null, name: "r", state: "running" },
+      { id: "g", parentId: "r", name: "g", state: "running" },
+      { id: "inside", parentId: "g", name: "inside", state: "resolved" },
+      { id: "after", parentId: "r", name: "after", state: "created" },
+    ],
+    [
+      { runId: "inside", direction: "output", artifactId: "a" },
+      { runId: "after", direction: "input", artifactId: "a" },
+    ],
+  );
+  const open = visibleGraph(data, new Set());
+  assert.equal(open.size, 4);
+  assert.deepEqual(open.edges, [{ from: "inside", to: "after" }]);
+  const closed = visibleGraph(data, new Set(["g"]));
+  assert.equal(closed.size, 3);
+  assert.deepEqual(closed.edges, [{ from: "g", to: "after" }]);
+});
+
+test("the quick layout places every visible run, children inside their parent, data flowing down", () => {
+  const data = graph(100, 10);
+  const layout = quickLayout(visibleGraph(data, new Set(["group"])));
+  assert.equal(layout.boxes.size, 1 + 1000 + 1);
+  const root = layout.boxes.get("root");
+  const first = layout.boxes.get("s3_0");
+  const second = layout.boxes.get("s3_1");
+  assert.ok(root && first && second);
+  assert.equal(root.kind, "group");
+  assert.equal(layout.boxes.get("group")?.kind, "collapsed");
+  assert.ok(first.x >= root.x && first.x + first.width <= root.x + root.width);
+  assert.ok(first.y >= root.y && first.y + first.height <= root.y + root.height);
+  assert.ok(second.y > first.y, "a consumer is below its producer");
+});
+
+test("the quick layout of 1,000 runs takes a few milliseconds, not hundreds", () => {
+  const data = graph(100, 10);
+  const start = performance.now();
+  quickLayout(visibleGraph(data, new Set()));
+  const elapsed = performance.now() - start;
+  assert.ok(elapsed < 200, `quick layout took ${elapsed.toFixed(0)} ms`);
+});
+
+test("elkjs lays out the same visible graph, nested boxes inside their parent", async () => {
+  const data = graph(3, 3);
+  const layout = await elkLayout(visibleGraph(data, new Set()), new ELK());
+  assert.equal(layout.engine, "elk");
+  assert.equal(layout.boxes.size, data.runs.size);
+  const root = layout.boxes.get("root");
+  const inner = layout.boxes.get("g7");
+  const group = layout.boxes.get("group");
+  assert.ok(root && inner && group);
+  assert.ok(inner.x >= group.x && inner.y >= group.y);
+  assert.ok(group.x >= root.x && group.y >= root.y);
+  assert.ok((layout.boxes.get("s0_1")?.y ?? 0) > (layout.boxes.get("s0_0")?.y ?? 0));
+});
