@@ -3,7 +3,7 @@
  * rows in a virtualized grid fed by the server's Arrow IPC stream (the first batch shows as soon as
  * it is decoded), and a SQL box run by duckdb-wasm in the browser over the table, named `t`.
  */
-import { BasicKeyHandler, BasicMouseHandler, DataGrid } from "@lumino/datagrid";
+import { BasicKeyHandler, BasicMouseHandler, DataGrid, TextRenderer } from "@lumino/datagrid";
 import { MessageLoop } from "@lumino/messaging";
 import { Panel, Widget } from "@lumino/widgets";
 
@@ -51,6 +51,15 @@ export class TableView extends Panel {
     this._resultGrid.hide();
     this.addWidget(this._resultGrid);
 
+    // Grid colors come from the theme: repaint with the new ones when JupyterLab's theme changes.
+    this._themeObserver = new MutationObserver(() => {
+      Private.applyTheme(this._grid);
+      Private.applyTheme(this._resultGrid);
+    });
+    this._themeObserver.observe(document.body, {
+      attributes: true,
+      attributeFilter: ["data-jp-theme-light", "data-jp-theme-name"],
+    });
     void this._load();
   }
 
@@ -71,6 +80,7 @@ export class TableView extends Panel {
       return;
     }
     this._abort.abort();
+    this._themeObserver.disconnect();
     const name = this._tableName;
     if (this._registered) {
       void this._registered.then(async (db) => db?.drop(name)).catch(() => undefined);
@@ -216,6 +226,7 @@ export class TableView extends Panel {
   private readonly _resultGrid: DataGrid;
   private readonly _resultStatus: HTMLElement;
   private readonly _abort = new AbortController();
+  private readonly _themeObserver: MutationObserver;
   private readonly _bytes = Private.deferred<Uint8Array>();
   private readonly _tableName = `tsematic_${Math.random().toString(36).slice(2, 10)}`;
   private _model: ArrowDataModel | null = null;
@@ -246,22 +257,10 @@ namespace Private {
 
   /** A grid that follows the theme through the --jp-* variables. */
   export function grid(): DataGrid {
-    const css = getComputedStyle(document.body);
-    const v = (name: string, fallback: string): string =>
-      css.getPropertyValue(name).trim() || fallback;
     const grid = new DataGrid({
-      style: {
-        ...DataGrid.defaultStyle,
-        backgroundColor: v("--jp-layout-color0", "white"),
-        voidColor: v("--jp-layout-color0", "white"),
-        headerBackgroundColor: v("--jp-layout-color2", "#eee"),
-        gridLineColor: v("--jp-border-color3", "rgba(20, 20, 20, 0.15)"),
-        headerGridLineColor: v("--jp-border-color2", "rgba(20, 20, 20, 0.25)"),
-        rowBackgroundColor: (i) =>
-          i % 2 === 0 ? v("--jp-layout-color0", "white") : v("--jp-layout-color1", "#fafafa"),
-      },
       defaultSizes: { rowHeight: 22, columnWidth: 120, rowHeaderWidth: 72, columnHeaderHeight: 24 },
     });
+    applyTheme(grid);
     // Inside a scrolling (non-box) panel nobody sends the grid resize messages: watch its size.
     new ResizeObserver(() => {
       if (grid.isAttached && grid.isVisible) {
@@ -272,6 +271,39 @@ namespace Private {
     grid.mouseHandler = new BasicMouseHandler();
     grid.copyConfig = { ...grid.copyConfig, format: (args) => formatCell(args.value) };
     return grid;
+  }
+
+  /**
+   * The grid's colors from the theme's --jp-* variables, read once: a paint must not read
+   * computed styles (each read can force a style recalculation of the whole page).
+   */
+  export function applyTheme(grid: DataGrid): void {
+    const css = getComputedStyle(document.body);
+    const v = (name: string, fallback: string): string =>
+      css.getPropertyValue(name).trim() || fallback;
+    const even = v("--jp-layout-color0", "white");
+    const odd = v("--jp-layout-color1", "#fafafa");
+    grid.style = {
+      ...DataGrid.defaultStyle,
+      backgroundColor: even,
+      voidColor: even,
+      headerBackgroundColor: v("--jp-layout-color2", "#eee"),
+      gridLineColor: v("--jp-border-color3", "rgba(20, 20, 20, 0.15)"),
+      headerGridLineColor: v("--jp-border-color2", "rgba(20, 20, 20, 0.25)"),
+      rowBackgroundColor: (i) => (i % 2 === 0 ? even : odd),
+    };
+    const font = `${v("--jp-code-font-size", "13px")} ${v("--jp-code-font-family", "monospace")}`;
+    const text = new TextRenderer({ font, textColor: v("--jp-ui-font-color1", "black") });
+    const header = new TextRenderer({
+      font: `bold ${v("--jp-ui-font-size1", "13px")} ${v("--jp-ui-font-family", "sans-serif")}`,
+      textColor: v("--jp-ui-font-color1", "black"),
+    });
+    grid.cellRenderers.update({
+      body: text,
+      "column-header": header,
+      "row-header": header,
+      "corner-header": header,
+    });
   }
 
   /** Per-column statistics of the artifact's summary, as a small HTML table. */
