@@ -9,6 +9,7 @@ import { Widget } from "@lumino/widgets";
 
 import type { IArtifact } from "../step/api";
 import { errorText, fetchBytes, type IArtifactViewContext } from "./context";
+import { hexDump } from "./format";
 
 /** Bytes of a binary artifact dumped as hex. */
 const HEX_BYTES = 256;
@@ -143,20 +144,6 @@ export class BinaryView extends LoadingView {
       pre.textContent = hexDump(bytes) + "\n…";
     }
   }
-}
-
-/** `offset  hex bytes  ascii`, 16 bytes per line. */
-export function hexDump(bytes: Uint8Array): string {
-  const lines: string[] = [];
-  for (let offset = 0; offset < bytes.length; offset += 16) {
-    const row = bytes.subarray(offset, offset + 16);
-    const hex = Array.from(row, (b) => b.toString(16).padStart(2, "0")).join(" ");
-    const ascii = Array.from(row, (b) =>
-      b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".",
-    ).join("");
-    lines.push(`${offset.toString(16).padStart(8, "0")}  ${hex.padEnd(47)}  ${ascii}`);
-  }
-  return lines.join("\n");
 }
 
 /** An error artifact, from its summary: name and message, stack, causes. */

@@ -8,9 +8,10 @@ import { MessageLoop } from "@lumino/messaging";
 import { Panel, Widget } from "@lumino/widgets";
 
 import type { IArtifact } from "../step/api";
-import { ArrowDataModel, formatCell, type IArrowField } from "./arrow-model";
+import { ArrowDataModel, type IArrowField } from "./arrow-model";
 import type { IArtifactViewContext } from "./context";
 import { errorText } from "./context";
+import { formatCell } from "./format";
 
 /** What a table view reports, for tests and the benchmark (also set as data attributes). */
 export interface ITableTimings {
