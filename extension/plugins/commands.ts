@@ -25,6 +25,7 @@ import { LineageServerError } from "../client";
 import { type IRunBundleRef, runBundleIn } from "../commands/bundle";
 import { cancelRootRun, describeCancel } from "../commands/cancel";
 import { runsIcon } from "../icons";
+import { RunListPanel } from "../runs/widget";
 import { type ITsematicSettings, resolveSettings, SETTINGS_PLUGIN_ID } from "../settings";
 
 namespace CommandIDs {
@@ -113,13 +114,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
           await commands.execute(CommandIDs.openGraph, { rootId: run.rootId });
           return;
         }
-        // Otherwise the runs panel: selecting a run's item there shows its graph.
+        // Otherwise the runs panel: the run selected there shows its graph beneath.
         app.shell.activateById(RUNS_PANEL_ID);
-        const item = document.querySelector<HTMLElement>(
-          `#${RUNS_PANEL_ID} .${RUN_ITEM_CLASS}[data-run-id="${CSS.escape(run.rootId)}"]`,
-        );
-        item?.scrollIntoView({ block: "nearest" });
-        item?.click();
+        Private.runsPanel(app)?.model.select(run.rootId);
+        document
+          .querySelector<HTMLElement>(
+            `#${RUNS_PANEL_ID} .${RUN_ITEM_CLASS}[data-run-id="${CSS.escape(run.rootId)}"]`,
+          )
+          ?.scrollIntoView({ block: "nearest" });
       },
     });
 
@@ -252,6 +254,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
 export default plugin;
 
 namespace Private {
+  /** The runs side panel (its model holds the selected run, whose graph it shows). */
+  export function runsPanel(app: JupyterFrontEnd): RunListPanel | null {
+    for (const widget of app.shell.widgets("left")) {
+      if (widget instanceof RunListPanel) {
+        return widget;
+      }
+    }
+    return null;
+  }
+
   /** The cell of an open notebook whose output shows the root run `rootId`, if any. */
   export function openCellOf(tracker: INotebookTracker | null, rootId: string): ITarget | null {
     let found: ITarget | null = null;

@@ -199,6 +199,8 @@ test.describe("Tsematic commands", () => {
     await expect(page.locator(".lm-Menu-item", { hasText: "Rerun Pipeline Cell" })).toHaveCount(1);
     await page.locator(".lm-Menu-item", { hasText: "Open Run Graph" }).click();
     await expect(page.locator(".lm-Menu")).toHaveCount(0);
-    await expect(panel).toBeVisible();
+    // Open Run Graph selects the run in the panel, whose graph shows beneath.
+    await expect(items.first()).toHaveAttribute("aria-selected", "true");
+    await expect(items.nth(1)).toHaveAttribute("aria-selected", "false");
   });
 });
