@@ -49,7 +49,8 @@ export class ServerProcess {
     let output = "";
     child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 20_000;
+    // Generous: on a loaded 2-core machine a Node process can take many seconds to start.
+    const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {
@@ -114,7 +115,7 @@ export class ServerProcess {
 export async function eventually<T>(
   what: string,
   check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

@@ -13,6 +13,8 @@ export interface Endpoint {
   token: string | undefined;
   /** Where the URL came from, for error messages. */
   source: string;
+  /** The server's process, when known from its server.json. */
+  pid?: number;
 }
 
 /** `$TSEMATIC_HOME`, else `~/.tsematic`: the same default as the server's. */
@@ -57,6 +59,7 @@ export function configuredEndpoint(dir: string = dataDir()): Endpoint | undefine
     url: info.url.replace(/\/+$/, ""),
     token: envToken ?? readToken(dir),
     source: join(dir, "server.json"),
+    pid: info.pid,
   };
 }
 
@@ -69,5 +72,30 @@ export async function isAlive(url: string, timeoutMs = 1_500): Promise<boolean> 
     return body.ok === true;
   } catch {
     return false;
+  }
+}
+
+/** Whether the process that wrote a server.json still exists (a stale file names a dead pid). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Whether a server answers within `patienceMs`, asking again until then: a busy machine may take
+ * seconds to answer one request, and that must not pass for a server that is gone.
+ */
+export async function answersWithin(url: string, patienceMs: number): Promise<boolean> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (await isAlive(url, Math.max(1_000, Math.min(5_000, left)))) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -9,7 +9,13 @@ import type { Artifact } from "../types/artifact";
 import { defaultRegistry } from "../types/registry";
 import { ArtifactUploader } from "./artifact-uploader";
 import { startEmbeddedServer } from "./embedded-server";
-import { configuredEndpoint, dataDir, isAlive, type Endpoint } from "./endpoint";
+import {
+  answersWithin,
+  configuredEndpoint,
+  dataDir,
+  processExists,
+  type Endpoint,
+} from "./endpoint";
 import { captureEnvironment } from "./environment";
 import { EventUploader } from "./event-uploader";
 import { ServerClient } from "./http";
@@ -55,7 +61,13 @@ export class ServerBackend implements TrackingBackend {
     this.connecting ??= (async () => {
       try {
         const configured = configuredEndpoint();
-        if (configured && (await isAlive(configured.url))) return configured;
+        // A server.json whose process is gone is stale: go straight to the embedded server.
+        const stale =
+          configured?.pid !== undefined &&
+          configured.source !== "TSEMATIC_URL" &&
+          !processExists(configured.pid);
+        if (configured && !stale && (await answersWithin(configured.url, 15_000)))
+          return configured;
         if (configured?.source === "TSEMATIC_URL") {
           throw new TsematicError(
             `the lineage server is not reachable at ${configured.url} (from TSEMATIC_URL): start it with ` +
