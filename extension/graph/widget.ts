@@ -227,63 +227,52 @@ export class RunGraph extends Widget {
     const graph = this._graph;
     if (graph === null) return;
     this._graphLayout = layout;
-    this._nodes.clear();
-    const edges = document.createElementNS(SVG_NS, "g");
-    edges.classList.add("jp-RunGraph-edges");
-    const groups = document.createElementNS(SVG_NS, "g");
-    const nodes = document.createElementNS(SVG_NS, "g");
-    // Groups first (behind), then edges, then the runs' boxes.
-    const sorted = [...layout.boxes.values()];
-    for (const box of sorted) {
+    // One markup string parsed at once: several times faster than a thousand createElementNS.
+    const groups: string[] = [];
+    const nodes: string[] = [];
+    const edges: string[] = [];
+    const esc = Private.escape;
+    for (const box of layout.boxes.values()) {
       const run = graph.runs.get(box.id);
       if (!run) continue;
-      const g = document.createElementNS(SVG_NS, "g");
-      g.setAttribute("class", Private.nodeClass(box.kind, run.state));
-      g.setAttribute("transform", `translate(${box.x},${box.y})`);
-      g.dataset.runId = run.id;
-      g.dataset.state = run.state;
-      const rect = document.createElementNS(SVG_NS, "rect");
-      rect.setAttribute("width", String(box.width));
-      rect.setAttribute("height", String(box.height));
-      rect.setAttribute("rx", "4");
-      const title = document.createElementNS(SVG_NS, "title");
-      title.textContent = `${run.name} · ${run.state} · ${run.id}`;
-      const label = document.createElementNS(SVG_NS, "text");
-      label.setAttribute("x", box.kind === "leaf" ? "10" : "24");
-      label.setAttribute("y", box.kind === "group" ? "17" : String(box.height / 2 + 4));
       const hidden = box.kind === "collapsed" ? ` (+${graph.descendantCount(run.id)})` : "";
-      label.textContent = Private.truncate(run.name, box.kind === "leaf" ? 20 : 17) + hidden;
-      g.append(title, rect, label);
-      if (box.kind !== "leaf") {
-        const toggle = document.createElementNS(SVG_NS, "text");
-        toggle.setAttribute("class", "jp-RunGraph-toggle");
-        toggle.setAttribute("x", "8");
-        toggle.setAttribute("y", box.kind === "group" ? "17" : String(box.height / 2 + 4));
-        toggle.textContent = box.kind === "group" ? "▾" : "▸";
-        const toggleTitle = document.createElementNS(SVG_NS, "title");
-        toggleTitle.textContent = box.kind === "group" ? "Collapse" : "Expand";
-        toggle.append(toggleTitle);
-        g.append(toggle);
-      }
-      (box.kind === "group" ? groups : nodes).append(g);
-      this._nodes.set(run.id, g);
+      const label = Private.truncate(run.name, box.kind === "leaf" ? 20 : 17) + hidden;
+      const textY = box.kind === "group" ? 17 : box.height / 2 + 4;
+      const toggle =
+        box.kind === "leaf"
+          ? ""
+          : `<text class="jp-RunGraph-toggle" x="8" y="${textY}">${box.kind === "group" ? "▾" : "▸"}` +
+            `<title>${box.kind === "group" ? "Collapse" : "Expand"}</title></text>`;
+      const markup =
+        `<g class="${Private.nodeClass(box.kind, run.state)}" transform="translate(${box.x},${box.y})" ` +
+        `data-run-id="${esc(run.id)}" data-state="${esc(run.state)}">` +
+        `<title>${esc(`${run.name} · ${run.state} · ${run.id}`)}</title>` +
+        `<rect width="${box.width}" height="${box.height}" rx="4"></rect>` +
+        `<text x="${box.kind === "leaf" ? 10 : 24}" y="${textY}">${esc(label)}</text>${toggle}</g>`;
+      (box.kind === "group" ? groups : nodes).push(markup);
     }
     for (const edge of layout.edges) {
       const a = layout.boxes.get(edge.from);
       const b = layout.boxes.get(edge.to);
       if (!a || !b) continue;
-      const path = document.createElementNS(SVG_NS, "path");
-      path.setAttribute("class", "jp-RunGraph-edge");
-      path.setAttribute("marker-end", `url(#${this._arrowId})`);
       const x1 = a.x + a.width / 2;
       const y1 = a.y + a.height;
       const x2 = b.x + b.width / 2;
       const y2 = b.y;
       const bend = Math.max(12, Math.abs(y2 - y1) / 2);
-      path.setAttribute("d", `M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2}`);
-      edges.append(path);
+      edges.push(
+        `<path class="jp-RunGraph-edge" marker-end="url(#${this._arrowId})" ` +
+          `d="M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2}"></path>`,
+      );
     }
-    this._canvas.replaceChildren(groups, edges, nodes);
+    // Groups behind, then edges, then the runs' boxes.
+    this._canvas.innerHTML =
+      `<g>${groups.join("")}</g><g class="jp-RunGraph-edges">${edges.join("")}</g>` +
+      `<g>${nodes.join("")}</g>`;
+    this._nodes.clear();
+    for (const g of this._canvas.querySelectorAll<SVGGElement>("g[data-run-id]")) {
+      this._nodes.set(g.dataset.runId as string, g);
+    }
     this._svg.setAttribute("width", String(Math.ceil(layout.width) + 2));
     this._svg.setAttribute("height", String(Math.ceil(layout.height) + 2));
     this.node.dataset.engine = layout.engine;
@@ -296,6 +285,7 @@ export class RunGraph extends Widget {
       requestAnimationFrame(() =>
         setTimeout(() => {
           this.node.dataset.paintMs = (performance.now() - start).toFixed(1);
+          this.node.dataset.paintedAt = performance.now().toFixed(1);
         }),
       );
     }
@@ -435,6 +425,10 @@ namespace Private {
         ? "jp-RunGraph-group"
         : `jp-RunGraph-node${kind === "collapsed" ? " jp-mod-collapsed" : ""}`;
     return `${base} jp-mod-${state.replace(/[^a-z-]/gi, "")}`;
+  }
+
+  export function escape(text: string): string {
+    return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   }
 
   export function truncate(text: string, max: number): string {
