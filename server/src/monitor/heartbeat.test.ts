@@ -114,9 +114,12 @@ describe("heartbeat clocks across a server restart", () => {
     await first.api.postEvents(fx.events);
     first.server.context.db.prepare("UPDATE roots SET last_heartbeat = 0").run();
     await first.close();
-    const second = await startTestServer({ dataDir, heartbeatTimeoutMs: TIMEOUT_MS });
+    // A longer timeout than the other tests: the heartbeat below must arrive within it even on a
+    // loaded machine, while sweeps (every timeout / 4) have run several times before it.
+    const restartTimeoutMs = 4_000;
+    const second = await startTestServer({ dataDir, heartbeatTimeoutMs: restartTimeoutMs });
     try {
-      await sleep(TIMEOUT_MS / 2); // at least one sweep has run
+      await sleep(restartTimeoutMs / 2); // two sweeps have run
       const beat = await second.api.post<{ status: string }>(`/runs/${fx.rootId}/heartbeat`);
       assert.equal(beat.body.status, "active");
     } finally {
