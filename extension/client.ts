@@ -110,19 +110,27 @@ export class LineageClient {
     return Private.parseRunList(body, this.serverUrl);
   }
 
-  private async _getJson(path: string): Promise<unknown> {
+  /**
+   * One request to the server with the token. Only the wait for the headers times out (a large
+   * artifact's body may stream for longer). Failures are {@link LineageServerError}s that say what
+   * to do: start the server, allow this page's origin, fix the token.
+   */
+  async request(path: string, options: LineageClient.IRequestOptions = {}): Promise<Response> {
     const { serverUrl, token } = this._settings();
-    const headers: Record<string, string> = { Accept: "application/json" };
+    const headers: Record<string, string> = { Accept: options.accept ?? "application/json" };
     if (token) {
       headers.Authorization = `Bearer ${token}`;
     }
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this._timeoutMs);
+    options.signal?.addEventListener("abort", () => timeout.abort(), { once: true });
     let response: Response;
     try {
-      response = await this._fetch(serverUrl + path, {
-        headers,
-        signal: AbortSignal.timeout(this._timeoutMs),
-      });
+      response = await this._fetch(serverUrl + path, { headers, signal: timeout.signal });
     } catch {
+      if (options.signal?.aborted) {
+        throw new DOMException("aborted", "AbortError");
+      }
       // fetch rejects with a bare TypeError for refused connections and CORS refusals alike; an
       // opaque request to the health route, which needs no CORS, tells them apart.
       const origin = Private.pageOrigin();
@@ -130,20 +138,30 @@ export class LineageClient {
         throw LineageServerError.originNotAllowed(serverUrl, origin);
       }
       throw LineageServerError.unreachable(serverUrl);
+    } finally {
+      clearTimeout(timer);
     }
     if (response.status === 401 || response.status === 403) {
       throw LineageServerError.unauthorized(serverUrl, response.status);
     }
     if (!response.ok) {
       const detail = await Private.errorDetail(response);
+      const hint = response.status === 404 ? (options.notFoundHint ?? "") : "";
       throw new LineageServerError(
         "http",
         serverUrl,
         `The lineage server at ${serverUrl} answered HTTP ${response.status} to GET ${path}` +
-          (detail ? `: ${detail}` : "."),
+          (detail ? `: ${detail}` : hint ? "" : ".") +
+          hint,
         response.status,
       );
     }
+    return response;
+  }
+
+  private async _getJson(path: string): Promise<unknown> {
+    const serverUrl = this.serverUrl;
+    const response = await this.request(path);
     try {
       return await response.json();
     } catch {
@@ -175,6 +193,16 @@ export class LineageClient {
 }
 
 export namespace LineageClient {
+  /** How {@link LineageClient.request} asks. */
+  export interface IRequestOptions {
+    /** Default `application/json`. */
+    accept?: string;
+    /** Aborting it abandons the request (an `AbortError`, not a server error). */
+    signal?: AbortSignal;
+    /** Appended to the message of a 404, to say what else it may mean. */
+    notFoundHint?: string;
+  }
+
   /** Filters of `GET /api/v1/runs`. */
   export interface IRunQuery {
     /** Only root runs (pipelines), not their steps. */

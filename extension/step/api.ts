@@ -10,7 +10,7 @@
  * const response = await api.artifactValue(outputs[0].artifact.id); // Arrow IPC, streamed
  * ```
  */
-import { LineageServerError } from "../client";
+import { LineageClient } from "../client";
 import type { ITsematicSettings } from "../settings";
 
 /** An artifact as the server describes it (`Artifact` in the OpenAPI file). */
@@ -83,8 +83,11 @@ export interface ILogPage {
 export class StepApi {
   constructor(options: StepApi.IOptions) {
     this._settings = options.settings;
-    this._fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this._timeoutMs = options.timeoutMs ?? 10_000;
+    this._client = new LineageClient({
+      settings: options.settings,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      timeoutMs: options.timeoutMs ?? 10_000,
+    });
   }
 
   get serverUrl(): string {
@@ -120,77 +123,17 @@ export class StepApi {
     return this._get(`/api/v1/artifacts/${artifactId}/value`, "*/*", signal);
   }
 
-  private async _get(
-    path: string,
-    accept = "application/json",
-    signal?: AbortSignal,
-  ): Promise<Response> {
-    const { serverUrl, token } = this._settings();
-    const headers: Record<string, string> = { Accept: accept };
-    if (token) {
-      headers.Authorization = `Bearer ${token}`;
-    }
-    // Only the wait for the headers times out: a large table's body may take longer.
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), this._timeoutMs);
-    signal?.addEventListener("abort", () => timeout.abort());
-    let response: Response;
-    try {
-      response = await this._fetch(serverUrl + path, { headers, signal: timeout.signal });
-    } catch {
-      if (signal?.aborted) {
-        throw new DOMException("aborted", "AbortError");
-      }
-      const origin = typeof window === "undefined" ? "" : window.location.origin;
-      if (origin && (await this._answers(serverUrl))) {
-        throw LineageServerError.originNotAllowed(serverUrl, origin);
-      }
-      throw LineageServerError.unreachable(serverUrl);
-    } finally {
-      clearTimeout(timer);
-    }
-    if (response.status === 401 || response.status === 403) {
-      throw LineageServerError.unauthorized(serverUrl, response.status);
-    }
-    if (!response.ok) {
-      let detail = "";
-      try {
-        const body = (await response.json()) as { error?: { message?: string } };
-        detail = body.error?.message ?? "";
-      } catch {
-        // Not JSON: the status says enough.
-      }
-      const what =
-        response.status === 404
-          ? " (it may belong to another lineage server: check the server URL in Settings › Tsematic)"
-          : "";
-      throw new LineageServerError(
-        "http",
-        serverUrl,
-        `The lineage server at ${serverUrl} answered HTTP ${response.status} to GET ${path}` +
-          (detail ? `: ${detail}` : "") +
-          what,
-        response.status,
-      );
-    }
-    return response;
-  }
-
-  private async _answers(serverUrl: string): Promise<boolean> {
-    try {
-      await this._fetch(`${serverUrl}/api/v1/health`, {
-        mode: "no-cors",
-        signal: AbortSignal.timeout(this._timeoutMs),
-      });
-      return true;
-    } catch {
-      return false;
-    }
+  private _get(path: string, accept = "application/json", signal?: AbortSignal): Promise<Response> {
+    return this._client.request(path, {
+      accept,
+      ...(signal ? { signal } : {}),
+      notFoundHint:
+        " (it may belong to another lineage server: check the server URL in Settings › Tsematic)",
+    });
   }
 
   private readonly _settings: () => ITsematicSettings;
-  private readonly _fetch: (input: string, init: RequestInit) => Promise<Response>;
-  private readonly _timeoutMs: number;
+  private readonly _client: LineageClient;
 }
 
 export namespace StepApi {
