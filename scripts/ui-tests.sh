@@ -24,7 +24,10 @@ t=$(seconds)
 status=0
 # Its own process group, so that whatever a failed or timed-out run leaves behind is stopped below.
 set -m
-(cd ui-tests && exec timeout 1200 npx playwright test) &
+# UPDATE_SCREENSHOTS=1 rewrites the reference screenshots in ui-tests/screenshots/ (review the diff).
+update=()
+if [ "${UPDATE_SCREENSHOTS:-}" = 1 ]; then update=(--update-snapshots); fi
+(cd ui-tests && exec timeout 1200 npx playwright test "${update[@]}") &
 runner=$!
 wait "$runner" || status=$?
 set +m

@@ -10,7 +10,15 @@ export default defineConfig({
   outputDir: "test-output/results",
   globalSetup: "./global-setup.ts",
   timeout: 90_000,
-  expect: { timeout: 20_000 },
+  expect: {
+    timeout: 20_000,
+    // Reference screenshots are compared, not just saved: a few pixels of antialiasing may differ
+    // between runs; a changed box, color or layout does not pass. Regenerate them on purpose with
+    // UPDATE_SCREENSHOTS=1 npm run test:ui (scripts/ui-tests.sh) and look at the diff.
+    toHaveScreenshot: { maxDiffPixelRatio: 0.01, animations: "disabled", caret: "hide" },
+  },
+  // One folder of reference screenshots, named by the tests (not per platform: CI is this machine's kind).
+  snapshotPathTemplate: "{testDir}/../screenshots/{arg}{ext}",
   workers: 1,
   retries: 0,
   forbidOnly: true,

@@ -60,6 +60,8 @@ export class PlotView extends Widget {
       const result = await embed(target, this._spec as never, {
         actions: { export: true, source: false, compiled: false, editor: false },
         theme: this._dark ? "dark" : undefined,
+        // The panel's own background shows through (vega's dark theme would paint a grey box).
+        config: { background: "transparent" },
         mode: "vega-lite",
       });
       if (this.isDisposed) {
@@ -68,6 +70,8 @@ export class PlotView extends Widget {
       }
       this._result = result;
       this.node.dataset.rendered = "true";
+      // Which theme the drawn plot has: tests wait for the redraw after a theme change.
+      this.node.dataset.theme = this._dark ? "dark" : "light";
     } catch (reason) {
       if (this.isDisposed) {
         return;

@@ -2,15 +2,11 @@
  * The run graph, end to end: a pipeline run from a notebook on the real tslab kernel, tracked by the
  * real lineage server, drawn live in the cell's output and in the runs side panel; a step that
  * sleeps is seen running, then resolved; a click on a step executes `tsematic:open-step`.
- * Reference screenshots: ui-tests/screenshots/graph-*.png.
+ * Reference screenshots (compared, light and dark theme): ui-tests/screenshots/graph-*.png.
  */
-import { join } from "node:path";
-
 import type { Page } from "@playwright/test";
 
 import { expect, test } from "./fixtures";
-
-const SCREENSHOTS = join(__dirname, "..", "screenshots");
 
 const PIPELINE = [
   'import { func } from "tsematic";',
@@ -77,9 +73,9 @@ test.describe("the run graph", () => {
       "live",
     );
     await expect(output).toHaveAttribute("data-engine", "elk");
-    await page
-      .locator(".jp-RunGraphOutput")
-      .screenshot({ path: join(SCREENSHOTS, "graph-output.png") });
+    // Its fixed height holds whatever order JupyterLab loaded the stylesheets in.
+    await expect(page.locator(".jp-RunGraphOutput")).toHaveCSS("height", "360px");
+    await expect(page.locator(".jp-RunGraphOutput")).toHaveScreenshot("graph-output.png");
 
     // A click on a step executes tsematic:open-step with the step and its root.
     await recordOpenStep(page);
@@ -112,7 +108,10 @@ test.describe("the run graph", () => {
       /jp-mod-resolved/,
     );
     await expect(graph.locator(".jp-RunGraph")).toHaveAttribute("data-engine", "elk");
-    await panel.screenshot({ path: join(SCREENSHOTS, "graph-side-panel.png") });
+    // The run's start time changes from run to run: masked.
+    await expect(panel).toHaveScreenshot("graph-side-panel.png", {
+      mask: [panel.locator(".jp-TsematicRuns-time")],
+    });
   });
 
   test("after the server is gone, the output shows the snapshot saved in the notebook, with a note", async ({
@@ -179,8 +178,12 @@ test.describe("the run graph", () => {
       /jp-mod-resolved/,
     );
     await expect(view.locator(".jp-RunGraph")).toHaveAttribute("data-engine", "elk");
-    await page
-      .locator(".jp-RunGraphOutput")
-      .screenshot({ path: join(SCREENSHOTS, "graph-snapshot.png") });
+    const output = page.locator(".jp-RunGraphOutput");
+    await expect(output).toHaveScreenshot("graph-snapshot.png");
+
+    // The same graph in JupyterLab's dark theme: the state colors and boxes follow it.
+    await page.theme.setDarkTheme();
+    await expect(page.locator("body")).toHaveAttribute("data-jp-theme-light", "false");
+    await expect(output).toHaveScreenshot("graph-snapshot-dark.png");
   });
 });

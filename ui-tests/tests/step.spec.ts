@@ -2,15 +2,12 @@
  * The step panel against the real lineage server and the real tslab kernel: a pipeline run from a
  * notebook produces a table and a plot; `tsematic:open-step` (run through the app's commands, as
  * the run graph will) shows the table's rows in the grid, runs SQL over it with duckdb-wasm in the
- * browser, and renders the plot. Screenshots of the panels are kept in ui-tests/screenshots/.
+ * browser, and renders the plot. Reference screenshots of the panels (compared, light and dark
+ * theme): ui-tests/screenshots/step-*.png.
  */
-import { join } from "node:path";
-
 import type { Page } from "@playwright/test";
 
 import { expect, test } from "./fixtures";
-
-const SCREENSHOTS = join(__dirname, "..", "screenshots");
 
 const PIPELINE = [
   'import { func, plot } from "tsematic";',
@@ -164,7 +161,9 @@ test.describe("the step panel", () => {
       );
     await table.getByRole("button", { name: "Run SQL" }).click();
     await expect(table.locator(".jp-TsematicTable-sqlStatus")).toHaveText(/^3 rows in \d+ ms$/);
-    await table.screenshot({ path: join(SCREENSHOTS, "step-table.png") });
+    // The query's time changes from run to run: masked.
+    const tableShot = { mask: [table.locator(".jp-TsematicTable-sqlStatus")] };
+    await expect(table).toHaveScreenshot("step-table.png", tableShot);
 
     await openStep(page, await runIdOf(page, "salesChart"));
     const chartPanel = page.locator(".jp-TsematicStep", { hasText: "salesChart" });
@@ -177,10 +176,25 @@ test.describe("the step panel", () => {
     await expect(
       chartPanel.locator('.jp-TsematicStep-port[data-port="sales"] .jp-TsematicTable'),
     ).toHaveAttribute("data-loaded", "true");
-    await plotView.screenshot({ path: join(SCREENSHOTS, "step-plot.png") });
-    await chartPanel.locator(".jp-TsematicStep-header").screenshot({
-      path: join(SCREENSHOTS, "step-header.png"),
-    });
+    await expect(plotView).toHaveScreenshot("step-plot.png");
+    // The run id and the times change from run to run: masked (the facts' 1st and 4th to 7th values).
+    const header = chartPanel.locator(".jp-TsematicStep-header");
+    const headerShot = {
+      mask: [1, 4, 5, 6, 7].map((n) =>
+        header.locator(`.jp-TsematicStep-facts dd:nth-of-type(${n})`),
+      ),
+    };
+    await expect(header).toHaveScreenshot("step-header.png", headerShot);
+
+    // JupyterLab's dark theme: the plot is drawn again with dark colors, the grid repaints.
+    await page.theme.setDarkTheme();
+    await expect(page.locator("body")).toHaveAttribute("data-jp-theme-light", "false");
+    await expect(plotView).toHaveAttribute("data-theme", "dark");
+    await expect(plotView).toHaveScreenshot("step-plot-dark.png");
+    const salesTable = chartPanel.locator(
+      '.jp-TsematicStep-port[data-port="sales"] .jp-TsematicTable',
+    );
+    await expect(salesTable).toHaveScreenshot("step-table-dark.png");
   });
 
   test("says how to start the lineage server when it is not reachable", async ({ page }) => {
