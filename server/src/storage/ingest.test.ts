@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RunEvent } from "../model/events";
 import { fixtureId, pipelineFixture } from "../testing/fixture";
+import { abandonRoot } from "./roots";
 import { rowCounts, startTestServer, type TestServer } from "../testing/harness";
 
 describe("batch ingest", () => {
@@ -180,6 +181,43 @@ describe("batch ingest", () => {
     const stranger = fixtureId("no-such-root");
     const res = await t.api.postEvents([created(1, stranger)]);
     assert.equal(res.status, 422);
+  });
+
+  it("ends at once a run created under a root the server already abandoned", async () => {
+    const fx = pipelineFixture({ seed: "after-abandon", unfinished: true });
+    await t.api.postEvents(fx.events);
+    const { db } = t.server.context;
+    assert.deepEqual(abandonRoot(db, fx.rootId, Date.now(), 30_000).length > 0, true);
+    const late = fixtureId("after-abandon", "late");
+    const res = await t.api.postEvents([
+      {
+        type: "run-created",
+        id: `${fx.rootId}:9000`,
+        rootId: fx.rootId,
+        at: 1,
+        run: {
+          id: late,
+          rootId: fx.rootId,
+          parentId: fx.rootId,
+          stepName: "lateStep",
+          sourceHash: "ab".repeat(32),
+          sourceText: "function lateStep() {}",
+          tags: [],
+          resources: {},
+          cache: false,
+          parameters: [],
+          createdAt: 1,
+        },
+      },
+    ]);
+    assert.equal(res.status, 200);
+    const run = await t.api.get<{
+      run: { state: string; endedAt: number | null; error: { name: string; message: string } };
+    }>(`/runs/${late}`);
+    assert.equal(run.body.run.state, "failed");
+    assert.notEqual(run.body.run.endedAt, null);
+    assert.equal(run.body.run.error.name, "ClientLostError");
+    assert.match(run.body.run.error.message, /abandoned/);
   });
 
   it("refuses a run created twice under different event ids", async () => {

@@ -12,6 +12,7 @@ import type { RunEvent } from "../model/events";
 import { TERMINAL_STATES } from "../model/events";
 import type { Db } from "./db";
 import { EventSequences } from "./eventSequences";
+import { createdAfterAbandonError } from "./roots";
 import { type BatchRunWrites, type PendingRun, RunWrites } from "./runWrites";
 
 export interface EdgeKey {
@@ -45,6 +46,7 @@ export class Ingestor {
   private readonly insertArtifact;
   private readonly findArtifact;
   private readonly touchRoot;
+  private readonly rootState;
   private readonly applyBatch;
 
   constructor(
@@ -74,6 +76,9 @@ export class Ingestor {
     );
     this.touchRoot = db.prepare(
       "UPDATE roots SET last_heartbeat = ? WHERE root_id = ? AND status = 'active'",
+    );
+    this.rootState = db.prepare<[string], { status: string; cancel_requested_at: number | null }>(
+      "SELECT status, cancel_requested_at FROM roots WHERE root_id = ?",
     );
     this.applyBatch = db.transaction((events: readonly RunEvent[]) => this.apply(events));
   }
@@ -234,7 +239,25 @@ export class Ingestor {
         this.now(),
       );
     }
-    writes.runs.set(run.id, { rootId: run.rootId, state: "created", created: run });
+    const pending: PendingRun = { rootId: run.rootId, state: "created", created: run };
+    writes.runs.set(run.id, pending);
+    if (run.id !== run.rootId) {
+      // The heartbeat monitor ended this root's runs already; a late client must not add open ones.
+      const root = this.rootState.get(run.rootId);
+      if (root?.status === "abandoned") {
+        const canceled = root.cancel_requested_at !== null;
+        writes.applyState(
+          pending,
+          {
+            state: canceled ? "canceled" : "failed",
+            attempt: 1,
+            at: this.now(),
+            error: canceled ? undefined : createdAfterAbandonError(run.rootId, run),
+          },
+          true,
+        );
+      }
+    }
     changesOf(changes, event.rootId).runs.add(run.id);
   }
 

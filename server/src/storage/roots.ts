@@ -105,3 +105,23 @@ function clientLostError(
     runId: run.id,
   };
 }
+
+/**
+ * The error of a run whose run-created event arrived after its root was abandoned (a client that
+ * came back after the heartbeat timeout): the run is stored already ended, so that nothing stays
+ * `created` forever under a root nobody will finish.
+ */
+export function createdAfterAbandonError(
+  rootId: string,
+  run: { id: string; stepName: string },
+): ErrorInfo {
+  return {
+    name: "ClientLostError",
+    message:
+      `root run ${rootId} was abandoned (its client stopped responding) before this run was created: ` +
+      "the server ended it at once. Rerun the pipeline.",
+    stepName: run.stepName,
+    path: [run.stepName],
+    runId: run.id,
+  };
+}
