@@ -49,6 +49,8 @@ export class LineageServerError extends Error {
     readonly serverUrl: string,
     message: string,
     readonly status?: number,
+    /** The server's own explanation (its JSON error's message), empty when it gave none. */
+    readonly detail = "",
   ) {
     super(message);
   }
@@ -106,7 +108,7 @@ export class LineageClient {
       params.set("limit", String(query.limit));
     }
     const search = params.toString();
-    const body = await this._getJson(`/api/v1/runs${search ? `?${search}` : ""}`);
+    const body = await this.requestJson(`/api/v1/runs${search ? `?${search}` : ""}`);
     return Private.parseRunList(body, this.serverUrl);
   }
 
@@ -117,16 +119,26 @@ export class LineageClient {
    */
   async request(path: string, options: LineageClient.IRequestOptions = {}): Promise<Response> {
     const { serverUrl, token } = this._settings();
+    const method = options.method ?? "GET";
     const headers: Record<string, string> = { Accept: options.accept ?? "application/json" };
     if (token) {
       headers.Authorization = `Bearer ${token}`;
     }
+    const init: RequestInit = { method, headers };
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(options.body);
+    }
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this._timeoutMs);
-    options.signal?.addEventListener("abort", () => timeout.abort(), { once: true });
+    const abandon = (): void => timeout.abort();
+    options.signal?.addEventListener("abort", abandon, { once: true });
     let response: Response;
     try {
-      response = await this._fetch(serverUrl + path, { headers, signal: timeout.signal });
+      if (options.signal?.aborted) {
+        throw new DOMException("aborted", "AbortError");
+      }
+      response = await this._fetch(serverUrl + path, { ...init, signal: timeout.signal });
     } catch {
       if (options.signal?.aborted) {
         throw new DOMException("aborted", "AbortError");
@@ -140,6 +152,7 @@ export class LineageClient {
       throw LineageServerError.unreachable(serverUrl);
     } finally {
       clearTimeout(timer);
+      options.signal?.removeEventListener("abort", abandon);
     }
     if (response.status === 401 || response.status === 403) {
       throw LineageServerError.unauthorized(serverUrl, response.status);
@@ -150,26 +163,34 @@ export class LineageClient {
       throw new LineageServerError(
         "http",
         serverUrl,
-        `The lineage server at ${serverUrl} answered HTTP ${response.status} to GET ${path}` +
+        `The lineage server at ${serverUrl} answered HTTP ${response.status} to ${method} ${path}` +
           (detail ? `: ${detail}` : hint ? "" : ".") +
           hint,
         response.status,
+        detail,
       );
     }
     return response;
   }
 
-  private async _getJson(path: string): Promise<unknown> {
+  /**
+   * {@link LineageClient.request}, then the body as JSON; a body that is not JSON is a
+   * `bad-response` error (the URL is probably not a lineage server).
+   */
+  async requestJson(path: string, options: LineageClient.IRequestOptions = {}): Promise<unknown> {
     const serverUrl = this.serverUrl;
-    const response = await this.request(path);
+    const response = await this.request(path, options);
     try {
       return await response.json();
     } catch {
+      if (options.signal?.aborted) {
+        throw new DOMException("aborted", "AbortError");
+      }
       throw new LineageServerError(
         "bad-response",
         serverUrl,
-        `The lineage server at ${serverUrl} sent a response to GET ${path} that is not JSON: ` +
-          "is this URL really a Tsematic lineage server?",
+        `The lineage server at ${serverUrl} sent a response to ${options.method ?? "GET"} ${path} ` +
+          "that is not JSON: is this URL really a Tsematic lineage server?",
       );
     }
   }
@@ -195,6 +216,10 @@ export class LineageClient {
 export namespace LineageClient {
   /** How {@link LineageClient.request} asks. */
   export interface IRequestOptions {
+    /** Default `GET`. */
+    method?: "GET" | "POST" | "PUT" | "HEAD" | "DELETE";
+    /** Sent as JSON (with its `Content-Type`) when given. */
+    body?: unknown;
     /** Default `application/json`. */
     accept?: string;
     /** Aborting it abandons the request (an `AbortError`, not a server error). */

@@ -16,7 +16,7 @@ import { type ISignal, Signal } from "@lumino/signaling";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 
-import { LineageServerError } from "../client";
+import { LineageClient, LineageServerError } from "../client";
 import {
   graphRunFromJson,
   type IGraphRun,
@@ -34,6 +34,7 @@ export class LiveGraphSource {
   constructor(options: LiveGraphSource.IOptions) {
     this.rootId = options.rootId;
     this._settings = options.settings;
+    this._client = new LineageClient({ settings: options.settings });
     const { serverUrl, token } = this._settings();
     this._doc = new Y.Doc();
     this._provider = new WebsocketProvider(
@@ -149,7 +150,7 @@ export class LiveGraphSource {
 
   private async _fetch(): Promise<void> {
     try {
-      const graph = await fetchRunGraph(this._settings(), this.rootId);
+      const graph = await fetchRunGraph(this._client, this.rootId);
       if (this._isDisposed || this._mode === "live") return;
       this._graph = graph;
       this._mode = "polling";
@@ -165,6 +166,7 @@ export class LiveGraphSource {
   }
 
   private readonly _settings: () => ITsematicSettings;
+  private readonly _client: LineageClient;
   private readonly _doc: Y.Doc;
   private readonly _provider: WebsocketProvider;
   private readonly _poll: Poll;
