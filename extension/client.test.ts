@@ -53,6 +53,34 @@ describe("LineageClient.listRuns", () => {
     ]);
   });
 
+  it("passes the name, states, tag and cursor filters and reads the next page's cursor", async () => {
+    let seen = "";
+    handler = (request, response) => {
+      seen = request.url ?? "";
+      reply(200, JSON.stringify({ runs: [{ id: "r1", stepName: "train" }], nextCursor: "c2" }))(
+        request,
+        response,
+      );
+    };
+    const page = await client().listRunPage({
+      rootsOnly: true,
+      nameContains: "tr ain",
+      states: ["failed", "nested-failed"],
+      tag: "gpu",
+      limit: 100,
+      cursor: "c1",
+    });
+    assert.equal(
+      seen,
+      "/api/v1/runs?root=true&nameContains=tr+ain&state=failed%2Cnested-failed&tag=gpu&limit=100&cursor=c1",
+    );
+    assert.equal(page.nextCursor, "c2");
+    assert.deepEqual(
+      page.runs.map((run) => run.id),
+      ["r1"],
+    );
+  });
+
   it("reads a bare array with snake_case fields and ISO times", async () => {
     handler = reply(
       200,

@@ -36,6 +36,13 @@ export interface IRunSummary {
   readonly createdAt: number | null;
 }
 
+/** A page of runs and where the next one starts. */
+export interface IRunPage {
+  readonly runs: readonly IRunSummary[];
+  /** Pass it as `cursor` for the next page; null after the last page. */
+  readonly nextCursor: string | null;
+}
+
 /** Why a call to the lineage server failed. */
 export type LineageErrorKind =
   "unreachable" | "origin-not-allowed" | "unauthorized" | "http" | "bad-response";
@@ -99,17 +106,43 @@ export class LineageClient {
   }
 
   /** `GET /api/v1/runs`: the first page of runs, newest first. */
-  async listRuns(query: LineageClient.IRunQuery = {}): Promise<IRunSummary[]> {
+  async listRuns(query: LineageClient.IRunQuery = {}): Promise<readonly IRunSummary[]> {
+    return (await this.listRunPage(query)).runs;
+  }
+
+  /**
+   * `GET /api/v1/runs`: one page of the runs that pass every filter given, newest first, and the
+   * cursor of the next page (null after the last).
+   */
+  async listRunPage(query: LineageClient.IRunQuery = {}, signal?: AbortSignal): Promise<IRunPage> {
     const params = new URLSearchParams();
     if (query.rootsOnly) {
       params.set("root", "true");
     }
+    if (query.nameContains) {
+      params.set("nameContains", query.nameContains);
+    }
+    if (query.states && query.states.length > 0) {
+      params.set("state", query.states.join(","));
+    }
+    if (query.tag) {
+      params.set("tag", query.tag);
+    }
     if (query.limit !== undefined) {
       params.set("limit", String(query.limit));
     }
+    if (query.cursor) {
+      params.set("cursor", query.cursor);
+    }
     const search = params.toString();
-    const body = await this.requestJson(`/api/v1/runs${search ? `?${search}` : ""}`);
-    return Private.parseRunList(body, this.serverUrl);
+    const body = await this.requestJson(
+      `/api/v1/runs${search ? `?${search}` : ""}`,
+      signal ? { signal } : {},
+    );
+    return {
+      runs: Private.parseRunList(body, this.serverUrl),
+      nextCursor: Private.nextCursorOf(body),
+    };
   }
 
   /**
@@ -228,12 +261,20 @@ export namespace LineageClient {
     notFoundHint?: string;
   }
 
-  /** Filters of `GET /api/v1/runs`. */
+  /** Filters of `GET /api/v1/runs`; empty ones filter nothing. */
   export interface IRunQuery {
     /** Only root runs (pipelines), not their steps. */
     rootsOnly?: boolean;
+    /** Part of the step name (for roots: the pipeline's name), in any case. */
+    nameContains?: string;
+    /** Runs in any of these states. */
+    states?: readonly string[];
+    /** Runs with this tag. */
+    tag?: string;
     /** At most this many runs (the server's default is 50, its maximum 1000). */
     limit?: number;
+    /** The `nextCursor` of the previous page. */
+    cursor?: string | null;
   }
 
   export interface IOptions {
@@ -295,6 +336,11 @@ namespace Private {
             ? Date.parse(created)
             : null,
     };
+  }
+
+  /** The `nextCursor` of a `{ runs, nextCursor }` page; null for a bare list. */
+  export function nextCursorOf(body: unknown): string | null {
+    return isObject(body) ? str(body.nextCursor) : null;
   }
 
   /** The `error`/`message` of a JSON error body, if any. */
