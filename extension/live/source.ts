@@ -35,6 +35,7 @@ export class LiveGraphSource {
     this.rootId = options.rootId;
     this._settings = options.settings;
     this._client = new LineageClient({ settings: options.settings });
+    this._pollFallback = options.pollFallback ?? true;
     const { serverUrl, token } = this._settings();
     this._doc = new Y.Doc();
     this._provider = new WebsocketProvider(
@@ -143,6 +144,7 @@ export class LiveGraphSource {
   }
 
   private _startPolling(): void {
+    if (!this._pollFallback) return;
     this._mode = "polling";
     this._changed.emit();
     void this._poll.start().then(() => this._poll.refresh());
@@ -167,6 +169,7 @@ export class LiveGraphSource {
 
   private readonly _settings: () => ITsematicSettings;
   private readonly _client: LineageClient;
+  private readonly _pollFallback: boolean;
   private readonly _doc: Y.Doc;
   private readonly _provider: WebsocketProvider;
   private readonly _poll: Poll;
@@ -190,5 +193,10 @@ export namespace LiveGraphSource {
     connectTimeoutMs?: number;
     /** Longest wait between two reconnection attempts of the socket. Default 10 s. */
     maxBackoffMs?: number;
+    /**
+     * Whether to poll the whole graph while the socket is down (default true). A reader that polls
+     * what it needs itself (the step panel) turns it off.
+     */
+    pollFallback?: boolean;
   }
 }
