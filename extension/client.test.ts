@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 
 import { LineageClient, LineageServerError } from "./client";
+import { fetchRunGraph } from "./live/rest";
 import { resolveSettings } from "./settings";
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -50,6 +51,34 @@ describe("LineageClient.listRuns", () => {
         createdAt: null,
       },
     ]);
+  });
+
+  it("passes the name, states, tag and cursor filters and reads the next page's cursor", async () => {
+    let seen = "";
+    handler = (request, response) => {
+      seen = request.url ?? "";
+      reply(200, JSON.stringify({ runs: [{ id: "r1", stepName: "train" }], nextCursor: "c2" }))(
+        request,
+        response,
+      );
+    };
+    const page = await client().listRunPage({
+      rootsOnly: true,
+      nameContains: "tr ain",
+      states: ["failed", "nested-failed"],
+      tag: "gpu",
+      limit: 100,
+      cursor: "c1",
+    });
+    assert.equal(
+      seen,
+      "/api/v1/runs?root=true&nameContains=tr+ain&state=failed%2Cnested-failed&tag=gpu&limit=100&cursor=c1",
+    );
+    assert.equal(page.nextCursor, "c2");
+    assert.deepEqual(
+      page.runs.map((run) => run.id),
+      ["r1"],
+    );
   });
 
   it("reads a bare array with snake_case fields and ISO times", async () => {
@@ -117,6 +146,140 @@ describe("LineageClient.listRuns", () => {
           "(from the Tsematic checkout), or set its URL in Settings › Tsematic.",
       );
       return true;
+    });
+  });
+});
+
+describe("LineageClient.request", () => {
+  let server: Server;
+  let url = "";
+  let handler: Handler = (_request, response) => response.end();
+
+  before(async () => {
+    server = createServer((request, response) => handler(request, response));
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    server.closeAllConnections();
+    return new Promise<void>((done) => server.close(() => done()));
+  });
+
+  const client = () =>
+    new LineageClient({
+      settings: () => ({ serverUrl: url, token: "t", defaultExecutor: "local" }),
+    });
+
+  it("sends a method and a JSON body with its content type", async () => {
+    let seen: { method?: string; type?: string; body: string } = { body: "" };
+    handler = (request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        seen = { method: request.method, type: request.headers["content-type"], body };
+        response.writeHead(201, { "Content-Type": "application/json" }).end('{"id":1}');
+      });
+    };
+    const answer = await client().requestJson("/api/v1/runs/r1/notes", {
+      method: "POST",
+      body: { text: "good" },
+    });
+    assert.deepEqual(answer, { id: 1 });
+    assert.deepEqual(seen, { method: "POST", type: "application/json", body: '{"text":"good"}' });
+  });
+
+  it("names the method in HTTP errors, keeps the server's message as detail, and adds the 404 hint", async () => {
+    handler = (_request, response) =>
+      response
+        .writeHead(404, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ error: { message: "unknown run r9" } }));
+    await assert.rejects(
+      client().request("/api/v1/runs/r9/cancel", { method: "POST", notFoundHint: " (hint)" }),
+      (error: unknown) => {
+        assert.ok(error instanceof LineageServerError);
+        assert.equal(error.status, 404);
+        assert.equal(error.detail, "unknown run r9");
+        assert.match(
+          error.message,
+          /HTTP 404 to POST \/api\/v1\/runs\/r9\/cancel: unknown run r9 \(hint\)$/,
+        );
+        return true;
+      },
+    );
+  });
+
+  it("rejects with an AbortError, not a server error, when the caller aborts", async () => {
+    handler = () => {
+      // Never answers: only the abort ends the request.
+    };
+    const abort = new AbortController();
+    const pending = client().request("/api/v1/runs", { signal: abort.signal });
+    setTimeout(() => abort.abort(), 20);
+    await assert.rejects(pending, { name: "AbortError" });
+    await assert.rejects(client().request("/api/v1/runs", { signal: abort.signal }), {
+      name: "AbortError",
+    });
+  });
+
+  it("counts a server that sends no headers in time as unreachable", async () => {
+    handler = () => {
+      // Never answers.
+    };
+    const slow = new LineageClient({
+      settings: () => ({ serverUrl: url, token: "", defaultExecutor: "local" }),
+      timeoutMs: 50,
+    });
+    await assert.rejects(slow.request("/api/v1/runs"), { kind: "unreachable" });
+  });
+});
+
+describe("fetchRunGraph (the live graph's polling fallback)", () => {
+  let server: Server;
+  let url = "";
+  let handler: Handler = (_request, response) => response.end();
+
+  before(async () => {
+    server = createServer((request, response) => handler(request, response));
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    server.closeAllConnections();
+    return new Promise<void>((done) => server.close(() => done()));
+  });
+
+  const client = (token = "t") =>
+    new LineageClient({ settings: () => ({ serverUrl: url, token, defaultExecutor: "local" }) });
+
+  it("reads the graph through LineageClient.request, with the token", async () => {
+    let auth: string | undefined;
+    handler = (request, response) => {
+      auth = request.headers.authorization;
+      response.writeHead(200, { "Content-Type": "application/json" }).end(
+        JSON.stringify({
+          runs: [
+            { id: "root", parentId: null, stepName: "pipe", state: "running" },
+            { id: "a", parentId: "root", stepName: "load", state: "resolved" },
+          ],
+          edges: [],
+        }),
+      );
+    };
+    const graph = await fetchRunGraph(client(), "root");
+    assert.equal(auth, "Bearer t");
+    assert.equal(graph.runs.get("a")?.state, "resolved");
+  });
+
+  it("has the same actionable errors as every other call", async () => {
+    handler = (_request, response) => response.writeHead(401).end();
+    await assert.rejects(fetchRunGraph(client("bad"), "root"), { kind: "unauthorized" });
+    handler = (_request, response) =>
+      response
+        .writeHead(404, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ error: { message: "unknown run root" } }));
+    await assert.rejects(fetchRunGraph(client(), "root"), {
+      message:
+        /HTTP 404 to GET \/api\/v1\/runs\/root\/graph: unknown run root \(a run of another lineage server\?/,
     });
   });
 });

@@ -36,6 +36,13 @@ export interface IRunSummary {
   readonly createdAt: number | null;
 }
 
+/** A page of runs and where the next one starts. */
+export interface IRunPage {
+  readonly runs: readonly IRunSummary[];
+  /** Pass it as `cursor` for the next page; null after the last page. */
+  readonly nextCursor: string | null;
+}
+
 /** Why a call to the lineage server failed. */
 export type LineageErrorKind =
   "unreachable" | "origin-not-allowed" | "unauthorized" | "http" | "bad-response";
@@ -49,6 +56,8 @@ export class LineageServerError extends Error {
     readonly serverUrl: string,
     message: string,
     readonly status?: number,
+    /** The server's own explanation (its JSON error's message), empty when it gave none. */
+    readonly detail = "",
   ) {
     super(message);
   }
@@ -97,17 +106,43 @@ export class LineageClient {
   }
 
   /** `GET /api/v1/runs`: the first page of runs, newest first. */
-  async listRuns(query: LineageClient.IRunQuery = {}): Promise<IRunSummary[]> {
+  async listRuns(query: LineageClient.IRunQuery = {}): Promise<readonly IRunSummary[]> {
+    return (await this.listRunPage(query)).runs;
+  }
+
+  /**
+   * `GET /api/v1/runs`: one page of the runs that pass every filter given, newest first, and the
+   * cursor of the next page (null after the last).
+   */
+  async listRunPage(query: LineageClient.IRunQuery = {}, signal?: AbortSignal): Promise<IRunPage> {
     const params = new URLSearchParams();
     if (query.rootsOnly) {
       params.set("root", "true");
     }
+    if (query.nameContains) {
+      params.set("nameContains", query.nameContains);
+    }
+    if (query.states && query.states.length > 0) {
+      params.set("state", query.states.join(","));
+    }
+    if (query.tag) {
+      params.set("tag", query.tag);
+    }
     if (query.limit !== undefined) {
       params.set("limit", String(query.limit));
     }
+    if (query.cursor) {
+      params.set("cursor", query.cursor);
+    }
     const search = params.toString();
-    const body = await this._getJson(`/api/v1/runs${search ? `?${search}` : ""}`);
-    return Private.parseRunList(body, this.serverUrl);
+    const body = await this.requestJson(
+      `/api/v1/runs${search ? `?${search}` : ""}`,
+      signal ? { signal } : {},
+    );
+    return {
+      runs: Private.parseRunList(body, this.serverUrl),
+      nextCursor: Private.nextCursorOf(body),
+    };
   }
 
   /**
@@ -117,16 +152,26 @@ export class LineageClient {
    */
   async request(path: string, options: LineageClient.IRequestOptions = {}): Promise<Response> {
     const { serverUrl, token } = this._settings();
+    const method = options.method ?? "GET";
     const headers: Record<string, string> = { Accept: options.accept ?? "application/json" };
     if (token) {
       headers.Authorization = `Bearer ${token}`;
     }
+    const init: RequestInit = { method, headers };
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(options.body);
+    }
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this._timeoutMs);
-    options.signal?.addEventListener("abort", () => timeout.abort(), { once: true });
+    const abandon = (): void => timeout.abort();
+    options.signal?.addEventListener("abort", abandon, { once: true });
     let response: Response;
     try {
-      response = await this._fetch(serverUrl + path, { headers, signal: timeout.signal });
+      if (options.signal?.aborted) {
+        throw new DOMException("aborted", "AbortError");
+      }
+      response = await this._fetch(serverUrl + path, { ...init, signal: timeout.signal });
     } catch {
       if (options.signal?.aborted) {
         throw new DOMException("aborted", "AbortError");
@@ -140,6 +185,7 @@ export class LineageClient {
       throw LineageServerError.unreachable(serverUrl);
     } finally {
       clearTimeout(timer);
+      options.signal?.removeEventListener("abort", abandon);
     }
     if (response.status === 401 || response.status === 403) {
       throw LineageServerError.unauthorized(serverUrl, response.status);
@@ -150,26 +196,34 @@ export class LineageClient {
       throw new LineageServerError(
         "http",
         serverUrl,
-        `The lineage server at ${serverUrl} answered HTTP ${response.status} to GET ${path}` +
+        `The lineage server at ${serverUrl} answered HTTP ${response.status} to ${method} ${path}` +
           (detail ? `: ${detail}` : hint ? "" : ".") +
           hint,
         response.status,
+        detail,
       );
     }
     return response;
   }
 
-  private async _getJson(path: string): Promise<unknown> {
+  /**
+   * {@link LineageClient.request}, then the body as JSON; a body that is not JSON is a
+   * `bad-response` error (the URL is probably not a lineage server).
+   */
+  async requestJson(path: string, options: LineageClient.IRequestOptions = {}): Promise<unknown> {
     const serverUrl = this.serverUrl;
-    const response = await this.request(path);
+    const response = await this.request(path, options);
     try {
       return await response.json();
     } catch {
+      if (options.signal?.aborted) {
+        throw new DOMException("aborted", "AbortError");
+      }
       throw new LineageServerError(
         "bad-response",
         serverUrl,
-        `The lineage server at ${serverUrl} sent a response to GET ${path} that is not JSON: ` +
-          "is this URL really a Tsematic lineage server?",
+        `The lineage server at ${serverUrl} sent a response to ${options.method ?? "GET"} ${path} ` +
+          "that is not JSON: is this URL really a Tsematic lineage server?",
       );
     }
   }
@@ -195,6 +249,10 @@ export class LineageClient {
 export namespace LineageClient {
   /** How {@link LineageClient.request} asks. */
   export interface IRequestOptions {
+    /** Default `GET`. */
+    method?: "GET" | "POST" | "PUT" | "HEAD" | "DELETE";
+    /** Sent as JSON (with its `Content-Type`) when given. */
+    body?: unknown;
     /** Default `application/json`. */
     accept?: string;
     /** Aborting it abandons the request (an `AbortError`, not a server error). */
@@ -203,12 +261,20 @@ export namespace LineageClient {
     notFoundHint?: string;
   }
 
-  /** Filters of `GET /api/v1/runs`. */
+  /** Filters of `GET /api/v1/runs`; empty ones filter nothing. */
   export interface IRunQuery {
     /** Only root runs (pipelines), not their steps. */
     rootsOnly?: boolean;
+    /** Part of the step name (for roots: the pipeline's name), in any case. */
+    nameContains?: string;
+    /** Runs in any of these states. */
+    states?: readonly string[];
+    /** Runs with this tag. */
+    tag?: string;
     /** At most this many runs (the server's default is 50, its maximum 1000). */
     limit?: number;
+    /** The `nextCursor` of the previous page. */
+    cursor?: string | null;
   }
 
   export interface IOptions {
@@ -270,6 +336,11 @@ namespace Private {
             ? Date.parse(created)
             : null,
     };
+  }
+
+  /** The `nextCursor` of a `{ runs, nextCursor }` page; null for a bare list. */
+  export function nextCursorOf(body: unknown): string | null {
+    return isObject(body) ? str(body.nextCursor) : null;
   }
 
   /** The `error`/`message` of a JSON error body, if any. */

@@ -29,7 +29,7 @@ export interface IOutputList {
  * @example
  * ```ts
  * const ref = runBundleIn(cell.model.outputs);
- * if (ref && !ref.final) await cancelRootRun(settings, ref.rootId);
+ * if (ref && !ref.final) await cancelRootRun(client, ref.rootId);
  * ```
  */
 export function runBundleIn(outputs: IOutputList | null | undefined): IRunBundleRef | null {

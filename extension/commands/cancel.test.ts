@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 
-import { LineageServerError } from "../client";
+import { LineageClient, LineageServerError } from "../client";
 import { cancelRootRun, describeCancel } from "./cancel";
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -20,6 +20,8 @@ describe("cancelRootRun", () => {
   });
   after(() => new Promise<void>((done) => server.close(() => done())));
 
+  const client = (token: string, serverUrl = url): LineageClient =>
+    new LineageClient({ settings: () => ({ serverUrl, token, defaultExecutor: "local" }) });
   const reply =
     (status: number, body: unknown): Handler =>
     (_request, response) =>
@@ -31,7 +33,7 @@ describe("cancelRootRun", () => {
       seen = { method: request.method, url: request.url, auth: request.headers.authorization };
       reply(200, { cancelRequested: true, status: "active", canceledRuns: 0 })(request, response);
     };
-    const answer = await cancelRootRun({ serverUrl: url, token: "secret", rootId: "r 1" });
+    const answer = await cancelRootRun(client("secret"), "r 1");
     assert.deepEqual(seen, {
       method: "POST",
       url: "/api/v1/runs/r%201/cancel",
@@ -51,7 +53,7 @@ describe("cancelRootRun", () => {
   it("turns a finished run's 409 into a message naming the run", async () => {
     handler = reply(409, { error: { code: "conflict", message: "root r-1 already ended" } });
     await assert.rejects(
-      cancelRootRun({ serverUrl: url, token: "t", rootId: "r-1" }),
+      cancelRootRun(client("t"), "r-1"),
       (error: unknown) =>
         error instanceof LineageServerError &&
         error.status === 409 &&
@@ -61,13 +63,31 @@ describe("cancelRootRun", () => {
 
   it("says where to set the token on 401, and that the run is unknown on 404", async () => {
     handler = reply(401, { error: "unauthorized" });
-    await assert.rejects(cancelRootRun({ serverUrl: url, token: "bad", rootId: "r-1" }), {
+    await assert.rejects(cancelRootRun(client("bad"), "r-1"), {
       kind: "unauthorized",
       message: /refused the token \(HTTP 401\).*Settings › Tsematic/,
     });
     handler = reply(404, { error: "not found" });
-    await assert.rejects(cancelRootRun({ serverUrl: url, token: "t", rootId: "r-9" }), {
+    await assert.rejects(cancelRootRun(client("t"), "r-9"), {
       message: /has no run r-9.*Settings › Tsematic/,
+    });
+  });
+
+  it("names the method and path of other failures, with the server's message", async () => {
+    handler = reply(500, { error: { code: "internal", message: "database is locked" } });
+    await assert.rejects(cancelRootRun(client("t"), "r-1"), {
+      kind: "http",
+      status: 500,
+      detail: "database is locked",
+      message: /answered HTTP 500 to POST \/api\/v1\/runs\/r-1\/cancel: database is locked$/,
+    });
+  });
+
+  it("rejects an answer that is not JSON", async () => {
+    handler = (_request, response) => response.writeHead(200).end("<html>");
+    await assert.rejects(cancelRootRun(client("t"), "r-1"), {
+      kind: "bad-response",
+      message: /response to POST \/api\/v1\/runs\/r-1\/cancel that is not JSON/,
     });
   });
 
@@ -76,7 +96,7 @@ describe("cancelRootRun", () => {
     await new Promise<void>((done) => closed.listen(0, "127.0.0.1", done));
     const gone = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise<void>((done) => closed.close(() => done()));
-    await assert.rejects(cancelRootRun({ serverUrl: gone, token: "t", rootId: "r-1" }), {
+    await assert.rejects(cancelRootRun(client("t", gone), "r-1"), {
       kind: "unreachable",
       message: new RegExp(`not reachable at ${gone}: start it with \`npm start\``),
     });

@@ -1,8 +1,9 @@
 /**
- * `POST /api/v1/runs/{rootId}/cancel`: ask a pipeline's client to stop it. Failures are
- * {@link LineageServerError}s whose message says what to do next, like the runs panel's.
+ * `POST /api/v1/runs/{rootId}/cancel`: ask a pipeline's client to stop it, through the extension's
+ * one request path ({@link LineageClient.request}). Failures are {@link LineageServerError}s whose
+ * message says what to do next, like the runs panel's.
  */
-import { LineageServerError } from "../client";
+import { type LineageClient, LineageServerError } from "../client";
 
 /** The server's answer (CancelAnswer in server/openapi.yaml). */
 export interface ICancelAnswer {
@@ -12,86 +13,29 @@ export interface ICancelAnswer {
   readonly canceledRuns: number;
 }
 
-export interface ICancelOptions {
-  readonly serverUrl: string;
-  readonly token: string;
-  readonly rootId: string;
-  /** Replaces `window.fetch` (tests). */
-  readonly fetch?: (input: string, init: RequestInit) => Promise<Response>;
-  readonly timeoutMs?: number;
-}
-
 /**
  * Request the cancellation of a root run.
  *
  * @example
  * ```ts
- * const answer = await cancelRootRun({ serverUrl, token, rootId });
+ * const answer = await cancelRootRun(client, rootId);
  * console.log(describeCancel(rootId, answer));
  * ```
  */
-export async function cancelRootRun(options: ICancelOptions): Promise<ICancelAnswer> {
-  const { serverUrl, token, rootId } = options;
-  const call = options.fetch ?? ((input: string, init: RequestInit) => fetch(input, init));
-  const timeoutMs = options.timeoutMs ?? 5000;
+export async function cancelRootRun(client: LineageClient, rootId: string): Promise<ICancelAnswer> {
   const path = `/api/v1/runs/${encodeURIComponent(rootId)}/cancel`;
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (token) {
-    headers.Authorization = `Bearer ${token}`;
-  }
-  let response: Response;
-  try {
-    response = await call(serverUrl + path, {
-      method: "POST",
-      headers,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch {
-    throw await Private.unreachableOrOrigin(serverUrl, call, timeoutMs);
-  }
-  if (response.status === 401 || response.status === 403) {
-    throw LineageServerError.unauthorized(serverUrl, response.status);
-  }
-  if (response.status === 404) {
-    throw new LineageServerError(
-      "http",
-      serverUrl,
-      `The lineage server at ${serverUrl} has no run ${rootId}: the notebook may have reported ` +
-        "it to another server; check the server URL in Settings › Tsematic.",
-      404,
-    );
-  }
-  if (response.status === 409) {
-    const detail = await Private.errorDetail(response);
-    throw new LineageServerError(
-      "http",
-      serverUrl,
-      `Run ${rootId} cannot be canceled: ${detail || "it has already ended"}.`,
-      409,
-    );
-  }
-  if (!response.ok) {
-    const detail = await Private.errorDetail(response);
-    throw new LineageServerError(
-      "http",
-      serverUrl,
-      `The lineage server at ${serverUrl} answered HTTP ${response.status} to POST ${path}` +
-        (detail ? `: ${detail}` : "."),
-      response.status,
-    );
-  }
   let body: unknown;
   try {
-    body = await response.json();
-  } catch {
-    body = undefined;
+    body = await client.requestJson(path, { method: "POST" });
+  } catch (error) {
+    throw Private.explain(error, rootId);
   }
   if (typeof body !== "object" || body === null) {
     throw new LineageServerError(
       "bad-response",
-      serverUrl,
-      `The lineage server at ${serverUrl} sent a response to POST ${path} that is not JSON: ` +
-        "is this URL really a Tsematic lineage server?",
+      client.serverUrl,
+      `The lineage server at ${client.serverUrl} sent a response to POST ${path} that is not ` +
+        "an object: is this URL really a Tsematic lineage server?",
     );
   }
   const answer = body as Record<string, unknown>;
@@ -116,40 +60,31 @@ export function describeCancel(rootId: string, answer: ICancelAnswer): string {
 }
 
 namespace Private {
-  /** fetch rejects alike for refused connections and CORS refusals; an opaque probe tells them apart. */
-  export async function unreachableOrOrigin(
-    serverUrl: string,
-    call: (input: string, init: RequestInit) => Promise<Response>,
-    timeoutMs: number,
-  ): Promise<LineageServerError> {
-    const origin = typeof location === "undefined" ? "" : location.origin;
-    if (origin) {
-      try {
-        await call(`${serverUrl}/api/v1/health`, {
-          mode: "no-cors",
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        return LineageServerError.originNotAllowed(serverUrl, origin);
-      } catch {
-        // Nothing answers: unreachable.
-      }
+  /** A cancel's 404 and 409 say more than the generic message: which run, and why. */
+  export function explain(error: unknown, rootId: string): unknown {
+    if (!(error instanceof LineageServerError) || error.kind !== "http") {
+      return error;
     }
-    return LineageServerError.unreachable(serverUrl);
-  }
-
-  export async function errorDetail(response: Response): Promise<string> {
-    try {
-      const body = (await response.json()) as Record<string, unknown>;
-      const error = body.error;
-      if (typeof body.message === "string") return body.message;
-      if (typeof error === "string") return error;
-      if (typeof error === "object" && error !== null) {
-        const message = (error as Record<string, unknown>).message;
-        return typeof message === "string" ? message : "";
-      }
-    } catch {
-      // Not JSON.
+    const { serverUrl, status, detail } = error;
+    if (status === 404) {
+      return new LineageServerError(
+        "http",
+        serverUrl,
+        `The lineage server at ${serverUrl} has no run ${rootId}: the notebook may have reported ` +
+          "it to another server; check the server URL in Settings › Tsematic.",
+        404,
+        detail,
+      );
     }
-    return "";
+    if (status === 409) {
+      return new LineageServerError(
+        "http",
+        serverUrl,
+        `Run ${rootId} cannot be canceled: ${detail || "it has already ended"}.`,
+        409,
+        detail,
+      );
+    }
+    return error;
   }
 }

@@ -16,7 +16,7 @@ import { type ISignal, Signal } from "@lumino/signaling";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 
-import { LineageServerError } from "../client";
+import { LineageClient, LineageServerError } from "../client";
 import {
   graphRunFromJson,
   type IGraphRun,
@@ -34,6 +34,8 @@ export class LiveGraphSource {
   constructor(options: LiveGraphSource.IOptions) {
     this.rootId = options.rootId;
     this._settings = options.settings;
+    this._client = new LineageClient({ settings: options.settings });
+    this._pollFallback = options.pollFallback ?? true;
     const { serverUrl, token } = this._settings();
     this._doc = new Y.Doc();
     this._provider = new WebsocketProvider(
@@ -142,6 +144,7 @@ export class LiveGraphSource {
   }
 
   private _startPolling(): void {
+    if (!this._pollFallback) return;
     this._mode = "polling";
     this._changed.emit();
     void this._poll.start().then(() => this._poll.refresh());
@@ -149,7 +152,7 @@ export class LiveGraphSource {
 
   private async _fetch(): Promise<void> {
     try {
-      const graph = await fetchRunGraph(this._settings(), this.rootId);
+      const graph = await fetchRunGraph(this._client, this.rootId);
       if (this._isDisposed || this._mode === "live") return;
       this._graph = graph;
       this._mode = "polling";
@@ -165,6 +168,8 @@ export class LiveGraphSource {
   }
 
   private readonly _settings: () => ITsematicSettings;
+  private readonly _client: LineageClient;
+  private readonly _pollFallback: boolean;
   private readonly _doc: Y.Doc;
   private readonly _provider: WebsocketProvider;
   private readonly _poll: Poll;
@@ -188,5 +193,10 @@ export namespace LiveGraphSource {
     connectTimeoutMs?: number;
     /** Longest wait between two reconnection attempts of the socket. Default 10 s. */
     maxBackoffMs?: number;
+    /**
+     * Whether to poll the whole graph while the socket is down (default true). A reader that polls
+     * what it needs itself (the step panel) turns it off.
+     */
+    pollFallback?: boolean;
   }
 }

@@ -21,7 +21,7 @@ import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import { runIcon, stopIcon } from "@jupyterlab/ui-components";
 import type { ReadonlyPartialJSONObject } from "@lumino/coreutils";
 
-import { LineageServerError } from "../client";
+import { LineageClient, LineageServerError } from "../client";
 import { type IRunBundleRef, runBundleIn } from "../commands/bundle";
 import { cancelRootRun, describeCancel } from "../commands/cancel";
 import { runsIcon } from "../icons";
@@ -156,11 +156,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
         }
         const serverUrl = run.serverUrl ?? settings.serverUrl;
         try {
-          const result = await cancelRootRun({
-            serverUrl: serverUrl.replace(/\/+$/, ""),
-            token: settings.token,
-            rootId: run.rootId,
+          // The server the run's bundle names, which may not be the configured one.
+          const client = new LineageClient({
+            settings: () => ({ ...settings, serverUrl: serverUrl.replace(/\/+$/, "") }),
           });
+          const result = await cancelRootRun(client, run.rootId);
           Notification.success(describeCancel(run.rootId, result), { autoClose: 5000 });
         } catch (error) {
           const message =

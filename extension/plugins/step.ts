@@ -17,6 +17,7 @@ import { IRenderMimeRegistry } from "@jupyterlab/rendermime";
 import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import { refreshIcon, ToolbarButton } from "@jupyterlab/ui-components";
 
+import { LiveGraphSource } from "../live/source";
 import { type ITsematicSettings, resolveSettings, SETTINGS_PLUGIN_ID } from "../settings";
 import { StepApi } from "../step/api";
 import { StepPanel } from "../step/panel";
@@ -66,7 +67,17 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
           app.shell.activateById(existing.id);
           return existing;
         }
-        const content = new StepPanel({ runId, api, rendermime });
+        const content = new StepPanel({
+          runId,
+          api,
+          rendermime,
+          follow: {
+            // The root's live document says at once when the step changes state; the panel
+            // polls the step itself (logs are not in the document), so no graph polling here.
+            watch: (rootId) =>
+              new LiveGraphSource({ rootId, settings: () => settings, pollFallback: false }),
+          },
+        });
         const widget = new MainAreaWidget({ content });
         widget.id = `tsematic-step-${runId}`;
         widget.title.label = content.title.label;

@@ -8,7 +8,7 @@ import { Widget } from "@lumino/widgets";
 
 import type { IRunSummary } from "../client";
 import { runsIcon } from "../icons";
-import type { RunListModel } from "./model";
+import { isFiltering, type RunListModel } from "./model";
 
 /** The side panel. */
 export class RunListPanel extends SidePanel {
@@ -67,6 +67,12 @@ export class RunListView extends Widget {
     this._model = model;
     this._filterBar = Private.filterBar(model);
     this._body = Private.element("div", "jp-TsematicRuns-body");
+    this._more = Private.element(
+      "button",
+      "jp-TsematicRuns-more jp-Button jp-mod-styled",
+      "Older runs",
+    );
+    this._more.addEventListener("click", () => void model.loadMore());
     this.node.append(this._filterBar, this._body);
     this._body.addEventListener("click", this);
     this._body.addEventListener("keydown", this);
@@ -103,10 +109,11 @@ export class RunListView extends Widget {
       box.setAttribute("role", "alert");
       children.push(box);
     }
-    if (status === "ready" && runs.length === 0 && this._model.allRuns.length > 0) {
+    const filtering = isFiltering(this._model.filter);
+    if (status === "ready" && runs.length === 0 && filtering) {
       children.push(Private.element("div", "jp-TsematicRuns-status", "No runs match the filter."));
     }
-    if (status === "ready" && this._model.allRuns.length === 0) {
+    if (status === "ready" && runs.length === 0 && !filtering) {
       children.push(
         Private.element(
           "div",
@@ -121,12 +128,16 @@ export class RunListView extends Widget {
       list.append(...runs.map((run) => Private.runItem(run, run.id === selected)));
       children.push(list);
     }
+    if (this._model.hasMore && runs.length > 0) {
+      children.push(this._more);
+    }
     this._body.replaceChildren(...children);
   }
 
   private readonly _model: RunListModel;
   private readonly _filterBar: HTMLElement;
   private readonly _body: HTMLElement;
+  private readonly _more: HTMLButtonElement;
 }
 
 namespace Private {
@@ -143,18 +154,27 @@ namespace Private {
     return node;
   }
 
-  const STATES = [
-    "created",
-    "scheduled",
-    "running",
-    "resolved",
-    "failed",
-    "nested-failed",
-    "canceled",
-    "retrying",
+  /** The state filter's choices: two groups, then each state; a value lists states by commas. */
+  const STATE_CHOICES: ReadonlyArray<[label: string, value: string]> = [
+    ["Any state", ""],
+    ["Not ended", "created,scheduled,running,retrying"],
+    ["Failed (any)", "failed,nested-failed"],
+    ...[
+      "created",
+      "scheduled",
+      "running",
+      "resolved",
+      "failed",
+      "nested-failed",
+      "canceled",
+      "retrying",
+    ].map((state): [string, string] => [state, state]),
   ];
 
-  /** Name, state and tag filters; typing filters at once. */
+  /**
+   * Name, state and tag filters. Typing narrows the runs shown at once; the model asks the server
+   * when the typing pauses.
+   */
   export function filterBar(model: RunListModel): HTMLElement {
     const bar = element("div", "jp-TsematicRuns-filters");
     const name = element("input", "jp-TsematicRuns-filter jp-mod-styled");
@@ -164,7 +184,7 @@ namespace Private {
     name.addEventListener("input", () => model.setFilter({ name: name.value }));
     const state = element("select", "jp-TsematicRuns-filter jp-mod-styled");
     state.setAttribute("aria-label", "Filter runs by state");
-    state.append(new Option("Any state", ""), ...STATES.map((s) => new Option(s, s)));
+    state.append(...STATE_CHOICES.map(([label, value]) => new Option(label, value)));
     state.addEventListener("change", () => model.setFilter({ state: state.value }));
     const tag = element("input", "jp-TsematicRuns-filter jp-mod-styled");
     tag.type = "search";

@@ -21,6 +21,8 @@ export interface IArtifact {
   readonly mediaType: string;
   readonly size: number;
   readonly summary: Record<string, unknown>;
+  /** Whether the bytes are on the server (`GET /artifacts/{id}` only; they upload apart). */
+  readonly stored?: boolean;
 }
 
 /** A named input or output of a run. */
@@ -99,23 +101,31 @@ export class StepApi {
     return this._settings().token;
   }
 
-  async run(runId: string): Promise<IRunWithPorts> {
+  async run(runId: string, signal?: AbortSignal): Promise<IRunWithPorts> {
     return (await (
-      await this._get(`/api/v1/runs/${encodeURIComponent(runId)}`)
+      await this._get(`/api/v1/runs/${encodeURIComponent(runId)}`, "application/json", signal)
     ).json()) as IRunWithPorts;
   }
 
-  async logs(runId: string, cursor: string | null, limit = 200): Promise<ILogPage> {
+  /** Log lines after `cursor` (a line's `seq`, or a page's `nextCursor`), oldest first. */
+  async logs(
+    runId: string,
+    cursor: string | null,
+    limit = 200,
+    signal?: AbortSignal,
+  ): Promise<ILogPage> {
     const query = new URLSearchParams({ limit: String(limit) });
     if (cursor) {
       query.set("cursor", cursor);
     }
     const path = `/api/v1/runs/${encodeURIComponent(runId)}/logs?${query.toString()}`;
-    return (await (await this._get(path)).json()) as ILogPage;
+    return (await (await this._get(path, "application/json", signal)).json()) as ILogPage;
   }
 
-  async artifact(artifactId: string): Promise<IArtifact> {
-    return (await (await this._get(`/api/v1/artifacts/${artifactId}`)).json()) as IArtifact;
+  async artifact(artifactId: string, signal?: AbortSignal): Promise<IArtifact> {
+    return (await (
+      await this._get(`/api/v1/artifacts/${artifactId}`, "application/json", signal)
+    ).json()) as IArtifact;
   }
 
   /** The artifact's bytes as a response whose body is still streaming (no timeout on the body). */

@@ -1,7 +1,9 @@
 /**
  * The panel of one step run: state, attempt, cache hit (with the original run), timings, resources,
  * inputs and outputs (name → artifact view), logs (paged), the error with its stack, and the
- * step's source. Failures to reach the lineage server show as an actionable message and a retry
+ * step's source. While the step runs, a {@link StepFollower} keeps it current (state, timings,
+ * outputs as they arrive, logs as they grow, the error when it fails) until the step ends or the
+ * panel closes. Failures to reach the lineage server show as an actionable message and a retry
  * button.
  */
 import { Panel, Widget } from "@lumino/widgets";
@@ -9,10 +11,8 @@ import { Panel, Widget } from "@lumino/widgets";
 import { createArtifactView, type IArtifactViewContext } from "../artifacts";
 import { errorText } from "../artifacts/context";
 import { errorBlock } from "../artifacts/simple";
-import type { IPort, IRunDetail, IRunWithPorts, StepApi } from "./api";
-
-/** Log lines fetched per page. */
-const LOG_PAGE = 200;
+import type { ILogLine, IPort, IRunDetail, IRunWithPorts, StepApi } from "./api";
+import { ENDED_STATES, StepFollower } from "./follow";
 
 export class StepPanel extends Panel {
   constructor(options: StepPanel.IOptions) {
@@ -21,6 +21,7 @@ export class StepPanel extends Panel {
     this.id = `tsematic-step-${options.runId}`;
     this.runId = options.runId;
     this._context = { api: options.api, rendermime: options.rendermime };
+    this._followOptions = options.follow ?? {};
     this.title.label = `Step ${options.runId.slice(0, 8)}`;
     this.title.closable = true;
     void this.refresh();
@@ -28,29 +29,79 @@ export class StepPanel extends Panel {
 
   readonly runId: string;
 
-  /** Fetches the run again and rebuilds the panel. */
-  async refresh(): Promise<void> {
+  /** What updates the panel; null once disposed. */
+  get follower(): StepFollower | null {
+    return this._follower;
+  }
+
+  /**
+   * Reads the run again, rebuilds the panel, and keeps it current while the step runs. Resolves
+   * once the first answer (or failure) is shown.
+   */
+  refresh(): Promise<void> {
+    this._follower?.dispose();
     this._clear();
     this.addWidget(Private.text("jp-TsematicStep-status", "Loading the run…"));
-    let detail: IRunWithPorts;
-    try {
-      detail = await this._context.api.run(this.runId);
-    } catch (reason) {
-      if (this.isDisposed) {
-        return;
-      }
-      this._clear();
-      this._showError(reason);
-      return;
-    }
+    const follower = new StepFollower({
+      ...this._followOptions,
+      runId: this.runId,
+      api: this._context.api,
+    });
+    this._follower = follower;
+    const shown = new Promise<void>((resolve) => {
+      const once = (): void => {
+        follower.updated.disconnect(once);
+        resolve();
+      };
+      follower.updated.connect(once);
+    });
+    follower.updated.connect(this._onUpdate, this);
+    follower.start();
+    return shown;
+  }
+
+  override dispose(): void {
     if (this.isDisposed) {
       return;
     }
-    this._clear();
-    this._render(detail);
+    // No request after the panel is closed.
+    this._follower?.dispose();
+    this._follower = null;
+    super.dispose();
+  }
+
+  private _onUpdate(follower: StepFollower, update: StepFollower.IUpdate): void {
+    if (follower !== this._follower || this.isDisposed) {
+      return;
+    }
+    const detail = follower.detail;
+    if (detail === null) {
+      this._clear();
+      this._showError(follower.failure);
+      return;
+    }
+    if (this._view === null) {
+      this._clear();
+      this._view = new StepView(this._context, () => void follower.moreLogs());
+      for (const widget of this._view.widgets) {
+        this.addWidget(widget);
+      }
+    }
+    if (update.detailChanged || this._view.isEmpty) {
+      this._view.show(detail);
+    } else {
+      this._view.showHeader(detail.run);
+    }
+    this._view.appendLogs(update.lines);
+    this._view.showProgress(follower.following, follower.failure, follower.hasMoreLogs);
+    this.title.label = detail.run.stepName;
+    this.title.caption = `Step run ${detail.run.id} (${detail.run.state})`;
+    this.node.dataset.state = detail.run.state;
+    this.node.dataset.following = String(follower.following);
   }
 
   private _clear(): void {
+    this._view = null;
     for (const widget of [...this.widgets]) {
       widget.dispose();
     }
@@ -69,115 +120,257 @@ export class StepPanel extends Panel {
     this.addWidget(new Widget({ node }));
   }
 
-  private _render({ run, inputs, outputs }: IRunWithPorts): void {
-    this.title.label = run.stepName;
-    this.title.caption = `Step run ${run.id} (${run.state})`;
-    this.addWidget(new Widget({ node: Private.header(run) }));
-    if (run.error) {
-      this.addWidget(Private.section("Error"));
-      this.addWidget(
-        new Widget({
-          node: errorBlock(run.error.name, run.error.message, run.error.stack ?? null),
-        }),
-      );
-    }
-    this._ports("Inputs", inputs);
-    this._ports("Outputs", outputs);
-    this.addWidget(Private.section("Logs"));
-    this.addWidget(new LogView(this._context.api, run.id));
-    this.addWidget(Private.section("Source"));
-    const source = document.createElement("pre");
-    source.className = "jp-TsematicStep-source";
-    source.textContent = run.sourceText;
-    this.addWidget(new Widget({ node: source }));
-  }
-
-  private _ports(title: string, ports: readonly IPort[]): void {
-    this.addWidget(Private.section(`${title} (${ports.length})`));
-    for (const port of ports) {
-      const box = new Panel();
-      box.addClass("jp-TsematicStep-port");
-      box.node.dataset.port = port.name;
-      box.node.dataset.type = port.artifact.typeName;
-      const head = document.createElement("div");
-      head.className = "jp-TsematicStep-portHeader";
-      const name = document.createElement("span");
-      name.className = "jp-TsematicStep-portName";
-      name.textContent = port.name;
-      const meta = document.createElement("span");
-      meta.className = "jp-TsematicStep-portMeta";
-      meta.textContent = `${port.artifact.typeName} · ${Private.bytes(port.artifact.size)} · ${port.artifact.id.slice(0, 12)}`;
-      meta.title = port.artifact.id;
-      head.append(name, meta);
-      box.addWidget(new Widget({ node: head }));
-      box.addWidget(createArtifactView(port.artifact, this._context));
-      this.addWidget(box);
-    }
-  }
-
   private readonly _context: IArtifactViewContext;
+  private readonly _followOptions: StepPanel.IFollowOptions;
+  private _follower: StepFollower | null = null;
+  private _view: StepView | null = null;
 }
 
 export namespace StepPanel {
+  /** How the panel follows a running step (StepFollower's options). */
+  export type IFollowOptions = Omit<StepFollower.IOptions, "runId" | "api">;
+
   export interface IOptions {
     runId: string;
     api: StepApi;
     rendermime: IArtifactViewContext["rendermime"];
+    /** Live run states of the root, poll intervals. */
+    follow?: IFollowOptions;
   }
 }
 
-/** A run's logs, a page at a time. */
+/**
+ * The sections of a loaded run. Each is updated in place, so an artifact view already shown (a
+ * table loaded, a plot drawn) stays as it is when the step's state or another output changes.
+ */
+class StepView {
+  constructor(context: IArtifactViewContext, moreLogs: () => void) {
+    this._header = new Widget();
+    this._progress = Private.text("jp-TsematicStep-live", "");
+    this._error = new Panel();
+    this._inputs = new PortList("Inputs", context);
+    this._outputs = new PortList("Outputs", context);
+    this._logs = new LogView(moreLogs);
+    this._source = document.createElement("pre");
+    this._source.className = "jp-TsematicStep-source";
+    this.widgets = [
+      this._header,
+      this._progress,
+      this._error,
+      this._inputs,
+      this._outputs,
+      Private.section("Logs"),
+      this._logs,
+      Private.section("Source"),
+      new Widget({ node: this._source }),
+    ];
+  }
+
+  readonly widgets: readonly Widget[];
+
+  /** Nothing shown yet. */
+  get isEmpty(): boolean {
+    return this._errorKey === null;
+  }
+
+  show({ run, inputs, outputs }: IRunWithPorts): void {
+    this.showHeader(run);
+    const errorKey = JSON.stringify(run.error);
+    if (errorKey !== this._errorKey) {
+      this._errorKey = errorKey;
+      for (const widget of [...this._error.widgets]) {
+        widget.dispose();
+      }
+      if (run.error) {
+        this._error.addWidget(Private.section("Error"));
+        this._error.addWidget(
+          new Widget({
+            node: errorBlock(run.error.name, run.error.message, run.error.stack ?? null),
+          }),
+        );
+      }
+    }
+    // Bytes upload apart from the events that name them: a port that appears while the step is
+    // followed may have no bytes on the server yet.
+    const fresh = this._shown || !ENDED_STATES.has(run.state);
+    this._shown = true;
+    this._inputs.sync(inputs, fresh);
+    this._outputs.sync(outputs, fresh);
+    if (this._source.textContent !== run.sourceText) {
+      this._source.textContent = run.sourceText;
+    }
+  }
+
+  /** State, timings ("so far" while it runs), resources. */
+  showHeader(run: IRunDetail): void {
+    this._header.node.replaceChildren(Private.header(run));
+    this._ended = ENDED_STATES.has(run.state);
+  }
+
+  appendLogs(lines: readonly ILogLine[]): void {
+    this._logs.append(lines, this._ended);
+  }
+
+  /** Whether the panel still updates, and why it could not at the last try. */
+  showProgress(following: boolean, failure: unknown, moreLogs: boolean): void {
+    const note = this._progress.node;
+    if (failure !== null) {
+      note.textContent = `Live updates paused, retrying: ${errorText(failure)}`;
+      note.classList.add("jp-mod-warning");
+    } else {
+      note.textContent = following ? "Updating live while the step runs." : "";
+      note.classList.remove("jp-mod-warning");
+    }
+    note.hidden = note.textContent === "";
+    this._logs.showMore(!following && moreLogs);
+  }
+
+  private readonly _header: Widget;
+  private readonly _progress: Widget;
+  private readonly _error: Panel;
+  private readonly _inputs: PortList;
+  private readonly _outputs: PortList;
+  private readonly _logs: LogView;
+  private readonly _source: HTMLPreElement;
+  private _errorKey: string | null = null;
+  private _ended = false;
+  private _shown = false;
+}
+
+/** A heading and one box per port (name → artifact view), kept in step with the run's ports. */
+class PortList extends Panel {
+  constructor(title: string, context: IArtifactViewContext) {
+    super();
+    this._title = title;
+    this._context = context;
+    this._heading = Private.section(`${title} (0)`);
+    this.addWidget(this._heading);
+  }
+
+  /** Shows `ports`; new ones wait for their bytes on the server first when `fresh`. */
+  sync(ports: readonly IPort[], fresh: boolean): void {
+    this._heading.node.textContent = `${this._title} (${ports.length})`;
+    const keep = new Map<string, Panel>();
+    ports.forEach((port, index) => {
+      const key = `${port.name}\u0000${port.artifact.id}`;
+      const box = this._boxes.get(key) ?? this._box(port, fresh);
+      keep.set(key, box);
+      // After the heading, in the run's order.
+      if (this.widgets[index + 1] !== box) {
+        this.insertWidget(index + 1, box);
+      }
+    });
+    for (const [key, box] of this._boxes) {
+      if (!keep.has(key)) {
+        box.dispose();
+      }
+    }
+    this._boxes = keep;
+  }
+
+  private _box(port: IPort, fresh: boolean): Panel {
+    const box = new Panel();
+    box.addClass("jp-TsematicStep-port");
+    box.node.dataset.port = port.name;
+    box.node.dataset.type = port.artifact.typeName;
+    const head = document.createElement("div");
+    head.className = "jp-TsematicStep-portHeader";
+    const name = document.createElement("span");
+    name.className = "jp-TsematicStep-portName";
+    name.textContent = port.name;
+    const meta = document.createElement("span");
+    meta.className = "jp-TsematicStep-portMeta";
+    meta.textContent = `${port.artifact.typeName} · ${Private.bytes(port.artifact.size)} · ${port.artifact.id.slice(0, 12)}`;
+    meta.title = port.artifact.id;
+    head.append(name, meta);
+    box.addWidget(new Widget({ node: head }));
+    if (!fresh) {
+      box.addWidget(createArtifactView(port.artifact, this._context));
+      return box;
+    }
+    const waiting = Private.text("jp-TsematicStep-status", "Waiting for the value's upload…");
+    box.addWidget(waiting);
+    const abort = new AbortController();
+    box.disposed.connect(() => abort.abort());
+    void Private.whenStored(this._context.api, port.artifact.id, abort.signal).then(() => {
+      if (!box.isDisposed) {
+        waiting.dispose();
+        box.addWidget(createArtifactView(port.artifact, this._context));
+      }
+    });
+    return box;
+  }
+
+  private readonly _title: string;
+  private readonly _context: IArtifactViewContext;
+  private readonly _heading: Widget;
+  private _boxes = new Map<string, Panel>();
+}
+
+/** A run's logs: lines appended as they arrive; older pages on request once the step ended. */
 class LogView extends Widget {
-  constructor(api: StepApi, runId: string) {
+  constructor(moreLogs: () => void) {
     super();
     this.addClass("jp-TsematicStep-logs");
-    this._api = api;
-    this._runId = runId;
     this._pre = document.createElement("pre");
     this._more = document.createElement("button");
     this._more.className = "jp-Button jp-mod-styled";
     this._more.textContent = "More logs";
-    this._more.addEventListener("click", () => void this._next());
-    this._more.hidden = true;
+    this._more.addEventListener("click", moreLogs);
+    this.showMore(false);
     this.node.append(this._pre, this._more);
-    void this._next();
   }
 
-  private async _next(): Promise<void> {
-    try {
-      const page = await this._api.logs(this._runId, this._cursor, LOG_PAGE);
-      if (this.isDisposed) {
-        return;
-      }
-      for (const line of page.lines) {
-        const span = document.createElement("span");
-        span.className =
-          line.stream === "stderr" ? "jp-TsematicStep-stderr" : "jp-TsematicStep-stdout";
-        span.textContent = line.text.endsWith("\n") ? line.text : `${line.text}\n`;
-        this._pre.appendChild(span);
-      }
-      this._count += page.lines.length;
-      if (this._count === 0) {
-        this._pre.textContent = "(no output)";
-      }
-      this._cursor = page.nextCursor;
-      this._more.hidden = page.nextCursor === null;
-    } catch (reason) {
-      if (!this.isDisposed) {
-        this._pre.textContent = errorText(reason);
-      }
+  append(lines: readonly ILogLine[], ended: boolean): void {
+    if (this._count === 0) {
+      this._pre.textContent = "";
+    }
+    for (const line of lines) {
+      const span = document.createElement("span");
+      span.className =
+        line.stream === "stderr" ? "jp-TsematicStep-stderr" : "jp-TsematicStep-stdout";
+      span.textContent = line.text.endsWith("\n") ? line.text : `${line.text}\n`;
+      this._pre.appendChild(span);
+    }
+    this._count += lines.length;
+    if (this._count === 0) {
+      this._pre.textContent = ended ? "(no output)" : "(no output yet)";
     }
   }
 
-  private readonly _api: StepApi;
-  private readonly _runId: string;
+  showMore(visible: boolean): void {
+    // Not the `hidden` attribute: JupyterLab's button styles set `display`, which overrides it.
+    this._more.style.display = visible ? "" : "none";
+  }
+
   private readonly _pre: HTMLPreElement;
   private readonly _more: HTMLButtonElement;
-  private _cursor: string | null = null;
   private _count = 0;
 }
 
 namespace Private {
+  /**
+   * Resolves once the artifact's bytes are on the server, after about a minute without them (the
+   * view then says what is missing), or at once when `signal` is aborted (the box is gone).
+   */
+  export async function whenStored(
+    api: StepApi,
+    artifactId: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    let delay = 200;
+    for (let waited = 0; waited < 60_000 && !signal.aborted; waited += delay) {
+      try {
+        if ((await api.artifact(artifactId, signal)).stored !== false) return;
+      } catch {
+        // Aborted, or the server is away: the view, if any, says so.
+        return;
+      }
+      await new Promise((done) => setTimeout(done, delay));
+      delay = Math.min(delay * 2, 3000);
+    }
+  }
+
   export function text(className: string, content: string): Widget {
     const node = document.createElement("div");
     node.className = className;

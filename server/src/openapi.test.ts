@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Router } from "express";
 import { createApp } from "./app";
+import { LIST_PARAMS } from "./routes/runs";
 import { contract, schemaValidator } from "./http/contract";
 import { pipelineFixture } from "./testing/fixture";
 import {
@@ -49,6 +50,12 @@ describe("the server conforms to openapi.yaml", () => {
     }
     const documented = new Set(checker.operations.map((o) => `${o.method} ${o.template}`));
     assert.deepEqual([...served].sort(), [...documented].sort());
+  });
+
+  it("documents exactly the query parameters GET /runs accepts", () => {
+    const op = checker.operations.find((o) => o.method === "GET" && o.template === "/runs")!;
+    const documented = (op.operation.parameters ?? []).map((p) => (p as { name: string }).name);
+    assert.deepEqual([...documented].sort(), [...LIST_PARAMS].sort());
   });
 
   it("answers every documented call with a documented status and a body that matches its schema", async () => {
@@ -110,6 +117,11 @@ describe("the server conforms to openapi.yaml", () => {
     assert.equal((await call("GET", "/runs", { token: "wrong" })).status, 401);
 
     assert.equal((await call("GET", "/runs?root=true&limit=1")).status, 200);
+    assert.equal(
+      (await call("GET", "/runs?root=true&nameContains=PIPE&state=running,resolved")).status,
+      200,
+    );
+    assert.equal((await call("GET", "/runs?state=running,nope")).status, 400);
     assert.equal((await call("GET", "/runs?limit=0")).status, 400);
     assert.equal((await call("GET", `/runs/${fx.runs.train0}`)).status, 200);
     assert.equal((await call("GET", `/runs/${fx.rootId}`)).status, 200);

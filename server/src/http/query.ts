@@ -58,6 +58,25 @@ export class Query {
     return value as T | undefined;
   }
 
+  /**
+   * One value or several separated by commas (OpenAPI `style: form, explode: false`), each one of
+   * `values`; duplicates are dropped.
+   */
+  listOf<T extends string>(name: string, values: readonly T[]): T[] | undefined {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    const items = value.split(",");
+    for (const item of items) {
+      if (!(values as readonly string[]).includes(item)) {
+        throw ApiError.badRequest(
+          "invalid_parameter",
+          `query parameter "${name}" has ${describe(item)}: use one or more of ${values.join(", ")}, separated by commas`,
+        );
+      }
+    }
+    return [...new Set(items as T[])];
+  }
+
   integer(name: string, min: number, max: number): number | undefined {
     const value = this.string(name, 20);
     if (value === undefined) return undefined;

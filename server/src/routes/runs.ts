@@ -14,8 +14,10 @@ import { getRoot } from "../storage/roots";
 import { childIds, getRunDetail, listRuns, type RunCursor } from "../storage/runs";
 import { requireRoot, requireRun, unknownRun } from "./lookups";
 
-const LIST_PARAMS = [
+/** The query parameters of `GET /runs` (openapi.test.ts checks them against openapi.yaml). */
+export const LIST_PARAMS = [
   "name",
+  "nameContains",
   "pipeline",
   "state",
   "tag",
@@ -36,8 +38,9 @@ export function runsRoutes(ctx: ServerContext): Router {
     const q = query(req, LIST_PARAMS);
     const page = listRuns(db, {
       name: q.string("name"),
+      nameContains: q.string("nameContains"),
       pipeline: q.string("pipeline"),
-      state: q.oneOf("state", RUN_STATES),
+      states: q.listOf("state", RUN_STATES),
       tag: q.string("tag", 128),
       rootOnly: q.boolean("root"),
       rootId: q.matching("rootId", RUN_ID, "use a run id (8 to 64 lowercase hex characters)"),

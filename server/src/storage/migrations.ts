@@ -229,6 +229,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX logs_run ON logs (run, seq);
     `,
   },
+  {
+    version: 5,
+    name: "an index of root runs, newest first",
+    // The runs panel lists root runs (filtered by name, state or tag) newest first. Without this
+    // index sqlite walks every run, steps included, newest first until the page is full: with
+    // thousands of steps per pipeline that is thousands of rows per root shown. The partial index
+    // holds the roots alone, in the list's order.
+    sql: `
+      CREATE INDEX runs_roots_created ON runs (created_at DESC, id DESC) WHERE id = root_id;
+    `,
+  },
 ];
 
 export function migrate(db: Db): void {

@@ -38,9 +38,12 @@ export interface RunCursor {
 export interface RunFilter {
   /** Exact step name. */
   name?: string;
+  /** Part of the step name, in any (ASCII) case. */
+  nameContains?: string;
   /** Runs of root runs whose step name is this. */
   pipeline?: string;
-  state?: RunState;
+  /** Runs in any of these states. */
+  states?: RunState[];
   tag?: string;
   rootOnly?: boolean;
   rootId?: string;
@@ -74,7 +77,12 @@ export function listRuns(db: Db, f: RunFilter): RunPage {
       f.pipeline,
     );
   }
-  if (f.state !== undefined) add("r.state = ?", f.state);
+  if (f.nameContains !== undefined) {
+    add("instr(lower(r.step_name), lower(?)) > 0", f.nameContains);
+  }
+  if (f.states !== undefined && f.states.length > 0) {
+    add(`r.state IN (${f.states.map(() => "?").join(", ")})`, ...f.states);
+  }
   if (f.tag !== undefined) {
     add("EXISTS (SELECT 1 FROM run_tags t WHERE t.tag = ? AND t.run = r.seq)", f.tag);
   }
@@ -94,12 +102,8 @@ export function listRuns(db: Db, f: RunFilter): RunPage {
     );
   }
   if (f.cursor) {
-    add(
-      "(r.created_at < ? OR (r.created_at = ? AND r.id < ?))",
-      f.cursor.createdAt,
-      f.cursor.createdAt,
-      f.cursor.id,
-    );
+    // A row value, so sqlite starts the index walk at the cursor instead of filtering up to it.
+    add("(r.created_at, r.id) < (?, ?)", f.cursor.createdAt, f.cursor.id);
   }
   const sql = `SELECT ${RUN_COLUMNS} FROM runs r
     ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
