@@ -178,6 +178,12 @@ test.describe("the run graph", () => {
     await expect(view.locator(".jp-RunGraph-node", { hasText: "loadData" })).toHaveClass(
       /jp-mod-resolved/,
     );
+    // The output's fixed height, whichever style sheet (JupyterLab's output area's or the
+    // extension's) the page loaded last.
+    const height = await page
+      .locator(".jp-RunGraphOutput")
+      .evaluate((node) => node.getBoundingClientRect().height);
+    expect(height).toBe(360);
     await expect(view.locator(".jp-RunGraph")).toHaveAttribute("data-engine", "elk");
     await page
       .locator(".jp-RunGraphOutput")
