@@ -3,8 +3,10 @@
  * edges as curves, states as `jp-mod-<state>` classes, pan (drag) and zoom (wheel). Clicking a run
  * executes `tsematic:open-step` with `{ runId, rootId }`.
  *
- * Large graphs appear at once with the linear-time layout and are re-laid out by elkjs in the
- * background; a state change only swaps classes, it never lays out again.
+ * Large graphs, and any graph while elkjs is still starting, appear at once with the linear-time
+ * layout and are re-laid out by elkjs in the background (the elkjs layout fades in); elkjs layouts
+ * are kept by shape (cache.ts), so a graph shown again gets its elkjs layout at once. A state
+ * change only swaps classes, it never lays out again.
  *
  * Drawing cost, for a first paint within a few hundred milliseconds at 1,000 runs: the boxes are
  * one markup string; the zoom is a CSS transform of the `<svg>` (no layout when it changes), set
@@ -21,7 +23,8 @@ import type { CommandRegistry } from "@lumino/commands";
 import type { Message } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
 
-import { sharedElk } from "./elk";
+import { layoutKey, sharedLayouts } from "./cache";
+import { elkReady, sharedElk } from "./elk";
 import { elkLayout, type ILayout, type IVisibleGraph, quickLayout, visibleGraph } from "./layout";
 import type { RunGraphData } from "./model";
 
@@ -156,25 +159,49 @@ export class RunGraph extends Widget {
     this._layoutStart = start;
     const view = visibleGraph(graph, this._collapsed);
     const first = this._graphLayout === null;
-    if (view.size > this._quickAbove) {
-      // Drawn now; elkjs's layout replaces it when ready.
+    const key = layoutKey(view);
+    const known = sharedLayouts.get(key);
+    if (known !== undefined) {
+      this._draw(known, first || !this._moved, start);
+      this.node.dataset.elkMs = (performance.now() - start).toFixed(1);
+    } else if (view.size > this._quickAbove || !elkReady()) {
+      // Drawn now; elkjs's layout replaces it when ready. Started once this frame is painted, so
+      // that starting elkjs (a large worker script) does not delay the paint.
       this._draw(quickLayout(view), first, start);
-      void this._elk(view, generation, false);
+      Private.afterPaint(() => this._requestElk({ view, key, generation, fit: false }));
     } else {
-      void this._elk(view, generation, first, start);
+      this._requestElk({ view, key, generation, fit: first, start });
     }
   }
 
-  private async _elk(
-    view: IVisibleGraph,
-    generation: number,
-    fit: boolean,
-    start?: number,
-  ): Promise<void> {
+  /**
+   * Lays out with elkjs, one layout at a time: a graph that changes shape faster than elkjs lays
+   * it out (a large run, live) gets the layout of its latest shape, not a queue of stale ones.
+   */
+  private _requestElk(job: Private.IElkJob): void {
+    this._elkWanted = job;
+    if (this._elkBusy) return;
+    this._elkBusy = true;
+    void (async () => {
+      try {
+        for (let next = this._elkWanted; next !== null; next = this._elkWanted) {
+          this._elkWanted = null;
+          if (this.isDisposed) break;
+          if (next.generation === this._generation) await this._elk(next);
+        }
+      } finally {
+        this._elkBusy = false;
+      }
+    })();
+  }
+
+  private async _elk({ view, key, generation, fit, start }: Private.IElkJob): Promise<void> {
     let layout: ILayout;
     try {
       const elk = await sharedElk();
+      if (this.isDisposed || generation !== this._generation) return;
       layout = await elkLayout(view, elk);
+      sharedLayouts.set(key, layout);
     } catch (reason) {
       console.warn(
         "Tsematic: elkjs could not lay out the run graph; a simpler layout is shown.",
@@ -183,11 +210,13 @@ export class RunGraph extends Widget {
       layout = quickLayout(view);
     }
     if (this.isDisposed || generation !== this._generation) return;
-    this._draw(layout, fit || !this._moved, start);
+    // Replacing the quick layout of the same graph: a cross-fade rather than a jump.
+    const replacing = start === undefined && this._graphLayout !== null;
+    this._draw(layout, fit || !this._moved, start, replacing);
     this.node.dataset.elkMs = (performance.now() - this._layoutStart).toFixed(1);
   }
 
-  private _draw(layout: ILayout, fit: boolean, start?: number): void {
+  private _draw(layout: ILayout, fit: boolean, start?: number, fade = false): void {
     const graph = this._graph;
     if (graph === null) return;
     this._graphLayout = layout;
@@ -254,7 +283,12 @@ export class RunGraph extends Widget {
     this._svg = svg;
     this._applyTransform();
     this._viewport.append(svg);
-    previous.remove();
+    if (fade && previous.childElementCount > 0) {
+      Private.fadeOut(previous);
+      svg.classList.add("jp-mod-entering");
+    } else {
+      previous.remove();
+    }
     this.node.dataset.engine = layout.engine;
     this.node.dataset.runs = String(layout.boxes.size);
     if (start !== undefined) {
@@ -395,6 +429,8 @@ export class RunGraph extends Widget {
   private _graph: RunGraphData | null = null;
   private _graphLayout: ILayout | null = null;
   private _generation = 0;
+  private _elkWanted: Private.IElkJob | null = null;
+  private _elkBusy = false;
   private _lastRenderMs = 0;
   private _layoutStart = 0;
   private _needsFit = false;
@@ -418,6 +454,16 @@ export namespace RunGraph {
 }
 
 namespace Private {
+  /** A layout asked of elkjs: for which drawing (generation), and whether it is the first one. */
+  export interface IElkJob {
+    readonly view: IVisibleGraph;
+    readonly key: string;
+    readonly generation: number;
+    readonly fit: boolean;
+    /** When the graph was given (the first drawing of a new shape only). */
+    readonly start?: number;
+  }
+
   /** Drawings made, for unique marker ids. */
   export const counter = { value: 0 };
 
@@ -434,6 +480,15 @@ namespace Private {
   /** Runs `callback` once the next frame is painted (not while the page is hidden). */
   export function afterPaint(callback: () => void): void {
     requestAnimationFrame(() => setTimeout(callback));
+  }
+
+  /** Fades a replaced drawing out (the new one, above it, fades in), then removes it. */
+  export function fadeOut(svg: SVGSVGElement): void {
+    svg.classList.add("jp-mod-leaving");
+    const remove = (): void => svg.remove();
+    svg.addEventListener("animationend", remove, { once: true });
+    // No animation (reduced motion, hidden page): removed anyway.
+    setTimeout(remove, 600);
   }
 
   export function nodeClass(kind: string, state: string): string {

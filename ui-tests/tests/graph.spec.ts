@@ -242,7 +242,7 @@ test.describe("the run graph", () => {
     // 1 root + 400 steps + the nested step, collapsed (its 60 runs hidden).
     await expect(graph).toHaveAttribute("data-runs", "402", { timeout: 30_000 });
     await expect(graph).toHaveAttribute("data-engine", "elk", { timeout: 60_000 });
-    // The first drawing replaced: one left.
+    // The first layout faded out and removed: one drawing left.
     await expect(graph.locator(".jp-RunGraph-svg")).toHaveCount(1);
     const viewport = graph.locator(".jp-RunGraph-viewport");
     await expect(viewport).toHaveClass(/jp-mod-overview/);
@@ -258,6 +258,15 @@ test.describe("the run graph", () => {
     await expect(graph).toHaveAttribute("data-runs", "462");
     await expect(graph.locator('.jp-RunGraph-group[data-run-id="nest"]')).toHaveCount(1);
     await expect(graph.locator('.jp-RunGraph-node[data-run-id="n59"]')).toHaveCount(1);
+    // Collapsed again: a shape laid out before, drawn with its elkjs layout at once (no quick
+    // layout first).
+    const rightAfter = await graph.evaluate((node) => {
+      node
+        .querySelector('.jp-RunGraph-group[data-run-id="nest"] .jp-RunGraph-toggle')
+        ?.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+      return [node.dataset.engine, node.dataset.runs];
+    });
+    expect(rightAfter).toEqual(["elk", "402"]);
 
     // A box in view (its center, on the page), through the zoom.
     const boxInView = (): Promise<{ runId: string; x: number; y: number } | null> =>
