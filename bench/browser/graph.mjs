@@ -1,21 +1,34 @@
-// Benchmark (prints figures, never passes or fails): first render of a 1,000-step run graph in the
-// real JupyterLab host, in headless Debian Chromium.
+// Benchmark (prints figures, never passes or fails): first paint of a 1,000-step run graph in the
+// real JupyterLab host, in headless Debian Chromium, cold and warm.
 //
-//   node bench/browser/graph.mjs [--steps 1000] [--rounds 3]
+//   node bench/browser/graph.mjs [--steps 1000] [--rounds 5] [--labextension DIR]
+//
+// (--labextension: a built extension folder other than tsematic_labextension/, for comparing two
+// builds on one machine state.)
 //
 // A notebook whose output holds a run view bundle (application/vnd.tsematic.run.v1+json) of a
-// root run with N steps (100 chains of data-dependent steps, nested under the pipeline) is opened;
-// the renderer draws the saved snapshot (the bundle names an unreachable server, so no server is
-// needed). Figures per round:
-// - render_ms: the widget's own measure, from the graph given to the widget to its boxes in the DOM;
-// - paint_ms: the same, up to the first frame painted after it (style, layout and paint included);
-// - from_render_model_ms: from the MIME renderer's renderModel (lazy load of the graph code
-//   included) to that painted frame;
-// - elk_ms: until elkjs's layout (in a Web Worker) replaced the first layout.
+// root run with N steps (N/10 chains of 10 data-dependent steps, nested under the pipeline) is
+// opened; the renderer draws the saved snapshot (the bundle names an unreachable server, so no
+// server is needed). Each round is one page load:
+// - cold: a freshly launched Chromium (new profile: empty HTTP and V8 code caches, so the
+//   extension's chunks and the elkjs worker script are fetched, parsed and compiled again);
+// - warm: the same browser reloads the page (caches warm; the page, its modules and its layout
+//   worker are new).
+// Figures per round:
+// - first_paint_ms: from the MIME renderer's renderModel (JupyterLab asks for the output; the lazy
+//   load of the graph code included) to the first frame painted after the boxes are in the DOM;
+// - widget_paint_ms / dom_ms: the widget's own measures, from the graph given to it to that frame,
+//   and to its boxes in the DOM;
+// - from_navigation_ms: the same frame from the page's navigation start (JupyterLab's own
+//   start-up included, for context only);
+// - elk_ms: from renderModel until elkjs's layout (computed in a Web Worker) is in the DOM, when
+//   the first paint used another layout; null if elkjs drew the first paint itself.
+// The summary gives cold and warm medians and ranges, and the load average (2 shared cores: the
+// absolute figures move with the load; compare figures from one run).
 // Needs the built extension and host (npm run build:lab, or scripts/lab-prepare.sh).
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright";
@@ -26,7 +39,10 @@ const arg = (name, fallback) => {
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
 };
 const steps = arg("steps", 1000);
-const rounds = arg("rounds", 3);
+const rounds = arg("rounds", 5);
+const labextension = process.argv.includes("--labextension")
+  ? resolve(process.argv[process.argv.indexOf("--labextension") + 1])
+  : null;
 
 function bundle(n) {
   const rootId = "bench-root";
@@ -92,6 +108,7 @@ async function startHost(root) {
       "--exit-with-parent",
       "--expose-app-in-browser",
       `--root-dir=${root}`,
+      ...(labextension ? ["--labextension", labextension] : []),
     ],
     { stdio: ["ignore", "pipe", "ignore"] },
   );
@@ -112,85 +129,126 @@ async function startHost(root) {
   return { url: new URL(url).origin, child };
 }
 
-const root = mkdtempSync(join(tmpdir(), "tsematic-bench-graph-"));
-mkdirSync(root, { recursive: true });
-writeFileSync(join(root, "graph.ipynb"), JSON.stringify(notebook(steps)));
-const host = await startHost(root);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-});
-try {
-  const figures = [];
-  for (let round = 0; round < rounds; round++) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    if (process.env.BENCH_DEBUG) {
-      page.on("console", (message) => console.error(`[page] ${message.type()}: ${message.text()}`));
-      page.on("pageerror", (error) => console.error(`[page] error: ${error.message}`));
+/** Records when the boxes first appear and when elkjs's layout replaces them (DOM times). */
+function recordEngines() {
+  const marks = { engines: [] };
+  window.tsematicGraphBench = marks;
+  new MutationObserver((records) => {
+    for (const record of records) {
+      const node = record.target;
+      if (node.classList?.contains("jp-RunGraph") && node.dataset.engine)
+        marks.engines.push({ engine: node.dataset.engine, at: performance.now() });
     }
-    await page.goto(`${host.url}/lab/tree/graph.ipynb`);
-    const graph = page.locator(".jp-RunGraphOutput .jp-RunGraph[data-paint-ms]");
-    try {
-      await graph.waitFor({ timeout: 60_000 });
-    } catch (error) {
-      await page.screenshot({ path: join(tmpdir(), "tsematic-bench-graph-failure.png") });
-      if (process.env.BENCH_DEBUG) {
-        console.error(
-          await page.evaluate(() => {
-            const app = window.jupyterapp;
-            return JSON.stringify({
-              plugins: app?.listPlugins?.().filter((id) => id.startsWith("tsematic")),
-              activated: app
-                ?.listPlugins?.()
-                .filter((id) => id.startsWith("tsematic") && app.isPluginActivated(id)),
-            });
-          }),
-        );
-      }
-      throw error;
-    }
-    const first = await graph.evaluate((node) => ({
-      ...node.dataset,
-      renderModelAt: node.closest(".jp-RunGraphOutput")?.dataset.renderModelAt,
-    }));
-    const start = Date.now();
-    let elk = null;
+  }).observe(document, { attributes: true, attributeFilter: ["data-engine"], subtree: true });
+}
+
+/** Loads (or reloads) the notebook in `page` and reads one round's figures. */
+async function measure(page, kind, round, reload) {
+  if (reload) await page.reload();
+  else await page.goto(`${host.url}/lab/tree/graph.ipynb`);
+  const graph = page.locator(".jp-RunGraphOutput .jp-RunGraph[data-paint-ms]");
+  try {
+    await graph.waitFor({ timeout: 60_000 });
+  } catch (error) {
+    await page.screenshot({ path: join(tmpdir(), "tsematic-bench-graph-failure.png") });
+    throw error;
+  }
+  const first = await graph.evaluate((node) => ({
+    ...node.dataset,
+    renderModelAt: node.closest(".jp-RunGraphOutput")?.dataset.renderModelAt,
+  }));
+  let elkAt = null;
+  if (first.engine !== "elk") {
     try {
       await page
         .locator('.jp-RunGraphOutput .jp-RunGraph[data-engine="elk"]')
         .waitFor({ timeout: 60_000 });
-      elk = await graph.evaluate((node) => ({ ...node.dataset }));
+      elkAt = await page.evaluate(
+        () => window.tsematicGraphBench.engines.find((mark) => mark.engine === "elk")?.at ?? null,
+      );
     } catch {
-      elk = null;
+      elkAt = null;
     }
-    figures.push({
-      round: round + 1,
-      boxes: Number(first.runs),
-      engine: first.engine,
-      render_ms: Number(first.renderMs),
-      paint_ms: Number(first.paintMs),
-      from_render_model_ms:
-        Math.round((Number(first.paintedAt) - Number(first.renderModelAt)) * 10) / 10,
-      elk_ms: elk ? Number(elk.elkMs) : null,
-      elk_wait_after_first_ms: elk ? Date.now() - start : null,
-    });
-    await page.close();
   }
-  for (const f of figures) console.log(JSON.stringify(f));
-  const best = (key) => Math.min(...figures.map((f) => f[key]).filter((v) => v !== null));
-  const median = (key) => {
-    const values = figures
-      .map((f) => f[key])
-      .filter((v) => v !== null)
-      .sort((a, b) => a - b);
-    return values.length ? values[Math.floor(values.length / 2)] : null;
+  const renderModelAt = Number(first.renderModelAt);
+  const tenth = (value) => Math.round(value * 10) / 10;
+  return {
+    kind,
+    round,
+    boxes: Number(first.runs),
+    engine: first.engine,
+    first_paint_ms: tenth(Number(first.paintedAt) - renderModelAt),
+    widget_paint_ms: Number(first.paintMs),
+    dom_ms: Number(first.renderMs),
+    from_navigation_ms: tenth(Number(first.paintedAt)),
+    elk_ms: elkAt === null ? null : tenth(elkAt - renderModelAt),
   };
+}
+
+function summary(figures, key) {
+  const values = figures
+    .map((f) => f[key])
+    .filter((v) => v !== null && !Number.isNaN(v))
+    .sort((a, b) => a - b);
+  if (values.length === 0) return "n/a";
+  const median =
+    values.length % 2
+      ? values[(values.length - 1) / 2]
+      : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+  return `median ${Math.round(median)} ms (${Math.round(values[0])}–${Math.round(values.at(-1))}, n=${values.length})`;
+}
+
+const root = mkdtempSync(join(tmpdir(), "tsematic-bench-graph-"));
+mkdirSync(root, { recursive: true });
+writeFileSync(join(root, "graph.ipynb"), JSON.stringify(notebook(steps)));
+const loadBefore = loadavg();
+const host = await startHost(root);
+try {
+  const figures = [];
+  for (let round = 1; round <= rounds; round++) {
+    // A new browser per round: a cold profile each time.
+    const browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.addInitScript(recordEngines);
+      if (process.env.BENCH_DEBUG) {
+        page.on("console", (message) =>
+          console.error(`[page] ${message.type()}: ${message.text()}`),
+        );
+        page.on("pageerror", (error) => console.error(`[page] error: ${error.message}`));
+      }
+      for (const [kind, reload] of [
+        ["cold", false],
+        ["warm", true],
+      ]) {
+        const figure = await measure(page, kind, round, reload);
+        console.log(JSON.stringify(figure));
+        figures.push(figure);
+      }
+    } finally {
+      await browser.close();
+    }
+  }
+  const loadAfter = loadavg();
+  const cold = figures.filter((f) => f.kind === "cold");
+  const warm = figures.filter((f) => f.kind === "warm");
   console.log(
-    `graph first render, ${steps} steps: median paint ${median("paint_ms")} ms (best ${best("paint_ms")} ms), ` +
-      `median DOM ${median("render_ms")} ms, median from renderModel ${median("from_render_model_ms")} ms; elkjs layout in a worker: median ${median("elk_ms")} ms; target < 500 ms`,
+    `graph first paint, ${steps} steps, from renderModel: cold ${summary(cold, "first_paint_ms")}; ` +
+      `warm ${summary(warm, "first_paint_ms")}; target < 500 ms`,
+  );
+  console.log(
+    `  widget (setGraph to painted frame): cold ${summary(cold, "widget_paint_ms")}; warm ${summary(warm, "widget_paint_ms")}`,
+  );
+  console.log(
+    `  elkjs layout in the DOM, from renderModel: cold ${summary(cold, "elk_ms")}; warm ${summary(warm, "elk_ms")}`,
+  );
+  console.log(
+    `  load average (1, 5, 15 min) before ${loadBefore.map((v) => v.toFixed(2)).join(" ")}, after ${loadAfter.map((v) => v.toFixed(2)).join(" ")}`,
   );
 } finally {
-  await browser.close();
   host.child.kill("SIGTERM");
   rmSync(root, { recursive: true, force: true });
 }

@@ -3,8 +3,15 @@
  * edges as curves, states as `jp-mod-<state>` classes, pan (drag) and zoom (wheel). Clicking a run
  * executes `tsematic:open-step` with `{ runId, rootId }`.
  *
- * Large graphs appear at once with the linear-time layout and are re-laid out by elkjs in the
- * background; a state change only swaps classes, it never lays out again.
+ * Large graphs, and any graph while elkjs is still starting, appear at once with the linear-time
+ * layout and are re-laid out by elkjs in the background (the elkjs layout fades in); elkjs layouts
+ * are kept by shape (cache.ts), so a graph shown again gets its elkjs layout at once. A state
+ * change only swaps classes, it never lays out again.
+ *
+ * Drawing cost, for a first paint within a few hundred milliseconds at 1,000 runs: the boxes are
+ * one markup string; the zoom is a CSS transform of the `<svg>` (no layout when it changes), set
+ * before the boxes enter the DOM so they are laid out once; below {@link LABELS_FROM_SCALE} the
+ * labels are not displayed (text layout is most of the cost, and they would be unreadable).
  *
  * @example
  * ```ts
@@ -16,12 +23,16 @@ import type { CommandRegistry } from "@lumino/commands";
 import type { Message } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
 
-import { sharedElk } from "./elk";
+import { layoutKey, sharedLayouts } from "./cache";
+import { elkReady, sharedElk } from "./elk";
 import { elkLayout, type ILayout, type IVisibleGraph, quickLayout, visibleGraph } from "./layout";
 import type { RunGraphData } from "./model";
 
 /** The command a click on a run executes (the step panel implements it). */
 export const OPEN_STEP_COMMAND = "tsematic:open-step";
+
+/** Below this zoom the labels are hidden (13 px text would be under 6 px tall). */
+export const LABELS_FROM_SCALE = 0.45;
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -38,33 +49,7 @@ export class RunGraph extends Widget {
     this._status.setAttribute("aria-live", "polite");
     this._viewport = document.createElement("div");
     this._viewport.className = "jp-RunGraph-viewport";
-    this._svg = document.createElementNS(SVG_NS, "svg");
-    this._svg.classList.add("jp-RunGraph-svg");
-    this._svg.setAttribute("role", "group");
-    // One arrowhead per widget: marker ids are document-wide.
-    this._arrowId = `jp-RunGraph-arrow-${++Private.counter.value}`;
-    const defs = document.createElementNS(SVG_NS, "defs");
-    const marker = document.createElementNS(SVG_NS, "marker");
-    marker.id = this._arrowId;
-    for (const [name, value] of Object.entries({
-      viewBox: "0 0 8 8",
-      refX: "8",
-      refY: "4",
-      markerWidth: "7",
-      markerHeight: "7",
-      orient: "auto",
-    })) {
-      marker.setAttribute(name, value);
-    }
-    const head = document.createElementNS(SVG_NS, "path");
-    head.setAttribute("d", "M0,0 L8,4 L0,8 z");
-    head.setAttribute("class", "jp-RunGraph-arrow");
-    marker.append(head);
-    defs.append(marker);
-    this._svg.append(defs);
-    this._canvas = document.createElementNS(SVG_NS, "g");
-    this._canvas.classList.add("jp-RunGraph-canvas");
-    this._svg.append(this._canvas);
+    this._svg = Private.createSvg(0, 0);
     this._viewport.append(this._svg);
     this.node.append(this._status, this._viewport);
 
@@ -121,25 +106,7 @@ export class RunGraph extends Widget {
 
   /** Fits the whole graph in the viewport. */
   fitToView(): void {
-    const layout = this._graphLayout;
-    const width = this._viewport.clientWidth;
-    const height = this._viewport.clientHeight;
-    if (layout === null || width === 0 || height === 0) {
-      this._needsFit = true;
-      return;
-    }
-    this._needsFit = false;
-    const margin = 12;
-    const scale = Math.min(
-      1,
-      (width - 2 * margin) / Math.max(1, layout.width),
-      (height - 2 * margin) / Math.max(1, layout.height),
-    );
-    // Very large graphs: not smaller than readable-ish; the user pans.
-    this._scale = Math.max(scale, 0.15);
-    this._tx = margin + Math.max(0, (width - 2 * margin - layout.width * this._scale) / 2);
-    this._ty = margin;
-    this._applyTransform();
+    if (this._fit()) this._applyTransform();
   }
 
   handleEvent(event: Event): void {
@@ -192,25 +159,49 @@ export class RunGraph extends Widget {
     this._layoutStart = start;
     const view = visibleGraph(graph, this._collapsed);
     const first = this._graphLayout === null;
-    if (view.size > this._quickAbove) {
-      // Drawn now; elkjs's layout replaces it when ready.
+    const key = layoutKey(view);
+    const known = sharedLayouts.get(key);
+    if (known !== undefined) {
+      this._draw(known, first || !this._moved, start);
+      this.node.dataset.elkMs = (performance.now() - start).toFixed(1);
+    } else if (view.size > this._quickAbove || !elkReady()) {
+      // Drawn now; elkjs's layout replaces it when ready. Started once this frame is painted, so
+      // that starting elkjs (a large worker script) does not delay the paint.
       this._draw(quickLayout(view), first, start);
-      void this._elk(view, generation, false);
+      Private.afterPaint(() => this._requestElk({ view, key, generation, fit: false }));
     } else {
-      void this._elk(view, generation, first, start);
+      this._requestElk({ view, key, generation, fit: first, start });
     }
   }
 
-  private async _elk(
-    view: IVisibleGraph,
-    generation: number,
-    fit: boolean,
-    start?: number,
-  ): Promise<void> {
+  /**
+   * Lays out with elkjs, one layout at a time: a graph that changes shape faster than elkjs lays
+   * it out (a large run, live) gets the layout of its latest shape, not a queue of stale ones.
+   */
+  private _requestElk(job: Private.IElkJob): void {
+    this._elkWanted = job;
+    if (this._elkBusy) return;
+    this._elkBusy = true;
+    void (async () => {
+      try {
+        for (let next = this._elkWanted; next !== null; next = this._elkWanted) {
+          this._elkWanted = null;
+          if (this.isDisposed) break;
+          if (next.generation === this._generation) await this._elk(next);
+        }
+      } finally {
+        this._elkBusy = false;
+      }
+    })();
+  }
+
+  private async _elk({ view, key, generation, fit, start }: Private.IElkJob): Promise<void> {
     let layout: ILayout;
     try {
       const elk = await sharedElk();
+      if (this.isDisposed || generation !== this._generation) return;
       layout = await elkLayout(view, elk);
+      sharedLayouts.set(key, layout);
     } catch (reason) {
       console.warn(
         "Tsematic: elkjs could not lay out the run graph; a simpler layout is shown.",
@@ -219,14 +210,17 @@ export class RunGraph extends Widget {
       layout = quickLayout(view);
     }
     if (this.isDisposed || generation !== this._generation) return;
-    this._draw(layout, fit || !this._moved, start);
+    // Replacing the quick layout of the same graph: a cross-fade rather than a jump.
+    const replacing = start === undefined && this._graphLayout !== null;
+    this._draw(layout, fit || !this._moved, start, replacing);
     this.node.dataset.elkMs = (performance.now() - this._layoutStart).toFixed(1);
   }
 
-  private _draw(layout: ILayout, fit: boolean, start?: number): void {
+  private _draw(layout: ILayout, fit: boolean, start?: number, fade = false): void {
     const graph = this._graph;
     if (graph === null) return;
     this._graphLayout = layout;
+    const svg = Private.createSvg(layout.width, layout.height);
     // One markup string parsed at once: several times faster than a thousand createElementNS.
     const groups: string[] = [];
     const nodes: string[] = [];
@@ -237,20 +231,26 @@ export class RunGraph extends Widget {
       if (!run) continue;
       const hidden = box.kind === "collapsed" ? ` (+${graph.descendantCount(run.id)})` : "";
       const label = Private.truncate(run.name, box.kind === "leaf" ? 20 : 17) + hidden;
-      const textY = box.kind === "group" ? 17 : box.height / 2 + 4;
+      // Absolute coordinates rather than a transform per box: fewer paint property nodes, a
+      // shorter pre-paint for a thousand boxes.
+      const { x, y } = box;
+      const textY = y + (box.kind === "group" ? 17 : box.height / 2 + 4);
       const toggle =
         box.kind === "leaf"
           ? ""
-          : `<text class="jp-RunGraph-toggle" x="8" y="${textY}">${box.kind === "group" ? "▾" : "▸"}` +
+          : `<text class="jp-RunGraph-toggle" x="${x + 8}" y="${textY}">` +
+            `${box.kind === "group" ? "▾" : "▸"}` +
             `<title>${box.kind === "group" ? "Collapse" : "Expand"}</title></text>`;
       const markup =
-        `<g class="${Private.nodeClass(box.kind, run.state)}" transform="translate(${box.x},${box.y})" ` +
+        `<g class="${Private.nodeClass(box.kind, run.state)}" ` +
         `data-run-id="${esc(run.id)}" data-state="${esc(run.state)}">` +
         `<title>${esc(`${run.name} · ${run.state} · ${run.id}`)}</title>` +
-        `<rect width="${box.width}" height="${box.height}" rx="4"></rect>` +
-        `<text x="${box.kind === "leaf" ? 10 : 24}" y="${textY}">${esc(label)}</text>${toggle}</g>`;
+        `<rect x="${x}" y="${y}" width="${box.width}" height="${box.height}" rx="4"></rect>` +
+        `<text x="${x + (box.kind === "leaf" ? 10 : 24)}" y="${textY}">${esc(label)}</text>` +
+        `${toggle}</g>`;
       (box.kind === "group" ? groups : nodes).push(markup);
     }
+    const arrowId = `jp-RunGraph-arrow-${++Private.counter.value}`;
     for (const edge of layout.edges) {
       const a = layout.boxes.get(edge.from);
       const b = layout.boxes.get(edge.to);
@@ -261,34 +261,71 @@ export class RunGraph extends Widget {
       const y2 = b.y;
       const bend = Math.max(12, Math.abs(y2 - y1) / 2);
       edges.push(
-        `<path class="jp-RunGraph-edge" marker-end="url(#${this._arrowId})" ` +
+        `<path class="jp-RunGraph-edge" marker-end="url(#${arrowId})" ` +
           `d="M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2}"></path>`,
       );
     }
-    // Groups behind, then edges, then the runs' boxes.
-    this._canvas.innerHTML =
-      `<g>${groups.join("")}</g><g class="jp-RunGraph-edges">${edges.join("")}</g>` +
-      `<g>${nodes.join("")}</g>`;
+    // Groups behind, then edges, then the runs' boxes. One arrowhead per drawing: marker ids are
+    // document-wide.
+    svg.innerHTML =
+      `<defs><marker id="${arrowId}" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" ` +
+      `markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" class="jp-RunGraph-arrow"></path>` +
+      `</marker></defs><g class="jp-RunGraph-canvas"><g>${groups.join("")}</g>` +
+      `<g class="jp-RunGraph-edges">${edges.join("")}</g><g>${nodes.join("")}</g></g>`;
     this._nodes.clear();
-    for (const g of this._canvas.querySelectorAll<SVGGElement>("g[data-run-id]")) {
+    for (const g of svg.querySelectorAll<SVGGElement>("g[data-run-id]")) {
       this._nodes.set(g.dataset.runId as string, g);
     }
-    this._svg.setAttribute("width", String(Math.ceil(layout.width) + 2));
-    this._svg.setAttribute("height", String(Math.ceil(layout.height) + 2));
+    // The zoom is known before the boxes enter the DOM: they are laid out once, and without their
+    // labels if it is small.
+    if (fit) this._fit();
+    const previous = this._svg;
+    this._svg = svg;
+    this._applyTransform();
+    this._viewport.append(svg);
+    if (fade && previous.childElementCount > 0) {
+      Private.fadeOut(previous);
+      svg.classList.add("jp-mod-entering");
+    } else {
+      previous.remove();
+    }
     this.node.dataset.engine = layout.engine;
     this.node.dataset.runs = String(layout.boxes.size);
-    if (fit) this.fitToView();
     if (start !== undefined) {
       this._lastRenderMs = performance.now() - start;
       this.node.dataset.renderMs = this._lastRenderMs.toFixed(1);
       // The frame after this one starts once this one is painted.
-      requestAnimationFrame(() =>
-        setTimeout(() => {
-          this.node.dataset.paintMs = (performance.now() - start).toFixed(1);
-          this.node.dataset.paintedAt = performance.now().toFixed(1);
-        }),
-      );
+      Private.afterPaint(() => {
+        this.node.dataset.paintMs = (performance.now() - start).toFixed(1);
+        this.node.dataset.paintedAt = performance.now().toFixed(1);
+      });
     }
+  }
+
+  /**
+   * Sets the zoom and offset that fit the graph in the viewport; false (and fits later) while the
+   * viewport has no size. Reads the viewport's size: call it before changing the DOM.
+   */
+  private _fit(): boolean {
+    const layout = this._graphLayout;
+    const width = this._viewport.clientWidth;
+    const height = this._viewport.clientHeight;
+    if (layout === null || width === 0 || height === 0) {
+      this._needsFit = true;
+      return false;
+    }
+    this._needsFit = false;
+    const margin = 12;
+    const scale = Math.min(
+      1,
+      (width - 2 * margin) / Math.max(1, layout.width),
+      (height - 2 * margin) / Math.max(1, layout.height),
+    );
+    // Very large graphs: not smaller than readable-ish; the user pans.
+    this._scale = Math.max(scale, 0.15);
+    this._tx = margin + Math.max(0, (width - 2 * margin - layout.width * this._scale) / 2);
+    this._ty = margin;
+    return true;
   }
 
   private _updateStates(): void {
@@ -306,11 +343,12 @@ export class RunGraph extends Widget {
     }
   }
 
+  /** A CSS transform of the `<svg>`: panning and zooming never lay the boxes out again. */
   private _applyTransform(): void {
-    this._canvas.setAttribute(
-      "transform",
-      `translate(${this._tx.toFixed(1)},${this._ty.toFixed(1)}) scale(${this._scale.toFixed(4)})`,
-    );
+    this._svg.style.transform =
+      `translate(${this._tx.toFixed(1)}px,${this._ty.toFixed(1)}px) ` +
+      `scale(${this._scale.toFixed(4)})`;
+    this._viewport.classList.toggle("jp-mod-overview", this._scale < LABELS_FROM_SCALE);
   }
 
   private _onWheel(event: WheelEvent): void {
@@ -384,15 +422,15 @@ export class RunGraph extends Widget {
   private readonly _quickAbove: number;
   private readonly _status: HTMLDivElement;
   private readonly _viewport: HTMLDivElement;
-  private readonly _svg: SVGSVGElement;
-  private readonly _canvas: SVGGElement;
-  private readonly _arrowId: string;
+  private _svg: SVGSVGElement;
   private readonly _nodes = new Map<string, SVGGElement>();
   private readonly _collapsed = new Set<string>();
   private readonly _known = new Set<string>();
   private _graph: RunGraphData | null = null;
   private _graphLayout: ILayout | null = null;
   private _generation = 0;
+  private _elkWanted: Private.IElkJob | null = null;
+  private _elkBusy = false;
   private _lastRenderMs = 0;
   private _layoutStart = 0;
   private _needsFit = false;
@@ -416,8 +454,42 @@ export namespace RunGraph {
 }
 
 namespace Private {
-  /** Widgets created, for unique marker ids. */
+  /** A layout asked of elkjs: for which drawing (generation), and whether it is the first one. */
+  export interface IElkJob {
+    readonly view: IVisibleGraph;
+    readonly key: string;
+    readonly generation: number;
+    readonly fit: boolean;
+    /** When the graph was given (the first drawing of a new shape only). */
+    readonly start?: number;
+  }
+
+  /** Drawings made, for unique marker ids. */
   export const counter = { value: 0 };
+
+  /** An empty drawing of the given size (CSS pixels at zoom 1). */
+  export function createSvg(width: number, height: number): SVGSVGElement {
+    const svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("class", "jp-RunGraph-svg");
+    svg.setAttribute("role", "group");
+    svg.setAttribute("width", String(Math.ceil(width) + 2));
+    svg.setAttribute("height", String(Math.ceil(height) + 2));
+    return svg;
+  }
+
+  /** Runs `callback` once the next frame is painted (not while the page is hidden). */
+  export function afterPaint(callback: () => void): void {
+    requestAnimationFrame(() => setTimeout(callback));
+  }
+
+  /** Fades a replaced drawing out (the new one, above it, fades in), then removes it. */
+  export function fadeOut(svg: SVGSVGElement): void {
+    svg.classList.add("jp-mod-leaving");
+    const remove = (): void => svg.remove();
+    svg.addEventListener("animationend", remove, { once: true });
+    // No animation (reduced motion, hidden page): removed anyway.
+    setTimeout(remove, 600);
+  }
 
   export function nodeClass(kind: string, state: string): string {
     const base =

@@ -1,9 +1,12 @@
 /**
- * The run graph under the runs side panel: selecting a run there shows its graph, live.
+ * The run graph under the runs side panel: selecting a run there shows its graph, live. Also
+ * starts the graph's layout worker (elkjs) once the page is idle, so that the first graph shown,
+ * here or in a notebook output, does not wait for it.
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/application";
 import { ISettingRegistry } from "@jupyterlab/settingregistry";
 
+import { preloadElk } from "../graph/elk";
 import { watchSettings } from "../live/settings";
 import { LiveRunGraphView } from "../live/view";
 import { RunListPanel } from "../runs/widget";
@@ -18,6 +21,7 @@ export const runGraphPanelPlugin: JupyterFrontEndPlugin<void> = {
   optional: [ISettingRegistry],
   activate: (app: JupyterFrontEnd, registry: ISettingRegistry | null): void => {
     // Not awaited: `app.restored` waits for every plugin's activation, this one included.
+    void app.restored.then(() => preloadElk());
     void Promise.all([watchSettings(registry), app.restored]).then(([settings]) => {
       const panel = [...app.shell.widgets("left")].find((widget) => widget.id === RUNS_PANEL_ID);
       if (!(panel instanceof RunListPanel)) {

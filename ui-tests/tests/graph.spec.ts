@@ -4,7 +4,8 @@
  * sleeps is seen running, then resolved; a click on a step executes `tsematic:open-step`.
  * Reference screenshots (compared, light and dark theme): ui-tests/screenshots/graph-*.png.
  */
-import type { Page } from "@playwright/test";
+import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
+import type { APIRequestContext, Page } from "@playwright/test";
 
 import { expect, test } from "./fixtures";
 
@@ -37,6 +38,78 @@ async function recordOpenStep(page: Page): Promise<void> {
       if (id === "tsematic:open-step") calls.push(args);
     });
   });
+}
+
+/** Saves a notebook whose one output is the run view `bundle`, and opens it without a kernel. */
+async function openSnapshot(
+  page: IJupyterLabPageFixture,
+  request: APIRequestContext,
+  path: string,
+  bundle: Record<string, unknown>,
+): Promise<void> {
+  const content = {
+    cells: [
+      {
+        cell_type: "code",
+        execution_count: 1,
+        metadata: {},
+        source: "await savedPipeline()",
+        outputs: [
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: {
+              "application/vnd.tsematic.run.v1+json": bundle,
+              "text/plain": "savedPipeline",
+            },
+          },
+        ],
+      },
+    ],
+    metadata: {},
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  const saved = await request.put(`/api/contents/${path}`, {
+    data: { type: "notebook", format: "json", content },
+  });
+  expect(saved.ok()).toBe(true);
+  await page.notebook.open(path.split("/").pop() as string);
+  // No kernel needed to look at saved outputs (the notebook names none: JupyterLab asks).
+  await page.locator(".jp-Dialog").getByRole("button", { name: "No Kernel" }).click();
+  await expect(page.locator(".jp-Dialog")).toHaveCount(0);
+}
+
+/**
+ * A saved run of `chains` chains of 10 data-dependent steps, and a nested step with `nested`
+ * children (more than 40: it starts collapsed).
+ */
+function largeBundle(chains: number, nested: number): Record<string, unknown> {
+  const rootId = "large-root";
+  const runs: { id: string; name: string; state: string; parentId: string }[] = [];
+  const edges: { from: string; to: string; artifactId: string; parameter: string }[] = [];
+  for (let i = 0; i < chains * 10; i++) {
+    const depth = Math.floor(i / chains);
+    const state = depth < 4 ? "resolved" : depth === 4 ? "running" : "created";
+    runs.push({ id: `s${i}`, name: `step_${i % chains}_${depth}`, state, parentId: rootId });
+    if (depth > 0)
+      edges.push({ from: `s${i - chains}`, to: `s${i}`, artifactId: `a${i}`, parameter: "x" });
+  }
+  runs.push({ id: "nest", name: "nestedStep", state: "running", parentId: rootId });
+  for (let i = 0; i < nested; i++) {
+    runs.push({ id: `n${i}`, name: `inner_${i}`, state: "created", parentId: "nest" });
+  }
+  return {
+    version: 1,
+    rootId,
+    stepName: "largePipeline",
+    mode: "local",
+    serverUrl: "http://127.0.0.1:59999",
+    state: "running",
+    final: false,
+    runs: [{ id: rootId, name: "largePipeline", state: "running", parentId: null }, ...runs],
+    edges,
+  };
 }
 
 test.describe("the run graph", () => {
@@ -134,37 +207,7 @@ test.describe("the run graph", () => {
       ],
       edges: [{ from: "load", to: "train", artifactId: "a1", parameter: "data" }],
     };
-    const content = {
-      cells: [
-        {
-          cell_type: "code",
-          execution_count: 1,
-          metadata: {},
-          source: "await savedPipeline()",
-          outputs: [
-            {
-              output_type: "display_data",
-              metadata: {},
-              data: {
-                "application/vnd.tsematic.run.v1+json": bundle,
-                "text/plain": "savedPipeline: failed",
-              },
-            },
-          ],
-        },
-      ],
-      metadata: {},
-      nbformat: 4,
-      nbformat_minor: 5,
-    };
-    const saved = await request.put(`/api/contents/${tmpPath}/snapshot.ipynb`, {
-      data: { type: "notebook", format: "json", content },
-    });
-    expect(saved.ok()).toBe(true);
-    await page.notebook.open("snapshot.ipynb");
-    // No kernel needed to look at saved outputs (the notebook names none: JupyterLab asks).
-    await page.locator(".jp-Dialog").getByRole("button", { name: "No Kernel" }).click();
-    await expect(page.locator(".jp-Dialog")).toHaveCount(0);
+    await openSnapshot(page, request, `${tmpPath}/snapshot.ipynb`, bundle);
     const view = page.locator(".jp-RunGraphOutput .jp-RunGraphView");
     await expect(view).toHaveAttribute("data-mode", "snapshot", { timeout: 30_000 });
     await expect(view.locator(".jp-RunGraph-status")).toContainText("Saved snapshot");
@@ -177,6 +220,12 @@ test.describe("the run graph", () => {
     await expect(view.locator(".jp-RunGraph-node", { hasText: "loadData" })).toHaveClass(
       /jp-mod-resolved/,
     );
+    // The output's fixed height, whichever style sheet (JupyterLab's output area's or the
+    // extension's) the page loaded last.
+    const height = await page
+      .locator(".jp-RunGraphOutput")
+      .evaluate((node) => node.getBoundingClientRect().height);
+    expect(height).toBe(360);
     await expect(view.locator(".jp-RunGraph")).toHaveAttribute("data-engine", "elk");
     const output = page.locator(".jp-RunGraphOutput");
     await expect(output).toHaveScreenshot("graph-snapshot.png");
@@ -185,5 +234,75 @@ test.describe("the run graph", () => {
     await page.theme.setDarkTheme();
     await expect(page.locator("body")).toHaveAttribute("data-jp-theme-light", "false");
     await expect(output).toHaveScreenshot("graph-snapshot-dark.png");
+  });
+  test("a 400-step run is drawn at once, then laid out by elkjs; zoomed out without labels, it still opens steps and expands groups", async ({
+    page,
+    request,
+    tmpPath,
+  }) => {
+    await openSnapshot(page, request, `${tmpPath}/large.ipynb`, largeBundle(40, 60));
+    const graph = page.locator(".jp-RunGraphOutput .jp-RunGraph");
+    // 1 root + 400 steps + the nested step, collapsed (its 60 runs hidden).
+    await expect(graph).toHaveAttribute("data-runs", "402", { timeout: 30_000 });
+    await expect(graph).toHaveAttribute("data-engine", "elk", { timeout: 60_000 });
+    // The first layout faded out and removed: one drawing left.
+    await expect(graph.locator(".jp-RunGraph-svg")).toHaveCount(1);
+    const viewport = graph.locator(".jp-RunGraph-viewport");
+    await expect(viewport).toHaveClass(/jp-mod-overview/);
+    const running = graph.locator('.jp-RunGraph-node[data-run-id="s160"]');
+    await expect(running).toHaveClass(/jp-mod-running/);
+    await expect(running.locator("text")).toBeHidden();
+    const nested = graph.locator('.jp-RunGraph-node[data-run-id="nest"]');
+    await expect(nested).toHaveClass(/jp-mod-collapsed/);
+    await expect(nested).toContainText("(+60)");
+
+    // The toggles stay in the overview: expanding the nested step shows its 60 runs.
+    await nested.locator(".jp-RunGraph-toggle").dispatchEvent("click");
+    await expect(graph).toHaveAttribute("data-runs", "462");
+    await expect(graph.locator('.jp-RunGraph-group[data-run-id="nest"]')).toHaveCount(1);
+    await expect(graph.locator('.jp-RunGraph-node[data-run-id="n59"]')).toHaveCount(1);
+    // Collapsed again: a shape laid out before, drawn with its elkjs layout at once (no quick
+    // layout first).
+    const rightAfter = await graph.evaluate((node) => {
+      node
+        .querySelector('.jp-RunGraph-group[data-run-id="nest"] .jp-RunGraph-toggle')
+        ?.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+      return [node.dataset.engine, node.dataset.runs];
+    });
+    expect(rightAfter).toEqual(["elk", "402"]);
+
+    // A box in view (its center, on the page), through the zoom.
+    const boxInView = (): Promise<{ runId: string; x: number; y: number } | null> =>
+      graph.evaluate((node) => {
+        const bounds = node.querySelector(".jp-RunGraph-viewport")?.getBoundingClientRect();
+        for (const box of node.querySelectorAll<SVGGElement>(".jp-RunGraph-node")) {
+          const r = box.getBoundingClientRect();
+          const x = r.left + r.width / 2;
+          const y = r.top + r.height / 2;
+          if (bounds && x > bounds.left && x < bounds.right && y > bounds.top && y < bounds.bottom)
+            return { runId: box.dataset.runId as string, x, y };
+        }
+        return null;
+      });
+
+    // Zoomed in around a box, the labels are back.
+    const zoomAt = await boxInView();
+    expect(zoomAt).not.toBeNull();
+    await page.mouse.move(zoomAt?.x ?? 0, zoomAt?.y ?? 0);
+    // One wheel event (zoom × 3.9): the boxes have stopped moving once the class is gone.
+    await page.mouse.wheel(0, -900);
+    await expect(viewport).not.toHaveClass(/jp-mod-overview/);
+    await expect(graph.locator(`[data-run-id="${zoomAt?.runId}"] text`)).toBeVisible();
+
+    // A click on a box opens that step (last: the step panel opens over the notebook).
+    await recordOpenStep(page);
+    const target = await boxInView();
+    expect(target).not.toBeNull();
+    await page.mouse.click(target?.x ?? 0, target?.y ?? 0);
+    await expect
+      .poll(() =>
+        page.evaluate(() => (window as unknown as { openStepCalls: unknown[] }).openStepCalls),
+      )
+      .toEqual([{ runId: target?.runId, rootId: "large-root" }]);
   });
 });
