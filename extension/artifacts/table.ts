@@ -1,10 +1,8 @@
 /**
  * An Arrow table artifact: column summaries from the artifact's summary (no download needed), the
- * rows in a virtualized grid fed by the server's Arrow IPC stream (the first batch shows as soon as
- * it is decoded), and a SQL box run by duckdb-wasm in the browser over the table, named `t`.
+ * rows in a virtualized DOM grid fed by the server's Arrow IPC stream (the first batch shows as soon
+ * as it is decoded), and a SQL box run by duckdb-wasm in the browser over the table, named `t`.
  */
-import { BasicKeyHandler, BasicMouseHandler, DataGrid, TextRenderer } from "@lumino/datagrid";
-import { MessageLoop } from "@lumino/messaging";
 import { Panel, Widget } from "@lumino/widgets";
 
 import type { IArtifact } from "../step/api";
@@ -12,6 +10,7 @@ import { ArrowDataModel, type IArrowField } from "./arrow-model";
 import type { IArtifactViewContext } from "./context";
 import { errorText } from "./context";
 import { formatCell } from "./format";
+import { TableGrid } from "./grid";
 
 /** What a table view reports, for tests and the benchmark (also set as data attributes). */
 export interface ITableTimings {
@@ -40,27 +39,17 @@ export class TableView extends Panel {
     this.addWidget(new Widget({ node: this._header }));
     this.addWidget(new Widget({ node: Private.stats(summary) }));
 
-    this._grid = Private.grid();
+    this._grid = new TableGrid({ label: "Rows of the table" });
     this._grid.addClass("jp-TsematicTable-grid");
     this.addWidget(this._grid);
 
     this.addWidget(this._sqlBox());
     this._resultStatus = Private.div("jp-TsematicTable-sqlStatus");
     this.addWidget(new Widget({ node: this._resultStatus }));
-    this._resultGrid = Private.grid();
+    this._resultGrid = new TableGrid({ label: "Result of the SQL query" });
     this._resultGrid.addClass("jp-TsematicTable-result");
     this._resultGrid.hide();
     this.addWidget(this._resultGrid);
-
-    // Grid colors come from the theme: repaint with the new ones when JupyterLab's theme changes.
-    this._themeObserver = new MutationObserver(() => {
-      Private.applyTheme(this._grid);
-      Private.applyTheme(this._resultGrid);
-    });
-    this._themeObserver.observe(document.body, {
-      attributes: true,
-      attributeFilter: ["data-jp-theme-light", "data-jp-theme-name"],
-    });
     void this._load();
   }
 
@@ -73,7 +62,7 @@ export class TableView extends Panel {
 
   /** The last SQL result's model. */
   get resultModel(): ArrowDataModel | null {
-    return (this._resultGrid.dataModel as ArrowDataModel | null) ?? null;
+    return this._resultGrid.model;
   }
 
   override dispose(): void {
@@ -81,7 +70,6 @@ export class TableView extends Panel {
       return;
     }
     this._abort.abort();
-    this._themeObserver.disconnect();
     const name = this._tableName;
     if (this._registered) {
       void this._registered.then(async (db) => db?.drop(name)).catch(() => undefined);
@@ -111,7 +99,7 @@ export class TableView extends Panel {
       this.node.dataset.queryMs = ms.toFixed(1);
       const model = new ArrowDataModel(result.schema.fields);
       model.append(result);
-      this._resultGrid.dataModel = model;
+      this._resultGrid.model = model;
       this._resultGrid.show();
       this._resultStatus.textContent = `${model.numRows.toLocaleString()} rows in ${ms.toFixed(0)} ms`;
     } catch (reason) {
@@ -192,7 +180,7 @@ export class TableView extends Panel {
       }
       const model = new ArrowDataModel(reader.schema.fields as readonly IArrowField[]);
       this._model = model;
-      this._grid.dataModel = model;
+      this._grid.model = model;
       for await (const batch of reader) {
         if (this.isDisposed) {
           return;
@@ -223,11 +211,10 @@ export class TableView extends Panel {
   private readonly _context: IArtifactViewContext;
   private readonly _header: HTMLElement;
   private readonly _status: HTMLElement;
-  private readonly _grid: DataGrid;
-  private readonly _resultGrid: DataGrid;
+  private readonly _grid: TableGrid;
+  private readonly _resultGrid: TableGrid;
   private readonly _resultStatus: HTMLElement;
   private readonly _abort = new AbortController();
-  private readonly _themeObserver: MutationObserver;
   private readonly _bytes = Private.deferred<Uint8Array>();
   private readonly _tableName = `tsematic_${Math.random().toString(36).slice(2, 10)}`;
   private _model: ArrowDataModel | null = null;
@@ -254,57 +241,6 @@ namespace Private {
     });
     promise.catch(() => undefined);
     return { promise, resolve, reject };
-  }
-
-  /** A grid that follows the theme through the --jp-* variables. */
-  export function grid(): DataGrid {
-    const grid = new DataGrid({
-      defaultSizes: { rowHeight: 22, columnWidth: 120, rowHeaderWidth: 72, columnHeaderHeight: 24 },
-    });
-    applyTheme(grid);
-    // Inside a scrolling (non-box) panel nobody sends the grid resize messages: watch its size.
-    new ResizeObserver(() => {
-      if (grid.isAttached && grid.isVisible) {
-        MessageLoop.sendMessage(grid, Widget.ResizeMessage.UnknownSize);
-      }
-    }).observe(grid.node);
-    grid.keyHandler = new BasicKeyHandler();
-    grid.mouseHandler = new BasicMouseHandler();
-    grid.copyConfig = { ...grid.copyConfig, format: (args) => formatCell(args.value) };
-    return grid;
-  }
-
-  /**
-   * The grid's colors from the theme's --jp-* variables, read once: a paint must not read
-   * computed styles (each read can force a style recalculation of the whole page).
-   */
-  export function applyTheme(grid: DataGrid): void {
-    const css = getComputedStyle(document.body);
-    const v = (name: string, fallback: string): string =>
-      css.getPropertyValue(name).trim() || fallback;
-    const even = v("--jp-layout-color0", "white");
-    const odd = v("--jp-layout-color1", "#fafafa");
-    grid.style = {
-      ...DataGrid.defaultStyle,
-      backgroundColor: even,
-      voidColor: even,
-      headerBackgroundColor: v("--jp-layout-color2", "#eee"),
-      gridLineColor: v("--jp-border-color3", "rgba(20, 20, 20, 0.15)"),
-      headerGridLineColor: v("--jp-border-color2", "rgba(20, 20, 20, 0.25)"),
-      rowBackgroundColor: (i) => (i % 2 === 0 ? even : odd),
-    };
-    const font = `${v("--jp-code-font-size", "13px")} ${v("--jp-code-font-family", "monospace")}`;
-    const text = new TextRenderer({ font, textColor: v("--jp-ui-font-color1", "black") });
-    const header = new TextRenderer({
-      font: `bold ${v("--jp-ui-font-size1", "13px")} ${v("--jp-ui-font-family", "sans-serif")}`,
-      textColor: v("--jp-ui-font-color1", "black"),
-    });
-    grid.cellRenderers.update({
-      body: text,
-      "column-header": header,
-      "row-header": header,
-      "corner-header": header,
-    });
   }
 
   /** Per-column statistics of the artifact's summary, as a small HTML table. */

@@ -68,7 +68,7 @@ async function openStep(page: Page, runId: string): Promise<void> {
   }, runId);
 }
 
-/** Reads cells of the table view's grids (they paint on a canvas) through the widget tree. */
+/** Reads cells of the table view's grid models through the widget tree. */
 async function tableCells(
   page: Page,
   which: "model" | "resultModel",
@@ -131,6 +131,26 @@ test.describe("the step panel", () => {
         [299, 1],
       ]),
     ).toEqual([300, "0", "north", "4.5", "east"]);
+    // The grid is DOM: the rows in view are there to read, for people and screen readers alike.
+    const grid = table.getByRole("grid", { name: "Rows of the table" });
+    await expect(grid).toHaveAttribute("aria-rowcount", "301");
+    await expect(grid.locator('[role="columnheader"]')).toHaveText(["", "id", "region", "amount"]);
+    const firstRow = grid.locator('[role="row"][aria-rowindex="2"]');
+    await expect(firstRow.locator('[role="rowheader"]')).toHaveText("0");
+    await expect(firstRow.locator('[role="gridcell"]')).toHaveText(["0", "north", "0.5"]);
+    // Keys scroll it: End shows the last row, Home the first again.
+    await grid.focus();
+    await page.keyboard.press("End");
+    const lastRow = grid.locator('[role="row"][aria-rowindex="301"]');
+    await expect(lastRow.locator('[role="gridcell"]')).toHaveText(["299", "east", "9.5"]);
+    await expect(firstRow).toHaveCount(0);
+    await page.keyboard.press("Home");
+    await expect(firstRow).toBeVisible();
+    // Three rows down: the rows stay in order in the DOM (selection and screen readers follow it).
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowDown");
+    await expect(firstRow).toHaveCount(0);
+    await expect(grid.locator('[role="row"]').nth(1).locator('[role="rowheader"]')).toHaveText("3");
+    await expect(grid.locator('[role="row"]').nth(2).locator('[role="rowheader"]')).toHaveText("4");
     await expect(panel.locator(".jp-TsematicStep-logs")).toContainText("made 300 sales");
     await expect(panel.locator(".jp-TsematicStep-source")).toContainText("function makeSales");
 
@@ -151,6 +171,11 @@ test.describe("the step panel", () => {
         [2, 0],
       ]),
     ).toEqual([3, "east", "100", "north", "south"]);
+    const result = table.getByRole("grid", { name: "Result of the SQL query" });
+    await expect(result).toHaveAttribute("aria-rowcount", "4");
+    await expect(
+      result.locator('[role="row"][aria-rowindex="4"] [role="gridcell"]').first(),
+    ).toHaveText("south");
     await table.locator(".jp-TsematicTable-sqlInput").fill("SELECT nope FROM t");
     await table.getByRole("button", { name: "Run SQL" }).click();
     await expect(table.locator(".jp-TsematicTable-sqlStatus.jp-mod-error")).toContainText("nope");
