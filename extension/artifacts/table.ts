@@ -7,9 +7,9 @@ import { Panel, Widget } from "@lumino/widgets";
 
 import type { IArtifact } from "../step/api";
 import { ArrowDataModel, type IArrowField } from "./arrow-model";
+import { describeColumn } from "./column-summary";
 import type { IArtifactViewContext } from "./context";
 import { errorText } from "./context";
-import { formatCell } from "./format";
 import { TableGrid } from "./grid";
 
 /** What a table view reports, for tests and the benchmark (also set as data attributes). */
@@ -266,13 +266,7 @@ namespace Private {
       row.insertCell().textContent = String(field.name ?? "");
       row.insertCell().textContent = String(field.type ?? "");
       row.insertCell().textContent = String(stat.nullCount ?? "");
-      const rest = Object.entries(stat)
-        .filter(([key]) => key !== "name" && key !== "nullCount" && key !== "kind")
-        .map(
-          ([key, value]) =>
-            `${key}: ${typeof value === "number" ? formatCell(value) : JSON.stringify(value)}`,
-        );
-      row.insertCell().textContent = rest.join(" · ");
+      row.insertCell().textContent = describeColumn(stat);
     });
     node.appendChild(table);
     return node;
