@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system packages the JupyterLab host (lab/) and its browser tests need, when missing:
-# Debian's jupyter_server + jupyterlab_server (serve the host) and Chromium (ui-tests).
+# Debian's jupyter_server + jupyterlab_server (serve the host) and Chromium (ui-tests), with the
+# DejaVu fonts the reference screenshots in ui-tests/screenshots/ were drawn with.
 # As root it apt-installs them; otherwise it prints the command for an administrator and fails.
 set -euo pipefail
 
-packages=(python3-jupyter-server python3-jupyterlab-server chromium)
+packages=(python3-jupyter-server python3-jupyterlab-server chromium fonts-dejavu-core)
 [ "${1:-}" = "--no-browser" ] && packages=(python3-jupyter-server python3-jupyterlab-server)
 
 missing=()
