@@ -18,7 +18,12 @@ import { stepPlugin } from "./plugins/step";
 import commandsPlugin from "./plugins/commands";
 import { RunListModel } from "./runs/model";
 import { RunListPanel } from "./runs/widget";
-import { type ITsematicSettings, resolveSettings, SETTINGS_PLUGIN_ID } from "./settings";
+import {
+  type ITsematicSettings,
+  resolveSettings,
+  SETTINGS_PLUGIN_ID,
+  watchSettings,
+} from "./settings";
 
 namespace CommandIDs {
   export const refreshRuns = "tsematic:refresh-runs";
@@ -37,8 +42,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
   ): Promise<void> => {
-    let settings: ITsematicSettings = resolveSettings({});
-    const client = new LineageClient({ settings: () => settings });
+    let settings: () => ITsematicSettings = () => resolveSettings({});
+    const client = new LineageClient({ settings: () => settings() });
     let panel: RunListPanel | null = null;
     // No calls to the server while nobody looks at the runs (the panel is hidden or the tab is).
     const model = new RunListModel({
@@ -46,17 +51,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       standby: () => !panel?.isVisible || "when-hidden",
     });
 
-    try {
-      const loaded = await registry.load(SETTINGS_PLUGIN_ID);
-      const apply = (): void => {
-        settings = resolveSettings(loaded.composite);
-        void model.refresh();
-      };
-      loaded.changed.connect(apply);
-      apply();
-    } catch (reason) {
-      console.warn(`Tsematic: settings could not be loaded, using defaults.`, reason);
-    }
+    settings = await watchSettings(registry, () => void model.refresh());
+    void model.refresh();
 
     app.commands.addCommand(CommandIDs.refreshRuns, {
       label: "Refresh Tsematic Runs",

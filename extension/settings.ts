@@ -6,6 +6,7 @@
  * and `tsematicToken`), then to the server's default local address.
  */
 import { PageConfig } from "@jupyterlab/coreutils";
+import type { ISettingRegistry } from "@jupyterlab/settingregistry";
 import type { ReadonlyPartialJSONObject } from "@lumino/coreutils";
 
 /** The id of the plugin that owns the settings; schema/plugin.json is its schema. */
@@ -49,4 +50,35 @@ export function resolveSettings(
     token: text("token") || pageOption("tsematicToken"),
     defaultExecutor: text("defaultExecutor") === "slurm" ? "slurm" : "local",
   };
+}
+
+/**
+ * A getter of the current settings, kept current as the user edits them: each plugin loads the
+ * shared settings plugin's values itself (the values, not a second schema). Defaults (page config)
+ * when there is no registry or it fails; `onChange` runs after each change.
+ *
+ * @example
+ * ```ts
+ * const settings = await watchSettings(registry, () => void model.refresh());
+ * new LineageClient({ settings });
+ * ```
+ */
+export async function watchSettings(
+  registry: ISettingRegistry | null,
+  onChange?: () => void,
+): Promise<() => ITsematicSettings> {
+  let current = resolveSettings({});
+  if (registry !== null) {
+    try {
+      const loaded = await registry.load(SETTINGS_PLUGIN_ID);
+      current = resolveSettings(loaded.composite);
+      loaded.changed.connect(() => {
+        current = resolveSettings(loaded.composite);
+        onChange?.();
+      });
+    } catch (reason) {
+      console.warn("Tsematic: settings could not be loaded, using defaults.", reason);
+    }
+  }
+  return () => current;
 }

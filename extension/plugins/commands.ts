@@ -26,7 +26,7 @@ import { type IRunBundleRef, runBundleIn } from "../commands/bundle";
 import { cancelRootRun, describeCancel } from "../commands/cancel";
 import { runsIcon } from "../icons";
 import { RunListPanel } from "../runs/widget";
-import { type ITsematicSettings, resolveSettings, SETTINGS_PLUGIN_ID } from "../settings";
+import { type ITsematicSettings, resolveSettings, watchSettings } from "../settings";
 
 namespace CommandIDs {
   export const openRun = "tsematic:open-run";
@@ -65,7 +65,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
   ): Promise<void> => {
     const { commands } = app;
-    let settings: ITsematicSettings = resolveSettings({});
+    // Commands are registered before the settings load; they read the settings when they run.
+    let settings: () => ITsematicSettings = () => resolveSettings({});
 
     const target = (args: ReadonlyPartialJSONObject): ITarget | null => {
       if (typeof args.rootId === "string" && args.rootId) {
@@ -154,11 +155,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
             return;
           }
         }
-        const serverUrl = run.serverUrl ?? settings.serverUrl;
+        const serverUrl = run.serverUrl ?? settings().serverUrl;
         try {
           // The server the run's bundle names, which may not be the configured one.
           const client = new LineageClient({
-            settings: () => ({ ...settings, serverUrl: serverUrl.replace(/\/+$/, "") }),
+            settings: () => ({ ...settings(), serverUrl: serverUrl.replace(/\/+$/, "") }),
           });
           const result = await cancelRootRun(client, run.rootId);
           Notification.success(describeCancel(run.rootId, result), { autoClose: 5000 });
@@ -238,16 +239,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       tracker.currentChanged.connect(follow);
     }
 
-    try {
-      const loaded = await registry.load(SETTINGS_PLUGIN_ID);
-      const apply = (): void => {
-        settings = resolveSettings(loaded.composite);
-      };
-      loaded.changed.connect(apply);
-      apply();
-    } catch (reason) {
-      console.warn("Tsematic: settings could not be loaded, using defaults.", reason);
-    }
+    settings = await watchSettings(registry);
   },
 };
 

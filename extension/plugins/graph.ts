@@ -7,7 +7,7 @@ import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/applica
 import { ISettingRegistry } from "@jupyterlab/settingregistry";
 
 import { preloadElk } from "../graph/elk";
-import { watchSettings } from "../live/settings";
+import { watchSettings } from "../settings";
 import { LiveRunGraphView } from "../live/view";
 import { RunListPanel } from "../runs/widget";
 

@@ -6,9 +6,8 @@ import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/applica
 import { IRenderMimeRegistry } from "@jupyterlab/rendermime";
 import { ISettingRegistry } from "@jupyterlab/settingregistry";
 
-import { watchSettings } from "../live/settings";
 import { runViewRendererFactory } from "../mime/renderer";
-import { type ITsematicSettings, resolveSettings } from "../settings";
+import { type ITsematicSettings, resolveSettings, watchSettings } from "../settings";
 
 export const runViewMimePlugin: JupyterFrontEndPlugin<void> = {
   id: "tsematic-jupyterlab:run-view-mime",

@@ -18,7 +18,7 @@ import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import { refreshIcon, ToolbarButton } from "@jupyterlab/ui-components";
 
 import { LiveGraphSource } from "../live/source";
-import { type ITsematicSettings, resolveSettings, SETTINGS_PLUGIN_ID } from "../settings";
+import { watchSettings } from "../settings";
 import { StepApi } from "../step/api";
 import { StepPanel } from "../step/panel";
 
@@ -39,19 +39,9 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
     rendermime: IRenderMimeRegistry | null,
     restorer: ILayoutRestorer | null,
   ): Promise<void> => {
-    let settings: ITsematicSettings = resolveSettings({});
-    const api = new StepApi({ settings: () => settings });
     // Settings first: a panel the restorer reopens must call the configured server.
-    try {
-      const loaded = await registry.load(SETTINGS_PLUGIN_ID);
-      const apply = (): void => {
-        settings = resolveSettings(loaded.composite);
-      };
-      loaded.changed.connect(apply);
-      apply();
-    } catch (reason) {
-      console.warn("Tsematic: settings could not be loaded, the step panel uses defaults.", reason);
-    }
+    const settings = await watchSettings(registry);
+    const api = new StepApi({ settings });
     const tracker = new WidgetTracker<MainAreaWidget<StepPanel>>({ namespace: "tsematic-step" });
 
     app.commands.addCommand(CommandIDs.openStep, {
@@ -74,8 +64,7 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
           follow: {
             // The root's live document says at once when the step changes state; the panel
             // polls the step itself (logs are not in the document), so no graph polling here.
-            watch: (rootId) =>
-              new LiveGraphSource({ rootId, settings: () => settings, pollFallback: false }),
+            watch: (rootId) => new LiveGraphSource({ rootId, settings, pollFallback: false }),
           },
         });
         const widget = new MainAreaWidget({ content });
