@@ -12,16 +12,19 @@
  */
 import type { ITsematicSettings } from "./settings";
 
-/** Run states, as the server reports them (Sematic's states). */
-export type RunState =
-  | "created"
-  | "scheduled"
-  | "running"
-  | "resolved"
-  | "failed"
-  | "nested-failed"
-  | "canceled"
-  | "retrying";
+/** Run states, as the server reports them (Sematic's states), in the order of a run's life. */
+export const RUN_STATES = [
+  "created",
+  "scheduled",
+  "running",
+  "resolved",
+  "failed",
+  "nested-failed",
+  "canceled",
+  "retrying",
+] as const;
+
+export type RunState = (typeof RUN_STATES)[number];
 
 /** One run as listed by `GET /api/v1/runs`. */
 export interface IRunSummary {

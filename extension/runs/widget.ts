@@ -6,7 +6,7 @@ import { CommandToolbarButton, SidePanel } from "@jupyterlab/ui-components";
 import type { CommandRegistry } from "@lumino/commands";
 import { Widget } from "@lumino/widgets";
 
-import type { IRunSummary } from "../client";
+import { type IRunSummary, RUN_STATES } from "../client";
 import { runsIcon } from "../icons";
 import { isFiltering, type RunListModel } from "./model";
 
@@ -159,16 +159,7 @@ namespace Private {
     ["Any state", ""],
     ["Not ended", "created,scheduled,running,retrying"],
     ["Failed (any)", "failed,nested-failed"],
-    ...[
-      "created",
-      "scheduled",
-      "running",
-      "resolved",
-      "failed",
-      "nested-failed",
-      "canceled",
-      "retrying",
-    ].map((state): [string, string] => [state, state]),
+    ...RUN_STATES.map((state): [string, string] => [state, state]),
   ];
 
   /**
