@@ -3,16 +3,16 @@ import { createServer } from "node:net";
 import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
 import type { Locator } from "@playwright/test";
 
-import { startMockLineageServer } from "../mock-lineage-server";
+import { startLineageServer } from "../lineage-server";
 import { expect, test } from "./fixtures";
 import { recordMetric } from "./metrics";
 
 const RUNS_TAB = '.jp-SideBar.jp-mod-left [data-id="tsematic-runs"]';
 
-/** The mock lineage server global-setup started (fixed runs, same token as the real one). */
-function mockUrl(): string {
-  const url = process.env.TSEMATIC_MOCK_URL;
-  if (!url) throw new Error("TSEMATIC_MOCK_URL is not set: run through playwright.config.ts");
+/** The second lineage server global-setup started (two fixed runs, the page's token). */
+function fixedServerUrl(): string {
+  const url = process.env.TSEMATIC_FIXED_URL;
+  if (!url) throw new Error("TSEMATIC_FIXED_URL is not set: run through playwright.config.ts");
   return url;
 }
 
@@ -73,7 +73,7 @@ test.describe("the Tsematic runs panel", () => {
     page,
   }) => {
     const field = await openSettings(page);
-    await field("Lineage server URL").fill(mockUrl());
+    await field("Lineage server URL").fill(fixedServerUrl());
 
     await page.sidebar.openTab("tsematic-runs");
     const panel = page.locator("#tsematic-runs");
@@ -106,7 +106,8 @@ test.describe("the Tsematic runs panel", () => {
   test("says how to allow this page when the server answers but refuses its origin", async ({
     page,
   }) => {
-    const strict = await startMockLineageServer("ui-test-token", { corsOrigins: [] });
+    // A real server that allows no page origin.
+    const strict = await startLineageServer({ corsOrigins: [] });
     try {
       const field = await openSettings(page);
       await field("Lineage server URL").fill(strict.url);
