@@ -26,6 +26,14 @@ export const RUN_STATES = [
 
 export type RunState = (typeof RUN_STATES)[number];
 
+/** States a run never leaves (the server's TERMINAL_STATES). */
+export const ENDED_STATES: ReadonlySet<string> = new Set<RunState>([
+  "resolved",
+  "failed",
+  "nested-failed",
+  "canceled",
+]);
+
 /** One run as listed by `GET /api/v1/runs`. */
 export interface IRunSummary {
   readonly id: string;

@@ -21,7 +21,7 @@ import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import { runIcon, stopIcon } from "@jupyterlab/ui-components";
 import type { ReadonlyPartialJSONObject } from "@lumino/coreutils";
 
-import { LineageClient, LineageServerError } from "../client";
+import { ENDED_STATES, LineageClient, LineageServerError } from "../client";
 import { type IRunBundleRef, runBundleIn } from "../commands/bundle";
 import { cancelRootRun, describeCancel } from "../commands/cancel";
 import { runsIcon } from "../icons";
@@ -40,7 +40,6 @@ namespace CommandIDs {
 /** The runs side panel's id and its items' class (extension/runs/widget.ts). */
 const RUNS_PANEL_ID = "tsematic-runs";
 const RUN_ITEM_CLASS = "jp-TsematicRuns-item";
-const ENDED_STATES = ["resolved", "failed", "nested-failed", "canceled"];
 
 /** What a command acts on. */
 interface ITarget {
@@ -83,7 +82,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       if (args.origin === "context-menu") {
         const item = app.contextMenuHitTest((node) => node.classList.contains(RUN_ITEM_CLASS));
         if (item?.dataset.runId) {
-          const ended = ENDED_STATES.some((state) => item.classList.contains(`jp-mod-${state}`));
+          const ended = [...ENDED_STATES].some((state) =>
+            item.classList.contains(`jp-mod-${state}`),
+          );
           // The cell that started the run, when its notebook is open: the run can be rerun.
           const cell = Private.openCellOf(tracker, item.dataset.runId)?.cell ?? null;
           return { rootId: item.dataset.runId, serverUrl: null, ended, cell };
@@ -288,7 +289,7 @@ namespace Private {
     return {
       rootId: ref.rootId,
       serverUrl: ref.serverUrl,
-      ended: ref.final || ENDED_STATES.includes(ref.state ?? ""),
+      ended: ref.final || ENDED_STATES.has(ref.state ?? ""),
       cell: { panel, widget },
     };
   }

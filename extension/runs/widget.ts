@@ -6,7 +6,7 @@ import { CommandToolbarButton, SidePanel } from "@jupyterlab/ui-components";
 import type { CommandRegistry } from "@lumino/commands";
 import { Widget } from "@lumino/widgets";
 
-import { type IRunSummary, RUN_STATES } from "../client";
+import { ENDED_STATES, type IRunSummary, RUN_STATES } from "../client";
 import { runsIcon } from "../icons";
 import { isFiltering, type RunListModel } from "./model";
 
@@ -157,7 +157,7 @@ namespace Private {
   /** The state filter's choices: two groups, then each state; a value lists states by commas. */
   const STATE_CHOICES: ReadonlyArray<[label: string, value: string]> = [
     ["Any state", ""],
-    ["Not ended", "created,scheduled,running,retrying"],
+    ["Not ended", RUN_STATES.filter((state) => !ENDED_STATES.has(state)).join(",")],
     ["Failed (any)", "failed,nested-failed"],
     ...RUN_STATES.map((state): [string, string] => [state, state]),
   ];

@@ -16,15 +16,8 @@
 import type { IDisposable } from "@lumino/disposable";
 import { type ISignal, Signal } from "@lumino/signaling";
 
+import { ENDED_STATES } from "../client";
 import type { ILogLine, ILogPage, IRunWithPorts } from "./api";
-
-/** States a run never leaves (the server's TERMINAL_STATES). */
-export const ENDED_STATES: ReadonlySet<string> = new Set([
-  "resolved",
-  "failed",
-  "nested-failed",
-  "canceled",
-]);
 
 /** The wait before the next poll: the shortest after progress, doubling while nothing changes. */
 export function nextDelay(previousMs: number, progressed: boolean, minMs: number, maxMs: number) {

@@ -12,7 +12,8 @@ import { createArtifactView, type IArtifactViewContext } from "../artifacts";
 import { errorText } from "../artifacts/context";
 import { errorBlock } from "../artifacts/simple";
 import type { ILogLine, IPort, IRunDetail, IRunWithPorts, StepApi } from "./api";
-import { ENDED_STATES, StepFollower } from "./follow";
+import { ENDED_STATES } from "../client";
+import { StepFollower } from "./follow";
 
 export class StepPanel extends Panel {
   constructor(options: StepPanel.IOptions) {
