@@ -3,8 +3,9 @@
  * assets), so laying out a large graph never blocks the main thread.
  *
  * The worker script is large (about 1.6 MB): fetching, compiling and starting it takes most of a
- * second on a loaded machine. {@link preloadElk} starts it when the page is idle, so that the
- * first graph does not wait for it; {@link elkReady} says whether it has started.
+ * second on a loaded machine. It starts with the first graph (which is drawn with a quick layout
+ * meanwhile), not with the page: most pages never show a graph. {@link elkReady} says whether it
+ * has started.
  */
 import type { ELK } from "elkjs/lib/elk-api";
 
@@ -40,22 +41,6 @@ export function elkReady(): boolean {
   return Private.state.ready;
 }
 
-/**
- * Starts elkjs when the page is next idle (or within `timeoutMs`), once per page: the worker
- * compiles its script on its own thread, the main thread only creates it.
- */
-export function preloadElk(timeoutMs = 3000): void {
-  if (Private.state.elk !== null || Private.state.preloading) return;
-  Private.state.preloading = true;
-  const start = (): void => void sharedElk().catch(() => undefined);
-  if (typeof requestIdleCallback === "function") requestIdleCallback(start, { timeout: timeoutMs });
-  else setTimeout(start, 0);
-}
-
 namespace Private {
-  export const state: { elk: Promise<ELK> | null; ready: boolean; preloading: boolean } = {
-    elk: null,
-    ready: false,
-    preloading: false,
-  };
+  export const state: { elk: Promise<ELK> | null; ready: boolean } = { elk: null, ready: false };
 }

@@ -6,7 +6,6 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/application";
 import { ISettingRegistry } from "@jupyterlab/settingregistry";
 
-import { preloadElk } from "../graph/elk";
 import { watchSettings } from "../settings";
 import { LiveRunGraphView } from "../live/view";
 import { RunListPanel } from "../runs/widget";
@@ -21,7 +20,6 @@ export const runGraphPanelPlugin: JupyterFrontEndPlugin<void> = {
   optional: [ISettingRegistry],
   activate: (app: JupyterFrontEnd, registry: ISettingRegistry | null): void => {
     // Not awaited: `app.restored` waits for every plugin's activation, this one included.
-    void app.restored.then(() => preloadElk());
     void Promise.all([watchSettings(registry), app.restored]).then(([settings]) => {
       const panel = [...app.shell.widgets("left")].find((widget) => widget.id === RUNS_PANEL_ID);
       if (!(panel instanceof RunListPanel)) {
