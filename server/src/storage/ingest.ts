@@ -47,6 +47,10 @@ export class Ingestor {
   private readonly findArtifact;
   private readonly touchRoot;
   private readonly rootState;
+  private readonly batchRoots = new Map<
+    string,
+    { status: string; cancel_requested_at: number | null } | undefined
+  >();
   private readonly applyBatch;
 
   constructor(
@@ -95,6 +99,7 @@ export class Ingestor {
       duplicates: 0,
       changes: new Map(),
     };
+    this.batchRoots.clear();
     const sequences = this.sequences.batch();
     const writes = this.writes.batch();
     const roots = new Set<string>();
@@ -243,7 +248,7 @@ export class Ingestor {
     writes.runs.set(run.id, pending);
     if (run.id !== run.rootId) {
       // The heartbeat monitor ended this root's runs already; a late client must not add open ones.
-      const root = this.rootState.get(run.rootId);
+      const root = this.rootStateInBatch(run.rootId);
       if (root?.status === "abandoned") {
         const canceled = root.cancel_requested_at !== null;
         writes.applyState(
@@ -259,6 +264,14 @@ export class Ingestor {
       }
     }
     changesOf(changes, event.rootId).runs.add(run.id);
+  }
+
+  /** A root's status, read once per batch (a batch creates many runs of the same root). */
+  private rootStateInBatch(
+    rootId: string,
+  ): { status: string; cancel_requested_at: number | null } | undefined {
+    if (!this.batchRoots.has(rootId)) this.batchRoots.set(rootId, this.rootState.get(rootId));
+    return this.batchRoots.get(rootId);
   }
 
   /** The run an event refers to, which must exist and belong to the event's root run. */
