@@ -1,7 +1,7 @@
 import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
 import type { APIRequestContext } from "@playwright/test";
 
-import { expect, test } from "./fixtures";
+import { expect, expectTslabKernelspec, test } from "./fixtures";
 
 /** A pipeline whose one step sleeps until canceled (it honours the run's AbortSignal). */
 const slowPipeline = (name: string): string =>
@@ -94,8 +94,7 @@ async function expectCanceled(
 
 test.describe("Tsematic commands", () => {
   test.beforeEach(async ({ request }) => {
-    const specs = await (await request.get("/api/kernelspecs")).json();
-    test.skip(!specs.kernelspecs?.tslab, "no tslab kernelspec on JUPYTER_PATH");
+    await expectTslabKernelspec(request);
   });
 
   test("the command palette lists the Tsematic commands", async ({ page }) => {

@@ -3,6 +3,7 @@
  * aborted and fails the test that made it.
  */
 import { expect, test as galataTest } from "@jupyterlab/galata";
+import type { APIRequestContext } from "@playwright/test";
 
 export const test = galataTest.extend<{ loopbackOnly: void }>({
   loopbackOnly: [
@@ -23,3 +24,17 @@ export const test = galataTest.extend<{ loopbackOnly: void }>({
 });
 
 export { expect };
+
+/**
+ * Fails (rather than skips) when the host has no tslab kernelspec: scripts/ui-tests.sh always
+ * installs it, so its absence is a broken set-up that a skip would hide.
+ */
+export async function expectTslabKernelspec(request: APIRequestContext): Promise<void> {
+  const specs = (await (await request.get("/api/kernelspecs")).json()) as {
+    kernelspecs?: Record<string, unknown>;
+  };
+  expect(
+    specs.kernelspecs?.tslab,
+    "no tslab kernelspec on JUPYTER_PATH: run the browser tests with `npm run test:ui` (scripts/ui-tests.sh installs it)",
+  ).toBeTruthy();
+}

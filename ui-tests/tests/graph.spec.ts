@@ -7,7 +7,7 @@
 import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
 import type { APIRequestContext, Page } from "@playwright/test";
 
-import { expect, test } from "./fixtures";
+import { expect, expectTslabKernelspec, test } from "./fixtures";
 
 const PIPELINE = [
   'import { func } from "tsematic";',
@@ -114,8 +114,7 @@ function largeBundle(chains: number, nested: number): Record<string, unknown> {
 
 test.describe("the run graph", () => {
   test.beforeEach(async ({ request }) => {
-    const specs = await (await request.get("/api/kernelspecs")).json();
-    test.skip(!specs.kernelspecs?.tslab, "no tslab kernelspec on JUPYTER_PATH");
+    await expectTslabKernelspec(request);
   });
 
   test("a pipeline's graph appears live in the cell output and in the side panel; a click opens the step", async ({

@@ -6,7 +6,7 @@
 import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
 import type { Request } from "@playwright/test";
 
-import { expect, test } from "./fixtures";
+import { expect, expectTslabKernelspec, test } from "./fixtures";
 
 /** One step that logs, sleeps long enough to open its panel, logs again and returns a value. */
 const PIPELINE = [
@@ -58,8 +58,7 @@ async function openStep(page: IJupyterLabPageFixture, runId: string): Promise<vo
 
 test.describe("the step panel, live", () => {
   test.beforeEach(async ({ request }) => {
-    const specs = await (await request.get("/api/kernelspecs")).json();
-    test.skip(!specs.kernelspecs?.tslab, "no tslab kernelspec on JUPYTER_PATH");
+    await expectTslabKernelspec(request);
   });
 
   test("a running step's panel turns resolved and shows its output without being reopened", async ({

@@ -7,7 +7,7 @@
  */
 import type { Page } from "@playwright/test";
 
-import { expect, test } from "./fixtures";
+import { expect, expectTslabKernelspec, test } from "./fixtures";
 
 const PIPELINE = [
   'import { func, plot } from "tsematic";',
@@ -100,8 +100,7 @@ async function tableCells(
 
 test.describe("the step panel", () => {
   test.beforeEach(async ({ request }) => {
-    const specs = await (await request.get("/api/kernelspecs")).json();
-    test.skip(!specs.kernelspecs?.tslab, "no tslab kernelspec on JUPYTER_PATH");
+    await expectTslabKernelspec(request);
   });
 
   test("shows a step's table in a grid, runs SQL over it in the browser, and renders a plot", async ({

@@ -1,9 +1,8 @@
-import { expect, test } from "./fixtures";
+import { expect, expectTslabKernelspec, test } from "./fixtures";
 
 test.describe("notebooks on the tslab kernel", () => {
   test.beforeEach(async ({ request }) => {
-    const specs = await (await request.get("/api/kernelspecs")).json();
-    test.skip(!specs.kernelspecs?.tslab, "no tslab kernelspec on JUPYTER_PATH");
+    await expectTslabKernelspec(request);
   });
 
   test("a cell `1 + 1` shows 2", async ({ page }) => {

@@ -9,12 +9,9 @@ import { RUN_VIEW_MIME_TYPE, type RunViewBundle } from "./bundle";
 import { installNotebookView } from "./index";
 import { inTslabKernel, newBundleDisplay } from "./tslab";
 
-function tslabJupyterPath(): string | undefined {
-  try {
-    return require.resolve("tslab/dist/jupyter");
-  } catch {
-    return undefined;
-  }
+/** tslab is an optional peer of the library but a dev dependency of this repository: always here. */
+function tslabJupyterPath(): string {
+  return require.resolve("tslab/dist/jupyter");
 }
 
 interface Written {
@@ -25,7 +22,7 @@ interface Written {
 
 /** Puts a fake `tslab/dist/jupyter` into the require cache for the duration of `body`. */
 async function inFakeKernel(body: (written: Written[]) => Promise<void>): Promise<void> {
-  const file = tslabJupyterPath()!;
+  const file = tslabJupyterPath();
   const written: Written[] = [];
   const previous = require.cache[file];
   require.cache[file] = {
@@ -50,43 +47,37 @@ test("outside a tslab kernel there is no run view and tslab is not loaded", () =
   assert.deepEqual(loaded, []);
 });
 
-test(
-  "in a tslab kernel, a root run shows one display updated in place with the bundle and text",
-  {
-    skip: tslabJupyterPath() === undefined ? "tslab is not installed" : false,
-  },
-  async () => {
-    await inFakeKernel(async (written) => {
-      assert.equal(inTslabKernel(), true);
-      const uninstall = installNotebookView();
-      assert.ok(uninstall);
-      try {
-        const add = func(function add(a: number, b: number) {
-          return a + b;
-        });
-        assert.equal(await add(1, 2).resolve({ tracking: false }), 3);
-      } finally {
-        uninstall();
-      }
-      assert.ok(written.length >= 2);
-      const ids = new Set(written.map((w) => w.transient.display_id));
-      assert.equal(ids.size, 1, "one display, updated in place");
-      assert.deepEqual(
-        written.map((w) => w.update),
-        [false, ...written.slice(1).map(() => true)],
-      );
-      const last = written.at(-1)!;
-      const bundle = last.data[RUN_VIEW_MIME_TYPE] as RunViewBundle;
-      assert.equal(bundle.final, true);
-      assert.equal(bundle.stepName, "add");
-      assert.match(String(last.data["text/plain"]), /tsematic ✔ add: resolved/);
-      // Uninstalled: the next run shows nothing.
-      const count = written.length;
-      const one = func(function one() {
-        return 1;
+test("in a tslab kernel, a root run shows one display updated in place with the bundle and text", async () => {
+  await inFakeKernel(async (written) => {
+    assert.equal(inTslabKernel(), true);
+    const uninstall = installNotebookView();
+    assert.ok(uninstall);
+    try {
+      const add = func(function add(a: number, b: number) {
+        return a + b;
       });
-      await one().resolve({ tracking: false });
-      assert.equal(written.length, count);
+      assert.equal(await add(1, 2).resolve({ tracking: false }), 3);
+    } finally {
+      uninstall();
+    }
+    assert.ok(written.length >= 2);
+    const ids = new Set(written.map((w) => w.transient.display_id));
+    assert.equal(ids.size, 1, "one display, updated in place");
+    assert.deepEqual(
+      written.map((w) => w.update),
+      [false, ...written.slice(1).map(() => true)],
+    );
+    const last = written.at(-1)!;
+    const bundle = last.data[RUN_VIEW_MIME_TYPE] as RunViewBundle;
+    assert.equal(bundle.final, true);
+    assert.equal(bundle.stepName, "add");
+    assert.match(String(last.data["text/plain"]), /tsematic ✔ add: resolved/);
+    // Uninstalled: the next run shows nothing.
+    const count = written.length;
+    const one = func(function one() {
+      return 1;
     });
-  },
-);
+    await one().resolve({ tracking: false });
+    assert.equal(written.length, count);
+  });
+});
