@@ -136,7 +136,46 @@ export interface LogEvent extends EventBase {
   text: string;
 }
 
-export type RunEvent = RunCreatedEvent | RunStateEvent | ArtifactEvent | EdgeEvent | LogEvent;
+/**
+ * How a value reached a run, as recorded where the data flowed (design.md, "Lineage edges"):
+ * - `future`: an argument (or a part of one) was the future of run `from`;
+ * - `reference`: an argument (or a part of one) was the very object run `from` returned;
+ * - `parent`: the consumer's parent awaited exactly one child, `from`, whose output artifact equals this
+ *   argument, and passed it on unchanged ("via the parent"; drawn dashed);
+ * - `awaited`: the consumer (a parent) awaited its child `from` in its body and used the value there.
+ * Nothing is ever inferred from equal artifact ids alone.
+ */
+export type FlowKind = "future" | "reference" | "parent" | "awaited";
+
+/** One recorded data-flow edge into a run. */
+export interface Flow {
+  /** The run whose output flowed. */
+  from: string;
+  kind: FlowKind;
+  /** The consumer's parameter name; absent for `awaited`. */
+  parameter?: string;
+  /**
+   * Where inside the argument: the parameter name for the whole argument, else a path such as
+   * `xs[2]` or `config.data`; absent for `awaited`.
+   */
+  path?: string;
+}
+
+/**
+ * Data-flow edges into `runId`. Future, reference and parent flows are emitted once, when the
+ * consumer's inputs are started (before they resolve, so a consumer canceled because an input failed
+ * still records where the input would have come from); an `awaited` flow when a parent's body awaits
+ * a child. Several flows of one consumer may share one event.
+ */
+export interface FlowEvent extends EventBase {
+  type: "flow";
+  /** The consumer; for `awaited` flows, the parent that awaited `from`. */
+  runId: string;
+  flows: Flow[];
+}
+
+export type RunEvent =
+  RunCreatedEvent | RunStateEvent | ArtifactEvent | EdgeEvent | LogEvent | FlowEvent;
 
 /**
  * Receives a resolution's events. `emit` is called synchronously, in order, and must not throw.
