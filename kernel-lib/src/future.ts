@@ -165,9 +165,13 @@ export class Future<T> implements PromiseLike<T> {
     return promise.then(onfulfilled, onrejected);
   }
 
-  /** Resolves the future as a new root run. `{ tracking: false }` runs silently, in-process. */
+  /**
+   * Resolves the future as a new root run. `{ tracking: false }` runs silently, in-process.
+   * Outside steps only: inside a step's body, `await` the future (it runs as a child of that step).
+   */
   resolve(options: ResolveOptions = {}): Promise<T> {
-    return this.rootPromise(options);
+    const misuse = this.rootCallInsideStep("resolve");
+    return misuse ? Promise.reject(misuse) : this.rootPromise(options);
   }
 
   /** The same root run however often it is awaited (`await f` twice must not run it twice). */
@@ -175,9 +179,49 @@ export class Future<T> implements PromiseLike<T> {
     return (this.rootResolution ??= this.promise ?? resolveRoot(this, options));
   }
 
-  /** Resolves the future as a new root run and returns its value with the whole run graph. */
+  /**
+   * Resolves the future as a new root run and returns its value with the whole run graph.
+   * Outside steps only, as {@link Future.resolve}.
+   */
   run(options: ResolveOptions = {}): Promise<PipelineRun<T>> {
-    return runRoot(this, options);
+    const misuse = this.rootCallInsideStep("run");
+    return misuse ? Promise.reject(misuse) : runRoot(this, options);
+  }
+
+  /**
+   * A root run started from inside a step would be a separate, untracked pipeline that the step's
+   * run never records: refuse it and say what to write instead.
+   */
+  private rootCallInsideStep(method: "resolve" | "run"): StepDefinitionError | undefined {
+    const scope = currentScope();
+    if (!scope) return undefined;
+    const step = scope.node.stepName;
+    return new StepDefinitionError(
+      `${this.name}(...).${method}() was called inside the step "${step}": inside a step, write ` +
+        `\`await ${this.name}(...)\` instead (it then runs as a child of "${step}"); ` +
+        `${method}() starts a separate root run and is for code outside steps`,
+    );
+  }
+
+  /**
+   * A future is not its value: `${future}` or `future + 1` would silently give "[object Object]".
+   * Called by every conversion to a string or number.
+   */
+  [Symbol.toPrimitive](): never {
+    throw this.usedAsValue();
+  }
+
+  /** Throws, as {@link Future[Symbol.toPrimitive]}: a future has no text until it is awaited. */
+  toString(): never {
+    throw this.usedAsValue();
+  }
+
+  private usedAsValue(): StepDefinitionError {
+    return new StepDefinitionError(
+      `the future of step "${this.name}" was used as a plain value (turned into a string or a ` +
+        `number), but nothing has run yet: \`await\` it to get its value, or pass the future ` +
+        "itself to another step as an argument",
+    );
   }
 }
 

@@ -13,15 +13,19 @@
  *   "serverUrl": "http://127.0.0.1:8470", "state": "running", "final": false,
  *   "progress": { "total": 3, "done": 1, "running": 2, "failed": 0, "cached": 0 },
  *   "runs": [{ "id": "r-1f3a", "name": "pipeline", "state": "running", "parentId": null, ... }],
- *   "edges": [{ "from": "r-77c0", "to": "r-91d2", "artifactId": "a-…", "parameter": "data" }]
+ *   "edges": [{ "from": "r-77c0", "to": "r-91d2", "kind": "future", "parameter": "data",
+ *              "path": "data", "artifactId": "a-…" }]
  * }
  * ```
  */
 import type { ArtifactSummary } from "../types/artifact";
-import type { RunMode, RunState } from "../events";
+import type { FlowKind, RunMode, RunState } from "../events";
 
 /** The versioned MIME type of the run view. */
 export const RUN_VIEW_MIME_TYPE = "application/vnd.tsematic.run.v1+json";
+
+/** At most this many artifact summaries travel in a silent run's bundle. */
+export const RUN_VIEW_ARTIFACT_LIMIT = 2_000;
 
 /** A failure, trimmed for display. */
 export interface RunViewError {
@@ -58,12 +62,25 @@ export interface RunViewRun {
   error?: RunViewError;
 }
 
-/** Data flow: the output of run `from` is the input `parameter` of run `to`. */
+/**
+ * A recorded data flow from run `from` into run `to` (see {@link FlowKind}): never inferred from
+ * equal artifact ids. `parameter` and `path` say where in `to`'s arguments the value went (absent for
+ * `awaited`); `artifactId` is `from`'s output, once known.
+ */
 export interface RunViewEdge {
   from: string;
   to: string;
-  artifactId: string;
-  parameter: string;
+  kind: FlowKind;
+  parameter?: string;
+  path?: string;
+  artifactId?: string;
+}
+
+/** What a silent run's view can show of an artifact without any server. */
+export interface RunViewArtifact {
+  typeName: string;
+  size: number;
+  summary: ArtifactSummary;
 }
 
 /** Counts over all runs of the graph (the root included), for the progress line. */
@@ -102,7 +119,14 @@ export interface RunViewBundle {
   updatedAt: number;
   progress: RunViewProgress;
   runs: RunViewRun[];
+  /** The recorded flows between the runs. */
   edges: RunViewEdge[];
+  /**
+   * Silent runs only (`mode: "silent"`, `serverUrl: null`): summaries of the runs' input and output
+   * artifacts by id (the first {@link RUN_VIEW_ARTIFACT_LIMIT}), so the view can show a step's inputs
+   * and outputs without a server.
+   */
+  artifacts?: Record<string, RunViewArtifact>;
   output?: RunViewOutput;
   /** The innermost failure, when the root run failed. */
   error?: RunViewError;

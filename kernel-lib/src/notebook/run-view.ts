@@ -17,7 +17,14 @@ import type { EventSink, RunEvent, RunState } from "../events";
 import { TERMINAL_STATES } from "../events";
 import { RunGraph, type RunRecord } from "../runner/graph";
 import type { ResolutionInfo } from "../runner/backend";
-import type { RunViewBundle, RunViewEdge, RunViewError, RunViewRun } from "./bundle";
+import {
+  RUN_VIEW_ARTIFACT_LIMIT,
+  type RunViewArtifact,
+  type RunViewBundle,
+  type RunViewEdge,
+  type RunViewError,
+  type RunViewRun,
+} from "./bundle";
 import { trimStack } from "./stack";
 import { bundleText } from "./text";
 
@@ -74,7 +81,7 @@ export class RunView implements EventSink {
     const runs = [...this.graph.runs.values()];
     const root = this.graph.runs.get(this.info.rootId);
     const state: RunState = root?.state ?? "created";
-    const edges = dataEdges(runs);
+    const edges = recordedEdges(runs, this.graph);
     const failedOwn = runs.filter((r) => r.state === "failed" && this.ownFailure(r));
     const bundle: RunViewBundle = {
       version: 1,
@@ -95,6 +102,7 @@ export class RunView implements EventSink {
       runs: runs.map((r) => this.viewOf(r)),
       edges,
     };
+    if (this.info.mode === "silent") bundle.artifacts = artifactSummaries(runs, this.graph);
     const output = root?.output ? this.graph.artifacts.get(root.output) : undefined;
     if (output) {
       bundle.output = {
@@ -173,40 +181,45 @@ export class RunView implements EventSink {
 }
 
 /**
- * Which run's output fed which run's input. Artifacts are content-addressed, so equal values made by
- * unrelated steps share an id: a producer must have ended before the consumer started, must not be
- * its ancestor (a parent's own input is not its child's output), and the latest such producer wins.
+ * The bundle's edges: the flows the runner recorded, one edge per flow, in run order. Nothing is
+ * inferred from equal artifact ids (design.md, "Lineage edges: recorded, never guessed").
  */
-export function dataEdges(runs: readonly RunRecord[]): RunViewEdge[] {
-  const byId = new Map(runs.map((r) => [r.id, r]));
-  const isAncestor = (maybe: string, of: RunRecord): boolean => {
-    for (let p = of.parentId; p !== null; p = byId.get(p)?.parentId ?? null) {
-      if (p === maybe) return true;
-    }
-    return false;
-  };
-  const producers = new Map<string, RunRecord[]>();
-  for (const run of runs) {
-    if (run.output === undefined) continue;
-    const list = producers.get(run.output);
-    if (list) list.push(run);
-    else producers.set(run.output, [run]);
-  }
+export function recordedEdges(runs: readonly RunRecord[], graph: RunGraph): RunViewEdge[] {
   const edges: RunViewEdge[] = [];
   for (const run of runs) {
-    const startedAt = run.startedAt ?? Infinity;
-    for (const [parameter, artifactId] of Object.entries(run.inputs)) {
-      let from: RunRecord | undefined;
-      for (const candidate of producers.get(artifactId) ?? []) {
-        if (candidate.id === run.id) continue;
-        if (candidate.endedAt === undefined || candidate.endedAt > startedAt) continue;
-        if (isAncestor(candidate.id, run)) continue;
-        if (!from || candidate.endedAt >= from.endedAt!) from = candidate;
-      }
-      if (from) edges.push({ from: from.id, to: run.id, artifactId, parameter });
+    for (const flow of run.flows) {
+      const edge: RunViewEdge = { from: flow.from, to: run.id, kind: flow.kind };
+      if (flow.parameter !== undefined) edge.parameter = flow.parameter;
+      if (flow.path !== undefined) edge.path = flow.path;
+      const artifactId = graph.runs.get(flow.from)?.output;
+      if (artifactId !== undefined) edge.artifactId = artifactId;
+      edges.push(edge);
     }
   }
   return edges;
+}
+
+/** Summaries of the runs' inputs and outputs, for a silent run's view (no server to ask). */
+function artifactSummaries(
+  runs: readonly RunRecord[],
+  graph: RunGraph,
+): Record<string, RunViewArtifact> {
+  const out: Record<string, RunViewArtifact> = {};
+  let count = 0;
+  const add = (id: string | undefined): boolean => {
+    if (id === undefined || id in out) return true;
+    if (count >= RUN_VIEW_ARTIFACT_LIMIT) return false;
+    const info = graph.artifacts.get(id);
+    if (!info) return true;
+    out[id] = { typeName: info.typeName, size: info.size, summary: info.summary };
+    count++;
+    return true;
+  };
+  for (const run of runs) {
+    for (const id of Object.values(run.inputs)) if (!add(id)) return out;
+    if (!add(run.output)) return out;
+  }
+  return out;
 }
 
 function errorView(error: NonNullable<RunRecord["error"]>): RunViewError {

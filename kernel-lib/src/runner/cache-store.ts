@@ -4,11 +4,15 @@
  */
 import type { ArtifactInfo } from "../types/artifact";
 
-/** A cached result: the run that produced it, its output artifact and the value. */
+/**
+ * A cached result: the run that produced it and its output artifact with the stored bytes. A hit is
+ * decoded from the bytes each time, so it is what was stored, whatever later steps did to the
+ * object the original run returned.
+ */
 export interface CachedResult {
   runId: string;
   artifact: ArtifactInfo;
-  value: unknown;
+  bytes: Uint8Array;
 }
 
 export interface CacheStore {

@@ -8,7 +8,7 @@
  * for (const run of graph.children(graph.root!.id)) console.log(run.stepName, run.state, run.inputs);
  * ```
  */
-import type { ErrorInfo, EventSink, LogEvent, RunEvent, RunInfo, RunState } from "../events";
+import type { ErrorInfo, EventSink, Flow, LogEvent, RunEvent, RunInfo, RunState } from "../events";
 import type { Artifact, ArtifactInfo } from "../types/artifact";
 import { defaultRegistry, type TypeRegistry } from "../types/registry";
 
@@ -26,6 +26,8 @@ export interface RunRecord extends RunInfo {
   /** Input artifact ids by parameter name. */
   inputs: Record<string, string>;
   output?: string;
+  /** Recorded data flows into this run (who produced its inputs; for a parent, what it awaited). */
+  flows: Flow[];
   logs: Array<Pick<LogEvent, "stream" | "text" | "at">>;
 }
 
@@ -50,6 +52,7 @@ export class RunGraph implements EventSink {
           states: ["created"],
           attempt: 1,
           inputs: {},
+          flows: [],
           logs: [],
         });
         break;
@@ -76,6 +79,9 @@ export class RunGraph implements EventSink {
         else run.output = event.artifactId;
         break;
       }
+      case "flow":
+        this.runs.get(event.runId)?.flows.push(...event.flows);
+        break;
       case "log":
         this.runs
           .get(event.runId)

@@ -12,12 +12,21 @@ import {
   StepTimeoutError,
   UnusedFutureError,
 } from "../errors";
-import type { ErrorInfo, EventSink, RunEnvironment, RunEvent, RunMode, RunState } from "../events";
+import type {
+  ErrorInfo,
+  EventSink,
+  Flow,
+  RunEnvironment,
+  RunEvent,
+  RunMode,
+  RunState,
+} from "../events";
 import { collectFutures, isFuture, isPlainObject, type Future } from "../future";
 import { backoffDelay, resolveRetry, shouldRetry, type CallSettings } from "../options";
 import type { Artifact } from "../types/artifact";
 import { describeValueType, UnserializableValueError, type TypeRegistry } from "../types/registry";
 import type { CacheStore } from "./cache-store";
+import { argumentFlows } from "./flows";
 import { RunNode } from "./run-node";
 import { Semaphore } from "./semaphore";
 
@@ -71,6 +80,10 @@ export class Resolution {
   private readonly announced = new Set<string>();
   /** An output object passed on as another step's input is not serialized twice. */
   private readonly artifactOfObject = new WeakMap<object, Artifact>();
+  /** Lineage: the run that returned each object (only while events are recorded). */
+  private readonly producerOfObject = new WeakMap<object, string>();
+  private readonly producerOf = (value: object): string | undefined =>
+    this.producerOfObject.get(value);
   /** Runs without a parent: the root and the inputs it was called with. */
   private readonly topLevel: RunNode[] = [];
 
@@ -217,9 +230,14 @@ export class Resolution {
   private async executeFully(node: RunNode): Promise<void> {
     const future = node.future;
     try {
-      if (future.inputFutures.length > 0) {
-        // Inputs are siblings of this run: they belong to the scope that created them.
-        const pending = future.inputFutures.map((f) => f.promise ?? this.start(f, node.parent));
+      // Inputs are siblings of this run: they belong to the scope that created them.
+      const pending =
+        future.inputFutures.length > 0
+          ? future.inputFutures.map((f) => f.promise ?? this.start(f, node.parent))
+          : undefined;
+      // Before awaiting the inputs: a run canceled because an input failed still records its flows.
+      if (this.config.sink) this.emitFlows(node);
+      if (pending) {
         try {
           await Promise.all(pending);
         } catch (error) {
@@ -241,6 +259,7 @@ export class Resolution {
         for (let i = 0; i < args.length; i++) {
           const artifact = this.artifactFor(node, names[i]!, args[i]);
           inputs[names[i]!] = artifact.id;
+          if (this.config.sink) (node.inputArtifactIds ??= new Set()).add(artifact.id);
           this.emit({
             type: "edge",
             runId: node.id,
@@ -265,11 +284,14 @@ export class Resolution {
         const hit = await this.config.cache.lookup(key);
         if (node.done) return;
         if (hit) {
-          this.announce(
-            hit.artifact.id,
-            () => ({ ...hit.artifact, bytes: new Uint8Array(0) }),
-            false,
-          );
+          // Decoded from the stored bytes: never an object that another step may have changed.
+          const artifact: Artifact = { ...hit.artifact, bytes: hit.bytes };
+          const value = this.config.registry.fromBytes(artifact.typeName, artifact.bytes);
+          this.announce(artifact.id, () => artifact, true);
+          if (value !== null && typeof value === "object") {
+            this.artifactOfObject.set(value, artifact);
+          }
+          this.noteOutput(node, artifact.id, value);
           this.emit({
             type: "edge",
             runId: node.id,
@@ -278,13 +300,71 @@ export class Resolution {
             artifactId: hit.artifact.id,
           });
           this.emitState(node, "resolved", { cacheKey: key, originalRunId: hit.runId });
-          node.settle("resolved", { value: hit.value });
+          node.settle("resolved", { value });
           return;
         }
       }
       await this.attempts(node, args, settings, key);
     } catch (error) {
       if (!node.done) this.fail(node, error);
+    }
+  }
+
+  // ---- lineage flows (only while events are recorded) --------------------------------------
+
+  /** The future, reference and via-the-parent flows into `node`, emitted once its inputs started. */
+  private emitFlows(node: RunNode): void {
+    const args = node.future.args;
+    if (args.length === 0) return;
+    const names = this.parameterNamesFor(node, args.length);
+    const flows: Flow[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const before = flows.length;
+      argumentFlows(args[i], names[i]!, this.producerOf, flows);
+      if (flows.length === before) this.parentFlow(node, names[i]!, args[i], flows);
+    }
+    if (flows.length > 0) this.emit({ type: "flow", runId: node.id, flows });
+  }
+
+  /**
+   * "Via the parent": the parent awaited exactly one child whose output is this argument's artifact,
+   * and the argument is none of the parent's own inputs. Anything else (no such child, several, a
+   * value the parent computed) records no producer: equal values alone prove nothing.
+   */
+  private parentFlow(node: RunNode, parameter: string, value: unknown, out: Flow[]): void {
+    const parent = node.parent;
+    if (!parent?.awaited) return;
+    let id: string;
+    try {
+      id = this.artifactFor(node, parameter, value).id;
+    } catch {
+      return; // the input edges report it, with the step and parameter, when the run starts
+    }
+    if (parent.inputArtifactIds?.has(id)) return;
+    let from: RunNode | undefined;
+    for (const child of parent.awaited) {
+      if (child.outputArtifactId !== id) continue;
+      if (from) return; // ambiguous
+      from = child;
+    }
+    if (from) out.push({ from: from.id, kind: "parent", parameter, path: parameter });
+  }
+
+  /** Called by a body's `await future`: the parent consumed its child's value. */
+  recordAwaited(parent: RunNode, child: RunNode): void {
+    if (!this.config.sink || child === parent || child.resolution !== this) return;
+    if (parent.awaited?.includes(child)) return;
+    (parent.awaited ??= []).push(child);
+    this.emit({ type: "flow", runId: parent.id, flows: [{ from: child.id, kind: "awaited" }] });
+  }
+
+  /** Remembers a run's output for the flows of later consumers. */
+  private noteOutput(node: RunNode, artifactId: string, value: unknown): void {
+    if (!this.config.sink) return;
+    node.outputArtifactId = artifactId;
+    // The innermost run that returned an object made it: a parent returning it does not take over.
+    if (value !== null && typeof value === "object" && !this.producerOfObject.has(value)) {
+      this.producerOfObject.set(value, node.id);
     }
   }
 
@@ -356,11 +436,12 @@ export class Resolution {
           name: "output",
           artifactId: artifact.id,
         });
+        this.noteOutput(node, artifact.id, value);
         if (useCache && this.config.cache) {
           await this.config.cache.store(key!, {
             runId: node.id,
             artifact: this.info(artifact),
-            value,
+            bytes: artifact.bytes,
           });
           if (node.done) return;
         }
@@ -408,7 +489,12 @@ export class Resolution {
       collectFutures(result, returned);
       if (returned.length > 0) {
         this.releaseSlot(node);
-        for (const f of returned) if (!f.promise) this.start(f, node);
+        for (const f of returned) {
+          if (!f.promise) this.start(f, node);
+          // A returned future is the parent's output: recorded as awaited, as an async body's
+          // `return future` (which JavaScript awaits) already is.
+          if (this.config.sink && f.node) this.recordAwaited(node, f.node);
+        }
         result = isFuture(result) ? await result.promise : await concretize(result);
       }
     }

@@ -20,6 +20,13 @@ export class RunNode {
   /** Settled: resolved, failed or canceled. Later results of a still-running body are ignored. */
   done = false;
   holdsSlot = false;
+  /**
+   * Only while events are recorded (lineage flows): the output's artifact id, this run's input
+   * artifact ids, and the children its body awaited, in order.
+   */
+  outputArtifactId: string | undefined;
+  inputArtifactIds: Set<string> | undefined;
+  awaited: RunNode[] | undefined;
   readonly promise: Promise<unknown>;
   private settleResolve!: (value: unknown) => void;
   private settleReject!: (error: unknown) => void;
@@ -73,7 +80,9 @@ export class RunNode {
   awaitChild(future: Future<unknown>): Promise<unknown> {
     // A parent waiting on children does not hold a parallelism slot, or a limit of N could deadlock.
     this.resolution.releaseSlot(this);
-    return future.promise ?? this.resolution.start(future, this);
+    const promise = future.promise ?? this.resolution.start(future, this);
+    if (future.node) this.resolution.recordAwaited(this, future.node);
+    return promise;
   }
 
   /** A timer that is cleared when the attempt ends, so nothing dangles after cancellation. */

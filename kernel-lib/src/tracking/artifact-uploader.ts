@@ -27,6 +27,11 @@ function uploadedOn(url: string): Set<string> {
   return set;
 }
 
+/** Records that the server at `url` already has artifact `id` (e.g. a cache hit's output). */
+export function markStored(url: string, id: string): void {
+  uploadedOn(url).add(id);
+}
+
 export class ArtifactUploader {
   private readonly uploaded: Set<string>;
   private batch: Artifact[] = [];

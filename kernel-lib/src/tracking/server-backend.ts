@@ -6,7 +6,6 @@
 import type { EventSink, RunEnvironment, RunEvent } from "../events";
 import type { TrackingBackend, TrackingSession } from "../runner/backend";
 import type { Artifact } from "../types/artifact";
-import { defaultRegistry } from "../types/registry";
 import { ArtifactUploader } from "./artifact-uploader";
 import { startEmbeddedServer } from "./embedded-server";
 import {
@@ -131,7 +130,7 @@ export class ServerBackend implements TrackingBackend {
     });
     return {
       sink: new TrackedSink(events, artifacts),
-      cache: new RemoteCache(client, defaultRegistry()),
+      cache: new RemoteCache(client),
       environment: captureEnvironment(root.environment),
       serverUrl: client.url,
       cancelSignal: cancel.signal,

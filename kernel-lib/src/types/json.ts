@@ -19,12 +19,17 @@
  * | typed arrays, `ArrayBuffer`  | `{"$t":"Float64Array","v":"<base64 of the bytes>"}`         |
  * | a plain object with a `$t` key | `{"$t":"object","v":{...the object...}}`                 |
  * | a branded helper value       | `{"$t":"brand","b":"tsematic.plot","v":{...its fields...}}` |
+ * | a value of another artifact type (a registered class, an Arrow table) | `{"$t":"type","n":"example.vec","v":"<base64 of that type's bytes>"}` |
  *
  * Typed-array bytes are the platform's byte order: little-endian on every platform Node ships
  * binaries for except s390x.
  *
- * Functions, symbols, Promises and other thenables, WeakMap/WeakSet/WeakRef, class instances and
- * circular references are rejected with an {@link UnserializableValueError} whose `path` locates
+ * A class instance inside the data is stored by the artifact type that handles it (one registered
+ * with `registerType()`, or a built-in one such as Arrow tables), found through the registry at any
+ * depth, and comes back as that type's value.
+ *
+ * Functions, symbols, Promises and other thenables, WeakMap/WeakSet/WeakRef, class instances that
+ * no type handles and circular references are rejected with an {@link UnserializableValueError} whose `path` locates
  * the value, e.g. `$.config.fn`. Shared (non-circular) references are written once per occurrence.
  */
 import type { ArtifactSummary, ArtifactType } from "./artifact";
@@ -32,6 +37,17 @@ import { BRAND_PREFIX, brand, brandOf } from "./brand";
 import { UnserializableValueError, describeValueType } from "./unserializable";
 
 const TAG = "$t";
+
+/**
+ * The artifact types of a registry, as the JSON type sees them: for values inside JSON-like data
+ * that JSON cannot hold (class instances), and to read them back.
+ */
+export interface NestedTypes {
+  /** The type (never the JSON type itself) that handles a class instance, if any. */
+  typeFor(value: object): ArtifactType | undefined;
+  /** The type stored under `name`, if known. */
+  byName(name: string): ArtifactType | undefined;
+}
 
 /** Typed arrays the tagged encoding knows, by their `Symbol.toStringTag`. */
 const TYPED_ARRAYS = {
@@ -101,7 +117,10 @@ class CanonicalEncoder {
   /** Objects on the path from the root to the current value, with their depth: cycle detection. */
   private readonly ancestors = new Map<object, number>();
 
-  constructor(private readonly plain?: PlainOptions) {}
+  constructor(
+    private readonly plain?: PlainOptions,
+    private readonly types?: NestedTypes,
+  ) {}
 
   encodeRoot(value: unknown): string {
     const text = this.encode(value);
@@ -280,10 +299,25 @@ class CanonicalEncoder {
         "an Error inside data cannot be stored; return or throw it on its own, or store { name, message }",
       );
     }
+    const nested = this.plain ? undefined : this.types?.typeFor(value);
+    if (nested) return this.encodeNested(value, nested);
     throw this.reject(
       value,
       `only plain objects are stored, not class instances; convert it to a plain object, or register an artifact type for ${typeName} with registerType()`,
     );
+  }
+
+  /** A value of another artifact type inside the data: that type's bytes, tagged with its name. */
+  private encodeNested(value: object, type: ArtifactType): string {
+    let bytes: Uint8Array;
+    try {
+      bytes = type.serialize(value);
+    } catch (err) {
+      const reason = err instanceof UnserializableValueError ? err.reason : String(err);
+      throw this.reject(value, `type "${type.name}" refused it: ${reason}`);
+    }
+    const base64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+    return `{"${TAG}":"type","n":${JSON.stringify(type.name)},"v":"${base64}"}`;
   }
 
   private encodeMap(value: Map<unknown, unknown>): string {
@@ -316,8 +350,8 @@ class CanonicalEncoder {
  * encodeCanonical({ b: 1, a: new Set([2, 1]) }); // '{"a":{"$t":"Set","v":[1,2]},"b":1}'
  * ```
  */
-export function encodeCanonical(value: unknown): string {
-  return new CanonicalEncoder().encodeRoot(value);
+export function encodeCanonical(value: unknown, types?: NestedTypes): string {
+  return new CanonicalEncoder(undefined, types).encodeRoot(value);
 }
 
 /**
@@ -334,7 +368,7 @@ export function encodeCanonicalPlain(value: unknown, what: string): string {
   return new CanonicalEncoder({ what }).encodeRoot(value);
 }
 
-function decodeTag(node: Record<string, unknown>): unknown {
+function decodeTag(node: Record<string, unknown>, types: NestedTypes | undefined): unknown {
   const tag = node[TAG];
   const v = node.v;
   switch (tag) {
@@ -347,18 +381,30 @@ function decodeTag(node: Record<string, unknown>): unknown {
     case "Date":
       return new Date(v === null ? NaN : (v as string));
     case "object":
-      return decodeFields(v as Record<string, unknown>);
+      return decodeFields(v as Record<string, unknown>, types);
     case "brand": {
       const key = node.b;
       if (typeof key !== "string" || !key.startsWith(BRAND_PREFIX)) {
         throw new Error(`invalid tsematic JSON: unknown brand ${JSON.stringify(key)}`);
       }
-      return brand(decodeNode(v) as object, key);
+      return brand(decodeNode(v, types) as object, key);
     }
     case "Map":
-      return new Map((v as [unknown, unknown][]).map(([k, x]) => [decodeNode(k), decodeNode(x)]));
+      return new Map(
+        (v as [unknown, unknown][]).map(([k, x]) => [decodeNode(k, types), decodeNode(x, types)]),
+      );
     case "Set":
-      return new Set((v as unknown[]).map(decodeNode));
+      return new Set((v as unknown[]).map((x) => decodeNode(x, types)));
+    case "type": {
+      const name = node.n;
+      const type = typeof name === "string" ? types?.byName(name) : undefined;
+      if (!type) {
+        throw new Error(
+          `this JSON artifact holds a value of type ${JSON.stringify(name)}: register that type with registerType() before reading it`,
+        );
+      }
+      return type.deserialize(new Uint8Array(Buffer.from(v as string, "base64")));
+    }
     case "ArrayBuffer": {
       const bytes = Buffer.from(v as string, "base64");
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
@@ -383,27 +429,30 @@ function decodeTag(node: Record<string, unknown>): unknown {
 }
 
 /** Decodes the values of a parsed object in place (keys are data, never tags). */
-function decodeFields(node: Record<string, unknown>): Record<string, unknown> {
+function decodeFields(
+  node: Record<string, unknown>,
+  types: NestedTypes | undefined,
+): Record<string, unknown> {
   for (const key of Object.keys(node)) {
     const item = node[key];
     // Own data property assignment: safe for a "__proto__" key, which JSON.parse made an own property.
-    if (item !== null && typeof item === "object") node[key] = decodeNode(item);
+    if (item !== null && typeof item === "object") node[key] = decodeNode(item, types);
   }
   return node;
 }
 
-function decodeNode(node: unknown): unknown {
+function decodeNode(node: unknown, types: NestedTypes | undefined): unknown {
   if (node === null || typeof node !== "object") return node;
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
       const item: unknown = node[i];
-      if (item !== null && typeof item === "object") node[i] = decodeNode(item);
+      if (item !== null && typeof item === "object") node[i] = decodeNode(item, types);
     }
     return node;
   }
   const record = node as Record<string, unknown>;
-  if (Object.prototype.hasOwnProperty.call(record, TAG)) return decodeTag(record);
-  return decodeFields(record);
+  if (Object.prototype.hasOwnProperty.call(record, TAG)) return decodeTag(record, types);
+  return decodeFields(record, types);
 }
 
 /**
@@ -414,8 +463,8 @@ function decodeNode(node: unknown): unknown {
  * decodeCanonical('{"$t":"bigint","v":"12"}'); // 12n
  * ```
  */
-export function decodeCanonical(text: string): unknown {
-  return decodeNode(JSON.parse(text));
+export function decodeCanonical(text: string, types?: NestedTypes): unknown {
+  return decodeNode(JSON.parse(text), types);
 }
 
 const PREVIEW_LIMIT = 200;
@@ -590,14 +639,28 @@ export function summarizeJson(value: unknown): ArtifactSummary {
 }
 
 /**
- * The built-in JSON-like type. It is tried last and accepts every value, so that a value nothing
- * else handles is rejected here, with the path and reason, rather than with a bare "no type".
+ * The JSON-like type of a registry, which stores class instances inside the data with the
+ * registry's types (see {@link NestedTypes}). It is tried last and accepts every value, so that a
+ * value nothing else handles is rejected here, with the path and reason, rather than with a bare
+ * "no type".
+ *
+ * @example
+ * ```ts
+ * const json = jsonTypeWith({ typeFor: (v) => (v instanceof Vec ? vecType : undefined),
+ *   byName: (n) => (n === vecType.name ? vecType : undefined) });
+ * json.deserialize(json.serialize([1, [new Vec([2])]])); // [1, [Vec { xs: [2] }]]
+ * ```
  */
-export const jsonType: ArtifactType<unknown> = {
-  name: "json",
-  mediaType: "application/json",
-  matches: (_value: unknown): _value is unknown => true,
-  serialize: (value) => new TextEncoder().encode(encodeCanonical(value)),
-  deserialize: (bytes) => decodeCanonical(new TextDecoder().decode(bytes)),
-  summarize: (value) => summarizeJson(value),
-};
+export function jsonTypeWith(types: NestedTypes | undefined): ArtifactType<unknown> {
+  return {
+    name: "json",
+    mediaType: "application/json",
+    matches: (_value: unknown): _value is unknown => true,
+    serialize: (value) => new TextEncoder().encode(encodeCanonical(value, types)),
+    deserialize: (bytes) => decodeCanonical(new TextDecoder().decode(bytes), types),
+    summarize: (value) => summarizeJson(value),
+  };
+}
+
+/** The built-in JSON-like type on its own (a registry uses its own {@link jsonTypeWith}). */
+export const jsonType: ArtifactType<unknown> = jsonTypeWith(undefined);

@@ -7,6 +7,7 @@ import { contentId } from "../hash";
 import type { Artifact, ArtifactSummary, ArtifactType } from "./artifact";
 import { BUILTIN_TYPES } from "./builtin";
 import { takeContentId } from "./content-hasher";
+import { jsonType, jsonTypeWith, type NestedTypes } from "./json";
 import { UnserializableValueError, describeValueType } from "./unserializable";
 
 // Defined in their own module so that type modules can throw them without importing the registry
@@ -28,9 +29,23 @@ export { UnserializableValueError, describeValueType };
 export class TypeRegistry {
   private readonly userTypes: ArtifactType[] = [];
   private readonly byName = new Map<string, ArtifactType>();
+  private readonly builtins: readonly ArtifactType[];
 
-  constructor(private readonly builtins: readonly ArtifactType[]) {
-    for (const t of builtins) this.byName.set(t.name, t);
+  constructor(builtins: readonly ArtifactType[]) {
+    // The JSON type asks this registry for the types of class instances inside the data.
+    const nested: NestedTypes = {
+      typeFor: (value) => this.nestedTypeOf(value),
+      byName: (name) => this.byName.get(name),
+    };
+    this.builtins = builtins.map((t) => (t === jsonType ? jsonTypeWith(nested) : t));
+    for (const t of this.builtins) this.byName.set(t.name, t);
+  }
+
+  /** The type of a value inside JSON-like data: user types first, then built-ins, never JSON. */
+  private nestedTypeOf(value: object): ArtifactType | undefined {
+    for (const t of this.userTypes) if (t.name !== "json" && t.matches(value)) return t;
+    for (const t of this.builtins) if (t.name !== "json" && t.matches(value)) return t;
+    return undefined;
   }
 
   /**

@@ -1,0 +1,58 @@
+/**
+ * Lineage flows of one argument, recorded where the data flows (design.md, "Lineage edges: recorded,
+ * never guessed"): a future inside the argument names the run it will become, an object another run
+ * returned names that run. Nothing here compares values: equal artifacts of unrelated runs stay apart.
+ *
+ * @example
+ * ```ts
+ * // train({ data: load(), lr: 0.1 }) gives, for the parameter "config":
+ * // [{ from: <load's run>, kind: "future", parameter: "config", path: "config.data" }]
+ * ```
+ */
+import type { Flow } from "../events";
+import { isFuture, isPlainObject } from "../future";
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** The path of `key` inside the part at `path`: `config.data`, `xs[2]`, `m["a b"]`. */
+export function childPath(path: string, key: string | number): string {
+  if (typeof key === "number") return `${path}[${key}]`;
+  return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+/**
+ * Appends the `future` and `reference` flows found in `value` (the argument `parameter`, at any
+ * depth of arrays and plain objects) to `out`. Futures must have been started (they name their run).
+ * `producerOf` answers which run returned an object, if one did.
+ */
+export function argumentFlows(
+  value: unknown,
+  parameter: string,
+  producerOf: (value: object) => string | undefined,
+  out: Flow[],
+  path: string = parameter,
+): void {
+  if (value === null || typeof value !== "object") return;
+  if (isFuture(value)) {
+    if (value.node) out.push({ from: value.node.id, kind: "future", parameter, path });
+    return;
+  }
+  const producer = producerOf(value);
+  if (producer !== undefined) {
+    out.push({ from: producer, kind: "reference", parameter, path });
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && typeof item === "object")
+        argumentFlows(item, parameter, producerOf, out, childPath(path, i));
+    }
+  } else if (isPlainObject(value)) {
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      if (item !== null && typeof item === "object")
+        argumentFlows(item, parameter, producerOf, out, childPath(path, key));
+    }
+  }
+}
