@@ -11,7 +11,9 @@ Jupyter configuration file on this machine is read.
 What it adds to jupyterlab_server's LabServerApp, which was made for a newer jupyter_server:
 - `GET /api/me` and `WS /api/events/subscribe` (JupyterLab 4 calls them; jupyter_server 1.23 lacks them);
 - a 404 page that does not leak `notFoundUrl` into every later page (jupyterlab_server 2.16 bug);
-- prebuilt extensions loaded from the given folders only (`--labextension`), by package name.
+- prebuilt extensions loaded from the given folders only (`--labextension`), by package name;
+- `JPY_SESSION_NAME` in each kernel's environment as jupyter_server 2 sets it, the notebook's absolute
+  path (1.23 gives the path relative to the server's root): kernel-lib records it with every run.
 """
 
 import argparse
@@ -238,6 +240,20 @@ def main(argv):
     os._exit(0)
 
 
+def notebook_path_session_manager():
+    """A SessionManager that gives each kernel its notebook's absolute path in JPY_SESSION_NAME."""
+    from jupyter_server.services.sessions.sessionmanager import SessionManager
+
+    class NotebookPathSessionManager(SessionManager):
+        def get_kernel_env(self, path, *rest):
+            env = dict(super().get_kernel_env(path, *rest))
+            root = os.path.abspath(self.contents_manager.root_dir)
+            env["JPY_SESSION_NAME"] = os.path.join(root, path.lstrip("/"))
+            return env
+
+    return NotebookPathSessionManager
+
+
 def make_app(labextensions, user_settings_dir, workspaces_dir, page_config, exit_with_parent, announce):
     # Imported here so that `serve.py --help` works without the Debian packages.
     from jupyter_server.base.handlers import APIHandler, JupyterHandler
@@ -309,6 +325,11 @@ def make_app(labextensions, user_settings_dir, workspaces_dir, page_config, exit
         templates_dir = os.path.join(HERE, "templates")
         app_settings_dir = ""
         labextensions_path = [labextensions]
+
+        @classmethod
+        def initialize_server(cls, argv=None, load_other_extensions=True, **kwargs):
+            kwargs.setdefault("session_manager_class", notebook_path_session_manager())
+            return super().initialize_server(argv, load_other_extensions, **kwargs)
 
         def initialize_settings(self):
             super().initialize_settings()

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { inspect } from "node:util";
 import { func, StepDefinitionError, isFuture } from "./index";
 
 test("a step is named after its function", () => {
@@ -80,4 +81,45 @@ test("editing a step's body changes its source hash; an explicit version replace
     return x * 3;
   });
   assert.equal(v1.spec.codeVersion, v1edited.spec.codeVersion);
+});
+
+test("a future used as a plain value throws, naming the step and what to do", () => {
+  const square = func(function square(x: number) {
+    return x * x;
+  });
+  const f = square(7);
+  const expected = (e: unknown) =>
+    e instanceof StepDefinitionError &&
+    /future of step "square" was used as a plain value/.test(e.message) &&
+    /`await` it/.test(e.message) &&
+    /pass the future itself to another step/.test(e.message);
+  assert.throws(() => `${f as unknown as string}`, expected);
+  assert.throws(() => (f as unknown as number) + 1, expected);
+  assert.throws(() => String(f), expected);
+  assert.throws(() => f.toString(), expected);
+  // Inspecting a future (console.log, a notebook cell's last value) still works.
+  assert.match(inspect(f), /Future/);
+});
+
+test("resolve() or run() inside a running step fails and says to await the future", async () => {
+  const inner = func(function inner() {
+    return 1;
+  });
+  for (const method of ["resolve", "run"] as const) {
+    const outer = func(async function outer() {
+      return method === "resolve"
+        ? await inner().resolve({ tracking: false })
+        : (await inner().run({ tracking: false })).value;
+    });
+    await assert.rejects(outer().resolve({ tracking: false }), (e: Error) => {
+      const cause = (e as Error & { cause?: unknown }).cause;
+      assert.ok(cause instanceof StepDefinitionError);
+      assert.match(
+        cause.message,
+        new RegExp(`inner\\(\\.\\.\\.\\)\\.${method}\\(\\) was called inside the step "outer"`),
+      );
+      assert.match(cause.message, /write `await inner\(\.\.\.\)` instead/);
+      return true;
+    });
+  }
 });

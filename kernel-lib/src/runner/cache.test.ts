@@ -52,3 +52,36 @@ test("steps without cache: true always run", async () => {
   await plain().resolve({ tracking: false });
   assert.equal(runs, 2);
 });
+
+test("a silent cache hit returns the stored value, not the object a later step changed in place", async () => {
+  processCache().clear();
+  const load = func({ cache: true }, function load(_n: number) {
+    return [3, 1, 2];
+  });
+  const sortInPlace = func(function sortInPlace(xs: number[]) {
+    xs.sort((a, b) => a - b);
+    return xs.length;
+  });
+  const pipeline = func(async function pipeline(n: number) {
+    const xs = await load(n);
+    return sortInPlace(xs);
+  });
+  assert.equal(await pipeline(3).resolve({ tracking: false }), 3);
+  assert.deepEqual(await load(3).resolve({ tracking: false }), [3, 1, 2]);
+  // Each hit is its own copy: sorting one does not change the next.
+  assert.equal(await sortInPlace(load(3)).resolve({ tracking: false }), 3);
+  assert.deepEqual(await load(3).resolve({ tracking: false }), [3, 1, 2]);
+});
+
+test("graph.value() reads a cache hit's output from future.run()", async () => {
+  processCache().clear();
+  const config = func({ cache: true }, function config(lr: number) {
+    return { lr, layers: [64, 32] };
+  });
+  await config(0.1).run({ tracking: false });
+  const { graph, value } = await config(0.1).run({ tracking: false });
+  const hit = graph.root!;
+  assert.ok(hit.originalRunId, "the second run is a cache hit");
+  assert.deepEqual(graph.value(hit.output!), { lr: 0.1, layers: [64, 32] });
+  assert.deepEqual(value, { lr: 0.1, layers: [64, 32] });
+});

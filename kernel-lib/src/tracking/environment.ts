@@ -51,11 +51,24 @@ export function captureEnvironment(extra: Partial<RunEnvironment> = {}): RunEnvi
         hostname: hostname(),
         ...(lock ? { lockfileHash: lock } : {}),
         ...(commit ? { gitCommit: commit } : {}),
-        ...(process.env.TSEMATIC_NOTEBOOK_PATH
-          ? { notebookPath: process.env.TSEMATIC_NOTEBOOK_PATH }
-          : {}),
       },
     };
   }
-  return { ...cached.env, ...extra };
+  const notebook = notebookPath();
+  return { ...cached.env, ...(notebook ? { notebookPath: notebook } : {}), ...extra };
+}
+
+/**
+ * The notebook this kernel runs: `JPY_SESSION_NAME`, which Jupyter servers set in every kernel's
+ * environment (jupyter_server 2, and the lab host of this repository), else `TSEMATIC_NOTEBOOK_PATH`
+ * (for harnesses that run notebooks without a Jupyter server). Undefined outside notebooks.
+ *
+ * @example
+ * ```ts
+ * // In a kernel started by JupyterLab for tutorials/01-first-pipeline.ipynb:
+ * notebookPath(); // "/home/me/project/tutorials/01-first-pipeline.ipynb"
+ * ```
+ */
+export function notebookPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.JPY_SESSION_NAME || env.TSEMATIC_NOTEBOOK_PATH || undefined;
 }
