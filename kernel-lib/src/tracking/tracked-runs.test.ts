@@ -122,6 +122,57 @@ test("a cache: true step reuses the server's recorded result without running", a
   assert.equal(second!.cacheKey, first!.cacheKey);
 });
 
+test("a tracked cache hit returns the stored value, and graph.value() reads it", async () => {
+  const loadRows = func({ cache: true }, function loadRows(_n: number) {
+    return [3, 1, 2];
+  });
+  const sortRows = func(function sortRows(xs: number[]) {
+    xs.sort((a, b) => a - b);
+    return xs.length;
+  });
+  const sorted = func(async function sortedPipeline(n: number) {
+    return sortRows(await loadRows(n));
+  });
+  assert.equal(await sorted(3), 3);
+  const { value, graph } = await loadRows(3).run();
+  const hit = graph.root!;
+  assert.ok(hit.originalRunId, "the second run is a cache hit");
+  assert.deepEqual(value, [3, 1, 2]);
+  assert.deepEqual(graph.value(hit.output!), [3, 1, 2]);
+});
+
+test("a tracked run's recorded flows reach the server's graph", async () => {
+  const one = func(function one() {
+    return 1;
+  });
+  const add = func(function add(xs: number[]) {
+    return xs.reduce((a, b) => a + b, 0);
+  });
+  const report = func(function report(total: number) {
+    return `total ${total}`;
+  });
+  const flowing = func(async function flowing() {
+    const total = await add([one(), 2]);
+    return report(total);
+  });
+  const { rootId, graph: local } = await flowing().run();
+  const graph = await server.api<{
+    flows: Array<{ from: string; to: string; kind: string; parameter?: string; path?: string }>;
+  }>(`/runs/${rootId}/graph`);
+  const runId = (step: string) => local.byStep(step)[0]!.id;
+  const expected = [
+    { from: runId("one"), to: runId("add"), kind: "future", parameter: "xs", path: "xs[0]" },
+    { from: runId("add"), to: rootId, kind: "awaited" },
+    { from: runId("add"), to: runId("report"), kind: "parent", parameter: "total", path: "total" },
+    { from: runId("report"), to: rootId, kind: "awaited" },
+  ];
+  const key = (f: { from: string; to: string; kind: string }) => `${f.to}|${f.from}|${f.kind}`;
+  assert.deepEqual(
+    graph.flows.map((f) => ({ ...f })).sort((a, b) => key(a).localeCompare(key(b))),
+    expected.sort((a, b) => key(a).localeCompare(key(b))),
+  );
+});
+
 test("a cancel request on the server cancels the running pipeline", async () => {
   const waits = func(async function waits() {
     await sleep(30_000, undefined, { signal: runContext().signal }).catch(() => undefined);
