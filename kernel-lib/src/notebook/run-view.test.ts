@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { func } from "../step";
+import type { RunEvent } from "../events";
 import type { RunViewBundle } from "./bundle";
 import { RunView } from "./run-view";
 
@@ -70,6 +71,82 @@ test("the run view shows the graph at once and ends with a final snapshot of eve
   assert.equal(last.output?.typeName, "json");
   assert.match(shown.at(-1)!.text, /^tsematic ✔ pipeline: resolved in [\d.]+ s · 6\/6 steps done/);
   assert.match(shown.at(-1)!.text, /output: json · 14/);
+});
+
+/** Runs `future` silently with a run view (mode as given) and returns its final bundle. */
+async function finalBundle(
+  future: { run(o: object): Promise<unknown> },
+  mode: "silent" | "local" = "silent",
+): Promise<RunViewBundle> {
+  let view: RunView | undefined;
+  let last: RunViewBundle | undefined;
+  await future.run({
+    tracking: false,
+    sink: {
+      emit(event: RunEvent) {
+        view ??= new RunView(
+          { rootId: event.rootId, stepName: "pipeline", mode },
+          { show: (bundle) => (last = bundle) },
+        );
+        view.emit(event);
+      },
+      flush: () => view!.flush(),
+    },
+  });
+  return last!;
+}
+
+test("the bundle's edges are the recorded flows, named by kind and path", async () => {
+  const bundle = await finalBundle(pipeline(3));
+  const name = (id: string) => bundle.runs.find((r) => r.id === id)!.name;
+  const byId = new Map(bundle.runs.map((r) => [r.id, r]));
+  const totalRun = bundle.runs.find((r) => r.name === "total")!;
+  const lines = bundle.edges.map(
+    (e) => `${name(e.from)} → ${name(e.to)} (${e.kind}${e.path ? `, ${e.path}` : ""})`,
+  );
+  assert.deepEqual(lines.sort(), [
+    "square → total (future, xs[0])",
+    "square → total (future, xs[1])",
+    "square → total (future, xs[2])",
+    "total → pipeline (awaited)",
+  ]);
+  for (const edge of bundle.edges) {
+    assert.equal(edge.artifactId, byId.get(edge.from)!.output, "an edge carries what flowed");
+    if (edge.kind === "future") {
+      assert.equal(edge.to, totalRun.id);
+      assert.equal(edge.parameter, "xs");
+    }
+  }
+});
+
+test("a silent run's bundle carries the summaries of its runs' inputs and outputs", async () => {
+  const bundle = await finalBundle(pipeline(2));
+  const artifacts = bundle.artifacts!;
+  assert.ok(artifacts, "a silent bundle has artifacts");
+  for (const run of bundle.runs) {
+    for (const id of [...Object.values(run.inputs), run.output!]) {
+      assert.ok(artifacts[id], `the summary of ${run.name}'s artifact ${id}`);
+    }
+  }
+  const totalRun = bundle.runs.find((r) => r.name === "total")!;
+  assert.deepEqual(artifacts[totalRun.output!], {
+    typeName: "json",
+    size: 1,
+    summary: { kind: "number", preview: "1", truncated: false },
+  });
+  // A tracked run's view asks its server instead.
+  assert.equal((await finalBundle(pipeline(2), "local")).artifacts, undefined);
+});
+
+test("a silent bundle carries at most 2,000 artifact summaries", async () => {
+  const id = func(function id(x: number) {
+    return x;
+  });
+  const wide = func(async function wide(n: number) {
+    return Promise.all(Array.from({ length: n }, (_, i) => id(i)));
+  });
+  const bundle = await finalBundle(wide(2_100));
+  assert.equal(Object.keys(bundle.artifacts!).length, 2_000);
 });
 
 test("updates are throttled to one per interval, and flush sends the last one at once", async () => {
