@@ -49,18 +49,18 @@ interface StepRow {
 const NEIGHBOURS: Record<LineageDirection, string> = {
   upstream: `
     SELECT r.id AS at, f.from_run AS next, f.kind AS kind FROM flows f JOIN runs r ON r.seq = f.run
-    WHERE r.id IN (SELECT value FROM json_each(?1))
+    WHERE r.id IN (SELECT value FROM json_each(@frontier))
     UNION
     SELECT r.id, r.original_run_id, 'cached' FROM runs r
-    WHERE r.id IN (SELECT value FROM json_each(?1)) AND r.original_run_id IS NOT NULL
-    ORDER BY next, at, kind LIMIT ?2`,
+    WHERE r.id IN (SELECT value FROM json_each(@frontier)) AND r.original_run_id IS NOT NULL
+    ORDER BY next, at, kind LIMIT @max`,
   downstream: `
     SELECT f.from_run AS at, c.id AS next, f.kind AS kind FROM flows f JOIN runs c ON c.seq = f.run
-    WHERE f.from_run IN (SELECT value FROM json_each(?1))
+    WHERE f.from_run IN (SELECT value FROM json_each(@frontier))
     UNION
     SELECT r.original_run_id, r.id, 'cached' FROM runs r
-    WHERE r.original_run_id IN (SELECT value FROM json_each(?1))
-    ORDER BY next, at, kind LIMIT ?2`,
+    WHERE r.original_run_id IN (SELECT value FROM json_each(@frontier))
+    ORDER BY next, at, kind LIMIT @max`,
 };
 
 /**
@@ -81,11 +81,13 @@ export function runLineage(
   cursor?: LineageCursor,
   maxDepth = LINEAGE_MAX_DEPTH,
 ): RunLineagePage {
-  const neighbours = db.prepare<[string, number], StepRow>(NEIGHBOURS[direction]);
+  const neighbours = db.prepare<[{ frontier: string; max: number }], StepRow>(
+    NEIGHBOURS[direction],
+  );
   // Every row could be new: more rows than runs left to visit can only cut the walk short.
   const rowsOf = (frontier: string[], left: number): { rows: StepRow[]; cut: boolean } => {
     const max = left * 4 + 1;
-    const rows = neighbours.all(JSON.stringify(frontier), max);
+    const rows = neighbours.all({ frontier: JSON.stringify(frontier), max });
     return { rows, cut: rows.length === max };
   };
   const seen = new Set([runId]);
