@@ -110,15 +110,22 @@ export async function showCommand(args: Parsed): Promise<number> {
     return 0;
   }
   const { run } = answer;
-  // Where the run came from (its root's notebook) is worth the second request for a step.
-  const root =
-    answer.root ??
-    (await api.get<{ root: RootView | null }>(`/runs/${run.rootId}`).catch(() => null))?.root ??
-    null;
+  // Where the run came from (its root's notebook, its pipeline) is worth a second request for a step.
+  const rootAnswer =
+    run.id === run.rootId
+      ? answer
+      : await api
+          .get<{ run: RunView; root: RootView | null }>(`/runs/${run.rootId}`)
+          .catch(() => null);
+  const root = rootAnswer?.root ?? null;
+  const rootLabel = rootAnswer ? `${run.rootId} (${rootAnswer.run.stepName})` : run.rootId;
   const facts: [string, string][] = [
     ["state", `${run.state}${run.attempt > 1 ? ` (attempt ${run.attempt})` : ""}`],
-    ["root", run.rootId === run.id ? "(this run)" : run.rootId],
-    ["parent", run.parentId ?? "-"],
+    ["root", run.rootId === run.id ? "(this run)" : rootLabel],
+    [
+      "parent",
+      run.parentId === null ? "-" : run.parentId === run.rootId ? rootLabel : run.parentId,
+    ],
     ["created", time(run.createdAt)],
     ["started", time(run.startedAt)],
     ["ended", time(run.endedAt)],
