@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Router } from "express";
 import { createApp } from "./app";
-import { LIST_PARAMS } from "./routes/runs";
+import { ARTIFACT_LINEAGE_PARAMS } from "./routes/artifacts";
+import { CHILDREN_PARAMS, LINEAGE_PARAMS, LIST_PARAMS, NOTES_PARAMS } from "./routes/runs";
 import { contract, schemaValidator } from "./http/contract";
 import { pipelineFixture } from "./testing/fixture";
 import {
@@ -52,10 +53,21 @@ describe("the server conforms to openapi.yaml", () => {
     assert.deepEqual([...served].sort(), [...documented].sort());
   });
 
-  it("documents exactly the query parameters GET /runs accepts", () => {
-    const op = checker.operations.find((o) => o.method === "GET" && o.template === "/runs")!;
-    const documented = (op.operation.parameters ?? []).map((p) => (p as { name: string }).name);
-    assert.deepEqual([...documented].sort(), [...LIST_PARAMS].sort());
+  it("documents exactly the query parameters of the routes that take them", () => {
+    const accepted: Record<string, string[]> = {
+      "/runs": LIST_PARAMS,
+      "/runs/{runId}/lineage": LINEAGE_PARAMS,
+      "/runs/{runId}/children": CHILDREN_PARAMS,
+      "/runs/{runId}/notes": NOTES_PARAMS,
+      "/artifacts/{artifactId}/lineage": ARTIFACT_LINEAGE_PARAMS,
+    };
+    for (const [template, params] of Object.entries(accepted)) {
+      const op = checker.operations.find((o) => o.method === "GET" && o.template === template)!;
+      const documented = (op.operation.parameters ?? [])
+        .filter((p) => (p as { in?: string }).in === "query")
+        .map((p) => (p as { name: string }).name);
+      assert.deepEqual([...documented].sort(), [...params].sort(), template);
+    }
   });
 
   it("answers every documented call with a documented status and a body that matches its schema", async () => {
@@ -138,7 +150,21 @@ describe("the server conforms to openapi.yaml", () => {
       (await call("POST", `/runs/${fx.runs.train0}/notes`, json({ txt: "typo" }))).status,
       400,
     );
-    assert.equal((await call("GET", `/runs/${fx.runs.train0}/notes`)).status, 200);
+    assert.equal((await call("GET", `/runs/${fx.runs.train0}/notes?limit=1`)).status, 200);
+    assert.equal((await call("GET", `/runs/${fx.rootId}/children?limit=2`)).status, 200);
+    assert.equal((await call("GET", `/runs/${"0".repeat(32)}/children`)).status, 404);
+    const upstream = await call("GET", `/runs/${fx.runs.plot}/lineage?direction=upstream&limit=2`);
+    assert.equal(upstream.status, 200);
+    const next = (upstream.body as { nextCursor: string }).nextCursor;
+    assert.equal(
+      (await call("GET", `/runs/${fx.runs.plot}/lineage?direction=upstream&cursor=${next}`)).status,
+      200,
+    );
+    assert.equal(
+      (await call("GET", `/runs/${fx.runs.load}/lineage?direction=downstream`)).status,
+      200,
+    );
+    assert.equal((await call("GET", `/runs/${fx.runs.load}/lineage?direction=up`)).status, 400);
     assert.equal((await call("POST", `/runs/${running.rootId}/heartbeat`)).status, 200);
     assert.equal((await call("POST", `/runs/${running.rootId}/cancel`)).status, 200);
     assert.equal((await call("POST", `/runs/${fx.rootId}/cancel`)).status, 409);
@@ -147,6 +173,10 @@ describe("the server conforms to openapi.yaml", () => {
     assert.equal((await call("GET", `/artifacts/${fx.artifactIds.table}/value`)).status, 200);
     assert.equal((await call("GET", `/artifacts/${fx.artifactIds.scores}/value`)).status, 200);
     assert.equal((await call("GET", `/artifacts/${fx.artifactIds.table}/lineage`)).status, 200);
+    assert.equal(
+      (await call("GET", `/artifacts/${fx.artifactIds.table}/lineage?limit=1&cursor=o1`)).status,
+      200,
+    );
     assert.equal((await call("GET", "/artifacts/xyz/lineage")).status, 400);
     const train = await t.api.get<{ run: { cacheKey: string } }>(`/runs/${fx.runs.train0}`);
     assert.equal((await call("GET", `/cache/${train.body.run.cacheKey}`)).status, 200);

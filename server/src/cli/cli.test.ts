@@ -86,6 +86,35 @@ describe("the tsematic command line against a real server", () => {
     assert.equal(root.childIds.length, 6);
   });
 
+  it("shows where each input came from and who used each output, by step name", async () => {
+    const short = (id: string): string => id.slice(0, 8);
+    const train = await tsematic(["show", fx.runs.train0!]);
+    assert.equal(train.code, 0, train.stderr);
+    assert.match(train.stdout, /notebook\s+tutorials\/01-first-pipeline\.ipynb/);
+    assert.match(
+      train.stdout,
+      new RegExp(`\\n\\s+data\\s+arrow\\.table.*\\n\\s+from load ${short(fx.runs.load!)}\\n`),
+    );
+    assert.match(train.stdout, /\n\s+lr\s+json.*\n\s+from \(no recorded producer\)\n/);
+    assert.match(
+      train.stdout,
+      new RegExp(
+        `used by evaluateAll ${short(fx.runs.evaluateAll!)} as models\\[0\\], evaluate ${short(fx.runs.evaluate0!)} as model \\(by reference\\)`,
+      ),
+    );
+    const all = await tsematic(["show", fx.runs.evaluateAll!]);
+    assert.match(
+      all.stdout,
+      new RegExp(
+        `used by pipeline ${short(fx.rootId)} \\(awaited it\\), plot ${short(fx.runs.plot!)} as scores \\(via the parent\\)`,
+      ),
+    );
+    assert.match(
+      all.stdout,
+      /Children \(3\)\n\s+STEP\s+STATE\s+DURATION\s+ID\n\s+evaluate\s+resolved/,
+    );
+  });
+
   it("prints a run's logs", async () => {
     const r = await tsematic(["logs", fx.runs.train1!]);
     assert.equal(r.code, 0, r.stderr);

@@ -38,3 +38,8 @@ export function bytes(n: number): string {
   }
   return `${v.toFixed(1)} ${unit}`;
 }
+
+/** A run as people read it: its step name and the first 8 characters of its id. */
+export function runLabel(stepName: string | null, runId: string): string {
+  return `${stepName ?? "(a run not on this server)"} ${runId.slice(0, 8)}`;
+}

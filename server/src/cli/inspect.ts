@@ -1,10 +1,19 @@
 /** `tsematic runs | show | logs | cancel`: inspect and steer runs through the HTTP API. */
 import { RUN_ID } from "../http/ids";
-import type { LogLineView, PortView, RootView, RunDetailView, RunView } from "../model/api";
+import type {
+  ConsumerView,
+  InputPortView,
+  LogLineView,
+  OutputPortView,
+  ProducerView,
+  RootView,
+  RunDetailView,
+  RunView,
+} from "../model/api";
 import { RUN_STATES } from "../model/events";
 import { ApiClient } from "./client";
 import { CliError } from "./errors";
-import { bytes, duration, table, time } from "./format";
+import { bytes, duration, runLabel, table, time } from "./format";
 import type { Parsed } from "./main";
 
 function client(values: Parsed["values"]): ApiClient {
@@ -71,23 +80,52 @@ export async function runsCommand(args: Parsed): Promise<number> {
 interface RunAnswer {
   run: RunDetailView;
   root: RootView | null;
-  inputs: PortView[];
-  outputs: PortView[];
+  inputs: InputPortView[];
+  outputs: OutputPortView[];
   childIds: string[];
+  moreChildren: boolean;
+}
+
+/** Every child of a run, following the pages of GET /runs/{id}/children. */
+async function allChildren(api: ApiClient, runId: string): Promise<RunView[]> {
+  const children: RunView[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
+    const page: { runs: RunView[]; nextCursor: string | null } = await api.get(
+      `/runs/${runId}/children?limit=1000${query}`,
+    );
+    children.push(...page.runs);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return children;
 }
 
 export async function showCommand(args: Parsed): Promise<number> {
   const id = runIdArgument(args, "run");
-  const answer = await client(args.values).get<RunAnswer>(`/runs/${id}`);
+  const api = client(args.values);
+  const answer = await api.get<RunAnswer>(`/runs/${id}`);
   if (args.values.json) {
     print(JSON.stringify(answer, null, 2));
     return 0;
   }
-  const { run, root } = answer;
+  const { run } = answer;
+  // Where the run came from (its root's notebook, its pipeline) is worth a second request for a step.
+  const rootAnswer =
+    run.id === run.rootId
+      ? answer
+      : await api
+          .get<{ run: RunView; root: RootView | null }>(`/runs/${run.rootId}`)
+          .catch(() => null);
+  const root = rootAnswer?.root ?? null;
+  const rootLabel = rootAnswer ? `${run.rootId} (${rootAnswer.run.stepName})` : run.rootId;
   const facts: [string, string][] = [
     ["state", `${run.state}${run.attempt > 1 ? ` (attempt ${run.attempt})` : ""}`],
-    ["root", run.rootId === run.id ? "(this run)" : run.rootId],
-    ["parent", run.parentId ?? "-"],
+    ["root", run.rootId === run.id ? "(this run)" : rootLabel],
+    [
+      "parent",
+      run.parentId === null ? "-" : run.parentId === run.rootId ? rootLabel : run.parentId,
+    ],
     ["created", time(run.createdAt)],
     ["started", time(run.startedAt)],
     ["ended", time(run.endedAt)],
@@ -98,7 +136,8 @@ export async function showCommand(args: Parsed): Promise<number> {
     ["cache key", run.cacheKey ?? "-"],
   ];
   if (run.originalRunId) facts.push(["cached from", run.originalRunId]);
-  if (root) {
+  if (root && run.id !== run.rootId) facts.push(["notebook", root.environment.notebookPath ?? "-"]);
+  if (root && run.id === run.rootId) {
     const env = root.environment;
     facts.push(
       ["mode", root.mode],
@@ -111,11 +150,24 @@ export async function showCommand(args: Parsed): Promise<number> {
   }
   print(`Run ${run.id} (${run.stepName})`);
   for (const [k, v] of facts) print(`  ${k.padEnd(12)}${v}`);
-  printPorts("Inputs", answer.inputs);
-  printPorts("Outputs", answer.outputs);
-  if (answer.childIds.length > 0) {
-    print(`Children (${answer.childIds.length})`);
-    for (const child of answer.childIds) print(`  ${child}`);
+  printPorts(
+    "Inputs",
+    answer.inputs,
+    (p) => `from ${p.producers.length === 0 ? "(no recorded producer)" : producers(p)}`,
+  );
+  printPorts("Outputs", answer.outputs, (p) =>
+    p.consumers.length === 0 ? "used by (no recorded consumer)" : `used by ${consumers(p)}`,
+  );
+  const children =
+    answer.childIds.length === 0 && !answer.moreChildren ? [] : await allChildren(api, run.id);
+  if (children.length > 0) {
+    print(`Children (${children.length})`);
+    print(
+      table(
+        ["  STEP", "STATE", "DURATION", "ID"],
+        children.map((c) => [`  ${c.stepName}`, c.state, duration(c.startedAt, c.endedAt), c.id]),
+      ),
+    );
   }
   if (run.error) {
     print("Error");
@@ -125,15 +177,54 @@ export async function showCommand(args: Parsed): Promise<number> {
   return 0;
 }
 
-function printPorts(title: string, ports: PortView[]): void {
+/** A table of ports, each row followed by one indented line about where it came from or went. */
+function printPorts<P extends InputPortView | OutputPortView>(
+  title: string,
+  ports: P[],
+  flows: (port: P) => string,
+): void {
   if (ports.length === 0) return;
   print(title);
-  print(
-    table(
-      ["  NAME", "TYPE", "SIZE", "ARTIFACT"],
-      ports.map((p) => [`  ${p.name}`, p.artifact.typeName, bytes(p.artifact.size), p.artifact.id]),
-    ),
-  );
+  const lines = table(
+    ["  NAME", "TYPE", "SIZE", "ARTIFACT"],
+    ports.map((p) => [`  ${p.name}`, p.artifact.typeName, bytes(p.artifact.size), p.artifact.id]),
+  ).split("\n");
+  print(lines[0]!);
+  ports.forEach((port, i) => {
+    print(lines[i + 1]!);
+    print(`      ${flows(port)}`);
+  });
+}
+
+/** "load 1a2b3c4d, train 5e6f7a8b at models[1] (via the parent)". */
+function producers(port: InputPortView): string {
+  const text = port.producers.map((p: ProducerView) => {
+    const at = p.path !== undefined && p.path !== port.name ? ` at ${p.path}` : "";
+    return `${runLabel(p.stepName, p.runId)}${at}${flowNote(p.kind)}`;
+  });
+  return text.join(", ") + (port.more ? ", and more" : "");
+}
+
+/** "train 1a2b3c4d as data, pipeline 0f1e2d3c (awaited it)". */
+function consumers(port: OutputPortView): string {
+  const text = port.consumers.map((c: ConsumerView) => {
+    const as = c.kind === "awaited" ? "" : ` as ${c.path ?? c.parameter ?? "an argument"}`;
+    return `${runLabel(c.stepName, c.runId)}${as}${flowNote(c.kind)}`;
+  });
+  return text.join(", ") + (port.more ? ", and more (see GET /runs/{id}/lineage)" : "");
+}
+
+function flowNote(kind: ProducerView["kind"]): string {
+  switch (kind) {
+    case "parent":
+      return " (via the parent)";
+    case "reference":
+      return " (by reference)";
+    case "awaited":
+      return " (awaited it)";
+    default:
+      return "";
+  }
 }
 
 function resources(r: RunView["resources"]): string {

@@ -12,7 +12,8 @@ Commands:
                           start the lineage server (port 0 picks a free port)
   runs [--pipeline NAME] [--state STATE] [--tag TAG] [--all] [--limit N] [--json]
                           list pipeline runs, newest first (--all: every step too)
-  show <runId> [--json]   one run: state, timings, inputs, outputs, children, error
+  show <runId> [--json]   one run: state, notebook, timings, inputs and their producers,
+                          outputs and the steps that used them, children, error
   logs <runId>            a run's captured console output
   cancel <rootId>         ask a running pipeline to stop
   help                    this text

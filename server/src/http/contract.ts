@@ -61,7 +61,7 @@ function describeError(e: ErrorObject | undefined): string {
     return `${where} has an unknown property "${String(e.params.additionalProperty).slice(0, 64)}"`;
   }
   if (e.keyword === "discriminator") {
-    return `${where}/type must be one of run-created, run-state, artifact, edge, log`;
+    return `${where}/type must be one of run-created, run-state, artifact, edge, log, flow`;
   }
   return `${where} ${e.message ?? "is invalid"}`;
 }

@@ -129,6 +129,12 @@ describe("thousands of malformed requests", () => {
         artifactId: fresh.id,
       },
       { ...at(5), type: "log", runId: child, stream: "stdout", text: "hello\n" },
+      {
+        ...at(6),
+        type: "flow",
+        runId: child,
+        flows: [{ from: fx.runs.load!, kind: "future", parameter: "x", path: "x" }],
+      },
     ];
     const requests = malformedRequests(
       {

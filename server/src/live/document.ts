@@ -7,11 +7,15 @@
  *   cacheKey, originalRunId, error }
  * - `edges`: "runId|direction|name" → { runId, direction, name, artifactId }
  * - `artifacts`: artifact id → { id, typeName, mediaType, size, summary }
+ * - `flows`: "to|from|kind|path" (path '' when absent) → { from, to, kind, parameter?, path? }: the
+ *   recorded data flows into the root's runs (design.md, "Lineage edges"); none for runs stored
+ *   before flows were recorded
  * - `root`: status, cancelRequested, mode
  */
 import * as Y from "yjs";
 import type { RunView } from "../model/api";
 import type { Db } from "../storage/db";
+import { flowKey, flowsInto } from "../storage/flows";
 import { getGraph } from "../storage/graph";
 import type { EdgeKey } from "../storage/ingest";
 import { getRoot } from "../storage/roots";
@@ -55,17 +59,21 @@ export function loadGraph(doc: Y.Doc, db: Db, rootId: string): void {
     for (const edge of graph.edges) edges.set(edgeKey(edge), { ...edge });
     const artifacts = doc.getMap("artifacts");
     for (const a of graph.artifacts) artifacts.set(a.id, { ...a });
+    const flows = doc.getMap("flows");
+    for (const flow of graph.flows) flows.set(flowKey(flow), { ...flow });
   });
   writeRoot(doc, db, rootId);
 }
 
 /**
- * Copies the current rows of some runs and edges into the document, in one Yjs transaction and a
- * few queries (a batch changes hundreds of runs). Values that did not change are not rewritten, so
- * clients receive only real changes.
+ * Copies the current rows of some runs (with the flows into them) and edges into the document, in
+ * one Yjs transaction and a few queries (a batch changes hundreds of runs). Values that did not
+ * change are not rewritten, so clients receive only real changes.
  */
 export function writeChanges(doc: Y.Doc, db: Db, runIds: Iterable<string>, edges: EdgeKey[]): void {
-  const ids = JSON.stringify([...runIds]);
+  const idList = [...runIds];
+  const ids = JSON.stringify(idList);
+  const flowViews = flowsInto(db, idList);
   const runRows = db
     .prepare<[string], RunRow>(
       `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id IN (SELECT value FROM json_each(?))`,
@@ -95,6 +103,8 @@ export function writeChanges(doc: Y.Doc, db: Db, runIds: Iterable<string>, edges
       setIfChanged(edgeMap, key, edge);
       if (!artifacts.has(edge.artifactId)) artifacts.set(edge.artifactId, artifactView(row));
     }
+    const flows = doc.getMap("flows");
+    for (const flow of flowViews) setIfChanged(flows, flowKey(flow), flow);
   });
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { FlowView } from "../model/api";
 import { fixtureId, pipelineFixture } from "../testing/fixture";
 import { startTestServer, type TestServer } from "../testing/harness";
 import { handshakeStatus, LiveClient } from "../testing/liveClient";
@@ -42,6 +43,43 @@ describe("live run graphs over y-websocket", () => {
       assert.equal(client.runs().size, 10);
     } finally {
       await client.close();
+    }
+  });
+
+  it("mirrors the recorded flows in the map flows, as they are ingested and for a new client", async () => {
+    const expected = (await t.api.get<{ flows: FlowView[] }>(`/runs/${fx.rootId}/graph`)).body
+      .flows;
+    assert.equal(expected.length, 14);
+    const keyed = Object.fromEntries(
+      expected.map((f) => [`${f.to}|${f.from}|${f.kind}|${f.path ?? ""}`, f]),
+    );
+    const fresh = new LiveClient(liveUrl(fx.rootId));
+    try {
+      await fresh.synced;
+      assert.deepEqual(fresh.doc.getMap("flows").toJSON(), keyed);
+    } finally {
+      await fresh.close();
+    }
+    // Flows that arrive while a client watches: a second pipeline, ingested a few events at a time.
+    const other = pipelineFixture({ seed: "live-flows" });
+    await t.api.postEvents(other.events.slice(0, 1));
+    const watcher = new LiveClient(liveUrl(other.rootId));
+    try {
+      await watcher.synced;
+      const flows = watcher.doc.getMap("flows");
+      assert.equal(flows.size, 0);
+      await t.api.postInBatches(other.events.slice(1), 5);
+      await watcher.until(() => flows.size === 14);
+      const plotKey = `${other.runs.plot}|${other.runs.evaluateAll}|parent|scores`;
+      assert.deepEqual(flows.get(plotKey), {
+        from: other.runs.evaluateAll,
+        to: other.runs.plot,
+        kind: "parent",
+        parameter: "scores",
+        path: "scores",
+      });
+    } finally {
+      await watcher.close();
     }
   });
 

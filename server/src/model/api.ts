@@ -1,5 +1,5 @@
 /** The shapes the API answers with (described in openapi.yaml under components/schemas). */
-import type { ErrorInfo, JsonValue, ResourceRequest, RunMode, RunState } from "./events";
+import type { ErrorInfo, FlowKind, JsonValue, ResourceRequest, RunMode, RunState } from "./events";
 
 /** A run without its source text (lists and graphs). */
 export interface RunView {
@@ -66,6 +66,65 @@ export interface EdgeView {
 export interface PortView {
   name: string;
   artifact: ArtifactView;
+}
+
+/** A recorded data flow between two runs: run `from`'s output reached run `to`. */
+export interface FlowView {
+  from: string;
+  to: string;
+  kind: FlowKind;
+  parameter?: string;
+  path?: string;
+}
+
+/**
+ * The run that produced (part of) an input, as recorded. `stepName` is null when that run is not on
+ * this server (yet): its flow was recorded, its run-created event not.
+ */
+export interface ProducerView {
+  runId: string;
+  stepName: string | null;
+  kind: FlowKind;
+  path?: string;
+}
+
+/** A run that used an output, as recorded (`awaited`: a parent that awaited this run). */
+export interface ConsumerView {
+  runId: string;
+  stepName: string | null;
+  kind: FlowKind;
+  parameter?: string;
+  path?: string;
+}
+
+/**
+ * An input of a run with its recorded producers. An empty list means no producer was recorded: a
+ * constant, a value computed in the parent's body, or a run stored before flows were recorded. It
+ * never means a guess.
+ */
+export interface InputPortView extends PortView {
+  producers: ProducerView[];
+  /** Present when the list was cut at its bound. */
+  more?: true;
+}
+
+export interface OutputPortView extends PortView {
+  consumers: ConsumerView[];
+  more?: true;
+}
+
+/** How a run was reached in a lineage walk: a recorded flow, or a cache hit's original run. */
+export type LineageStepKind = FlowKind | "cached";
+
+/** One run of a run's upstream or downstream lineage. */
+export interface LineageRunView {
+  runId: string;
+  /** 1 for a direct producer (or consumer), 2 for theirs, and so on. */
+  depth: number;
+  /** The run one step closer to the start that this run was reached from, and how. */
+  via: { runId: string; kind: LineageStepKind };
+  /** null when the run is named by a recorded flow but is not on this server. */
+  run: RunView | null;
 }
 
 export interface LogLineView {

@@ -129,4 +129,33 @@ export interface LogEvent extends EventBase {
   text: string;
 }
 
-export type RunEvent = RunCreatedEvent | RunStateEvent | ArtifactEvent | EdgeEvent | LogEvent;
+/**
+ * How a value reached a run, as recorded where the data flowed (design.md, "Lineage edges"):
+ * `future` (an argument, or a part of one, was run `from`'s future), `reference` (it was the very
+ * object run `from` returned), `parent` (the consumer's parent awaited exactly one child, `from`, and
+ * passed its value on unchanged) and `awaited` (the consumer, a parent, awaited its child `from`).
+ */
+export type FlowKind = "future" | "reference" | "parent" | "awaited";
+
+export const FLOW_KINDS: readonly FlowKind[] = ["future", "reference", "parent", "awaited"];
+
+/** One recorded data-flow edge into a run. */
+export interface Flow {
+  /** The run whose output flowed: possibly of another root, possibly not ingested yet. */
+  from: string;
+  kind: FlowKind;
+  /** The consumer's parameter name; absent for `awaited`. */
+  parameter?: string;
+  /** Where inside the argument (`xs[2]`, `config.data`; the parameter name for all of it). */
+  path?: string;
+}
+
+/** Data-flow edges into `runId` (for `awaited`: the parent that awaited `from`). */
+export interface FlowEvent extends EventBase {
+  type: "flow";
+  runId: string;
+  flows: Flow[];
+}
+
+export type RunEvent =
+  RunCreatedEvent | RunStateEvent | ArtifactEvent | EdgeEvent | LogEvent | FlowEvent;

@@ -6,7 +6,13 @@ import { ApiError } from "../http/errors";
 import { checkArtifactId } from "../http/ids";
 import { query } from "../http/query";
 import type { ArtifactView } from "../model/api";
-import { getArtifact, getLineage } from "../storage/artifacts";
+import { type ArtifactLineageCursor, getArtifact, getLineage } from "../storage/artifacts";
+
+/** The query parameters of `GET /artifacts/{id}/lineage` (checked against openapi.yaml). */
+export const ARTIFACT_LINEAGE_PARAMS = ["limit", "cursor"];
+
+/** Artifact lineage cursors: `o<edge id>` while producers are listed, `i<edge id>` for consumers. */
+const LINEAGE_CURSOR = /^([oi])([0-9]{1,15})$/;
 
 const TYPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,127}$/;
 
@@ -86,11 +92,24 @@ export function artifactsRoutes(ctx: ServerContext): Router {
     res.status(result.created ? 201 : 200).json({ id, size: result.size, created: result.created });
   });
 
+  // The runs that made or used this value. Paged: a common value (`0`) collects every run that
+  // ever took it, and one answer with all of them grew to megabytes.
   router.get("/artifacts/:artifactId/lineage", (req, res) => {
-    query(req, []);
+    const q = query(req, ARTIFACT_LINEAGE_PARAMS);
     const id = checkArtifactId(req.params.artifactId);
+    const limit = q.integer("limit", 1, 1000) ?? 50;
+    const text = q.matching("cursor", LINEAGE_CURSOR, "pass the nextCursor of the previous page");
+    const match = text === undefined ? null : LINEAGE_CURSOR.exec(text);
+    const cursor: ArtifactLineageCursor | undefined = match
+      ? { direction: match[1] === "o" ? "output" : "input", edgeId: Number(match[2]) }
+      : undefined;
     requireArtifact(id);
-    res.json(getLineage(db, id));
+    const page = getLineage(db, id, limit, cursor)!;
+    const next = page.nextCursor;
+    res.json({
+      ...page,
+      nextCursor: next && `${next.direction === "output" ? "o" : "i"}${next.edgeId}`,
+    });
   });
 
   return router;

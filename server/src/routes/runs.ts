@@ -1,4 +1,4 @@
-/** Runs: list and search, one run, a root's graph, logs and notes. */
+/** Runs: list and search, one run, its children, a root's graph, lineage, logs and notes. */
 import { Router } from "express";
 import type { ServerContext } from "../context";
 import { jsonBody } from "../http/body";
@@ -7,11 +7,12 @@ import { ApiError } from "../http/errors";
 import { checkRunId, RUN_ID } from "../http/ids";
 import { query } from "../http/query";
 import { RUN_STATES } from "../model/events";
-import { getGraph, runPorts } from "../storage/graph";
+import { getGraph, runInputs, runOutputs } from "../storage/graph";
+import { type LineageCursor, runLineage } from "../storage/lineage";
 import { getLogs } from "../storage/logs";
 import { addNote, listNotes } from "../storage/notes";
 import { getRoot } from "../storage/roots";
-import { childIds, getRunDetail, listRuns, type RunCursor } from "../storage/runs";
+import { childIds, getRunDetail, listChildren, listRuns, type RunCursor } from "../storage/runs";
 import { requireRoot, requireRun, unknownRun } from "./lookups";
 
 /** The query parameters of `GET /runs` (openapi.test.ts checks them against openapi.yaml). */
@@ -29,6 +30,13 @@ export const LIST_PARAMS = [
   "limit",
   "cursor",
 ];
+
+/** The query parameters of `GET /runs/{id}/lineage`. */
+export const LINEAGE_PARAMS = ["direction", "limit", "cursor"];
+/** The query parameters of `GET /runs/{id}/children`. */
+export const CHILDREN_PARAMS = ["limit", "cursor"];
+/** The query parameters of `GET /runs/{id}/notes`. */
+export const NOTES_PARAMS = ["limit", "cursor"];
 
 export function runsRoutes(ctx: ServerContext): Router {
   const router = Router();
@@ -58,12 +66,47 @@ export function runsRoutes(ctx: ServerContext): Router {
     const runId = checkRunId(req.params.runId);
     const run = getRunDetail(db, runId);
     if (!run) throw unknownRun(runId);
+    const children = childIds(db, runId);
     res.json({
       run,
       root: run.id === run.rootId ? (getRoot(db, runId) ?? null) : null,
-      inputs: runPorts(db, runId, "input"),
-      outputs: runPorts(db, runId, "output"),
-      childIds: childIds(db, runId),
+      inputs: runInputs(db, runId),
+      outputs: runOutputs(db, runId),
+      childIds: children.ids,
+      moreChildren: children.more,
+    });
+  });
+
+  router.get("/runs/:runId/children", (req, res) => {
+    const q = query(req, CHILDREN_PARAMS);
+    const runId = checkRunId(req.params.runId);
+    const limit = q.integer("limit", 1, 1000) ?? 100;
+    const cursor = decodeCursor(q.string("cursor", 200));
+    requireRun(db, runId);
+    const page = listChildren(db, runId, limit, cursor);
+    res.json({ runs: page.runs, nextCursor: page.nextCursor && encodeCursor(page.nextCursor) });
+  });
+
+  router.get("/runs/:runId/lineage", (req, res) => {
+    const q = query(req, LINEAGE_PARAMS);
+    const runId = checkRunId(req.params.runId);
+    const direction = q.oneOf("direction", ["upstream", "downstream"] as const);
+    if (direction === undefined) {
+      throw ApiError.badRequest(
+        "missing_parameter",
+        'query parameter "direction" is required: upstream (what this run was made from) or downstream (what used it)',
+      );
+    }
+    const limit = q.integer("limit", 1, 1000) ?? 50;
+    const cursor = decodeLineageCursor(q.string("cursor", 200));
+    requireRun(db, runId);
+    const page = runLineage(db, runId, direction, limit, cursor);
+    res.json({
+      runId,
+      direction,
+      runs: page.runs,
+      nextCursor: page.nextCursor && encodeLineageCursor(page.nextCursor),
+      truncated: page.truncated,
     });
   });
 
@@ -83,10 +126,12 @@ export function runsRoutes(ctx: ServerContext): Router {
   });
 
   router.get("/runs/:runId/notes", (req, res) => {
-    query(req, []);
+    const q = query(req, NOTES_PARAMS);
     const runId = checkRunId(req.params.runId);
+    const limit = q.integer("limit", 1, 1000) ?? 100;
+    const after = q.matching("cursor", /^\d{1,15}$/, "pass the nextCursor of the previous page");
     requireRun(db, runId);
-    res.json({ notes: listNotes(db, runId) });
+    res.json(listNotes(db, runId, after === undefined ? 0 : Number(after), limit));
   });
 
   const checkNote = bodyChecker<{ text: string; author?: string }>("NoteInput", "the note");
@@ -108,22 +153,51 @@ function encodeCursor(cursor: RunCursor): string {
 
 function decodeCursor(text: string | undefined): RunCursor | undefined {
   if (text === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === "number" &&
-      Number.isFinite(value[0]) &&
-      typeof value[1] === "string" &&
-      RUN_ID.test(value[1])
-    ) {
-      return { createdAt: value[0], id: value[1] };
-    }
-  } catch {
-    // fall through to the error below
+  const value = decodeJsonCursor(text);
+  if (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    typeof value[0] === "number" &&
+    Number.isFinite(value[0]) &&
+    typeof value[1] === "string" &&
+    RUN_ID.test(value[1])
+  ) {
+    return { createdAt: value[0], id: value[1] };
   }
-  throw ApiError.badRequest(
+  throw invalidCursor();
+}
+
+/** Lineage cursors: base64url of the last run's (depth, id). */
+function encodeLineageCursor(cursor: LineageCursor): string {
+  return Buffer.from(JSON.stringify([cursor.depth, cursor.runId])).toString("base64url");
+}
+
+function decodeLineageCursor(text: string | undefined): LineageCursor | undefined {
+  if (text === undefined) return undefined;
+  const value = decodeJsonCursor(text);
+  if (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    Number.isSafeInteger(value[0]) &&
+    (value[0] as number) >= 1 &&
+    typeof value[1] === "string" &&
+    RUN_ID.test(value[1])
+  ) {
+    return { depth: value[0] as number, runId: value[1] };
+  }
+  throw invalidCursor();
+}
+
+function decodeJsonCursor(text: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+  } catch {
+    throw invalidCursor();
+  }
+}
+
+function invalidCursor(): ApiError {
+  return ApiError.badRequest(
     "invalid_cursor",
     'query parameter "cursor" is not a cursor this server issued: pass the nextCursor of the previous page',
   );

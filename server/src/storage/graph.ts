@@ -1,6 +1,15 @@
 /** A root run's whole graph, and one run's inputs and outputs. */
-import type { ArtifactView, EdgeView, PortView, RunView } from "../model/api";
+import type {
+  ArtifactView,
+  EdgeView,
+  FlowView,
+  InputPortView,
+  OutputPortView,
+  PortView,
+  RunView,
+} from "../model/api";
 import type { Db } from "./db";
+import { consumersOf, producersOf, rootFlows } from "./flows";
 import {
   type ArtifactRow,
   artifactView,
@@ -15,6 +24,8 @@ export interface Graph {
   runs: RunView[];
   edges: EdgeView[];
   artifacts: ArtifactView[];
+  /** The recorded data flows into the root's runs (producers may be runs of other roots). */
+  flows: FlowView[];
 }
 
 export function getGraph(db: Db, rootId: string): Graph {
@@ -41,7 +52,7 @@ export function getGraph(db: Db, rootId: string): Graph {
     )
     .all(rootId)
     .map(artifactView);
-  return { runs, edges, artifacts };
+  return { runs, edges, artifacts, flows: rootFlows(db, rootId) };
 }
 
 /** One run's edges in one direction, each with its artifact's summary. */
@@ -54,4 +65,29 @@ export function runPorts(db: Db, runId: string, direction: "input" | "output"): 
     )
     .all(runId, direction)
     .map((row) => ({ name: row.name, artifact: artifactView(row) }));
+}
+
+/** A run's inputs, each with its recorded producers (bounded; `more` when cut). */
+export function runInputs(db: Db, runId: string): InputPortView[] {
+  return runPorts(db, runId, "input").map((port) => {
+    const producers = producersOf(db, runId, port.name);
+    return producers.more
+      ? { ...port, producers: producers.items, more: true }
+      : { ...port, producers: producers.items };
+  });
+}
+
+/**
+ * A run's outputs, each with the runs recorded as having used it (bounded; `more` when cut). A run
+ * has one output today: its consumers are the flows from the run.
+ */
+export function runOutputs(db: Db, runId: string): OutputPortView[] {
+  const ports = runPorts(db, runId, "output");
+  if (ports.length === 0) return [];
+  const consumers = consumersOf(db, runId);
+  return ports.map((port) =>
+    consumers.more
+      ? { ...port, consumers: consumers.items, more: true }
+      : { ...port, consumers: consumers.items },
+  );
 }

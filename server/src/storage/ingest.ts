@@ -5,7 +5,9 @@
  * API answers. Events already applied (same id) are skipped ({@link EventSequences}), so a retried
  * batch, or a retried part of one, changes nothing. Events must refer to runs and artifacts that
  * exist (earlier in the same batch or in an earlier one); a batch that does not is refused with the
- * offending event named. A run in a terminal state keeps it.
+ * offending event named. A run in a terminal state keeps it. The one exception: a flow's producer
+ * (`from`) is stored by id and need not exist yet, nor belong to the same root run (a cache hit's
+ * original run, a run ingested in a later batch).
  */
 import { ApiError } from "../http/errors";
 import type { RunEvent } from "../model/events";
@@ -186,6 +188,34 @@ export class Ingestor {
       case "log": {
         const run = this.knownRun(event.runId, event, index, writes);
         writes.addLog({ run, stream: event.stream, text: event.text, at: event.at });
+        return;
+      }
+      case "flow": {
+        const run = this.knownRun(event.runId, event, index, writes);
+        event.flows.forEach((flow, i) => {
+          if (flow.from === event.runId) {
+            throw refused(
+              "invalid_flow",
+              index,
+              event,
+              `has flows[${i}] from run ${flow.from} into itself: a run cannot consume its own output`,
+            );
+          }
+          if (
+            flow.kind === "awaited" &&
+            (flow.parameter !== undefined || flow.path !== undefined)
+          ) {
+            throw refused(
+              "invalid_flow",
+              index,
+              event,
+              `has flows[${i}] of kind awaited with a parameter or path: an awaited flow names only the child (from)`,
+            );
+          }
+          writes.addFlow({ run, flow });
+        });
+        // The live document mirrors a run's flows when the run (the consumer) changes.
+        changesOf(changes, event.rootId).runs.add(event.runId);
         return;
       }
     }

@@ -79,6 +79,74 @@ describe("schema migrations", () => {
     }
   });
 
+  it("brings a version 5 store (before recorded flows) to the current schema: old inputs have no producer, never a guess", async () => {
+    const dir5 = tempDir();
+    try {
+      const old = new Database(join(dir5, DATABASE_FILE));
+      old.pragma("journal_mode = WAL");
+      // As migrate() does: migration 4 rebuilds tables.
+      old.pragma("foreign_keys = OFF");
+      for (const m of MIGRATIONS.filter((m) => m.version <= 5)) {
+        old.exec(m.sql);
+        old.pragma(`user_version = ${m.version}`);
+      }
+      const root = "12".repeat(16);
+      const load = "34".repeat(16);
+      const train = "56".repeat(16);
+      const table = "78".repeat(32);
+      old.exec(`
+        INSERT INTO roots (root_id, mode, status, created_at, last_heartbeat) VALUES ('${root}', 'local', 'finished', 1, 1);
+        INSERT INTO event_sequences (root_id, applied) VALUES ('${root}', 9);
+        INSERT INTO runs (id, root_id, parent_id, step_name, source_hash, source_text, parameters_json, cache,
+          state, created_at, resources_json, tags_json)
+        VALUES ('${root}', '${root}', NULL, 'pipeline', 'h', 's', '[]', 0, 'resolved', 1, '{}', '[]'),
+               ('${load}', '${root}', '${root}', 'load', 'h', 's', '[]', 0, 'resolved', 2, '{}', '[]'),
+               ('${train}', '${root}', '${root}', 'train', 'h', 's', '["data"]', 0, 'resolved', 3, '{}', '[]');
+        INSERT INTO artifacts (id, type_name, media_type, size, summary_json, created_at)
+          VALUES ('${table}', 'json', 'application/json', 1, '{}', 1);
+        INSERT INTO edges (run, direction, name, artifact) VALUES
+          ((SELECT seq FROM runs WHERE id = '${load}'), 'output', 'output', 1),
+          ((SELECT seq FROM runs WHERE id = '${train}'), 'input', 'data', 1);
+      `);
+      old.close();
+
+      const t = await startTestServer({ dataDir: dir5 });
+      try {
+        const run = await t.api.get<{
+          inputs: { name: string; producers: unknown[] }[];
+          outputs: unknown[];
+          childIds: string[];
+        }>(`/runs/${train}`);
+        assert.equal(run.status, 200);
+        // The same artifact is load's output, but no flow was recorded: no producer is invented.
+        assert.deepEqual(
+          run.body.inputs.map((p) => [p.name, p.producers]),
+          [["data", []]],
+        );
+        const graph = await t.api.get<{ runs: unknown[]; flows: unknown[] }>(`/runs/${root}/graph`);
+        assert.equal(graph.body.runs.length, 3);
+        assert.deepEqual(graph.body.flows, []);
+        const up = await t.api.get<{ runs: unknown[] }>(
+          `/runs/${train}/lineage?direction=upstream`,
+        );
+        assert.deepEqual(up.body.runs, []);
+        const children = await t.api.get<{ runs: { id: string }[] }>(`/runs/${root}/children`);
+        assert.deepEqual(
+          children.body.runs.map((r) => r.id),
+          [load, train],
+        );
+        const lineage = await t.api.get<{ producedBy: unknown[]; consumedBy: unknown[] }>(
+          `/artifacts/${table}/lineage`,
+        );
+        assert.equal(lineage.body.producedBy.length + lineage.body.consumedBy.length, 2);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      rmSync(dir5, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a store from a newer server", () => {
     const db = new Database(":memory:");
     db.pragma("user_version = 999");

@@ -240,6 +240,32 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_roots_created ON runs (created_at DESC, id DESC) WHERE id = root_id;
     `,
   },
+  {
+    version: 6,
+    name: "recorded data flows between runs",
+    // Lineage edges are recorded where the data flowed (design.md), never inferred from equal
+    // artifact ids. One row per flow into a consumer. The producer is kept by run id, not by
+    // integer key: it may be ingested later (another batch) or belong to another root run (a
+    // cache hit's original). Runs stored before this migration have no rows: "producer unknown".
+    sql: `
+      CREATE TABLE flows (
+        id INTEGER PRIMARY KEY,
+        run INTEGER NOT NULL REFERENCES runs (seq),
+        from_run TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('future', 'reference', 'parent', 'awaited')),
+        parameter TEXT,
+        -- '' when absent (awaited flows), so that the key below identifies a flow.
+        path TEXT NOT NULL DEFAULT '',
+        UNIQUE (run, from_run, kind, path)
+      );
+      CREATE INDEX flows_from ON flows (from_run);
+      -- Downstream lineage follows cache hits to the runs that reused an output.
+      CREATE INDEX runs_original ON runs (original_run_id) WHERE original_run_id IS NOT NULL;
+      -- Children are listed in creation order, paged by (created_at, id).
+      CREATE INDEX runs_parent_created ON runs (parent_id, created_at, id);
+      DROP INDEX runs_parent;
+    `,
+  },
 ];
 
 export function migrate(db: Db): void {

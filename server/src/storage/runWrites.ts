@@ -4,7 +4,7 @@
  * makes that one INSERT instead of an INSERT and three UPDATEs. Edges, logs and tags are written
  * after the runs they refer to.
  */
-import type { RunInfo, RunState } from "../model/events";
+import type { Flow, RunInfo, RunState } from "../model/events";
 import type { Db } from "./db";
 
 // The run a pending edge or log refers to is in the batch's run map: its seq is known by flush time.
@@ -38,6 +38,12 @@ interface PendingEdge {
   artifactSeq: number;
 }
 
+interface PendingFlow {
+  /** The consumer. */
+  run: PendingRun;
+  flow: Flow;
+}
+
 interface PendingLog {
   run: PendingRun;
   stream: string;
@@ -51,6 +57,7 @@ export class RunWrites {
   private readonly insertTag;
   private readonly upsertEdge;
   private readonly insertLog;
+  private readonly insertFlow;
 
   constructor(db: Db) {
     this.insertRun = db.prepare(
@@ -74,14 +81,23 @@ export class RunWrites {
        ON CONFLICT (run, direction, name) DO UPDATE SET artifact = excluded.artifact`,
     );
     this.insertLog = db.prepare("INSERT INTO logs (run, stream, text, at) VALUES (?, ?, ?, ?)");
+    // A flow is a fact about the past: recorded once, never changed (a repeat is ignored).
+    this.insertFlow = db.prepare(
+      `INSERT OR IGNORE INTO flows (run, from_run, kind, parameter, path) VALUES (?, ?, ?, ?, ?)`,
+    );
   }
 
   batch(): BatchRunWrites {
     return new BatchRunWrites(this);
   }
 
-  /** @internal Writes one batch's runs (in creation order: parents first), then edges and logs. */
-  flush(runs: Map<string, PendingRun>, edges: PendingEdge[], logs: PendingLog[]): void {
+  /** @internal Writes one batch's runs (in creation order: parents first), then edges, logs, flows. */
+  flush(
+    runs: Map<string, PendingRun>,
+    edges: PendingEdge[],
+    logs: PendingLog[],
+    flows: PendingFlow[],
+  ): void {
     for (const [id, run] of runs) {
       const p = run.patch;
       if (run.created) {
@@ -125,6 +141,9 @@ export class RunWrites {
     }
     for (const e of edges) this.upsertEdge.run(e.run.seq, e.direction, e.name, e.artifactSeq);
     for (const l of logs) this.insertLog.run(l.run.seq, l.stream, l.text, l.at);
+    for (const { run, flow } of flows) {
+      this.insertFlow.run(run.seq, flow.from, flow.kind, flow.parameter ?? null, flow.path ?? "");
+    }
   }
 }
 
@@ -132,6 +151,7 @@ export class BatchRunWrites {
   readonly runs = new Map<string, PendingRun>();
   private readonly edges: PendingEdge[] = [];
   private readonly logs: PendingLog[] = [];
+  private readonly flows: PendingFlow[] = [];
 
   constructor(private readonly writes: RunWrites) {}
 
@@ -175,7 +195,11 @@ export class BatchRunWrites {
     this.logs.push(log);
   }
 
+  addFlow(flow: PendingFlow): void {
+    this.flows.push(flow);
+  }
+
   flush(): void {
-    this.writes.flush(this.runs, this.edges, this.logs);
+    this.writes.flush(this.runs, this.edges, this.logs, this.flows);
   }
 }

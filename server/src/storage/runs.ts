@@ -1,4 +1,4 @@
-/** Reading runs: one run, its children, and listing/searching with a stable cursor. */
+/** Reading runs: one run, its children (paged), and listing/searching with a stable cursor. */
 import type { RunDetailView, RunView } from "../model/api";
 import type { RunState } from "../model/events";
 import type { Db } from "./db";
@@ -20,13 +20,58 @@ export function getRun(db: Db, runId: string): RunView | undefined {
   return row && runView(row);
 }
 
-export function childIds(db: Db, runId: string): string[] {
-  return db
-    .prepare<[string], { id: string }>(
-      "SELECT id FROM runs WHERE parent_id = ? ORDER BY created_at, id",
+/** How many child ids `GET /runs/{id}` lists; the rest are paged by {@link listChildren}. */
+export const CHILD_IDS_LIMIT = 1000;
+
+/** The first child ids of a run, in creation order, and whether it has more. */
+export function childIds(
+  db: Db,
+  runId: string,
+  limit = CHILD_IDS_LIMIT,
+): { ids: string[]; more: boolean } {
+  const ids = db
+    .prepare<[string, number], { id: string }>(
+      "SELECT id FROM runs WHERE parent_id = ? ORDER BY created_at, id LIMIT ?",
     )
-    .all(runId)
+    .all(runId, limit + 1)
     .map((r) => r.id);
+  return { ids: ids.slice(0, limit), more: ids.length > limit };
+}
+
+/**
+ * A page of a run's children, oldest first; `cursor` is the sort key of the previous page's last
+ * child.
+ *
+ * @example
+ * ```ts
+ * let page = listChildren(db, rootId, 100);
+ * while (page.nextCursor) page = listChildren(db, rootId, 100, page.nextCursor);
+ * ```
+ */
+export function listChildren(db: Db, runId: string, limit: number, cursor?: RunCursor): RunPage {
+  const rows = cursor
+    ? db
+        .prepare<[string, number, string, number], RunRow>(
+          `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.parent_id = ? AND (r.created_at, r.id) > (?, ?)
+           ORDER BY r.created_at, r.id LIMIT ?`,
+        )
+        .all(runId, cursor.createdAt, cursor.id, limit + 1)
+    : db
+        .prepare<[string, number], RunRow>(
+          `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.parent_id = ?
+           ORDER BY r.created_at, r.id LIMIT ?`,
+        )
+        .all(runId, limit + 1);
+  return pageOf(rows, limit);
+}
+
+function pageOf(rows: RunRow[], limit: number): RunPage {
+  const page = rows.slice(0, limit).map(runView);
+  const last = page[page.length - 1];
+  return {
+    runs: page,
+    nextCursor: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
 }
 
 /** Where a page of runs ends: the sort key of its last run. */
@@ -109,11 +154,5 @@ export function listRuns(db: Db, f: RunFilter): RunPage {
     ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     ORDER BY r.created_at DESC, r.id DESC LIMIT ?`;
   const rows = db.prepare<(string | number)[], RunRow>(sql).all(...params, f.limit + 1);
-  const more = rows.length > f.limit;
-  const page = rows.slice(0, f.limit).map(runView);
-  const last = page[page.length - 1];
-  return {
-    runs: page,
-    nextCursor: more && last ? { createdAt: last.createdAt, id: last.id } : null,
-  };
+  return pageOf(rows, f.limit);
 }

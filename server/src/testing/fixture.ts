@@ -8,17 +8,21 @@
  *   const data = load(n);                                   // an Arrow table
  *   const models = lrs.map((lr) => train(data, lr));        // fan-out
  *   const scores = await evaluateAll(models);               // nested: one evaluate child per model
- *   plot(scores);                                           // a Vega-Lite plot
+ *   plot(scores);                                           // a Vega-Lite plot (via the parent)
  *   return models[best];                                    // same artifact as a train output
  * });
  * ```
  *
- * Event order follows kernel-lib's resolution: run-created, artifact (first use) and input edges,
+ * Recorded flows: each train's `data` from load (future), evaluateAll's `models[i]` from train i
+ * (future), each evaluate's `model` from train i (reference), evaluateAll awaited each evaluate, the
+ * pipeline awaited evaluateAll, and plot's `scores` from evaluateAll (via the parent).
+ *
+ * Event order follows kernel-lib's resolution: run-created, flows, artifact (first use) and input edges,
  * scheduled (with the cache key), running, logs, children, output artifact and edge, resolved.
  */
 import { createHash } from "node:crypto";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
-import type { ArtifactInfo, JsonValue, RunEvent, RunInfo, RunState } from "../model/events";
+import type { ArtifactInfo, Flow, JsonValue, RunEvent, RunInfo, RunState } from "../model/events";
 
 export interface FixtureArtifact extends ArtifactInfo {
   bytes: Uint8Array;
@@ -178,11 +182,19 @@ export class EventRecorder {
     });
   }
 
+  /** A flow event: data-flow edges into `runId`, as kernel-lib records them. */
+  flow(runId: string, flows: Flow[]): void {
+    this.events.push({ ...this.base(), type: "flow", runId, flows });
+  }
+
   log(runId: string, text: string, stream: "stdout" | "stderr" = "stdout"): void {
     this.events.push({ ...this.base(), type: "log", runId, stream, text });
   }
 
-  /** A step from creation to resolution with the given inputs and output. */
+  /**
+   * A step from creation to resolution with the given inputs and output; `flows` (recorded when its
+   * inputs are started, right after creation) name the runs its inputs came from.
+   */
   step(
     runId: string,
     parentId: string | null,
@@ -190,6 +202,7 @@ export class EventRecorder {
     inputs: [string, FixtureArtifact][],
     output: FixtureArtifact,
     logs: string[] = [],
+    flows: Flow[] = [],
   ): void {
     this.created({
       id: runId,
@@ -198,6 +211,7 @@ export class EventRecorder {
       sourceText: `function ${stepName}(${inputs.map(([n]) => n).join(", ")}) { /* ... */ }`,
       parameters: inputs.map(([n]) => n),
     });
+    if (flows.length > 0) this.flow(runId, flows);
     for (const [name, artifact] of inputs) this.edge(runId, "input", name, artifact);
     this.state(runId, "scheduled", {
       cacheKey: sha256(JSON.stringify([stepName, ...inputs.map(([, a]) => a.id)])),
@@ -262,6 +276,7 @@ export function pipelineFixture(options: FixtureOptions = {}): Fixture {
       ],
       model,
       [`training with lr=${lr}\n`, `loss ${(1 / (i + 2)).toFixed(3)}\n`],
+      [{ from: runs.load!, kind: "future", parameter: "data", path: "data" }],
     );
   });
 
@@ -274,13 +289,33 @@ export function pipelineFixture(options: FixtureOptions = {}): Fixture {
     sourceText: "async function evaluateAll(models) { /* ... */ }",
     parameters: ["models"],
   });
+  rec.flow(
+    evaluateAll,
+    lrs.map((_, i) => ({
+      from: runs[`train${i}`]!,
+      kind: "future" as const,
+      parameter: "models",
+      path: `models[${i}]`,
+    })),
+  );
   const modelList = jsonArtifact(models.map((m) => m.id));
   rec.edge(evaluateAll, "input", "models", modelList);
   rec.state(evaluateAll, "scheduled");
   rec.state(evaluateAll, "running");
   const scores = models.map((model, i) => {
     const score = 1 - 1 / (i + 2);
-    rec.step(id(`evaluate${i}`), evaluateAll, "evaluate", [["model", model]], jsonArtifact(score));
+    // evaluateAll passes each model object on by reference, then awaits the evaluation.
+    const evaluate = id(`evaluate${i}`);
+    rec.step(
+      evaluate,
+      evaluateAll,
+      "evaluate",
+      [["model", model]],
+      jsonArtifact(score),
+      [],
+      [{ from: runs[`train${i}`]!, kind: "reference", parameter: "model", path: "model" }],
+    );
+    rec.flow(evaluateAll, [{ from: evaluate, kind: "awaited" }]);
     return score;
   });
   const scoresArtifact = jsonArtifact(scores);
@@ -290,7 +325,17 @@ export function pipelineFixture(options: FixtureOptions = {}): Fixture {
 
   const plot = plotArtifact(scores);
   artifactIds.plot = plot.id;
-  rec.step(id("plot"), rootId, "plot", [["scores", scoresArtifact]], plot);
+  // The pipeline awaited evaluateAll and passed its value on unchanged: a flow via the parent.
+  rec.flow(rootId, [{ from: evaluateAll, kind: "awaited" }]);
+  rec.step(
+    id("plot"),
+    rootId,
+    "plot",
+    [["scores", scoresArtifact]],
+    plot,
+    [],
+    [{ from: evaluateAll, kind: "parent", parameter: "scores", path: "scores" }],
+  );
 
   if (!options.unfinished) {
     const best = models[models.length - 1]!;

@@ -189,6 +189,7 @@ export function rowCounts(db: RunningServer["context"]["db"]): Record<string, nu
     "processed_events",
     "artifact_blobs",
     "event_sequences",
+    "flows",
   ]) {
     counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   }

@@ -199,6 +199,19 @@ function mutationsFor(event: RunEvent, targets: FuzzTargets): Mutation[] {
         [["text"], null],
         [["text"], undefined],
       ];
+    case "flow":
+      return [
+        ...common,
+        [["runId"], unknownRun],
+        [["flows"], []],
+        [["flows"], "x"],
+        [["flows"], [{ from: "x", kind: "future" }]],
+        [["flows"], [{ from: unknownRun, kind: "guessed" }]],
+        [["flows"], [{ from: unknownRun, kind: "future", parameter: "" }]],
+        [["flows"], [{ from: unknownRun, kind: "awaited", path: "x" }]],
+        [["flows"], [{ from: event.runId, kind: "future", parameter: "x", path: "x" }]],
+        [["flows"], [{ from: unknownRun, kind: "future", extra: 1 }]],
+      ];
   }
 }
 
