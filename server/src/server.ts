@@ -84,7 +84,18 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
   };
   const http = createServer(createApp(context));
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  http.on("upgrade", liveUpgrade({ wss, live, db, token, corsOrigins: opts.corsOrigins }));
+  http.on(
+    "upgrade",
+    liveUpgrade({
+      wss,
+      live,
+      db,
+      token,
+      corsOrigins: opts.corsOrigins,
+      bindHost: opts.host,
+      allowedHosts: opts.allowedHosts,
+    }),
+  );
   try {
     await listen(http, opts);
   } catch (err) {
