@@ -25,6 +25,11 @@ export interface ServerOptions {
   maxBatchBytes?: number;
   /** Largest artifact upload. Default 2 GiB. */
   maxArtifactBytes?: number;
+  /**
+   * Data queued for one live (WebSocket) client that does not read before it is disconnected.
+   * Default 16 MiB.
+   */
+  maxLiveBufferBytes?: number;
   /** Where internal errors are reported. Default: stderr. */
   log?: (message: string) => void;
 }
@@ -49,6 +54,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 15_000,
     maxBatchBytes: options.maxBatchBytes ?? 32 * 1024 * 1024,
     maxArtifactBytes: options.maxArtifactBytes ?? 2 * 1024 * 1024 * 1024,
+    maxLiveBufferBytes: options.maxLiveBufferBytes ?? 16 * 1024 * 1024,
     log: options.log ?? ((message) => process.stderr.write(`tsematic server: ${message}\n`)),
   };
 }

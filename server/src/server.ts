@@ -72,7 +72,7 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
   const checkpointer = new Checkpointer(db);
   // Clients of runs that were active when the server stopped get a full timeout to come back.
   restartHeartbeatClocks(db, now());
-  const live = new LiveGraphs(db, opts.log);
+  const live = new LiveGraphs(db, opts.log, opts.maxLiveBufferBytes);
   const context: ServerContext = {
     db,
     ingestor: new Ingestor(db, now),
