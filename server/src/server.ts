@@ -42,6 +42,8 @@ export interface RunningServer {
   token: string;
   dataDir: string;
   context: ServerContext;
+  /** The HTTP server itself (tests observe its connections). */
+  http: Server;
   /** Stops accepting work, closes connections and the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -127,7 +129,7 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
     })();
     return closing;
   };
-  return { url, port, token, dataDir, context, close };
+  return { url, port, token, dataDir, context, http, close };
 }
 
 function listen(http: Server, opts: ResolvedOptions): Promise<void> {
