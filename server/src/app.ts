@@ -4,6 +4,7 @@ import { requireToken } from "./auth/middleware";
 import type { ServerContext } from "./context";
 import { cors } from "./http/cors";
 import { errorHandler, routeNotFound } from "./http/errors";
+import { requireKnownHost } from "./http/host";
 import { artifactsRoutes } from "./routes/artifacts";
 import { cacheRoutes } from "./routes/cache";
 import { controlRoutes } from "./routes/control";
@@ -24,6 +25,7 @@ export function createApp(ctx: ServerContext): Express {
     res.setHeader("Cache-Control", "no-store");
     next();
   });
+  app.use(requireKnownHost(ctx.options.host, ctx.options.allowedHosts));
   app.use(cors(ctx.options.corsOrigins));
   app.use(API_PREFIX, healthRoutes());
   app.use(API_PREFIX, requireToken(ctx.token));

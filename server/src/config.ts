@@ -11,6 +11,12 @@ export interface ServerOptions {
   port?: number;
   /** Default: read from (or created in) `<dataDir>/token`. */
   token?: string;
+  /**
+   * Host names (besides loopback names and `host`) that clients may use in the `Host` header, e.g.
+   * the name of a proxy in front of the server. Others are refused, so that a web page cannot reach
+   * the server through a DNS name it controls (DNS rebinding). Default: none.
+   */
+  allowedHosts?: string[];
   /** Browser origins allowed to call the API (CORS) and open live connections. Default: none. */
   corsOrigins?: string[];
   /** A root whose client is silent this long has its open runs failed. Default 15 s. */
@@ -19,6 +25,11 @@ export interface ServerOptions {
   maxBatchBytes?: number;
   /** Largest artifact upload. Default 2 GiB. */
   maxArtifactBytes?: number;
+  /**
+   * Data queued for one live (WebSocket) client that does not read before it is disconnected.
+   * Default 16 MiB.
+   */
+  maxLiveBufferBytes?: number;
   /** Where internal errors are reported. Default: stderr. */
   log?: (message: string) => void;
 }
@@ -38,10 +49,12 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     host: options.host ?? "127.0.0.1",
     port: options.port ?? DEFAULT_PORT,
     token: options.token,
+    allowedHosts: options.allowedHosts ?? [],
     corsOrigins: options.corsOrigins ?? [],
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 15_000,
     maxBatchBytes: options.maxBatchBytes ?? 32 * 1024 * 1024,
     maxArtifactBytes: options.maxArtifactBytes ?? 2 * 1024 * 1024 * 1024,
+    maxLiveBufferBytes: options.maxLiveBufferBytes ?? 16 * 1024 * 1024,
     log: options.log ?? ((message) => process.stderr.write(`tsematic server: ${message}\n`)),
   };
 }

@@ -42,6 +42,8 @@ export interface RunningServer {
   token: string;
   dataDir: string;
   context: ServerContext;
+  /** The HTTP server itself (tests observe its connections). */
+  http: Server;
   /** Stops accepting work, closes connections and the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -72,7 +74,7 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
   const checkpointer = new Checkpointer(db);
   // Clients of runs that were active when the server stopped get a full timeout to come back.
   restartHeartbeatClocks(db, now());
-  const live = new LiveGraphs(db, opts.log);
+  const live = new LiveGraphs(db, opts.log, opts.maxLiveBufferBytes);
   const context: ServerContext = {
     db,
     ingestor: new Ingestor(db, now),
@@ -84,7 +86,18 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
   };
   const http = createServer(createApp(context));
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  http.on("upgrade", liveUpgrade({ wss, live, db, token, corsOrigins: opts.corsOrigins }));
+  http.on(
+    "upgrade",
+    liveUpgrade({
+      wss,
+      live,
+      db,
+      token,
+      corsOrigins: opts.corsOrigins,
+      bindHost: opts.host,
+      allowedHosts: opts.allowedHosts,
+    }),
+  );
   try {
     await listen(http, opts);
   } catch (err) {
@@ -116,7 +129,7 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
     })();
     return closing;
   };
-  return { url, port, token, dataDir, context, close };
+  return { url, port, token, dataDir, context, http, close };
 }
 
 function listen(http: Server, opts: ResolvedOptions): Promise<void> {

@@ -9,7 +9,9 @@ export const USAGE = `Usage: tsematic <command> [options]
 
 Commands:
   server [--port 8765] [--host 127.0.0.1] [--data-dir DIR] [--cors-origin ORIGIN]... [--heartbeat-timeout SECONDS]
-                          start the lineage server (port 0 picks a free port)
+         [--allowed-host NAME]... [--max-artifact-bytes BYTES]
+                          start the lineage server (port 0 picks a free port; --allowed-host: a host
+                          name besides 127.0.0.1/localhost that clients may use, e.g. a proxy's)
   runs [--pipeline NAME] [--state STATE] [--tag TAG] [--all] [--limit N] [--json]
                           list pipeline runs, newest first (--all: every step too)
   show <runId> [--json]   one run: state, notebook, timings, inputs and their producers,
@@ -36,6 +38,8 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     "data-dir": { type: "string" },
     "cors-origin": { type: "string", multiple: true },
     "heartbeat-timeout": { type: "string" },
+    "allowed-host": { type: "string", multiple: true },
+    "max-artifact-bytes": { type: "string" },
   },
   runs: {
     ...CLIENT_OPTIONS,

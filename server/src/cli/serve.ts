@@ -8,6 +8,12 @@ export async function serverCommand({ values, positionals }: Parsed): Promise<nu
   if (positionals.length > 0) throw CliError.usage(`unexpected argument "${positionals[0]}"`);
   const port = integer(values.port, "--port", 0, 65535) ?? DEFAULT_PORT;
   const timeoutS = number(values["heartbeat-timeout"], "--heartbeat-timeout");
+  const maxArtifactBytes = integer(
+    values["max-artifact-bytes"],
+    "--max-artifact-bytes",
+    1,
+    Number.MAX_SAFE_INTEGER,
+  );
   const dataDir = (values["data-dir"] as string | undefined) ?? defaultDataDir();
   let server;
   try {
@@ -16,6 +22,8 @@ export async function serverCommand({ values, positionals }: Parsed): Promise<nu
       host: values.host as string | undefined,
       dataDir,
       corsOrigins: values["cors-origin"] as string[] | undefined,
+      allowedHosts: values["allowed-host"] as string[] | undefined,
+      maxArtifactBytes,
       heartbeatTimeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
     });
   } catch (err) {

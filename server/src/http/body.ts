@@ -1,8 +1,13 @@
 /** JSON request bodies: size-limited, and only with a JSON content type. */
 import express, { type RequestHandler } from "express";
 import { ApiError } from "./errors";
+import { checkJsonLimits, type JsonLimits } from "./jsonLimits";
 
-export function jsonBody(limitBytes: number): RequestHandler[] {
+/**
+ * JSON request bodies: size-limited, only with a JSON content type, and within `limits` (nesting
+ * depth, sizes of named free-form fields; see jsonLimits.ts).
+ */
+export function jsonBody(limitBytes: number, limits: JsonLimits = {}): RequestHandler[] {
   return [
     (req, _res, next) => {
       if (!req.is("application/json")) {
@@ -15,5 +20,9 @@ export function jsonBody(limitBytes: number): RequestHandler[] {
       next();
     },
     express.json({ limit: limitBytes, strict: true, type: "application/json" }),
+    (req, _res, next) => {
+      checkJsonLimits(req.body, limits);
+      next();
+    },
   ];
 }

@@ -32,6 +32,10 @@ export class ApiError extends Error {
   static unsupportedMediaType(message: string): ApiError {
     return new ApiError(415, "unsupported_media_type", message);
   }
+  static insufficientStorage(message: string): ApiError {
+    return new ApiError(507, "insufficient_storage", message);
+  }
+
   static unprocessable(code: string, message: string): ApiError {
     return new ApiError(422, code, message);
   }
@@ -85,16 +89,32 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
   "parameters.too.many": [413, "too_many_parameters", "too many parameters"],
 };
 
+/** Errors of a full disk, from the file system or from sqlite. */
+const DISK_FULL_CODES = new Set(["ENOSPC", "EDQUOT", "SQLITE_FULL"]);
+
+function diskFull(err: unknown): ApiError | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !DISK_FULL_CODES.has(code)) return undefined;
+  return ApiError.insufficientStorage(
+    `the disk that holds the server's data directory is full (${code}): free space on it (or start ` +
+      "the server with --data-dir on a larger disk), then retry. Nothing from this request was stored",
+  );
+}
+
 export function errorHandler(log: (message: string) => void): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
+  return (caught: unknown, _req, res, _next) => {
+    const full = diskFull(caught);
+    const err = full ?? caught;
     const [status, body] = toResponse(err);
-    if (status >= 500) log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
+    if (full) log(`disk full: ${caught instanceof Error ? caught.message : String(caught)}`);
+    else if (status >= 500)
+      log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    // The rest of an oversized body is not worth reading: close the connection after answering.
-    if (status === 413) res.setHeader("Connection", "close");
+    // The rest of a refused body is not worth reading: close the connection after answering.
+    if (status === 413 || status === 507) res.setHeader("Connection", "close");
     res.status(status).json(body);
   };
 }

@@ -92,6 +92,9 @@ describe("thousands of malformed requests", () => {
   after(() => t.close());
 
   it("answers every one with a 4xx JSON error, never a 5xx, stays up and writes nothing", async () => {
+    // Read first: generating the requests takes seconds, longer than the server keeps an idle
+    // keep-alive connection, and fetch would reuse one the server is closing.
+    const root = await t.api.get(`/runs/${active.rootId}`);
     const at = (n: number): { id: string; rootId: string; at: number } => ({
       id: `${fx.rootId}:${100_000 + n}`,
       rootId: fx.rootId,
@@ -151,7 +154,6 @@ describe("thousands of malformed requests", () => {
     );
     const counts = rowCounts(t.server.context.db);
     const files = listFiles(t.dataDir);
-    const root = await t.api.get(`/runs/${active.rootId}`);
 
     const base = new URL(t.server.url);
     const outcomes: Outcome[] = new Array(requests.length);

@@ -2,20 +2,39 @@
  * Live graphs: one Yjs document per watched root run, alive while at least one WebSocket client is
  * connected. Ingest, cancel and the heartbeat monitor report what they changed; documents that
  * nobody watches cost nothing.
+ *
+ * Memory per client is bounded whatever the client sends: a sync request (which may ask for the
+ * whole document) is answered only once the previous answer has left the process; requests that
+ * arrive meanwhile are merged into one; a client that keeps asking while it does not read, or whose
+ * unsent data passes `maxBufferedBytes`, is disconnected.
  */
 import WebSocket from "ws";
 import * as Y from "yjs";
 import type { Db } from "../storage/db";
 import type { RootChanges } from "../storage/ingest";
 import { loadGraph, writeChanges, writeRoot } from "./document";
-import { answer, syncStep1, updateMessage } from "./protocol";
+import { syncRequest, syncStep1, syncStep2, updateMessage } from "./protocol";
 
 interface LiveGraph {
   doc: Y.Doc;
   clients: Set<WebSocket>;
 }
 
+/** Per-client state of sync answers. */
+interface Answering {
+  /** An answer was handed to the socket and has not been written out yet. */
+  busy: boolean;
+  /** The newest state vector asked for while busy (answered when the previous answer is out). */
+  pending?: Uint8Array;
+  /** Sync requests received while busy: a y-websocket client sends one per connection. */
+  waiting: number;
+}
+
 const PING_INTERVAL_MS = 30_000;
+/** Default cap of data queued for one client before it is disconnected. */
+export const DEFAULT_LIVE_BUFFER_BYTES = 16 * 1024 * 1024;
+/** Sync requests a client may send while it has not read the previous answer. */
+const MAX_WAITING_REQUESTS = 16;
 
 export class LiveGraphs {
   private readonly graphs = new Map<string, LiveGraph>();
@@ -25,6 +44,7 @@ export class LiveGraphs {
   constructor(
     private readonly db: Db,
     private readonly log: (message: string) => void,
+    private readonly maxBufferedBytes = DEFAULT_LIVE_BUFFER_BYTES,
   ) {
     // Connections that stop answering pings are dropped, so their documents can be released.
     this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS);
@@ -41,17 +61,26 @@ export class LiveGraphs {
     graph.clients.add(ws);
     this.alive.add(ws);
     ws.on("pong", () => this.alive.add(ws));
+    const answering: Answering = { busy: false, waiting: 0 };
     ws.on("message", (data, isBinary) => {
       if (!isBinary) {
         ws.close(1003, "binary y-websocket messages only");
         return;
       }
+      let stateVector: Uint8Array | undefined;
       try {
-        const reply = answer(graph.doc, toBytes(data));
-        if (reply) ws.send(reply);
+        stateVector = syncRequest(toBytes(data));
       } catch {
         ws.close(1007, "malformed y-websocket message");
+        return;
       }
+      if (stateVector === undefined) return;
+      if (!answering.busy) {
+        this.answer(graph, ws, answering, stateVector);
+        return;
+      }
+      answering.pending = stateVector;
+      if (++answering.waiting > MAX_WAITING_REQUESTS) ws.terminate();
     });
     ws.on("close", () => this.disconnect(rootId, ws));
     ws.on("error", () => ws.terminate());
@@ -93,13 +122,44 @@ export class LiveGraphs {
       doc.on("update", (update: Uint8Array) => {
         const message = updateMessage(update);
         for (const ws of created.clients) {
-          if (ws.readyState === WebSocket.OPEN) ws.send(message);
+          if (ws.readyState === WebSocket.OPEN && this.hasRoom(ws, message.length))
+            ws.send(message);
         }
       });
       this.graphs.set(rootId, created);
       graph = created;
     }
     return graph;
+  }
+
+  /** Sends one sync answer; the next request is answered once this one has left the process. */
+  private answer(
+    graph: LiveGraph,
+    ws: WebSocket,
+    answering: Answering,
+    stateVector: Uint8Array,
+  ): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const reply = syncStep2(graph.doc, stateVector);
+    if (!this.hasRoom(ws, reply.length)) return;
+    answering.busy = true;
+    ws.send(reply, (err) => {
+      answering.busy = false;
+      answering.waiting = 0;
+      const next = answering.pending;
+      answering.pending = undefined;
+      if (!err && next) this.answer(graph, ws, answering, next);
+    });
+  }
+
+  /**
+   * Whether `bytes` more may be queued for a client; disconnects a client whose queue would pass
+   * the cap (it does not read, so it would never see the data anyway).
+   */
+  private hasRoom(ws: WebSocket, bytes: number): boolean {
+    if (ws.bufferedAmount + bytes <= this.maxBufferedBytes) return true;
+    ws.terminate();
+    return false;
   }
 
   private disconnect(rootId: string, ws: WebSocket): void {

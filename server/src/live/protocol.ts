@@ -33,18 +33,32 @@ export function updateMessage(update: Uint8Array): Uint8Array {
 }
 
 /**
+ * The state vector of a client's sync step 1 ("what do you have that I lack?"), or undefined for
+ * every other message (awareness and auth: nothing to share or check; step 2 and updates: client
+ * writes, refused). Throws on a malformed message.
+ */
+export function syncRequest(message: Uint8Array): Uint8Array | undefined {
+  const decoder = decoding.createDecoder(message);
+  const type = decoding.readVarUint(decoder);
+  if (type !== MESSAGE_SYNC) return undefined;
+  const syncType = decoding.readVarUint(decoder);
+  const payload = decoding.readVarUint8Array(decoder);
+  return syncType === syncProtocol.messageYjsSyncStep1 ? payload : undefined;
+}
+
+/** The answer to a sync step 1: what the document has that the client's state vector lacks. */
+export function syncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  syncProtocol.writeSyncStep2(encoder, doc, stateVector);
+  return encoding.toUint8Array(encoder);
+}
+
+/**
  * The server's answer to one client message, or undefined when there is nothing to answer.
  * Throws on a malformed message.
  */
 export function answer(doc: Y.Doc, message: Uint8Array): Uint8Array | undefined {
-  const decoder = decoding.createDecoder(message);
-  const type = decoding.readVarUint(decoder);
-  if (type !== MESSAGE_SYNC) return undefined; // awareness and auth: nothing to share or check
-  const syncType = decoding.readVarUint(decoder);
-  const payload = decoding.readVarUint8Array(decoder);
-  if (syncType !== syncProtocol.messageYjsSyncStep1) return undefined; // client writes: refused
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  syncProtocol.writeSyncStep2(encoder, doc, payload);
-  return encoding.toUint8Array(encoder);
+  const stateVector = syncRequest(message);
+  return stateVector && syncStep2(doc, stateVector);
 }

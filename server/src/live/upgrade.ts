@@ -9,6 +9,7 @@ import { presentedToken } from "../auth/middleware";
 import { tokensEqual } from "../auth/token";
 import { originAllowed } from "../http/cors";
 import { errorBody } from "../http/errors";
+import { hostChecker, hostRefusal } from "../http/host";
 import { RUN_ID } from "../http/ids";
 import type { Db } from "../storage/db";
 import { getRoot } from "../storage/roots";
@@ -22,11 +23,18 @@ export interface UpgradeOptions {
   db: Db;
   token: string;
   corsOrigins: readonly string[];
+  /** The address the server binds and the extra host names it answers to (see http/host.ts). */
+  bindHost: string;
+  allowedHosts: readonly string[];
 }
 
 export function liveUpgrade(o: UpgradeOptions) {
+  const knownHost = hostChecker(o.bindHost, o.allowedHosts);
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on("error", () => socket.destroy());
+    if (!knownHost(req.headers.host)) {
+      return refuse(socket, 403, "host_not_allowed", hostRefusal(req.headers.host));
+    }
     const url = new URL(req.url ?? "/", "http://localhost");
     const match = LIVE_PATH.exec(url.pathname);
     if (!match) {

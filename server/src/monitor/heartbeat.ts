@@ -2,13 +2,30 @@
  * Ends the runs of clients that stopped responding. A client proves it is alive with heartbeats and
  * with events; a root silent for longer than the timeout has its open runs failed (or canceled, when
  * a cancel was requested) so that nothing stays "running" forever after a crash.
+ *
+ * Silence is counted in time the server could listen: while this process is blocked (a long
+ * request, a checkpoint, a GC pause, a suspended laptop), heartbeats queue unread in its sockets, so
+ * that time is not held against clients. The sweep timer measures those stalls by its own lateness,
+ * and each sweep runs after the I/O that was pending when it woke (setImmediate), so heartbeats
+ * queued during a stall are recorded before anyone is judged.
  */
 import type { LiveGraphs } from "../live/hub";
 import type { Db } from "../storage/db";
 import { abandonRoot, silentRoots } from "../storage/roots";
 
+/** A span during which this process could not read heartbeats. */
+interface Stall {
+  from: number;
+  to: number;
+}
+
+/** Timer lateness below this is ordinary jitter, not a stall worth recording. */
+const STALL_THRESHOLD_MS = 10;
+
 export class HeartbeatMonitor {
   private timer: NodeJS.Timeout | undefined;
+  private lastTick = 0;
+  private stalls: Stall[] = [];
 
   constructor(
     private readonly db: Db,
@@ -20,7 +37,15 @@ export class HeartbeatMonitor {
 
   start(): void {
     const every = Math.max(20, Math.min(1000, Math.floor(this.timeoutMs / 4)));
-    this.timer = setInterval(() => this.sweep(), every);
+    this.lastTick = this.now();
+    this.timer = setInterval(() => {
+      const now = this.now();
+      this.recordLateness(now, every);
+      // After the I/O callbacks of this loop turn: heartbeats that waited out a stall count first.
+      setImmediate(() => {
+        if (this.timer !== undefined) this.sweep();
+      });
+    }, every);
     this.timer.unref();
   }
 
@@ -29,12 +54,24 @@ export class HeartbeatMonitor {
     this.timer = undefined;
   }
 
-  /** One pass: abandons every root silent for longer than the timeout. Returns their ids. */
+  /** Time within [from, to] during which this process was measured to be blocked. */
+  stalledBetween(from: number, to: number): number {
+    let total = 0;
+    for (const s of this.stalls) total += Math.max(0, Math.min(to, s.to) - Math.max(from, s.from));
+    return total;
+  }
+
+  /**
+   * One pass: abandons every root silent for longer than the timeout, not counting the server's
+   * own stalls. Returns their ids.
+   */
   sweep(): string[] {
     const now = this.now();
     const abandoned: string[] = [];
     try {
       for (const { rootId, lastHeartbeat } of silentRoots(this.db, now - this.timeoutMs)) {
+        const silentFor = now - lastHeartbeat - this.stalledBetween(lastHeartbeat, now);
+        if (silentFor <= this.timeoutMs) continue;
         const changed = abandonRoot(this.db, rootId, now, now - lastHeartbeat);
         this.live.refreshRuns(rootId, changed);
         this.live.refreshRoot(rootId);
@@ -44,5 +81,17 @@ export class HeartbeatMonitor {
       this.log(`heartbeat sweep failed: ${err instanceof Error ? err.message : String(err)}`);
     }
     return abandoned;
+  }
+
+  /** A tick later than scheduled means the process was blocked for that long. */
+  private recordLateness(now: number, every: number): void {
+    const late = now - this.lastTick - every;
+    this.lastTick = now;
+    if (late > STALL_THRESHOLD_MS) this.stalls.push({ from: now - late, to: now });
+    // Stalls older than any silence that could still be judged no longer matter.
+    const horizon = now - 10 * this.timeoutMs;
+    if (this.stalls.length > 0 && this.stalls[0]!.to < horizon) {
+      this.stalls = this.stalls.filter((s) => s.to >= horizon);
+    }
   }
 }

@@ -14,6 +14,12 @@ export const ARTIFACT_LINEAGE_PARAMS = ["limit", "cursor"];
 /** Artifact lineage cursors: `o<edge id>` while producers are listed, `i<edge id>` for consumers. */
 const LINEAGE_CURSOR = /^([oi])([0-9]{1,15})$/;
 
+/** Errors of a response whose client closed the connection. */
+function clientWentAway(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "ERR_STREAM_PREMATURE_CLOSE" || code === "ECONNRESET" || code === "EPIPE";
+}
+
 const TYPE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,127}$/;
 
 export function artifactsRoutes(ctx: ServerContext): Router {
@@ -64,7 +70,13 @@ export function artifactsRoutes(ctx: ServerContext): Router {
     // The bytes are user data: never let a browser run them as a page of this origin.
     res.setHeader("Content-Security-Policy", "sandbox");
     res.setHeader("Content-Disposition", `inline; filename="${artifact.id}"`);
-    await pipeline(artifacts.read(artifact.id), res);
+    try {
+      await pipeline(artifacts.read(artifact.id), res);
+    } catch (err) {
+      // A client that goes away mid-download is not a server error: nothing to report.
+      if (clientWentAway(err)) return;
+      throw err;
+    }
   });
 
   router.put("/artifacts/:artifactId/value", async (req, res) => {
@@ -85,10 +97,17 @@ export function artifactsRoutes(ctx: ServerContext): Router {
     const declared = Number(req.headers["content-length"] ?? NaN);
     if (declared > max) {
       throw ApiError.tooLarge(
-        `artifact ${id} has ${declared} bytes, over the server's limit of ${max}: raise --max-artifact-bytes`,
+        `artifact ${id} has ${declared} bytes, over the server's limit of ${max} bytes: ` +
+          "start the server with --max-artifact-bytes <bytes> to raise it (maxArtifactBytes in startServer)",
       );
     }
-    const result = await artifacts.writeStream(id, typeName, req, max);
+    const result = await artifacts.writeStream(
+      id,
+      typeName,
+      req,
+      max,
+      Number.isSafeInteger(declared) ? declared : undefined,
+    );
     res.status(result.created ? 201 : 200).json({ id, size: result.size, created: result.created });
   });
 

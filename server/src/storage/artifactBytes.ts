@@ -69,8 +69,9 @@ export class ArtifactBytes {
     typeName: string,
     body: Readable,
     maxBytes: number,
+    declaredBytes?: number,
   ): Promise<StoreResult> {
-    return this.files.write(id, typeName, body, maxBytes);
+    return this.files.write(id, typeName, body, maxBytes, declaredBytes);
   }
 
   /**

@@ -1,6 +1,7 @@
 /** Row shapes of the lineage tables and their mapping to API views. */
 import type { ArtifactView, EdgeView, RootView, RunDetailView, RunView } from "../model/api";
-import type { RunMode, RunState } from "../model/events";
+import type { ErrorInfo, RunMode, RunState } from "../model/events";
+import { readStoredJson, UNREADABLE } from "./storedJson";
 
 export interface RunRow {
   id: string;
@@ -39,16 +40,28 @@ export function runView(row: RunRow): RunView {
     attempt: row.attempt,
     sourceHash: row.source_hash,
     version: row.version,
-    parameters: JSON.parse(row.parameters_json),
+    parameters: readStoredJson(row.parameters_json, () => []),
     cache: row.cache === 1,
-    tags: JSON.parse(row.tags_json),
-    resources: JSON.parse(row.resources_json),
+    tags: readStoredJson(row.tags_json, () => []),
+    resources: readStoredJson(row.resources_json, () => ({})),
     createdAt: row.created_at,
     startedAt: row.started_at,
     endedAt: row.ended_at,
     cacheKey: row.cache_key,
     originalRunId: row.original_run_id,
-    error: row.error_json === null ? null : JSON.parse(row.error_json),
+    error:
+      row.error_json === null ? null : readStoredJson(row.error_json, () => unreadableError(row)),
+  };
+}
+
+/** A run's error that cannot be read, marked as such (the run still shows as failed). */
+function unreadableError(row: RunRow): ErrorInfo {
+  return {
+    name: "UnreadableStoredValue",
+    message: `the error of run ${row.id}: ${UNREADABLE}`,
+    stepName: row.step_name,
+    path: [],
+    runId: row.id,
   };
 }
 
@@ -104,7 +117,7 @@ export function artifactView(row: ArtifactRow): ArtifactView {
     typeName: row.type_name,
     mediaType: row.media_type,
     size: row.size,
-    summary: JSON.parse(row.summary_json),
+    summary: readStoredJson(row.summary_json, () => ({ unreadable: UNREADABLE })),
   };
 }
 

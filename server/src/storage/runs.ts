@@ -108,7 +108,23 @@ export interface RunPage {
 }
 
 /** Runs matching every given filter, newest first. */
+/** Connections that know `unicode_lower` (sqlite's own lower() folds ASCII letters only). */
+const withUnicodeLower = new WeakSet<Db>();
+
+/**
+ * Registers `unicode_lower(text)`, JavaScript's toLowerCase, so that name searches fold "МОДЕЛЬ"
+ * and "CAFÉ" as they fold "MODEL".
+ */
+function ensureUnicodeLower(db: Db): void {
+  if (withUnicodeLower.has(db)) return;
+  db.function("unicode_lower", { deterministic: true }, (text: unknown) =>
+    typeof text === "string" ? text.toLowerCase() : text,
+  );
+  withUnicodeLower.add(db);
+}
+
 export function listRuns(db: Db, f: RunFilter): RunPage {
+  ensureUnicodeLower(db);
   const where: string[] = [];
   const params: (string | number)[] = [];
   const add = (clause: string, ...values: (string | number)[]): void => {
@@ -123,7 +139,7 @@ export function listRuns(db: Db, f: RunFilter): RunPage {
     );
   }
   if (f.nameContains !== undefined) {
-    add("instr(lower(r.step_name), lower(?)) > 0", f.nameContains);
+    add("instr(unicode_lower(r.step_name), ?) > 0", f.nameContains.toLowerCase());
   }
   if (f.states !== undefined && f.states.length > 0) {
     add(`r.state IN (${f.states.map(() => "?").join(", ")})`, ...f.states);
@@ -138,7 +154,7 @@ export function listRuns(db: Db, f: RunFilter): RunPage {
   if (f.text !== undefined) {
     const t = f.text.toLowerCase();
     add(
-      `(instr(lower(r.step_name), ?) > 0 OR instr(lower(r.tags_json), ?) > 0
+      `(instr(unicode_lower(r.step_name), ?) > 0 OR instr(unicode_lower(r.tags_json), ?) > 0
         OR substr(r.id, 1, length(?)) = ?)`,
       t,
       t,

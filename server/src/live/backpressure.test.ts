@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { readFileSync, rmSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import type { RunEvent } from "../model/events";
+import { pipelineFixture } from "../testing/fixture";
+import { type ServerProcess, spawnServer, tempDir } from "../testing/harness";
+import { LiveClient } from "../testing/liveClient";
+import { FULL_SYNC_REQUEST, StallingLiveClient } from "../testing/stallingLiveClient";
+
+const MiB = 1024 * 1024;
+const REQUESTS = 500;
+
+/** Resident and peak resident memory of a process, from /proc (Linux). */
+function memory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = (field: string): number =>
+    Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]) * 1024;
+  return { rss: kib("VmRSS"), peak: kib("VmHWM") };
+}
+
+/** The events of a finished pipeline whose artifact summaries make a live document of about 1 MiB. */
+function heavyPipeline(): { rootId: string; events: RunEvent[] } {
+  const fx = pipelineFixture({ seed: "backpressure" });
+  const artifacts = fx.events.filter((e) => e.type === "artifact").length;
+  const pad = "x".repeat(Math.ceil(MiB / artifacts));
+  const events = fx.events.map((e) =>
+    e.type === "artifact"
+      ? { ...e, artifact: { ...e.artifact, summary: { ...e.artifact.summary, pad } } }
+      : e,
+  );
+  return { rootId: fx.rootId, events };
+}
+
+describe("live clients that never read", () => {
+  let dataDir: string;
+  let server: ServerProcess;
+  const fx = heavyPipeline();
+  before(async () => {
+    dataDir = tempDir();
+    server = await spawnServer(dataDir);
+    const res = await server.api.postEvents(fx.events);
+    assert.equal(res.status, 200, res.text);
+  });
+  after(async () => {
+    server.child.kill("SIGTERM");
+    await server.exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("cannot make the server buffer a full document per sync request: memory stays bounded and the client is closed", async (t) => {
+    const url = `${server.url.replace(/^http/, "ws")}/api/v1/live/${fx.rootId}?token=${server.token}`;
+    // A well-behaved client first, so the document is open and the baseline includes it.
+    const reader = new LiveClient(url);
+    await reader.synced;
+    const pid = server.child.pid!;
+    const before = memory(pid);
+    const attacker = await StallingLiveClient.open(url);
+    await attacker.send(FULL_SYNC_REQUEST, REQUESTS);
+    // Round trips, so the server has read the frames before its memory is measured.
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await server.api.get("/health")).status, 200);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const afterAttack = memory(pid);
+    const received = await attacker.drain(64 * MiB);
+    const growth = afterAttack.peak - before.peak;
+    t.diagnostic(
+      `${REQUESTS} full-sync requests: server peak RSS ${Math.round(before.peak / MiB)} -> ` +
+        `${Math.round(afterAttack.peak / MiB)} MiB, client received ${Math.round(received.bytes / MiB)} MiB before ` +
+        `${received.ended ? "the server closed it" : "giving up"}`,
+    );
+    assert.ok(growth < 64 * MiB, `server memory grew by ${Math.round(growth / MiB)} MiB`);
+    assert.equal(received.ended, true, "the server never closed the client that does not read");
+    // The well-behaved client is still served.
+    assert.equal(reader.ws.readyState, reader.ws.OPEN);
+    await reader.close();
+  });
+});

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { pipelineFixture } from "../testing/fixture";
+import { startTestServer, type TestServer } from "../testing/harness";
+
+const TIMEOUT_MS = 1000;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Blocks this process (which runs the server) as a long synchronous request or GC pause would. */
+function stallEventLoop(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    // busy: nothing else in this process runs meanwhile
+  }
+}
+
+describe("a stalled server", () => {
+  let t: TestServer;
+  let client: ChildProcess | undefined;
+  before(async () => {
+    t = await startTestServer({ heartbeatTimeoutMs: TIMEOUT_MS });
+  });
+  after(async () => {
+    client?.kill("SIGKILL");
+    await t.close();
+  });
+
+  const status = async (rootId: string): Promise<string> =>
+    (await t.api.get<{ root: { status: string } }>(`/runs/${rootId}/graph`)).body.root.status;
+
+  it("does not blame a client that beats regularly for the server's own stall, and still fails one that stops", async () => {
+    // The client is another process: it keeps beating (every 50 ms) while this one is blocked.
+    const script = join(__dirname, "..", "testing", "clientProcess.js");
+    const child = spawn(process.execPath, [script, t.server.url, t.server.token, "stall", "hang"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    client = child;
+    await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
+    const fx = pipelineFixture({ seed: "stall", unfinished: true });
+    await sleep(TIMEOUT_MS / 2);
+    assert.equal(await status(fx.rootId), "active");
+
+    stallEventLoop(TIMEOUT_MS * 2.5);
+    await sleep(TIMEOUT_MS * 1.5);
+    assert.equal(
+      await status(fx.rootId),
+      "active",
+      "a stall of the server failed a beating client",
+    );
+
+    child.kill("SIGKILL");
+    const killedAt = Date.now();
+    while ((await status(fx.rootId)) === "active" && Date.now() - killedAt < TIMEOUT_MS * 10) {
+      await sleep(50);
+    }
+    assert.equal(
+      await status(fx.rootId),
+      "abandoned",
+      "a client that stopped beating was not failed",
+    );
+  });
+});
