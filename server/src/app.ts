@@ -25,7 +25,7 @@ export function createApp(ctx: ServerContext): Express {
     next();
   });
   app.use(cors(ctx.options.corsOrigins));
-  app.use(API_PREFIX, healthRoutes());
+  app.use(API_PREFIX, healthRoutes(ctx));
   app.use(API_PREFIX, requireToken(ctx.token));
   app.use(
     API_PREFIX,
