@@ -27,7 +27,7 @@ export function createApp(ctx: ServerContext): Express {
   });
   app.use(requireKnownHost(ctx.options.host, ctx.options.allowedHosts));
   app.use(cors(ctx.options.corsOrigins));
-  app.use(API_PREFIX, healthRoutes());
+  app.use(API_PREFIX, healthRoutes(ctx));
   app.use(API_PREFIX, requireToken(ctx.token));
   app.use(
     API_PREFIX,

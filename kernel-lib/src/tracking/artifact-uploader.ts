@@ -1,20 +1,37 @@
 /**
  * Uploads artifact bytes, each content address once per server and process. Small artifacts travel
- * together in batch requests (a 10,000-step fan-out has tens of thousands of tiny ones); large ones are
- * streamed one by one after asking whether the server already has them.
+ * together in batch requests (a 10,000-step fan-out has tens of thousands of tiny ones), each batch
+ * cut to what the server accepts (artifact count and body bytes after base64, from `GET /health`);
+ * large ones are streamed one by one after asking whether the server already has them.
+ *
+ * Memory stays bounded by the work in flight: artifacts wait in a queue as they are (no copy), and
+ * only {@link MAX_BATCHES_IN_FLIGHT} batches are encoded and on the wire at once; the rest are
+ * encoded when a slot frees. The first failure stops everything else and is reported through
+ * `onFailure` (the run is stopped) and by `flush()`.
  */
 import type { Artifact } from "../types/artifact";
 import { ServerRefusedError, type ServerClient } from "./http";
-import { retryWhileUnavailable } from "./retry";
+import { BODY_OVERHEAD, fittingCount, type ServerLimits } from "./limits";
+import { retryWhileUnavailable, TrackingRefusedError } from "./retry";
 
 export interface ArtifactUploaderOptions {
   /** Artifacts at least this large are uploaded alone, after a HEAD check. */
   largeBytes: number;
-  /** A batch is sent once its artifacts add up to this many bytes. */
+  /** A batch is sent once its encoded artifacts add up to this many bytes (at most the server's limit). */
   batchBytes: number;
   lingerMs: number;
   giveUpMs: number;
+  /** What one request may carry, as the server states it. */
+  limits: ServerLimits;
+  /** Called once, at the first failure. */
+  onFailure?: (error: Error) => void;
 }
+
+/** Batches encoded and sent at once: enough to keep the server busy, few enough to bound memory. */
+const MAX_BATCHES_IN_FLIGHT = 4;
+
+/** JSON bytes of one artifact in a batch besides its base64 bytes: `{"id":"<64>","typeName":"..","bytes":""},`. */
+const PER_ARTIFACT_OVERHEAD = 120;
 
 const UPLOADED_KEY = Symbol.for("tsematic.uploadedArtifacts.v1");
 
@@ -32,59 +49,118 @@ export function markStored(url: string, id: string): void {
   uploadedOn(url).add(id);
 }
 
+/** Size of an artifact in a batch body. */
+function encodedBytes(artifact: Artifact): number {
+  return (
+    Math.ceil(artifact.size / 3) * 4 + Buffer.byteLength(artifact.typeName) + PER_ARTIFACT_OVERHEAD
+  );
+}
+
 export class ArtifactUploader {
   private readonly uploaded: Set<string>;
-  private batch: Artifact[] = [];
-  private batchBytes = 0;
+  private queue: Artifact[] = [];
+  private queuedBytes = 0;
+  private batchesInFlight = 0;
   private readonly pending = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
+  /** Send partial batches too (the linger time passed, or someone is flushing). */
+  private lingered = false;
   private failure: Error | undefined;
   /** Whether the server has the batch route (older servers only take one PUT per artifact). */
   private batchRoute = true;
+  private readonly budget: number;
+  private readonly maxCount: number;
 
   constructor(
     private readonly client: ServerClient,
     private readonly options: ArtifactUploaderOptions,
   ) {
     this.uploaded = uploadedOn(client.url);
+    this.budget = Math.min(options.batchBytes, options.limits.batchBytes - BODY_OVERHEAD);
+    this.maxCount = options.limits.artifactsPerBatch;
   }
 
   push(artifact: Artifact): void {
     if (this.uploaded.has(artifact.id) || this.failure) return;
     this.uploaded.add(artifact.id);
-    if (artifact.size >= this.options.largeBytes) {
+    if (artifact.size >= this.options.largeBytes || encodedBytes(artifact) > this.budget) {
       this.track(this.uploadLarge(artifact), [artifact]);
       return;
     }
-    this.batch.push(artifact);
-    this.batchBytes += artifact.size;
-    if (this.batchBytes >= this.options.batchBytes) this.sendBatch();
+    this.queue.push(artifact);
+    this.queuedBytes += encodedBytes(artifact);
+    if (this.queuedBytes >= this.budget || this.queue.length >= this.maxCount) this.pump();
     else if (!this.timer) {
-      this.timer = setTimeout(() => this.sendBatch(), this.options.lingerMs);
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.lingered = true;
+        this.pump();
+      }, this.options.lingerMs);
       this.timer.unref();
     }
   }
 
-  private track(upload: Promise<void>, artifacts: Artifact[]): void {
+  private track(upload: Promise<void>, artifacts: Artifact[]): Promise<void> {
     const tracked = upload.catch((error: Error) => {
-      this.failure ??= error;
       // Not stored after all: a later run may try again.
       for (const a of artifacts) this.uploaded.delete(a.id);
+      this.fail(this.describe(error, artifacts));
     });
     this.pending.add(tracked);
     void tracked.finally(() => this.pending.delete(tracked));
+    return tracked;
   }
 
-  private sendBatch(): void {
-    if (this.timer) {
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const a of this.queue) this.uploaded.delete(a.id);
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.options.onFailure?.(error);
+  }
+
+  private describe(error: Error, artifacts: Artifact[]): Error {
+    if (!(error instanceof ServerRefusedError)) return error;
+    const bytes = artifacts.reduce((sum, a) => sum + a.size, 0);
+    const { limits } = this.options;
+    return new TrackingRefusedError(
+      `the lineage server at ${this.client.url} refused to store ${artifacts.length} artifact(s) ` +
+        `(${bytes} bytes; it accepts ${limits.artifactsPerBatch} artifacts and ${limits.batchBytes} ` +
+        `bytes per batch, ${limits.artifactBytes} bytes per artifact): ${error.message}. ` +
+        "The run was stopped and its outputs are not all recorded. If a value is larger than the " +
+        "server accepts, make it smaller or start the server with a larger limit; else report this as a bug",
+      { cause: error },
+    );
+  }
+
+  /** Sends full batches (all batches once lingered) while fewer than the maximum are in flight. */
+  private pump(): void {
+    if (this.timer && this.lingered) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.batch.length === 0) return;
-    const batch = this.batch;
-    this.batch = [];
-    this.batchBytes = 0;
-    this.track(this.uploadBatch(batch), batch);
+    while (
+      !this.failure &&
+      this.queue.length > 0 &&
+      this.batchesInFlight < MAX_BATCHES_IN_FLIGHT &&
+      (this.lingered || this.queuedBytes >= this.budget || this.queue.length >= this.maxCount)
+    ) {
+      const n = fittingCount(
+        (i) => encodedBytes(this.queue[i]!),
+        this.queue.length,
+        this.maxCount,
+        this.budget,
+      );
+      const batch = this.queue.splice(0, n);
+      for (const a of batch) this.queuedBytes -= encodedBytes(a);
+      this.batchesInFlight++;
+      void this.track(this.uploadBatch(batch), batch).finally(() => {
+        this.batchesInFlight--;
+        this.pump();
+      });
+    }
+    if (this.queue.length === 0) this.lingered = false;
   }
 
   private async uploadBatch(batch: Artifact[]): Promise<void> {
@@ -120,6 +196,12 @@ export class ArtifactUploader {
   }
 
   private async uploadLarge(artifact: Artifact): Promise<void> {
+    if (artifact.size > this.options.limits.artifactBytes) {
+      throw new ServerRefusedError(
+        `artifact ${artifact.id} (${artifact.typeName}) is ${artifact.size} bytes, more than the ` +
+          `${this.options.limits.artifactBytes} bytes the server accepts, so it was not sent`,
+      );
+    }
     const head = await this.client.request("HEAD", `/artifacts/${artifact.id}/value`, {
       allow: [404],
     });
@@ -143,8 +225,14 @@ export class ArtifactUploader {
 
   /** Resolves once every artifact pushed so far is stored; rejects with the first failure. */
   async flush(): Promise<void> {
-    this.sendBatch();
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
-    if (this.failure) throw this.failure;
+    for (;;) {
+      if (this.failure) throw this.failure;
+      if (this.queue.length > 0) {
+        this.lingered = true;
+        this.pump();
+      }
+      if (this.pending.size === 0 && this.queue.length === 0) return;
+      await Promise.race([...this.pending]);
+    }
   }
 }

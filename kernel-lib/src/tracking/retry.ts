@@ -6,6 +6,12 @@ import { ServerUnavailableError } from "./http";
 export class TrackingLostError extends TsematicError {}
 
 /**
+ * The server refused part of a run's record (a 4xx on an upload or an event batch). The run is
+ * stopped and fails with this error; the process carries on.
+ */
+export class TrackingRefusedError extends TsematicError {}
+
+/**
  * Runs `send` until it succeeds. Unavailability (no answer, 5xx) is retried with backoff for up to
  * `giveUpMs`; a refusal (4xx) is thrown at once. `lost()` describes what was not recorded.
  */

@@ -18,6 +18,7 @@ import {
 import { captureEnvironment } from "./environment";
 import { EventUploader } from "./event-uploader";
 import { ServerClient } from "./http";
+import { readLimits, type ServerLimits } from "./limits";
 import { RemoteCache } from "./remote-cache";
 import { TsematicError } from "../errors";
 
@@ -33,6 +34,8 @@ class TrackedSink implements EventSink {
   constructor(
     private readonly events: EventUploader,
     private readonly artifacts: ArtifactUploader,
+    /** The first failure of either uploader, whichever came first. */
+    private readonly firstFailure: () => Error | undefined,
   ) {}
   emit(event: RunEvent): void {
     this.events.push(event);
@@ -43,6 +46,8 @@ class TrackedSink implements EventSink {
   async flush(): Promise<void> {
     // Both must finish; report the first failure.
     const results = await Promise.allSettled([this.artifacts.flush(), this.events.flush()]);
+    const first = this.firstFailure();
+    if (first) throw first;
     for (const r of results) if (r.status === "rejected") throw r.reason;
   }
 }
@@ -50,6 +55,18 @@ class TrackedSink implements EventSink {
 export class ServerBackend implements TrackingBackend {
   private endpoint: { value: Endpoint; checkedAt: number } | undefined;
   private connecting: Promise<Endpoint> | undefined;
+  /** The request limits of each server, read once from its health answer. */
+  private readonly limits = new Map<string, Promise<ServerLimits>>();
+
+  private limitsOf(client: ServerClient): Promise<ServerLimits> {
+    let limits = this.limits.get(client.url);
+    if (!limits) {
+      limits = readLimits(client);
+      this.limits.set(client.url, limits);
+      limits.catch(() => this.limits.delete(client.url));
+    }
+    return limits;
+  }
 
   constructor(private readonly options: ServerBackendOptions = {}) {}
 
@@ -91,8 +108,15 @@ export class ServerBackend implements TrackingBackend {
     environment?: Partial<RunEnvironment>;
   }): Promise<TrackingSession> {
     const client = new ServerClient(await this.connect());
+    const limits = await this.limitsOf(client);
     const giveUpMs = this.options.giveUpMs ?? Number(process.env.TSEMATIC_GIVE_UP_MS ?? 60_000);
     const cancel = new AbortController();
+    // A failure of background tracking stops the run: it fails with the error, the process lives on.
+    let failure: Error | undefined;
+    const fail = (error: Error): void => {
+      failure ??= error;
+      if (!cancel.signal.aborted) cancel.abort(failure);
+    };
     let heartbeat: NodeJS.Timeout | undefined;
     const beat = async () => {
       try {
@@ -113,6 +137,7 @@ export class ServerBackend implements TrackingBackend {
         batchSize: this.options.batchSize ?? 2_000,
         lingerMs: this.options.lingerMs ?? 25,
         giveUpMs,
+        limits,
       },
       () => {
         // The server knows the root once its first batch is in: from then on, keep it alive.
@@ -120,16 +145,18 @@ export class ServerBackend implements TrackingBackend {
         heartbeat = setInterval(() => void beat(), this.options.heartbeatMs ?? 2_000);
         heartbeat.unref();
       },
-      (error) => cancel.abort(error),
+      fail,
     );
     const artifacts = new ArtifactUploader(client, {
       largeBytes: 1024 * 1024,
       batchBytes: 4 * 1024 * 1024,
       lingerMs: this.options.lingerMs ?? 25,
       giveUpMs,
+      limits,
+      onFailure: fail,
     });
     return {
-      sink: new TrackedSink(events, artifacts),
+      sink: new TrackedSink(events, artifacts, () => failure),
       cache: new RemoteCache(client),
       environment: captureEnvironment(root.environment),
       serverUrl: client.url,

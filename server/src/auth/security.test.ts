@@ -32,10 +32,17 @@ describe("security defaults", () => {
     assert.equal(info.pid, process.pid);
   });
 
-  it("answers health without a token, saying nothing but ok and the version", async () => {
+  it("answers health without a token, saying nothing but ok, the version and the request limits", async () => {
     const res = await t.api.request("GET", "/api/v1/health", { token: null });
     assert.equal(res.status, 200);
-    assert.deepEqual(Object.keys(res.body as object).sort(), ["ok", "version"]);
+    assert.deepEqual(Object.keys(res.body as object).sort(), ["limits", "ok", "version"]);
+    // The limits are the ones this server enforces: its options and the contract's maxItems.
+    assert.deepEqual((res.body as { limits: unknown }).limits, {
+      batchBytes: t.server.context.options.maxBatchBytes,
+      eventsPerBatch: 20_000,
+      artifactsPerBatch: 10_000,
+      artifactBytes: t.server.context.options.maxArtifactBytes,
+    });
   });
 
   it("requires the bearer token everywhere else; ?token= is for WebSocket only", async () => {
