@@ -253,7 +253,10 @@ namespace Private {
   }
 
   /** Longest-path layers (Kahn's order); runs on a cycle go after the rest. */
-  export function layers(ids: readonly string[], edges: readonly IDrawnEdge[]): Map<string, number> {
+  export function layers(
+    ids: readonly string[],
+    edges: readonly IDrawnEdge[],
+  ): Map<string, number> {
     const inDegree = new Map<string, number>(ids.map((id) => [id, 0]));
     const out = new Map<string, string[]>();
     for (const edge of edges) {

@@ -101,7 +101,9 @@ test("the notebook bundle's flows become the same graph", () => {
     ],
   });
   assert.equal(graph.runs.get("s")?.state, "failed");
-  assert.deepEqual(graph.edges, [{ from: "s", to: "t", kind: "future", parameter: "x", path: "x" }]);
+  assert.deepEqual(graph.edges, [
+    { from: "s", to: "t", kind: "future", parameter: "x", path: "x" },
+  ]);
   assert.equal(graph.descendantCount("r"), 1 + 1);
 });
 

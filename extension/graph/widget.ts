@@ -25,6 +25,7 @@
  * ```
  */
 import type { CommandRegistry } from "@lumino/commands";
+import type { ReadonlyPartialJSONObject } from "@lumino/coreutils";
 import type { Message } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
 
@@ -48,6 +49,7 @@ export class RunGraph extends Widget {
     this._commands = options.commands;
     this._collapseAbove = options.collapseAbove ?? 40;
     this._quickAbove = options.quickAbove ?? 150;
+    this._openStepArgs = options.openStepArgs ?? {};
 
     this._status = document.createElement("div");
     this._status.className = "jp-RunGraph-status";
@@ -435,13 +437,14 @@ export class RunGraph extends Widget {
       return;
     }
     void this._commands
-      .execute(OPEN_STEP_COMMAND, { runId, rootId: graph.rootId })
+      .execute(OPEN_STEP_COMMAND, { ...this._openStepArgs, runId, rootId: graph.rootId })
       .catch((reason: unknown) => console.warn(`Tsematic: could not open step ${runId}.`, reason));
   }
 
   private readonly _commands: CommandRegistry;
   private readonly _collapseAbove: number;
   private readonly _quickAbove: number;
+  private readonly _openStepArgs: ReadonlyPartialJSONObject;
   private readonly _status: HTMLDivElement;
   private readonly _viewport: HTMLDivElement;
   private _svg: SVGSVGElement;
@@ -472,6 +475,8 @@ export namespace RunGraph {
     collapseAbove?: number;
     /** Visible graphs larger than this are drawn first with the quick layout. Default 150. */
     quickAbove?: number;
+    /** More arguments of `tsematic:open-step` (a snapshot's view adds `{ snapshot: true }`). */
+    openStepArgs?: ReadonlyPartialJSONObject;
   }
 }
 
