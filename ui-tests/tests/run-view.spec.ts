@@ -176,7 +176,7 @@ test.describe("a notebook's run view", () => {
     await panel
       .locator('[data-port="data"] .jp-TsematicStep-runLink', { hasText: "loadData" })
       .click();
-    const producer = page.locator(".jp-TsematicStep.jp-mod-snapshot", { hasText: "loadData" });
+    const producer = page.locator(".jp-TsematicStep#tsematic-step-snapshot-silent-root-load");
     await expect(producer.locator(".jp-TsematicStep-title")).toContainText("resolved");
 
     // Nothing left the JupyterLab server: no lineage server, no live socket, for this run.
