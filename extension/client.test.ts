@@ -22,7 +22,7 @@ describe("LineageClient.listRuns", () => {
   after(() => new Promise<void>((done) => server.close(() => done())));
 
   const client = (token = "secret") =>
-    new LineageClient({ settings: () => ({ serverUrl: url, token, defaultExecutor: "local" }) });
+    new LineageClient({ settings: () => ({ serverUrl: url, token, defaultExecutor: "local", tokenOrigin: url }) });
   const reply =
     (status: number, body: string): Handler =>
     (_request, response) =>
@@ -135,7 +135,7 @@ describe("LineageClient.listRuns", () => {
     await new Promise<void>((done) => closed.close(() => done()));
 
     const dead = new LineageClient({
-      settings: () => ({ serverUrl: deadUrl, token: "", defaultExecutor: "local" }),
+      settings: () => ({ serverUrl: deadUrl, token: "", defaultExecutor: "local", tokenOrigin: deadUrl }),
     });
     await assert.rejects(dead.listRuns(), (error: unknown) => {
       assert.ok(error instanceof LineageServerError);
@@ -167,7 +167,7 @@ describe("LineageClient.request", () => {
 
   const client = () =>
     new LineageClient({
-      settings: () => ({ serverUrl: url, token: "t", defaultExecutor: "local" }),
+      settings: () => ({ serverUrl: url, token: "t", defaultExecutor: "local", tokenOrigin: url }),
     });
 
   it("sends a method and a JSON body with its content type", async () => {
@@ -226,7 +226,7 @@ describe("LineageClient.request", () => {
       // Never answers.
     };
     const slow = new LineageClient({
-      settings: () => ({ serverUrl: url, token: "", defaultExecutor: "local" }),
+      settings: () => ({ serverUrl: url, token: "", defaultExecutor: "local", tokenOrigin: url }),
       timeoutMs: 50,
     });
     await assert.rejects(slow.request("/api/v1/runs"), { kind: "unreachable" });
@@ -249,7 +249,7 @@ describe("fetchRunGraph (the live graph's polling fallback)", () => {
   });
 
   const client = (token = "t") =>
-    new LineageClient({ settings: () => ({ serverUrl: url, token, defaultExecutor: "local" }) });
+    new LineageClient({ settings: () => ({ serverUrl: url, token, defaultExecutor: "local", tokenOrigin: url }) });
 
   it("reads the graph through LineageClient.request, with the token", async () => {
     let auth: string | undefined;
@@ -268,6 +268,36 @@ describe("fetchRunGraph (the live graph's polling fallback)", () => {
     const graph = await fetchRunGraph(client(), "root");
     assert.equal(auth, "Bearer t");
     assert.equal(graph.runs.get("a")?.state, "resolved");
+  });
+
+  it("draws the recorded flows of the answer, never edges guessed from equal artifact ids", async () => {
+    handler = (_request, response) => {
+      response.writeHead(200, { "Content-Type": "application/json" }).end(
+        JSON.stringify({
+          runs: [
+            { id: "root", parentId: null, stepName: "pipe", state: "resolved" },
+            { id: "make", parentId: "root", stepName: "makeNumbers", state: "resolved" },
+            { id: "sq", parentId: "root", stepName: "square", state: "resolved" },
+            { id: "sum", parentId: "root", stepName: "sum", state: "resolved" },
+          ],
+          // `sq` outputs 4 and `make` inputs 4: the same artifact, and no data flow between them.
+          edges: [
+            { runId: "make", direction: "input", name: "n", artifactId: "a4" },
+            { runId: "sq", direction: "output", name: "output", artifactId: "a4" },
+            { runId: "sum", direction: "input", name: "xs", artifactId: "axs" },
+          ],
+          flows: [
+            { from: "sq", to: "sum", kind: "future", parameter: "xs", path: "xs[1]" },
+            { from: "make", to: "root", kind: "awaited" },
+          ],
+        }),
+      );
+    };
+    const graph = await fetchRunGraph(client(), "root");
+    assert.deepEqual(
+      graph.edges.map((e) => `${e.from}>${e.to}:${e.kind}`),
+      ["sq>sum:future", "make>root:awaited"],
+    );
   });
 
   it("has the same actionable errors as every other call", async () => {
@@ -295,17 +325,28 @@ describe("resolveSettings", () => {
       { serverUrl: " http://h:1/ ", token: "t", defaultExecutor: "slurm" },
       page({ tsematicServerUrl: "http://other", tsematicToken: "x" }),
     );
-    assert.deepEqual(settings, { serverUrl: "http://h:1", token: "t", defaultExecutor: "slurm" });
+    assert.deepEqual(settings, {
+      serverUrl: "http://h:1",
+      token: "t",
+      tokenOrigin: "http://h:1",
+      defaultExecutor: "slurm",
+    });
   });
 
   it("falls back to the host's page config, then to the default local server", () => {
     assert.deepEqual(
       resolveSettings({}, page({ tsematicServerUrl: "http://lab-started:9", tsematicToken: "p" })),
-      { serverUrl: "http://lab-started:9", token: "p", defaultExecutor: "local" },
+      {
+        serverUrl: "http://lab-started:9",
+        token: "p",
+        tokenOrigin: "http://lab-started:9",
+        defaultExecutor: "local",
+      },
     );
     assert.deepEqual(resolveSettings({ defaultExecutor: "k8s" }, page({})), {
       serverUrl: "http://127.0.0.1:8765",
       token: "",
+      tokenOrigin: "http://127.0.0.1:8765",
       defaultExecutor: "local",
     });
   });

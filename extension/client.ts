@@ -10,7 +10,7 @@
  * const runs = await client.listRuns();
  * ```
  */
-import type { ITsematicSettings } from "./settings";
+import { type ITsematicSettings, tokenFor } from "./settings";
 
 /** Run states, as the server reports them (Sematic's states), in the order of a run's life. */
 export const RUN_STATES = [
@@ -157,12 +157,15 @@ export class LineageClient {
   }
 
   /**
-   * One request to the server with the token. Only the wait for the headers times out (a large
+   * One request to the server, with the token only when the server is the configured one
+   * ({@link tokenFor}: a URL from a notebook's output never gets it). Only the wait for the headers times out (a large
    * artifact's body may stream for longer). Failures are {@link LineageServerError}s that say what
    * to do: start the server, allow this page's origin, fix the token.
    */
   async request(path: string, options: LineageClient.IRequestOptions = {}): Promise<Response> {
-    const { serverUrl, token } = this._settings();
+    const settings = this._settings();
+    const { serverUrl } = settings;
+    const token = tokenFor(settings, serverUrl);
     const method = options.method ?? "GET";
     const headers: Record<string, string> = { Accept: options.accept ?? "application/json" };
     if (token) {

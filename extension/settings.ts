@@ -22,8 +22,14 @@ export type Executor = "local" | "slurm";
 export interface ITsematicSettings {
   /** Base URL of the lineage server, without a trailing slash. */
   readonly serverUrl: string;
-  /** Bearer token for every call to the lineage server; may be empty. */
+  /** Bearer token for calls to the lineage server; may be empty. */
   readonly token: string;
+  /**
+   * The only origin the token is ever sent to: the configured server's. A run view that points
+   * the client at another server (a notebook someone else saved) keeps this field, so the token
+   * stays home ({@link tokenFor}).
+   */
+  readonly tokenOrigin: string;
   readonly defaultExecutor: Executor;
 }
 
@@ -44,10 +50,15 @@ export function resolveSettings(
     const value = composite[key];
     return typeof value === "string" ? value.trim() : "";
   };
-  const serverUrl = text("serverUrl") || pageOption("tsematicServerUrl") || DEFAULT_SERVER_URL;
+  const serverUrl = (
+    text("serverUrl") ||
+    pageOption("tsematicServerUrl") ||
+    DEFAULT_SERVER_URL
+  ).replace(/\/+$/, "");
   return {
-    serverUrl: serverUrl.replace(/\/+$/, ""),
+    serverUrl,
     token: text("token") || pageOption("tsematicToken"),
+    tokenOrigin: originOf(serverUrl),
     defaultExecutor: text("defaultExecutor") === "slurm" ? "slurm" : "local",
   };
 }
@@ -81,4 +92,30 @@ export async function watchSettings(
     }
   }
   return () => current;
+}
+
+/** The origin (`scheme://host:port`) of a URL; empty when it is not an absolute http(s) URL. */
+export function originOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.origin : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * The token to send with a request to `url`: the configured token when `url` is on the origin the
+ * token belongs to, else the empty string. Every request path (REST and WebSocket) asks it, so a
+ * URL taken from a notebook's output never receives the token.
+ *
+ * @example
+ * ```ts
+ * tokenFor(settings, "http://127.0.0.1:8765/api/v1/runs"); // the token (configured server)
+ * tokenFor(settings, "http://evil.example/api/v1/runs"); // ""
+ * ```
+ */
+export function tokenFor(settings: ITsematicSettings, url: string): string {
+  const origin = originOf(url);
+  return origin !== "" && origin === settings.tokenOrigin ? settings.token : "";
 }

@@ -3,6 +3,7 @@
 # Installs what is missing (Debian packages as root, npm packages), builds what is stale (server,
 # kernel library, extension, host: scripts/lab-prepare.sh), writes the tslab kernelspec, runs
 # ui-tests/, and ends with one machine-readable line:
+# Arguments go to `playwright test` (a file filter: `bash scripts/ui-tests.sh graph.spec.ts`).
 #   UI_TESTS result=pass|fail passed=N failed=N flaky=N skipped=N prepare_s=S tests_s=S page_to_launcher_ms=MS
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,7 @@ set -m
 # UPDATE_SCREENSHOTS=1 rewrites the reference screenshots in ui-tests/screenshots/ (review the diff).
 update=()
 if [ "${UPDATE_SCREENSHOTS:-}" = 1 ]; then update=(--update-snapshots); fi
-(cd ui-tests && exec timeout 1200 npx playwright test "${update[@]}") &
+(cd ui-tests && exec timeout 1200 npx playwright test "${update[@]}" "$@") &
 runner=$!
 wait "$runner" || status=$?
 set +m

@@ -21,7 +21,9 @@ describe("cancelRootRun", () => {
   after(() => new Promise<void>((done) => server.close(() => done())));
 
   const client = (token: string, serverUrl = url): LineageClient =>
-    new LineageClient({ settings: () => ({ serverUrl, token, defaultExecutor: "local" }) });
+    new LineageClient({
+      settings: () => ({ serverUrl, token, defaultExecutor: "local", tokenOrigin: serverUrl }),
+    });
   const reply =
     (status: number, body: unknown): Handler =>
     (_request, response) =>

@@ -17,7 +17,7 @@ function graph(states: string, extraRun = false): RunGraphData {
   ];
   if (extraRun) runs.push({ id: "late", parentId: "r", name: "late", state: states });
   return new RunGraphData("r", new Map(runs.map((run) => [run.id, run])), [
-    { from: "c", to: "after" },
+    { from: "c", to: "after", kind: "future" },
   ]);
 }
 

@@ -4,30 +4,27 @@ import { test } from "node:test";
 import ELK from "elkjs/lib/elk.bundled.js";
 
 import { elkLayout, quickLayout, visibleGraph } from "./layout";
-import { type IGraphRun, type IPortEdge, RunGraphData } from "./model";
+import { type IGraphEdge, type IGraphRun, RunGraphData } from "./model";
 
 /** A root with `chains` chains of `length` data-dependent steps, and one nested group. */
 function graph(chains: number, length: number): RunGraphData {
   const runs: IGraphRun[] = [{ id: "root", parentId: null, name: "pipeline", state: "running" }];
-  const ports: IPortEdge[] = [];
+  const flows: IGraphEdge[] = [];
   for (let c = 0; c < chains; c++) {
     for (let d = 0; d < length; d++) {
       runs.push({ id: `s${c}_${d}`, parentId: "root", name: `step ${c} ${d}`, state: "resolved" });
-      if (d > 0) {
-        ports.push({ runId: `s${c}_${d - 1}`, direction: "output", artifactId: `a${c}_${d}` });
-        ports.push({ runId: `s${c}_${d}`, direction: "input", artifactId: `a${c}_${d}` });
-      }
+      if (d > 0) flows.push({ from: `s${c}_${d - 1}`, to: `s${c}_${d}`, kind: "future" });
     }
   }
   runs.push({ id: "group", parentId: "root", name: "group", state: "running" });
   for (let i = 0; i < 50; i++) {
     runs.push({ id: `g${i}`, parentId: "group", name: `g${i}`, state: "created" });
   }
-  return RunGraphData.fromPorts("root", runs, ports);
+  return RunGraphData.fromFlows("root", runs, flows);
 }
 
 test("a collapsed group hides its runs, and edges to them end at the group", () => {
-  const data = RunGraphData.fromPorts(
+  const data = RunGraphData.fromFlows(
     "r",
     [
       { id: "r", parentId: null, name: "r", state: "running" },
@@ -36,16 +33,45 @@ test("a collapsed group hides its runs, and edges to them end at the group", () 
       { id: "after", parentId: "r", name: "after", state: "created" },
     ],
     [
-      { runId: "inside", direction: "output", artifactId: "a" },
-      { runId: "after", direction: "input", artifactId: "a" },
+      { from: "inside", to: "after", kind: "future" },
+      { from: "inside", to: "g", kind: "awaited" },
     ],
   );
   const open = visibleGraph(data, new Set());
   assert.equal(open.size, 4);
-  assert.deepEqual(open.edges, [{ from: "inside", to: "after" }]);
+  assert.deepEqual(open.edges, [
+    { from: "inside", to: "after", style: "data" },
+    { from: "inside", to: "g", style: "awaited" },
+  ]);
   const closed = visibleGraph(data, new Set(["g"]));
   assert.equal(closed.size, 3);
-  assert.deepEqual(closed.edges, [{ from: "g", to: "after" }]);
+  assert.deepEqual(closed.edges, [{ from: "g", to: "after", style: "data" }]);
+});
+
+test("flows via the parent are drawn dashed and order the layers; awaited ones do not", async () => {
+  const data = RunGraphData.fromFlows(
+    "p",
+    [
+      { id: "p", parentId: null, name: "pipeline", state: "resolved" },
+      { id: "sum", parentId: "p", name: "sum", state: "resolved" },
+      { id: "report", parentId: "p", name: "bigReport", state: "resolved" },
+    ],
+    [
+      { from: "sum", to: "report", kind: "parent", parameter: "total", path: "total" },
+      { from: "sum", to: "p", kind: "awaited" },
+    ],
+  );
+  const view = visibleGraph(data, new Set());
+  assert.deepEqual(
+    view.edges.map((e) => e.style),
+    ["parent", "awaited"],
+  );
+  for (const layout of [quickLayout(view), await elkLayout(view, new ELK())]) {
+    const sum = layout.boxes.get("sum");
+    const report = layout.boxes.get("report");
+    assert.ok(sum && report);
+    assert.ok(report.y > sum.y, `${layout.engine}: the consumer is below its producer`);
+  }
 });
 
 test("the quick layout places every visible run, children inside their parent, data flowing down", () => {

@@ -8,7 +8,7 @@
  */
 import type { ELK, ElkNode } from "elkjs/lib/elk-api";
 
-import type { IDataEdge, RunGraphData } from "./model";
+import type { FlowKind, RunGraphData } from "./model";
 
 /** Sizes, in CSS pixels. */
 export const NODE_WIDTH = 168;
@@ -18,6 +18,22 @@ const GAP_Y = 36;
 const PAD = 10;
 const HEADER = 26;
 const MAX_ROW_WIDTH = 1400;
+
+/**
+ * An edge as drawn between visible runs: `data` (a future or reference flow: solid), `parent` (via
+ * the parent: dashed), `awaited` (the parent `to` awaited its child `from`: a marker on the child,
+ * not laid out as an edge).
+ */
+export interface IDrawnEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly style: "data" | "parent" | "awaited";
+}
+
+/** How a flow of `kind` is drawn. */
+export function edgeStyle(kind: FlowKind): IDrawnEdge["style"] {
+  return kind === "parent" ? "parent" : kind === "awaited" ? "awaited" : "data";
+}
 
 /** A box placed by a layout, in absolute coordinates. */
 export interface IPlacedBox {
@@ -32,7 +48,7 @@ export interface IPlacedBox {
 
 export interface ILayout {
   readonly boxes: ReadonlyMap<string, IPlacedBox>;
-  readonly edges: readonly IDataEdge[];
+  readonly edges: readonly IDrawnEdge[];
   readonly width: number;
   readonly height: number;
   /** `quick` or `elk`. */
@@ -45,8 +61,8 @@ export interface IVisibleGraph {
   /** Visible children of each expanded group, and the tops under the key "". */
   readonly children: ReadonlyMap<string, readonly string[]>;
   readonly collapsed: ReadonlySet<string>;
-  /** Data edges lifted to visible runs. */
-  readonly edges: readonly IDataEdge[];
+  /** Flows lifted to visible runs, one per pair and style. */
+  readonly edges: readonly IDrawnEdge[];
   readonly size: number;
 }
 
@@ -70,14 +86,17 @@ export function visibleGraph(graph: RunGraphData, collapsed: ReadonlySet<string>
     return cursor ?? id;
   };
   const seen = new Set<string>();
-  const edges: IDataEdge[] = [];
+  const edges: IDrawnEdge[] = [];
   for (const edge of graph.edges) {
+    const style = edgeStyle(edge.kind);
     const from = representative(edge.from);
     const to = representative(edge.to);
-    const key = `${from}>${to}`;
+    // An awaited child hidden in a collapsed group: nothing to mark.
+    if (style === "awaited" && from !== edge.from) continue;
+    const key = `${from}>${to}:${style}`;
     if (from !== to && !seen.has(key)) {
       seen.add(key);
-      edges.push({ from, to });
+      edges.push({ from, to, style });
     }
   }
   return { graph, children, collapsed, edges, size: visible.size };
@@ -89,8 +108,10 @@ export function quickLayout(view: IVisibleGraph): ILayout {
   const relative = new Map<string, { x: number; y: number }>();
   // Edges between siblings, by the sibling ancestors of their ends.
   const parentOf = (id: string): string => view.graph.runs.get(id)?.parentId ?? "";
-  const siblingEdges = new Map<string, IDataEdge[]>();
+  const siblingEdges = new Map<string, IDrawnEdge[]>();
   for (const edge of view.edges) {
+    // A child's marker, not an edge between siblings.
+    if (edge.style === "awaited") continue;
     const ancestorsOfTo = new Map<string, string>();
     let child = edge.to;
     let parent = parentOf(child);
@@ -108,7 +129,7 @@ export function quickLayout(view: IVisibleGraph): ILayout {
         if (other !== child) {
           let list = siblingEdges.get(parent);
           if (!list) siblingEdges.set(parent, (list = []));
-          list.push({ from: child, to: other });
+          list.push({ from: child, to: other, style: edge.style });
         }
         break;
       }
@@ -193,7 +214,10 @@ export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout>
       "elk.layered.spacing.nodeNodeBetweenLayers": String(GAP_Y),
     },
     children: (view.children.get("") ?? []).map(toElk),
-    edges: view.edges.map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
+    // Awaited markers sit on the child: they do not order the layers.
+    edges: view.edges
+      .filter((e) => e.style !== "awaited")
+      .map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
   };
   const result = await elk.layout(root);
   const boxes = new Map<string, IPlacedBox>();
@@ -229,7 +253,10 @@ namespace Private {
   }
 
   /** Longest-path layers (Kahn's order); runs on a cycle go after the rest. */
-  export function layers(ids: readonly string[], edges: readonly IDataEdge[]): Map<string, number> {
+  export function layers(
+    ids: readonly string[],
+    edges: readonly IDrawnEdge[],
+  ): Map<string, number> {
     const inDegree = new Map<string, number>(ids.map((id) => [id, 0]));
     const out = new Map<string, string[]>();
     for (const edge of edges) {

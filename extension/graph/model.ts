@@ -1,12 +1,16 @@
 /**
- * The run graph as the widget draws it: runs (nodes), nesting by `parentId`, and data edges (an
- * output artifact of run A used as an input of run B). Built from any of the three sources of a
- * graph: the live Yjs document, `GET /runs/{id}/graph`, or the snapshot in a notebook's MIME bundle.
+ * The run graph as the widget draws it: runs (nodes), nesting by `parentId`, and the lineage
+ * flows kernel-lib recorded where data flowed (design.md, "Lineage edges: recorded, never
+ * guessed"). Built from any of the three sources of a graph: the `flows` map of the live Yjs
+ * document, the `flows` of `GET /runs/{id}/graph`, or the `edges` of a notebook's MIME bundle.
+ * Nothing here infers an edge from equal artifact ids: data without flows (written before flows
+ * were recorded) draws no arrows.
  *
  * @example
  * ```ts
- * const graph = RunGraphData.fromPorts(rootId, runs, edges);
+ * const graph = RunGraphData.fromFlows(rootId, runs, [{ from: "sq1", to: "sum", kind: "future" }]);
  * graph.runs.get(rootId)?.state; // "running"
+ * graph.edges; // [{ from: "sq1", to: "sum", kind: "future" }]
  * ```
  */
 
@@ -18,17 +22,31 @@ export interface IGraphRun {
   readonly state: string;
 }
 
-/** Data flow: an output of run `from` is an input of run `to`. */
-export interface IDataEdge {
+/**
+ * How a value reached a run (kernel-lib's `FlowKind`): `future` (an argument was the future of
+ * `from`), `reference` (the very object `from` returned), `parent` (the parent awaited `from` and
+ * passed its value on unchanged: drawn dashed), `awaited` (`to` is the parent whose body awaited
+ * its child `from`).
+ */
+export type FlowKind = "future" | "reference" | "parent" | "awaited";
+
+/** The flow kinds, for validating what a server or a bundle sends. */
+export const FLOW_KINDS: ReadonlySet<string> = new Set<FlowKind>([
+  "future",
+  "reference",
+  "parent",
+  "awaited",
+]);
+
+/** A recorded flow from run `from` to run `to`. */
+export interface IGraphEdge {
   readonly from: string;
   readonly to: string;
-}
-
-/** One input or output of a run, as the server stores it (`edges` of the live document). */
-export interface IPortEdge {
-  readonly runId: string;
-  readonly direction: "input" | "output" | string;
-  readonly artifactId: string;
+  readonly kind: FlowKind;
+  /** The consumer's parameter (data flows). */
+  readonly parameter?: string;
+  /** Where inside the argument the value went (`xs[2]`, `config.data`). */
+  readonly path?: string;
 }
 
 /** An immutable run graph. */
@@ -36,7 +54,7 @@ export class RunGraphData {
   constructor(
     readonly rootId: string,
     readonly runs: ReadonlyMap<string, IGraphRun>,
-    readonly edges: readonly IDataEdge[],
+    readonly edges: readonly IGraphEdge[],
   ) {
     const children = new Map<string, string[]>();
     for (const run of runs.values()) {
@@ -75,98 +93,109 @@ export class RunGraphData {
   get shapeKey(): string {
     if (this._shapeKey === null) {
       const runs = [...this.runs.values()].map((r) => `${r.id}<${r.parentId ?? ""}`).sort();
-      const edges = this.edges.map((e) => `${e.from}>${e.to}`).sort();
+      const edges = this.edges.map((e) => `${e.from}>${e.to}:${e.kind}`).sort();
       this._shapeKey = `${runs.join(",")}|${edges.join(",")}`;
     }
     return this._shapeKey;
   }
 
   /**
-   * A graph from runs and their ports (the server's form). The same artifact is an output of a
-   * step and of the steps that return it up the nesting; a consumer gets one edge from the
-   * outermost producer that is not its own ancestor.
+   * A graph from runs and recorded flows (the server's form: the graph API's `flows`, the live
+   * document's `flows` map). Flows whose ends are not both in the graph, and repeats (same ends,
+   * kind and path), are dropped.
    */
-  static fromPorts(
+  static fromFlows(
     rootId: string,
     runs: Iterable<IGraphRun>,
-    ports: Iterable<IPortEdge>,
+    flows: Iterable<IGraphEdge>,
   ): RunGraphData {
     const byId = new Map<string, IGraphRun>();
     for (const run of runs) byId.set(run.id, run);
-    const producers = new Map<string, string[]>();
-    const consumers = new Map<string, string[]>();
-    for (const port of ports) {
-      const table = port.direction === "output" ? producers : consumers;
-      let list = table.get(port.artifactId);
-      if (!list) table.set(port.artifactId, (list = []));
-      list.push(port.runId);
-    }
-    const isAncestor = (a: string, b: string): boolean => {
-      let cursor = byId.get(b)?.parentId ?? null;
-      for (let depth = 0; cursor !== null && depth < 10_000; depth++) {
-        if (cursor === a) return true;
-        cursor = byId.get(cursor)?.parentId ?? null;
-      }
-      return false;
-    };
-    const edges: IDataEdge[] = [];
+    const edges: IGraphEdge[] = [];
     const seen = new Set<string>();
-    for (const [artifactId, readers] of consumers) {
-      const writers = producers.get(artifactId) ?? [];
-      for (const to of readers) {
-        const candidates = writers.filter(
-          (from) => from !== to && byId.has(from) && byId.has(to) && !isAncestor(from, to),
-        );
-        const outermost = candidates.filter(
-          (from) => !candidates.some((other) => other !== from && isAncestor(other, from)),
-        );
-        for (const from of outermost) {
-          const key = `${from}>${to}`;
-          if (!seen.has(key)) {
-            seen.add(key);
-            edges.push({ from, to });
-          }
-        }
-      }
+    for (const flow of flows) {
+      if (flow.from === flow.to || !byId.has(flow.from) || !byId.has(flow.to)) continue;
+      const key = `${flow.to}|${flow.from}|${flow.kind}|${flow.path ?? ""}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      edges.push(flow);
     }
     return new RunGraphData(rootId, byId, edges);
   }
 
-  /** A graph from the snapshot of `application/vnd.tsematic.run.v1+json`. */
+  /**
+   * A graph from the snapshot of `application/vnd.tsematic.run.v1+json`. Its `edges` are the
+   * recorded flows; edges without a `kind` come from bundles saved before flows were recorded
+   * (guessed from equal artifact ids) and are not drawn.
+   */
   static fromBundle(bundle: IRunViewBundle): RunGraphData {
-    const runs = new Map<string, IGraphRun>();
+    const runs: IGraphRun[] = [];
     for (const run of bundle.runs ?? []) {
-      runs.set(run.id, {
+      runs.push({
         id: run.id,
         parentId: run.parentId ?? null,
         name: run.name ?? "(unnamed)",
         state: run.state ?? "created",
       });
     }
-    const edges = (bundle.edges ?? [])
-      .filter((e) => runs.has(e.from) && runs.has(e.to))
-      .map((e) => ({ from: e.from, to: e.to }));
-    return new RunGraphData(bundle.rootId, runs, edges);
+    const flows = (bundle.edges ?? [])
+      .map(flowFromJson)
+      .filter((flow): flow is IGraphEdge => flow !== null);
+    return RunGraphData.fromFlows(bundle.rootId, runs, flows);
   }
 
   private _shapeKey: string | null = null;
 }
 
-/** The fields of the run view bundle (kernel-lib's `RunViewBundle`, version 1) the graph reads. */
+/** An artifact's summary as a silent run's bundle keeps it (`artifacts` of the bundle). */
+export interface IBundleArtifact {
+  readonly typeName: string;
+  readonly size: number;
+  readonly summary: Record<string, unknown>;
+}
+
+/** A failure as the bundle keeps it (kernel-lib's `RunViewError`). */
+export interface IBundleError {
+  readonly name?: string;
+  readonly message?: string;
+  readonly stack?: string;
+  readonly stepName?: string;
+  readonly runId?: string;
+}
+
+/** One run of the bundle (kernel-lib's `RunViewRun`). */
+export interface IBundleRun {
+  readonly id: string;
+  readonly name?: string;
+  readonly state?: string;
+  readonly parentId?: string | null;
+  readonly attempt?: number;
+  readonly createdAt?: number;
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+  readonly cached?: boolean;
+  /** Input artifact ids by parameter name. */
+  readonly inputs?: Readonly<Record<string, string>>;
+  /** The output artifact id. */
+  readonly output?: string;
+  readonly error?: IBundleError;
+}
+
+/** The fields of the run view bundle (kernel-lib's `RunViewBundle`, version 1) the views read. */
 export interface IRunViewBundle {
   readonly version: number;
   readonly rootId: string;
   readonly stepName?: string;
+  /** `silent`: run without tracking; no server knows it (`serverUrl` is null). */
+  readonly mode?: string;
   readonly serverUrl?: string | null;
   readonly state?: string;
   readonly final?: boolean;
-  readonly runs?: readonly {
-    id: string;
-    name?: string;
-    state?: string;
-    parentId?: string | null;
-  }[];
-  readonly edges?: readonly { from: string; to: string }[];
+  readonly runs?: readonly IBundleRun[];
+  /** The recorded flows (kernel-lib's `RunViewEdge`). */
+  readonly edges?: readonly unknown[];
+  /** Summaries of the runs' artifacts, by id (silent runs). */
+  readonly artifacts?: Readonly<Record<string, IBundleArtifact>>;
 }
 
 /** Reads a run from the server's JSON (`Run` of the OpenAPI file or the live document). */
@@ -187,14 +216,21 @@ export function graphRunFromJson(value: unknown): IGraphRun | null {
   };
 }
 
-/** Reads a port from the server's JSON (`Edge` of the OpenAPI file or the live document). */
-export function portFromJson(value: unknown): IPortEdge | null {
+/**
+ * Reads a recorded flow (`{ from, to, kind, parameter?, path? }`: the graph API's `flows`, the
+ * live document's `flows` map, the bundle's `edges`); null when it is not one, for example an
+ * edge of a bundle saved before flows were recorded (no `kind`).
+ */
+export function flowFromJson(value: unknown): IGraphEdge | null {
   if (typeof value !== "object" || value === null) return null;
-  const edge = value as Record<string, unknown>;
-  if (typeof edge.runId !== "string" || typeof edge.artifactId !== "string") return null;
+  const flow = value as Record<string, unknown>;
+  if (typeof flow.from !== "string" || typeof flow.to !== "string") return null;
+  if (typeof flow.kind !== "string" || !FLOW_KINDS.has(flow.kind)) return null;
   return {
-    runId: edge.runId,
-    direction: typeof edge.direction === "string" ? edge.direction : "input",
-    artifactId: edge.artifactId,
+    from: flow.from,
+    to: flow.to,
+    kind: flow.kind as FlowKind,
+    ...(typeof flow.parameter === "string" ? { parameter: flow.parameter } : {}),
+    ...(typeof flow.path === "string" ? { path: flow.path } : {}),
   };
 }

@@ -3,8 +3,13 @@
  * edges as curves, states as `jp-mod-<state>` classes, pan (drag) and zoom (wheel). Clicking a run
  * executes `tsematic:open-step` with `{ runId, rootId }`.
  *
+ * Flows: future and reference flows as solid arrows, flows via the parent dashed
+ * (`jp-mod-parent`), and a parent's await of a child as a short dotted arrow on the child
+ * (`jp-RunGraph-awaited`).
+ *
  * Large graphs, and any graph while elkjs is still starting, appear at once with the linear-time
- * layout and are re-laid out by elkjs in the background (the elkjs layout fades in); elkjs layouts
+ * layout and are re-laid out by elkjs in the background: the elkjs drawing replaces the quick one
+ * in one synchronous swap (then fades in), so no moment shows two boxes of a run; elkjs layouts
  * are kept by shape (cache.ts), so a graph shown again gets its elkjs layout at once. A state
  * change only swaps classes, it never lays out again.
  *
@@ -20,6 +25,7 @@
  * ```
  */
 import type { CommandRegistry } from "@lumino/commands";
+import type { ReadonlyPartialJSONObject } from "@lumino/coreutils";
 import type { Message } from "@lumino/messaging";
 import { Widget } from "@lumino/widgets";
 
@@ -43,6 +49,7 @@ export class RunGraph extends Widget {
     this._commands = options.commands;
     this._collapseAbove = options.collapseAbove ?? 40;
     this._quickAbove = options.quickAbove ?? 150;
+    this._openStepArgs = options.openStepArgs ?? {};
 
     this._status = document.createElement("div");
     this._status.className = "jp-RunGraph-status";
@@ -210,7 +217,7 @@ export class RunGraph extends Widget {
       layout = quickLayout(view);
     }
     if (this.isDisposed || generation !== this._generation) return;
-    // Replacing the quick layout of the same graph: a cross-fade rather than a jump.
+    // Replacing the quick layout of the same graph: the new drawing fades in.
     const replacing = start === undefined && this._graphLayout !== null;
     this._draw(layout, fit || !this._moved, start, replacing);
     this.node.dataset.elkMs = (performance.now() - this._layoutStart).toFixed(1);
@@ -255,22 +262,42 @@ export class RunGraph extends Widget {
       const a = layout.boxes.get(edge.from);
       const b = layout.boxes.get(edge.to);
       if (!a || !b) continue;
+      if (edge.style === "awaited") {
+        // The parent `b` awaited its child `a`: a short dotted arrow from the child's top toward
+        // the parent's header, apart from the data edges (which enter a box's top center).
+        const x = a.x + a.width - 14;
+        const top = Math.max(b.y + 2, a.y - 12);
+        const parentName = graph.runs.get(b.id)?.name ?? b.id;
+        edges.push(
+          `<path class="jp-RunGraph-awaited" data-from="${esc(a.id)}" data-to="${esc(b.id)}" ` +
+            `marker-end="url(#${arrowId}-awaited)" d="M${x},${a.y} L${x},${top}">` +
+            `<title>${esc(`awaited by ${parentName}`)}</title></path>`,
+        );
+        continue;
+      }
       const x1 = a.x + a.width / 2;
       const y1 = a.y + a.height;
       const x2 = b.x + b.width / 2;
       const y2 = b.y;
       const bend = Math.max(12, Math.abs(y2 - y1) / 2);
+      const parent = edge.style === "parent";
       edges.push(
-        `<path class="jp-RunGraph-edge" marker-end="url(#${arrowId})" ` +
-          `d="M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2}"></path>`,
+        `<path class="jp-RunGraph-edge${parent ? " jp-mod-parent" : ""}" ` +
+          `data-from="${esc(a.id)}" data-to="${esc(b.id)}" marker-end="url(#${arrowId})" ` +
+          `d="M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2}">` +
+          (parent ? "<title>via the parent: its parent awaited it and passed it on</title>" : "") +
+          `</path>`,
       );
     }
-    // Groups behind, then edges, then the runs' boxes. One arrowhead per drawing: marker ids are
-    // document-wide.
+    // Groups behind, then edges, then the runs' boxes. One arrowhead of each kind per drawing:
+    // marker ids are document-wide.
     svg.innerHTML =
       `<defs><marker id="${arrowId}" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" ` +
       `markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" class="jp-RunGraph-arrow"></path>` +
-      `</marker></defs><g class="jp-RunGraph-canvas"><g>${groups.join("")}</g>` +
+      `</marker><marker id="${arrowId}-awaited" viewBox="0 0 8 8" refX="8" refY="4" ` +
+      `markerWidth="5" markerHeight="5" orient="auto"><path d="M0,0 L8,4 L0,8 z" ` +
+      `class="jp-RunGraph-awaitedArrow"></path></marker></defs>` +
+      `<g class="jp-RunGraph-canvas"><g>${groups.join("")}</g>` +
       `<g class="jp-RunGraph-edges">${edges.join("")}</g><g>${nodes.join("")}</g></g>`;
     this._nodes.clear();
     for (const g of svg.querySelectorAll<SVGGElement>("g[data-run-id]")) {
@@ -282,13 +309,10 @@ export class RunGraph extends Widget {
     const previous = this._svg;
     this._svg = svg;
     this._applyTransform();
-    this._viewport.append(svg);
-    if (fade && previous.childElementCount > 0) {
-      Private.fadeOut(previous);
-      svg.classList.add("jp-mod-entering");
-    } else {
-      previous.remove();
-    }
+    // One synchronous swap: there is never a moment with both drawings (two boxes per run) in the
+    // DOM. Replacing the quick layout, the new drawing fades in where the old one was.
+    previous.replaceWith(svg);
+    if (fade && previous.childElementCount > 0) svg.classList.add("jp-mod-entering");
     this.node.dataset.engine = layout.engine;
     this.node.dataset.runs = String(layout.boxes.size);
     if (start !== undefined) {
@@ -413,13 +437,14 @@ export class RunGraph extends Widget {
       return;
     }
     void this._commands
-      .execute(OPEN_STEP_COMMAND, { runId, rootId: graph.rootId })
+      .execute(OPEN_STEP_COMMAND, { ...this._openStepArgs, runId, rootId: graph.rootId })
       .catch((reason: unknown) => console.warn(`Tsematic: could not open step ${runId}.`, reason));
   }
 
   private readonly _commands: CommandRegistry;
   private readonly _collapseAbove: number;
   private readonly _quickAbove: number;
+  private readonly _openStepArgs: ReadonlyPartialJSONObject;
   private readonly _status: HTMLDivElement;
   private readonly _viewport: HTMLDivElement;
   private _svg: SVGSVGElement;
@@ -450,6 +475,8 @@ export namespace RunGraph {
     collapseAbove?: number;
     /** Visible graphs larger than this are drawn first with the quick layout. Default 150. */
     quickAbove?: number;
+    /** More arguments of `tsematic:open-step` (a snapshot's view adds `{ snapshot: true }`). */
+    openStepArgs?: ReadonlyPartialJSONObject;
   }
 }
 
@@ -480,15 +507,6 @@ namespace Private {
   /** Runs `callback` once the next frame is painted (not while the page is hidden). */
   export function afterPaint(callback: () => void): void {
     requestAnimationFrame(() => setTimeout(callback));
-  }
-
-  /** Fades a replaced drawing out (the new one, above it, fades in), then removes it. */
-  export function fadeOut(svg: SVGSVGElement): void {
-    svg.classList.add("jp-mod-leaving");
-    const remove = (): void => svg.remove();
-    svg.addEventListener("animationend", remove, { once: true });
-    // No animation (reduced motion, hidden page): removed anyway.
-    setTimeout(remove, 600);
   }
 
   export function nodeClass(kind: string, state: string): string {

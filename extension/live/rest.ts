@@ -1,13 +1,14 @@
 /**
  * `GET /api/v1/runs/{id}/graph`, the polling fallback of the live graph, through the extension's
- * one request path ({@link LineageClient.request}): token, timeout and actionable errors.
+ * one request path ({@link LineageClient.request}): token, timeout and actionable errors. Edges
+ * are the answer's recorded `flows`.
  */
 import type { LineageClient } from "../client";
 import {
+  flowFromJson,
   graphRunFromJson,
-  portFromJson,
+  type IGraphEdge,
   type IGraphRun,
-  type IPortEdge,
   RunGraphData,
 } from "../graph/model";
 
@@ -20,8 +21,9 @@ export async function fetchRunGraph(
   const body = (await client.requestJson(`/api/v1/runs/${encodeURIComponent(rootId)}/graph`, {
     notFoundHint: " (a run of another lineage server? check the server URL in Settings › Tsematic)",
     ...(signal ? { signal } : {}),
-  })) as { runs?: unknown[]; edges?: unknown[] } | null;
+  })) as { runs?: unknown[]; flows?: unknown[] } | null;
   const runs = (body?.runs ?? []).map(graphRunFromJson).filter((r): r is IGraphRun => r !== null);
-  const ports = (body?.edges ?? []).map(portFromJson).filter((p): p is IPortEdge => p !== null);
-  return RunGraphData.fromPorts(rootId, runs, ports);
+  // Only the recorded flows: a server without them (older) draws no arrows, never guessed ones.
+  const flows = (body?.flows ?? []).map(flowFromJson).filter((f): f is IGraphEdge => f !== null);
+  return RunGraphData.fromFlows(rootId, runs, flows);
 }

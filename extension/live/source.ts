@@ -18,13 +18,13 @@ import * as Y from "yjs";
 
 import { LineageClient, LineageServerError } from "../client";
 import {
+  flowFromJson,
   graphRunFromJson,
+  type IGraphEdge,
   type IGraphRun,
-  type IPortEdge,
-  portFromJson,
   RunGraphData,
 } from "../graph/model";
-import type { ITsematicSettings } from "../settings";
+import { type ITsematicSettings, tokenFor } from "../settings";
 import { fetchRunGraph } from "./rest";
 
 /** Where the graph currently comes from. */
@@ -36,7 +36,10 @@ export class LiveGraphSource {
     this._settings = options.settings;
     this._client = new LineageClient({ settings: options.settings });
     this._pollFallback = options.pollFallback ?? true;
-    const { serverUrl, token } = this._settings();
+    const settings = this._settings();
+    const { serverUrl } = settings;
+    // The token only to the configured server: a run view may name another one.
+    const token = tokenFor(settings, serverUrl);
     this._doc = new Y.Doc();
     this._provider = new WebsocketProvider(
       `${serverUrl.replace(/^http/, "ws")}/api/v1/live`,
@@ -45,6 +48,7 @@ export class LiveGraphSource {
       {
         params: token ? { token } : {},
         disableBc: true,
+        ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
         maxBackoffTime: options.maxBackoffMs ?? 10_000,
       },
     );
@@ -134,12 +138,13 @@ export class LiveGraphSource {
       const run = graphRunFromJson(value);
       if (run) runs.push(run);
     });
-    const ports: IPortEdge[] = [];
-    this._doc.getMap("edges").forEach((value) => {
-      const port = portFromJson(value);
-      if (port) ports.push(port);
+    // Edges only from the recorded flows, never from the ports' equal artifact ids.
+    const flows: IGraphEdge[] = [];
+    this._doc.getMap("flows").forEach((value) => {
+      const flow = flowFromJson(value);
+      if (flow) flows.push(flow);
     });
-    this._graph = RunGraphData.fromPorts(this.rootId, runs, ports);
+    this._graph = RunGraphData.fromFlows(this.rootId, runs, flows);
     this._changed.emit();
   }
 
@@ -198,5 +203,7 @@ export namespace LiveGraphSource {
      * what it needs itself (the step panel) turns it off.
      */
     pollFallback?: boolean;
+    /** The WebSocket class (node tests; browsers have one). */
+    WebSocketPolyfill?: typeof WebSocket;
   }
 }

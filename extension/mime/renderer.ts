@@ -1,16 +1,24 @@
 /**
  * The renderer of `application/vnd.tsematic.run.v1+json`, the run view kernel-lib displays for
- * `await pipeline(...)`: the live graph when the lineage server answers with the configured token,
- * else the snapshot saved in the output, with a note saying so. The graph code is loaded on the
- * first render (modelled on JupyterLab's vega5-extension), and `dispose()` closes the connection.
+ * `await pipeline(...)`. Where its graph comes from (mime/trust.ts):
+ * - a silent run: the snapshot saved in the output, and nothing else (no request to any server);
+ * - a run of the configured lineage server: the live graph (with the token), falling back to the
+ *   snapshot while the server is away;
+ * - a run of another server (a notebook someone else saved): the snapshot and a notice; "Connect…"
+ *   asks first, then follows that server without the token unless the user allows it there.
+ * The graph code is loaded on the first render (modelled on JupyterLab's vega5-extension), and
+ * `dispose()` closes the connection.
  */
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import type { CommandRegistry } from "@lumino/commands";
 import { PanelLayout, Widget } from "@lumino/widgets";
 
-import type { IRunViewBundle } from "../graph/model";
+import type { IRunViewBundle, RunGraphData } from "../graph/model";
 import type { LiveRunGraphView } from "../live/view";
 import type { ITsematicSettings } from "../settings";
+import type { SnapshotRunView } from "./snapshot-view";
+import { type RunSnapshots, runSnapshots } from "./snapshots";
+import { approveOrigin, runViewSource, settingsFor } from "./trust";
 
 /** The MIME type, versioned: a change that breaks readers gets a new one. */
 export const RUN_VIEW_MIME_TYPE = "application/vnd.tsematic.run.v1+json";
@@ -32,34 +40,111 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
       this.node.textContent = "This run view has no root run id: rerun the cell.";
       return;
     }
-    const [{ LiveRunGraphView }, { RunGraphData }] = await Promise.all([
-      import("../live/view"),
-      import("../graph/model"),
-    ]);
+    const { RunGraphData } = await import("../graph/model");
     if (this.isDisposed) return;
-    if (this._view === null) {
-      const serverUrl = (bundle.serverUrl ?? "").replace(/\/+$/, "");
-      const settings = (): ITsematicSettings => {
-        const current = this._settings();
-        return serverUrl ? { ...current, serverUrl } : current;
-      };
-      this._view = new LiveRunGraphView({ commands: this._commands, settings });
-      (this.layout as PanelLayout).addWidget(this._view);
-    }
-    this._view.setSnapshot(RunGraphData.fromBundle(bundle));
-    this._view.setRoot(bundle.rootId);
+    this._bundle = bundle;
+    if (this._registration === null) this._registration = runSnapshots.set(bundle);
+    else this._registration.update(bundle);
+    const graph = RunGraphData.fromBundle(bundle);
+    // Updates arrive while the first one still loads its view: one view, made once.
+    this._created ??= this._createView(bundle);
+    await this._created;
+    if (this.isDisposed) return;
+    this._show(graph);
   }
 
   override dispose(): void {
     if (this.isDisposed) return;
-    this._view?.dispose();
-    this._view = null;
+    this._live?.dispose();
+    this._live = null;
+    this._snapshot?.dispose();
+    this._snapshot = null;
+    this._registration?.dispose();
+    this._registration = null;
     super.dispose();
+  }
+
+  private async _createView(bundle: IRunViewBundle): Promise<void> {
+    const source = runViewSource(bundle, this._settings());
+    switch (source.kind) {
+      case "silent":
+      case "foreign": {
+        const { SnapshotRunView } = await import("./snapshot-view");
+        if (this.isDisposed) return;
+        this._snapshot = new SnapshotRunView({
+          commands: this._commands,
+          kind: source.kind,
+          serverUrl: source.kind === "foreign" ? source.serverUrl : undefined,
+          onConnect: () => void this._askToConnect(),
+        });
+        (this.layout as PanelLayout).addWidget(this._snapshot);
+        return;
+      }
+      case "configured":
+        await this._goLive(source.serverUrl, false);
+        return;
+      case "approved":
+        await this._goLive(source.serverUrl, source.sendToken);
+        return;
+    }
+  }
+
+  /** Follows the run live from `serverUrl`; the token goes there only when `sendToken`. */
+  private async _goLive(serverUrl: string, sendToken: boolean): Promise<void> {
+    const { LiveRunGraphView } = await import("../live/view");
+    if (this.isDisposed || this._bundle === null) return;
+    const settings = (): ITsematicSettings => settingsFor(this._settings(), serverUrl, sendToken);
+    this._live = new LiveRunGraphView({ commands: this._commands, settings });
+    (this.layout as PanelLayout).addWidget(this._live);
+  }
+
+  private _show(graph: RunGraphData): void {
+    if (this._live !== null) {
+      this._live.setSnapshot(graph);
+      this._live.setRoot(graph.rootId);
+    } else {
+      this._snapshot?.setGraph(graph);
+    }
+  }
+
+  /** Asks before following a run of another server, and whether it may get the token. */
+  private async _askToConnect(): Promise<void> {
+    const bundle = this._bundle;
+    if (bundle === null) return;
+    const source = runViewSource(bundle, this._settings());
+    if (source.kind !== "foreign") return;
+    const { Dialog, showDialog } = await import("@jupyterlab/apputils");
+    const answer = await showDialog({
+      title: "Connect to another lineage server?",
+      body:
+        `This notebook's output names the lineage server ${source.serverUrl}, which is not ` +
+        `the one in Settings › Tsematic (${this._settings().serverUrl}). Connecting lets that ` +
+        "server see this page's requests; your lineage token is not sent unless you allow it below.",
+      checkbox: {
+        label: `Also send my lineage token to ${source.origin}`,
+        caption: "Only for a server you run or trust: the token opens your lineage server.",
+        checked: false,
+      },
+      buttons: [Dialog.cancelButton(), Dialog.okButton({ label: "Connect" })],
+    });
+    if (!answer.button.accept || this.isDisposed || this._live !== null) return;
+    const sendToken = answer.isChecked === true;
+    approveOrigin(source.origin, sendToken);
+    this._snapshot?.dispose();
+    this._snapshot = null;
+    await this._goLive(source.serverUrl, sendToken);
+    if (this.isDisposed || this._bundle === null) return;
+    const { RunGraphData } = await import("../graph/model");
+    this._show(RunGraphData.fromBundle(this._bundle));
   }
 
   private readonly _commands: CommandRegistry;
   private readonly _settings: () => ITsematicSettings;
-  private _view: LiveRunGraphView | null = null;
+  private _bundle: IRunViewBundle | null = null;
+  private _created: Promise<void> | null = null;
+  private _registration: RunSnapshots.IRegistration | null = null;
+  private _live: LiveRunGraphView | null = null;
+  private _snapshot: SnapshotRunView | null = null;
 }
 
 export namespace RunViewRenderer {

@@ -25,6 +25,7 @@ import { ENDED_STATES, LineageClient, LineageServerError } from "../client";
 import { type IRunBundleRef, runBundleIn } from "../commands/bundle";
 import { cancelRootRun, describeCancel } from "../commands/cancel";
 import { runsIcon } from "../icons";
+import { settingsFor } from "../mime/trust";
 import { RunListPanel } from "../runs/widget";
 import { type ITsematicSettings, resolveSettings, watchSettings } from "../settings";
 
@@ -158,9 +159,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
         }
         const serverUrl = run.serverUrl ?? settings().serverUrl;
         try {
-          // The server the run's bundle names, which may not be the configured one.
+          // The server the run's bundle names, which may not be the configured one: the token
+          // stays bound to the configured origin (settingsFor), so another server never gets it.
           const client = new LineageClient({
-            settings: () => ({ ...settings(), serverUrl: serverUrl.replace(/\/+$/, "") }),
+            settings: () => settingsFor(settings(), serverUrl.replace(/\/+$/, "")),
           });
           const result = await cancelRootRun(client, run.rootId);
           Notification.success(describeCancel(run.rootId, result), { autoClose: 5000 });

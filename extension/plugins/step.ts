@@ -1,6 +1,8 @@
 /**
  * The step panel plugin: `tsematic:open-step` ({ runId, rootId? }) opens a main-area panel for a
- * step run, one per run (opening it again brings the same panel forward).
+ * step run, one per run (opening it again brings the same panel forward). With `snapshot: true`
+ * (a click in a notebook's snapshot-only run view: a silent run, another server's run) it opens
+ * what the saved snapshot knows, and asks no server.
  *
  * @example
  * ```ts
@@ -18,9 +20,11 @@ import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import { refreshIcon, ToolbarButton } from "@jupyterlab/ui-components";
 
 import { LiveGraphSource } from "../live/source";
+import { runSnapshots } from "../mime/snapshots";
 import { watchSettings } from "../settings";
 import { StepApi } from "../step/api";
 import { StepPanel } from "../step/panel";
+import { SnapshotStepPanel } from "../step/snapshot-panel";
 
 namespace CommandIDs {
   export const openStep = "tsematic:open-step";
@@ -52,6 +56,10 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
         if (!runId) {
           throw new Error("tsematic:open-step needs a runId argument (a step run's id).");
         }
+        if (args.snapshot === true) {
+          const rootId = typeof args.rootId === "string" ? args.rootId : "";
+          return openSnapshot(runId, rootId);
+        }
         const existing = tracker.find((widget) => widget.content.runId === runId);
         if (existing) {
           app.shell.activateById(existing.id);
@@ -61,6 +69,7 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
           runId,
           api,
           rendermime,
+          openStep: (id) => void app.commands.execute(CommandIDs.openStep, { runId: id }),
           follow: {
             // The root's live document says at once when the step changes state; the panel
             // polls the step itself (logs are not in the document), so no graph polling here.
@@ -88,6 +97,38 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
         return widget;
       },
     });
+
+    // Snapshot panels are not restored: the snapshot lives in a notebook output.
+    const snapshots = new Map<string, MainAreaWidget<SnapshotStepPanel>>();
+    const openSnapshot = (runId: string, rootId: string): MainAreaWidget<SnapshotStepPanel> => {
+      const existing = snapshots.get(runId);
+      if (existing && !existing.isDisposed) {
+        app.shell.activateById(existing.id);
+        return existing;
+      }
+      const bundle = runSnapshots.get(rootId);
+      if (!bundle) {
+        throw new Error(
+          `tsematic:open-step: no open notebook output shows run ${rootId || "(no rootId)"}: ` +
+            "open the notebook whose output shows it, then click the step again.",
+        );
+      }
+      const content = new SnapshotStepPanel({
+        runId,
+        bundle,
+        openStep: (id) =>
+          void app.commands.execute(CommandIDs.openStep, { runId: id, rootId, snapshot: true }),
+      });
+      const widget = new MainAreaWidget({ content });
+      widget.id = `tsematic-step-snapshot-${runId}`;
+      widget.title.label = content.title.label;
+      widget.title.caption = content.title.caption;
+      snapshots.set(runId, widget);
+      widget.disposed.connect(() => snapshots.delete(runId));
+      app.shell.add(widget, "main");
+      app.shell.activateById(widget.id);
+      return widget;
+    };
 
     if (restorer) {
       void restorer.restore(tracker, {

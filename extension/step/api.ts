@@ -25,10 +25,47 @@ export interface IArtifact {
   readonly stored?: boolean;
 }
 
-/** A named input or output of a run. */
+/** How a value reached a run (kernel-lib's `FlowKind`). */
+export type PortFlowKind = "future" | "reference" | "parent" | "awaited" | string;
+
+/** The run whose output an input came from (a recorded flow). */
+export interface IPortProducer {
+  readonly runId: string;
+  readonly stepName: string;
+  readonly kind: PortFlowKind;
+  /** Where inside the argument the value went (`xs[2]`). */
+  readonly path?: string;
+}
+
+/** A run that used an output (a recorded flow). */
+export interface IPortConsumer {
+  readonly runId: string;
+  readonly stepName: string;
+  readonly kind: PortFlowKind;
+  readonly parameter?: string;
+  readonly path?: string;
+}
+
+/**
+ * A named input or output of a run. Inputs name the runs that produced them, outputs the runs
+ * that used them, as recorded (absent for rows stored before flows were: "producer unknown").
+ */
 export interface IPort {
   readonly name: string;
   readonly artifact: IArtifact;
+  /** Inputs: the producing runs (at most 100). */
+  readonly producers?: readonly IPortProducer[];
+  /** Outputs: the consuming runs (at most 100). */
+  readonly consumers?: readonly IPortConsumer[];
+  /** The list was cut at its bound. */
+  readonly more?: boolean;
+}
+
+/** The environment of a root run (`Root.environment`). */
+export interface IRootEnvironment {
+  readonly notebookPath?: string | null;
+  readonly gitCommit?: string | null;
+  readonly hostname?: string | null;
 }
 
 export interface IRunError {
@@ -64,6 +101,8 @@ export interface IRunDetail {
 /** `RunWithPorts`: `GET /api/v1/runs/{id}`. */
 export interface IRunWithPorts {
   readonly run: IRunDetail;
+  /** The resolution's details when the run is a root run, else null. */
+  readonly root?: { readonly environment?: IRootEnvironment } | null;
   readonly inputs: readonly IPort[];
   readonly outputs: readonly IPort[];
   readonly childIds: readonly string[];
@@ -105,6 +144,19 @@ export class StepApi {
     return (await (
       await this._get(`/api/v1/runs/${encodeURIComponent(runId)}`, "application/json", signal)
     ).json()) as IRunWithPorts;
+  }
+
+  /**
+   * The notebook the run's pipeline was started from (its root's `environment.notebookPath`),
+   * null when unknown (a script, or a run recorded before notebook paths were).
+   */
+  async notebookPath(detail: IRunWithPorts, signal?: AbortSignal): Promise<string | null> {
+    const root =
+      detail.run.rootId === detail.run.id || !detail.run.rootId
+        ? detail
+        : await this.run(detail.run.rootId, signal);
+    const path = root.root?.environment?.notebookPath;
+    return typeof path === "string" && path !== "" ? path : null;
   }
 
   /** Log lines after `cursor` (a line's `seq`, or a page's `nextCursor`), oldest first. */

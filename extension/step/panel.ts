@@ -1,7 +1,8 @@
 /**
  * The panel of one step run: state, attempt, cache hit (with the original run), timings, resources,
  * inputs and outputs (name → artifact view), logs (paged), the error with its stack, and the
- * step's source. While the step runs, a {@link StepFollower} keeps it current (state, timings,
+ * step's source. Each input links to the run that produced it and each output to the runs that
+ * used it (recorded flows); the header names the notebook the pipeline was started from. While the step runs, a {@link StepFollower} keeps it current (state, timings,
  * outputs as they arrive, logs as they grow, the error when it fails) until the step ends or the
  * panel closes. Failures to reach the lineage server show as an actionable message and a retry
  * button.
@@ -11,7 +12,15 @@ import { Panel, Widget } from "@lumino/widgets";
 import { createArtifactView, type IArtifactViewContext } from "../artifacts";
 import { errorText } from "../artifacts/context";
 import { errorBlock } from "../artifacts/simple";
-import type { ILogLine, IPort, IRunDetail, IRunWithPorts, StepApi } from "./api";
+import type {
+  ILogLine,
+  IPort,
+  IPortConsumer,
+  IPortProducer,
+  IRunDetail,
+  IRunWithPorts,
+  StepApi,
+} from "./api";
 import { ENDED_STATES } from "../client";
 import { StepFollower } from "./follow";
 
@@ -23,6 +32,7 @@ export class StepPanel extends Panel {
     this.runId = options.runId;
     this._context = { api: options.api, rendermime: options.rendermime };
     this._followOptions = options.follow ?? {};
+    this._openStep = options.openStep ?? null;
     this.title.label = `Step ${options.runId.slice(0, 8)}`;
     this.title.closable = true;
     void this.refresh();
@@ -42,6 +52,7 @@ export class StepPanel extends Panel {
   refresh(): Promise<void> {
     this._follower?.dispose();
     this._clear();
+    this._notebookAsked = false;
     this.addWidget(Private.text("jp-TsematicStep-status", "Loading the run…"));
     const follower = new StepFollower({
       ...this._followOptions,
@@ -83,10 +94,20 @@ export class StepPanel extends Panel {
     }
     if (this._view === null) {
       this._clear();
-      this._view = new StepView(this._context, () => void follower.moreLogs());
+      this._view = new StepView(this._context, () => void follower.moreLogs(), this._openStep);
       for (const widget of this._view.widgets) {
         this.addWidget(widget);
       }
+    }
+    if (!this._notebookAsked) {
+      this._notebookAsked = true;
+      const view = this._view;
+      void this._context.api.notebookPath(detail).then(
+        (path) => {
+          if (!this.isDisposed && this._view === view) view.setNotebookPath(path);
+        },
+        () => undefined, // Unknown: the header simply does not name it.
+      );
     }
     if (update.detailChanged || this._view.isEmpty) {
       this._view.show(detail);
@@ -123,6 +144,8 @@ export class StepPanel extends Panel {
 
   private readonly _context: IArtifactViewContext;
   private readonly _followOptions: StepPanel.IFollowOptions;
+  private readonly _openStep: ((runId: string) => void) | null;
+  private _notebookAsked = false;
   private _follower: StepFollower | null = null;
   private _view: StepView | null = null;
 }
@@ -137,6 +160,8 @@ export namespace StepPanel {
     rendermime: IArtifactViewContext["rendermime"];
     /** Live run states of the root, poll intervals. */
     follow?: IFollowOptions;
+    /** Opens the panel of another step run (the producer of an input, a consumer of an output). */
+    openStep?: (runId: string) => void;
   }
 }
 
@@ -145,12 +170,16 @@ export namespace StepPanel {
  * table loaded, a plot drawn) stays as it is when the step's state or another output changes.
  */
 class StepView {
-  constructor(context: IArtifactViewContext, moreLogs: () => void) {
+  constructor(
+    context: IArtifactViewContext,
+    moreLogs: () => void,
+    openStep: ((runId: string) => void) | null,
+  ) {
     this._header = new Widget();
     this._progress = Private.text("jp-TsematicStep-live", "");
     this._error = new Panel();
-    this._inputs = new PortList("Inputs", context);
-    this._outputs = new PortList("Outputs", context);
+    this._inputs = new PortList("Inputs", context, openStep);
+    this._outputs = new PortList("Outputs", context, openStep);
     this._logs = new LogView(moreLogs);
     this._source = document.createElement("pre");
     this._source.className = "jp-TsematicStep-source";
@@ -202,10 +231,17 @@ class StepView {
     }
   }
 
-  /** State, timings ("so far" while it runs), resources. */
+  /** State, timings ("so far" while it runs), resources, the notebook when known. */
   showHeader(run: IRunDetail): void {
-    this._header.node.replaceChildren(Private.header(run));
+    this._run = run;
+    this._header.node.replaceChildren(Private.header(run, this._notebookPath));
     this._ended = ENDED_STATES.has(run.state);
+  }
+
+  /** The notebook the pipeline was started from (null: unknown). */
+  setNotebookPath(path: string | null): void {
+    this._notebookPath = path;
+    if (this._run !== null) this.showHeader(this._run);
   }
 
   appendLogs(lines: readonly ILogLine[]): void {
@@ -234,16 +270,24 @@ class StepView {
   private readonly _logs: LogView;
   private readonly _source: HTMLPreElement;
   private _errorKey: string | null = null;
+  private _run: IRunDetail | null = null;
+  private _notebookPath: string | null = null;
   private _ended = false;
   private _shown = false;
 }
 
 /** A heading and one box per port (name → artifact view), kept in step with the run's ports. */
 class PortList extends Panel {
-  constructor(title: string, context: IArtifactViewContext) {
+  constructor(
+    title: string,
+    context: IArtifactViewContext,
+    openStep: ((runId: string) => void) | null,
+  ) {
     super();
     this._title = title;
+    this._isInput = title === "Inputs";
     this._context = context;
+    this._openStep = openStep;
     this._heading = Private.section(`${title} (0)`);
     this.addWidget(this._heading);
   }
@@ -256,6 +300,9 @@ class PortList extends Panel {
       const key = `${port.name}\u0000${port.artifact.id}`;
       const box = this._boxes.get(key) ?? this._box(port, fresh);
       keep.set(key, box);
+      // Consumers are recorded as later steps start: the line is redrawn on every read.
+      const flows = box.node.querySelector(".jp-TsematicStep-flows");
+      if (flows) flows.replaceWith(Private.flowLine(port, this._isInput, this._openStep));
       // After the heading, in the run's order.
       if (this.widgets[index + 1] !== box) {
         this.insertWidget(index + 1, box);
@@ -283,7 +330,7 @@ class PortList extends Panel {
     meta.className = "jp-TsematicStep-portMeta";
     meta.textContent = `${port.artifact.typeName} · ${Private.bytes(port.artifact.size)} · ${port.artifact.id.slice(0, 12)}`;
     meta.title = port.artifact.id;
-    head.append(name, meta);
+    head.append(name, meta, Private.flowLine(port, this._isInput, this._openStep));
     box.addWidget(new Widget({ node: head }));
     if (!fresh) {
       box.addWidget(createArtifactView(port.artifact, this._context));
@@ -303,7 +350,9 @@ class PortList extends Panel {
   }
 
   private readonly _title: string;
+  private readonly _isInput: boolean;
   private readonly _context: IArtifactViewContext;
+  private readonly _openStep: ((runId: string) => void) | null;
   private readonly _heading: Widget;
   private _boxes = new Map<string, Panel>();
 }
@@ -413,8 +462,57 @@ namespace Private {
     return `${ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`}${run.endedAt === null ? " so far" : ""}`;
   }
 
-  /** Name, state, attempt, cache, timings and resources as a definition list. */
-  export function header(run: IRunDetail): HTMLElement {
+  /**
+   * Where an input came from (its producers) or where an output went (its consumers), as links
+   * that open those runs' panels; "unknown" for ports recorded before flows were.
+   */
+  export function flowLine(
+    port: IPort,
+    isInput: boolean,
+    openStep: ((runId: string) => void) | null,
+  ): HTMLElement {
+    const line = document.createElement("div");
+    line.className = "jp-TsematicStep-flows";
+    line.dataset.direction = isInput ? "input" : "output";
+    const runs: ReadonlyArray<IPortProducer | IPortConsumer> | undefined = isInput
+      ? port.producers
+      : port.consumers;
+    if (runs === undefined) {
+      line.textContent = `${isInput ? "producer" : "consumers"} unknown (recorded before lineage flows were)`;
+      line.classList.add("jp-mod-unknown");
+      return line;
+    }
+    if (runs.length === 0) {
+      line.textContent = isInput ? "from: a plain value (no step produced it)" : "used by: none";
+      return line;
+    }
+    line.append(isInput ? "from: " : "used by: ");
+    runs.forEach((flow, index) => {
+      if (index > 0) line.append(", ");
+      const link = document.createElement("a");
+      link.className = "jp-TsematicStep-runLink";
+      link.href = "#";
+      link.dataset.runId = flow.runId;
+      link.textContent = flow.stepName;
+      link.title =
+        `Open step run ${flow.runId}` +
+        (flow.kind === "parent" ? " (via the parent)" : "") +
+        (flow.path ? ` · ${flow.path}` : "");
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        openStep?.(flow.runId);
+      });
+      line.append(link);
+      const where = "parameter" in flow && flow.parameter ? flow.parameter : flow.path;
+      if (where) line.append(` (${where}${flow.kind === "parent" ? ", via the parent" : ""})`);
+      else if (flow.kind === "parent") line.append(" (via the parent)");
+    });
+    if (port.more) line.append(", and more");
+    return line;
+  }
+
+  /** Name, state, attempt, cache, timings, resources and notebook as a definition list. */
+  export function header(run: IRunDetail, notebookPath: string | null = null): HTMLElement {
     const node = document.createElement("div");
     node.className = "jp-TsematicStep-header";
     const title = document.createElement("h2");
@@ -451,6 +549,9 @@ namespace Private {
     ];
     if (run.tags.length) {
       rows.push(["tags", run.tags.join(", ")]);
+    }
+    if (notebookPath) {
+      rows.splice(1, 0, ["notebook", notebookPath]);
     }
     const list = document.createElement("dl");
     list.className = "jp-TsematicStep-facts";

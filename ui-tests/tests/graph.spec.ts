@@ -4,10 +4,10 @@
  * sleeps is seen running, then resolved; a click on a step executes `tsematic:open-step`.
  * Reference screenshots (compared, light and dark theme): ui-tests/screenshots/graph-*.png.
  */
-import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
-import type { APIRequestContext, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 
 import { expect, expectTslabKernelspec, test } from "./fixtures";
+import { openSnapshot } from "./saved-notebook";
 
 const PIPELINE = [
   'import { func } from "tsematic";',
@@ -40,46 +40,6 @@ async function recordOpenStep(page: Page): Promise<void> {
   });
 }
 
-/** Saves a notebook whose one output is the run view `bundle`, and opens it without a kernel. */
-async function openSnapshot(
-  page: IJupyterLabPageFixture,
-  request: APIRequestContext,
-  path: string,
-  bundle: Record<string, unknown>,
-): Promise<void> {
-  const content = {
-    cells: [
-      {
-        cell_type: "code",
-        execution_count: 1,
-        metadata: {},
-        source: "await savedPipeline()",
-        outputs: [
-          {
-            output_type: "display_data",
-            metadata: {},
-            data: {
-              "application/vnd.tsematic.run.v1+json": bundle,
-              "text/plain": "savedPipeline",
-            },
-          },
-        ],
-      },
-    ],
-    metadata: {},
-    nbformat: 4,
-    nbformat_minor: 5,
-  };
-  const saved = await request.put(`/api/contents/${path}`, {
-    data: { type: "notebook", format: "json", content },
-  });
-  expect(saved.ok()).toBe(true);
-  await page.notebook.open(path.split("/").pop() as string);
-  // No kernel needed to look at saved outputs (the notebook names none: JupyterLab asks).
-  await page.locator(".jp-Dialog").getByRole("button", { name: "No Kernel" }).click();
-  await expect(page.locator(".jp-Dialog")).toHaveCount(0);
-}
-
 /**
  * A saved run of `chains` chains of 10 data-dependent steps, and a nested step with `nested`
  * children (more than 40: it starts collapsed).
@@ -87,13 +47,19 @@ async function openSnapshot(
 function largeBundle(chains: number, nested: number): Record<string, unknown> {
   const rootId = "large-root";
   const runs: { id: string; name: string; state: string; parentId: string }[] = [];
-  const edges: { from: string; to: string; artifactId: string; parameter: string }[] = [];
+  const edges: { from: string; to: string; kind: string; parameter: string; path: string }[] = [];
   for (let i = 0; i < chains * 10; i++) {
     const depth = Math.floor(i / chains);
     const state = depth < 4 ? "resolved" : depth === 4 ? "running" : "created";
     runs.push({ id: `s${i}`, name: `step_${i % chains}_${depth}`, state, parentId: rootId });
     if (depth > 0)
-      edges.push({ from: `s${i - chains}`, to: `s${i}`, artifactId: `a${i}`, parameter: "x" });
+      edges.push({
+        from: `s${i - chains}`,
+        to: `s${i}`,
+        kind: "future",
+        parameter: "x",
+        path: "x",
+      });
   }
   runs.push({ id: "nest", name: "nestedStep", state: "running", parentId: rootId });
   for (let i = 0; i < nested; i++) {
@@ -186,7 +152,7 @@ test.describe("the run graph", () => {
     });
   });
 
-  test("after the server is gone, the output shows the snapshot saved in the notebook, with a note", async ({
+  test("a run of another lineage server shows the snapshot saved in the notebook, with a note and a button to connect", async ({
     page,
     request,
     tmpPath,
@@ -204,15 +170,16 @@ test.describe("the run graph", () => {
         { id: "load", name: "loadData", state: "resolved", parentId: "snapshot-root" },
         { id: "train", name: "trainModel", state: "failed", parentId: "snapshot-root" },
       ],
-      edges: [{ from: "load", to: "train", artifactId: "a1", parameter: "data" }],
+      edges: [{ from: "load", to: "train", kind: "future", parameter: "data", path: "data" }],
     };
     await openSnapshot(page, request, `${tmpPath}/snapshot.ipynb`, bundle);
     const view = page.locator(".jp-RunGraphOutput .jp-RunGraphView");
     await expect(view).toHaveAttribute("data-mode", "snapshot", { timeout: 30_000 });
     await expect(view.locator(".jp-RunGraph-status")).toContainText("Saved snapshot");
     await expect(view.locator(".jp-RunGraph-status")).toContainText(
-      "not reachable at http://127.0.0.1:59999",
+      "another lineage server (http://127.0.0.1:59999)",
     );
+    await expect(view.getByRole("button", { name: "Connect…" })).toBeVisible();
     await expect(view.locator(".jp-RunGraph-node", { hasText: "trainModel" })).toHaveClass(
       /jp-mod-failed/,
     );
@@ -244,7 +211,7 @@ test.describe("the run graph", () => {
     // 1 root + 400 steps + the nested step, collapsed (its 60 runs hidden).
     await expect(graph).toHaveAttribute("data-runs", "402", { timeout: 30_000 });
     await expect(graph).toHaveAttribute("data-engine", "elk", { timeout: 60_000 });
-    // The first layout faded out and removed: one drawing left.
+    // The first layout replaced: one drawing left.
     await expect(graph.locator(".jp-RunGraph-svg")).toHaveCount(1);
     const viewport = graph.locator(".jp-RunGraph-viewport");
     await expect(viewport).toHaveClass(/jp-mod-overview/);
@@ -302,6 +269,62 @@ test.describe("the run graph", () => {
       .poll(() =>
         page.evaluate(() => (window as unknown as { openStepCalls: unknown[] }).openStepCalls),
       )
-      .toEqual([{ runId: target?.runId, rootId: "large-root" }]);
+      .toEqual([{ runId: target?.runId, rootId: "large-root", snapshot: true }]);
+  });
+
+  test("while the quick layout gives way to elkjs's, every run has one box in the DOM, never two", async ({
+    page,
+    request,
+    tmpPath,
+  }) => {
+    // Sampled at every DOM change (a MutationObserver sees each batch of changes before the page
+    // paints it) and at every frame, from before the notebook opens until elkjs's layout is in.
+    await page.evaluate(() => {
+      const seen = { samples: 0, quickSamples: 0, maxCopies: 0, engines: [] as string[] };
+      (window as unknown as { layoutSamples: typeof seen }).layoutSamples = seen;
+      const sample = (): void => {
+        for (const graph of document.querySelectorAll<HTMLElement>(".jp-RunGraph")) {
+          const copies = new Map<string, number>();
+          for (const box of graph.querySelectorAll<SVGGElement>("g[data-run-id]")) {
+            const id = box.dataset.runId as string;
+            copies.set(id, (copies.get(id) ?? 0) + 1);
+          }
+          if (copies.size === 0) continue;
+          seen.samples += 1;
+          const engine = graph.dataset.engine ?? "";
+          if (engine === "quick") seen.quickSamples += 1;
+          if (seen.engines.at(-1) !== engine) seen.engines.push(engine);
+          seen.maxCopies = Math.max(seen.maxCopies, ...copies.values());
+        }
+      };
+      new MutationObserver(sample).observe(document.body, { childList: true, subtree: true });
+      const everyFrame = (): void => {
+        sample();
+        requestAnimationFrame(everyFrame);
+      };
+      everyFrame();
+    });
+    await openSnapshot(page, request, `${tmpPath}/transition.ipynb`, largeBundle(40, 60));
+    const graph = page.locator(".jp-RunGraphOutput .jp-RunGraph");
+    await expect(graph).toHaveAttribute("data-engine", "elk", { timeout: 60_000 });
+    // A few more frames after the swap (the old drawing, if it lingered, would show here).
+    await page.waitForTimeout(500);
+    const seen = await page.evaluate(
+      () =>
+        (
+          window as unknown as {
+            layoutSamples: {
+              samples: number;
+              quickSamples: number;
+              maxCopies: number;
+              engines: string[];
+            };
+          }
+        ).layoutSamples,
+    );
+    expect(seen.engines).toEqual(["quick", "elk"]);
+    expect(seen.quickSamples, "samples taken while the quick layout was shown").toBeGreaterThan(3);
+    expect(seen.maxCopies, "boxes of one run in one graph at the same time").toBe(1);
+    await expect(graph.locator(".jp-RunGraph-svg")).toHaveCount(1);
   });
 });
