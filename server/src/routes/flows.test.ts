@@ -132,6 +132,7 @@ describe("recorded data flows: ingest, the graph, run ports and run lineage", ()
     ]);
     // A constant: no producer recorded, and none guessed from the equal artifact.
     assert.deepEqual(lr!.producers, []);
+    assert.equal((train.body as { flowsRecorded?: boolean }).flowsRecorded, true);
     const load = await t.api.get<RunAnswer>(`/runs/${fx.runs.load}`);
     assert.deepEqual(load.body.outputs[0]!.consumers.map((c) => name(c.runId)).sort(), [
       "report",
