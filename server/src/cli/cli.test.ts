@@ -31,7 +31,9 @@ describe("the tsematic command line against a real server", () => {
     });
 
   before(async () => {
-    server = await spawnServer(dataDir);
+    // The running pipeline's client never beats: a timeout longer than the suite keeps it alive
+    // (at the default 15 s a slow machine saw it abandoned before the cancel test ran).
+    server = await spawnServer(dataDir, ["--heartbeat-timeout", "3600"]);
     await server.api.uploadArtifacts(fx.artifacts);
     await server.api.postEvents(fx.events);
     await server.api.postEvents(running.events);

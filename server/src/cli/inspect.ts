@@ -84,6 +84,7 @@ interface RunAnswer {
   outputs: OutputPortView[];
   childIds: string[];
   moreChildren: boolean;
+  flowsRecorded: boolean;
 }
 
 /** Every child of a run, following the pages of GET /runs/{id}/children. */
@@ -150,10 +151,13 @@ export async function showCommand(args: Parsed): Promise<number> {
   }
   print(`Run ${run.id} (${run.stepName})`);
   for (const [k, v] of facts) print(`  ${k.padEnd(12)}${v}`);
+  const none = answer.flowsRecorded
+    ? "(no recorded producer)"
+    : "(producer unknown: stored before flows were recorded)";
   printPorts(
     "Inputs",
     answer.inputs,
-    (p) => `from ${p.producers.length === 0 ? "(no recorded producer)" : producers(p)}`,
+    (p) => `from ${p.producers.length === 0 ? none : producers(p)}`,
   );
   printPorts("Outputs", answer.outputs, (p) =>
     p.consumers.length === 0 ? "used by (no recorded consumer)" : `used by ${consumers(p)}`,

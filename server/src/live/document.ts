@@ -10,12 +10,13 @@
  * - `flows`: "to|from|kind|path" (path '' when absent) → { from, to, kind, parameter?, path? }: the
  *   recorded data flows into the root's runs (design.md, "Lineage edges"); none for runs stored
  *   before flows were recorded
- * - `root`: status, cancelRequested, mode
+ * - `root`: status, cancelRequested, mode, flowsRecorded (false for a root stored before flows were
+ *   recorded: its producers are unknown)
  */
 import * as Y from "yjs";
 import type { RunView } from "../model/api";
 import type { Db } from "../storage/db";
-import { flowKey, flowsInto } from "../storage/flows";
+import { flowKey, flowsInto, flowsRecorded } from "../storage/flows";
 import { getGraph } from "../storage/graph";
 import type { EdgeKey } from "../storage/ingest";
 import { getRoot } from "../storage/roots";
@@ -123,5 +124,6 @@ export function writeRoot(doc: Y.Doc, db: Db, rootId: string): void {
     map.set("mode", root.mode);
     map.set("status", root.status);
     map.set("cancelRequested", root.cancelRequested);
+    map.set("flowsRecorded", flowsRecorded(db, rootId));
   });
 }

@@ -132,6 +132,7 @@ describe("recorded data flows: ingest, the graph, run ports and run lineage", ()
     ]);
     // A constant: no producer recorded, and none guessed from the equal artifact.
     assert.deepEqual(lr!.producers, []);
+    assert.equal((train.body as { flowsRecorded?: boolean }).flowsRecorded, true);
     const load = await t.api.get<RunAnswer>(`/runs/${fx.runs.load}`);
     assert.deepEqual(load.body.outputs[0]!.consumers.map((c) => name(c.runId)).sort(), [
       "report",
@@ -315,6 +316,48 @@ describe("recorded data flows: ingest, the graph, run ports and run lineage", ()
     ]);
     assert.equal(kind.status, 400);
     assert.deepEqual(rowCounts(t.server.context.db), counts);
+  });
+
+  it("stops a walk at 256 levels and says so on its last page", async () => {
+    const rootId = fixtureId("chain", "root");
+    const rec = new EventRecorder(rootId, 2_100_000_000_000);
+    rec.created({
+      id: rootId,
+      parentId: null,
+      stepName: "chain",
+      sourceText: "async function chain() {}",
+      parameters: [],
+      mode: "local",
+    });
+    const links = Array.from({ length: 260 }, (_, i) => fixtureId("chain", String(i)));
+    links.forEach((id, i) =>
+      rec.step(
+        id,
+        rootId,
+        "next",
+        [["x", jsonArtifact(i)]],
+        jsonArtifact(i + 1),
+        [],
+        i === 0 ? [] : [{ from: links[i - 1]!, kind: "future", parameter: "x", path: "x" }],
+      ),
+    );
+    await t.api.postInBatches(rec.events, 1000);
+    const first = await t.api.get<LineagePage>(
+      `/runs/${links[259]}/lineage?direction=upstream&limit=200`,
+    );
+    assert.equal(first.body.runs.length, 200);
+    assert.equal(first.body.truncated, false);
+    const last = await t.api.get<LineagePage>(
+      `/runs/${links[259]}/lineage?direction=upstream&limit=200&cursor=${first.body.nextCursor}`,
+    );
+    assert.equal(last.body.runs.length, 56);
+    assert.equal(last.body.runs[55]!.depth, 256);
+    assert.equal(last.body.runs[55]!.runId, links[3]);
+    assert.equal(last.body.nextCursor, null);
+    assert.equal(last.body.truncated, true);
+    const whole = await t.api.get<LineagePage>(`/runs/${links[10]}/lineage?direction=upstream`);
+    assert.equal(whole.body.runs.length, 10);
+    assert.equal(whole.body.truncated, false);
   });
 
   it("refuses a lineage query without a direction and a cursor it did not issue", async () => {

@@ -7,6 +7,7 @@ import { ApiError } from "../http/errors";
 import { checkRunId, RUN_ID } from "../http/ids";
 import { query } from "../http/query";
 import { RUN_STATES } from "../model/events";
+import { flowsRecorded } from "../storage/flows";
 import { getGraph, runInputs, runOutputs } from "../storage/graph";
 import { type LineageCursor, runLineage } from "../storage/lineage";
 import { getLogs } from "../storage/logs";
@@ -74,6 +75,7 @@ export function runsRoutes(ctx: ServerContext): Router {
       outputs: runOutputs(db, runId),
       childIds: children.ids,
       moreChildren: children.more,
+      flowsRecorded: flowsRecorded(db, runId),
     });
   });
 

@@ -107,3 +107,17 @@ export function consumersOf(db: Db, runId: string): Bounded<ConsumerView> {
   });
   return { items, more: rows.length > PORT_FLOW_LIMIT };
 }
+
+/**
+ * Whether flows into this run could have been recorded: false for runs stored before the server
+ * recorded flows (migration 6), whose inputs have an unknown producer.
+ */
+export function flowsRecorded(db: Db, runId: string): boolean {
+  const row = db
+    .prepare<[string], { recorded: number }>(
+      `SELECT r.seq >= (SELECT first_run_seq FROM flow_recording) AS recorded FROM runs r
+       WHERE r.id = ?`,
+    )
+    .get(runId);
+  return row?.recorded === 1;
+}

@@ -9,7 +9,7 @@ import type {
   RunView,
 } from "../model/api";
 import type { Db } from "./db";
-import { consumersOf, producersOf, rootFlows } from "./flows";
+import { consumersOf, flowsRecorded, producersOf, rootFlows } from "./flows";
 import {
   type ArtifactRow,
   artifactView,
@@ -26,6 +26,8 @@ export interface Graph {
   artifacts: ArtifactView[];
   /** The recorded data flows into the root's runs (producers may be runs of other roots). */
   flows: FlowView[];
+  /** false for a root stored before flows were recorded: its producers are unknown. */
+  flowsRecorded: boolean;
 }
 
 export function getGraph(db: Db, rootId: string): Graph {
@@ -52,7 +54,13 @@ export function getGraph(db: Db, rootId: string): Graph {
     )
     .all(rootId)
     .map(artifactView);
-  return { runs, edges, artifacts, flows: rootFlows(db, rootId) };
+  return {
+    runs,
+    edges,
+    artifacts,
+    flows: rootFlows(db, rootId),
+    flowsRecorded: flowsRecorded(db, rootId),
+  };
 }
 
 /** One run's edges in one direction, each with its artifact's summary. */

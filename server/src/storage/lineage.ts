@@ -101,30 +101,30 @@ export function runLineage(
       break;
     }
     depth++;
-    const { rows, cut } = rowsOf(frontier, LINEAGE_MAX_RUNS - (seen.size - 1));
-    const level = new Map<string, LineageRunView["via"]>();
-    for (const row of rows) {
-      if (!seen.has(row.next) && !level.has(row.next)) {
-        level.set(row.next, { runId: row.at, kind: row.kind });
-      }
-    }
-    if (cut) truncated = true;
-    frontier = [];
-    for (const [next, via] of level) {
+    const max = (LINEAGE_MAX_RUNS - (seen.size - 1)) * 4 + 1;
+    const level: string[] = [];
+    let count = 0;
+    // Rows come sorted by run id, the first row of a run being its `via`: a page that ends in this
+    // level stops reading it there (a run with 18,000 consumers costs one page, not 18,000 rows).
+    for (const row of neighbours.iterate({ frontier: JSON.stringify(frontier), max })) {
+      count++;
+      if (seen.has(row.next)) continue;
       if (seen.size - 1 >= LINEAGE_MAX_RUNS) {
         truncated = true;
         break;
       }
-      seen.add(next);
-      frontier.push(next);
+      seen.add(row.next);
+      level.push(row.next);
       const after =
-        !cursor || depth > cursor.depth || (depth === cursor.depth && next > cursor.runId);
+        !cursor || depth > cursor.depth || (depth === cursor.depth && row.next > cursor.runId);
       if (after) {
-        found.push({ runId: next, depth, via });
+        found.push({ runId: row.next, depth, via: { runId: row.at, kind: row.kind } });
         // One more than the page tells whether another page follows.
         if (found.length > limit) break walk;
       }
     }
+    if (count === max) truncated = true;
+    frontier = level;
   }
   const more = found.length > limit;
   const page = found.slice(0, limit);

@@ -116,16 +116,24 @@ describe("schema migrations", () => {
           inputs: { name: string; producers: unknown[] }[];
           outputs: unknown[];
           childIds: string[];
+          flowsRecorded: boolean;
         }>(`/runs/${train}`);
         assert.equal(run.status, 200);
+        // Stored before flows were recorded: the producer is unknown, not absent.
+        assert.equal(run.body.flowsRecorded, false);
         // The same artifact is load's output, but no flow was recorded: no producer is invented.
         assert.deepEqual(
           run.body.inputs.map((p) => [p.name, p.producers]),
           [["data", []]],
         );
-        const graph = await t.api.get<{ runs: unknown[]; flows: unknown[] }>(`/runs/${root}/graph`);
+        const graph = await t.api.get<{
+          runs: unknown[];
+          flows: unknown[];
+          flowsRecorded: boolean;
+        }>(`/runs/${root}/graph`);
         assert.equal(graph.body.runs.length, 3);
         assert.deepEqual(graph.body.flows, []);
+        assert.equal(graph.body.flowsRecorded, false);
         const up = await t.api.get<{ runs: unknown[] }>(
           `/runs/${train}/lineage?direction=upstream`,
         );

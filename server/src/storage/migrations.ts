@@ -264,6 +264,10 @@ export const MIGRATIONS: readonly Migration[] = [
       -- Children are listed in creation order, paged by (created_at, id).
       CREATE INDEX runs_parent_created ON runs (parent_id, created_at, id);
       DROP INDEX runs_parent;
+      -- Runs from this key on were stored by a server that records flows: for older runs an input
+      -- without a flow means "producer unknown", not "no producer".
+      CREATE TABLE flow_recording (first_run_seq INTEGER NOT NULL);
+      INSERT INTO flow_recording (first_run_seq) SELECT coalesce(max(seq), 0) + 1 FROM runs;
     `,
   },
 ];
