@@ -333,7 +333,7 @@ export class Resolution {
    */
   private parentFlow(node: RunNode, parameter: string, value: unknown, out: Flow[]): void {
     const parent = node.parent;
-    if (!parent?.awaited) return;
+    if (!parent?.awaitedOutputs) return;
     let id: string;
     try {
       id = this.artifactFor(node, parameter, value).id;
@@ -341,27 +341,33 @@ export class Resolution {
       return; // the input edges report it, with the step and parameter, when the run starts
     }
     if (parent.inputArtifactIds?.has(id)) return;
-    let from: RunNode | undefined;
-    for (const child of parent.awaited) {
-      if (child.outputArtifactId !== id) continue;
-      if (from) return; // ambiguous
-      from = child;
-    }
+    const from = parent.awaitedOutputs.get(id); // null when ambiguous
     if (from) out.push({ from: from.id, kind: "parent", parameter, path: parameter });
   }
 
   /** Called by a body's `await future`: the parent consumed its child's value. */
   recordAwaited(parent: RunNode, child: RunNode): void {
     if (!this.config.sink || child === parent || child.resolution !== this) return;
-    if (parent.awaited?.includes(child)) return;
-    (parent.awaited ??= []).push(child);
+    if (parent.awaited?.has(child)) return;
+    (parent.awaited ??= new Set()).add(child);
+    (child.awaitedBy ??= []).push(parent);
+    if (child.outputArtifactId !== undefined) this.addAwaitedOutput(parent, child);
     this.emit({ type: "flow", runId: parent.id, flows: [{ from: child.id, kind: "awaited" }] });
+  }
+
+  /** Indexes an awaited child's output for via-the-parent flows: one producer, or null if several. */
+  private addAwaitedOutput(parent: RunNode, child: RunNode): void {
+    const outputs = (parent.awaitedOutputs ??= new Map());
+    const known = outputs.get(child.outputArtifactId!);
+    if (known === undefined) outputs.set(child.outputArtifactId!, child);
+    else if (known !== child) outputs.set(child.outputArtifactId!, null);
   }
 
   /** Remembers a run's output for the flows of later consumers. */
   private noteOutput(node: RunNode, artifactId: string, value: unknown): void {
     if (!this.config.sink) return;
     node.outputArtifactId = artifactId;
+    if (node.awaitedBy) for (const parent of node.awaitedBy) this.addAwaitedOutput(parent, node);
     // The innermost run that returned an object made it: a parent returning it does not take over.
     if (value !== null && typeof value === "object" && !this.producerOfObject.has(value)) {
       this.producerOfObject.set(value, node.id);

@@ -22,11 +22,14 @@ export class RunNode {
   holdsSlot = false;
   /**
    * Only while events are recorded (lineage flows): the output's artifact id, this run's input
-   * artifact ids, and the children its body awaited, in order.
+   * artifact ids, the children its body awaited, the runs that awaited it, and the outputs of the
+   * awaited children that have resolved, by artifact id (null: several children made it).
    */
   outputArtifactId: string | undefined;
   inputArtifactIds: Set<string> | undefined;
-  awaited: RunNode[] | undefined;
+  awaited: Set<RunNode> | undefined;
+  awaitedBy: RunNode[] | undefined;
+  awaitedOutputs: Map<string, RunNode | null> | undefined;
   readonly promise: Promise<unknown>;
   private settleResolve!: (value: unknown) => void;
   private settleReject!: (error: unknown) => void;
