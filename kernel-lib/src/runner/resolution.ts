@@ -257,7 +257,7 @@ export class Resolution {
         const names = this.parameterNamesFor(node, args.length);
         const inputs: Record<string, string> = {};
         for (let i = 0; i < args.length; i++) {
-          const artifact = this.artifactFor(node, names[i]!, args[i]);
+          const artifact = node.argArtifacts?.[i] ?? this.artifactFor(node, names[i]!, args[i]);
           inputs[names[i]!] = artifact.id;
           if (this.config.sink) (node.inputArtifactIds ??= new Set()).add(artifact.id);
           this.emit({
@@ -268,6 +268,7 @@ export class Resolution {
             artifactId: artifact.id,
           });
         }
+        node.argArtifacts = undefined;
         key = cacheKey({
           stepName: node.stepName,
           codeVersion: future.spec.codeVersion,
@@ -321,7 +322,7 @@ export class Resolution {
     for (let i = 0; i < args.length; i++) {
       const before = flows.length;
       argumentFlows(args[i], names[i]!, this.producerOf, flows);
-      if (flows.length === before) this.parentFlow(node, names[i]!, args[i], flows);
+      if (flows.length === before) this.parentFlow(node, i, names[i]!, args[i], flows);
     }
     if (flows.length > 0) this.emit({ type: "flow", runId: node.id, flows });
   }
@@ -331,12 +332,21 @@ export class Resolution {
    * and the argument is none of the parent's own inputs. Anything else (no such child, several, a
    * value the parent computed) records no producer: equal values alone prove nothing.
    */
-  private parentFlow(node: RunNode, parameter: string, value: unknown, out: Flow[]): void {
+  private parentFlow(
+    node: RunNode,
+    index: number,
+    parameter: string,
+    value: unknown,
+    out: Flow[],
+  ): void {
     const parent = node.parent;
     if (!parent?.awaitedOutputs) return;
     let id: string;
     try {
-      id = this.artifactFor(node, parameter, value).id;
+      const artifact = this.artifactFor(node, parameter, value);
+      // A primitive cannot change before the run starts: its input edge reuses this artifact.
+      if (value === null || typeof value !== "object") (node.argArtifacts ??= [])[index] = artifact;
+      id = artifact.id;
     } catch {
       return; // the input edges report it, with the step and parameter, when the run starts
     }

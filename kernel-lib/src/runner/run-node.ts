@@ -2,6 +2,7 @@
 import { RunCanceledError } from "../errors";
 import type { RunState } from "../events";
 import type { Future } from "../future";
+import type { Artifact } from "../types/artifact";
 import { newRunId } from "./ids";
 import type { Resolution } from "./resolution";
 
@@ -30,6 +31,8 @@ export class RunNode {
   awaited: Set<RunNode> | undefined;
   awaitedBy: RunNode[] | undefined;
   awaitedOutputs: Map<string, RunNode | null> | undefined;
+  /** Primitive arguments' artifacts made for via-the-parent flows, reused for the input edges. */
+  argArtifacts: Artifact[] | undefined;
   readonly promise: Promise<unknown>;
   private settleResolve!: (value: unknown) => void;
   private settleReject!: (error: unknown) => void;
