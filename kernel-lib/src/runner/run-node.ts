@@ -2,8 +2,8 @@
 import { RunCanceledError } from "../errors";
 import type { RunState } from "../events";
 import type { Future } from "../future";
-import type { Artifact } from "../types/artifact";
 import { newRunId } from "./ids";
+import type { RunLineage } from "./flows";
 import type { Resolution } from "./resolution";
 
 // Shared empty lists until a run has children or creates futures: most runs never do.
@@ -21,18 +21,8 @@ export class RunNode {
   /** Settled: resolved, failed or canceled. Later results of a still-running body are ignored. */
   done = false;
   holdsSlot = false;
-  /**
-   * Only while events are recorded (lineage flows): the output's artifact id, this run's input
-   * artifact ids, the children its body awaited, the runs that awaited it, and the outputs of the
-   * awaited children that have resolved, by artifact id (null: several children made it).
-   */
-  outputArtifactId: string | undefined;
-  inputArtifactIds: Set<string> | undefined;
-  awaited: Set<RunNode> | undefined;
-  awaitedBy: RunNode[] | undefined;
-  awaitedOutputs: Map<string, RunNode | null> | undefined;
-  /** Primitive arguments' artifacts made for via-the-parent flows, reused for the input edges. */
-  argArtifacts: Artifact[] | undefined;
+  /** What lineage flows need to know about this run; only while events are recorded. */
+  lineage: RunLineage | undefined;
   readonly promise: Promise<unknown>;
   private settleResolve!: (value: unknown) => void;
   private settleReject!: (error: unknown) => void;
