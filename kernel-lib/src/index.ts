@@ -63,6 +63,7 @@ export {
   type RunViewBundle,
   type RunViewRun,
   type RunViewEdge,
+  type RunViewArtifact,
   type RunViewError,
   type RunViewOutput,
   type RunViewProgress,

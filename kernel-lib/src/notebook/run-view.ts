@@ -78,6 +78,10 @@ export class RunView implements EventSink {
 
   /** The current snapshot of the run. */
   snapshot(): RunViewBundle {
+    return this.snapshotAt(this.now());
+  }
+
+  private snapshotAt(updatedAt: number): RunViewBundle {
     const runs = [...this.graph.runs.values()];
     const root = this.graph.runs.get(this.info.rootId);
     const state: RunState = root?.state ?? "created";
@@ -91,7 +95,7 @@ export class RunView implements EventSink {
       serverUrl: this.info.serverUrl ?? null,
       state,
       final: this.finished,
-      updatedAt: this.now(),
+      updatedAt,
       progress: {
         total: runs.length,
         done: runs.filter((r) => TERMINAL_STATES.has(r.state)).length,
@@ -172,7 +176,8 @@ export class RunView implements EventSink {
     this.lastShownAt = this.now();
     this.updates++;
     try {
-      const bundle = this.snapshot();
+      // Stamped with the moment the update was due: the throttle's interval is between stamps.
+      const bundle = this.snapshotAt(this.lastShownAt);
       this.target.show(bundle, bundleText(bundle));
     } catch {
       // A display problem must never break the run it shows (EventSink.emit must not throw).

@@ -11,6 +11,8 @@
  */
 import type { Flow } from "../events";
 import { isFuture, isPlainObject } from "../future";
+import type { Artifact } from "../types/artifact";
+import type { RunNode } from "./run-node";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -54,5 +56,28 @@ export function argumentFlows(
       if (item !== null && typeof item === "object")
         argumentFlows(item, parameter, producerOf, out, childPath(path, key));
     }
+  }
+}
+
+/** What the flows into and out of one run need, kept on the run only while events are recorded. */
+export class RunLineage {
+  /** The run's output artifact, once it resolved. */
+  output: string | undefined;
+  /** The run's own input artifacts: a child's argument equal to one of them has no parent flow. */
+  readonly inputs = new Set<string>();
+  /** The children this run's body awaited. */
+  readonly awaited = new Set<RunNode>();
+  /** The runs whose bodies awaited this one. */
+  readonly awaitedBy: RunNode[] = [];
+  /** Outputs of the awaited children that resolved, by artifact id; null when several made it. */
+  readonly awaitedOutputs = new Map<string, RunNode | null>();
+  /** Primitive arguments' artifacts made for via-the-parent flows, reused for the input edges. */
+  argArtifacts: Artifact[] | undefined;
+
+  /** Notes that `child`, awaited by this run, resolved with `artifactId`. */
+  addAwaitedOutput(child: RunNode, artifactId: string): void {
+    const known = this.awaitedOutputs.get(artifactId);
+    if (known === undefined) this.awaitedOutputs.set(artifactId, child);
+    else if (known !== child) this.awaitedOutputs.set(artifactId, null);
   }
 }

@@ -26,7 +26,7 @@ import { backoffDelay, resolveRetry, shouldRetry, type CallSettings } from "../o
 import type { Artifact } from "../types/artifact";
 import { describeValueType, UnserializableValueError, type TypeRegistry } from "../types/registry";
 import type { CacheStore } from "./cache-store";
-import { argumentFlows } from "./flows";
+import { argumentFlows, RunLineage } from "./flows";
 import { RunNode } from "./run-node";
 import { Semaphore } from "./semaphore";
 
@@ -257,9 +257,10 @@ export class Resolution {
         const names = this.parameterNamesFor(node, args.length);
         const inputs: Record<string, string> = {};
         for (let i = 0; i < args.length; i++) {
-          const artifact = this.artifactFor(node, names[i]!, args[i]);
+          const artifact =
+            node.lineage?.argArtifacts?.[i] ?? this.artifactFor(node, names[i]!, args[i]);
           inputs[names[i]!] = artifact.id;
-          if (this.config.sink) (node.inputArtifactIds ??= new Set()).add(artifact.id);
+          if (this.config.sink) (node.lineage ??= new RunLineage()).inputs.add(artifact.id);
           this.emit({
             type: "edge",
             runId: node.id,
@@ -268,6 +269,7 @@ export class Resolution {
             artifactId: artifact.id,
           });
         }
+        if (node.lineage) node.lineage.argArtifacts = undefined;
         key = cacheKey({
           stepName: node.stepName,
           codeVersion: future.spec.codeVersion,
@@ -321,7 +323,7 @@ export class Resolution {
     for (let i = 0; i < args.length; i++) {
       const before = flows.length;
       argumentFlows(args[i], names[i]!, this.producerOf, flows);
-      if (flows.length === before) this.parentFlow(node, names[i]!, args[i], flows);
+      if (flows.length === before) this.parentFlow(node, i, names[i]!, args[i], flows);
     }
     if (flows.length > 0) this.emit({ type: "flow", runId: node.id, flows });
   }
@@ -331,37 +333,50 @@ export class Resolution {
    * and the argument is none of the parent's own inputs. Anything else (no such child, several, a
    * value the parent computed) records no producer: equal values alone prove nothing.
    */
-  private parentFlow(node: RunNode, parameter: string, value: unknown, out: Flow[]): void {
+  private parentFlow(
+    node: RunNode,
+    index: number,
+    parameter: string,
+    value: unknown,
+    out: Flow[],
+  ): void {
     const parent = node.parent;
-    if (!parent?.awaited) return;
+    const outputs = parent?.lineage?.awaitedOutputs;
+    if (!outputs || outputs.size === 0) return;
     let id: string;
     try {
-      id = this.artifactFor(node, parameter, value).id;
+      const artifact = this.artifactFor(node, parameter, value);
+      // A primitive cannot change before the run starts: its input edge reuses this artifact.
+      if (value === null || typeof value !== "object") {
+        ((node.lineage ??= new RunLineage()).argArtifacts ??= [])[index] = artifact;
+      }
+      id = artifact.id;
     } catch {
       return; // the input edges report it, with the step and parameter, when the run starts
     }
-    if (parent.inputArtifactIds?.has(id)) return;
-    let from: RunNode | undefined;
-    for (const child of parent.awaited) {
-      if (child.outputArtifactId !== id) continue;
-      if (from) return; // ambiguous
-      from = child;
-    }
+    if (parent!.lineage!.inputs.has(id)) return;
+    const from = outputs.get(id); // null when ambiguous
     if (from) out.push({ from: from.id, kind: "parent", parameter, path: parameter });
   }
 
   /** Called by a body's `await future`: the parent consumed its child's value. */
   recordAwaited(parent: RunNode, child: RunNode): void {
     if (!this.config.sink || child === parent || child.resolution !== this) return;
-    if (parent.awaited?.includes(child)) return;
-    (parent.awaited ??= []).push(child);
+    const lineage = (parent.lineage ??= new RunLineage());
+    if (lineage.awaited.has(child)) return;
+    lineage.awaited.add(child);
+    const childLineage = (child.lineage ??= new RunLineage());
+    childLineage.awaitedBy.push(parent);
+    if (childLineage.output !== undefined) lineage.addAwaitedOutput(child, childLineage.output);
     this.emit({ type: "flow", runId: parent.id, flows: [{ from: child.id, kind: "awaited" }] });
   }
 
   /** Remembers a run's output for the flows of later consumers. */
   private noteOutput(node: RunNode, artifactId: string, value: unknown): void {
     if (!this.config.sink) return;
-    node.outputArtifactId = artifactId;
+    const lineage = (node.lineage ??= new RunLineage());
+    lineage.output = artifactId;
+    for (const parent of lineage.awaitedBy) parent.lineage!.addAwaitedOutput(node, artifactId);
     // The innermost run that returned an object made it: a parent returning it does not take over.
     if (value !== null && typeof value === "object" && !this.producerOfObject.has(value)) {
       this.producerOfObject.set(value, node.id);

@@ -3,6 +3,7 @@ import { RunCanceledError } from "../errors";
 import type { RunState } from "../events";
 import type { Future } from "../future";
 import { newRunId } from "./ids";
+import type { RunLineage } from "./flows";
 import type { Resolution } from "./resolution";
 
 // Shared empty lists until a run has children or creates futures: most runs never do.
@@ -20,13 +21,8 @@ export class RunNode {
   /** Settled: resolved, failed or canceled. Later results of a still-running body are ignored. */
   done = false;
   holdsSlot = false;
-  /**
-   * Only while events are recorded (lineage flows): the output's artifact id, this run's input
-   * artifact ids, and the children its body awaited, in order.
-   */
-  outputArtifactId: string | undefined;
-  inputArtifactIds: Set<string> | undefined;
-  awaited: RunNode[] | undefined;
+  /** What lineage flows need to know about this run; only while events are recorded. */
+  lineage: RunLineage | undefined;
   readonly promise: Promise<unknown>;
   private settleResolve!: (value: unknown) => void;
   private settleReject!: (error: unknown) => void;
