@@ -101,7 +101,9 @@ test.describe("recorded lineage", () => {
     await openStep(page, sumId ?? "");
     const sumPanel = page.locator(`.jp-TsematicStep#tsematic-step-${sumId}`);
     // The notebook the pipeline was started from (its root's environment.notebookPath).
-    await expect(sumPanel.locator(".jp-TsematicStep-facts")).toContainText("notebooklineage.ipynb");
+    await expect(sumPanel.locator(".jp-TsematicStep-notebook")).toHaveText(
+      "Started from the notebook lineage.ipynb",
+    );
     const from = sumPanel.locator('[data-port="xs"] .jp-TsematicStep-flows');
     await expect(from).toContainText("from: square");
     await expect(from.locator(".jp-TsematicStep-runLink")).toHaveCount(4);
