@@ -22,7 +22,9 @@ describe("LineageClient.listRuns", () => {
   after(() => new Promise<void>((done) => server.close(() => done())));
 
   const client = (token = "secret") =>
-    new LineageClient({ settings: () => ({ serverUrl: url, token, defaultExecutor: "local", tokenOrigin: url }) });
+    new LineageClient({
+      settings: () => ({ serverUrl: url, token, defaultExecutor: "local", tokenOrigin: url }),
+    });
   const reply =
     (status: number, body: string): Handler =>
     (_request, response) =>
@@ -135,7 +137,12 @@ describe("LineageClient.listRuns", () => {
     await new Promise<void>((done) => closed.close(() => done()));
 
     const dead = new LineageClient({
-      settings: () => ({ serverUrl: deadUrl, token: "", defaultExecutor: "local", tokenOrigin: deadUrl }),
+      settings: () => ({
+        serverUrl: deadUrl,
+        token: "",
+        defaultExecutor: "local",
+        tokenOrigin: deadUrl,
+      }),
     });
     await assert.rejects(dead.listRuns(), (error: unknown) => {
       assert.ok(error instanceof LineageServerError);
@@ -249,7 +256,9 @@ describe("fetchRunGraph (the live graph's polling fallback)", () => {
   });
 
   const client = (token = "t") =>
-    new LineageClient({ settings: () => ({ serverUrl: url, token, defaultExecutor: "local", tokenOrigin: url }) });
+    new LineageClient({
+      settings: () => ({ serverUrl: url, token, defaultExecutor: "local", tokenOrigin: url }),
+    });
 
   it("reads the graph through LineageClient.request, with the token", async () => {
     let auth: string | undefined;

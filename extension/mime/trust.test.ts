@@ -20,16 +20,24 @@ interface IReceived {
 }
 
 /** A fake server on 127.0.0.1 (HTTP and WebSocket) that records every request it receives. */
-async function fakeServer(): Promise<{ url: string; received: IReceived[]; close(): Promise<void> }> {
+async function fakeServer(): Promise<{
+  url: string;
+  received: IReceived[];
+  close(): Promise<void>;
+}> {
   const received: IReceived[] = [];
   const record = (request: IncomingMessage, upgrade: boolean): void => {
-    received.push({ url: request.url ?? "", authorization: request.headers.authorization, upgrade });
+    received.push({
+      url: request.url ?? "",
+      authorization: request.headers.authorization,
+      upgrade,
+    });
   };
   const server: Server = createServer((request, response) => {
     record(request, false);
-    response.writeHead(200, { "Content-Type": "application/json" }).end(
-      JSON.stringify({ runs: [], flows: [], status: "active", canceledRuns: 0 }),
-    );
+    response
+      .writeHead(200, { "Content-Type": "application/json" })
+      .end(JSON.stringify({ runs: [], flows: [], status: "active", canceledRuns: 0 }));
   });
   const sockets = new WebSocketServer({ noServer: true });
   server.on("upgrade", (request, socket, head) => {

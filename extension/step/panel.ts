@@ -176,6 +176,8 @@ class StepView {
     openStep: ((runId: string) => void) | null,
   ) {
     this._header = new Widget();
+    this._notebook = Private.text("jp-TsematicStep-notebook", "");
+    this._notebook.hide();
     this._progress = Private.text("jp-TsematicStep-live", "");
     this._error = new Panel();
     this._inputs = new PortList("Inputs", context, openStep);
@@ -185,6 +187,7 @@ class StepView {
     this._source.className = "jp-TsematicStep-source";
     this.widgets = [
       this._header,
+      this._notebook,
       this._progress,
       this._error,
       this._inputs,
@@ -231,17 +234,17 @@ class StepView {
     }
   }
 
-  /** State, timings ("so far" while it runs), resources, the notebook when known. */
+  /** State, timings ("so far" while it runs), resources. */
   showHeader(run: IRunDetail): void {
-    this._run = run;
-    this._header.node.replaceChildren(Private.header(run, this._notebookPath));
+    this._header.node.replaceChildren(Private.header(run));
     this._ended = ENDED_STATES.has(run.state);
   }
 
-  /** The notebook the pipeline was started from (null: unknown). */
+  /** The notebook the pipeline was started from (null: unknown, nothing shown). */
   setNotebookPath(path: string | null): void {
-    this._notebookPath = path;
-    if (this._run !== null) this.showHeader(this._run);
+    this._notebook.node.textContent = path ? `Started from the notebook ${path}` : "";
+    this._notebook.node.title = path ?? "";
+    this._notebook.setHidden(!path);
   }
 
   appendLogs(lines: readonly ILogLine[]): void {
@@ -263,6 +266,7 @@ class StepView {
   }
 
   private readonly _header: Widget;
+  private readonly _notebook: Widget;
   private readonly _progress: Widget;
   private readonly _error: Panel;
   private readonly _inputs: PortList;
@@ -270,8 +274,6 @@ class StepView {
   private readonly _logs: LogView;
   private readonly _source: HTMLPreElement;
   private _errorKey: string | null = null;
-  private _run: IRunDetail | null = null;
-  private _notebookPath: string | null = null;
   private _ended = false;
   private _shown = false;
 }
@@ -511,8 +513,8 @@ namespace Private {
     return line;
   }
 
-  /** Name, state, attempt, cache, timings, resources and notebook as a definition list. */
-  export function header(run: IRunDetail, notebookPath: string | null = null): HTMLElement {
+  /** Name, state, attempt, cache, timings and resources as a definition list. */
+  export function header(run: IRunDetail): HTMLElement {
     const node = document.createElement("div");
     node.className = "jp-TsematicStep-header";
     const title = document.createElement("h2");
@@ -549,9 +551,6 @@ namespace Private {
     ];
     if (run.tags.length) {
       rows.push(["tags", run.tags.join(", ")]);
-    }
-    if (notebookPath) {
-      rows.splice(1, 0, ["notebook", notebookPath]);
     }
     const list = document.createElement("dl");
     list.className = "jp-TsematicStep-facts";

@@ -2,7 +2,8 @@
  * Lineage as recorded, end to end (real tslab kernel, real lineage server): tutorial 01's pipeline
  * draws exactly its real flows (each `square` into `sum`, `sum` into `bigReport` via the parent,
  * dashed, and the pipeline's awaits of `makeNumbers` and `sum`), and no arrow guessed from equal
- * values; the step panel links an input to the step that produced it, and opens it.
+ * values; the step panel names the notebook and links an input to the step that produced it, and
+ * opens it.
  */
 import type { Locator, Page } from "@playwright/test";
 
@@ -99,6 +100,10 @@ test.describe("recorded lineage", () => {
       .getAttribute("data-run-id");
     await openStep(page, sumId ?? "");
     const sumPanel = page.locator(`.jp-TsematicStep#tsematic-step-${sumId}`);
+    // The notebook the pipeline was started from (its root's environment.notebookPath).
+    await expect(sumPanel.locator(".jp-TsematicStep-notebook")).toHaveText(
+      "Started from the notebook lineage.ipynb",
+    );
     const from = sumPanel.locator('[data-port="xs"] .jp-TsematicStep-flows');
     await expect(from).toContainText("from: square");
     await expect(from.locator(".jp-TsematicStep-runLink")).toHaveCount(4);

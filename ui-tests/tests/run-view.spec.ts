@@ -60,7 +60,10 @@ async function fakeServer(): Promise<{
   };
 }
 
-/** A saved run of `loadData` → `trainModel` (failed), as kernel-lib's bundle holds it. */
+/**
+ * A saved run, as kernel-lib's bundle holds it: the pipeline awaits `loadData`, whose output goes
+ * to `trainModel` (failed) as a future and to `describeData` via the parent.
+ */
 function savedRun(rootId: string, mode: string, serverUrl: string | null): Record<string, unknown> {
   const at = Date.UTC(2026, 11, 3, 12, 0, 0);
   return {
@@ -118,8 +121,30 @@ function savedRun(rootId: string, mode: string, serverUrl: string | null): Recor
           runId: `${rootId}-train`,
         },
       },
+      {
+        id: `${rootId}-describe`,
+        name: "describeData",
+        state: "resolved",
+        parentId: rootId,
+        attempt: 1,
+        createdAt: at + 260,
+        startedAt: at + 260,
+        endedAt: at + 300,
+        cached: true,
+        inputs: { rows: "a-rows" },
+        output: "a-stats",
+      },
     ],
     edges: [
+      { from: `${rootId}-load`, to: rootId, kind: "awaited" },
+      {
+        from: `${rootId}-load`,
+        to: `${rootId}-describe`,
+        kind: "parent",
+        parameter: "rows",
+        path: "rows",
+        artifactId: "a-rows",
+      },
       {
         from: `${rootId}-load`,
         to: `${rootId}-train`,
@@ -132,6 +157,7 @@ function savedRun(rootId: string, mode: string, serverUrl: string | null): Recor
     artifacts: {
       "a-n": { typeName: "json", size: 3, summary: { kind: "number", value: 100 } },
       "a-rows": { typeName: "json", size: 1200, summary: { kind: "array", length: 100 } },
+      "a-stats": { typeName: "json", size: 40, summary: { kind: "object", keys: 2 } },
     },
   };
 }
@@ -153,7 +179,15 @@ test.describe("a notebook's run view", () => {
     const view = page.locator(".jp-RunGraphOutput .jp-RunGraphView");
     await expect(view).toHaveAttribute("data-mode", "silent");
     await expect(view.locator(".jp-RunGraph-status")).toContainText("A silent run (not tracked)");
-    await expect(view.locator(".jp-RunGraph-edge")).toHaveCount(1);
+    // The recorded flows: one future (solid), one via the parent (dashed), one await (dotted).
+    await expect(view.locator(".jp-RunGraph-edge:not(.jp-mod-parent)")).toHaveCount(1);
+    await expect(view.locator(".jp-RunGraph-edge.jp-mod-parent")).toHaveCount(1);
+    await expect(view.locator(".jp-RunGraph-awaited")).toHaveCount(1);
+    await expect(view.locator(".jp-RunGraph")).toHaveAttribute("data-engine", "elk");
+    await expect(page.locator(".jp-RunGraphOutput")).toHaveScreenshot("run-view-silent.png");
+    await page.theme.setDarkTheme();
+    await expect(page.locator("body")).toHaveAttribute("data-jp-theme-light", "false");
+    await expect(page.locator(".jp-RunGraphOutput")).toHaveScreenshot("run-view-silent-dark.png");
 
     await view.locator(".jp-RunGraph-node", { hasText: "trainModel" }).click();
     const panel = page.locator(".jp-TsematicStep.jp-mod-snapshot");
