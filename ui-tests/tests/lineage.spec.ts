@@ -91,7 +91,8 @@ test.describe("recorded lineage", () => {
       .toEqual({
         data: ["square > sum", "square > sum", "square > sum", "square > sum"],
         parent: ["sum > bigReport"],
-        awaited: ["makeNumbers > pipeline", "sum > pipeline"],
+        // `return bigReport(total)` counts as awaited: an async body's returned future is awaited by `return`.
+        awaited: ["bigReport > pipeline", "makeNumbers > pipeline", "sum > pipeline"],
       });
 
     // The step panel of `sum`: its input `xs` came from the four squares (links); one opens.
