@@ -2,6 +2,7 @@
  * The one error shape of the API: `{ error: { code, message } }` with a 4xx status for anything the
  * caller can fix. Messages say what was wrong and what to do next.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ErrorRequestHandler, RequestHandler } from "express";
 
 export class ApiError extends Error {
@@ -101,8 +102,41 @@ function diskFull(err: unknown): ApiError | undefined {
   );
 }
 
+/** What is read and discarded of a refused body after answering, so the answer is not lost. */
+export const LINGER_BYTES = 1024 * 1024;
+const LINGER_MS = 5000;
+
+/**
+ * The rest of a refused body is not worth reading, but closing a socket with unread data makes the
+ * kernel send a reset that can destroy the answer before the client reads it. So after answering,
+ * discard what the client keeps sending for a little while (at most {@link LINGER_BYTES} or
+ * {@link LINGER_MS}), then close.
+ */
+function lingerThenClose(req: IncomingMessage, res: ServerResponse): void {
+  // Not `Connection: close`: Node would then close right after the answer. Node discards the rest
+  // of the body after the answer by itself; this bounds how much.
+  res.once("finish", () => {
+    if (req.complete) return;
+    const socket = req.socket;
+    let discarded = 0;
+    const close = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+    };
+    const timer = setTimeout(close, LINGER_MS);
+    timer.unref();
+    req.on("data", (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > LINGER_BYTES) close();
+    });
+    req.once("end", () => clearTimeout(timer));
+    req.once("error", close);
+    req.resume();
+  });
+}
+
 export function errorHandler(log: (message: string) => void): ErrorRequestHandler {
-  return (caught: unknown, _req, res, _next) => {
+  return (caught: unknown, req, res, _next) => {
     const full = diskFull(caught);
     const err = full ?? caught;
     const [status, body] = toResponse(err);
@@ -113,8 +147,7 @@ export function errorHandler(log: (message: string) => void): ErrorRequestHandle
       res.destroy();
       return;
     }
-    // The rest of a refused body is not worth reading: close the connection after answering.
-    if (status === 413 || status === 507) res.setHeader("Connection", "close");
+    if ((status === 413 || status === 507) && !req.complete) lingerThenClose(req, res);
     res.status(status).json(body);
   };
 }

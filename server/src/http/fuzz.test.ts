@@ -6,7 +6,9 @@ import { after, before, describe, it } from "node:test";
 import type { RunEvent } from "../model/events";
 import { fixtureId, jsonArtifact, pipelineFixture } from "../testing/fixture";
 import { rowCounts, startTestServer, type TestServer } from "../testing/harness";
-import { type MalformedRequest, malformedRequests } from "../testing/malformed";
+import { LiveClient } from "../testing/liveClient";
+import { type MalformedRequest, malformedRequests, prng } from "../testing/malformed";
+import { FULL_SYNC_REQUEST, StallingLiveClient } from "../testing/stallingLiveClient";
 
 const REQUESTS = 4000;
 const PARALLEL = 16;
@@ -214,5 +216,52 @@ describe("thousands of malformed requests", () => {
     const ok = await t.api.postEvents(validEvents);
     assert.equal(ok.status, 200);
     assert.equal(ok.body.ingested, validEvents.length);
+  });
+});
+
+describe("hostile live clients", () => {
+  let t: TestServer;
+  const fx = pipelineFixture({ seed: "fuzz-live" });
+  before(async () => {
+    t = await startTestServer({ maxLiveBufferBytes: 256 * 1024 });
+    await t.api.postEvents(fx.events);
+  });
+  after(() => t.close());
+
+  it("survive garbage frames and sync floods from clients that never read; honest clients still sync", async () => {
+    const url = `${t.server.url.replace(/^http/, "ws")}/api/v1/live/${fx.rootId}?token=${t.server.token}`;
+    const random = prng(20240602);
+    const flooders: StallingLiveClient[] = [];
+    const others: StallingLiveClient[] = [];
+    for (let i = 0; i < 24; i++) {
+      const attacker = await StallingLiveClient.open(url);
+      if (i % 3 === 0) {
+        flooders.push(attacker);
+        await attacker.send(FULL_SYNC_REQUEST, 200 + Math.floor(random() * 800));
+      } else {
+        others.push(attacker);
+        const garbage = Uint8Array.from({ length: 1 + Math.floor(random() * 100) }, () =>
+          Math.floor(random() * 256),
+        );
+        await attacker.send(garbage, 1 + Math.floor(random() * 20));
+      }
+    }
+    const honest = new LiveClient(url);
+    await honest.synced;
+    assert.equal(honest.runs().get(fx.rootId)?.state, "resolved");
+    await honest.close();
+    for (const attacker of flooders) {
+      const { ended } = await attacker.drain(16 * 1024 * 1024);
+      assert.equal(ended, true, "the server keeps serving a client that floods without reading");
+    }
+    // Garbage is refused (1007) or ignored (awareness and other message types); either way these
+    // clients cost the server one connection until they leave.
+    for (const attacker of others) attacker.destroy();
+    assert.equal((await t.api.get("/health")).status, 200);
+    const deadline = Date.now() + 5000;
+    while (t.server.context.live.size > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(t.server.context.live.size, 0, "a document stayed open after every client left");
   });
 });

@@ -3,7 +3,13 @@ import { readFileSync, rmSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { RunEvent } from "../model/events";
 import { pipelineFixture } from "../testing/fixture";
-import { type ServerProcess, spawnServer, tempDir } from "../testing/harness";
+import {
+  type ServerProcess,
+  spawnServer,
+  startTestServer,
+  tempDir,
+  type TestServer,
+} from "../testing/harness";
 import { LiveClient } from "../testing/liveClient";
 import { FULL_SYNC_REQUEST, StallingLiveClient } from "../testing/stallingLiveClient";
 
@@ -73,6 +79,42 @@ describe("live clients that never read", () => {
     assert.equal(received.ended, true, "the server never closed the client that does not read");
     // The well-behaved client is still served.
     assert.equal(reader.ws.readyState, reader.ws.OPEN);
+    await reader.close();
+  });
+});
+
+describe("live clients that stop reading while the graph changes", () => {
+  let t: TestServer;
+  const fx = pipelineFixture({ seed: "backpressure-updates" });
+  const rootResolved = fx.events.length - 1;
+  before(async () => {
+    t = await startTestServer({ maxLiveBufferBytes: 64 * 1024 });
+    // Artifacts with large summaries: the first answer (about 8 MiB) cannot fit in socket buffers.
+    const artifacts = fx.events.filter((e) => e.type === "artifact").length;
+    const pad = "y".repeat(Math.min(1000 * 1000, Math.ceil((8 * MiB) / artifacts)));
+    const events = fx.events.map((e) =>
+      e.type === "artifact"
+        ? { ...e, artifact: { ...e.artifact, summary: { ...e.artifact.summary, pad } } }
+        : e,
+    );
+    const res = await t.api.postEvents(events.slice(0, rootResolved));
+    assert.equal(res.status, 200, res.text);
+  });
+  after(() => t.close());
+
+  it("disconnects a client whose unsent data passes the cap, and still serves the others", async () => {
+    const url = `${t.server.url.replace(/^http/, "ws")}/api/v1/live/${fx.rootId}?token=${t.server.token}`;
+    const reader = new LiveClient(url);
+    await reader.synced;
+    const stalled = await StallingLiveClient.open(url);
+    // One honest request for the whole document, then it stops reading.
+    await stalled.send(FULL_SYNC_REQUEST, 1);
+    await t.api.get("/health");
+    const res = await t.api.postEvents(fx.events.slice(rootResolved));
+    assert.equal(res.status, 200, res.text);
+    await reader.until(() => reader.runs().get(fx.rootId)?.state === "resolved");
+    const received = await stalled.drain(64 * MiB);
+    assert.equal(received.ended, true, "the server kept a client that does not read");
     await reader.close();
   });
 });

@@ -154,10 +154,12 @@ export class LiveGraphs {
 
   /**
    * Whether `bytes` more may be queued for a client; disconnects a client whose queue would pass
-   * the cap (it does not read, so it would never see the data anyway).
+   * the cap (it does not read, so it would never see the data anyway). A client with nothing queued
+   * may always receive one message, however large: a big document still syncs.
    */
   private hasRoom(ws: WebSocket, bytes: number): boolean {
-    if (ws.bufferedAmount + bytes <= this.maxBufferedBytes) return true;
+    const queued = ws.bufferedAmount;
+    if (queued === 0 || queued + bytes <= this.maxBufferedBytes) return true;
     ws.terminate();
     return false;
   }

@@ -91,8 +91,8 @@ describe("artifact upload limits", () => {
     assert.equal(connections.length, 1);
     const read = connections[0]!.bytesRead;
     assert.ok(
-      read < 5 * MiB,
-      `the server read ${(read / MiB).toFixed(1)} MiB of a body over its 4 MiB limit`,
+      read < 6 * MiB,
+      `the server read ${(read / MiB).toFixed(1)} MiB of a body over its 4 MiB limit (it may discard 1 MiB after answering)`,
     );
     await t.api.get("/health");
     assert.deepEqual(tmpFiles(t), []);

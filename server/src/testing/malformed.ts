@@ -529,6 +529,66 @@ export function malformedRequests(t: FuzzTargets, count: number, seed = 1): Malf
         ),
       ),
     }),
+    // DNS rebinding: valid requests (and live upgrades) naming a host that is not this server.
+    () => {
+      const host = pick([
+        "evil.example",
+        "evil.example:8765",
+        "127.0.0.1.evil.example",
+        "localhost.evil.example",
+        "10.0.0.1",
+        "[::2]:80",
+      ]);
+      const [method, path, body, extra] = pick<
+        [string, string, Buffer | undefined, Record<string, string>]
+      >([
+        ["GET", "/api/v1/runs", undefined, {}],
+        ["GET", "/api/v1/health", undefined, {}],
+        ["POST", "/api/v1/events", validBatch, {}],
+        ["POST", `/api/v1/runs/${t.activeRootId}/cancel`, undefined, {}],
+        [
+          "GET",
+          `/api/v1/live/${t.activeRootId}?token=${t.token}`,
+          undefined,
+          {
+            connection: "Upgrade",
+            upgrade: "websocket",
+            "sec-websocket-version": "13",
+            "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+          },
+        ],
+      ]);
+      return { label: "host", method, path, body, headers: { ...json, ...extra, host } };
+    },
+    // Free-form JSON nested past the depth limit, in every place an event carries some.
+    () => {
+      const depth = pick([65, 100, 4100, 20_000]);
+      const deep = `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+      const event = pick(t.validEvents);
+      const copy = JSON.parse(JSON.stringify(event)) as Record<string, Record<string, unknown>>;
+      const placeholder = '"@DEEP@"';
+      if (event.type === "artifact") copy.artifact!.summary = { preview: "@DEEP@" };
+      else if (event.type === "run-created") {
+        if (random() < 0.5) copy.run!.resources = "@DEEP@";
+        else copy.run!.environment = { nodeVersion: "v20", platform: "linux", extra: "@DEEP@" };
+      } else if (event.type === "run-state") {
+        copy.error = {
+          name: "E",
+          message: "m",
+          stepName: "s",
+          path: [],
+          runId: t.runId,
+          cause: "@DEEP@",
+        } as unknown as Record<string, unknown>;
+      } else copy.extra = "@DEEP@" as unknown as Record<string, unknown>;
+      return {
+        label: "nested",
+        method: "POST",
+        path: "/api/v1/events",
+        headers: json,
+        body: Buffer.from(JSON.stringify({ events: [copy] }).replace(placeholder, deep)),
+      };
+    },
     // Oversized headers and URLs.
     () => ({
       label: "huge url",
