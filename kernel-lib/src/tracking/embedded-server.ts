@@ -7,7 +7,13 @@ import { spawn } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { TsematicError } from "../errors";
-import { configuredEndpoint, isAlive, readServerFile, type Endpoint } from "./endpoint";
+import {
+  configuredEndpoint,
+  isAlive,
+  processExists,
+  trustedServerFile,
+  type Endpoint,
+} from "./endpoint";
 
 /** Path of the server's command line (the `@tsematic/server` package is a dependency). */
 function serverCli(): string {
@@ -35,7 +41,12 @@ async function waitFor<T>(
   return undefined;
 }
 
-/** Starts a server on a free port in `dir` and returns its endpoint once it answers. */
+/**
+ * Starts a server on a free port in `dir` and returns its endpoint once it answers. Two kernels may
+ * do this at once: the servers take turns on the data directory's start-up lock and the second one
+ * stops when it finds the first; so any live server that server.json names is the answer, whichever
+ * process started it.
+ */
 export async function startEmbeddedServer(dir: string, timeoutMs = 30_000): Promise<Endpoint> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const logFile = join(dir, "server.log");
@@ -49,16 +60,17 @@ export async function startEmbeddedServer(dir: string, timeoutMs = 30_000): Prom
   let exited: number | null = null;
   child.once("exit", (code) => (exited = code ?? -1));
   const endpoint = await waitFor(async () => {
-    if (exited !== null) return undefined;
-    const info = readServerFile(dir);
-    if (!info || info.pid !== child.pid) return undefined;
+    const info = trustedServerFile(dir);
+    if (!info || !processExists(info.pid)) return undefined;
     const ep = configuredEndpoint(dir);
     return ep && (await isAlive(ep.url)) ? ep : undefined;
   }, timeoutMs);
   if (!endpoint) {
     throw new TsematicError(
       `the embedded lineage server did not start within ${timeoutMs / 1000} s` +
-        (exited !== null ? ` (it exited with code ${exited})` : "") +
+        (exited !== null
+          ? ` (the one started here, pid ${child.pid}, exited with code ${exited})`
+          : "") +
         `: see ${logFile}; or start one with \`tsematic server\`, or run silently with resolve({ tracking: false })`,
     );
   }
