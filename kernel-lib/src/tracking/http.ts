@@ -6,6 +6,9 @@ import type { Endpoint } from "./endpoint";
 /** The server answered, but refused the request (a 4xx): retrying will not help. */
 export class ServerRefusedError extends TsematicError {}
 
+/** The server refused the token (401/403): the message says which token, from where, and what to do. */
+export class TokenRefusedError extends ServerRefusedError {}
+
 /** The server did not answer, or answered with a 5xx: the request may be retried. */
 export class ServerUnavailableError extends TsematicError {}
 
@@ -78,7 +81,7 @@ export class ServerClient {
   }
 
   /** Which token was refused, where it came from, and what to do about it. */
-  private tokenRefused(status: number, message: string): ServerRefusedError {
+  private tokenRefused(status: number, message: string): TokenRefusedError {
     const { token, tokenSource, source } = this.endpoint;
     const which = token
       ? `the token from ${tokenSource ?? "an unknown source"} (it starts with "${token.slice(0, 4)}")`
@@ -96,7 +99,7 @@ export class ServerClient {
         `the token file does not belong to the server at ${this.url} (from ${source}): set TSEMATIC_HOME ` +
         "to that server's data directory, or TSEMATIC_TOKEN to its token";
     }
-    return new ServerRefusedError(
+    return new TokenRefusedError(
       `the lineage server at ${this.url} refused ${which} (${status}: ${message}): ${advice}`,
     );
   }
