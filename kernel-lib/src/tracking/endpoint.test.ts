@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -132,6 +132,26 @@ test("a stale TSEMATIC_TOKEN refused by the embedded server says which token, fr
     assert.match(
       output,
       /FAILED the lineage server at http:\/\/127\.0\.0\.1:\d+ refused the token from TSEMATIC_TOKEN \(it starts with "stal"\) \(401: .*\): TSEMATIC_TOKEN is stale or belongs to another server; .* unset TSEMATIC_TOKEN to use it/,
+    );
+  } finally {
+    await stopServerOf(home);
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("a tracked run on a group-writable data directory fails with the embedded server's advice", async () => {
+  const home = mkdtempSync(join(tmpdir(), "tsematic-endpoint-"));
+  chmodSync(home, 0o770);
+  try {
+    const { code, output } = await nodeChild(TRACKED_RUN, {
+      TSEMATIC_HOME: home,
+      TSEMATIC_URL: undefined,
+      TSEMATIC_TOKEN: undefined,
+    }).done;
+    assert.equal(code, 0, output);
+    assert.match(
+      output,
+      /FAILED the embedded lineage server \(pid \d+\) exited with code 1, saying: .*is writable by its group \(mode 0770\).*chmod go-w /,
     );
   } finally {
     await stopServerOf(home);
