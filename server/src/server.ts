@@ -19,6 +19,8 @@ import { loadOrCreateToken } from "./auth/token";
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from "./config";
 import type { ServerContext } from "./context";
 import { readServerInfo, removeServerInfo, writeServerInfo } from "./discovery";
+import { checkDataDir } from "./ownership";
+import { acquireStartLock, processRuns } from "./startLock";
 import { LiveGraphs } from "./live/hub";
 import { liveUpgrade } from "./live/upgrade";
 import { HeartbeatMonitor } from "./monitor/heartbeat";
@@ -52,6 +54,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const opts = resolveOptions(options);
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const dataDir = realpathSync(opts.dataDir);
+  checkDataDir(dataDir);
   if (servedHere.has(dataDir)) {
     throw new Error(
       `a Tsematic server in this process already serves ${dataDir}: use it, or close it first`,
@@ -59,8 +62,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   servedHere.add(dataDir);
   try {
-    await refuseOtherProcess(dataDir);
-    return await open(opts, dataDir);
+    // From before the token and the migrations until server.json names this server: one starter at
+    // a time per data directory; a later one finds the first in server.json and stops.
+    const release = await acquireStartLock(dataDir);
+    try {
+      await refuseOtherProcess(dataDir);
+      return await open(opts, dataDir);
+    } finally {
+      release();
+    }
   } catch (err) {
     servedHere.delete(dataDir);
     throw err;
@@ -151,25 +161,26 @@ function listen(http: Server, opts: ResolvedOptions): Promise<void> {
   });
 }
 
-/** Two servers on one data directory would fight over server.json: refuse the second. */
+/**
+ * Two servers on one data directory would fight over server.json and the database: refuse the
+ * second. A live pid that does not answer at once gets time (a loaded machine can be slow); only a
+ * pid that is gone, or a process that never answers, leaves the directory free.
+ */
 async function refuseOtherProcess(dataDir: string): Promise<void> {
   const info = readServerInfo(dataDir);
-  if (!info || info.pid === process.pid || !processExists(info.pid)) return;
-  const answering = await fetch(`${info.url}/api/v1/health`, { signal: AbortSignal.timeout(1000) })
-    .then((res) => res.ok)
-    .catch(() => false);
-  if (answering) {
-    throw new Error(
-      `a Tsematic server (pid ${info.pid}) already serves ${dataDir} at ${info.url}: use it, or stop it first`,
-    );
-  }
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
+  if (!info || info.pid === process.pid || !processRuns(info.pid)) return;
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && processRuns(info.pid)) {
+    const answering = await fetch(`${info.url}/api/v1/health`, {
+      signal: AbortSignal.timeout(2_000),
+    })
+      .then((res) => res.ok)
+      .catch(() => false);
+    if (answering) {
+      throw new Error(
+        `a Tsematic server (pid ${info.pid}) already serves ${dataDir} at ${info.url}: use it, or stop it first`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -10,7 +10,7 @@
  * `onFailure` (the run is stopped) and by `flush()`.
  */
 import type { Artifact } from "../types/artifact";
-import { ServerRefusedError, type ServerClient } from "./http";
+import { ServerRefusedError, TokenRefusedError, type ServerClient } from "./http";
 import { BODY_OVERHEAD, fittingCount, type ServerLimits } from "./limits";
 import { retryWhileUnavailable, TrackingRefusedError } from "./retry";
 
@@ -121,7 +121,8 @@ export class ArtifactUploader {
   }
 
   private describe(error: Error, artifacts: Artifact[]): Error {
-    if (!(error instanceof ServerRefusedError)) return error;
+    // Unavailability and a refused token already say what happened and what to do.
+    if (!(error instanceof ServerRefusedError) || error instanceof TokenRefusedError) return error;
     const bytes = artifacts.reduce((sum, a) => sum + a.size, 0);
     const { limits } = this.options;
     return new TrackingRefusedError(

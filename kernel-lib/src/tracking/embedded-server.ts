@@ -4,10 +4,16 @@
  * the notebook kernel on purpose, so later runs and the JupyterLab panels find the same server.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync } from "node:fs";
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { TsematicError } from "../errors";
-import { configuredEndpoint, isAlive, readServerFile, type Endpoint } from "./endpoint";
+import {
+  configuredEndpoint,
+  isAlive,
+  processExists,
+  trustedServerFile,
+  type Endpoint,
+} from "./endpoint";
 
 /** Path of the server's command line (the `@tsematic/server` package is a dependency). */
 function serverCli(): string {
@@ -35,11 +41,19 @@ async function waitFor<T>(
   return undefined;
 }
 
-/** Starts a server on a free port in `dir` and returns its endpoint once it answers. */
+/**
+ * Starts a server on a free port in `dir` and returns its endpoint once it answers. Two kernels may
+ * do this at once: the servers take turns on the data directory's start-up lock and the second one
+ * stops when it finds the first; so any live server that server.json names is the answer, whichever
+ * process started it.
+ */
 export async function startEmbeddedServer(dir: string, timeoutMs = 30_000): Promise<Endpoint> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const logFile = join(dir, "server.log");
-  const out = openSync(logFile, "a", 0o600);
+  // O_NOFOLLOW: a planted `server.log` symlink must not make us append to another file.
+  const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW } = constants;
+  const out = openSync(logFile, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600);
+  const logStart = fstatSync(out).size;
   const child = spawn(process.execPath, [serverCli(), "server", "--port", "0", "--data-dir", dir], {
     detached: true,
     stdio: ["ignore", out, out],
@@ -48,19 +62,42 @@ export async function startEmbeddedServer(dir: string, timeoutMs = 30_000): Prom
   child.unref();
   let exited: number | null = null;
   child.once("exit", (code) => (exited = code ?? -1));
-  const endpoint = await waitFor(async () => {
-    if (exited !== null) return undefined;
-    const info = readServerFile(dir);
-    if (!info || info.pid !== child.pid) return undefined;
-    const ep = configuredEndpoint(dir);
-    return ep && (await isAlive(ep.url)) ? ep : undefined;
+  const found = await waitFor(async () => {
+    // Read before looking: a server that lost the start-up race exits only once the winner answers.
+    const gone = exited !== null;
+    const info = trustedServerFile(dir);
+    const ep = info && processExists(info.pid) ? configuredEndpoint(dir) : undefined;
+    if (ep && (await isAlive(ep.url))) return ep;
+    return gone ? ("exited" as const) : undefined;
   }, timeoutMs);
-  if (!endpoint) {
+  closeSync(out);
+  if (!found || found === "exited") {
+    const said = exited !== null ? lastLine(logFile, logStart) : undefined;
     throw new TsematicError(
-      `the embedded lineage server did not start within ${timeoutMs / 1000} s` +
-        (exited !== null ? ` (it exited with code ${exited})` : "") +
-        `: see ${logFile}; or start one with \`tsematic server\`, or run silently with resolve({ tracking: false })`,
+      (exited !== null
+        ? `the embedded lineage server (pid ${child.pid}) exited with code ${exited}` +
+          (said ? `, saying: ${said}` : "")
+        : `the embedded lineage server did not start within ${timeoutMs / 1000} s`) +
+        `. See ${logFile}; or start one with \`tsematic server\`, or run silently with resolve({ tracking: false })`,
     );
   }
-  return { ...endpoint, source: "the embedded server" };
+  return { ...found, source: "the embedded server" };
+}
+
+/** The last non-empty line written to the log since `from` (what a failed server said last). */
+function lastLine(file: string, from: number): string | undefined {
+  try {
+    const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const size = fstatSync(fd).size;
+      const start = Math.max(from, size - 4096);
+      const buffer = Buffer.alloc(size - start);
+      readSync(fd, buffer, 0, buffer.length, start);
+      return buffer.toString("utf8").trim().split("\n").pop()?.trim() || undefined;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
 }

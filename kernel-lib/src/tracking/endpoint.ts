@@ -2,10 +2,15 @@
  * Finding the lineage server: `TSEMATIC_URL` (+ `TSEMATIC_TOKEN`) when set; else the server.json and
  * token files that a running server writes into its data directory (`TSEMATIC_HOME`, else
  * `~/.tsematic`).
+ *
+ * The token and the run data go only where they belong: a server.json must be the user's own file,
+ * writable by nobody else, name a real pid and a loopback URL (127.0.0.1, localhost, [::1]); another
+ * server is reached only by naming it in `TSEMATIC_URL`. Files are never read through a symlink.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { TsematicError } from "../errors";
 
 /** Where a server is (or would be) and how to authenticate. */
 export interface Endpoint {
@@ -13,21 +18,68 @@ export interface Endpoint {
   token: string | undefined;
   /** Where the URL came from, for error messages. */
   source: string;
+  /** Where the token came from (`TSEMATIC_TOKEN` or the token file), for error messages. */
+  tokenSource?: string;
   /** The server's process, when known from its server.json. */
   pid?: number;
 }
+
+/** A server.json or token file that must not be trusted; the message says what to do. */
+export class UntrustedServerFileError extends TsematicError {}
 
 /** `$TSEMATIC_HOME`, else `~/.tsematic`: the same default as the server's. */
 export function dataDir(): string {
   return process.env.TSEMATIC_HOME || join(homedir(), ".tsematic");
 }
 
-function readToken(dir: string): string | undefined {
-  const file = join(dir, "token");
-  return existsSync(file) ? readFileSync(file, "utf8").trim() || undefined : undefined;
+/** A file of the data directory, read without following a symlink, if it is the user's own. */
+function readOwnedFile(file: string, what: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "ELOOP") {
+      throw new UntrustedServerFileError(
+        `${what} ${file} is a symbolic link, which Tsematic never follows: remove it (\`rm ${file}\`) ` +
+          "and let the server write it again",
+      );
+    }
+    throw error;
+  }
+  try {
+    const stats = fstatSync(fd);
+    const uid = typeof process.geteuid === "function" ? process.geteuid() : undefined;
+    if (uid !== undefined && stats.uid !== uid) {
+      throw new UntrustedServerFileError(
+        `${what} ${file} belongs to user id ${stats.uid}, not to you (user id ${uid}), so its ` +
+          "server is not trusted with your runs: use a data directory of your own (TSEMATIC_HOME), " +
+          `or remove the file (\`rm ${file}\`)`,
+      );
+    }
+    if ((stats.mode & 0o022) !== 0) {
+      throw new UntrustedServerFileError(
+        `${what} ${file} is writable by others (mode ${(stats.mode & 0o777).toString(8)}), so ` +
+          `anyone could redirect your runs: fix it with \`chmod go-w ${file}\`, or remove it`,
+      );
+    }
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
 }
 
-/** The server.json of a data directory, if a server wrote one. */
+/** The token to send: `TSEMATIC_TOKEN`, else the data directory's token file. */
+function readToken(dir: string): Pick<Endpoint, "token" | "tokenSource"> {
+  const env = process.env.TSEMATIC_TOKEN || undefined;
+  if (env) return { token: env, tokenSource: "TSEMATIC_TOKEN" };
+  const file = join(dir, "token");
+  const token = readOwnedFile(file, "the token file")?.trim() || undefined;
+  return token ? { token, tokenSource: file } : { token: undefined };
+}
+
+/** The server.json of a data directory as written, if a server wrote one (no trust checks). */
 export function readServerFile(dir: string): { url: string; pid: number } | undefined {
   try {
     const info = JSON.parse(readFileSync(join(dir, "server.json"), "utf8")) as {
@@ -42,22 +94,61 @@ export function readServerFile(dir: string): { url: string; pid: number } | unde
   }
 }
 
+/** Whether `url` is on this machine's loopback interface. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (
+      (parsed.protocol === "http:" || parsed.protocol === "https:") &&
+      ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The server.json of a data directory, if it is safe to send the token and run data where it says.
+ * Throws an {@link UntrustedServerFileError} saying what to do when it is not.
+ */
+export function trustedServerFile(dir: string): { url: string; pid: number } | undefined {
+  const file = join(dir, "server.json");
+  const text = readOwnedFile(file, "the server file");
+  if (text === undefined) return undefined;
+  let info: { url?: unknown; pid?: unknown };
+  try {
+    info = JSON.parse(text) as typeof info;
+  } catch {
+    return undefined; // Being replaced, or garbage: as if there were none.
+  }
+  if (typeof info.url !== "string" || typeof info.pid !== "number") return undefined;
+  if (!Number.isInteger(info.pid) || info.pid <= 1) {
+    throw new UntrustedServerFileError(
+      `${file} names pid ${info.pid}, which cannot be a Tsematic server: remove the file ` +
+        `(\`rm ${file}\`); a server writes it again when it starts`,
+    );
+  }
+  if (!isLoopbackUrl(info.url)) {
+    throw new UntrustedServerFileError(
+      `${file} names ${JSON.stringify(info.url)}, which is not this machine (127.0.0.1, localhost or ` +
+        "[::1]), so your token and runs are not sent there. If that server is yours, say so with " +
+        `TSEMATIC_URL=${info.url}; else remove the file (\`rm ${file}\`)`,
+    );
+  }
+  return { url: info.url, pid: info.pid };
+}
+
 /** The endpoint to try, or undefined if nothing names one (then an embedded server is started). */
 export function configuredEndpoint(dir: string = dataDir()): Endpoint | undefined {
   const envUrl = process.env.TSEMATIC_URL;
-  const envToken = process.env.TSEMATIC_TOKEN || undefined;
   if (envUrl) {
-    return {
-      url: envUrl.replace(/\/+$/, ""),
-      token: envToken ?? readToken(dir),
-      source: "TSEMATIC_URL",
-    };
+    return { url: envUrl.replace(/\/+$/, ""), ...readToken(dir), source: "TSEMATIC_URL" };
   }
-  const info = readServerFile(dir);
+  const info = trustedServerFile(dir);
   if (!info) return undefined;
   return {
     url: info.url.replace(/\/+$/, ""),
-    token: envToken ?? readToken(dir),
+    ...readToken(dir),
     source: join(dir, "server.json"),
     pid: info.pid,
   };
@@ -75,14 +166,21 @@ export async function isAlive(url: string, timeoutMs = 1_500): Promise<boolean> 
   }
 }
 
-/** Whether the process that wrote a server.json still exists (a stale file names a dead pid). */
+/**
+ * Whether the process that wrote a server.json still runs (a stale file names a dead pid). A zombie
+ * (exited, not yet reaped) does not count; EPERM means it runs as someone else.
+ */
 export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat[stat.lastIndexOf(")") + 2] !== "Z";
+  } catch {
+    return true; // No /proc: kill(0) said it exists.
   }
 }
 

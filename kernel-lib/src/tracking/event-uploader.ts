@@ -7,7 +7,7 @@
  * reports what was not recorded. Acknowledged events are durable on the server.
  */
 import type { RunEvent } from "../events";
-import { ServerRefusedError, type ServerClient } from "./http";
+import { ServerRefusedError, TokenRefusedError, type ServerClient } from "./http";
 import { BODY_OVERHEAD, fittingCount, type ServerLimits } from "./limits";
 import { retryWhileUnavailable, TrackingRefusedError } from "./retry";
 
@@ -90,7 +90,8 @@ export class EventUploader {
   }
 
   private describe(error: Error, batch: { bytes: number }[]): Error {
-    if (!(error instanceof ServerRefusedError)) return error;
+    // Unavailability and a refused token already say what happened and what to do.
+    if (!(error instanceof ServerRefusedError) || error instanceof TokenRefusedError) return error;
     const bytes = batch.reduce((sum, e) => sum + e.bytes, 0);
     return new TrackingRefusedError(
       `the lineage server at ${this.client.url} refused a batch of ${batch.length} run events ` +

@@ -6,6 +6,9 @@ import type { Endpoint } from "./endpoint";
 /** The server answered, but refused the request (a 4xx): retrying will not help. */
 export class ServerRefusedError extends TsematicError {}
 
+/** The server refused the token (401/403): the message says which token, from where, and what to do. */
+export class TokenRefusedError extends ServerRefusedError {}
+
 /** The server did not answer, or answered with a 5xx: the request may be retried. */
 export class ServerUnavailableError extends TsematicError {}
 
@@ -71,15 +74,34 @@ export class ServerClient {
     } catch {
       // Not JSON: keep the text.
     }
-    if (res.status === 401 || res.status === 403) {
-      throw new ServerRefusedError(
-        `the lineage server at ${this.url} refused the token (${res.status}: ${message}): ` +
-          `set TSEMATIC_TOKEN to the token in its data directory (from ${this.endpoint.source})`,
-      );
-    }
+    if (res.status === 401 || res.status === 403) throw this.tokenRefused(res.status, message);
     const ErrorClass =
       res.status >= 500 || res.status === 429 ? ServerUnavailableError : ServerRefusedError;
     throw new ErrorClass(`${method} ${path} failed with ${res.status}: ${message}`);
+  }
+
+  /** Which token was refused, where it came from, and what to do about it. */
+  private tokenRefused(status: number, message: string): TokenRefusedError {
+    const { token, tokenSource, source } = this.endpoint;
+    const which = token
+      ? `the token from ${tokenSource ?? "an unknown source"} (it starts with "${token.slice(0, 4)}")`
+      : "the request: no token was found (TSEMATIC_TOKEN is unset and the data directory has no token file)";
+    let advice: string;
+    if (tokenSource === "TSEMATIC_TOKEN" && source !== "TSEMATIC_URL") {
+      advice =
+        `TSEMATIC_TOKEN is stale or belongs to another server; this server (found through ${source}) ` +
+        "keeps its token in its data directory's token file: unset TSEMATIC_TOKEN to use it, or set " +
+        "TSEMATIC_TOKEN to that file's content";
+    } else if (tokenSource === "TSEMATIC_TOKEN") {
+      advice = `set TSEMATIC_TOKEN to the token of the server at TSEMATIC_URL (the token file in its data directory)`;
+    } else {
+      advice =
+        `the token file does not belong to the server at ${this.url} (from ${source}): set TSEMATIC_HOME ` +
+        "to that server's data directory, or TSEMATIC_TOKEN to its token";
+    }
+    return new TokenRefusedError(
+      `the lineage server at ${this.url} refused ${which} (${status}: ${message}): ${advice}`,
+    );
   }
 
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -105,4 +105,14 @@ test("a server that refuses a batch fails the run with a clear error; the client
   assert.match(output, /it accepts \d+ events and 4096 bytes per batch/, output);
   assert.match(output, /The run was stopped/, output);
   assert.match(output, /STILL ALIVE/, output);
+  // What the server acknowledged before the refusal stays: the 200 small steps, split into batches
+  // of at most 4,096 bytes, are all recorded.
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${server.url}/api/v1${path}`, {
+      headers: { authorization: `Bearer ${server.token}` },
+    });
+    return (await res.json()) as T;
+  };
+  const small = await api<{ runs: unknown[] }>("/runs?name=small&limit=1000");
+  assert.equal(small.runs.length, 200);
 });

@@ -1,5 +1,6 @@
 /** The command line's HTTP client: finds the server, sends the token, turns failures into advice. */
-import { discoverServer, type Endpoint } from "../discovery";
+import { discoverServer, discoverToken, DiscoveryError, type Endpoint } from "../discovery";
+import { UnsafeDataDirError } from "../ownership";
 import { CliError } from "./errors";
 
 export interface ClientOptions {
@@ -11,10 +12,21 @@ export class ApiClient {
   readonly endpoint: Endpoint;
 
   constructor(options: ClientOptions = {}) {
-    const found = discoverServer(options.dataDir);
-    this.endpoint = options.url
-      ? { url: options.url.replace(/\/+$/, ""), token: found.token, source: "--url" }
-      : found;
+    try {
+      // --url names the server itself: then server.json is not read at all.
+      this.endpoint = options.url
+        ? {
+            url: options.url.replace(/\/+$/, ""),
+            ...discoverToken(options.dataDir),
+            source: "--url",
+          }
+        : discoverServer(options.dataDir);
+    } catch (error) {
+      if (error instanceof DiscoveryError || error instanceof UnsafeDataDirError) {
+        throw new CliError(error.message);
+      }
+      throw error;
+    }
   }
 
   get<T>(path: string): Promise<T> {
@@ -49,8 +61,14 @@ export class ApiClient {
       );
     }
     if (res.status === 401) {
+      const used = this.endpoint.tokenSource
+        ? `the token from ${this.endpoint.tokenSource}`
+        : "no token (none was found)";
       throw new CliError(
-        `the server at ${url} refused the token: set TSEMATIC_TOKEN, or pass the --data-dir the server uses (its token file is <dataDir>/token)`,
+        `the server at ${url} refused ${used}: ` +
+          (this.endpoint.tokenSource === "TSEMATIC_TOKEN"
+            ? "TSEMATIC_TOKEN is stale or for another server; unset it to use the token file of the data directory, or set it to the server's <dataDir>/token"
+            : "set TSEMATIC_TOKEN, or pass the --data-dir the server uses (its token file is <dataDir>/token)"),
       );
     }
     if (!res.ok) {

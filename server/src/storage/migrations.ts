@@ -272,22 +272,32 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * Applies the migrations this database lacks. Each runs in its own `BEGIN IMMEDIATE` transaction that
+ * reads `user_version` again inside: a second process migrating the same file at the same time waits
+ * for the write lock, then sees the migration done and skips it (instead of failing with "table
+ * already exists" or applying the next one to a half-migrated schema).
+ */
 export function migrate(db: Db): void {
-  const current = db.pragma("user_version", { simple: true }) as number;
   const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
-  if (current > latest) {
-    throw new Error(
+  const versionNow = (): number => db.pragma("user_version", { simple: true }) as number;
+  const tooNew = (current: number): Error =>
+    new Error(
       `the database schema is version ${current}, newer than this server knows (${latest}): upgrade @tsematic/server`,
     );
-  }
-  if (current === latest) return;
+  const before = versionNow();
+  if (before > latest) throw tooNew(before);
+  if (before === latest) return;
   // Tables are rebuilt by some migrations: the documented way is with foreign keys off, checked after.
+  // (The pragma cannot change inside a transaction, so it is set around them.)
   const foreignKeys = db.pragma("foreign_keys", { simple: true }) as number;
   db.pragma("foreign_keys = OFF");
   try {
     for (const m of MIGRATIONS) {
-      if (m.version <= current) continue;
       db.transaction(() => {
+        const current = versionNow();
+        if (current > latest) throw tooNew(current);
+        if (m.version <= current) return;
         db.exec(m.sql);
         const broken = db.pragma("foreign_key_check") as unknown[];
         if (broken.length > 0) {
@@ -296,7 +306,7 @@ export function migrate(db: Db): void {
           );
         }
         db.pragma(`user_version = ${m.version}`);
-      })();
+      }).immediate();
     }
   } finally {
     db.pragma(`foreign_keys = ${foreignKeys ? "ON" : "OFF"}`);
