@@ -75,8 +75,9 @@ export class ServerClient {
       // Not JSON: keep the text.
     }
     if (res.status === 401 || res.status === 403) throw this.tokenRefused(res.status, message);
-    const ErrorClass =
-      res.status >= 500 || res.status === 429 ? ServerUnavailableError : ServerRefusedError;
+    // 507 (disk full) will not pass by waiting a minute: stop and show the server's advice.
+    const retriable = (res.status >= 500 && res.status !== 507) || res.status === 429;
+    const ErrorClass = retriable ? ServerUnavailableError : ServerRefusedError;
     throw new ErrorClass(`${method} ${path} failed with ${res.status}: ${message}`);
   }
 
