@@ -55,7 +55,14 @@ function bundle(n) {
     const state = depth < 4 ? "resolved" : depth === 4 ? "running" : "created";
     runs.push({ id: `s${i}`, name: `step_${chain}_${depth}`, state, parentId: rootId });
     if (depth > 0)
-      edges.push({ from: `s${i - chains}`, to: `s${i}`, artifactId: `a${i}`, parameter: "x" });
+      edges.push({
+        from: `s${i - chains}`,
+        to: `s${i}`,
+        kind: "future",
+        artifactId: `a${i}`,
+        parameter: "x",
+        path: "x",
+      });
   }
   return {
     version: 1,
