@@ -15,6 +15,7 @@ export {
 } from "./types/registry";
 export * from "./types";
 export { func, type Step, type StepSpec } from "./step";
+export { stepByName } from "./step-registry";
 export {
   Future,
   isFuture,
