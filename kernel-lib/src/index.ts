@@ -42,6 +42,9 @@ export { RunGraph, type RunRecord } from "./runner/graph";
 export {
   setTrackingBackend,
   trackingBackend,
+  setRootRunner,
+  rootRunner,
+  type RootRunner,
   observeResolutions,
   type TrackingBackend,
   type TrackingSession,

@@ -5,6 +5,8 @@ import { validateOptions, type CallSettings, type StepOptions } from "./options"
 import { parameterNames } from "./params";
 import { Future, type FutureArgs } from "./future";
 import { registerStep } from "./step-registry";
+// Installs the local root runner: steps make futures, so whoever has a future has a runner.
+import "./defaults";
 
 /** What the runner needs to know about a step: fixed when `func()` is called. */
 export interface StepSpec {

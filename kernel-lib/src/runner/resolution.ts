@@ -23,7 +23,8 @@ import {
   type RunMode,
   type RunState,
 } from "../events";
-import { collectFutures, isFuture, isPlainObject, type Future } from "../future";
+import type { Future } from "../future";
+import { collectFutures, isFuture, isPlainObject } from "../future-values";
 import { backoffDelay, resolveRetry, shouldRetry, type CallSettings } from "../options";
 import type { Artifact } from "../types/artifact";
 import { describeValueType, UnserializableValueError, type TypeRegistry } from "../types/registry";
