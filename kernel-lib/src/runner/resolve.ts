@@ -64,9 +64,9 @@ async function execute<T>(
   const backend = options.tracking === false ? undefined : activeTrackingBackend();
   if (options.tracking !== false && !backend) {
     throw new StepDefinitionError(
-      "a tracked run needs a tracking backend and none is installed: import tsematic from its " +
-        "package entry (it installs the lineage server client), call setTrackingBackend(), or run " +
-        "silently with resolve({ tracking: false })",
+      "a tracked run needs a tracking backend and none is installed (func() installs the " +
+        "lineage server client): call setTrackingBackend(), or run silently with " +
+        "resolve({ tracking: false })",
     );
   }
   let session: TrackingSession | undefined;
@@ -147,5 +147,5 @@ export async function runRoot<T>(
   return { value, rootId, graph };
 }
 
-/** The local runner: resolves roots in this process (installed by the package entry). */
+/** The local runner: resolves roots in this process (installed with `func()`, see defaults.ts). */
 export const localRootRunner: RootRunner = { resolve: resolveRoot, run: runRoot };
