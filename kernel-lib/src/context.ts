@@ -1,23 +1,22 @@
 /**
  * The ambient "current run": inside a step's body, futures that are created and awaited become that
- * run's children. Kept in one AsyncLocalStorage on `globalThis` under a `Symbol.for` key, so notebook
+ * run's children. Kept in one process-wide AsyncLocalStorage ({@link processGlobal}), so notebook
  * cells that re-import the library still see the run started by an earlier copy.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { TsematicError } from "./errors";
+import { processGlobal } from "./process-global";
 import type { RunScope } from "./runner/scope";
 
-const STORAGE_KEY = Symbol.for("tsematic.runContext.v1");
+let storage: AsyncLocalStorage<RunScope> | undefined;
 
 /** The process-wide storage of the current run scope. */
 export function runStorage(): AsyncLocalStorage<RunScope> {
-  const g = globalThis as unknown as Record<symbol, AsyncLocalStorage<RunScope> | undefined>;
-  let storage = g[STORAGE_KEY];
-  if (!storage) {
-    storage = new AsyncLocalStorage<RunScope>();
-    g[STORAGE_KEY] = storage;
-  }
-  return storage;
+  // Looked up once per copy of the library: the process-wide value never changes once made.
+  return (storage ??= processGlobal(
+    "tsematic.runContext.v1",
+    () => new AsyncLocalStorage<RunScope>(),
+  ));
 }
 
 /** The scope of the step whose body is running now, if any. */

@@ -3,7 +3,8 @@
  *
  * A runner emits these in order to an {@link EventSink}. The silent runner keeps them in memory
  * ({@link MemorySink}); the tracked runner sends them to the lineage server in batches. Every event
- * has a deterministic `id` (`<rootId>:<seq>`), so a retried batch can be ingested idempotently.
+ * has a deterministic `id` (`<rootId>:<writer>:<seq>`, see {@link EventWriter}), so a retried batch
+ * can be ingested idempotently and the events of a worker never collide with its driver's.
  *
  * @example
  * ```ts
@@ -89,8 +90,38 @@ export interface RunInfo {
   environment?: RunEnvironment;
 }
 
+/**
+ * The process writing a root's events: a run id and its attempt. A kernel or driver resolving a
+ * root writes as the root run's attempt; a worker executing one dispatched run writes as that run's
+ * attempt. Each writer numbers its events from 1, so writers never need to agree on a counter.
+ *
+ * @example
+ * ```ts
+ * const writer: EventWriter = { runId: rootId, attempt: 1 };
+ * eventId(rootId, writer, 1); // `${rootId}:${rootId}.1:1`
+ * ```
+ */
+export interface EventWriter {
+  runId: string;
+  /** From 1. */
+  attempt: number;
+}
+
+/** An event's id: `<rootId>:<writer run id>.<attempt>:<seq>`. */
+export function eventId(rootId: string, writer: EventWriter, seq: number): string {
+  return `${eventIdPrefix(rootId, writer)}${seq}`;
+}
+
+/** The part of a writer's event ids before the seq. */
+export function eventIdPrefix(rootId: string, writer: EventWriter): string {
+  return `${rootId}:${writer.runId}.${writer.attempt}:`;
+}
+
 interface EventBase {
-  /** `<rootId>:<seq>`: unique and deterministic, for idempotent ingestion. */
+  /**
+   * `<rootId>:<writer>:<seq>` (writer: `<runId>.<attempt>`, see {@link EventWriter}; seq from 1 per
+   * writer): unique and deterministic, for idempotent ingestion.
+   */
   id: string;
   rootId: string;
   /** Milliseconds since the epoch. */

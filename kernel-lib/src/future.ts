@@ -7,10 +7,9 @@ import type { EventSink } from "./events";
 import type { RunGraph } from "./runner/graph";
 import type { TypeRegistry } from "./types/registry";
 import type { RunNode } from "./runner/run-node";
-import { resolveRoot, runRoot } from "./runner/resolve";
+import { rootRunner } from "./runner/backend";
+import { collectFutures, FUTURE_BRAND } from "./future-values";
 import type { StepSpec } from "./step";
-
-const FUTURE_BRAND = Symbol.for("tsematic.future.v1");
 
 /** A value, or a future of it. */
 export type Futurable<T> = T | Future<T>;
@@ -63,28 +62,7 @@ export interface PipelineRun<T> {
 const NO_INPUTS: readonly Future<unknown>[] = Object.freeze([]);
 const NO_SETTINGS: CallSettings = Object.freeze({});
 
-/** Whether a value is a Tsematic future (from any copy of the library). */
-export function isFuture(value: unknown): value is Future<unknown> {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    (value as { [FUTURE_BRAND]?: boolean })[FUTURE_BRAND] === true
-  );
-}
-
-/** Whether a value is a plain object (not a class instance): futures may hide in those and in arrays. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** Appends every future inside `value` (arrays and plain objects, any depth) to `out`. */
-export function collectFutures(value: unknown, out: Future<unknown>[]): void {
-  if (isFuture(value)) out.push(value);
-  else if (Array.isArray(value)) for (const v of value) collectFutures(v, out);
-  else if (isPlainObject(value)) for (const k in value) collectFutures(value[k], out);
-}
+export { collectFutures, isFuture, isPlainObject } from "./future-values";
 
 /**
  * The lazy result of calling a step. Nothing runs until it is awaited, resolved, returned from a
@@ -176,7 +154,7 @@ export class Future<T> implements PromiseLike<T> {
 
   /** The same root run however often it is awaited (`await f` twice must not run it twice). */
   private rootPromise(options: ResolveOptions): Promise<T> {
-    return (this.rootResolution ??= this.promise ?? resolveRoot(this, options));
+    return (this.rootResolution ??= this.promise ?? rootRunner().resolve(this, options));
   }
 
   /**
@@ -185,7 +163,7 @@ export class Future<T> implements PromiseLike<T> {
    */
   run(options: ResolveOptions = {}): Promise<PipelineRun<T>> {
     const misuse = this.rootCallInsideStep("run");
-    return misuse ? Promise.reject(misuse) : runRoot(this, options);
+    return misuse ? Promise.reject(misuse) : rootRunner().run(this, options);
   }
 
   /**

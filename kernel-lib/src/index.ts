@@ -15,6 +15,7 @@ export {
 } from "./types/registry";
 export * from "./types";
 export { func, type Step, type StepSpec } from "./step";
+export { stepByName } from "./step-registry";
 export {
   Future,
   isFuture,
@@ -41,6 +42,9 @@ export { RunGraph, type RunRecord } from "./runner/graph";
 export {
   setTrackingBackend,
   trackingBackend,
+  setRootRunner,
+  rootRunner,
+  type RootRunner,
   observeResolutions,
   type TrackingBackend,
   type TrackingSession,

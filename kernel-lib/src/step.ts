@@ -4,6 +4,9 @@ import { hashText } from "./hash";
 import { validateOptions, type CallSettings, type StepOptions } from "./options";
 import { parameterNames } from "./params";
 import { Future, type FutureArgs } from "./future";
+import { registerStep } from "./step-registry";
+// Installs the local root runner: steps make futures, so whoever has a future has a runner.
+import "./defaults";
 
 /** What the runner needs to know about a step: fixed when `func()` is called. */
 export interface StepSpec {
@@ -36,7 +39,7 @@ function callSettingsOf(options: StepOptions): CallSettings {
 }
 
 /**
- * Turns a function into a pipeline step.
+ * Turns a function into a pipeline step, registered by name in this process ({@link stepByName}).
  *
  * @example
  * ```ts
@@ -92,5 +95,7 @@ export function func<A extends unknown[], R>(
   Object.defineProperty(step, "name", { value: name });
   Object.defineProperty(step, "stepName", { value: name, enumerable: true });
   Object.defineProperty(step, "spec", { value: spec });
+  // A worker that loaded a code package finds its steps by name (see stepByName).
+  registerStep(step as unknown as Step<never[], unknown>);
   return step as unknown as Step<A, R>;
 }

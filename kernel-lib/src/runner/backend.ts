@@ -1,9 +1,14 @@
 /**
- * Extension points of the runner, kept on `globalThis` so every copy of the library sees them:
- * the tracking backend (the lineage server client registers itself here) and resolution observers
- * (the notebook run view subscribes here).
+ * Extension points of the runner, kept process-wide so every copy of the library sees them: the
+ * root runner (what `await future` outside a step calls), the tracking backend (the lineage server
+ * client, installed with `func()` and loaded only when a tracked run starts) and resolution
+ * observers (the notebook run view subscribes here). Through these hooks `future.ts` and the runner
+ * never import the tracking client: a silent run loads no HTTP code.
  */
+import { TsematicError } from "../errors";
 import type { EventSink, RunEnvironment, RunMode, RunState } from "../events";
+import type { Future, PipelineRun, ResolveOptions } from "../future";
+import { processGlobal } from "../process-global";
 import type { CacheStore } from "./cache-store";
 
 /** A tracked root run's connection to the lineage server. */
@@ -39,21 +44,79 @@ export interface ResolutionInfo {
 /** Called when a root run starts; may return a sink that receives all its events. */
 export type ResolutionObserver = (info: ResolutionInfo) => EventSink | undefined | void;
 
+/**
+ * Runs root futures: `await future` and `future.resolve()` outside any step call `resolve`,
+ * `future.run()` calls `run`. Loading `func()` installs the local runner; executors (a driver, a
+ * worker) install their own.
+ */
+export interface RootRunner {
+  resolve<T>(future: Future<T>, options: ResolveOptions): Promise<T>;
+  run<T>(future: Future<T>, options: ResolveOptions): Promise<PipelineRun<T>>;
+}
+
 interface Hooks {
   backend: TrackingBackend | undefined;
+  /** Used when no backend was set: the lineage server client (loaded on first use). */
+  defaultBackend: TrackingBackend | undefined;
+  rootRunner: RootRunner | undefined;
   observers: Set<ResolutionObserver>;
 }
 
-const HOOKS_KEY = Symbol.for("tsematic.runnerHooks.v1");
+const hooks = (): Hooks =>
+  processGlobal<Hooks>("tsematic.runnerHooks.v2", () => ({
+    backend: undefined,
+    defaultBackend: undefined,
+    rootRunner: undefined,
+    observers: new Set(),
+  }));
 
-function hooks(): Hooks {
-  const g = globalThis as unknown as Record<symbol, Hooks | undefined>;
-  return (g[HOOKS_KEY] ??= { backend: undefined, observers: new Set() });
+/**
+ * Sets what runs root futures in this process (see {@link RootRunner}).
+ *
+ * @example
+ * ```ts
+ * const local = rootRunner();
+ * setRootRunner({ resolve: (f, o) => local.resolve(f, { ...o, maxParallelism: 4 }), run: local.run });
+ * ```
+ */
+export function setRootRunner(runner: RootRunner): void {
+  hooks().rootRunner = runner;
+}
+
+/** The root runner of this process; a clear error when none was installed. */
+export function rootRunner(): RootRunner {
+  const runner = hooks().rootRunner;
+  if (!runner) {
+    throw new TsematicError(
+      "no root runner is installed: steps made with func() install the local runner; " +
+        "call setRootRunner() first when running futures made otherwise",
+    );
+  }
+  return runner;
 }
 
 /** Sets the backend used by tracked runs (`await future`, `resolve({ tracking: true })`). */
 export function setTrackingBackend(backend: TrackingBackend | undefined): void {
   hooks().backend = backend;
+}
+
+/**
+ * @internal Installs the local root runner and the default tracking backend, keeping any that were
+ * installed before (by an executor, or by an earlier copy of the library).
+ */
+export function installDefaultHooks(defaults: {
+  rootRunner: RootRunner;
+  trackingBackend: TrackingBackend;
+}): void {
+  const h = hooks();
+  h.rootRunner ??= defaults.rootRunner;
+  h.defaultBackend ??= defaults.trackingBackend;
+}
+
+/** @internal The backend a tracked run uses: the one set, else the default one. */
+export function activeTrackingBackend(): TrackingBackend | undefined {
+  const h = hooks();
+  return h.backend ?? h.defaultBackend;
 }
 
 export function trackingBackend(): TrackingBackend | undefined {

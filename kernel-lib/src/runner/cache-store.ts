@@ -2,6 +2,7 @@
  * Where a resolution looks up and records cached step results. The silent runner uses a process-wide
  * in-memory store (so re-running a notebook cell reuses results); the tracked runner asks the server.
  */
+import { processGlobal } from "../process-global";
 import type { ArtifactInfo } from "../types/artifact";
 
 /**
@@ -20,7 +21,6 @@ export interface CacheStore {
   store(key: string, result: CachedResult): void | Promise<void>;
 }
 
-const MEMORY_CACHE_KEY = Symbol.for("tsematic.memoryCache.v1");
 const MAX_ENTRIES = 10_000;
 
 /** An in-memory cache that keeps the most recent {@link MAX_ENTRIES} results. */
@@ -53,6 +53,5 @@ export class MemoryCache implements CacheStore {
 
 /** The process-wide cache of silent runs. */
 export function processCache(): MemoryCache {
-  const g = globalThis as unknown as Record<symbol, MemoryCache | undefined>;
-  return (g[MEMORY_CACHE_KEY] ??= new MemoryCache());
+  return processGlobal("tsematic.memoryCache.v1", () => new MemoryCache());
 }

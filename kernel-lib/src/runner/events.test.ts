@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { func, observeResolutions, type RunEvent, type EventSink } from "../index";
+import type { Future } from "../future";
+import { defaultRegistry } from "../types/registry";
+import { newRunId } from "./ids";
+import { Resolution } from "./resolution";
 
 const double = func(function double(x: number) {
   return x * 2;
@@ -19,13 +23,13 @@ function collect(): EventSink & { events: RunEvent[] } {
   return { events, emit: (e) => events.push(e) };
 }
 
-test("every event has a deterministic, increasing id under its root run", async () => {
+test("every event's id names its root, its writer (the root run's first attempt) and an increasing seq", async () => {
   const sink = collect();
   const { rootId } = await p([1, 2]).run({ tracking: false, sink });
   assert.ok(sink.events.length > 0);
   sink.events.forEach((e, i) => {
     assert.equal(e.rootId, rootId);
-    assert.equal(e.id, `${rootId}:${i + 1}`);
+    assert.equal(e.id, `${rootId}:${rootId}.1:${i + 1}`);
   });
   for (let i = 1; i < sink.events.length; i++)
     assert.ok(sink.events[i]!.at >= sink.events[i - 1]!.at);
@@ -111,4 +115,27 @@ test("the scheduled state carries the cache key", async () => {
   const scheduled = sink.events.find((e) => e.type === "run-state" && e.state === "scheduled");
   assert.ok(scheduled && scheduled.type === "run-state");
   assert.match(scheduled.cacheKey!, /^[0-9a-f]{64}$/);
+});
+
+test("a resolution writing as another run's attempt numbers its own events under that writer", async () => {
+  const driver = collect();
+  const { rootId } = await p([1]).run({ tracking: false, sink: driver });
+  const worker = collect();
+  const workerRun = newRunId();
+  const resolution = new Resolution({
+    rootId,
+    rootFuture: p([2]) as Future<unknown>,
+    mode: "silent",
+    sink: worker,
+    registry: defaultRegistry(),
+    cache: undefined,
+    namespace: "default",
+    maxParallelism: undefined,
+    writer: { runId: workerRun, attempt: 2 },
+  });
+  await resolution.start(resolution.config.rootFuture, null);
+  assert.ok(worker.events.length > 0);
+  worker.events.forEach((e, i) => assert.equal(e.id, `${rootId}:${workerRun}.2:${i + 1}`));
+  const driverIds = new Set(driver.events.map((e) => e.id));
+  assert.ok(worker.events.every((e) => !driverIds.has(e.id)));
 });

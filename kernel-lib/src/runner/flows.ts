@@ -10,7 +10,7 @@
  * ```
  */
 import type { Flow } from "../events";
-import { isFuture, isPlainObject } from "../future";
+import { isFuture, isPlainObject } from "../future-values";
 import type { Artifact } from "../types/artifact";
 import type { RunNode } from "./run-node";
 

@@ -1,12 +1,11 @@
 /**
  * Console output written inside a step's body becomes that run's log. `console` is patched once per
- * process (the patch is marked on `globalThis`, so a second copy of the library does not patch again);
+ * process (the patch is marked process-wide, so a second copy of the library does not patch again);
  * output still reaches the terminal or notebook as usual.
  */
 import { format } from "node:util";
 import { runStorage } from "../context";
-
-const PATCHED = Symbol.for("tsematic.consoleCapture.v1");
+import { processGlobal } from "../process-global";
 
 const STREAMS = {
   log: "stdout",
@@ -18,9 +17,13 @@ const STREAMS = {
 
 /** Installs the console capture if no copy of the library has yet. */
 export function installLogCapture(): void {
-  const g = globalThis as unknown as Record<symbol, boolean | undefined>;
-  if (g[PATCHED]) return;
-  g[PATCHED] = true;
+  processGlobal("tsematic.consoleCapture.v1", () => {
+    patchConsole();
+    return true;
+  });
+}
+
+function patchConsole(): void {
   const storage = runStorage();
   for (const method of Object.keys(STREAMS) as Array<keyof typeof STREAMS>) {
     const original = console[method].bind(console);

@@ -12,16 +12,19 @@ import {
   StepTimeoutError,
   UnusedFutureError,
 } from "../errors";
-import type {
-  ErrorInfo,
-  EventSink,
-  Flow,
-  RunEnvironment,
-  RunEvent,
-  RunMode,
-  RunState,
+import {
+  eventIdPrefix,
+  type ErrorInfo,
+  type EventSink,
+  type EventWriter,
+  type Flow,
+  type RunEnvironment,
+  type RunEvent,
+  type RunMode,
+  type RunState,
 } from "../events";
-import { collectFutures, isFuture, isPlainObject, type Future } from "../future";
+import type { Future } from "../future";
+import { collectFutures, isFuture, isPlainObject } from "../future-values";
 import { backoffDelay, resolveRetry, shouldRetry, type CallSettings } from "../options";
 import type { Artifact } from "../types/artifact";
 import { describeValueType, UnserializableValueError, type TypeRegistry } from "../types/registry";
@@ -44,6 +47,8 @@ export interface ResolutionConfig {
   namespace: string;
   maxParallelism: number | undefined;
   environment?: RunEnvironment;
+  /** Who writes this resolution's events. Default: the root run's first attempt. */
+  writer?: EventWriter;
 }
 
 function errorOf(value: unknown): Error {
@@ -75,6 +80,8 @@ async function concretize(value: unknown): Promise<unknown> {
 export class Resolution {
   readonly rootId: string;
   private seq = 0;
+  /** `<rootId>:<writer>:`, the start of every event id this resolution writes. */
+  private readonly eventIdPrefix: string;
   private readonly slots: Semaphore | undefined;
   /** Artifacts already announced in this resolution: each is stored and announced once. */
   private readonly announced = new Set<string>();
@@ -89,6 +96,10 @@ export class Resolution {
 
   constructor(readonly config: ResolutionConfig) {
     this.rootId = config.rootId;
+    this.eventIdPrefix = eventIdPrefix(
+      config.rootId,
+      config.writer ?? { runId: config.rootId, attempt: 1 },
+    );
     this.slots =
       config.maxParallelism !== undefined && Number.isFinite(config.maxParallelism)
         ? new Semaphore(config.maxParallelism)
@@ -102,7 +113,7 @@ export class Resolution {
     if (!sink) return;
     const event = {
       ...body,
-      id: `${this.rootId}:${++this.seq}`,
+      id: this.eventIdPrefix + ++this.seq,
       rootId: this.rootId,
       at: Date.now(),
     };

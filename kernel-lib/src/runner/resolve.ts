@@ -5,9 +5,9 @@ import type { Future, PipelineRun, ResolveOptions } from "../future";
 import type { Artifact } from "../types/artifact";
 import { defaultRegistry } from "../types/registry";
 import {
+  activeTrackingBackend,
   resolutionObservers,
-  trackingBackend,
-  type TrackingBackend,
+  type RootRunner,
   type TrackingSession,
 } from "./backend";
 import { processCache } from "./cache-store";
@@ -15,15 +15,6 @@ import { RunGraph } from "./graph";
 import { newRunId } from "./ids";
 import { installLogCapture } from "./log-capture";
 import { Resolution } from "./resolution";
-import { ServerBackend } from "../tracking/server-backend";
-
-const DEFAULT_BACKEND_KEY = Symbol.for("tsematic.defaultBackend.v1");
-
-/** The lineage server backend, one per process: tracked local runs are the default. */
-function defaultBackend(): TrackingBackend {
-  const g = globalThis as unknown as Record<symbol, TrackingBackend | undefined>;
-  return (g[DEFAULT_BACKEND_KEY] ??= new ServerBackend());
-}
 
 function reasonOf(signal: AbortSignal, fallback: string): string {
   const reason: unknown = signal.reason;
@@ -70,7 +61,14 @@ async function execute<T>(
   }
   installLogCapture();
   const rootId = newRunId();
-  const backend = options.tracking === false ? undefined : (trackingBackend() ?? defaultBackend());
+  const backend = options.tracking === false ? undefined : activeTrackingBackend();
+  if (options.tracking !== false && !backend) {
+    throw new StepDefinitionError(
+      "a tracked run needs a tracking backend and none is installed (func() installs the " +
+        "lineage server client): call setTrackingBackend(), or run silently with " +
+        "resolve({ tracking: false })",
+    );
+  }
   let session: TrackingSession | undefined;
   if (backend) {
     session = await backend.open({
@@ -148,3 +146,6 @@ export async function runRoot<T>(
   const { value, rootId } = await execute(future, options, graph);
   return { value, rootId, graph };
 }
+
+/** The local runner: resolves roots in this process (installed with `func()`, see defaults.ts). */
+export const localRootRunner: RootRunner = { resolve: resolveRoot, run: runRoot };

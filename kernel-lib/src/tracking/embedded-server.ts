@@ -15,7 +15,10 @@ import {
   type Endpoint,
 } from "./endpoint";
 
-/** Path of the server's command line (the `@tsematic/server` package is a dependency). */
+/**
+ * Path of the server's command line. `@tsematic/server` is an optional peer dependency: needed only
+ * here, to start the embedded server (workers and silent runs do without it).
+ */
 function serverCli(): string {
   try {
     return join(dirname(require.resolve("@tsematic/server/package.json")), "lib", "cli.js");

@@ -88,7 +88,11 @@ export interface ArtifactInfo {
 }
 
 interface EventBase {
-  /** `<rootId>:<seq>`: unique and deterministic, the key of idempotent ingestion. */
+  /**
+   * `<rootId>:<writer>:<seq>`, writer = `<runId>.<attempt>` of the process writing, seq from 1 per
+   * writer (older clients: `<rootId>:<seq>`, one writer per root): unique and deterministic, the key
+   * of idempotent ingestion.
+   */
   id: string;
   rootId: string;
   at: number;

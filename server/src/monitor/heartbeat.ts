@@ -1,7 +1,9 @@
 /**
  * Ends the runs of clients that stopped responding. A client proves it is alive with heartbeats and
  * with events; a root silent for longer than the timeout has its open runs failed (or canceled, when
- * a cancel was requested) so that nothing stays "running" forever after a crash.
+ * a cancel was requested) so that nothing stays "running" forever after a crash. A dispatched run
+ * holds a lease of its own ({@link renewLease}): a lease not renewed for longer than the timeout
+ * ends that run and its open descendants as lost, while the rest of its root goes on.
  *
  * Silence is counted in time the server could listen: while this process is blocked (a long
  * request, a checkpoint, a GC pause, a suspended laptop), heartbeats queue unread in its sockets, so
@@ -11,6 +13,7 @@
  */
 import type { LiveGraphs } from "../live/hub";
 import type { Db } from "../storage/db";
+import { loseRun, silentLeases } from "../storage/leases";
 import { abandonRoot, silentRoots } from "../storage/roots";
 
 /** A span during which this process could not read heartbeats. */
@@ -62,10 +65,36 @@ export class HeartbeatMonitor {
   }
 
   /**
-   * One pass: abandons every root silent for longer than the timeout, not counting the server's
-   * own stalls. Returns their ids.
+   * One pass: abandons every root silent for longer than the timeout, and loses every run whose
+   * lease was not renewed for longer than it, not counting the server's own stalls. Returns the
+   * abandoned roots' ids.
    */
   sweep(): string[] {
+    const abandoned = this.sweepRoots();
+    this.sweepLeases();
+    return abandoned;
+  }
+
+  /** Ends the runs whose lease expired; returns their ids (with the open descendants ended too). */
+  sweepLeases(): string[] {
+    const now = this.now();
+    const lost: string[] = [];
+    try {
+      for (const lease of silentLeases(this.db, now - this.timeoutMs)) {
+        const silentFor = now - lease.lastHeartbeat - this.stalledBetween(lease.lastHeartbeat, now);
+        if (silentFor <= this.timeoutMs) continue;
+        const changed = loseRun(this.db, lease, now, now - lease.lastHeartbeat);
+        if (changed.length === 0) continue;
+        this.live.refreshRuns(lease.rootId, changed);
+        lost.push(...changed);
+      }
+    } catch (err) {
+      this.log(`lease sweep failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return lost;
+  }
+
+  private sweepRoots(): string[] {
     const now = this.now();
     const abandoned: string[] = [];
     try {

@@ -1,21 +1,38 @@
-/** A root run's client protocol: heartbeat (which carries cancel requests) and cancel. */
+/**
+ * A root run's client protocol: heartbeat (which carries cancel requests) and cancel. A heartbeat
+ * naming a run and its attempt (`?attempt=N`) renews that run's lease: what a worker executing one
+ * dispatched run sends.
+ */
 import { Router } from "express";
 import type { ServerContext } from "../context";
 import { ApiError } from "../http/errors";
 import { checkRunId } from "../http/ids";
 import { query } from "../http/query";
-import { abandonRoot, recordHeartbeat, requestCancel } from "../storage/roots";
-import { requireRoot } from "./lookups";
+import { renewLease } from "../storage/leases";
+import { abandonRoot, getRoot, recordHeartbeat, requestCancel } from "../storage/roots";
+import { requireRoot, requireRun } from "./lookups";
 
 export function controlRoutes(ctx: ServerContext): Router {
   const router = Router();
   const { db } = ctx;
 
   router.post("/runs/:runId/heartbeat", (req, res) => {
-    query(req, []);
-    const root = requireRoot(db, checkRunId(req.params.runId));
-    const now = recordHeartbeat(db, root.rootId, ctx.now()) ?? root;
-    res.json({ cancelRequested: now.cancelRequested, status: now.status });
+    const attempt = query(req, ["attempt"]).integer("attempt", 1, 999_999_999);
+    const runId = checkRunId(req.params.runId);
+    if (attempt === undefined) {
+      const root = requireRoot(db, runId);
+      const now = recordHeartbeat(db, root.rootId, ctx.now()) ?? root;
+      res.json({ cancelRequested: now.cancelRequested, status: now.status });
+      return;
+    }
+    const run = requireRun(db, runId);
+    const lease = renewLease(db, run.id, attempt, ctx.now());
+    // The worker of a root run (a submitted pipeline's driver) also speaks for its root.
+    const root =
+      (run.id === run.rootId && lease.lease === "held"
+        ? recordHeartbeat(db, run.rootId, ctx.now())
+        : getRoot(db, run.rootId)) ?? requireRoot(db, run.rootId);
+    res.json({ cancelRequested: root.cancelRequested, status: root.status, lease });
   });
 
   router.post("/runs/:runId/cancel", (req, res) => {

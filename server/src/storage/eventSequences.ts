@@ -1,18 +1,24 @@
 /**
  * "Was this event applied before?" for idempotent ingest, cheaply.
  *
- * Event ids are `<rootId>:<seq>` with seq counting up from 1 per root run. For each root the store
- * keeps a watermark: every seq up to it is applied. An event at or below the watermark is a
- * duplicate; the next one just moves the watermark. Only an event that arrives ahead of a gap (a
- * client that sent out of order) is recorded by id in `processed_events`, and absorbed into the
- * watermark once the gap closes. Used inside the batch's transaction: a refused batch leaves both
- * untouched.
+ * Event ids are `<rootId>:<writer>:<seq>` with seq counting up from 1 per writer (a run id and an
+ * attempt: the process writing), so a worker and its driver number their events independently. For
+ * each writer the store keeps a watermark: every seq up to it is applied. An event at or below the
+ * watermark is a duplicate; the next one just moves the watermark. Only an event that arrives ahead
+ * of a gap (a client that sent out of order) is recorded by id in `processed_events`, and absorbed
+ * into the watermark once the gap closes. Used inside the batch's transaction: a refused batch
+ * leaves both untouched.
+ *
+ * The watermark's key (column `event_sequences.root_id`, named before writers existed) is the event
+ * id without its seq: `<rootId>:<writer>`, or `<rootId>` alone for the older ids `<rootId>:<seq>`
+ * that clients from before writers send (one writer per root), so their stored watermarks still
+ * hold. An event recorded ahead of a gap is stored under its own id, which is `<key>:<seq>`.
  */
 import type { Db } from "./db";
 
-interface RootSequence {
+interface WriterSequence {
   applied: number;
-  /** Whether processed_events may hold seqs of this root above the watermark. */
+  /** Whether processed_events may hold seqs of this writer above the watermark. */
   ahead: boolean;
   dirty: boolean;
 }
@@ -32,7 +38,8 @@ export class EventSequences {
       `INSERT INTO event_sequences (root_id, applied) VALUES (?, ?)
        ON CONFLICT (root_id) DO UPDATE SET applied = excluded.applied`,
     );
-    // ':' + 1 is ';': the range of ids with this root's prefix.
+    // ':' + 1 is ';': the range of ids with this writer's prefix (for an older root-only key it
+    // also spans the root's writers: then `ahead` may be true for nothing, which costs a lookup).
     this.countAhead = db.prepare<[string, string], { n: number }>(
       "SELECT count(*) AS n FROM processed_events WHERE id > ? AND id < ?",
     );
@@ -46,9 +53,9 @@ export class EventSequences {
   }
 
   /** @internal */
-  load(rootId: string): RootSequence {
-    const applied = this.getApplied.get(rootId)?.applied ?? 0;
-    const ahead = this.countAhead.get(`${rootId}:`, `${rootId};`)!.n > 0;
+  load(key: string): WriterSequence {
+    const applied = this.getApplied.get(key)?.applied ?? 0;
+    const ahead = this.countAhead.get(`${key}:`, `${key};`)!.n > 0;
     return { applied, ahead, dirty: false };
   }
 
@@ -63,40 +70,45 @@ export class EventSequences {
   }
 
   /** @internal */
-  saveApplied(rootId: string, applied: number): void {
-    this.setApplied.run(rootId, applied);
+  saveApplied(key: string, applied: number): void {
+    this.setApplied.run(key, applied);
   }
 }
 
 export class BatchSequences {
-  private readonly roots = new Map<string, RootSequence>();
+  private readonly writers = new Map<string, WriterSequence>();
 
   constructor(private readonly store: EventSequences) {}
 
-  /** Marks the event applied; returns false when it already was (a duplicate). */
-  firstTime(rootId: string, seq: number): boolean {
-    let root = this.roots.get(rootId);
-    if (!root) {
-      root = this.store.load(rootId);
-      this.roots.set(rootId, root);
+  /**
+   * Marks the event applied; returns false when it already was (a duplicate). `key` is the writer's
+   * key (the event id without `:<seq>`).
+   */
+  firstTime(key: string, seq: number): boolean {
+    let writer = this.writers.get(key);
+    if (!writer) {
+      writer = this.store.load(key);
+      this.writers.set(key, writer);
     }
-    if (seq <= root.applied) return false;
-    if (seq > root.applied + 1) {
-      root.ahead = true;
-      return this.store.recordEventAhead(`${rootId}:${seq}`);
+    if (seq <= writer.applied) return false;
+    if (seq > writer.applied + 1) {
+      writer.ahead = true;
+      return this.store.recordEventAhead(`${key}:${seq}`);
     }
     // Recorded ahead of a gap earlier (or by a store from before watermarks): seen before.
-    const seenBefore = root.ahead && this.store.takeEventAhead(`${rootId}:${seq}`);
-    root.applied = seq;
-    root.dirty = true;
+    const seenBefore = writer.ahead && this.store.takeEventAhead(`${key}:${seq}`);
+    writer.applied = seq;
+    writer.dirty = true;
     // Close the gap behind events that arrived early.
-    while (root.ahead && this.store.takeEventAhead(`${rootId}:${root.applied + 1}`)) root.applied++;
+    while (writer.ahead && this.store.takeEventAhead(`${key}:${writer.applied + 1}`)) {
+      writer.applied++;
+    }
     return !seenBefore;
   }
 
   save(): void {
-    for (const [rootId, root] of this.roots) {
-      if (root.dirty) this.store.saveApplied(rootId, root.applied);
+    for (const [key, writer] of this.writers) {
+      if (writer.dirty) this.store.saveApplied(key, writer.applied);
     }
   }
 }

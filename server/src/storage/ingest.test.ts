@@ -235,6 +235,83 @@ describe("batch ingest", () => {
       { ...fx.events[0]!, id: `${fixtureId("other")}:1` },
     ]);
     assert.equal(res.status, 422);
-    assert.match(res.body.error.message, /event ids are "<rootId>:<seq>"/);
+    assert.match(res.body.error.message, /event ids are "<rootId>:<writer>:<seq>"/);
+  });
+
+  it("stores the events of two writers of one root whose seqs overlap", async () => {
+    const fx = pipelineFixture({ seed: "two-writers" });
+    await t.api.postEvents(fx.events);
+    const worker = fx.runs.load!;
+    const log = (writer: string, seq: number): RunEvent => ({
+      type: "log",
+      id: `${fx.rootId}:${writer}:${seq}`,
+      rootId: fx.rootId,
+      at: seq,
+      runId: worker,
+      stream: "stdout",
+      text: `${writer.startsWith(worker) ? "worker" : "driver"} ${seq}\n`,
+    });
+    const driverLogs = [1, 2, 3].map((seq) => log(`${fx.rootId}.1`, seq));
+    const workerLogs = [1, 2, 3].map((seq) => log(`${worker}.1`, seq));
+    const first = await t.api.postEvents([...driverLogs, ...workerLogs]);
+    assert.deepEqual(first.body, { received: 6, ingested: 6, duplicates: 0 });
+    // Per writer a retried event is still a duplicate, and a second attempt is a writer of its own.
+    const again = await t.api.postEvents([workerLogs[2]!, log(`${worker}.2`, 1)]);
+    assert.deepEqual(again.body, { received: 2, ingested: 1, duplicates: 1 });
+    const logs = await t.api.get<{ lines: { text: string }[] }>(`/runs/${worker}/logs`);
+    const texts = logs.body.lines.map((l) => l.text);
+    for (const seq of [1, 2, 3]) {
+      assert.ok(texts.includes(`driver ${seq}\n`), `driver ${seq} stored`);
+      assert.equal(texts.filter((t) => t === `worker ${seq}\n`).length, seq === 1 ? 2 : 1);
+    }
+  });
+
+  it("keeps each writer's out-of-order events apart from the others' watermarks", async () => {
+    const fx = pipelineFixture({ seed: "writer-gaps" });
+    await t.api.postEvents(fx.events);
+    const a = `${fx.runs.load!}.1`;
+    const b = `${fx.rootId}.1`;
+    const log = (writer: string, seq: number): RunEvent => ({
+      type: "log",
+      id: `${fx.rootId}:${writer}:${seq}`,
+      rootId: fx.rootId,
+      at: seq,
+      runId: fx.runs.load!,
+      stream: "stdout",
+      text: `${seq}\n`,
+    });
+    const post = async (events: RunEvent[]): Promise<{ ingested: number; duplicates: number }> => {
+      const { ingested, duplicates } = (await t.api.postEvents(events)).body;
+      return { ingested, duplicates };
+    };
+    assert.deepEqual(await post([log(a, 2), log(b, 1)]), { ingested: 2, duplicates: 0 });
+    assert.deepEqual(await post([log(a, 1), log(a, 2), log(b, 1), log(b, 2)]), {
+      ingested: 2,
+      duplicates: 2,
+    });
+    const { db } = t.server.context;
+    const applied = (key: string): number =>
+      (
+        db.prepare("SELECT applied FROM event_sequences WHERE root_id = ?").get(key) as {
+          applied: number;
+        }
+      ).applied;
+    assert.equal(applied(`${fx.rootId}:${a}`), 2);
+    assert.equal(applied(`${fx.rootId}:${b}`), 2);
+    const ahead = db
+      .prepare("SELECT count(*) AS n FROM processed_events WHERE id > ? AND id < ?")
+      .get(`${fx.rootId}:`, `${fx.rootId};`) as { n: number };
+    assert.equal(ahead.n, 0);
+  });
+
+  it("refuses a writer that is not a run id with an attempt from 1", async () => {
+    const fx = pipelineFixture({ seed: "bad-writer" });
+    for (const writer of [fx.rootId, `${fx.rootId}.0`, "worker.1"]) {
+      const res = await t.api.postEvents<{ error: { message: string } }>([
+        { ...fx.events[0]!, id: `${fx.rootId}:${writer}:1` },
+      ]);
+      assert.equal(res.status, 422, writer);
+      assert.match(res.body.error.message, /<writer> is the writing run's id and attempt/);
+    }
   });
 });

@@ -36,8 +36,14 @@ export interface IngestResult {
   changes: Map<string, RootChanges>;
 }
 
-/** Event ids: `<rootId>:<seq>`, seq from 1. */
-const EVENT_ID = /^([0-9a-f]{8,64}):([1-9][0-9]{0,14})$/;
+/**
+ * Event ids: `<rootId>:<writer>:<seq>`, the writer being `<runId>.<attempt>` (the process writing: a
+ * kernel or driver resolving the root writes as the root run's attempt, a worker as its run's), seq
+ * from 1 per writer. The older `<rootId>:<seq>` (clients from before writers) is still accepted, as
+ * the one writer of its root.
+ */
+const EVENT_ID = /^([0-9a-f]{8,64}):(?:([^:]*):)?([1-9][0-9]{0,14})$/;
+const WRITER = /^[0-9a-f]{8,64}\.[1-9][0-9]{0,8}$/;
 
 export class Ingestor {
   private readonly sequences: EventSequences;
@@ -112,11 +118,23 @@ export class Ingestor {
           "invalid_event_id",
           index,
           event,
-          `has id ${event.id}: event ids are "<rootId>:<seq>" with the event's own rootId and seq from 1`,
+          `has id ${event.id}: event ids are "<rootId>:<writer>:<seq>" with the event's own ` +
+            "rootId, the writing run's id and attempt (<runId>.<attempt>) and seq from 1",
+        );
+      }
+      const writer = match[2];
+      if (writer !== undefined && !WRITER.test(writer)) {
+        throw refused(
+          "invalid_event_id",
+          index,
+          event,
+          `has id ${event.id}: its <writer> is the writing run's id and attempt, ` +
+            `"<runId>.<attempt>" with attempt from 1, not "${writer}"`,
         );
       }
       roots.add(event.rootId);
-      if (!sequences.firstTime(event.rootId, Number(match[2]))) {
+      const key = writer === undefined ? event.rootId : `${event.rootId}:${writer}`;
+      if (!sequences.firstTime(key, Number(match[3]))) {
         result.duplicates++;
         return;
       }

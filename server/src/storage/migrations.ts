@@ -270,6 +270,22 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO flow_recording (first_run_seq) SELECT coalesce(max(seq), 0) + 1 FROM runs;
     `,
   },
+  {
+    version: 7,
+    name: "run leases",
+    // A dispatched run (a worker executing one step) proves it is alive with heartbeats that
+    // name the run and its attempt; a lease not renewed within the heartbeat timeout ends the run
+    // as lost. Runs resolved inside their root's process have no lease: their root's heartbeat
+    // speaks for them.
+    sql: `
+      CREATE TABLE run_leases (
+        run_id TEXT PRIMARY KEY REFERENCES runs (id),
+        attempt INTEGER NOT NULL CHECK (attempt >= 1),
+        last_heartbeat INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX run_leases_heartbeat ON run_leases (last_heartbeat);
+    `,
+  },
 ];
 
 /**

@@ -121,7 +121,11 @@ export function plotArtifact(scores: number[]): FixtureArtifact {
   );
 }
 
-/** Emits events the way kernel-lib's resolution does: ids `<rootId>:<seq>`, increasing times. */
+/**
+ * Emits events the way kernel-lib's resolution does, increasing times, but with the older ids
+ * `<rootId>:<seq>` (one writer per root, still accepted), so every suite also covers older clients;
+ * kernel-lib now writes `<rootId>:<rootId>.1:<seq>` (see ingest.ts).
+ */
 export class EventRecorder {
   readonly events: RunEvent[] = [];
   readonly artifacts = new Map<string, FixtureArtifact>();
