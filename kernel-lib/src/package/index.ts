@@ -76,9 +76,15 @@ export async function buildPackage(
   let exports: string[] = [];
   let built;
   if (file.endsWith(".ipynb")) {
-    const notebook = readNotebook(readFileSync(file, "utf8"), entryPath);
+    const whole = readNotebook(readFileSync(file, "utf8"), entryPath);
     const upToCell = options.upToCell ?? null;
-    const module = await notebookModule(notebook, { path: entryPath, upToCell });
+    const module = await notebookModule(whole, { path: entryPath, upToCell });
+    // Cells after --cell N are not part of the package: editing them does not change its id.
+    const notebook = {
+      ...whole,
+      code: whole.code.filter((c) => upToCell === null || c.cell <= upToCell),
+    };
+    module.cells = module.cells.filter((c) => upToCell === null || c.cell <= upToCell);
     built = await bundle(project, {
       contents: module.source,
       resolveDir: dirname(file),
