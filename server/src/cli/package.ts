@@ -37,7 +37,7 @@ interface BuiltPackage {
   };
 }
 
-function loadPackager(file: string): Packager {
+async function loadPackager(file: string): Promise<Packager> {
   let path: string;
   try {
     path = require.resolve("tsematic/lib/package", { paths: [dirname(file), __dirname] });
@@ -46,7 +46,7 @@ function loadPackager(file: string): Packager {
       "`tsematic package` needs the tsematic library in the project: run `npm install tsematic` there",
     );
   }
-  return require(path) as Packager;
+  return (await import(path)) as Packager;
 }
 
 export async function packageCommand({ values, positionals }: Parsed): Promise<number> {
@@ -59,7 +59,7 @@ export async function packageCommand({ values, positionals }: Parsed): Promise<n
     throw CliError.usage("--cell must be a cell's position in the notebook: 1 for the first cell");
   }
   const file = resolve(path);
-  const packager = loadPackager(file);
+  const packager = await loadPackager(file);
   let pkg: BuiltPackage;
   try {
     pkg = await packager.buildPackage(file, {

@@ -31,8 +31,12 @@ export interface PackagePut {
 }
 
 const SHA = /^[0-9a-f]{64}$/;
-/** Relative paths of `/`-separated names, none empty, `.` or `..`, no control characters. */
-const SAFE_PATH = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[^/\\\0-\x1f][^\\\0-\x1f]{0,1023}$/;
+/** A relative path of `/`-separated names, none empty, `.` or `..`, no backslash or control character. */
+function safePath(path: string): boolean {
+  if (path.length === 0 || path.length > 1024 || path.includes("\\")) return false;
+  if ([...path].some((ch) => ch.charCodeAt(0) < 0x20)) return false;
+  return path.split("/").every((name) => name !== "" && name !== "." && name !== "..");
+}
 const MANIFESTS_CACHED = 64;
 
 export class PackageStore {
@@ -126,7 +130,7 @@ export function checkArchive(bytes: Buffer): PackageManifest {
   if (!Array.isArray(m.files)) throw invalid("manifest.files must list the archive's files");
   const listed = new Set<string>();
   for (const f of m.files as unknown[]) {
-    if (!isObject(f) || typeof f.path !== "string" || !SAFE_PATH.test(f.path)) {
+    if (!isObject(f) || typeof f.path !== "string" || !safePath(f.path)) {
       throw invalid(
         `manifest.files has an entry without a safe relative path: ${describe(isObject(f) ? f.path : f)}`,
       );

@@ -1,0 +1,253 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { nodeChild } from "../test-support/node-child";
+import { buildPackage, decodeArchive, PackagingError } from "./index";
+
+const REPO = join(__dirname, "..", "..", "..");
+const TUTORIAL = join(REPO, "tutorials", "01-first-pipeline.ipynb");
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A project folder with package.json and package-lock.json, as `npm install` leaves it. */
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), "tsematic-package-"));
+  dirs.push(dir);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "p", version: "1.0.0" }));
+  writeFileSync(
+    join(dir, "package-lock.json"),
+    JSON.stringify({
+      name: "p",
+      lockfileVersion: 3,
+      requires: true,
+      packages: { "": { name: "p" } },
+    }),
+  );
+  return dir;
+}
+
+type Cell = string | { source: string; tags?: string[]; markdown?: boolean; count?: number };
+
+/** Writes a notebook; code cells get outputs and execution counts like a notebook that ran. */
+function notebook(dir: string, cells: Cell[], name = "nb.ipynb"): string {
+  const json = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: cells.map((c, i) => {
+      const cell = typeof c === "string" ? { source: c } : c;
+      if (cell.markdown) return { cell_type: "markdown", metadata: {}, source: cell.source };
+      return {
+        cell_type: "code",
+        metadata: cell.tags ? { tags: cell.tags } : {},
+        execution_count: cell.count ?? i + 1,
+        outputs: [{ output_type: "stream", name: "stdout", text: `ran at ${cell.count ?? i}` }],
+        source: cell.source,
+      };
+    }),
+  };
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(json));
+  return path;
+}
+
+const IMPORTS = 'import { func } from "tsematic";';
+const SQUARE = "const square = func(function square(x: number): number {\n  return x * x;\n});";
+
+describe("code packages of notebooks", () => {
+  it("gives the same id to the same notebook twice, even after it ran again", async () => {
+    const dir = project();
+    const cells: Cell[] = [IMPORTS, SQUARE, "await square(3);"];
+    const first = await buildPackage(notebook(dir, cells));
+    const again = await buildPackage(
+      notebook(
+        dir,
+        cells.map((c) => ({ source: c as string, count: 40 })),
+      ),
+    );
+    assert.equal(again.id, first.id);
+    assert.deepEqual(again.bytes, first.bytes);
+    assert.match(first.id, /^[0-9a-f]{64}$/);
+  });
+
+  it("gives another id when a cell changes", async () => {
+    const dir = project();
+    const before = await buildPackage(notebook(dir, [IMPORTS, SQUARE]));
+    const after = await buildPackage(
+      notebook(dir, [IMPORTS, SQUARE.replace("x * x", "x * x * 1")]),
+    );
+    assert.notEqual(after.id, before.id);
+  });
+
+  it("refuses a declaration that needs a top-level await's value, naming the cell and the name", async () => {
+    const dir = project();
+    const path = notebook(dir, [
+      { source: "# data", markdown: true },
+      IMPORTS,
+      "const rows = await Promise.resolve([1, 2, 3]);",
+      "const count = func(function count() {\n  return rows.length;\n});",
+    ]);
+    await assert.rejects(buildPackage(path), (err: Error) => {
+      assert.ok(err instanceof PackagingError);
+      assert.match(err.message, /cell 4: the step "count" uses `rows`/);
+      assert.match(err.message, /does work at the top level \(cell 3, line 1: const rows = await/);
+      return true;
+    });
+  });
+
+  it("leaves out a cell tagged tsematic-skip", async () => {
+    const dir = project();
+    const pkg = await buildPackage(
+      notebook(dir, [
+        IMPORTS,
+        SQUARE,
+        {
+          source: "const scratch = func(function scratch() { return 1; });",
+          tags: ["tsematic-skip"],
+        },
+      ]),
+    );
+    const module = decodeArchive(pkg.bytes).files["notebook/module.ts"]!;
+    assert.ok(!module.includes("scratch"), module);
+    assert.deepEqual(
+      pkg.manifest.steps.map((s) => s.name),
+      ["square"],
+    );
+    const entry = pkg.manifest.entry;
+    assert.equal(entry.kind, "notebook");
+    if (entry.kind === "notebook") {
+      assert.deepEqual(entry.cells[2], {
+        cell: 3,
+        kept: [],
+        leftOut: ["cell 3 is tagged tsematic-skip"],
+      });
+    }
+  });
+
+  it("refuses two steps with the same name", async () => {
+    const dir = project();
+    const path = notebook(dir, [
+      IMPORTS,
+      SQUARE,
+      "const square2 = func(function square(x: number) { return x ** 2; });",
+    ]);
+    await assert.rejects(
+      buildPackage(path),
+      /two steps are named "square" \(cell 2, line 1: square; cell 3, line 1: square2\)/,
+    );
+  });
+
+  it("packages the cells up to --cell N, and later cells do not change the id", async () => {
+    const dir = project();
+    const a = await buildPackage(notebook(dir, [IMPORTS, SQUARE, "square(1);"]), { upToCell: 2 });
+    const b = await buildPackage(notebook(dir, [IMPORTS, SQUARE, "square(2);"]), { upToCell: 2 });
+    assert.equal(a.id, b.id);
+    await assert.rejects(
+      buildPackage(notebook(dir, [IMPORTS]), { upToCell: 5 }),
+      /--cell 5 is not a cell of nb\.ipynb: it has 1 cells/,
+    );
+  });
+
+  it("makes a module that a new Node process loads and whose step runs", async () => {
+    const dir = project();
+    const pkg = await buildPackage(TUTORIAL);
+    const archive = decodeArchive(pkg.bytes);
+    const out = join(dir, "extracted");
+    mkdirSync(out);
+    for (const f of ["bundle.js", "bundle.js.map"]) writeFileSync(join(out, f), archive.files[f]!);
+    const { done } = nodeChild(
+      `const m = require(${JSON.stringify(join(out, "bundle.js"))});
+       (async () => {
+         const report = await m.pipeline(4, 20).resolve({ tracking: false });
+         const hashes = Object.fromEntries(["square", "pipeline"].map((n) => [n, m[n].spec.sourceHash]));
+         console.log(JSON.stringify({ report, hashes }));
+       })().catch((e) => { console.error(e); process.exit(1); });`,
+      { NODE_PATH: join(REPO, "node_modules") },
+    );
+    const { code, output } = await done;
+    assert.equal(code, 0, output);
+    const result = JSON.parse(output) as { report: string; hashes: Record<string, string> };
+    assert.equal(result.report, "big total: 30");
+    for (const name of ["square", "pipeline"]) {
+      const step = pkg.manifest.steps.find((s) => s.name === name);
+      assert.equal(result.hashes[name], step?.sourceHash, `the manifest's hash of ${name}`);
+    }
+  });
+
+  it("packages tutorial 01 with its six steps and without its work", async () => {
+    const pkg = await buildPackage(TUTORIAL);
+    assert.deepEqual(
+      pkg.manifest.steps.map((s) => s.name),
+      ["bigReport", "makeNumbers", "pipeline", "smallReport", "square", "sum"],
+    );
+    const module = decodeArchive(pkg.bytes).files["notebook/module.ts"]!;
+    assert.ok(!module.includes("await pipeline(4, 20)"));
+    assert.ok(!pkg.bytes.toString().includes(REPO), "no absolute path in the archive");
+    assert.equal((await buildPackage(TUTORIAL)).id, pkg.id);
+  });
+});
+
+describe("code packages of scripts", () => {
+  it("bundles the entry with its local imports, the same bytes twice, without absolute paths", async () => {
+    const dir = project();
+    mkdirSync(join(dir, "src"));
+    writeFileSync(
+      join(dir, "src", "helper.ts"),
+      "export function twice(x: number) { return 2 * x; }\n",
+    );
+    writeFileSync(
+      join(dir, "main.ts"),
+      `${IMPORTS}\nimport { twice } from "./src/helper";\nexport const double = func(function double(x: number) { return twice(x); });\nconsole.log("work");\n`,
+    );
+    const pkg = await buildPackage(join(dir, "main.ts"));
+    const again = await buildPackage(join(dir, "main.ts"));
+    assert.equal(again.id, pkg.id);
+    const archive = decodeArchive(pkg.bytes);
+    assert.deepEqual(Object.keys(archive.files).sort(), [
+      "bundle.js",
+      "bundle.js.map",
+      "dependencies/package-lock.json",
+      "dependencies/package.json",
+      "sources/main.ts",
+      "sources/src/helper.ts",
+    ]);
+    assert.match(archive.files["bundle.js"]!, /require\("tsematic"\)/);
+    assert.deepEqual(
+      pkg.manifest.steps.map((s) => s.name),
+      ["double"],
+    );
+    assert.ok(!pkg.bytes.toString().includes(dir), "no absolute path in the archive");
+    assert.deepEqual(pkg.manifest.entry, { kind: "script", path: "main.ts" });
+  });
+
+  it("gives another id when the lockfile changes", async () => {
+    const dir = project();
+    writeFileSync(
+      join(dir, "main.ts"),
+      `${IMPORTS}\nexport const one = func(function one() { return 1; });\n`,
+    );
+    const before = await buildPackage(join(dir, "main.ts"));
+    const lock = JSON.parse(readFileSync(join(dir, "package-lock.json"), "utf8")) as {
+      version?: string;
+    };
+    writeFileSync(join(dir, "package-lock.json"), JSON.stringify({ ...lock, version: "1.0.1" }));
+    const after = await buildPackage(join(dir, "main.ts"));
+    assert.notEqual(after.id, before.id);
+    assert.notEqual(after.dependencyKey, before.dependencyKey);
+  });
+
+  it("says how to make a lockfile when the project has none", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsematic-nolock-"));
+    dirs.push(dir);
+    writeFileSync(join(dir, "main.ts"), "export const x = 1;\n");
+    await assert.rejects(
+      buildPackage(join(dir, "main.ts")),
+      /no package-lock\.json in any folder above .*run `npm install`/,
+    );
+  });
+});
