@@ -17,7 +17,16 @@ export interface Bundle {
 
 /** What to bundle: a file, or generated source (a notebook's module) resolved from a folder. */
 export type BundleEntry =
-  { file: string } | { contents: string; resolveDir: string; sourcefile: string };
+  | { file: string }
+  | {
+      contents: string;
+      resolveDir: string;
+      sourcefile: string;
+      /** A source map of `contents` (JSON), composed into the bundle's. */
+      sourceMap?: string;
+      /** Where a line of `contents` came from, for error messages (e.g. "cell 4, line 2"). */
+      locate?: (line: number) => string | undefined;
+    };
 
 /**
  * Bundles `entry` for Node (CommonJS, packages external, names kept so `func()` sees the names the
@@ -33,7 +42,9 @@ export async function bundle(project: Project, entry: BundleEntry): Promise<Bund
         ? { entryPoints: [entry.file] }
         : {
             stdin: {
-              contents: entry.contents,
+              contents: entry.sourceMap
+                ? `${entry.contents}//# sourceMappingURL=data:application/json;base64,${Buffer.from(entry.sourceMap).toString("base64")}\n`
+                : entry.contents,
               resolveDir: entry.resolveDir,
               sourcefile: entry.sourcefile,
               loader: "ts",
@@ -59,7 +70,7 @@ export async function bundle(project: Project, entry: BundleEntry): Promise<Bund
     const errors = (err as { errors?: import("esbuild").Message[] }).errors;
     if (!errors) throw err;
     throw new PackagingError(
-      `the code could not be bundled:\n  ${errors.map(formatMessage).join("\n  ")}`,
+      `the code could not be bundled:\n  ${errors.map((m) => formatMessage(m, entry)).join("\n  ")}`,
     );
   }
   let code = "";
@@ -74,7 +85,10 @@ export async function bundle(project: Project, entry: BundleEntry): Promise<Bund
   return { code, map, inputs, esbuildVersion: esbuild.version };
 }
 
-function formatMessage(m: import("esbuild").Message): string {
-  const at = m.location ? `${m.location.file}:${m.location.line}:${m.location.column + 1}: ` : "";
+function formatMessage(m: import("esbuild").Message, entry: BundleEntry): string {
+  const l = m.location;
+  const cell =
+    l && "locate" in entry && l.file === entry.sourcefile ? entry.locate?.(l.line) : undefined;
+  const at = cell ? `${cell}: ` : l ? `${l.file}:${l.line}:${l.column + 1}: ` : "";
   return `${at}${m.text}`;
 }

@@ -89,6 +89,11 @@ export async function buildPackage(
       contents: module.source,
       resolveDir: dirname(file),
       sourcefile: `${basename(file)}.ts`,
+      sourceMap: module.sourceMap,
+      locate: (line) => {
+        const at = module.locate(line);
+        return at && `cell ${at.cell}, line ${at.line}`;
+      },
     });
     entry = { kind: "notebook", path: entryPath, upToCell, cells: module.cells };
     exports = module.exports;

@@ -18,6 +18,7 @@
  */
 import type * as TS from "typescript";
 import type { PackagedCell } from "./archive";
+import { cellSourceMap, type CellLine } from "./cellmap";
 import { PackagingError } from "./errors";
 
 /** The tag that leaves a cell out of packages. */
@@ -46,6 +47,10 @@ export interface NotebookModule {
   exports: string[];
   /** Step names defined by kept `func()` calls (in module order). */
   steps: string[];
+  /** Source map (JSON) from the module to the cells, named `<notebook>.cell-<N>.ts`. */
+  sourceMap: string;
+  /** The cell line a 1-based module line came from. */
+  locate(moduleLine: number): CellLine | undefined;
 }
 
 /** Reads the code cells of a notebook's JSON (outputs and execution counts are ignored). */
@@ -85,6 +90,8 @@ interface Stmt {
   cell: number;
   /** 1-based line within the cell. */
   line: number;
+  /** 0-based column of the statement's start in its line. */
+  column: number;
   role: Role;
   names: string[];
   /** Value names (not types) the statement declares: what the module exports. */
@@ -122,12 +129,26 @@ export async function notebookModule(
     );
   }
   // One source text of every code cell, so that the checker resolves each name to its declaration.
+  // A cell that does not parse would swallow the cells after it: it is an error, or (left out
+  // anyway) it is not read at all.
   const SEPARATOR = "\n;\n";
   let text = "";
   const starts: { cell: CodeCell; start: number }[] = [];
+  const syntaxErrors: string[] = [];
   for (const cell of notebook.code) {
+    const problems = syntaxProblems(ts, cell);
+    if (problems.length > 0) {
+      const leftOut = cell.tags.includes(SKIP_TAG) || (upToCell !== null && cell.cell > upToCell);
+      if (!leftOut) syntaxErrors.push(...problems);
+      continue;
+    }
     starts.push({ cell, start: text.length });
     text += cell.source + SEPARATOR;
+  }
+  if (syntaxErrors.length > 0) {
+    throw new PackagingError(
+      `${path} cannot be packaged: fix the syntax (or tag the cell ${SKIP_TAG}):\n  ${syntaxErrors.join("\n  ")}`,
+    );
   }
   const fileName = "notebook.ts";
   const sourceFile = ts.createSourceFile(
@@ -146,7 +167,7 @@ export async function notebookModule(
   const programFile = program.getSourceFile(fileName)!;
 
   const cellOf = (pos: number): { cell: CodeCell; start: number } => {
-    let found = starts[0]!;
+    let found = starts[0] ?? { cell: { cell: 0, source: "", tags: [] }, start: 0 };
     for (const s of starts) if (s.start <= pos) found = s;
     return found;
   };
@@ -154,11 +175,12 @@ export async function notebookModule(
   const statements: Stmt[] = programFile.statements.map((node) => {
     const pos = node.getStart(programFile);
     const { cell, start } = cellOf(pos);
-    const line = text.slice(start, pos).split("\n").length;
+    const before = text.slice(start, pos).split("\n");
     const stmt: Stmt = {
       node,
       cell: cell.cell,
-      line,
+      line: before.length,
+      column: before[before.length - 1]!.length,
       role: "work",
       names: [],
       valueNames: [],
@@ -274,8 +296,7 @@ export async function notebookModule(
         ? `the step "${s.stepName}"`
         : `\`${s.names.join(", ") || snippet(s.node.getText(programFile))}\``;
       errors.push(
-        `cell ${s.cell}: ${what} uses \`${name}\`, which is left out of the package because ${whyLeftOut(p!, provider)}. ` +
-          "Compute it inside a step (or pass it as an argument), or tag the cell that needs it tsematic-skip",
+        `cell ${s.cell}: ${what} uses \`${name}\`, which is left out of the package because ${whyLeftOut(p!, provider)}. ${advice(p!, s)}`,
       );
     }
   }
@@ -297,6 +318,28 @@ export async function notebookModule(
     throw new PackagingError(`${path} cannot be packaged:\n  ${errors.join("\n  ")}`);
   }
   return emit(ts, path, programFile, real, imports, notebook);
+}
+
+/** What to do about `user` needing the left-out `provider`. */
+function advice(provider: Stmt, user: Stmt): string {
+  if (provider.status.kind === "skipped") {
+    return provider.status.why.includes("--cell")
+      ? `Package up to cell ${provider.cell} or later, or move the declaration before cell ${user.cell}`
+      : `Remove the ${SKIP_TAG} tag from cell ${provider.cell}, or tag cell ${user.cell} too`;
+  }
+  return `Compute it inside a step (or pass it as an argument), or tag cell ${user.cell} ${SKIP_TAG}`;
+}
+
+/** A cell's syntax errors, as `cell N, line L: message`. */
+function syntaxProblems(ts: typeof TS, cell: CodeCell): string[] {
+  const out = ts.transpileModule(cell.source, {
+    reportDiagnostics: true,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  });
+  return (out.diagnostics ?? []).map((d) => {
+    const line = d.start === undefined ? 1 : cell.source.slice(0, d.start).split("\n").length;
+    return `cell ${cell.cell}, line ${line}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`;
+  });
 }
 
 function whyLeftOut(s: Stmt, provider: (name: string) => Stmt | undefined): string {
@@ -504,6 +547,7 @@ function emit(
   const lines: string[] = [
     `// The declarations of ${path}, made into one module by \`tsematic package\`.`,
   ];
+  const origins: (CellLine | undefined)[] = [undefined];
   const kept = statements.filter((s) => s.status.kind === "kept");
   const sideEffectImports = new Set<string>();
   const keptImportNames = new Set<string>();
@@ -515,17 +559,32 @@ function emit(
       for (const n of s.names) keptImportNames.add(n);
     }
   }
-  for (const m of [...sideEffectImports]) lines.push(`import ${JSON.stringify(m)};`);
+  /** Import lines map to the cell line of the import they come from. */
+  const importOrigin = (test: (st: Stmt) => boolean): CellLine | undefined => {
+    const st = [...kept].reverse().find((k) => k.role === "import" && test(k));
+    return st && { cell: st.cell, line: st.line, column: 0 };
+  };
+  const importLine = (text: string, origin: CellLine | undefined): void => {
+    lines.push(text);
+    origins[lines.length - 1] = origin;
+  };
+  for (const m of [...sideEffectImports]) {
+    importLine(
+      `import ${JSON.stringify(m)};`,
+      importOrigin((st) => ts.isImportDeclaration(st.node) && !st.node.importClause),
+    );
+  }
   for (const local of keptImportNames) {
     const b = imports.get(local)!;
     const from = JSON.stringify(b.module);
     const type = b.typeOnly ? "type " : "";
-    if (b.imported === "default") lines.push(`import ${type}${local} from ${from};`);
-    else if (b.imported === "*") lines.push(`import ${type}* as ${local} from ${from};`);
-    else
-      lines.push(
-        `import ${type}{ ${b.imported === local ? local : `${b.imported} as ${local}`} } from ${from};`,
-      );
+    const origin = importOrigin((st) => st.names.includes(local));
+    if (b.imported === "default") importLine(`import ${type}${local} from ${from};`, origin);
+    else if (b.imported === "*") importLine(`import ${type}* as ${local} from ${from};`, origin);
+    else {
+      const binding = b.imported === local ? local : `${b.imported} as ${local}`;
+      importLine(`import ${type}{ ${binding} } from ${from};`, origin);
+    }
   }
   const exports: string[] = [];
   const steps: string[] = [];
@@ -536,7 +595,17 @@ function emit(
       cell = s.cell;
       lines.push("", `// cell ${cell}`);
     }
-    lines.push(s.node.getText(file));
+    s.node
+      .getText(file)
+      .split("\n")
+      .forEach((text, i) => {
+        lines.push(text);
+        origins[lines.length - 1] = {
+          cell: s.cell,
+          line: s.line + i,
+          column: i === 0 ? s.column : 0,
+        };
+      });
     exports.push(...s.valueNames);
     if (s.stepName) steps.push(s.stepName);
   }
@@ -556,7 +625,15 @@ function emit(
               .map((s) => `line ${s.line}: ${snippet(s.node.getText(file))}${reasonSuffix(s)}`),
     };
   });
-  return { source: `${lines.join("\n")}\n`, cells, exports: exported, steps };
+  const notebookFile = path.split("/").pop()!;
+  return {
+    source: `${lines.join("\n")}\n`,
+    cells,
+    exports: exported,
+    steps,
+    sourceMap: cellSourceMap(lines, origins, notebook.code, notebookFile),
+    locate: (moduleLine) => origins[moduleLine - 1],
+  };
 }
 
 function reasonSuffix(s: Stmt): string {

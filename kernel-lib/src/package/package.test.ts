@@ -179,6 +179,51 @@ describe("code packages of notebooks", () => {
     }
   });
 
+  it("names the cell and line of a syntax error, or of an import that cannot be found", async () => {
+    const dir = project();
+    await assert.rejects(
+      buildPackage(notebook(dir, [IMPORTS, "const s = func(function s() { return 1;"])),
+      /cell 2, line 1: '}' expected/,
+    );
+    const skipped = notebook(dir, [
+      IMPORTS,
+      { source: "this is ( not code", tags: ["tsematic-skip"] },
+    ]);
+    assert.match((await buildPackage(skipped)).id, /^[0-9a-f]{64}$/, "a skipped cell is not read");
+    await assert.rejects(
+      buildPackage(
+        notebook(dir, [
+          IMPORTS,
+          "",
+          'import { gone } from "./gone";\nconst g = func(function g() { return gone; });',
+        ]),
+      ),
+      /cell 3, line 1: Could not resolve "\.\/gone"/,
+    );
+  });
+
+  it("maps a packaged step's stack trace to its cell and line", async () => {
+    const dir = project();
+    const pkg = await buildPackage(
+      notebook(dir, [
+        IMPORTS,
+        'const fail = func(function fail() {\n  throw new Error("from cell 2");\n});',
+      ]),
+    );
+    const archive = decodeArchive(pkg.bytes);
+    const out = join(dir, "extracted");
+    mkdirSync(out);
+    for (const f of ["bundle.js", "bundle.js.map"]) writeFileSync(join(out, f), archive.files[f]!);
+    const { done } = nodeChild(
+      `require(${JSON.stringify(join(out, "bundle.js"))}).fail().resolve({ tracking: false })
+         .catch((e) => console.log((e.cause ?? e).stack));`,
+      { NODE_PATH: join(REPO, "node_modules"), NODE_OPTIONS: "--enable-source-maps" },
+    );
+    const { code, output } = await done;
+    assert.equal(code, 0, output);
+    assert.match(output, /at fail \(.*nb\.ipynb\.cell-2\.ts:2:9\)/);
+  });
+
   it("packages tutorial 01 with its six steps and without its work", async () => {
     const pkg = await buildPackage(TUTORIAL);
     assert.deepEqual(
