@@ -142,6 +142,55 @@ describe("code packages of notebooks", () => {
     );
   });
 
+  it("takes a name declared in two cells from the later cell, once", async () => {
+    const dir = project();
+    const pkg = await buildPackage(
+      notebook(dir, [
+        IMPORTS,
+        SQUARE,
+        `${IMPORTS}\nconst square = func(function square(x: number) { return x * x * 1; });`,
+      ]),
+    );
+    const module = decodeArchive(pkg.bytes).files["notebook/module.ts"]!;
+    assert.equal(module.match(/const square/g)?.length, 1);
+    assert.match(module, /x \* x \* 1/);
+    assert.equal(module.match(/import \{ func \}/g)?.length, 1);
+    assert.deepEqual(
+      pkg.manifest.steps.map((s) => s.name),
+      ["square"],
+    );
+  });
+
+  it("keeps constants that do no work, and errs on code that needs a value left out", async () => {
+    const dir = project();
+    const pkg = await buildPackage(
+      notebook(dir, [
+        'import * as t from "tsematic";',
+        "const RATES = [0.1, 0.01];\nconst options = { retry: 2, rates: RATES };\nlet runs = 0;",
+        "function pick(x: string): string;\nfunction pick(x: number): number;\nfunction pick(x: unknown) { return x; }",
+        "const train = t.func({ retry: 2 }, function train() { runs++; return pick(options.rates.length); });",
+      ]),
+    );
+    assert.deepEqual(pkg.manifest.exports, ["RATES", "options", "runs", "pick", "train"]);
+    assert.deepEqual(
+      pkg.manifest.steps.map((s) => s.name),
+      ["train"],
+    );
+    const dependsOnWork = notebook(dir, [
+      IMPORTS,
+      "const loaded = JSON.parse('[1]');\nconst config = { loaded };",
+      "class Model { size = config.loaded.length; }",
+    ]);
+    await assert.rejects(
+      buildPackage(dependsOnWork),
+      /cell 3: `Model` uses `config`, which is left out of the package because it is a value \(cell 2, line 2\) that uses `loaded`, which is left out because it is set by a statement that does work at the top level \(cell 2, line 1: const loaded = JSON\.parse/,
+    );
+    await assert.rejects(
+      buildPackage(notebook(dir, [IMPORTS, "const anonymous = func((x: number) => x);"])),
+      /cell 2, line 1: the step anonymous has no name/,
+    );
+  });
+
   it("packages the cells up to --cell N, and later cells do not change the id", async () => {
     const dir = project();
     const a = await buildPackage(notebook(dir, [IMPORTS, SQUARE, "square(1);"]), { upToCell: 2 });
