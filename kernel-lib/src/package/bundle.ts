@@ -1,6 +1,6 @@
 /** One CommonJS module of an entry and its local imports, made by esbuild, byte-for-byte repeatable. */
 import { join } from "node:path";
-import { PackagingError } from "./errors";
+import { loadTool, PackagingError } from "./errors";
 import type { Project } from "./project";
 
 /** The bundle's file names inside a package. */
@@ -34,7 +34,7 @@ export type BundleEntry =
  * root and nothing depends on the time, so the same sources always give the same bytes.
  */
 export async function bundle(project: Project, entry: BundleEntry): Promise<Bundle> {
-  const esbuild = await import("esbuild");
+  const esbuild = await loadTool<typeof import("esbuild")>("esbuild", () => import("esbuild"));
   let result: import("esbuild").BuildResult<{ write: false; metafile: true }>;
   try {
     result = await esbuild.build({

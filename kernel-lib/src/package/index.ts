@@ -31,10 +31,11 @@ import { BUNDLE_FILE, bundle, SOURCEMAP_FILE } from "./bundle";
 import { PackagingError } from "./errors";
 import { notebookModule, readNotebook } from "./notebook";
 import { findProject, projectPath } from "./project";
-import { stepsOfBundle } from "./steps";
+import { contentsOfBundle } from "./steps";
 
 export * from "./archive";
 export { PackagingError } from "./errors";
+export { extractPackage, type ExtractedPackage } from "./extract";
 export { SKIP_TAG } from "./notebook";
 
 export interface PackageOptions {
@@ -73,7 +74,6 @@ export async function buildPackage(
   const entryPath = projectPath(project, file);
   const files: Record<string, string> = {};
   let entry: PackageEntry;
-  let exports: string[] = [];
   let built;
   if (file.endsWith(".ipynb")) {
     const whole = readNotebook(readFileSync(file, "utf8"), entryPath);
@@ -96,7 +96,6 @@ export async function buildPackage(
       },
     });
     entry = { kind: "notebook", path: entryPath, upToCell, cells: module.cells };
-    exports = module.exports;
     // The code cells without outputs or execution counts: those change on every run of the notebook.
     files["notebook/cells.json"] = canonicalJson(
       notebook.code.map((c) => ({ cell: c.cell, source: c.source, tags: c.tags })),
@@ -117,7 +116,7 @@ export async function buildPackage(
   files["dependencies/package.json"] = project.packageJson;
   files["dependencies/package-lock.json"] = project.lockfile;
 
-  const steps = await stepsOfBundle(built.code);
+  const { steps, exports } = await contentsOfBundle(built.code);
   const duplicate = steps.find((s, i) => i > 0 && steps[i - 1]!.name === s.name);
   if (duplicate) {
     throw new PackagingError(

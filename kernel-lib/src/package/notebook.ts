@@ -19,7 +19,7 @@
 import type * as TS from "typescript";
 import type { PackagedCell } from "./archive";
 import { cellSourceMap, type CellLine } from "./cellmap";
-import { PackagingError } from "./errors";
+import { loadTool, PackagingError } from "./errors";
 
 /** The tag that leaves a cell out of packages. */
 export const SKIP_TAG = "tsematic-skip";
@@ -121,7 +121,7 @@ export async function notebookModule(
   notebook: NotebookCells,
   options: { path: string; upToCell: number | null },
 ): Promise<NotebookModule> {
-  const ts = await import("typescript");
+  const ts = await loadTool<typeof TS>("typescript", () => import("typescript"));
   const { path, upToCell } = options;
   if (upToCell !== null && (upToCell < 1 || upToCell > notebook.cellCount)) {
     throw new PackagingError(

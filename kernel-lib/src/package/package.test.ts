@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { nodeChild } from "../test-support/node-child";
-import { buildPackage, decodeArchive, PackagingError } from "./index";
+import { buildPackage, decodeArchive, extractPackage, PackagingError } from "./index";
 
 const REPO = join(__dirname, "..", "..", "..");
 const TUTORIAL = join(REPO, "tutorials", "01-first-pipeline.ipynb");
@@ -171,7 +171,7 @@ describe("code packages of notebooks", () => {
         "const train = t.func({ retry: 2 }, function train() { runs++; return pick(options.rates.length); });",
       ]),
     );
-    assert.deepEqual(pkg.manifest.exports, ["RATES", "options", "runs", "pick", "train"]);
+    assert.deepEqual(pkg.manifest.exports, ["RATES", "options", "pick", "runs", "train"]);
     assert.deepEqual(
       pkg.manifest.steps.map((s) => s.name),
       ["train"],
@@ -205,12 +205,9 @@ describe("code packages of notebooks", () => {
   it("makes a module that a new Node process loads and whose step runs", async () => {
     const dir = project();
     const pkg = await buildPackage(TUTORIAL);
-    const archive = decodeArchive(pkg.bytes);
-    const out = join(dir, "extracted");
-    mkdirSync(out);
-    for (const f of ["bundle.js", "bundle.js.map"]) writeFileSync(join(out, f), archive.files[f]!);
+    const { bundlePath } = extractPackage(pkg.bytes, join(dir, "extracted"));
     const { done } = nodeChild(
-      `const m = require(${JSON.stringify(join(out, "bundle.js"))});
+      `const m = require(${JSON.stringify(bundlePath)});
        (async () => {
          const report = await m.pipeline(4, 20).resolve({ tracking: false });
          const hashes = Object.fromEntries(["square", "pipeline"].map((n) => [n, m[n].spec.sourceHash]));
@@ -259,12 +256,9 @@ describe("code packages of notebooks", () => {
         'const fail = func(function fail() {\n  throw new Error("from cell 2");\n});',
       ]),
     );
-    const archive = decodeArchive(pkg.bytes);
-    const out = join(dir, "extracted");
-    mkdirSync(out);
-    for (const f of ["bundle.js", "bundle.js.map"]) writeFileSync(join(out, f), archive.files[f]!);
+    const { bundlePath } = extractPackage(pkg.bytes, join(dir, "extracted"));
     const { done } = nodeChild(
-      `require(${JSON.stringify(join(out, "bundle.js"))}).fail().resolve({ tracking: false })
+      `require(${JSON.stringify(bundlePath)}).fail().resolve({ tracking: false })
          .catch((e) => console.log((e.cause ?? e).stack));`,
       { NODE_PATH: join(REPO, "node_modules"), NODE_OPTIONS: "--enable-source-maps" },
     );
@@ -283,6 +277,21 @@ describe("code packages of notebooks", () => {
     assert.ok(!module.includes("await pipeline(4, 20)"));
     assert.ok(!pkg.bytes.toString().includes(REPO), "no absolute path in the archive");
     assert.equal((await buildPackage(TUTORIAL)).id, pkg.id);
+  });
+});
+
+describe("extracting a package", () => {
+  it("refuses a damaged archive and writes nothing", async () => {
+    const dir = project();
+    const pkg = await buildPackage(notebook(dir, [IMPORTS, SQUARE]));
+    const archive = JSON.parse(pkg.bytes.toString()) as { files: Record<string, string> };
+    archive.files["bundle.js"] += "\nprocess.exit(3);";
+    const out = join(dir, "damaged");
+    assert.throws(
+      () => extractPackage(Buffer.from(JSON.stringify(archive)), out),
+      /bundle\.js does not match its manifest entry/,
+    );
+    assert.throws(() => readFileSync(join(out, "bundle.js.map")), /ENOENT/);
   });
 });
 
@@ -317,6 +326,7 @@ describe("code packages of scripts", () => {
     );
     assert.ok(!pkg.bytes.toString().includes(dir), "no absolute path in the archive");
     assert.deepEqual(pkg.manifest.entry, { kind: "script", path: "main.ts" });
+    assert.deepEqual(pkg.manifest.exports, ["double"]);
   });
 
   it("gives another id when the lockfile changes", async () => {

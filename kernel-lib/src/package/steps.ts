@@ -7,10 +7,21 @@
 import type * as TS from "typescript";
 import type { PackagedStep } from "./archive";
 import { sha256 } from "./archive";
+import { loadTool } from "./errors";
 
-/** Steps defined at any depth of `code` (a CommonJS bundle made by {@link bundle}). */
-export async function stepsOfBundle(code: string): Promise<PackagedStep[]> {
-  const ts = await import("typescript");
+/** What a bundle defines: its steps and the names its entry exports. */
+export interface BundleContents {
+  steps: PackagedStep[];
+  exports: string[];
+}
+
+/**
+ * Steps defined at any depth of `code` (a CommonJS bundle made by {@link bundle}), and the names
+ * its entry exports (`module.exports = __toCommonJS(entry_exports)` with `__export(entry_exports,
+ * { name: () => value, ... })`; esbuild's metafile lists no exports for CommonJS output).
+ */
+export async function contentsOfBundle(code: string): Promise<BundleContents> {
+  const ts = await loadTool<typeof TS>("typescript", () => import("typescript"));
   const file = ts.createSourceFile(
     "bundle.js",
     code,
@@ -22,6 +33,8 @@ export async function stepsOfBundle(code: string): Promise<PackagedStep[]> {
   /** keepNames: `__name(fn, "name")` gives the name the user wrote to a renamed function. */
   const keptNames = new Map<string, string>();
   const calls: TS.CallExpression[] = [];
+  const exportLists = new Map<string, string[]>();
+  let entryExports: string | undefined;
   /** Variables holding the `tsematic` module: `var import_tsematic = require("tsematic")`. */
   const modules = new Set<string>();
   const visit = (n: TS.Node): void => {
@@ -44,6 +57,24 @@ export async function stepsOfBundle(code: string): Promise<PackagedStep[]> {
         ts.isStringLiteral(name)
       ) {
         keptNames.set(target.text, name.text);
+      }
+      const [list, names] = n.arguments;
+      if (
+        isCallee(ts, n.expression, "__export") &&
+        list &&
+        ts.isIdentifier(list) &&
+        names &&
+        ts.isObjectLiteralExpression(names)
+      ) {
+        exportLists.set(
+          list.text,
+          names.properties.flatMap((p) =>
+            p.name ? [p.name.getText(file).replace(/^["']|["']$/g, "")] : [],
+          ),
+        );
+      }
+      if (isCallee(ts, n.expression, "__toCommonJS") && list && ts.isIdentifier(list)) {
+        entryExports = list.text;
       }
       calls.push(n);
     }
@@ -74,7 +105,9 @@ export async function stepsOfBundle(code: string): Promise<PackagedStep[]> {
     if (!node || !name) continue;
     steps.push({ name, sourceHash: sha256(node.getText(file)) });
   }
-  return steps.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  steps.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const exports = [...((entryExports && exportLists.get(entryExports)) || [])].sort();
+  return { steps, exports };
 }
 
 /** `m.func` or `(0, m.func)` (esbuild's form of an imported function's call), `m` the tsematic module. */
