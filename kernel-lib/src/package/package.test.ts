@@ -280,6 +280,19 @@ describe("code packages of notebooks", () => {
   });
 });
 
+describe("loading the packager", () => {
+  it("importing tsematic loads neither esbuild nor typescript", async () => {
+    const { done } = nodeChild(
+      `require(${JSON.stringify(join(__dirname, "index.js"))});
+       console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules.(esbuild|typescript)./.test(k))));`,
+      {},
+    );
+    const { code, output } = await done;
+    assert.equal(code, 0, output);
+    assert.deepEqual(JSON.parse(output), []);
+  });
+});
+
 describe("extracting a package", () => {
   it("refuses a damaged archive and writes nothing", async () => {
     const dir = project();
