@@ -419,6 +419,11 @@ function classify(ts: typeof TS, s: Stmt, imports: Map<string, ImportBinding>): 
   }
 }
 
+function hasExport(ts: typeof TS, node: TS.Node): boolean {
+  const modifiers = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
+  return modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
+}
+
 function isDeclare(ts: typeof TS, node: TS.Node): boolean {
   return (
     (ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined)?.some(
@@ -606,7 +611,8 @@ function emit(
           column: i === 0 ? s.column : 0,
         };
       });
-    exports.push(...s.valueNames);
+    // A cell's own `export const x` is exported already: listing it again would be an error.
+    if (!hasExport(ts, s.node)) exports.push(...s.valueNames);
     if (s.stepName) steps.push(s.stepName);
   }
   const exported = [...new Set(exports)];

@@ -169,9 +169,17 @@ describe("code packages of notebooks", () => {
         "const RATES = [0.1, 0.01];\nconst options = { retry: 2, rates: RATES };\nlet runs = 0;",
         "function pick(x: string): string;\nfunction pick(x: number): number;\nfunction pick(x: unknown) { return x; }",
         "const train = t.func({ retry: 2 }, function train() { runs++; return pick(options.rates.length); });",
+        "export const exported = 1;",
       ]),
     );
-    assert.deepEqual(pkg.manifest.exports, ["RATES", "options", "pick", "runs", "train"]);
+    assert.deepEqual(pkg.manifest.exports, [
+      "RATES",
+      "exported",
+      "options",
+      "pick",
+      "runs",
+      "train",
+    ]);
     assert.deepEqual(
       pkg.manifest.steps.map((s) => s.name),
       ["train"],
