@@ -11,6 +11,7 @@ import { controlRoutes } from "./routes/control";
 import { eventsRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { liveRoutes } from "./routes/live";
+import { packagesRoutes } from "./routes/packages";
 import { runsRoutes } from "./routes/runs";
 import { uploadsRoutes } from "./routes/uploads";
 
@@ -37,6 +38,7 @@ export function createApp(ctx: ServerContext): Express {
     artifactsRoutes(ctx),
     uploadsRoutes(ctx),
     cacheRoutes(ctx),
+    packagesRoutes(ctx),
     liveRoutes(),
   );
   app.use(routeNotFound);

@@ -25,6 +25,8 @@ export interface ServerOptions {
   maxBatchBytes?: number;
   /** Largest artifact upload. Default 2 GiB. */
   maxArtifactBytes?: number;
+  /** Largest code package upload (`POST /packages`, read whole to be checked). Default 256 MiB. */
+  maxPackageBytes?: number;
   /**
    * Data queued for one live (WebSocket) client that does not read before it is disconnected.
    * Default 16 MiB.
@@ -54,6 +56,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 15_000,
     maxBatchBytes: options.maxBatchBytes ?? 32 * 1024 * 1024,
     maxArtifactBytes: options.maxArtifactBytes ?? 2 * 1024 * 1024 * 1024,
+    maxPackageBytes: options.maxPackageBytes ?? 256 * 1024 * 1024,
     maxLiveBufferBytes: options.maxLiveBufferBytes ?? 16 * 1024 * 1024,
     log: options.log ?? ((message) => process.stderr.write(`tsematic server: ${message}\n`)),
   };

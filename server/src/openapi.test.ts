@@ -13,6 +13,7 @@ import {
   type TestServer,
 } from "./testing/harness";
 import { OpenApiChecker } from "./testing/openapiCheck";
+import { idOf as packageId, packageArchive } from "./testing/packageFixture";
 
 describe("the server conforms to openapi.yaml", () => {
   let t: TestServer;
@@ -185,6 +186,16 @@ describe("the server conforms to openapi.yaml", () => {
     assert.equal((await call("POST", "/cache/lookups", lookups)).status, 200);
     assert.equal((await call("POST", "/cache/lookups", json({ keys: ["x"] }))).status, 400);
     assert.equal((await call("GET", `/live/${fx.rootId}`)).status, 426);
+    const pkg = packageArchive();
+    const upload = (raw: Uint8Array | string): Promise<Answer> =>
+      call("POST", "/packages", { raw, headers: { "content-type": "application/json" } });
+    assert.equal((await upload(pkg)).status, 201);
+    assert.equal((await upload(pkg)).status, 200);
+    assert.equal((await upload("{}")).status, 400);
+    assert.equal((await call("GET", `/packages/${packageId(pkg)}`)).status, 200);
+    assert.equal((await call("GET", `/packages/${packageId(pkg)}/manifest`)).status, 200);
+    assert.equal((await call("GET", `/packages/${"0".repeat(64)}/manifest`)).status, 404);
+    assert.equal((await call("GET", "/packages/xyz")).status, 400);
 
     const missed = checker.operations
       .map((o) => `${o.method} ${o.template}`)

@@ -37,13 +37,25 @@ export class ApiClient {
     return this.request<T>("POST", path);
   }
 
-  private async request<T>(method: string, path: string): Promise<T> {
+  /** A request with a body (e.g. a package's archive). */
+  send<T>(method: string, path: string, body: Uint8Array, contentType: string): Promise<T> {
+    return this.request<T>(method, path, { body, contentType });
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    payload?: { body: Uint8Array; contentType: string },
+  ): Promise<T> {
     const { url, token } = this.endpoint;
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    if (payload) headers["content-type"] = payload.contentType;
     let res: Response;
     try {
       res = await fetch(`${url}/api/v1${path}`, {
         method,
-        headers: token ? { authorization: `Bearer ${token}` } : {},
+        headers,
+        body: payload?.body,
         signal: AbortSignal.timeout(30_000),
       });
     } catch {

@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { VERSION } from "../version";
 import { CliError } from "./errors";
 import { cancelCommand, logsCommand, runsCommand, showCommand } from "./inspect";
+import { packageCommand } from "./package";
 import { serverCommand } from "./serve";
 
 export const USAGE = `Usage: tsematic <command> [options]
@@ -18,6 +19,9 @@ Commands:
                           outputs and the steps that used them, children, error
   logs <runId>            a run's captured console output
   cancel <rootId>         ask a running pipeline to stop
+  package <script.ts | notebook.ipynb> [--cell N] [--upload] [--json]
+                          make the code package of a script or notebook (cells up to N) and print
+                          what is in it and its id; --upload stores it on the server
   help                    this text
 
 Client commands find the server through TSEMATIC_URL and TSEMATIC_TOKEN, else <dataDir>/server.json
@@ -52,6 +56,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
   show: CLIENT_OPTIONS,
   logs: CLIENT_OPTIONS,
   cancel: CLIENT_OPTIONS,
+  package: { ...CLIENT_OPTIONS, cell: { type: "string" }, upload: { type: "boolean" } },
 };
 
 export type Parsed = {
@@ -82,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
         return await showCommand(args);
       case "logs":
         return await logsCommand(args);
+      case "package":
+        return await packageCommand(args);
       default:
         return await cancelCommand(args);
     }

@@ -1,0 +1,153 @@
+/**
+ * Code packages: a script or a notebook, with its local imports, as one content-addressed archive
+ * that a worker can load without the original machine (design.md, "Cloud runs (promotion)").
+ *
+ * Not exported from `tsematic`'s main module: load it as `tsematic/lib/package`, so a notebook that
+ * imports `tsematic` never loads esbuild or TypeScript (this module loads them on first use).
+ *
+ * @example
+ * ```ts
+ * import { buildPackage } from "tsematic/lib/package";
+ *
+ * const pkg = await buildPackage("tutorials/01-first-pipeline.ipynb");
+ * pkg.id;                 // same notebook code + same lockfile: same id
+ * pkg.manifest.steps;     // [{ name: "bigReport", sourceHash: "..." }, ...]
+ * ```
+ */
+import { readFileSync, statSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import {
+  canonicalJson,
+  encodeArchive,
+  localDependencyKey,
+  PACKAGE_FORMAT,
+  packageId,
+  sha256,
+  type PackageArchive,
+  type PackageEntry,
+  type PackageManifest,
+} from "./archive";
+import { BUNDLE_FILE, bundle, SOURCEMAP_FILE } from "./bundle";
+import { PackagingError } from "./errors";
+import { notebookModule, readNotebook } from "./notebook";
+import { findProject, projectPath } from "./project";
+import { contentsOfBundle } from "./steps";
+
+export * from "./archive";
+export { PackagingError } from "./errors";
+export { extractPackage, type ExtractedPackage } from "./extract";
+export { SKIP_TAG } from "./notebook";
+
+export interface PackageOptions {
+  /** Notebooks only: package the cells up to this 1-based position (markdown cells counted). */
+  upToCell?: number | null;
+}
+
+/** A package made on this machine. */
+export interface BuiltPackage {
+  /** Content address of {@link bytes}. */
+  id: string;
+  /** The archive (canonical JSON), what `POST /api/v1/packages` takes. */
+  bytes: Buffer;
+  manifest: PackageManifest;
+  /** Dependency key on this machine (its Node major and platform). */
+  dependencyKey: string;
+  /** Absolute folder of the project (where package-lock.json is). */
+  projectRoot: string;
+}
+
+/**
+ * Packages a script (`.ts`, `.js`, ...) or a notebook (`.ipynb`).
+ * Throws {@link PackagingError} naming what is wrong (for notebooks: the cell and the name).
+ */
+export async function buildPackage(
+  path: string,
+  options: PackageOptions = {},
+): Promise<BuiltPackage> {
+  const file = resolve(path);
+  try {
+    if (!statSync(file).isFile()) throw new Error("not a file");
+  } catch {
+    throw new PackagingError(`${path} is not a file: give the script or notebook to package`);
+  }
+  const project = findProject(file);
+  const entryPath = projectPath(project, file);
+  const files: Record<string, string> = {};
+  let entry: PackageEntry;
+  let built;
+  if (file.endsWith(".ipynb")) {
+    const whole = readNotebook(readFileSync(file, "utf8"), entryPath);
+    const upToCell = options.upToCell ?? null;
+    const module = await notebookModule(whole, { path: entryPath, upToCell });
+    // Cells after --cell N are not part of the package: editing them does not change its id.
+    const notebook = {
+      ...whole,
+      code: whole.code.filter((c) => upToCell === null || c.cell <= upToCell),
+    };
+    module.cells = module.cells.filter((c) => upToCell === null || c.cell <= upToCell);
+    built = await bundle(project, {
+      contents: module.source,
+      resolveDir: dirname(file),
+      sourcefile: `${basename(file)}.ts`,
+      sourceMap: module.sourceMap,
+      locate: (line) => {
+        const at = module.locate(line);
+        return at && `cell ${at.cell}, line ${at.line}`;
+      },
+    });
+    entry = { kind: "notebook", path: entryPath, upToCell, cells: module.cells };
+    // The code cells without outputs or execution counts: those change on every run of the notebook.
+    files["notebook/cells.json"] = canonicalJson(
+      notebook.code.map((c) => ({ cell: c.cell, source: c.source, tags: c.tags })),
+    );
+    files["notebook/module.ts"] = module.source;
+  } else {
+    if (options.upToCell !== undefined && options.upToCell !== null) {
+      throw new PackagingError(`--cell applies to notebooks (.ipynb) only, not to ${path}`);
+    }
+    built = await bundle(project, { file });
+    entry = { kind: "script", path: entryPath };
+  }
+  for (const input of built.inputs.filter((p) => p !== `${entryPath}.ts`)) {
+    files[`sources/${input}`] = readFileSync(resolve(project.root, input), "utf8");
+  }
+  files[BUNDLE_FILE] = built.code;
+  files[SOURCEMAP_FILE] = built.map;
+  files["dependencies/package.json"] = project.packageJson;
+  files["dependencies/package-lock.json"] = project.lockfile;
+
+  const { steps, exports } = await contentsOfBundle(built.code);
+  const duplicate = steps.find((s, i) => i > 0 && steps[i - 1]!.name === s.name);
+  if (duplicate) {
+    throw new PackagingError(
+      `${path} cannot be packaged: two steps are named "${duplicate.name}" (in the bundle of it and its local imports): a package finds steps by name, so give each step its own name`,
+    );
+  }
+  const lockfileSha256 = sha256(project.lockfile);
+  const manifest: PackageManifest = {
+    format: PACKAGE_FORMAT,
+    entry,
+    bundle: BUNDLE_FILE,
+    sourcemap: SOURCEMAP_FILE,
+    exports,
+    steps,
+    dependencies: {
+      packageJson: "dependencies/package.json",
+      lockfile: "dependencies/package-lock.json",
+      lockfileSha256,
+    },
+    tools: { esbuild: built.esbuildVersion },
+    files: Object.keys(files)
+      .sort()
+      .map((p) => ({ path: p, sha256: sha256(files[p]!), size: Buffer.byteLength(files[p]!) })),
+  };
+  const archive: PackageArchive = { format: PACKAGE_FORMAT, manifest, files };
+  const bytes = encodeArchive(archive);
+  return {
+    id: packageId(bytes),
+    bytes,
+    manifest,
+    dependencyKey: localDependencyKey(lockfileSha256),
+    projectRoot: project.root,
+  };
+}
