@@ -20,6 +20,7 @@ import argparse
 import getpass
 import json
 import os
+import posixpath
 import secrets
 import shutil
 import signal
@@ -243,13 +244,19 @@ def main(argv):
 def notebook_path_session_manager():
     """A SessionManager that gives each kernel its notebook's absolute path in JPY_SESSION_NAME."""
     from jupyter_server.services.sessions.sessionmanager import SessionManager
+    from jupyter_server.utils import ensure_async
 
     class NotebookPathSessionManager(SessionManager):
-        def get_kernel_env(self, path, *rest):
-            env = dict(super().get_kernel_env(path, *rest))
+        async def start_kernel_for_session(self, session_id, path, name, type, kernel_name):
+            # JupyterLab 4 starts a notebook's session under a temporary path (its folder and a UUID)
+            # and renames it once the kernel runs; the notebook's file name is the session's name.
+            notebook = posixpath.join(posixpath.dirname(path), name) if name else path
             root = os.path.abspath(self.contents_manager.root_dir)
-            env["JPY_SESSION_NAME"] = os.path.join(root, path.lstrip("/"))
-            return env
+            env = {**self.get_kernel_env(path), "JPY_SESSION_NAME": os.path.join(root, notebook.lstrip("/"))}
+            kernel_path = await ensure_async(self.contents_manager.get_kernel_path(path=path))
+            return await self.kernel_manager.start_kernel(
+                path=kernel_path, kernel_name=kernel_name, env=env
+            )
 
     return NotebookPathSessionManager
 

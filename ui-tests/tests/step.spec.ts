@@ -189,8 +189,10 @@ test.describe("the step panel", () => {
     const tableShot = { mask: [table.locator(".jp-TsematicTable-sqlStatus")] };
     await expect(table).toHaveScreenshot("step-table.png", tableShot);
 
-    await openStep(page, await runIdOf(page, "salesChart"));
-    const chartPanel = page.locator(".jp-TsematicStep", { hasText: "salesChart" });
+    const chartId = await runIdOf(page, "salesChart");
+    await openStep(page, chartId);
+    // By id: makeSales's panel names salesChart too, as the step that used its output.
+    const chartPanel = page.locator(`.jp-TsematicStep#tsematic-step-${chartId}`);
     const plotView = chartPanel.locator(
       '.jp-TsematicStep-port[data-type="plot.vega-lite"] .jp-TsematicPlot',
     );
