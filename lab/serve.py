@@ -13,7 +13,8 @@ What it adds to jupyterlab_server's LabServerApp, which was made for a newer jup
 - a 404 page that does not leak `notFoundUrl` into every later page (jupyterlab_server 2.16 bug);
 - prebuilt extensions loaded from the given folders only (`--labextension`), by package name;
 - `JPY_SESSION_NAME` in each kernel's environment as jupyter_server 2 sets it, the notebook's absolute
-  path (1.23 gives the path relative to the server's root): kernel-lib records it with every run.
+  path (1.23 gives the path relative to the server's root), and `TSEMATIC_NOTEBOOK_FILE`, a file that
+  follows the notebook's renames: kernel-lib records the notebook with every run.
 """
 
 import argparse
@@ -242,21 +243,53 @@ def main(argv):
 
 
 def notebook_path_session_manager():
-    """A SessionManager that gives each kernel its notebook's absolute path in JPY_SESSION_NAME."""
+    """A SessionManager that tells each kernel its notebook's absolute path, also after a rename."""
     from jupyter_server.services.sessions.sessionmanager import SessionManager
     from jupyter_server.utils import ensure_async
 
     class NotebookPathSessionManager(SessionManager):
-        async def start_kernel_for_session(self, session_id, path, name, type, kernel_name):
+        def _notebook(self, path, name):
             # JupyterLab 4 starts a notebook's session under a temporary path (its folder and a UUID)
-            # and renames it once the kernel runs; the notebook's file name is the session's name.
-            notebook = posixpath.join(posixpath.dirname(path), name) if name else path
-            root = os.path.abspath(self.contents_manager.root_dir)
-            env = {**self.get_kernel_env(path), "JPY_SESSION_NAME": os.path.join(root, notebook.lstrip("/"))}
+            # and renames it once the kernel runs; until then the file name is the session's name.
+            if name and "." not in posixpath.basename(path):
+                path = posixpath.join(posixpath.dirname(path), name)
+            return os.path.join(os.path.abspath(self.contents_manager.root_dir), path.lstrip("/"))
+
+        def _notebook_file(self, session_id):
+            return os.path.join(self.kernel_manager.connection_dir, f"tsematic-notebook-{session_id}.txt")
+
+        def _write_notebook(self, session_id, path, name):
+            target = self._notebook_file(session_id)
+            with open(target + ".tmp", "w", encoding="utf-8") as f:
+                f.write(self._notebook(path, name))
+            os.replace(target + ".tmp", target)
+
+        async def start_kernel_for_session(self, session_id, path, name, type, kernel_name):
+            # JPY_SESSION_NAME is fixed when the kernel starts (as in jupyter_server 2); the file named by
+            # TSEMATIC_NOTEBOOK_FILE follows renames, and kernel-lib reads it at each run.
+            self._write_notebook(session_id, path, name)
+            env = {
+                **self.get_kernel_env(path),
+                "JPY_SESSION_NAME": self._notebook(path, name),
+                "TSEMATIC_NOTEBOOK_FILE": self._notebook_file(session_id),
+            }
             kernel_path = await ensure_async(self.contents_manager.get_kernel_path(path=path))
             return await self.kernel_manager.start_kernel(
                 path=kernel_path, kernel_name=kernel_name, env=env
             )
+
+        async def update_session(self, session_id, **kwargs):
+            await super().update_session(session_id, **kwargs)
+            if "path" in kwargs or "name" in kwargs:
+                session = await self.get_session(session_id=session_id)
+                self._write_notebook(session_id, session["path"], session.get("name"))
+
+        async def delete_session(self, session_id):
+            try:
+                os.remove(self._notebook_file(session_id))
+            except OSError:
+                pass
+            await super().delete_session(session_id)
 
     return NotebookPathSessionManager
 

@@ -242,7 +242,9 @@ class StepView {
 
   /** The notebook the pipeline was started from (null: unknown, nothing shown). */
   setNotebookPath(path: string | null): void {
-    this._notebook.node.textContent = path ? `Started from the notebook ${path}` : "";
+    // The file's name reads at a glance; the whole path (where it ran) is the tooltip.
+    const name = path?.split("/").pop() || path;
+    this._notebook.node.textContent = name ? `Started from the notebook ${name}` : "";
     this._notebook.node.title = path ?? "";
     this._notebook.setHidden(!path);
   }

@@ -74,9 +74,25 @@ test.describe("recorded lineage", () => {
 
   test("tutorial 01's graph shows its real flows and no others; the step panel opens an input's producer", async ({
     page,
+    request,
+    tmpPath,
   }) => {
     test.setTimeout(150_000);
-    await page.notebook.createNew("lineage.ipynb", { kernel: "tslab" });
+    // Saved under its name before it opens (createNew starts the kernel on Untitled.ipynb and renames
+    // it while JupyterLab is still starting the session, which then keeps the old name).
+    const content = {
+      cells: [{ cell_type: "code", execution_count: null, metadata: {}, source: "", outputs: [] }],
+      metadata: {
+        kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" },
+      },
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    const saved = await request.put(`/api/contents/${tmpPath}/lineage.ipynb`, {
+      data: { type: "notebook", format: "json", content },
+    });
+    expect(saved.ok()).toBe(true);
+    await page.notebook.open("lineage.ipynb");
     await page.notebook.setCell(0, "code", TUTORIAL_01);
     await page.notebook.runCell(0);
     const graph = page.locator(".jp-RunGraphOutput .jp-RunGraph");
@@ -104,6 +120,11 @@ test.describe("recorded lineage", () => {
     // The notebook the pipeline was started from (its root's environment.notebookPath).
     await expect(sumPanel.locator(".jp-TsematicStep-notebook")).toHaveText(
       "Started from the notebook lineage.ipynb",
+    );
+    // Its whole path, where it ran.
+    await expect(sumPanel.locator(".jp-TsematicStep-notebook")).toHaveAttribute(
+      "title",
+      /^\/.*\/lineage\.ipynb$/,
     );
     const from = sumPanel.locator('[data-port="xs"] .jp-TsematicStep-flows');
     await expect(from).toContainText("from: square");

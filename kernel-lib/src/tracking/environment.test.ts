@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { captureEnvironment, notebookPath } from "./environment";
 
@@ -41,4 +44,19 @@ test("what the caller passes wins over the kernel's notebook path", () => {
     captureEnvironment({ notebookPath: "given.ipynb" }),
   );
   assert.equal(env.notebookPath, "given.ipynb");
+});
+
+test("a notebook renamed after its kernel started is recorded under its new name (TSEMATIC_NOTEBOOK_FILE)", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "tsematic-notebook-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "tsematic-notebook-session.txt");
+  writeFileSync(file, "/work/Untitled.ipynb");
+  const env = { TSEMATIC_NOTEBOOK_FILE: file, JPY_SESSION_NAME: "/work/Untitled.ipynb" };
+  assert.equal(notebookPath(env), "/work/Untitled.ipynb");
+  // The lab host rewrites the file when JupyterLab renames the session.
+  writeFileSync(file, "/work/analysis.ipynb\n");
+  assert.equal(notebookPath(env), "/work/analysis.ipynb");
+  // A file the host removed: what the kernel was started with.
+  rmSync(file);
+  assert.equal(notebookPath(env), "/work/Untitled.ipynb");
 });

@@ -59,9 +59,11 @@ export function captureEnvironment(extra: Partial<RunEnvironment> = {}): RunEnvi
 }
 
 /**
- * The notebook this kernel runs: `JPY_SESSION_NAME`, which Jupyter servers set in every kernel's
- * environment (jupyter_server 2, and the lab host of this repository), else `TSEMATIC_NOTEBOOK_PATH`
- * (for harnesses that run notebooks without a Jupyter server). Undefined outside notebooks.
+ * The notebook this kernel runs: the file named by `TSEMATIC_NOTEBOOK_FILE` (written by this
+ * repository's lab host, it follows renames: a new notebook starts as Untitled.ipynb), else
+ * `JPY_SESSION_NAME`, which Jupyter servers set in every kernel's environment when it starts
+ * (jupyter_server 2, and the lab host), else `TSEMATIC_NOTEBOOK_PATH` (for harnesses that run
+ * notebooks without a Jupyter server). Undefined outside notebooks.
  *
  * @example
  * ```ts
@@ -70,5 +72,20 @@ export function captureEnvironment(extra: Partial<RunEnvironment> = {}): RunEnvi
  * ```
  */
 export function notebookPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.JPY_SESSION_NAME || env.TSEMATIC_NOTEBOOK_PATH || undefined;
+  return (
+    notebookFromFile(env.TSEMATIC_NOTEBOOK_FILE) ||
+    env.JPY_SESSION_NAME ||
+    env.TSEMATIC_NOTEBOOK_PATH ||
+    undefined
+  );
+}
+
+/** The path written in `file`, or undefined when it cannot be read (the host may have removed it). */
+function notebookFromFile(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, "utf8").slice(0, 4096).trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
