@@ -36,6 +36,22 @@ describe("tutorial notebooks", { concurrency: 2 }, () => {
     });
   }
 
+  test("03-caching-and-reruns.ipynb runs correctly twice in a row in one kernel (Run All, then Run All again)", async () => {
+    // The cache lives in the kernel's memory, so a second Run All starts with everything cached: the
+    // tutorial must say so and assert what the user then sees, not fail.
+    const source = path.join(TUTORIALS_DIR, "03-caching-and-reruns.ipynb");
+    const notebook = JSON.parse(fs.readFileSync(source, "utf8")) as {
+      cells: Array<{ id?: string }>;
+    };
+    const again = notebook.cells.map((cell, i) => ({ ...cell, id: `again-${i}` }));
+    notebook.cells = [...notebook.cells, ...again];
+    const twice = path.join(EXECUTED_DIR, "fixtures", "03-run-all-twice.ipynb");
+    fs.mkdirSync(path.dirname(twice), { recursive: true });
+    fs.writeFileSync(twice, JSON.stringify(notebook));
+    const report = await executeNotebook(twice, { tsematicHome: server.home });
+    assert.ok(report.ok, formatReport(report));
+  });
+
   test("breaking an assertion inside a tutorial makes it fail at that cell", async () => {
     const source = path.join(TUTORIALS_DIR, "01-first-pipeline.ipynb");
     const notebook = JSON.parse(fs.readFileSync(source, "utf8")) as {
