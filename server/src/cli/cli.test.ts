@@ -123,6 +123,26 @@ describe("the tsematic command line against a real server", () => {
     assert.equal(r.stdout, "training with lr=0.01\nloss 0.333\n");
   });
 
+  it("prints each log line on its own line, as a step's console.log records it without a newline", async () => {
+    // kernel-lib records one console call as one log text, with no trailing newline.
+    const texts = ["attempt 1", "attempt 2", "attempt 3"];
+    const posted = await server.api.postEvents(
+      texts.map((text, i) => ({
+        id: `${fx.rootId}:${fx.runs.train2}.1:${1000 + i}`,
+        rootId: fx.rootId,
+        at: Date.now(),
+        type: "log" as const,
+        runId: fx.runs.train2!,
+        stream: "stdout" as const,
+        text,
+      })),
+    );
+    assert.equal(posted.status, 200, posted.text);
+    const r = await tsematic(["logs", fx.runs.train2!]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "training with lr=0.001\nloss 0.250\nattempt 1\nattempt 2\nattempt 3\n");
+  });
+
   it("cancels a running pipeline, and says why it cannot cancel a finished one", async () => {
     const r = await tsematic(["cancel", running.rootId]);
     assert.equal(r.code, 0, r.stderr);

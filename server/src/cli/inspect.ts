@@ -248,11 +248,20 @@ export async function logsCommand(args: Parsed): Promise<number> {
     );
     for (const line of page.lines) {
       if (args.values.json) print(JSON.stringify(line));
-      else (line.stream === "stderr" ? process.stderr : process.stdout).write(line.text);
+      else (line.stream === "stderr" ? process.stderr : process.stdout).write(asLine(line.text));
     }
     cursor = page.nextCursor;
   } while (cursor !== null);
   return 0;
+}
+
+/**
+ * One recorded log text as a terminal line. A step's `console.log("x")` is recorded as "x", without
+ * the newline the console adds, while text written with its own newline keeps it: either way each
+ * record ends one line.
+ */
+function asLine(text: string): string {
+  return text.endsWith("\n") ? text : `${text}\n`;
 }
 
 export async function cancelCommand(args: Parsed): Promise<number> {
