@@ -22,6 +22,7 @@ import type {
   StepApi,
 } from "./api";
 import { ENDED_STATES } from "../client";
+import { factList, stepLink } from "./dom";
 import { StepFollower } from "./follow";
 
 export class StepPanel extends Panel {
@@ -493,20 +494,11 @@ namespace Private {
     line.append(isInput ? "from: " : "used by: ");
     runs.forEach((flow, index) => {
       if (index > 0) line.append(", ");
-      const link = document.createElement("a");
-      link.className = "jp-TsematicStep-runLink";
-      link.href = "#";
-      link.dataset.runId = flow.runId;
-      link.textContent = flow.stepName;
-      link.title =
+      const title =
         `Open step run ${flow.runId}` +
         (flow.kind === "parent" ? " (via the parent)" : "") +
         (flow.path ? ` · ${flow.path}` : "");
-      link.addEventListener("click", (event) => {
-        event.preventDefault();
-        openStep?.(flow.runId);
-      });
-      line.append(link);
+      line.append(stepLink(flow.runId, flow.stepName, title, openStep));
       const where = "parameter" in flow && flow.parameter ? flow.parameter : flow.path;
       if (where) line.append(` (${where}${flow.kind === "parent" ? ", via the parent" : ""})`);
       else if (flow.kind === "parent") line.append(" (via the parent)");
@@ -554,16 +546,7 @@ namespace Private {
     if (run.tags.length) {
       rows.push(["tags", run.tags.join(", ")]);
     }
-    const list = document.createElement("dl");
-    list.className = "jp-TsematicStep-facts";
-    for (const [key, value] of rows) {
-      const dt = document.createElement("dt");
-      dt.textContent = key;
-      const dd = document.createElement("dd");
-      dd.textContent = value;
-      list.append(dt, dd);
-    }
-    node.appendChild(list);
+    node.appendChild(factList(rows));
     return node;
   }
 }

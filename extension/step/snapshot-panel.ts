@@ -13,6 +13,7 @@ import { Widget } from "@lumino/widgets";
 
 import { errorBlock } from "../artifacts/simple";
 import { flowFromJson, type IBundleRun, type IRunViewBundle } from "../graph/model";
+import { factList, stepLink } from "./dom";
 
 export class SnapshotStepPanel extends Widget {
   constructor(options: SnapshotStepPanel.IOptions) {
@@ -124,16 +125,7 @@ namespace Private {
       ["ended", time(run.endedAt)],
       ["duration", duration(run)],
     ];
-    const list = document.createElement("dl");
-    list.className = "jp-TsematicStep-facts";
-    for (const [key, value] of rows) {
-      const dt = document.createElement("dt");
-      dt.textContent = key;
-      const dd = document.createElement("dd");
-      dd.textContent = value;
-      list.append(dt, dd);
-    }
-    node.append(title, list);
+    node.append(title, factList(rows));
     return node;
   }
 
@@ -167,16 +159,7 @@ namespace Private {
       line.append(`${verb}: `);
       runs.forEach((flow, index) => {
         if (index > 0) line.append(", ");
-        const link = document.createElement("a");
-        link.className = "jp-TsematicStep-runLink";
-        link.href = "#";
-        link.dataset.runId = flow.runId;
-        link.textContent = flow.label || flow.runId;
-        link.addEventListener("click", (event) => {
-          event.preventDefault();
-          openStep?.(flow.runId);
-        });
-        line.append(link);
+        line.append(stepLink(flow.runId, flow.label || flow.runId, "", openStep));
         if (flow.detail) line.append(` (${flow.detail})`);
       });
       head.append(line);
