@@ -102,15 +102,21 @@ function diskFull(err: unknown): ApiError | undefined {
   );
 }
 
-/** What is read and discarded of a refused body after answering, so the answer is not lost. */
-export const LINGER_BYTES = 1024 * 1024;
-const LINGER_MS = 5000;
+/**
+ * What is read and discarded of a refused body after answering, at most: a guard against a client
+ * that ignores the answer. Time is the real bound ({@link LINGER_MS}); a small byte bound would close
+ * the socket while the client's earlier writes are still in flight (loopback buffers hold several
+ * MiB), and that reset destroyed the answer before the client read it.
+ */
+export const LINGER_BYTES = 64 * 1024 * 1024;
+// As long as a loaded machine may need to deliver the answer and let the client read it (Apache: 30 s).
+const LINGER_MS = 30_000;
 
 /**
  * The rest of a refused body is not worth reading, but closing a socket with unread data makes the
  * kernel send a reset that can destroy the answer before the client reads it. So after answering,
- * discard what the client keeps sending for a little while (at most {@link LINGER_BYTES} or
- * {@link LINGER_MS}), then close.
+ * discard what the client keeps sending until it stops (it stops once it reads the answer), for at
+ * most {@link LINGER_MS} or {@link LINGER_BYTES}, then close.
  */
 function lingerThenClose(req: IncomingMessage, res: ServerResponse): void {
   // Not `Connection: close`: Node would then close right after the answer. Node discards the rest
