@@ -269,6 +269,28 @@ describe("local executor: exit classification", () => {
   );
 
   it(
+    "never kills a job for memory when it asked for none",
+    { timeout: TEST_TIMEOUT_MS },
+    async (t) => {
+      const ex = executor(t, { memoryMiB: 100 });
+      const id = ex.node(
+        `const kept = [];
+        const grow = setInterval(() => {
+          kept.push(Buffer.alloc(8 * 1024 * 1024, 1));
+          if (kept.length === 25) { clearInterval(grow); setTimeout(() => process.exit(0), 500); }
+        }, 20);`,
+      );
+      const status = await ex.exited(id);
+      assert.equal(
+        status.exitCode,
+        0,
+        "200 MiB used, more than the executor's 100, but no limit asked",
+      );
+      assert.equal(status.failure, undefined);
+    },
+  );
+
+  it(
     "classifies a Node heap abort found in the log as out-of-memory",
     { timeout: TEST_TIMEOUT_MS },
     async (t) => {

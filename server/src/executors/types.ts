@@ -98,7 +98,10 @@ export interface LaunchRequest {
   /** The whole environment of the process (nothing is inherited). */
   env: Record<string, string>;
   cwd: string;
-  /** Admission: cpus default 1 when unset, memoryMiB/gpus default 0. */
+  /**
+   * Admission: cpus default 1 when unset, memoryMiB/gpus default 0. `memoryMiB` is also the limit
+   * the out-of-memory watchdog enforces; unset (or 0) means no limit.
+   */
   resources: ResourceRequest;
   /** Killed and classified `timeout` past it (counted from the start, not from submission). */
   wallTimeoutMs?: number;
