@@ -131,7 +131,10 @@ describe("jobs on the local executor (real worker processes)", () => {
       executor: "slurm",
     });
     assert.equal(unknown.status, 400);
-    assert.match((unknown.body as { error: { message: string } }).error.message, /use one of local/);
+    assert.match(
+      (unknown.body as { error: { message: string } }).error.message,
+      /use one of local/,
+    );
   });
 
   it("ends a step error's job failed with its failure, without another attempt", async () => {
@@ -196,10 +199,7 @@ describe("jobs on the local executor (real worker processes)", () => {
     assert.equal(failed.error?.name, "WorkerFailedError");
     assert.equal(failed.error?.failure?.kind, "exit-code");
     assert.equal(failed.error?.failure?.exitCode, 3);
-    assert.equal(
-      failed.error?.message,
-      `${done.failure!.message} (attempt 3 of 3: not retried)`,
-    );
+    assert.equal(failed.error?.message, `${done.failure!.message} (attempt 3 of 3: not retried)`);
     assert.deepEqual(failed.error?.path, ["pipeline", "crashy"]);
   });
 
@@ -210,7 +210,9 @@ describe("jobs on the local executor (real worker processes)", () => {
     const b = await root.step("b");
     const jobs = [(await dispatch(a, "a")).body, (await dispatch(b, "b")).body];
     const pids = await Promise.all(jobs.map((j) => workerPid(workers, j.id)));
-    await until(async () => (await run(a)).state === "running" && (await run(b)).state === "running");
+    await until(
+      async () => (await run(a)).state === "running" && (await run(b)).state === "running",
+    );
     assert.ok(pids.every(alive));
     const res = await t.api.post<{ canceledRuns: number }>(`/runs/${root.rootId}/cancel`);
     assert.equal(res.status, 200);
@@ -295,7 +297,11 @@ describe("jobs on the local executor (real worker processes)", () => {
     assert.equal(events.status, 403);
     assert.match(events.body.error.message, /^event 1 is of root run [0-9a-f]+, not of its root/);
     assert.deepEqual(t.server.context.db.prepare("SELECT count(*) AS n FROM logs").get(), before);
-    const submit = await as("POST", "/submissions", { kind: "program", packageId, executor: "local" });
+    const submit = await as("POST", "/submissions", {
+      kind: "program",
+      packageId,
+      executor: "local",
+    });
     assert.equal(submit.status, 403);
     assert.match(submit.body.error.message, /may only fetch its job's spec/);
     assert.equal((await as("GET", "/runs")).status, 403);
@@ -356,7 +362,10 @@ describe("jobs on the local executor (real worker processes)", () => {
           "executor's limits (tsematic serve --cpus N --memory-mib N --gpus N)",
       },
     });
-    assert.deepEqual(t.server.context.db.prepare("SELECT count(*) AS n FROM jobs").get(), jobsBefore);
+    assert.deepEqual(
+      t.server.context.db.prepare("SELECT count(*) AS n FROM jobs").get(),
+      jobsBefore,
+    );
   });
 
   it("runs a submitted root as a driver job that creates and resolves the root run", async () => {

@@ -106,7 +106,11 @@ async function main(): Promise<"hang" | "done"> {
           parameters: [],
           createdAt: Date.now(),
           mode: "cloud",
-          environment: { nodeVersion: process.version, platform: process.platform, packageId: spec.packageId },
+          environment: {
+            nodeVersion: process.version,
+            platform: process.platform,
+            packageId: spec.packageId,
+          },
         },
       },
     ]);
@@ -115,7 +119,12 @@ async function main(): Promise<"hang" | "done"> {
   const timer = setInterval(() => void heartbeat().catch(() => undefined), 500);
   await post([
     { type: "run-state", runId, state: "running", attempt },
-    { type: "log", runId, stream: "stdout", text: `fake worker: job ${jobId}, attempt ${attempt}\n` },
+    {
+      type: "log",
+      runId,
+      stream: "stdout",
+      text: `fake worker: job ${jobId}, attempt ${attempt}\n`,
+    },
   ]);
 
   const behaviour = mode === "hang-then-succeed" ? (attempt === 1 ? "hang" : "succeed") : mode;
@@ -158,9 +167,12 @@ async function main(): Promise<"hang" | "done"> {
   return "done";
 }
 
-main().then((how) => {
-  if (how === "done") process.exit(0);
-}, (err: unknown) => {
-  process.stderr.write(`fake worker failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+main().then(
+  (how) => {
+    if (how === "done") process.exit(0);
+  },
+  (err: unknown) => {
+    process.stderr.write(`fake worker failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
