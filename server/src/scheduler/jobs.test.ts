@@ -97,6 +97,18 @@ describe("jobs on the local executor (real worker processes)", () => {
     assert.equal(later.body.id, first.body.id);
   });
 
+  it("takes a run its worker resolved before exiting without `finished` as a succeeded job, not a lost one", async () => {
+    process.env.TSEMATIC_TEST_WORKER_MODE = "no-finished";
+    const root = await new KernelRoot(t.api).start();
+    const step = await root.step("terse");
+    assert.equal((await dispatch(step, "terse")).status, 201);
+    const done = await settledJob(t.api, step);
+    assert.equal(done.state, "succeeded");
+    assert.equal(done.attempt, 1);
+    const outputs = await t.api.get<{ outputs: { artifact: { id: string } }[] }>(`/runs/${step}`);
+    assert.equal(done.outputArtifactId, outputs.body.outputs[0]!.artifact.id);
+  });
+
   it("answers GET /runs/{id}/job?waitMs as soon as the job ends, before waitMs", async () => {
     const root = await new KernelRoot(t.api).start();
     const step = await root.step("quick");

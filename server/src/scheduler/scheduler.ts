@@ -550,7 +550,12 @@ export class Scheduler {
       return;
     }
     const failure = status.failure ?? executor.describeFailure(job.id) ?? exitFailure(job, status);
-    if (failure.kind === "canceled") {
+    const output = failure.kind === "canceled" ? undefined : this.resolvedOutput(job.runId);
+    if (output !== undefined) {
+      // Its events resolved the run before it could report `finished`: the run's record stands.
+      endJob(db, job.id, "succeeded", { outputArtifactId: output, handle: status.handle }, now());
+      this.notify(job.runId);
+    } else if (failure.kind === "canceled") {
       endJob(db, job.id, "canceled", { failure, handle: status.handle }, now());
       this.notify(job.runId);
     } else if (failure.kind === "out-of-memory" || failure.kind === "timeout") {
@@ -621,6 +626,17 @@ export class Scheduler {
       revokeJobTokens(db, job.id, now());
       this.requeueOrFail(job, failure);
     }
+  }
+
+  /** The output artifact of a run that resolved, or undefined when it has not. */
+  private resolvedOutput(runId: string): string | undefined {
+    return this.deps.db
+      .prepare<[string], { id: string }>(
+        `SELECT a.id FROM runs r JOIN edges e ON e.run = r.seq AND e.direction = 'output'
+           JOIN artifacts a ON a.seq = e.artifact
+           WHERE r.id = ? AND r.state = 'resolved' ORDER BY e.id LIMIT 1`,
+      )
+      .get(runId)?.id;
   }
 
   private notify(runId: string): void {
