@@ -133,8 +133,10 @@ export function stepsWithResources(): Array<{
   name: string;
   resources: NonNullable<Step<never[], unknown>["spec"]["options"]["resources"]>;
 }> {
-  const out: Array<{ name: string; resources: NonNullable<AnyStep["spec"]["options"]["resources"]> }> =
-    [];
+  const out: Array<{
+    name: string;
+    resources: NonNullable<AnyStep["spec"]["options"]["resources"]>;
+  }> = [];
   for (const [name, byModule] of registry().steps) {
     for (const definitions of byModule.values()) {
       for (const { step } of definitions) {

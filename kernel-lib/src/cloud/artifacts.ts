@@ -10,8 +10,7 @@ export async function fetchArtifact(
   known?: ArtifactInfo,
 ): Promise<Artifact> {
   const info =
-    known ??
-    ((await (await client.request("GET", `/artifacts/${id}`)).json()) as ArtifactInfo);
+    known ?? ((await (await client.request("GET", `/artifacts/${id}`)).json()) as ArtifactInfo);
   const res = await client.request("GET", `/artifacts/${id}/value`, { timeoutMs: 600_000 });
   const bytes = new Uint8Array(await res.arrayBuffer());
   markStored(client.url, id);

@@ -4,12 +4,7 @@
  * recorded error. Also answers the runner's replay question (`GET /runs/{id}`) for durable ids.
  */
 import type { ErrorInfo, ResourceRequest } from "../events";
-import type {
-  DispatchOutcome,
-  DispatchRequest,
-  Dispatcher,
-  PriorRun,
-} from "../runner/dispatch";
+import type { DispatchOutcome, DispatchRequest, Dispatcher, PriorRun } from "../runner/dispatch";
 import { ServerRefusedError, type ServerClient } from "../tracking/http";
 import { retryWhileUnavailable } from "../tracking/retry";
 import { fetchArtifact } from "./artifacts";
@@ -80,7 +75,10 @@ export class HttpDispatcher implements Dispatcher {
   /** What an ended job means for its run. */
   async outcome(runId: string, stepName: string, job: Job): Promise<DispatchOutcome> {
     if (job.state === "succeeded" && job.outputArtifactId) {
-      return { state: "resolved", artifact: await fetchArtifact(this.client, job.outputArtifactId) };
+      return {
+        state: "resolved",
+        artifact: await fetchArtifact(this.client, job.outputArtifactId),
+      };
     }
     const detail = (await this.client.json<RunDetail>("GET", `/runs/${runId}`)).run;
     if (job.state === "canceled" && !detail.error) {

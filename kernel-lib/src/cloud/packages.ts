@@ -19,8 +19,10 @@ export interface UploadedPackage {
   steps: Array<{ name: string; resources?: Record<string, number | undefined> }>;
 }
 
-const built = (): Map<string, Promise<Omit<UploadedPackage, "id"> & { id: string; bytes: Buffer }>> =>
-  processGlobal("tsematic.builtPackages.v1", () => new Map());
+const built = (): Map<
+  string,
+  Promise<Omit<UploadedPackage, "id"> & { id: string; bytes: Buffer }>
+> => processGlobal("tsematic.builtPackages.v1", () => new Map());
 
 const uploaded = (): Map<string, Promise<void>> =>
   processGlobal("tsematic.uploadedPackages.v1", () => new Map());

@@ -7,13 +7,7 @@
  */
 import { TsematicError } from "../errors";
 import type { EventSink, ResourceRequest, RunEnvironment, RunMode, RunState } from "../events";
-import type {
-  Future,
-  PipelineRun,
-  ResolveOptions,
-  SubmitOptions,
-  SubmittedRun,
-} from "../future";
+import type { Future, PipelineRun, ResolveOptions, SubmitOptions, SubmittedRun } from "../future";
 import { processGlobal } from "../process-global";
 import type { CacheStore } from "./cache-store";
 import type { Dispatcher } from "./dispatch";

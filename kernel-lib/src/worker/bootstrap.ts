@@ -71,7 +71,10 @@ export async function linkDependencies(
   if (local && local.host === hostname() && local.dependencyKey === key) {
     try {
       const lock = readFileSync(join(local.root, "package-lock.json"));
-      if (localDependencyKey(sha256(lock)) === key && existsSync(join(local.root, "node_modules"))) {
+      if (
+        localDependencyKey(sha256(lock)) === key &&
+        existsSync(join(local.root, "node_modules"))
+      ) {
         target = join(local.root, "node_modules");
         log(`dependencies: the project's own node_modules at ${target}`);
       }

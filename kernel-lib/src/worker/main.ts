@@ -74,9 +74,8 @@ async function main(): Promise<void> {
     bundlePath = pkg.bundlePath;
     manifest = pkg.manifest;
     try {
-      handOver = (
-        createRequire(bundlePath)("tsematic/lib/worker/run") as { runJob: typeof runJob }
-      ).runJob;
+      handOver = (createRequire(bundlePath)("tsematic/lib/worker/run") as { runJob: typeof runJob })
+        .runJob;
     } catch {
       log("the package's dependencies have no tsematic: running with the worker's own copy");
       handOver = (require("./run") as { runJob: typeof runJob }).runJob;

@@ -87,7 +87,9 @@ async function runStep(
     if (!spec.stepName) throw new TsematicError(`job ${job.id} (${job.kind}) names no step`);
     const step = stepByName(spec.stepName);
     const registry = defaultRegistry();
-    const artifacts = await Promise.all(spec.inputs.map((i) => fetchArtifact(client, i.artifactId)));
+    const artifacts = await Promise.all(
+      spec.inputs.map((i) => fetchArtifact(client, i.artifactId)),
+    );
     const values = artifacts.map((a) => registry.fromBytes(a.typeName, a.bytes));
     const future = step(...values) as Future<unknown>;
     const options: ResolveOptions = {
