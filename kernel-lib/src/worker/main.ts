@@ -78,7 +78,7 @@ async function main(): Promise<void> {
         .runJob;
     } catch {
       log("the package's dependencies have no tsematic: running with the worker's own copy");
-      handOver = (require("./run") as { runJob: typeof runJob }).runJob;
+      handOver = (createRequire(__filename)("./run") as { runJob: typeof runJob }).runJob;
     }
   } catch (error) {
     await reportBootstrapFailure(client, spec, error);

@@ -9,6 +9,7 @@
  * ids (a later attempt reuses what this one resolved). A step's own error is a finished job, not a
  * crash: the worker reports it and exits 0.
  */
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fetchArtifact } from "../cloud/artifacts";
 import type { JobSpec } from "../cloud/jobs";
@@ -37,6 +38,9 @@ export interface WorkerContext {
   lease: WorkerLease;
   log: (line: string) => void;
 }
+
+/** Loads a module of the package (its steps register themselves by name). */
+const load = (path: string): unknown => createRequire(__filename)(path);
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -83,7 +87,7 @@ async function runStep(
       },
       run: () => new Promise<never>(() => undefined),
     });
-    require(ctx.bundlePath);
+    load(ctx.bundlePath);
     if (!spec.stepName) throw new TsematicError(`job ${job.id} (${job.kind}) names no step`);
     const step = stepByName(spec.stepName);
     const registry = defaultRegistry();
@@ -150,7 +154,7 @@ async function runProgram(ctx: WorkerContext, control: RootControl): Promise<Out
   const programEnded = new Promise<void>((resolve) => process.once("beforeExit", () => resolve()));
   try {
     const entry = ctx.manifest.entry as { program?: string };
-    require(entry.program ? join(ctx.bundlePath, "..", entry.program) : ctx.bundlePath);
+    load(entry.program ? join(ctx.bundlePath, "..", entry.program) : ctx.bundlePath);
   } catch (error) {
     return { ok: false, error };
   }
