@@ -36,6 +36,14 @@ export class HeartbeatMonitor {
     private readonly timeoutMs: number,
     private readonly now: () => number,
     private readonly log: (message: string) => void,
+    /**
+     * Judges an expired lease of a run that has a job (checks the process, requeues): returns
+     * false when the run has none, and the lease ends the run as lost here.
+     */
+    private readonly jobLeaseExpired?: (
+      lease: { runId: string; rootId: string; attempt: number },
+      silentForMs: number,
+    ) => boolean,
   ) {}
 
   start(): void {
@@ -83,6 +91,7 @@ export class HeartbeatMonitor {
       for (const lease of silentLeases(this.db, now - this.timeoutMs)) {
         const silentFor = now - lease.lastHeartbeat - this.stalledBetween(lease.lastHeartbeat, now);
         if (silentFor <= this.timeoutMs) continue;
+        if (this.jobLeaseExpired?.(lease, now - lease.lastHeartbeat)) continue;
         const changed = loseRun(this.db, lease, now, now - lease.lastHeartbeat);
         if (changed.length === 0) continue;
         this.live.refreshRuns(lease.rootId, changed);
