@@ -1,0 +1,143 @@
+/**
+ * The executor interface: how the scheduler runs a job's worker process somewhere.
+ *
+ * An executor takes launch requests, admits them when their resources are free, starts one process
+ * (group) per job, and reports how each ended: a {@link JobStatus} when polled, an `onExit` push the
+ * moment a job's exit is classified, and a {@link JobFailure} that says what happened and what to
+ * change. The scheduler owns the job table; an executor only knows job ids and processes, so a
+ * second executor (Slurm, Kubernetes) plugs in behind the same shape.
+ *
+ * @example
+ * ```ts
+ * const executor: Executor = new LocalExecutor({ cpus: 2 });
+ * const impossible = executor.validate({ cpus: 64 });
+ * if (impossible) throw new Error(`the largest it can give is cpus: ${impossible.largest.cpus}`);
+ * executor.onExit((jobId) => {
+ *   const failure = executor.describeFailure(jobId); // undefined after exit 0
+ *   console.log(jobId, failure ? `${failure.kind}: ${failure.message} (${failure.hint})` : "exited 0");
+ * });
+ * executor.submit({
+ *   jobId: "0123456789abcdef0123456789abcdef",
+ *   command: [process.execPath, "worker.js"],
+ *   env: { PATH: process.env.PATH ?? "" },
+ *   cwd: "/tmp",
+ *   resources: { cpus: 1, memoryMiB: 512 },
+ *   wallTimeoutMs: 60_000,
+ *   logFile: "/tmp/jobs/0123456789abcdef0123456789abcdef.log",
+ * });
+ * const status = (await executor.pollMany(["0123456789abcdef0123456789abcdef"])).get(
+ *   "0123456789abcdef0123456789abcdef",
+ * ); // { state: "queued" } | { state: "running", handle } | { state: "exited", ... }
+ * await executor.close(5_000); // stops every process it started
+ * ```
+ */
+import type { ResourceRequest } from "../model/events";
+
+export type { ResourceRequest };
+
+/** Why a job ended badly; the scheduler copies it into the run's `ErrorInfo.failure`. */
+export type FailureKind =
+  | "step-error"
+  | "exit-code"
+  | "signal"
+  | "out-of-memory"
+  | "timeout"
+  | "node-failure"
+  | "preempted"
+  | "canceled"
+  | "lost";
+
+/**
+ * A classified failure: one sentence of what happened and one of what to change.
+ *
+ * @example
+ * ```ts
+ * const oom: JobFailure = {
+ *   kind: "out-of-memory",
+ *   message: "the job used 912 MiB, more than the 512 MiB it asked for, and was killed",
+ *   hint: "raise memoryMiB above 912 (peak used)",
+ *   memory: { askedMiB: 512, usedMiB: 912 },
+ * };
+ * ```
+ */
+export interface JobFailure {
+  kind: FailureKind;
+  /** One sentence: what happened. */
+  message: string;
+  /** What to change ("raise memoryMiB above 700", "see the step's log", ...). */
+  hint: string;
+  exitCode?: number;
+  signal?: string;
+  /** out-of-memory: asked vs peak used. */
+  memory?: { askedMiB: number; usedMiB: number };
+  timeoutMs?: number;
+}
+
+/** Where a job runs, enough to find (and stop) its process. */
+export interface JobHandle {
+  executor: string;
+  host: string;
+  pid?: number;
+  pgid?: number;
+  externalId?: string;
+}
+
+/** What the largest request an executor could ever admit is, and whether it watches memory. */
+export interface ExecutorCapabilities {
+  cpus: number;
+  memoryMiB: number;
+  gpus: number;
+  oomDetection: boolean;
+}
+
+/** One job's process to start. */
+export interface LaunchRequest {
+  jobId: string;
+  /** `command[0]` is the program, the rest its arguments (no shell). */
+  command: string[];
+  /** The whole environment of the process (nothing is inherited). */
+  env: Record<string, string>;
+  cwd: string;
+  /** Admission: cpus default 1 when unset, memoryMiB/gpus default 0. */
+  resources: ResourceRequest;
+  /** Killed and classified `timeout` past it (counted from the start, not from submission). */
+  wallTimeoutMs?: number;
+  /** The process's stdout+stderr, appended (for describeFailure; bounded 1 MiB tail). */
+  logFile: string;
+}
+
+/** A job as the executor sees it. */
+export type JobStatus =
+  | { state: "queued" }
+  | { state: "running"; handle: JobHandle }
+  | {
+      state: "exited";
+      handle?: JobHandle;
+      exitCode: number | null;
+      signal: string | null;
+      failure?: JobFailure;
+    };
+
+/** Runs jobs' processes; see the module documentation for the life of a job. */
+export interface Executor {
+  readonly name: string;
+  capabilities(): ExecutorCapabilities;
+  /**
+   * null when the request can ever be satisfied; else the largest this executor could give (the
+   * scheduler builds the message: `step "x" asks for ...; the largest the local executor can give is ...`).
+   */
+  validate(resources: ResourceRequest): { largest: ResourceRequest } | null;
+  /** Queues; admission starts it when resources free up. */
+  submit(request: LaunchRequest): void;
+  /** One batched call per scheduler tick; ids the executor does not know are absent from the map. */
+  pollMany(jobIds: string[]): Promise<Map<string, JobStatus>>;
+  /** TERM the group, KILL after grace; a queued job is dropped. Resolves once the job has exited. */
+  cancel(jobId: string, graceMs: number): Promise<void>;
+  /** After exit: the classified failure (undefined after a clean exit 0, or before exit). */
+  describeFailure(jobId: string): JobFailure | undefined;
+  /** Push: called once per job, after its exit is classified and its resources are released. */
+  onExit(listener: (jobId: string) => void): void;
+  usage(): { inUse: ResourceRequest; queued: number; running: number };
+  /** Server stopping: stop every process it started. */
+  close(graceMs: number): Promise<void>;
+}
