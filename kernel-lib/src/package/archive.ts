@@ -20,13 +20,16 @@ export type PackageEntry =
       /** `--cell N`: cells after N were left out; null packages every cell. */
       upToCell: number | null;
       /**
-       * Program mode (`tsematic submit notebook.ipynb --cell N`): N, the cell whose work-doing
-       * top-level statements (its `await pipeline(...)`) are the program a driver job runs. They are
-       * in the bundle as the exported async function {@link PROGRAM_EXPORT}; requiring the bundle
-       * runs none of them (a step job of the same package only registers steps). Absent or null: a
-       * package of declarations only.
+       * Program mode (`tsematic submit notebook.ipynb --cell N`): the package file (always
+       * {@link PROGRAM_FILE}) that runs the program when a driver job loads it: cell N's
+       * work-doing top-level statements (its `await pipeline(...)`), which the bundle holds as the
+       * exported async function {@link PROGRAM_EXPORT}. Loading the bundle itself runs none of
+       * them (a step job of the same package only registers steps). Absent: a package of
+       * declarations only; a script has no `program` because its bundle is its program.
        */
-      program?: number | null;
+      program?: string;
+      /** Program mode: N, the cell whose statements are the program. */
+      programCell?: number;
       /** Code cells (1-based positions counting every cell) whose declarations are in the module. */
       cells: PackagedCell[];
     };
@@ -50,12 +53,14 @@ export interface PackagedCell {
  * @example
  * ```ts
  * const { bundlePath, manifest } = extractPackage(bytes, dir);
- * const bundle = require(bundlePath);
- * if (manifest.entry.kind === "notebook" && manifest.entry.program) await bundle[PROGRAM_EXPORT]();
- * else if (manifest.entry.kind === "script") {} // the script's top level is its program
+ * const bundle = require(bundlePath); // registers the steps, runs no cell's work
+ * await bundle[PROGRAM_EXPORT]();     // what loading PROGRAM_FILE (manifest.entry.program) does
  * ```
  */
 export const PROGRAM_EXPORT = "__tsematicProgram";
+
+/** The file of a program-mode notebook package that runs its program when loaded. */
+export const PROGRAM_FILE = "program.js";
 
 /** A step found in the bundle: its name and the source hash `func()` computes when the bundle runs. */
 export interface PackagedStep {

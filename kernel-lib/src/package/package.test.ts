@@ -230,7 +230,8 @@ describe("code packages of notebooks", () => {
     const entry = pkg.manifest.entry;
     assert.equal(entry.kind, "notebook");
     if (entry.kind !== "notebook") return;
-    assert.equal(entry.program, 5);
+    assert.equal(entry.program, "program.js");
+    assert.equal(entry.programCell, 5);
     assert.equal(entry.upToCell, 5);
     assert.deepEqual(
       entry.cells.find((c) => c.cell === 5),
@@ -256,19 +257,20 @@ describe("code packages of notebooks", () => {
     );
     const declarations = await buildPackage(notebook(dir, cells), { upToCell: 5 });
     assert.notEqual(declarations.id, pkg.id);
-    assert.equal((declarations.manifest.entry as { program?: number }).program, undefined);
+    assert.equal((declarations.manifest.entry as { program?: string }).program, undefined);
 
-    // Requiring the bundle runs no work; the exported program runs cell 5's statements.
+    // Requiring the bundle runs no work; loading the program file runs cell 5's statements.
     const { bundlePath } = extractPackage(pkg.bytes, join(dir, "extracted"));
     const { done } = nodeChild(
       `const m = require(${JSON.stringify(bundlePath)});
-       console.log("required");
-       m[${JSON.stringify(PROGRAM_EXPORT)}]().then(() => console.log("done"), (e) => { console.error(e); process.exit(1); });`,
+       console.log("required", typeof m[${JSON.stringify(PROGRAM_EXPORT)}]);
+       require(${JSON.stringify(join(dir, "extracted", "program.js"))});
+       process.on("beforeExit", () => console.log("done", process.exitCode ?? 0));`,
       { NODE_PATH: join(REPO, "node_modules") },
     );
     const { code, output } = await done;
     assert.equal(code, 0, output);
-    assert.deepEqual(output.trim().split("\n"), ["required", "square: 9", "done"]);
+    assert.deepEqual(output.trim().split("\n"), ["required function", "square: 9", "done 0"]);
   });
 
   it("program mode refuses a program that needs another cell's work, naming the cell and the name", async () => {

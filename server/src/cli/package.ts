@@ -31,7 +31,8 @@ export interface BuiltPackage {
       kind: "script" | "notebook";
       path: string;
       upToCell?: number | null;
-      program?: number | null;
+      program?: string;
+      programCell?: number;
       cells?: { cell: number; kept: string[]; leftOut: string[]; program?: string[] }[];
     };
     steps: {
@@ -155,7 +156,9 @@ function describePackage(pkg: BuiltPackage, uploaded?: { url: string; created: b
       `  ${s.name}: ${[asks && `resources ${asks}`, s.remote ? "remote" : ""].filter(Boolean).join(", ")}`,
     );
   }
-  if (m.entry.program) lines.push(`program cell ${m.entry.program} (its top-level work)`);
+  if (m.entry.program) {
+    lines.push(`program ${m.entry.program}: runs cell ${m.entry.programCell}'s top-level work`);
+  }
   for (const c of m.entry.cells ?? []) {
     const kept = c.kept.length > 0 ? `keeps ${c.kept.join(", ")}` : "keeps nothing";
     const out =
