@@ -78,6 +78,8 @@ export async function submitCommand({ values, positionals }: Parsed): Promise<nu
       packageId: pkg.id,
       executor,
       environment,
+      // On this machine the worker links the project's own node_modules while the lockfile matches.
+      localProject: { host: hostname(), root: pkg.projectRoot, dependencyKey: pkg.dependencyKey },
     });
   } catch (err) {
     throw refused(err, path, client.endpoint.url);
