@@ -134,7 +134,7 @@ export async function submitCommand({ values, positionals }: Parsed): Promise<nu
   const state = root ? root.run.state : `not created (job ${latest.state})`;
   print(`Root run ${rootId} ${state}${failure ? `: ${failure.kind}` : ""} (${attempt}).`);
   for (const line of failure ? failureLines(failure) : []) print(`  ${line}`);
-  if (!root) {
+  if (!root && latest.state === "succeeded") {
     print("  The program ended without running a pipeline: does the cell (or script) await one?");
   }
   print(`  see         tsematic show ${rootId}; tsematic logs ${rootId}`);
