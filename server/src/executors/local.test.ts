@@ -229,6 +229,19 @@ describe("local executor: admission", () => {
       await ex.exited(running);
     },
   );
+  it(
+    "forgets the oldest exited jobs beyond keepExited",
+    { timeout: TEST_TIMEOUT_MS },
+    async (t) => {
+      const ex = executor(t, { keepExited: 1 });
+      const first = ex.node("process.exit(0)");
+      await ex.exited(first);
+      const second = ex.node("process.exit(0)");
+      await ex.exited(second);
+      const statuses = await ex.local.pollMany([first, second]);
+      assert.deepEqual([...statuses.keys()], [second], "an unknown id is absent from the answer");
+    },
+  );
 });
 
 describe("local executor: exit classification", () => {
@@ -441,6 +454,28 @@ describe("local executor: stopping", () => {
       const status = await ex.exited(id);
       assert.equal(status.signal, "SIGTERM", "the leader died of the TERM");
       assert.equal(status.failure?.kind, "canceled");
+    },
+  );
+
+  it(
+    "a cancel during a timeout's grace brings the KILL forward and keeps the timeout as the cause",
+    { timeout: TEST_TIMEOUT_MS },
+    async (t) => {
+      // The timeout's own grace is far longer than the test may take: only the cancel's can end it.
+      const ex = executor(t, { killGraceMs: 3_600_000 });
+      const id = ex.node(
+        `${WRITE_JSON}
+        process.on("SIGTERM", () => writeJson("termed.json", { pid: process.pid }));
+        setInterval(() => {}, 1000);`,
+        {},
+        { wallTimeoutMs: 300 },
+      );
+      const { pid } = await readWhenWritten<{ pid: number }>(join(dir, "termed.json"));
+      await ex.local.cancel(id, 200);
+      assert.equal(isAlive(pid), false);
+      const status = await ex.exited(id);
+      assert.equal(status.signal, "SIGKILL");
+      assert.equal(status.failure?.kind, "timeout", "what stopped it first");
     },
   );
 

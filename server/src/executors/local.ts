@@ -70,6 +70,8 @@ interface LocalJob {
   spawnError?: Error;
   wallTimer?: NodeJS.Timeout;
   killTimer?: NodeJS.Timeout;
+  /** When the armed KILL fires (epoch ms). */
+  killAt?: number;
   exitCode: number | null;
   signal: string | null;
   failure?: JobFailure;
@@ -252,8 +254,15 @@ export class LocalExecutor implements Executor {
       signalGroup(pgid, "SIGKILL");
       return;
     }
-    if (job.killTimer !== undefined) return; // already stopping: the KILL is armed
-    signalGroup(pgid, "SIGTERM");
+    const killAt = Date.now() + graceMs;
+    if (job.killAt !== undefined) {
+      // Already stopping (TERM sent): a shorter grace (a cancel during a timeout's) brings the KILL forward.
+      if (killAt >= job.killAt) return;
+      clearTimeout(job.killTimer);
+    } else {
+      signalGroup(pgid, "SIGTERM");
+    }
+    job.killAt = killAt;
     job.killTimer = setTimeout(() => signalGroup(pgid, "SIGKILL"), graceMs);
   }
 

@@ -9,7 +9,8 @@
  * - `TSEMATIC_TEST_WORKER_MODE`: `succeed` (default), `fail` (a step error), `exit3` (exits 3
  *   mid-run), `hang` (heartbeats until killed), `hang-then-succeed` (hangs on attempt 1, succeeds
  *   on later attempts), `hang-early` (waits to be killed before it fetches its spec: a driver
- *   that has not created its root run yet);
+ *   that has not created its root run yet), `oom` (allocates until killed), `silent-then-succeed`
+ *   (attempt 1 heartbeats once, then stays alive without a word; later attempts succeed);
  * - `TSEMATIC_TEST_WORKER_DIR`: where it writes `<jobId>.pid`, `<jobId>.env` (its environment's
  *   variable names, JSON) and, with `TSEMATIC_TEST_WORKER_SHARE_TOKEN=1`, `<jobId>.token`.
  */
@@ -116,7 +117,10 @@ async function main(): Promise<"hang" | "done"> {
     ]);
   }
   await heartbeat();
-  const timer = setInterval(() => void heartbeat().catch(() => undefined), 500);
+  const silent = mode === "silent-then-succeed" && attempt === 1;
+  const timer = setInterval(() => {
+    if (!silent) void heartbeat().catch(() => undefined);
+  }, 500);
   await post([
     { type: "run-state", runId, state: "running", attempt },
     {
@@ -127,7 +131,15 @@ async function main(): Promise<"hang" | "done"> {
     },
   ]);
 
-  const behaviour = mode === "hang-then-succeed" ? (attempt === 1 ? "hang" : "succeed") : mode;
+  const behaviour = /-then-succeed$/.test(mode) ? (attempt === 1 ? "hang" : "succeed") : mode;
+  if (behaviour === "oom") {
+    const held: Buffer[] = [];
+    // 32 MiB at a time, touched (Buffer.alloc fills it), until the watchdog kills the group.
+    for (;;) {
+      held.push(Buffer.alloc(32 * 1024 * 1024, 1));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
   if (behaviour === "hang") return "hang"; // Its heartbeat timer keeps it alive until killed.
   if (behaviour === "exit3") process.exit(3);
   clearInterval(timer);
