@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -338,6 +338,21 @@ describe("local executor: exit classification", () => {
       const status = await ex.exited(id);
       assert.equal(status.failure?.kind, "node-failure");
       assert.match(status.failure.message, /could not be started: .*ENOENT/);
+      assert.deepEqual(ex.local.usage().inUse, { cpus: 0, memoryMiB: 0, gpus: 0 });
+    },
+  );
+
+  it(
+    "reports a job whose log file cannot be created as node-failure, after submit returned",
+    { timeout: TEST_TIMEOUT_MS },
+    async (t) => {
+      const ex = executor(t);
+      writeFileSync(join(dir, "a-file"), "");
+      const id = ex.node("process.exit(0)", {}, { logFile: join(dir, "a-file", "job.log") });
+      assert.deepEqual(ex.exits, [], "onExit is not called from inside submit()");
+      const status = await ex.exited(id);
+      assert.equal(status.failure?.kind, "node-failure");
+      assert.match(status.failure.message, /could not be started: EEXIST: .*a-file/);
       assert.deepEqual(ex.local.usage().inUse, { cpus: 0, memoryMiB: 0, gpus: 0 });
     },
   );

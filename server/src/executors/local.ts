@@ -10,6 +10,10 @@
  * classified ({@link classifyExit}), its resources are released, the next queued jobs start, and the
  * `onExit` listeners are called, exactly once per submitted job (a canceled queued job included).
  *
+ * Limits: a process that leaves the group on purpose (`setsid`, a detached spawn) escapes both the
+ * watchdog and the stop, and memory is sampled (every ≤ 250 ms), so a job can briefly exceed its
+ * limit between samples; cgroups would close both gaps where the server may use them.
+ *
  * @example
  * ```ts
  * const local = new LocalExecutor({ cpus: 2, memoryMiB: 8192 });
@@ -211,8 +215,9 @@ export class LocalExecutor implements Executor {
     try {
       child = spawnGroup(job.request);
     } catch (error) {
+      // Not from inside submit(): a caller gets its onExit after submit returned, as for any job.
       job.spawnError = error as Error;
-      this.exited(job);
+      setImmediate(() => this.exited(job));
       return;
     }
     job.child = child;
