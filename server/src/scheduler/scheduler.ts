@@ -48,6 +48,7 @@ import {
   revokeJobTokens,
   storedSpec,
 } from "../storage/jobs";
+import type { LeaseAnswer } from "../storage/leases";
 import { PackageStore } from "../storage/packages";
 import { getRoot, recordHeartbeat } from "../storage/roots";
 import { getRun } from "../storage/runs";
@@ -376,6 +377,23 @@ export class Scheduler {
     );
   }
 
+  /**
+   * The lease answer for a heartbeat of a run that does not exist yet but has a job: a submitted
+   * root's driver heartbeats before its program creates the root run. Held while the job is open
+   * and this is its attempt; undefined when the run has no job. The process's liveness is watched
+   * by its executor meanwhile (no lease row can exist without the run).
+   */
+  driverLease(runId: string, attempt: number): LeaseAnswer | undefined {
+    const job = latestJobOfRun(this.deps.db, runId);
+    if (!job) return undefined;
+    const lease: LeaseAnswer["lease"] = TERMINAL_JOB_STATES.has(job.state)
+      ? "ended"
+      : job.attempt > attempt
+        ? "superseded"
+        : "held";
+    return { runId, attempt: job.attempt, lease, runState: "created" };
+  }
+
   /** Whether the root has any job (a submitted root may have no run yet). */
   hasJobs(rootId: string): boolean {
     return jobsOfRoot(this.deps.db, rootId).length > 0;
@@ -686,7 +704,7 @@ function jobEnded(job: Job): ApiError {
 function stepFailure(error: ErrorInfo): JobFailure {
   return {
     kind: "step-error",
-    message: `step "${error.stepName}" threw ${error.name}: ${error.message}`.slice(0, 2000),
+    message: `${error.name} in step "${error.stepName}": ${error.message}`.slice(0, 2000),
     hint: `see the step's log: tsematic logs ${error.runId}`,
   };
 }
