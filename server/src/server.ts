@@ -128,14 +128,7 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
   const port = (http.address() as AddressInfo).port;
   const url = `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`;
   writeServerInfo(dataDir, { url, pid: process.pid, version: VERSION });
-  const monitor = new HeartbeatMonitor(
-    db,
-    live,
-    opts.heartbeatTimeoutMs,
-    now,
-    opts.log,
-    (lease, silentForMs) => scheduler.leaseExpired(lease, silentForMs),
-  );
+  const monitor = new HeartbeatMonitor(db, live, opts.heartbeatTimeoutMs, now, opts.log, scheduler);
   monitor.start();
   scheduler.start(url);
 

@@ -5,6 +5,7 @@ import { CliError } from "./errors";
 import { cancelCommand, logsCommand, runsCommand, showCommand } from "./inspect";
 import { packageCommand } from "./package";
 import { serverCommand } from "./serve";
+import { submitCommand } from "./submit";
 
 export const USAGE = `Usage: tsematic <command> [options]
 
@@ -27,6 +28,11 @@ Commands:
   package <script.ts | notebook.ipynb> [--cell N] [--upload] [--json]
                           make the code package of a script or notebook (cells up to N) and print
                           what is in it and its id; --upload stores it on the server
+  submit <script.ts | notebook.ipynb> [--cell N] [--executor local] [--wait] [--json]
+                          run a script, or a notebook's cell N (with the declarations of cells 1
+                          to N), as a detached pipeline on an executor of the server: prints the
+                          root run's id and where to watch it (tsematic show <rootId>); --wait
+                          waits for it to end and exits 1 when it did not resolve, saying why
   help                    this text
 
 Client commands find the server through TSEMATIC_URL and TSEMATIC_TOKEN, else <dataDir>/server.json
@@ -67,6 +73,12 @@ const COMMAND_OPTIONS: Record<string, Options> = {
   logs: CLIENT_OPTIONS,
   cancel: CLIENT_OPTIONS,
   package: { ...CLIENT_OPTIONS, cell: { type: "string" }, upload: { type: "boolean" } },
+  submit: {
+    ...CLIENT_OPTIONS,
+    cell: { type: "string" },
+    executor: { type: "string" },
+    wait: { type: "boolean" },
+  },
 };
 
 export type Parsed = {
@@ -100,6 +112,8 @@ export async function main(argv: string[]): Promise<number> {
         return await logsCommand(args);
       case "package":
         return await packageCommand(args);
+      case "submit":
+        return await submitCommand(args);
       default:
         return await cancelCommand(args);
     }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -229,6 +229,19 @@ describe("local executor: admission", () => {
       await ex.exited(running);
     },
   );
+  it(
+    "forgets the oldest exited jobs beyond keepExited",
+    { timeout: TEST_TIMEOUT_MS },
+    async (t) => {
+      const ex = executor(t, { keepExited: 1 });
+      const first = ex.node("process.exit(0)");
+      await ex.exited(first);
+      const second = ex.node("process.exit(0)");
+      await ex.exited(second);
+      const statuses = await ex.local.pollMany([first, second]);
+      assert.deepEqual([...statuses.keys()], [second], "an unknown id is absent from the answer");
+    },
+  );
 });
 
 describe("local executor: exit classification", () => {
@@ -325,6 +338,21 @@ describe("local executor: exit classification", () => {
       const status = await ex.exited(id);
       assert.equal(status.failure?.kind, "node-failure");
       assert.match(status.failure.message, /could not be started: .*ENOENT/);
+      assert.deepEqual(ex.local.usage().inUse, { cpus: 0, memoryMiB: 0, gpus: 0 });
+    },
+  );
+
+  it(
+    "reports a job whose log file cannot be created as node-failure, after submit returned",
+    { timeout: TEST_TIMEOUT_MS },
+    async (t) => {
+      const ex = executor(t);
+      writeFileSync(join(dir, "a-file"), "");
+      const id = ex.node("process.exit(0)", {}, { logFile: join(dir, "a-file", "job.log") });
+      assert.deepEqual(ex.exits, [], "onExit is not called from inside submit()");
+      const status = await ex.exited(id);
+      assert.equal(status.failure?.kind, "node-failure");
+      assert.match(status.failure.message, /could not be started: EEXIST: .*a-file/);
       assert.deepEqual(ex.local.usage().inUse, { cpus: 0, memoryMiB: 0, gpus: 0 });
     },
   );
@@ -441,6 +469,28 @@ describe("local executor: stopping", () => {
       const status = await ex.exited(id);
       assert.equal(status.signal, "SIGTERM", "the leader died of the TERM");
       assert.equal(status.failure?.kind, "canceled");
+    },
+  );
+
+  it(
+    "a cancel during a timeout's grace brings the KILL forward and keeps the timeout as the cause",
+    { timeout: TEST_TIMEOUT_MS },
+    async (t) => {
+      // The timeout's own grace is far longer than the test may take: only the cancel's can end it.
+      const ex = executor(t, { killGraceMs: 3_600_000 });
+      const id = ex.node(
+        `${WRITE_JSON}
+        process.on("SIGTERM", () => writeJson("termed.json", { pid: process.pid }));
+        setInterval(() => {}, 1000);`,
+        {},
+        { wallTimeoutMs: 300 },
+      );
+      const { pid } = await readWhenWritten<{ pid: number }>(join(dir, "termed.json"));
+      await ex.local.cancel(id, 200);
+      assert.equal(isAlive(pid), false);
+      const status = await ex.exited(id);
+      assert.equal(status.signal, "SIGKILL");
+      assert.equal(status.failure?.kind, "timeout", "what stopped it first");
     },
   );
 

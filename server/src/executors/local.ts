@@ -10,6 +10,10 @@
  * classified ({@link classifyExit}), its resources are released, the next queued jobs start, and the
  * `onExit` listeners are called, exactly once per submitted job (a canceled queued job included).
  *
+ * Limits: a process that leaves the group on purpose (`setsid`, a detached spawn) escapes both the
+ * watchdog and the stop, and memory is sampled (every ≤ 250 ms), so a job can briefly exceed its
+ * limit between samples; cgroups would close both gaps where the server may use them.
+ *
  * @example
  * ```ts
  * const local = new LocalExecutor({ cpus: 2, memoryMiB: 8192 });
@@ -70,6 +74,8 @@ interface LocalJob {
   spawnError?: Error;
   wallTimer?: NodeJS.Timeout;
   killTimer?: NodeJS.Timeout;
+  /** When the armed KILL fires (epoch ms). */
+  killAt?: number;
   exitCode: number | null;
   signal: string | null;
   failure?: JobFailure;
@@ -209,8 +215,9 @@ export class LocalExecutor implements Executor {
     try {
       child = spawnGroup(job.request);
     } catch (error) {
+      // Not from inside submit(): a caller gets its onExit after submit returned, as for any job.
       job.spawnError = error as Error;
-      this.exited(job);
+      setImmediate(() => this.exited(job));
       return;
     }
     job.child = child;
@@ -252,8 +259,15 @@ export class LocalExecutor implements Executor {
       signalGroup(pgid, "SIGKILL");
       return;
     }
-    if (job.killTimer !== undefined) return; // already stopping: the KILL is armed
-    signalGroup(pgid, "SIGTERM");
+    const killAt = Date.now() + graceMs;
+    if (job.killAt !== undefined) {
+      // Already stopping (TERM sent): a shorter grace (a cancel during a timeout's) brings the KILL forward.
+      if (killAt >= job.killAt) return;
+      clearTimeout(job.killTimer);
+    } else {
+      signalGroup(pgid, "SIGTERM");
+    }
+    job.killAt = killAt;
     job.killTimer = setTimeout(() => signalGroup(pgid, "SIGKILL"), graceMs);
   }
 

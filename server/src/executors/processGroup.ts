@@ -1,29 +1,36 @@
 /**
  * One job = one process group: the worker is spawned as the leader of a new group, so everything it
- * starts (npm, a child node, a shell) can be stopped together, and the group id is the handle.
+ * starts (npm, a child node, a shell) can be signalled together, and the group id is the handle.
  *
- * Stopping is TERM to the whole group, then KILL after a grace period, then waiting until no process
- * of the group is left. "Left" includes zombies: an orphaned grandchild is reparented to PID 1, which
- * reaps it on its own schedule (about 2 s on this project's machines), and a zombie still answers
- * `kill(pid, 0)`. Waiting for the reap means a caller that checks the pids afterwards finds them gone;
- * the wait is bounded, because a zombie holds no memory or CPU and an init that never reaps must not
- * hang a cancel.
+ * Stopping a job (TERM to the group, KILL after a grace) is sequenced by the executor, which shares
+ * one KILL deadline between cancel, timeout and a leader's leftovers; this module gives it the
+ * signals and the wait until no process of the group is left.
+ *
+ * "Left" includes zombies: an orphaned grandchild is reparented to PID 1, which reaps it on its own
+ * schedule (about 2 s on this project's machines), and a zombie still answers `kill(pid, 0)`.
+ * Waiting for the reap means a caller that checks the pids afterwards finds them gone; the wait is
+ * bounded, because a zombie holds no memory or CPU and an init that never reaps must not hang a
+ * cancel.
  *
  * @example
  * ```ts
  * const child = spawnGroup({ command: ["node", "worker.js"], env, cwd, logFile });
- * await stopGroup(child.pid!, 5_000); // TERM, KILL after 5 s, wait until the group is gone
+ * signalGroup(child.pid!, "SIGTERM"); // the worker and everything it started
+ * await waitGroupGone(child.pid!); // true once no process of the group is left
  * ```
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import { groupMembers, readProcessTable } from "./procfs";
+import { groupMembers, hasProcfs, readProcessTable } from "./procfs";
 
 /** How often a wait for a group to be gone looks again. */
 const GONE_POLL_MS = 50;
 /** How long a group of zombies only is waited for (PID 1 reaps orphans every ~2 s here). */
 const ZOMBIE_REAP_WAIT_MS = 10_000;
+
+/** Without /proc (not Linux) zombies cannot be told apart: only `kill(-pgid, 0)` is trusted. */
+const procfs = hasProcfs();
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -65,7 +72,10 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
     process.kill(-pgid, signal);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
+    // EPERM: the id now belongs to a process we may not signal, so none of ours is left. A timer's
+    // signal must not throw: it would take the server down.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ESRCH" || code === "EPERM") return false;
     throw error;
   }
 }
@@ -84,7 +94,7 @@ export function isGroupGone(pgid: number): boolean {
 
 /** True when every process left in the group has exited (only zombies remain, or none). */
 export function isGroupDead(pgid: number): boolean {
-  return isGroupGone(pgid) || groupMembers(readProcessTable(), pgid).length === 0;
+  return isGroupGone(pgid) || (procfs && groupMembers(readProcessTable(), pgid).length === 0);
 }
 
 /**
@@ -96,30 +106,12 @@ export async function waitGroupGone(pgid: number, timeoutMs = Infinity): Promise
   let deadSince: number | undefined;
   for (;;) {
     if (isGroupGone(pgid)) return true;
-    if (groupMembers(readProcessTable(), pgid).length === 0) {
+    if (procfs && groupMembers(readProcessTable(), pgid).length === 0) {
       deadSince ??= Date.now();
       if (Date.now() - deadSince >= ZOMBIE_REAP_WAIT_MS) return true;
     } else {
       deadSince = undefined;
     }
-    if (Date.now() >= deadline) return false;
-    await sleep(Math.min(GONE_POLL_MS, Math.max(0, deadline - Date.now())));
-  }
-}
-
-/** TERM the group, KILL what is left after `graceMs`, and wait until the group is gone. */
-export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
-  if (!signalGroup(pgid, "SIGTERM")) return;
-  if (await waitUntilDead(pgid, graceMs)) return waitGroupGone(pgid).then(() => undefined);
-  signalGroup(pgid, "SIGKILL");
-  await waitGroupGone(pgid);
-}
-
-/** Resolves true as soon as every member has exited, false when `timeoutMs` passed first. */
-async function waitUntilDead(pgid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (isGroupDead(pgid)) return true;
     if (Date.now() >= deadline) return false;
     await sleep(Math.min(GONE_POLL_MS, Math.max(0, deadline - Date.now())));
   }

@@ -4,5 +4,5 @@ import { LocalExecutor } from "../executors/local";
 import type { Executor } from "../executors/types";
 
 export function createExecutors(options: ResolvedOptions): Executor[] {
-  return [new LocalExecutor(options.executor)];
+  return [new LocalExecutor({ ...options.executor, killGraceMs: options.killGraceMs })];
 }

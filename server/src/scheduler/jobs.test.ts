@@ -97,6 +97,18 @@ describe("jobs on the local executor (real worker processes)", () => {
     assert.equal(later.body.id, first.body.id);
   });
 
+  it("takes a run its worker resolved before exiting without `finished` as a succeeded job, not a lost one", async () => {
+    process.env.TSEMATIC_TEST_WORKER_MODE = "no-finished";
+    const root = await new KernelRoot(t.api).start();
+    const step = await root.step("terse");
+    assert.equal((await dispatch(step, "terse")).status, 201);
+    const done = await settledJob(t.api, step);
+    assert.equal(done.state, "succeeded");
+    assert.equal(done.attempt, 1);
+    const outputs = await t.api.get<{ outputs: { artifact: { id: string } }[] }>(`/runs/${step}`);
+    assert.equal(done.outputArtifactId, outputs.body.outputs[0]!.artifact.id);
+  });
+
   it("answers GET /runs/{id}/job?waitMs as soon as the job ends, before waitMs", async () => {
     const root = await new KernelRoot(t.api).start();
     const step = await root.step("quick");
@@ -131,7 +143,10 @@ describe("jobs on the local executor (real worker processes)", () => {
       executor: "slurm",
     });
     assert.equal(unknown.status, 400);
-    assert.match((unknown.body as { error: { message: string } }).error.message, /use one of local/);
+    assert.match(
+      (unknown.body as { error: { message: string } }).error.message,
+      /use one of local/,
+    );
   });
 
   it("ends a step error's job failed with its failure, without another attempt", async () => {
@@ -196,10 +211,7 @@ describe("jobs on the local executor (real worker processes)", () => {
     assert.equal(failed.error?.name, "WorkerFailedError");
     assert.equal(failed.error?.failure?.kind, "exit-code");
     assert.equal(failed.error?.failure?.exitCode, 3);
-    assert.equal(
-      failed.error?.message,
-      `${done.failure!.message} (attempt 3 of 3: not retried)`,
-    );
+    assert.equal(failed.error?.message, `${done.failure!.message} (attempt 3 of 3: not retried)`);
     assert.deepEqual(failed.error?.path, ["pipeline", "crashy"]);
   });
 
@@ -210,7 +222,9 @@ describe("jobs on the local executor (real worker processes)", () => {
     const b = await root.step("b");
     const jobs = [(await dispatch(a, "a")).body, (await dispatch(b, "b")).body];
     const pids = await Promise.all(jobs.map((j) => workerPid(workers, j.id)));
-    await until(async () => (await run(a)).state === "running" && (await run(b)).state === "running");
+    await until(
+      async () => (await run(a)).state === "running" && (await run(b)).state === "running",
+    );
     assert.ok(pids.every(alive));
     const res = await t.api.post<{ canceledRuns: number }>(`/runs/${root.rootId}/cancel`);
     assert.equal(res.status, 200);
@@ -295,7 +309,11 @@ describe("jobs on the local executor (real worker processes)", () => {
     assert.equal(events.status, 403);
     assert.match(events.body.error.message, /^event 1 is of root run [0-9a-f]+, not of its root/);
     assert.deepEqual(t.server.context.db.prepare("SELECT count(*) AS n FROM logs").get(), before);
-    const submit = await as("POST", "/submissions", { kind: "program", packageId, executor: "local" });
+    const submit = await as("POST", "/submissions", {
+      kind: "program",
+      packageId,
+      executor: "local",
+    });
     assert.equal(submit.status, 403);
     assert.match(submit.body.error.message, /may only fetch its job's spec/);
     assert.equal((await as("GET", "/runs")).status, 403);
@@ -356,7 +374,10 @@ describe("jobs on the local executor (real worker processes)", () => {
           "executor's limits (tsematic serve --cpus N --memory-mib N --gpus N)",
       },
     });
-    assert.deepEqual(t.server.context.db.prepare("SELECT count(*) AS n FROM jobs").get(), jobsBefore);
+    assert.deepEqual(
+      t.server.context.db.prepare("SELECT count(*) AS n FROM jobs").get(),
+      jobsBefore,
+    );
   });
 
   it("runs a submitted root as a driver job that creates and resolves the root run", async () => {
@@ -371,5 +392,133 @@ describe("jobs on the local executor (real worker processes)", () => {
     assert.equal(done.state, "succeeded");
     const rootRun = await run(sub.body.rootId);
     assert.equal(rootRun.state, "resolved");
+    const root = await t.api.get<{ root: { mode: string; environment: { packageId?: string } } }>(
+      `/runs/${sub.body.rootId}`,
+    );
+    assert.equal(root.body.root.mode, "cloud");
+    assert.equal(
+      root.body.root.environment.packageId,
+      packageId,
+      "the package is named in lineage",
+    );
+  });
+
+  it("fails a run that outgrows its memoryMiB for good, with out-of-memory asked vs used, without another attempt", async () => {
+    process.env.TSEMATIC_TEST_WORKER_MODE = "oom";
+    const root = await new KernelRoot(t.api).start();
+    const step = await root.step("greedy");
+    assert.equal((await dispatch(step, "greedy", { cpus: 1, memoryMiB: 150 })).status, 201);
+    const done = await settledJob(t.api, step);
+    assert.equal(done.state, "failed");
+    assert.equal(done.attempt, 1);
+    assert.equal(done.failure?.kind, "out-of-memory");
+    assert.equal(done.failure?.memory?.askedMiB, 150);
+    assert.ok(done.failure!.memory!.usedMiB > 150);
+    const failed = await run(step);
+    assert.equal(failed.state, "failed");
+    assert.equal(failed.error?.name, "WorkerFailedError");
+    assert.deepEqual(failed.error?.failure, done.failure);
+  });
+});
+
+describe("jobs across a server's life: silent workers, stops and restarts", () => {
+  const workers = tempDir("tsematic-workers-");
+  const pkg = packageArchive();
+  const packageId = idOf(pkg);
+  after(() => {
+    rmSync(workers, { recursive: true, force: true });
+    delete process.env.TSEMATIC_TEST_WORKER_DIR;
+    delete process.env.TSEMATIC_TEST_WORKER_MODE;
+  });
+  before(() => {
+    process.env.TSEMATIC_TEST_WORKER_DIR = workers;
+  });
+
+  const setUp = async (t: TestServer): Promise<void> => {
+    const up = await t.api.request("POST", "/api/v1/packages", {
+      raw: pkg,
+      headers: { "content-type": "application/json" },
+    });
+    assert.ok(up.status === 201 || up.status === 200);
+  };
+  const dispatch = (t: TestServer, runId: string) =>
+    t.api.post<Job>(`/runs/${runId}/jobs`, {
+      packageId,
+      stepName: "step",
+      inputs: [],
+      resources: { cpus: 1 },
+      executor: "local",
+    });
+  const runState = async (t: TestServer, runId: string): Promise<string> =>
+    (await t.api.get<{ run: RunView }>(`/runs/${runId}`)).body.run.state;
+
+  it("stops a worker whose lease expired while its process still runs, and requeues its run", async () => {
+    process.env.TSEMATIC_TEST_WORKER_MODE = "silent-then-succeed";
+    const t = await startTestServer({
+      workerEntry: FAKE_WORKER,
+      executor: LIMITS,
+      heartbeatTimeoutMs: 1_500,
+      killGraceMs: 500,
+    });
+    try {
+      await setUp(t);
+      const root = await new KernelRoot(t.api).start();
+      // The kernel resolving the root stays alive: only the worker goes silent.
+      const kernel = setInterval(() => void t.api.post(`/runs/${root.rootId}/heartbeat`), 200);
+      try {
+        const step = await root.step("quiet");
+        const first = (await dispatch(t, step)).body;
+        const pid = await workerPid(workers, first.id);
+        const done = await settledJob(t.api, step);
+        assert.equal(done.state, "succeeded");
+        assert.equal(done.attempt, 2);
+        const lost = t.server.context.scheduler.spec(first.id).job;
+        assert.equal(lost.state, "lost");
+        assert.equal(lost.failure?.kind, "lost");
+        assert.match(
+          lost.failure!.message,
+          /sent no heartbeat for [\d.]+ s while its process still ran/,
+        );
+        assert.equal(alive(pid), false, "the silent worker was stopped");
+        assert.equal(await runState(t, step), "resolved");
+      } finally {
+        clearInterval(kernel);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("leaves no worker behind when the server stops, and requeues its jobs when it starts again", async () => {
+    const dataDir = tempDir();
+    try {
+      process.env.TSEMATIC_TEST_WORKER_MODE = "hang";
+      const options = { dataDir, workerEntry: FAKE_WORKER, executor: LIMITS, killGraceMs: 500 };
+      let t = await startTestServer(options);
+      await setUp(t);
+      const root = await new KernelRoot(t.api).start();
+      const step = await root.step("survivor");
+      const first = (await dispatch(t, step)).body;
+      const pid = await workerPid(workers, first.id);
+      await until(async () => (await runState(t, step)) === "running");
+      await t.close();
+      assert.equal(alive(pid), false, "the stopped server's worker is gone");
+
+      process.env.TSEMATIC_TEST_WORKER_MODE = "succeed";
+      t = await startTestServer(options);
+      try {
+        const done = await settledJob(t.api, step);
+        assert.equal(done.state, "succeeded");
+        assert.equal(done.attempt, 2);
+        const left = t.server.context.scheduler.spec(first.id).job;
+        assert.equal(left.state, "lost");
+        assert.match(left.failure!.message, /the server restarted while job/);
+        assert.equal(await runState(t, step), "resolved");
+      } finally {
+        await t.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

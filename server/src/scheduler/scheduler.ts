@@ -200,6 +200,12 @@ export class Scheduler {
         `run ${runId} ("${run.stepName}") has already ended (${run.state}): there is nothing to dispatch`,
       );
     }
+    if (getRoot(db, run.rootId)?.cancelRequested) {
+      throw ApiError.conflict(
+        "root_canceled",
+        `root run ${run.rootId} was asked to cancel: run ${runId} is not dispatched`,
+      );
+    }
     this.requirePackage(body.packageId);
     this.requireArtifacts(body.inputs);
     checkSatisfiable(executor, body.stepName, body.resources);
@@ -250,7 +256,9 @@ export class Scheduler {
       // a child that needs all of them.
       resources: { cpus: 0 },
       ...(body.kind === "root" && { stepName: body.stepName, parentRunId: null }),
-      ...(body.environment !== undefined && { environment: body.environment }),
+      ...(body.environment !== undefined && {
+        environment: { ...body.environment, packageId: body.packageId },
+      }),
       ...(body.localProject !== undefined && { localProject: body.localProject }),
     };
     const job = this.createAndLaunch(body.kind, rootId, rootId, 1, executor, spec, entry);
@@ -347,6 +355,25 @@ export class Scheduler {
       }),
     );
     return { jobs: open.length, runs };
+  }
+
+  /**
+   * Whether an open job drives this root (a submitted root's driver): its liveness is the job's
+   * (the lease and the process), not the root's heartbeat alone.
+   */
+  drivesRoot(rootId: string): boolean {
+    const job = latestJobOfRun(this.deps.db, rootId);
+    return job !== undefined && !TERMINAL_JOB_STATES.has(job.state);
+  }
+
+  /** The root's client is gone and its runs ended: its jobs' workers have nobody left to serve. */
+  rootAbandoned(rootId: string): void {
+    if (!this.hasJobs(rootId)) return;
+    void this.cancelRoot(rootId).catch((err: unknown) =>
+      this.deps.options.log(
+        `canceling the jobs of abandoned root ${rootId} failed: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
   }
 
   /** Whether the root has any job (a submitted root may have no run yet). */
@@ -523,7 +550,12 @@ export class Scheduler {
       return;
     }
     const failure = status.failure ?? executor.describeFailure(job.id) ?? exitFailure(job, status);
-    if (failure.kind === "canceled") {
+    const output = failure.kind === "canceled" ? undefined : this.resolvedOutput(job.runId);
+    if (output !== undefined) {
+      // Its events resolved the run before it could report `finished`: the run's record stands.
+      endJob(db, job.id, "succeeded", { outputArtifactId: output, handle: status.handle }, now());
+      this.notify(job.runId);
+    } else if (failure.kind === "canceled") {
       endJob(db, job.id, "canceled", { failure, handle: status.handle }, now());
       this.notify(job.runId);
     } else if (failure.kind === "out-of-memory" || failure.kind === "timeout") {
@@ -594,6 +626,17 @@ export class Scheduler {
       revokeJobTokens(db, job.id, now());
       this.requeueOrFail(job, failure);
     }
+  }
+
+  /** The output artifact of a run that resolved, or undefined when it has not. */
+  private resolvedOutput(runId: string): string | undefined {
+    return this.deps.db
+      .prepare<[string], { id: string }>(
+        `SELECT a.id FROM runs r JOIN edges e ON e.run = r.seq AND e.direction = 'output'
+           JOIN artifacts a ON a.seq = e.artifact
+           WHERE r.id = ? AND r.state = 'resolved' ORDER BY e.id LIMIT 1`,
+      )
+      .get(runId)?.id;
   }
 
   private notify(runId: string): void {

@@ -78,8 +78,8 @@ export class Ingestor {
     >("SELECT seq, root_id, state FROM runs WHERE id = ?");
     this.insertRoot = db.prepare(
       `INSERT INTO roots (root_id, mode, status, node_version, platform, lockfile_hash, git_commit,
-         notebook_path, hostname, created_at, last_heartbeat)
-       VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?)`,
+         notebook_path, hostname, created_at, last_heartbeat, package_id)
+       VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.finishRoot = db.prepare(
       "UPDATE roots SET status = 'finished' WHERE root_id = ? AND status = 'active'",
@@ -335,6 +335,7 @@ export class Ingestor {
         env?.hostname ?? null,
         run.createdAt,
         this.now(),
+        env?.packageId ?? null,
       );
     }
     const pending: PendingRun = { rootId: run.rootId, state: "created", created: run };

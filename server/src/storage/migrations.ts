@@ -321,6 +321,8 @@ export const MIGRATIONS: readonly Migration[] = [
         revoked_at INTEGER
       );
       CREATE INDEX job_tokens_job ON job_tokens (job_id);
+      -- The code package a cloud root ran (its driver's environment.packageId): named in lineage.
+      ALTER TABLE roots ADD COLUMN package_id TEXT;
     `,
   },
 ];

@@ -9,7 +9,9 @@
  * - `TSEMATIC_TEST_WORKER_MODE`: `succeed` (default), `fail` (a step error), `exit3` (exits 3
  *   mid-run), `hang` (heartbeats until killed), `hang-then-succeed` (hangs on attempt 1, succeeds
  *   on later attempts), `hang-early` (waits to be killed before it fetches its spec: a driver
- *   that has not created its root run yet);
+ *   that has not created its root run yet), `oom` (allocates until killed), `silent-then-succeed`
+ *   (attempt 1 heartbeats once, then stays alive without a word; later attempts succeed),
+ *   `no-finished` (resolves its run, then exits 0 without reporting `finished`);
  * - `TSEMATIC_TEST_WORKER_DIR`: where it writes `<jobId>.pid`, `<jobId>.env` (its environment's
  *   variable names, JSON) and, with `TSEMATIC_TEST_WORKER_SHARE_TOKEN=1`, `<jobId>.token`.
  */
@@ -106,19 +108,39 @@ async function main(): Promise<"hang" | "done"> {
           parameters: [],
           createdAt: Date.now(),
           mode: "cloud",
-          environment: { nodeVersion: process.version, platform: process.platform, packageId: spec.packageId },
+          environment: {
+            nodeVersion: process.version,
+            platform: process.platform,
+            packageId: spec.packageId,
+          },
         },
       },
     ]);
   }
   await heartbeat();
-  const timer = setInterval(() => void heartbeat().catch(() => undefined), 500);
+  const silent = mode === "silent-then-succeed" && attempt === 1;
+  const timer = setInterval(() => {
+    if (!silent) void heartbeat().catch(() => undefined);
+  }, 500);
   await post([
     { type: "run-state", runId, state: "running", attempt },
-    { type: "log", runId, stream: "stdout", text: `fake worker: job ${jobId}, attempt ${attempt}\n` },
+    {
+      type: "log",
+      runId,
+      stream: "stdout",
+      text: `fake worker: job ${jobId}, attempt ${attempt}\n`,
+    },
   ]);
 
-  const behaviour = mode === "hang-then-succeed" ? (attempt === 1 ? "hang" : "succeed") : mode;
+  const behaviour = /-then-succeed$/.test(mode) ? (attempt === 1 ? "hang" : "succeed") : mode;
+  if (behaviour === "oom") {
+    const held: Buffer[] = [];
+    // 32 MiB at a time, touched (Buffer.alloc fills it), until the watchdog kills the group.
+    for (;;) {
+      held.push(Buffer.alloc(32 * 1024 * 1024, 1));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
   if (behaviour === "hang") return "hang"; // Its heartbeat timer keeps it alive until killed.
   if (behaviour === "exit3") process.exit(3);
   clearInterval(timer);
@@ -151,6 +173,7 @@ async function main(): Promise<"hang" | "done"> {
     { type: "edge", runId, direction: "output", name: "output", artifactId },
     { type: "run-state", runId, state: "resolved", attempt },
   ]);
+  if (behaviour === "no-finished") return "done";
   await ok(
     call("POST", `/jobs/${jobId}/finished`, { state: "succeeded", outputArtifactId: artifactId }),
     "finished",
@@ -158,9 +181,12 @@ async function main(): Promise<"hang" | "done"> {
   return "done";
 }
 
-main().then((how) => {
-  if (how === "done") process.exit(0);
-}, (err: unknown) => {
-  process.stderr.write(`fake worker failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+main().then(
+  (how) => {
+    if (how === "done") process.exit(0);
+  },
+  (err: unknown) => {
+    process.stderr.write(`fake worker failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
