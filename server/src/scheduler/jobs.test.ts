@@ -277,8 +277,15 @@ describe("jobs on the local executor (real worker processes)", () => {
     process.env.TSEMATIC_TEST_WORKER_SHARE_TOKEN = "1";
     const other = await new KernelRoot(t.api).start();
     const otherStep = await other.step("secret");
+    const secret = await other.input(otherStep, "data", { secret: true });
+    const otherPackage = packageArchive("module.exports = { other: true };\n");
+    await t.api.request("POST", "/api/v1/packages", {
+      raw: otherPackage,
+      headers: { "content-type": "application/json" },
+    });
     const root = await new KernelRoot(t.api).start();
     const step = await root.step("scoped");
+    const mine = await root.input(step, "data", { mine: true });
     const job = (await dispatch(step, "scoped")).body;
     await workerPid(workers, job.id);
     await until(async () => (await run(step)).state === "running");
@@ -292,6 +299,19 @@ describe("jobs on the local executor (real worker processes)", () => {
 
     assert.equal((await as("GET", `/runs/${step}`)).status, 200);
     assert.equal((await as("GET", `/jobs/${job.id}/spec`)).status, 200);
+    assert.equal((await as("GET", `/packages/${packageId}`)).status, 200);
+    const foreignPackage = await as("GET", `/packages/${idOf(otherPackage)}`);
+    assert.equal(foreignPackage.status, 403);
+    assert.match(foreignPackage.body.error.message, /is not its job's package/);
+    assert.equal((await as("GET", `/artifacts/${mine}/value`)).status, 200);
+    for (const path of [`/artifacts/${secret}`, `/artifacts/${secret}/value`]) {
+      const res = await as("GET", path);
+      assert.equal(res.status, 403, path);
+      assert.match(
+        res.body.error.message,
+        /is neither an input of its job nor on a run of its root/,
+      );
+    }
     for (const path of [`/runs/${other.rootId}`, `/runs/${otherStep}`]) {
       const res = await as("GET", path);
       assert.equal(res.status, 403);

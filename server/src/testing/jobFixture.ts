@@ -2,7 +2,7 @@
  * Runs to dispatch, for the scheduler's tests: a root run (as its kernel would send it, writer
  * `<rootId>.1`) and child runs under it, plus the fake worker's files.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Job } from "../model/jobs";
@@ -58,6 +58,31 @@ export class KernelRoot {
       { type: "run-state", runId: this.rootId, state: "running", attempt: 1 },
     ]);
     return this;
+  }
+
+  /** A JSON value stored and recorded as an input of `runId`; returns its artifact id. */
+  async input(runId: string, name: string, value: unknown): Promise<string> {
+    const bytes = Buffer.from(JSON.stringify(value));
+    const id = createHash("sha256").update("json").update("\0").update(bytes).digest("hex");
+    const put = await this.api.request("PUT", `/api/v1/artifacts/${id}/value?typeName=json`, {
+      raw: bytes,
+      headers: { "content-type": "application/octet-stream" },
+    });
+    if (put.status !== 201 && put.status !== 200) throw new Error(`upload: ${put.text}`);
+    await this.post([
+      {
+        type: "artifact",
+        artifact: {
+          id,
+          typeName: "json",
+          mediaType: "application/json",
+          size: bytes.length,
+          summary: {},
+        },
+      },
+      { type: "edge", runId, direction: "input", name, artifactId: id },
+    ]);
+    return id;
   }
 
   /** A child run of the root, created and scheduled (what the resolver sends before dispatch). */
