@@ -1,8 +1,9 @@
 /**
  * What a worker token may do. A worker's token (made per job when the executor launches it) is
  * scoped to its job's root run: it may fetch its job's spec, package and inputs, report its job's
- * start and end, and read and write the runs, events, artifacts and heartbeats of its root; every
- * other call answers 403 saying so. The admin token never reaches a worker.
+ * start and end, and read and write the runs, events, artifacts and heartbeats of its root, and
+ * look up the cache (whose hits' outputs it may then read, from any root, as a cache hit does);
+ * every other call answers 403 saying so. The admin token never reaches a worker.
  */
 import type { Request, RequestHandler, Response } from "express";
 import type { ServerContext } from "../context";
@@ -57,10 +58,20 @@ const readableArtifact: Check = (ctx, scope, id) => {
        WHERE a.id = ? AND r.root_id = ? LIMIT 1`,
     )
     .get(id, scope.rootId);
-  if (!onEdge) {
+  if (onEdge) return;
+  // A cached output is what the cache routes (open to workers) answer by its key: its bytes are
+  // what a cache hit inside the worker fetches, whatever root made it.
+  const cached = ctx.db
+    .prepare<[string], { one: number }>(
+      `SELECT 1 AS one FROM artifacts a
+       JOIN edges e ON e.artifact = a.seq AND e.direction = 'output' JOIN runs r ON r.seq = e.run
+       WHERE a.id = ? AND r.cache_key IS NOT NULL LIMIT 1`,
+    )
+    .get(id);
+  if (!cached) {
     throw forbidden(
       scope,
-      `artifact ${id} is neither an input of its job nor on a run of its root`,
+      `artifact ${id} is neither an input of its job, nor on a run of its root, nor a cached output`,
     );
   }
 };

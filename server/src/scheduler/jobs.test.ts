@@ -278,6 +278,7 @@ describe("jobs on the local executor (real worker processes)", () => {
     const other = await new KernelRoot(t.api).start();
     const otherStep = await other.step("secret");
     const secret = await other.input(otherStep, "data", { secret: true });
+    const cached = await other.cachedOutput(await other.step("cached"), { hit: 1 }, "c".repeat(64));
     const otherPackage = packageArchive("module.exports = { other: true };\n");
     await t.api.request("POST", "/api/v1/packages", {
       raw: otherPackage,
@@ -309,9 +310,12 @@ describe("jobs on the local executor (real worker processes)", () => {
       assert.equal(res.status, 403, path);
       assert.match(
         res.body.error.message,
-        /is neither an input of its job nor on a run of its root/,
+        /is neither an input of its job, nor on a run of its root, nor a cached output/,
       );
     }
+    // A cache hit inside the worker reads a cached output of any root, as GET /cache/{key} names it.
+    assert.equal((await as("GET", `/cache/${"c".repeat(64)}`)).status, 200);
+    assert.equal((await as("GET", `/artifacts/${cached}/value`)).status, 200);
     for (const path of [`/runs/${other.rootId}`, `/runs/${otherStep}`]) {
       const res = await as("GET", path);
       assert.equal(res.status, 403);

@@ -60,8 +60,20 @@ export class KernelRoot {
     return this;
   }
 
-  /** A JSON value stored and recorded as an input of `runId`; returns its artifact id. */
-  async input(runId: string, name: string, value: unknown): Promise<string> {
+  /** A JSON value stored as the output of `runId`, which resolves with `cacheKey`. */
+  async cachedOutput(runId: string, value: unknown, cacheKey: string): Promise<string> {
+    const id = await this.input(runId, "output", value, "output");
+    await this.post([{ type: "run-state", runId, state: "resolved", attempt: 1, cacheKey }]);
+    return id;
+  }
+
+  /** A JSON value stored and recorded as an input (or output) of `runId`; returns its artifact id. */
+  async input(
+    runId: string,
+    name: string,
+    value: unknown,
+    direction: "input" | "output" = "input",
+  ): Promise<string> {
     const bytes = Buffer.from(JSON.stringify(value));
     const id = createHash("sha256").update("json").update("\0").update(bytes).digest("hex");
     const put = await this.api.request("PUT", `/api/v1/artifacts/${id}/value?typeName=json`, {
@@ -80,7 +92,7 @@ export class KernelRoot {
           summary: {},
         },
       },
-      { type: "edge", runId, direction: "input", name, artifactId: id },
+      { type: "edge", runId, direction, name, artifactId: id },
     ]);
     return id;
   }
