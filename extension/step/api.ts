@@ -12,6 +12,9 @@
  */
 import { LineageClient } from "../client";
 import type { ITsematicSettings } from "../settings";
+import type { IJobFailure } from "./failure";
+
+export type { IJobFailure } from "./failure";
 
 /** An artifact as the server describes it (`Artifact` in the OpenAPI file). */
 export interface IArtifact {
@@ -74,6 +77,8 @@ export interface IRunError {
   readonly stack?: string;
   readonly stepName: string;
   readonly runId: string;
+  /** Set when the run failed because its job did: the failure class (see step/failure.ts). */
+  readonly failure?: IJobFailure;
 }
 
 /** `RunDetail` in the OpenAPI file. */

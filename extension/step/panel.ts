@@ -12,6 +12,7 @@ import { Panel, Widget } from "@lumino/widgets";
 import { createArtifactView, type IArtifactViewContext } from "../artifacts";
 import { errorText } from "../artifacts/context";
 import { errorBlock } from "../artifacts/simple";
+import { failureBlock, failureView } from "./failure";
 import type {
   ILogLine,
   IPort,
@@ -217,6 +218,9 @@ class StepView {
       }
       if (run.error) {
         this._error.addWidget(Private.section("Error"));
+        // A job's failure (out of memory, killed, lost...): which class and what to change, first.
+        const failure = failureView(run.error);
+        if (failure) this._error.addWidget(new Widget({ node: failureBlock(failure) }));
         this._error.addWidget(
           new Widget({
             node: errorBlock(run.error.name, run.error.message, run.error.stack ?? null),

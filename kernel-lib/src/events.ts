@@ -51,6 +51,42 @@ export interface RunEnvironment {
   gitCommit?: string;
   notebookPath?: string;
   hostname?: string;
+  /** The code package a cloud run's workers load (`future.resolve({ executor })`, `submit()`). */
+  packageId?: string;
+}
+
+/** Why a job (one attempt of running something in a worker process) failed. */
+export type FailureKind =
+  | "step-error"
+  | "exit-code"
+  | "signal"
+  | "out-of-memory"
+  | "timeout"
+  | "node-failure"
+  | "preempted"
+  | "canceled"
+  | "lost";
+
+/**
+ * A job's failure as the executor classified it: what happened and what to change.
+ *
+ * @example
+ * ```ts
+ * const f: JobFailure = { kind: "out-of-memory", message: "the step used 900 MiB of its 512 MiB",
+ *   hint: "raise memoryMiB above 900", memory: { askedMiB: 512, usedMiB: 900 } };
+ * ```
+ */
+export interface JobFailure {
+  kind: FailureKind;
+  /** One sentence: what happened. */
+  message: string;
+  /** What to change. */
+  hint: string;
+  exitCode?: number;
+  signal?: string;
+  /** Out of memory: asked vs peak used. */
+  memory?: { askedMiB: number; usedMiB: number };
+  timeoutMs?: number;
 }
 
 /** A failure as recorded: message and stack of the original error, and where in the graph it happened. */
@@ -65,6 +101,8 @@ export interface ErrorInfo {
   path: string[];
   /** Run id of the step whose own code failed (for nested-failed parents: the descendant). */
   runId: string;
+  /** Set when the run failed because its job did (out of memory, killed, lost for good, ...). */
+  failure?: JobFailure;
 }
 
 /** The static facts about one run, known when it is created. */

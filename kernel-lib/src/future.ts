@@ -50,6 +50,40 @@ export interface ResolveOptions {
   registry?: TypeRegistry;
   /** Recorded with tracked root runs (e.g. the notebook's path). */
   environment?: Partial<RunEnvironment>;
+  /**
+   * Run steps that declare `resources` (or `remote: true`) as jobs on this executor (`"local"`);
+   * the others run here. Every registered step's resources are validated before anything runs.
+   */
+  executor?: string;
+  /**
+   * With `executor`: the script or notebook whose code the workers load. Default: the kernel's
+   * notebook (`TSEMATIC_NOTEBOOK_FILE`, else the notebook path found for the run's environment),
+   * else `process.argv[1]`.
+   */
+  package?: string;
+}
+
+/** Options of `future.submit()`. */
+export interface SubmitOptions {
+  /** The executor that runs the detached root and its dispatched steps (`"local"`). */
+  executor: string;
+  /** The script or notebook to package (default as {@link ResolveOptions.package}). */
+  package?: string;
+  /** Cache namespace. Default "default". */
+  namespace?: string;
+  /** The type registry to serialize the inputs with. Default: the process-wide one. */
+  registry?: TypeRegistry;
+  /** Recorded with the root run. */
+  environment?: Partial<RunEnvironment>;
+}
+
+/** A detached root run: it goes on when this process ends. */
+export interface SubmittedRun<T> {
+  rootId: string;
+  /** The root's job as the server answered the submission. */
+  job: { id: string; state: string; runId: string; attempt: number };
+  /** Waits for the root run's end (long polls) and returns its value, or throws its error. */
+  result(): Promise<T>;
 }
 
 /** The result of `future.run()`: the value and the whole run graph. */
@@ -158,6 +192,29 @@ export class Future<T> implements PromiseLike<T> {
   }
 
   /**
+   * Submits the future as a detached root run: the code is packaged, the inputs stored, and the
+   * root runs as a driver job on the executor. Returns at once; this process may end.
+   *
+   * @example
+   * ```ts
+   * const run = await pipeline(1000).submit({ executor: "local" });
+   * console.log(`tsematic show ${run.rootId}`);
+   * const value = await run.result(); // or later, from another process
+   * ```
+   */
+  submit(options: SubmitOptions): Promise<SubmittedRun<T>> {
+    const misuse = this.rootCallInsideStep("submit");
+    if (misuse) return Promise.reject(misuse);
+    const runner = rootRunner();
+    if (!runner.submit) {
+      return Promise.reject(
+        new StepDefinitionError("the root runner of this process cannot submit detached runs"),
+      );
+    }
+    return runner.submit(this, options);
+  }
+
+  /**
    * Resolves the future as a new root run and returns its value with the whole run graph.
    * Outside steps only, as {@link Future.resolve}.
    */
@@ -170,7 +227,9 @@ export class Future<T> implements PromiseLike<T> {
    * A root run started from inside a step would be a separate, untracked pipeline that the step's
    * run never records: refuse it and say what to write instead.
    */
-  private rootCallInsideStep(method: "resolve" | "run"): StepDefinitionError | undefined {
+  private rootCallInsideStep(
+    method: "resolve" | "run" | "submit",
+  ): StepDefinitionError | undefined {
     const scope = currentScope();
     if (!scope) return undefined;
     const step = scope.node.stepName;

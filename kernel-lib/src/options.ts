@@ -34,6 +34,11 @@ export interface StepOptions {
   retry?: RetryOptions | number;
   /** Fail the step (and cancel its children) if it runs longer than this. */
   timeoutMs?: number;
+  /**
+   * Run as its own job on the executor even without `resources`, when the resolution has one
+   * (`future.resolve({ executor: "local" })`). Steps with `resources` are dispatched anyway.
+   */
+  remote?: boolean;
 }
 
 /** What `future.set()` may change for one call. */
@@ -69,7 +74,16 @@ export function validateOptions(
   if (options === null || typeof options !== "object") {
     fail(where, `options must be an object, got ${String(options)}`);
   }
-  const known = new Set(["name", "version", "cache", "tags", "resources", "retry", "timeoutMs"]);
+  const known = new Set([
+    "name",
+    "version",
+    "cache",
+    "tags",
+    "resources",
+    "retry",
+    "timeoutMs",
+    "remote",
+  ]);
   for (const key of Object.keys(options)) {
     if (!known.has(key)) fail(where, `unknown option "${key}" (known: ${[...known].join(", ")})`);
   }
@@ -81,6 +95,9 @@ export function validateOptions(
   }
   if (options.cache !== undefined && typeof options.cache !== "boolean") {
     fail(where, "cache must be true or false");
+  }
+  if (options.remote !== undefined && typeof options.remote !== "boolean") {
+    fail(where, "remote must be true or false");
   }
   if (
     options.tags !== undefined &&

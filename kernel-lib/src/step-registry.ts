@@ -124,3 +124,28 @@ export function stepByName(name: string): Step<unknown[], unknown> {
 export function registeredStepNames(): string[] {
   return [...registry().steps.keys()].sort();
 }
+
+/**
+ * @internal The registered steps that declare resources, with what they ask for: validated against
+ * an executor before a cloud run starts, so an impossible request fails before anything runs.
+ */
+export function stepsWithResources(): Array<{
+  name: string;
+  resources: NonNullable<Step<never[], unknown>["spec"]["options"]["resources"]>;
+}> {
+  const out: Array<{
+    name: string;
+    resources: NonNullable<AnyStep["spec"]["options"]["resources"]>;
+  }> = [];
+  for (const [name, byModule] of registry().steps) {
+    for (const definitions of byModule.values()) {
+      for (const { step } of definitions) {
+        const resources = step.spec.options.resources;
+        if (resources && Object.values(resources).some((v) => v !== undefined)) {
+          out.push({ name, resources: { ...resources } });
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 /** The Express application: middleware order, and every route under /api/v1. */
 import express, { type Express } from "express";
 import { requireToken } from "./auth/middleware";
+import { workerScope } from "./auth/workerScope";
 import type { ServerContext } from "./context";
 import { cors } from "./http/cors";
 import { errorHandler, routeNotFound } from "./http/errors";
@@ -9,10 +10,13 @@ import { artifactsRoutes } from "./routes/artifacts";
 import { cacheRoutes } from "./routes/cache";
 import { controlRoutes } from "./routes/control";
 import { eventsRoutes } from "./routes/events";
+import { executorsRoutes } from "./routes/executors";
 import { healthRoutes } from "./routes/health";
+import { jobsRoutes } from "./routes/jobs";
 import { liveRoutes } from "./routes/live";
 import { packagesRoutes } from "./routes/packages";
 import { runsRoutes } from "./routes/runs";
+import { submissionsRoutes } from "./routes/submissions";
 import { uploadsRoutes } from "./routes/uploads";
 
 export const API_PREFIX = "/api/v1";
@@ -29,7 +33,7 @@ export function createApp(ctx: ServerContext): Express {
   app.use(requireKnownHost(ctx.options.host, ctx.options.allowedHosts));
   app.use(cors(ctx.options.corsOrigins));
   app.use(API_PREFIX, healthRoutes(ctx));
-  app.use(API_PREFIX, requireToken(ctx.token));
+  app.use(API_PREFIX, requireToken(ctx.token, ctx.db), workerScope(ctx));
   app.use(
     API_PREFIX,
     eventsRoutes(ctx),
@@ -39,6 +43,9 @@ export function createApp(ctx: ServerContext): Express {
     uploadsRoutes(ctx),
     cacheRoutes(ctx),
     packagesRoutes(ctx),
+    jobsRoutes(ctx),
+    submissionsRoutes(ctx),
+    executorsRoutes(ctx),
     liveRoutes(),
   );
   app.use(routeNotFound);

@@ -34,9 +34,29 @@ export interface ServerOptions {
   maxLiveBufferBytes?: number;
   /** Where internal errors are reported. Default: stderr. */
   log?: (message: string) => void;
+  /**
+   * Limits of the `local` executor (what it admits at once). Default: the machine's
+   * (`os.availableParallelism()`, `os.totalmem()`, 0 GPUs). CLI: `--cpus`, `--memory-mib`, `--gpus`.
+   */
+  executor?: { cpus?: number; memoryMiB?: number; gpus?: number };
+  /** Infrastructure attempts of a job (a lost worker is requeued until then). Default 3. */
+  maxInfraAttempts?: number;
+  /** Between TERM and KILL when a job is canceled or the server stops. Default 5000 ms. */
+  killGraceMs?: number;
+  /**
+   * The script workers run (`node <workerEntry>`). Default: `tsematic/lib/worker/main.js` as
+   * resolved from the server's package.
+   */
+  workerEntry?: string;
 }
 
-export type ResolvedOptions = Required<Omit<ServerOptions, "token">> & { token?: string };
+export type ResolvedOptions = Required<
+  Omit<ServerOptions, "token" | "executor" | "workerEntry">
+> & {
+  token?: string;
+  executor: { cpus?: number; memoryMiB?: number; gpus?: number };
+  workerEntry?: string;
+};
 
 export const DEFAULT_PORT = 8765;
 
@@ -59,5 +79,9 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     maxPackageBytes: options.maxPackageBytes ?? 256 * 1024 * 1024,
     maxLiveBufferBytes: options.maxLiveBufferBytes ?? 16 * 1024 * 1024,
     log: options.log ?? ((message) => process.stderr.write(`tsematic server: ${message}\n`)),
+    executor: options.executor ?? {},
+    maxInfraAttempts: options.maxInfraAttempts ?? 3,
+    killGraceMs: options.killGraceMs ?? 5000,
+    workerEntry: options.workerEntry,
   };
 }

@@ -1,6 +1,7 @@
 /** What the routes share: storage, the artifact store, live documents and options. */
 import type { ResolvedOptions } from "./config";
 import type { LiveGraphs } from "./live/hub";
+import type { Scheduler } from "./scheduler/scheduler";
 import type { ArtifactBytes } from "./storage/artifactBytes";
 import type { Db } from "./storage/db";
 import type { Ingestor } from "./storage/ingest";
@@ -8,6 +9,8 @@ import type { Ingestor } from "./storage/ingest";
 export interface ServerContext {
   db: Db;
   ingestor: Ingestor;
+  /** Jobs and executors: dispatched runs and submitted roots. */
+  scheduler: Scheduler;
   artifacts: ArtifactBytes;
   live: LiveGraphs;
   options: ResolvedOptions;

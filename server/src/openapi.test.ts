@@ -13,7 +13,9 @@ import {
   type TestServer,
 } from "./testing/harness";
 import { OpenApiChecker } from "./testing/openapiCheck";
+import { FAKE_WORKER, KernelRoot, settledJob } from "./testing/jobFixture";
 import { idOf as packageId, packageArchive } from "./testing/packageFixture";
+import { createJobToken } from "./storage/jobs";
 
 describe("the server conforms to openapi.yaml", () => {
   let t: TestServer;
@@ -22,7 +24,7 @@ describe("the server conforms to openapi.yaml", () => {
   const running = pipelineFixture({ seed: "openapi-running", unfinished: true });
 
   before(async () => {
-    t = await startTestServer({ maxBatchBytes: 64 * 1024 });
+    t = await startTestServer({ maxBatchBytes: 64 * 1024, workerEntry: FAKE_WORKER });
   });
   after(() => t.close());
 
@@ -117,12 +119,27 @@ describe("the server conforms to openapi.yaml", () => {
     const log = running.events.find((e) => e.type === "log")!;
     const orphan = { ...log, id: `${fx.rootId}:99999`, rootId: fx.rootId };
     assert.equal((await call("POST", "/events", json({ events: [orphan] }))).status, 422);
+    // A run of fx created again under another root.
+    const stolen = fx.events.find((e) => e.type === "run-created" && e.run.id !== fx.rootId)!;
     assert.equal(
       (
         await call(
           "POST",
           "/events",
-          json({ events: [{ ...fx.events[0], id: `${fx.rootId}:7777` }] }),
+          json({
+            events: [
+              {
+                ...stolen,
+                id: `${running.rootId}:7777`,
+                rootId: running.rootId,
+                run: {
+                  ...(stolen as { run: object }).run,
+                  rootId: running.rootId,
+                  parentId: running.rootId,
+                },
+              },
+            ],
+          }),
         )
       ).status,
       409,
@@ -196,6 +213,67 @@ describe("the server conforms to openapi.yaml", () => {
     assert.equal((await call("GET", `/packages/${packageId(pkg)}/manifest`)).status, 200);
     assert.equal((await call("GET", `/packages/${"0".repeat(64)}/manifest`)).status, 404);
     assert.equal((await call("GET", "/packages/xyz")).status, 400);
+
+    // Jobs, submissions and executors (the fake worker speaks the worker protocol).
+    await call("GET", "/executors");
+    const steps = (resources: object) => json({ steps: [{ name: "train", resources }] });
+    assert.equal((await call("POST", "/executors/local/validate", steps({ cpus: 1 }))).status, 200);
+    assert.equal(
+      (await call("POST", "/executors/local/validate", steps({ gpus: 99 }))).status,
+      422,
+    );
+    assert.equal((await call("POST", "/executors/nope/validate", steps({}))).status, 400);
+    const root = await new KernelRoot(t.api).start();
+    const step = await root.step("train");
+    const dispatch = (runId: string, executor = "local"): Promise<Answer> =>
+      call(
+        "POST",
+        `/runs/${runId}/jobs`,
+        json({ packageId: packageId(pkg), stepName: "train", inputs: [], resources: {}, executor }),
+      );
+    assert.equal((await call("GET", `/runs/${step}/job`)).status, 404);
+    const job = (await dispatch(step)).body as { id: string };
+    assert.equal((await dispatch(step)).status, 200);
+    assert.equal((await dispatch(step, "nope")).status, 400);
+    assert.equal((await dispatch("0".repeat(32))).status, 404);
+    assert.equal((await call("GET", `/jobs/${job.id}/spec`)).status, 200);
+    assert.equal((await call("GET", "/jobs/xyz/spec")).status, 400);
+    assert.equal((await call("GET", `/runs/${step}/job?waitMs=25000`)).status, 200);
+    await settledJob(t.api, step);
+    assert.equal((await dispatch(step)).status, 200);
+    const started = json({ pid: 1, host: "h", attempt: 1 });
+    assert.equal((await call("POST", `/jobs/${job.id}/started`, started)).status, 409);
+    const finished = json({ state: "succeeded", outputArtifactId: "e".repeat(64) });
+    assert.equal((await call("POST", `/jobs/${job.id}/finished`, finished)).status, 409);
+    assert.equal((await call("POST", `/jobs/${"0".repeat(32)}/finished`, finished)).status, 404);
+    const ended = await root.step("ended");
+    await t.api.postEvents([
+      {
+        type: "run-state",
+        id: `${root.rootId}:${ended}.1:1`,
+        rootId: root.rootId,
+        at: Date.now(),
+        runId: ended,
+        state: "canceled",
+        attempt: 1,
+      },
+    ]);
+    assert.equal((await dispatch(ended)).status, 409);
+    const submission = (body: object): Promise<Answer> => call("POST", "/submissions", json(body));
+    const program = { kind: "program", packageId: packageId(pkg), executor: "local" };
+    const submitted = await submission(program);
+    assert.equal(submitted.status, 201);
+    await settledJob(t.api, (submitted.body as { rootId: string }).rootId);
+    assert.equal((await submission({ ...program, packageId: "0".repeat(64) })).status, 404);
+    assert.equal((await submission({ kind: "root", packageId: packageId(pkg) })).status, 400);
+    const big = packageArchive(undefined, (a) => {
+      a.manifest.steps = [{ name: "big", sourceHash: "a".repeat(64), resources: { gpus: 9 } }];
+    });
+    await upload(big);
+    assert.equal((await submission({ ...program, packageId: packageId(big) })).status, 422);
+    const workerToken = createJobToken(t.server.context.db, job.id, root.rootId, Date.now());
+    const asWorker = { ...json(program), token: workerToken };
+    assert.equal((await call("POST", "/submissions", asWorker)).status, 403);
 
     const missed = checker.operations
       .map((o) => `${o.method} ${o.template}`)

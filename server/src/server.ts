@@ -30,6 +30,8 @@ import { Checkpointer } from "./storage/checkpointer";
 import { openDatabase } from "./storage/db";
 import { Ingestor } from "./storage/ingest";
 import { restartHeartbeatClocks } from "./storage/roots";
+import { createExecutors } from "./scheduler/executors";
+import { Scheduler } from "./scheduler/scheduler";
 import { VERSION } from "./version";
 
 export const DATABASE_FILE = "lineage.sqlite";
@@ -85,9 +87,15 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
   // Clients of runs that were active when the server stopped get a full timeout to come back.
   restartHeartbeatClocks(db, now());
   const live = new LiveGraphs(db, opts.log, opts.maxLiveBufferBytes);
+  const ingestor = new Ingestor(db, now);
+  const scheduler = new Scheduler(
+    { db, ingestor, live, options: opts, now },
+    createExecutors(opts),
+  );
   const context: ServerContext = {
     db,
-    ingestor: new Ingestor(db, now),
+    ingestor,
+    scheduler,
     artifacts: new ArtifactBytes(new ArtifactStore(join(dataDir, "artifacts")), db),
     live,
     options: opts,
@@ -111,6 +119,7 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
   try {
     await listen(http, opts);
   } catch (err) {
+    await scheduler.close();
     live.close();
     await checkpointer.stop();
     db.close();
@@ -119,13 +128,16 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
   const port = (http.address() as AddressInfo).port;
   const url = `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`;
   writeServerInfo(dataDir, { url, pid: process.pid, version: VERSION });
-  const monitor = new HeartbeatMonitor(db, live, opts.heartbeatTimeoutMs, now, opts.log);
+  const monitor = new HeartbeatMonitor(db, live, opts.heartbeatTimeoutMs, now, opts.log, scheduler);
   monitor.start();
+  scheduler.start(url);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       monitor.stop();
+      // Before the database closes: no worker of this server is left running.
+      await scheduler.close();
       live.close();
       wss.close();
       await new Promise<void>((resolve) => {

@@ -270,6 +270,13 @@ describe("every command in the README, run as written from the repository root",
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, "line 1\nline 2\nline 3\n");
     },
+    /** Runs on the local executor of the test's server: the run must resolve (exit code 0). */
+    async submit(args) {
+      const r = await run("npx", ["tsematic", ...args], envFor(home));
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /^Submitted .* as root run [0-9a-f]{32}\n/);
+      assert.match(r.stdout, /\nRoot run [0-9a-f]{32} resolved in /);
+    },
     async cancel(args) {
       const r = await run("npx", ["tsematic", ...args], envFor(home));
       assert.equal(r.code, 0, r.stderr);

@@ -6,6 +6,7 @@
  * those bytes) names the code exactly. The server checks that an uploaded archive is canonical.
  */
 import { createHash } from "node:crypto";
+import type { ResourceRequest } from "../events";
 
 /** Format tag, inside the archive and in the id's hash prefix. */
 export const PACKAGE_FORMAT = "tsematic.package.v1";
@@ -18,6 +19,17 @@ export type PackageEntry =
       path: string;
       /** `--cell N`: cells after N were left out; null packages every cell. */
       upToCell: number | null;
+      /**
+       * Program mode (`tsematic submit notebook.ipynb --cell N`): the package file (always
+       * {@link PROGRAM_FILE}) that runs the program when a driver job loads it: cell N's
+       * work-doing top-level statements (its `await pipeline(...)`), which the bundle holds as the
+       * exported async function {@link PROGRAM_EXPORT}. Loading the bundle itself runs none of
+       * them (a step job of the same package only registers steps). Absent: a package of
+       * declarations only; a script has no `program` because its bundle is its program.
+       */
+      program?: string;
+      /** Program mode: N, the cell whose statements are the program. */
+      programCell?: number;
       /** Code cells (1-based positions counting every cell) whose declarations are in the module. */
       cells: PackagedCell[];
     };
@@ -30,13 +42,40 @@ export interface PackagedCell {
   kept: string[];
   /** Work-doing statements left out, each as `line N: <first words>`; or why the whole cell was. */
   leftOut: string[];
+  /** Program mode, the program's cell only: its statements that make the program, as `line N: ...`. */
+  program?: string[];
 }
+
+/**
+ * The export of a notebook package in program mode that runs the program: an async function of
+ * no arguments that runs the program cell's work-doing statements, in order.
+ *
+ * @example
+ * ```ts
+ * const { bundlePath, manifest } = extractPackage(bytes, dir);
+ * const bundle = require(bundlePath); // registers the steps, runs no cell's work
+ * await bundle[PROGRAM_EXPORT]();     // what loading PROGRAM_FILE (manifest.entry.program) does
+ * ```
+ */
+export const PROGRAM_EXPORT = "__tsematicProgram";
+
+/** The file of a program-mode notebook package that runs its program when loaded. */
+export const PROGRAM_FILE = "program.js";
 
 /** A step found in the bundle: its name and the source hash `func()` computes when the bundle runs. */
 export interface PackagedStep {
   name: string;
   /** SHA-256 of the function's text in the bundle (what `func()` hashes as `sourceHash` there). */
   sourceHash: string;
+  /**
+   * The step's `resources`, when its `func()` options declare them as literals (or constants of
+   * literals) the packager can read without running the code. The server validates them against
+   * the executor at submission (`POST /submissions`); resources computed at run time are not listed
+   * here and are validated when the step is dispatched instead.
+   */
+  resources?: ResourceRequest;
+  /** The step's `remote` option, when declared as a literal (`remote: true` dispatches it). */
+  remote?: boolean;
 }
 
 /** A file of the package. */

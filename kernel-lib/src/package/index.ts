@@ -11,7 +11,11 @@
  *
  * const pkg = await buildPackage("tutorials/01-first-pipeline.ipynb");
  * pkg.id;                 // same notebook code + same lockfile: same id
- * pkg.manifest.steps;     // [{ name: "bigReport", sourceHash: "..." }, ...]
+ * pkg.manifest.steps;     // [{ name: "bigReport", sourceHash: "..." }, ...] (+ resources, remote)
+ *
+ * // What `tsematic submit pipeline.ipynb --cell 6` runs: cells 1..6's declarations + cell 6's work
+ * const program = await buildPackage("pipeline.ipynb", { upToCell: 6, program: true });
+ * program.manifest.entry;  // { kind: "notebook", upToCell: 6, program: "program.js", programCell: 6, ... }
  * ```
  */
 import { readFileSync, statSync } from "node:fs";
@@ -22,6 +26,8 @@ import {
   localDependencyKey,
   PACKAGE_FORMAT,
   packageId,
+  PROGRAM_EXPORT,
+  PROGRAM_FILE,
   sha256,
   type PackageArchive,
   type PackageEntry,
@@ -41,6 +47,13 @@ export { SKIP_TAG } from "./notebook";
 export interface PackageOptions {
   /** Notebooks only: package the cells up to this 1-based position (markdown cells counted). */
   upToCell?: number | null;
+  /**
+   * Program mode, what `tsematic submit` packages: for a notebook, cell `upToCell`'s work-doing
+   * statements (its `await pipeline(...)`) become the program, the exported async function
+   * {@link PROGRAM_EXPORT}, and the entry records `program: upToCell`. A script's bundle already
+   * is its program: this changes nothing for scripts.
+   */
+  program?: boolean;
 }
 
 /** A package made on this machine. */
@@ -78,7 +91,11 @@ export async function buildPackage(
   if (file.endsWith(".ipynb")) {
     const whole = readNotebook(readFileSync(file, "utf8"), entryPath);
     const upToCell = options.upToCell ?? null;
-    const module = await notebookModule(whole, { path: entryPath, upToCell });
+    const module = await notebookModule(whole, {
+      path: entryPath,
+      upToCell,
+      program: options.program ?? false,
+    });
     // Cells after --cell N are not part of the package: editing them does not change its id.
     const notebook = {
       ...whole,
@@ -96,6 +113,12 @@ export async function buildPackage(
       },
     });
     entry = { kind: "notebook", path: entryPath, upToCell, cells: module.cells };
+    // Only in program mode, so packages of declarations keep the ids they had before it existed.
+    if (module.program !== null) {
+      entry.program = PROGRAM_FILE;
+      entry.programCell = module.program;
+      files[PROGRAM_FILE] = programModule(module.program);
+    }
     // The code cells without outputs or execution counts: those change on every run of the notebook.
     files["notebook/cells.json"] = canonicalJson(
       notebook.code.map((c) => ({ cell: c.cell, source: c.source, tags: c.tags })),
@@ -150,4 +173,21 @@ export async function buildPackage(
     dependencyKey: localDependencyKey(lockfileSha256),
     projectRoot: project.root,
   };
+}
+
+/**
+ * The program file of a program-mode notebook package: loading it runs cell N's statements. An
+ * error of the program is logged and sets the exit code, not left unhandled: the driver still
+ * reports its root's outcome (a failed pipeline fails that root; the log has the program's error).
+ */
+function programModule(cell: number): string {
+  return [
+    `// The program of tsematic submit --cell ${cell}: cell ${cell}'s statements, run when this file is loaded.`,
+    `"use strict";`,
+    `require("./${BUNDLE_FILE}").${PROGRAM_EXPORT}().catch((error) => {`,
+    `  console.error(error);`,
+    `  process.exitCode = 1;`,
+    `});`,
+    ``,
+  ].join("\n");
 }

@@ -13,11 +13,17 @@
  * A name declared in several cells is taken from the last cell that declares it, as the kernel would
  * after running the notebook top to bottom.
  *
+ * Program mode (`program: true` with `upToCell: N`, for `tsematic submit notebook.ipynb --cell N`):
+ * the statements of cell N that would be left out (its `await pipeline(...)`, and values computed
+ * from them) are the program, emitted in order as the body of the exported async function
+ * `PROGRAM_EXPORT`; other cells' work is still left out, and a program statement that needs a value
+ * left out (another cell's work, a skipped cell) is an error naming the cell and the name.
+ *
  * Cells are named by their 1-based position in the notebook, markdown cells counted: "cell 4" is
  * the fourth cell from the top.
  */
 import type * as TS from "typescript";
-import type { PackagedCell } from "./archive";
+import { PROGRAM_EXPORT, type PackagedCell } from "./archive";
 import { cellSourceMap, type CellLine } from "./cellmap";
 import { loadTool, PackagingError } from "./errors";
 
@@ -40,6 +46,8 @@ export interface NotebookCells {
 
 /** The module made from a notebook. */
 export interface NotebookModule {
+  /** Program mode: the program's cell. */
+  program: number | null;
   /** TypeScript source of the module (imports first, then each cell's kept statements). */
   source: string;
   cells: PackagedCell[];
@@ -78,6 +86,7 @@ export function readNotebook(json: string, path: string): NotebookCells {
 
 type Status =
   | { kind: "kept" }
+  | { kind: "program" }
   | { kind: "work" }
   | { kind: "skipped"; why: string }
   | { kind: "replaced"; by: number }
@@ -119,7 +128,7 @@ interface ImportBinding {
  */
 export async function notebookModule(
   notebook: NotebookCells,
-  options: { path: string; upToCell: number | null },
+  options: { path: string; upToCell: number | null; program?: boolean },
 ): Promise<NotebookModule> {
   const ts = await loadTool<typeof TS>("typescript", () => import("typescript"));
   const { path, upToCell } = options;
@@ -128,6 +137,7 @@ export async function notebookModule(
       `--cell ${upToCell} is not a cell of ${path}: it has ${notebook.cellCount} cells (1 to ${notebook.cellCount}, markdown cells counted)`,
     );
   }
+  const programAt = options.program ? programCell(notebook, path, upToCell) : null;
   // One source text of every code cell, so that the checker resolves each name to its declaration.
   // A cell that does not parse would swallow the cells after it: it is an error, or (left out
   // anyway) it is not read at all.
@@ -269,6 +279,13 @@ export async function notebookModule(
     return present ?? absent;
   };
 
+  // Program mode: what the program cell would leave out is the program.
+  const isProgram = (s: Stmt | undefined): boolean => s?.status.kind === "program";
+  if (programAt !== null) {
+    for (const s of real)
+      if (s.cell === programAt && s.status.kind === "work") s.status = { kind: "program" };
+  }
+
   // Names each statement uses, resolved to top-level declarations by the checker.
   const usesOf = new Map<Stmt, Set<string>>();
   const topLevel = new Set<TS.Node>(real.map((s) => s.node));
@@ -281,10 +298,23 @@ export async function notebookModule(
     for (const s of real) {
       if (s.role !== "value" || s.status.kind !== "kept") continue;
       const bad = [...usesOf.get(s)!].find((n) => leftOut(provider(n)));
-      if (bad) {
-        s.status = { kind: "uses", name: bad };
-        changed = true;
-      }
+      if (!bad) continue;
+      // In the program's cell, a value computed from the program's work is part of the program.
+      s.status =
+        s.cell === programAt && isProgram(provider(bad))
+          ? { kind: "program" }
+          : { kind: "uses", name: bad };
+      changed = true;
+    }
+  }
+  for (const s of real) {
+    if (s.status.kind !== "program") continue;
+    for (const name of usesOf.get(s)!) {
+      const p = provider(name);
+      if (!leftOut(p) || isProgram(p)) continue;
+      errors.push(
+        `cell ${s.cell}, line ${s.line}: the program (\`${snippet(s.node.getText(programFile))}\`) uses \`${name}\`, which is left out of the package because ${whyLeftOut(p!, provider)}. ${advice(p!, s)}`,
+      );
     }
   }
   for (const s of real) {
@@ -314,10 +344,36 @@ export async function notebookModule(
       );
     }
   }
+  if (programAt !== null && !real.some((s) => isProgram(s))) {
+    errors.push(
+      `cell ${programAt} has no statement that does work, so there is no program to run: give --cell the cell that runs the pipeline (e.g. \`await pipeline(...)\`)`,
+    );
+  }
   if (errors.length > 0) {
     throw new PackagingError(`${path} cannot be packaged:\n  ${errors.join("\n  ")}`);
   }
-  return emit(ts, path, programFile, real, imports, notebook);
+  return emit(ts, path, programFile, real, imports, notebook, programAt);
+}
+
+/** Program mode: the cell N of `--cell N`, which must be a code cell that is not skipped. */
+function programCell(notebook: NotebookCells, path: string, upToCell: number | null): number {
+  if (upToCell === null) {
+    throw new PackagingError(
+      `a program of ${path} needs --cell N: the cell whose \`await pipeline(...)\` to run`,
+    );
+  }
+  const cell = notebook.code.find((c) => c.cell === upToCell);
+  if (!cell) {
+    throw new PackagingError(
+      `cell ${upToCell} of ${path} is not a code cell: give --cell the code cell that runs the pipeline`,
+    );
+  }
+  if (cell.tags.includes(SKIP_TAG)) {
+    throw new PackagingError(
+      `cell ${upToCell} of ${path} is tagged ${SKIP_TAG}, so it cannot be the program: remove the tag or give another cell`,
+    );
+  }
+  return upToCell;
 }
 
 /** What to do about `user` needing the left-out `provider`. */
@@ -326,6 +382,9 @@ function advice(provider: Stmt, user: Stmt): string {
     return provider.status.why.includes("--cell")
       ? `Package up to cell ${provider.cell} or later, or move the declaration before cell ${user.cell}`
       : `Remove the ${SKIP_TAG} tag from cell ${provider.cell}, or tag cell ${user.cell} too`;
+  }
+  if (user.status.kind === "program") {
+    return `Compute it in cell ${user.cell} (the program), or inside a step`;
   }
   return `Compute it inside a step (or pass it as an argument), or tag cell ${user.cell} ${SKIP_TAG}`;
 }
@@ -349,6 +408,8 @@ function whyLeftOut(s: Stmt, provider: (name: string) => Stmt | undefined): stri
       return `it is set by a statement that does work at the top level (${at}: ${snippet(s.node.getText())})`;
     case "skipped":
       return `${s.status.why}`;
+    case "program":
+      return `it is set by the program of cell ${s.cell} (${at}: ${snippet(s.node.getText())}), which runs after every declaration`;
     case "uses": {
       const p = provider(s.status.name);
       return `it is a value (${at}) that uses \`${s.status.name}\`, which is left out because ${p ? whyLeftOut(p, provider) : "it is not declared"}`;
@@ -548,6 +609,7 @@ function emit(
   statements: Stmt[],
   imports: Map<string, ImportBinding>,
   notebook: NotebookCells,
+  program: number | null,
 ): NotebookModule {
   const lines: string[] = [
     `// The declarations of ${path}, made into one module by \`tsematic package\`.`,
@@ -617,22 +679,45 @@ function emit(
   }
   const exported = [...new Set(exports)];
   if (exported.length > 0) lines.push("", `export { ${exported.join(", ")} };`);
+  if (program !== null) {
+    // Verbatim, so the source map still points at the cell's lines; run by the driver, never on require.
+    lines.push("", `// cell ${program}: the program (tsematic submit --cell ${program})`);
+    lines.push(`export async function ${PROGRAM_EXPORT}(): Promise<void> {`);
+    for (const s of statements.filter((st) => st.status.kind === "program")) {
+      s.node
+        .getText(file)
+        .split("\n")
+        .forEach((text, i) => {
+          lines.push(text);
+          origins[lines.length - 1] = {
+            cell: s.cell,
+            line: s.line + i,
+            column: i === 0 ? s.column : 0,
+          };
+        });
+    }
+    lines.push("}");
+  }
   const cells: PackagedCell[] = notebook.code.map((c) => {
     const mine = statements.filter((s) => s.cell === c.cell);
     const skipped = mine.find((s) => s.status.kind === "skipped");
-    return {
+    const line = (s: Stmt): string =>
+      `line ${s.line}: ${snippet(s.node.getText(file))}${reasonSuffix(s)}`;
+    const packaged: PackagedCell = {
       cell: c.cell,
       kept: [...new Set(mine.filter((s) => s.status.kind === "kept").flatMap((s) => s.names))],
       leftOut:
         skipped && skipped.status.kind === "skipped"
           ? [skipped.status.why]
-          : mine
-              .filter((s) => s.status.kind !== "kept")
-              .map((s) => `line ${s.line}: ${snippet(s.node.getText(file))}${reasonSuffix(s)}`),
+          : mine.filter((s) => s.status.kind !== "kept" && s.status.kind !== "program").map(line),
     };
+    if (c.cell === program)
+      packaged.program = mine.filter((s) => s.status.kind === "program").map(line);
+    return packaged;
   });
   const notebookFile = path.split("/").pop()!;
   return {
+    program,
     source: `${lines.join("\n")}\n`,
     cells,
     exports: exported,

@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { nodeChild } from "../test-support/node-child";
-import { buildPackage, decodeArchive, extractPackage, PackagingError } from "./index";
+import {
+  buildPackage,
+  decodeArchive,
+  extractPackage,
+  PackagingError,
+  PROGRAM_EXPORT,
+} from "./index";
 
 const REPO = join(__dirname, "..", "..", "..");
 const TUTORIAL = join(REPO, "tutorials", "01-first-pipeline.ipynb");
@@ -207,6 +213,132 @@ describe("code packages of notebooks", () => {
     await assert.rejects(
       buildPackage(notebook(dir, [IMPORTS]), { upToCell: 5 }),
       /--cell 5 is not a cell of nb\.ipynb: it has 1 cells/,
+    );
+  });
+
+  it("program mode keeps the submitted cell's work as the program, and still leaves out other cells' work", async () => {
+    const dir = project();
+    const cells: Cell[] = [
+      IMPORTS,
+      SQUARE,
+      'console.log("other cell");',
+      { source: "# run it", markdown: true },
+      "const n = 3;\nconst r = await square(n).resolve({ tracking: false });\nconst label = `square: ${r}`;\nconsole.log(label);",
+      "await square(4);",
+    ];
+    const pkg = await buildPackage(notebook(dir, cells), { upToCell: 5, program: true });
+    const entry = pkg.manifest.entry;
+    assert.equal(entry.kind, "notebook");
+    if (entry.kind !== "notebook") return;
+    assert.equal(entry.program, "program.js");
+    assert.equal(entry.programCell, 5);
+    assert.equal(entry.upToCell, 5);
+    assert.deepEqual(
+      entry.cells.find((c) => c.cell === 5),
+      {
+        cell: 5,
+        kept: ["n"],
+        leftOut: [],
+        program: [
+          "line 2: const r = await square(n).resolve({ tracking: false });",
+          "line 3: const label = `square: ${r}`;",
+          "line 4: console.log(label);",
+        ],
+      },
+    );
+    const module = decodeArchive(pkg.bytes).files["notebook/module.ts"]!;
+    assert.ok(!module.includes("other cell"), module);
+    assert.ok(!module.includes("square(4)"), module);
+    assert.ok(pkg.manifest.exports.includes(PROGRAM_EXPORT));
+    // The same notebook twice: the same id; a package of declarations only is another package.
+    assert.equal(
+      (await buildPackage(notebook(dir, cells), { upToCell: 5, program: true })).id,
+      pkg.id,
+    );
+    const declarations = await buildPackage(notebook(dir, cells), { upToCell: 5 });
+    assert.notEqual(declarations.id, pkg.id);
+    assert.equal((declarations.manifest.entry as { program?: string }).program, undefined);
+
+    // Requiring the bundle runs no work; loading the program file runs cell 5's statements.
+    const { bundlePath } = extractPackage(pkg.bytes, join(dir, "extracted"));
+    const { done } = nodeChild(
+      `const m = require(${JSON.stringify(bundlePath)});
+       console.log("required", typeof m[${JSON.stringify(PROGRAM_EXPORT)}]);
+       require(${JSON.stringify(join(dir, "extracted", "program.js"))});
+       process.on("beforeExit", () => console.log("done", process.exitCode ?? 0));`,
+      { NODE_PATH: join(REPO, "node_modules") },
+    );
+    const { code, output } = await done;
+    assert.equal(code, 0, output);
+    assert.deepEqual(output.trim().split("\n"), ["required function", "square: 9", "done 0"]);
+  });
+
+  it("program mode refuses a program that needs another cell's work, naming the cell and the name", async () => {
+    const dir = project();
+    const path = notebook(dir, [
+      IMPORTS,
+      SQUARE,
+      "const base = await Promise.resolve(3);",
+      "await square(base);",
+    ]);
+    await assert.rejects(buildPackage(path, { upToCell: 4, program: true }), (err: Error) => {
+      assert.ok(err instanceof PackagingError);
+      assert.match(
+        err.message,
+        /cell 4, line 1: the program \(`await square\(base\);`\) uses `base`, which is left out of the package because it is set by a statement that does work at the top level \(cell 3, line 1/,
+      );
+      return true;
+    });
+    await assert.rejects(
+      buildPackage(path, { upToCell: 2, program: true }),
+      /cell 2 has no statement that does work, so there is no program to run/,
+    );
+    const skipped = notebook(dir, [
+      IMPORTS,
+      SQUARE,
+      { source: "await square(2);", tags: ["tsematic-skip"] },
+    ]);
+    await assert.rejects(
+      buildPackage(skipped, { upToCell: 3, program: true }),
+      /cell 3 of nb\.ipynb is tagged tsematic-skip, so it cannot be the program/,
+    );
+    await assert.rejects(
+      buildPackage(path, { program: true }),
+      /a program of nb\.ipynb needs --cell N/,
+    );
+  });
+
+  it("records the resources and remote options a step declares as literals", async () => {
+    const dir = project();
+    const pkg = await buildPackage(
+      notebook(dir, [
+        IMPORTS,
+        "const BIG = { cpus: 2, memoryMiB: 512 };",
+        "const train = func({ resources: { ...BIG, gpus: 1 }, retry: 1 }, function train() { return 1; });",
+        "const fetchIt = func({ remote: true }, function fetchIt() { return 2; });",
+        SQUARE,
+      ]),
+    );
+    assert.deepEqual(pkg.manifest.steps, [
+      { name: "fetchIt", sourceHash: pkg.manifest.steps[0]!.sourceHash, remote: true },
+      { name: "square", sourceHash: pkg.manifest.steps[1]!.sourceHash },
+      {
+        name: "train",
+        sourceHash: pkg.manifest.steps[2]!.sourceHash,
+        resources: { cpus: 2, memoryMiB: 512, gpus: 1 },
+      },
+    ]);
+    writeFileSync(
+      join(dir, "main.ts"),
+      `${IMPORTS}\nconst cpus = Number(process.env.CPUS ?? 1);\nexport const a = func({ resources: { cpus: 1 } }, function a() { return 1; });\nexport const b = func({ resources: { cpus } }, function b() { return 2; });\n`,
+    );
+    const script = await buildPackage(join(dir, "main.ts"));
+    assert.deepEqual(
+      script.manifest.steps.map((s) => [s.name, s.resources]),
+      [
+        ["a", { cpus: 1 }],
+        ["b", undefined],
+      ],
     );
   });
 

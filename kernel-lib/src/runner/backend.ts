@@ -6,10 +6,25 @@
  * never import the tracking client: a silent run loads no HTTP code.
  */
 import { TsematicError } from "../errors";
-import type { EventSink, RunEnvironment, RunMode, RunState } from "../events";
-import type { Future, PipelineRun, ResolveOptions } from "../future";
+import type { EventSink, ResourceRequest, RunEnvironment, RunMode, RunState } from "../events";
+import type { Future, PipelineRun, ResolveOptions, SubmitOptions, SubmittedRun } from "../future";
 import { processGlobal } from "../process-global";
 import type { CacheStore } from "./cache-store";
+import type { Dispatcher } from "./dispatch";
+
+/** What a resolution with an executor needs before it starts (see {@link TrackingSession}). */
+export interface DispatchSetup {
+  executor: string;
+  namespace: string;
+  /** The script or notebook to package (`ResolveOptions.package`). */
+  package?: string;
+  /** A package already on the server (a worker's own): nothing is built or validated. */
+  packageId?: string;
+  /** With `packageId`: where its project is on the submitting machine (passed on to jobs). */
+  localProject?: { host: string; root: string; dependencyKey: string };
+  /** Steps that declare resources: validated against the executor before anything runs. */
+  steps: Array<{ name: string; resources: ResourceRequest }>;
+}
 
 /** A tracked root run's connection to the lineage server. */
 export interface TrackingSession {
@@ -22,6 +37,11 @@ export interface TrackingSession {
   cancelSignal?: AbortSignal;
   /** Called once the root run has settled and its sink was flushed. */
   close(outcome: { state: RunState }): Promise<void>;
+  /**
+   * Validates the steps against the executor, packages the code and uploads it, and returns what
+   * dispatches this root's runs as jobs. Absent: this backend cannot dispatch.
+   */
+  openDispatcher?(setup: DispatchSetup): Promise<{ dispatcher: Dispatcher; packageId: string }>;
 }
 
 /** Opens tracking sessions: one per tracked root run. */
@@ -52,6 +72,8 @@ export type ResolutionObserver = (info: ResolutionInfo) => EventSink | undefined
 export interface RootRunner {
   resolve<T>(future: Future<T>, options: ResolveOptions): Promise<T>;
   run<T>(future: Future<T>, options: ResolveOptions): Promise<PipelineRun<T>>;
+  /** `future.submit()`: a detached root run on an executor. */
+  submit?<T>(future: Future<T>, options: SubmitOptions): Promise<SubmittedRun<T>>;
 }
 
 interface Hooks {

@@ -2,7 +2,7 @@
  * Run ids: 32 lowercase hex characters, like Sematic's. A random 80-bit prefix per process and a
  * counter: unique across processes and machines without paying for 16 random bytes per run.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 const prefix = randomBytes(10).toString("hex");
 let counter = 0;
@@ -10,4 +10,26 @@ let counter = 0;
 export function newRunId(): string {
   counter++;
   return prefix + counter.toString(16).padStart(12, "0");
+}
+
+/**
+ * A child's durable id (contract "Durable ids"): the same parent, call index in the parent's attempt,
+ * step and concrete arguments give the same id in every attempt of a driver or worker, so a restarted
+ * resolver finds the runs an earlier attempt made. A future argument stands as `f<index>`.
+ *
+ * @example
+ * ```ts
+ * durableRunId(rootId, 0, "train", ["<artifact id>", "f1"]); // 32 hex, the same every time
+ * ```
+ */
+export function durableRunId(
+  parentId: string,
+  callIndex: number,
+  stepName: string,
+  argumentIds: readonly string[],
+): string {
+  return createHash("sha256")
+    .update(`${parentId}/${callIndex}/${stepName}/${argumentIds.join(",")}`)
+    .digest("hex")
+    .slice(0, 32);
 }

@@ -29,6 +29,8 @@ import { backoffDelay, resolveRetry, shouldRetry, type CallSettings } from "../o
 import type { Artifact } from "../types/artifact";
 import { describeValueType, UnserializableValueError, type TypeRegistry } from "../types/registry";
 import type { CacheStore } from "./cache-store";
+import { asksForJob, RemoteStepError, type Dispatcher, type InputRef } from "./dispatch";
+import { durableRunId } from "./ids";
 import { argumentFlows, RunLineage } from "./flows";
 import { RunNode } from "./run-node";
 import { Semaphore } from "./semaphore";
@@ -49,6 +51,18 @@ export interface ResolutionConfig {
   environment?: RunEnvironment;
   /** Who writes this resolution's events. Default: the root run's first attempt. */
   writer?: EventWriter;
+  /** Runs children that ask for a job (resources, `remote`) through an executor. */
+  dispatcher?: Dispatcher;
+  /**
+   * Children get deterministic ids and, before running, the server is asked whether an earlier
+   * attempt already resolved them (drivers and workers: "Durable ids").
+   */
+  durable?: boolean;
+  /**
+   * A worker executing one dispatched run: the root future is that run (it exists on the server, so
+   * it is not created again), with the resolver's cache key and decoded input artifacts.
+   */
+  home?: { runId: string; exists: boolean; cacheKey?: string; inputs?: Artifact[] };
 }
 
 function errorOf(value: unknown): Error {
@@ -93,6 +107,10 @@ export class Resolution {
     this.producerOfObject.get(value);
   /** Runs without a parent: the root and the inputs it was called with. */
   private readonly topLevel: RunNode[] = [];
+  /** The root run of this resolution (never dispatched: it is what this process runs). */
+  private rootNode: RunNode | undefined;
+  /** Calls of top-level futures (for durable ids of runs without a parent). */
+  private topCalls = 0;
 
   constructor(readonly config: ResolutionConfig) {
     this.rootId = config.rootId;
@@ -143,17 +161,52 @@ export class Resolution {
     const isRoot =
       parent === null && this.topLevel.length === 0 && future === this.config.rootFuture;
     const node = isRoot
-      ? new RunNode(this, future, null, this.rootId)
-      : new RunNode(this, future, parent);
+      ? new RunNode(this, future, null, this.config.home?.runId ?? this.rootId)
+      : new RunNode(
+          this,
+          future,
+          parent,
+          this.config.durable ? this.durableId(future, parent) : undefined,
+        );
     future.node = node;
     future.promise = node.promise;
     if (parent) parent.addChild(node);
     else this.topLevel.push(node);
-    this.emitCreated(node);
+    if (isRoot) {
+      this.rootNode = node;
+      this.adoptInputs();
+    }
+    if (!(isRoot && this.config.home?.exists)) this.emitCreated(node);
     // Not called right here: a chain of futures (each returning or taking the next) would otherwise
     // start thousands of runs inside one another and overflow the stack.
     queueMicrotask(() => this.execute(node));
     return node.promise;
+  }
+
+  /** A deterministic id: parent, call index in the parent's attempt, step, concrete arguments. */
+  private durableId(future: Future<unknown>, parent: RunNode | null): string {
+    const index = parent ? parent.calls++ : this.topCalls++;
+    const args = future.args.map((arg, i) => {
+      if (hasFuture(arg)) return `f${i}`;
+      try {
+        return this.config.registry.toArtifact(arg).id;
+      } catch {
+        return `x${i}`; // unstorable: the run fails when it starts, naming the parameter
+      }
+    });
+    return durableRunId(parent?.id ?? this.rootId, index, future.name, args);
+  }
+
+  /** A worker's dispatched run: its inputs are the resolver's artifacts, already stored. */
+  private adoptInputs(): void {
+    const inputs = this.config.home?.inputs;
+    if (!inputs) return;
+    const args = this.config.rootFuture.args;
+    inputs.forEach((artifact, i) => {
+      this.announced.add(artifact.id);
+      const value = args[i];
+      if (value !== null && typeof value === "object") this.artifactOfObject.set(value, artifact);
+    });
   }
 
   private settings(node: RunNode): CallSettings {
@@ -264,6 +317,8 @@ export class Resolution {
       const settings = this.settings(node);
       const useCache = settings.cache === true && this.config.cache !== undefined;
       let key: string | undefined;
+      const refs: InputRef[] = [];
+      const isHome = node === this.rootNode && this.config.home !== undefined;
       if (this.config.sink || useCache) {
         const names = this.parameterNamesFor(node, args.length);
         const inputs: Record<string, string> = {};
@@ -271,29 +326,39 @@ export class Resolution {
           const artifact =
             node.lineage?.argArtifacts?.[i] ?? this.artifactFor(node, names[i]!, args[i]);
           inputs[names[i]!] = artifact.id;
-          if (this.config.sink) (node.lineage ??= new RunLineage()).inputs.add(artifact.id);
+          refs.push({ name: names[i]!, artifactId: artifact.id });
+        }
+        if (node.lineage) node.lineage.argArtifacts = undefined;
+        if (this.config.durable && node !== this.rootNode && (await this.replayed(node, inputs))) {
+          return;
+        }
+        for (const ref of refs) {
+          if (this.config.sink) (node.lineage ??= new RunLineage()).inputs.add(ref.artifactId);
           this.emit({
             type: "edge",
             runId: node.id,
             direction: "input",
-            name: names[i]!,
-            artifactId: artifact.id,
+            name: ref.name,
+            artifactId: ref.artifactId,
           });
         }
-        if (node.lineage) node.lineage.argArtifacts = undefined;
-        key = cacheKey({
-          stepName: node.stepName,
-          codeVersion: future.spec.codeVersion,
-          inputs,
-          namespace: this.config.namespace,
-        });
+        key =
+          isHome && this.config.home!.cacheKey !== undefined
+            ? this.config.home!.cacheKey
+            : cacheKey({
+                stepName: node.stepName,
+                codeVersion: future.spec.codeVersion,
+                inputs,
+                namespace: this.config.namespace,
+              });
         this.emitState(node, "scheduled", { cacheKey: key });
       } else {
         // Nobody records this run: only prove the inputs could be stored, as a tracked run would.
         for (let i = 0; i < args.length; i++) this.checkStorable(node, i, args[i]);
         node.state = "scheduled";
       }
-      if (useCache && key !== undefined && this.config.cache) {
+      // A worker's dispatched run: its resolver already looked its key up.
+      if (useCache && key !== undefined && this.config.cache && !isHome) {
         const hit = await this.config.cache.lookup(key);
         if (node.done) return;
         if (hit) {
@@ -317,10 +382,84 @@ export class Resolution {
           return;
         }
       }
+      if (this.config.dispatcher && node !== this.rootNode && asksForJob(settings)) {
+        await this.dispatchRun(node, refs, settings, key);
+        return;
+      }
       await this.attempts(node, args, settings, key);
     } catch (error) {
       if (!node.done) this.fail(node, error);
     }
+  }
+
+  // ---- dispatched runs and replays ---------------------------------------------------------
+
+  /**
+   * Durable ids: an earlier attempt of this resolution's process already resolved this run with the
+   * same inputs. Its output is used as it is: no body runs, no state is emitted again.
+   */
+  private async replayed(node: RunNode, inputs: Record<string, string>): Promise<boolean> {
+    const prior = await this.config.dispatcher?.priorRun?.(node.id);
+    if (node.done) return true;
+    if (prior?.state !== "resolved" || !prior.output) return false;
+    const names = Object.keys(inputs);
+    const same =
+      names.length === Object.keys(prior.inputs).length &&
+      names.every((n) => prior.inputs[n] === inputs[n]);
+    if (!same) return false;
+    this.adoptOutput(node, prior.output);
+    return true;
+  }
+
+  /** Settles `node` with an output that another process recorded (a job, an earlier attempt). */
+  private adoptOutput(node: RunNode, artifact: Artifact): void {
+    const value = this.config.registry.fromBytes(artifact.typeName, artifact.bytes);
+    this.announced.add(artifact.id);
+    if (value !== null && typeof value === "object") this.artifactOfObject.set(value, artifact);
+    this.noteOutput(node, artifact.id, value);
+    this.releaseSlot(node);
+    node.settle("resolved", { value });
+  }
+
+  /**
+   * Runs `node` as its own job. Its run and inputs must be on the server first (the sink is
+   * flushed); the worker writes the run's states, so this process emits none of them.
+   */
+  private async dispatchRun(
+    node: RunNode,
+    inputs: InputRef[],
+    settings: CallSettings,
+    key: string | undefined,
+  ): Promise<void> {
+    const dispatcher = this.config.dispatcher!;
+    await this.config.sink?.flush?.();
+    if (node.done) return;
+    const outcome = await dispatcher.dispatch(
+      {
+        runId: node.id,
+        stepName: node.future.spec.name,
+        inputs,
+        resources: settings.resources ?? {},
+        ...(key !== undefined ? { cacheKey: key } : {}),
+        ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
+      },
+      node.signal(),
+    );
+    if (node.done) return;
+    if (outcome.state === "resolved") {
+      this.adoptOutput(node, outcome.artifact);
+      return;
+    }
+    this.releaseSlot(node);
+    if (outcome.state === "canceled") {
+      node.settle("canceled", { error: new RunCanceledError(node.stepName, outcome.reason) });
+      return;
+    }
+    const info = outcome.error;
+    // The worker's path starts at the dispatched step: put this process's path in front of it.
+    const path = [...node.path.slice(0, -1), ...(info.path.length ? info.path : [node.stepName])];
+    const error = new StepFailedError(info.stepName, path, info.runId, new RemoteStepError(info));
+    node.settle(info.runId === node.id ? "failed" : "nested-failed", { error });
   }
 
   // ---- lineage flows (only while events are recorded) --------------------------------------
@@ -444,6 +583,7 @@ export class Resolution {
           if (node.done) return;
           node.attempt++;
           node.created = [];
+          node.calls = 0;
           continue;
         }
         this.fail(node, error);
@@ -619,6 +759,7 @@ export class Resolution {
   private errorInfo(node: RunNode, error: unknown): ErrorInfo {
     if (error instanceof StepFailedError) {
       const cause = errorOf(error.cause);
+      const failure = cause instanceof RemoteStepError ? cause.info.failure : undefined;
       return {
         name: cause.name,
         message: cause.message,
@@ -626,6 +767,7 @@ export class Resolution {
         stepName: error.stepName,
         path: [...error.path],
         runId: error.runId,
+        ...(failure ? { failure } : {}),
       };
     }
     const e = errorOf(error);

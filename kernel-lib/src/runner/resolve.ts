@@ -1,20 +1,41 @@
 /** Root runs: choosing silent or tracked mode, wiring sinks and observers, and cancellation. */
 import { StepDefinitionError } from "../errors";
-import type { EventSink, RunEvent } from "../events";
-import type { Future, PipelineRun, ResolveOptions } from "../future";
+import type { EventSink, EventWriter, RunEnvironment, RunEvent, RunMode } from "../events";
+import type { Future, PipelineRun, ResolveOptions, SubmitOptions, SubmittedRun } from "../future";
+import { stepsWithResources } from "../step-registry";
 import type { Artifact } from "../types/artifact";
 import { defaultRegistry } from "../types/registry";
 import {
   activeTrackingBackend,
   resolutionObservers,
+  type DispatchSetup,
   type RootRunner,
+  type TrackingBackend,
   type TrackingSession,
 } from "./backend";
+import type { Dispatcher } from "./dispatch";
 import { processCache } from "./cache-store";
 import { RunGraph } from "./graph";
 import { newRunId } from "./ids";
 import { installLogCapture } from "./log-capture";
-import { Resolution } from "./resolution";
+import { Resolution, type ResolutionConfig } from "./resolution";
+
+/**
+ * @internal How a driver or a worker runs a root (worker/run.ts): its given id and writer, durable
+ * child ids, the run it executes, its own server connection and its job's package.
+ */
+export interface RootControl {
+  rootId?: string;
+  writer?: EventWriter;
+  mode?: RunMode;
+  durable?: boolean;
+  home?: ResolutionConfig["home"];
+  backend?: TrackingBackend;
+  /** A worker's dispatch: its job's executor and package (nothing is built or validated). */
+  dispatch?: Omit<DispatchSetup, "steps" | "namespace" | "package">;
+  /** Hears the resolution once it exists (a worker cancels it when its lease is lost). */
+  onResolution?: (resolution: Resolution) => void;
+}
 
 function reasonOf(signal: AbortSignal, fallback: string): string {
   const reason: unknown = signal.reason;
@@ -46,12 +67,49 @@ function checkOptions(options: ResolveOptions): void {
       `tracking must be true or false, got ${String(options.tracking)}`,
     );
   }
+  if (options.executor !== undefined) {
+    if (typeof options.executor !== "string" || !options.executor) {
+      throw new StepDefinitionError(
+        `executor must be the name of an executor, such as "local"; got ${String(options.executor)}`,
+      );
+    }
+    if (options.tracking === false) {
+      throw new StepDefinitionError(
+        "resolve({ executor }) runs steps as jobs that the lineage server schedules, so it cannot be " +
+          "silent: leave out tracking: false, or leave out executor to run everything here",
+      );
+    }
+  }
+}
+
+/** Opens dispatch for a root: validation, package upload (see `cloud/open.ts`). */
+async function openDispatch(
+  session: TrackingSession | undefined,
+  options: ResolveOptions,
+  control: RootControl,
+): Promise<{ dispatcher: Dispatcher; packageId: string } | undefined> {
+  const executor = control.dispatch?.executor ?? options.executor;
+  if (executor === undefined) return undefined;
+  if (!session?.openDispatcher) {
+    throw new StepDefinitionError(
+      `resolve({ executor: "${executor}" }) needs the lineage server client as tracking backend; ` +
+        "the backend set with setTrackingBackend() cannot dispatch jobs",
+    );
+  }
+  return session.openDispatcher({
+    executor,
+    namespace: options.namespace ?? "default",
+    ...(options.package !== undefined ? { package: options.package } : {}),
+    ...(control.dispatch ?? {}),
+    steps: stepsWithResources(),
+  });
 }
 
 async function execute<T>(
   future: Future<T>,
   options: ResolveOptions,
   graph: RunGraph | undefined,
+  control: RootControl = {},
 ): Promise<{ value: T; rootId: string }> {
   checkOptions(options);
   if (future.promise) {
@@ -60,8 +118,9 @@ async function execute<T>(
     );
   }
   installLogCapture();
-  const rootId = newRunId();
-  const backend = options.tracking === false ? undefined : activeTrackingBackend();
+  const rootId = control.rootId ?? newRunId();
+  const backend =
+    options.tracking === false ? undefined : (control.backend ?? activeTrackingBackend());
   if (options.tracking !== false && !backend) {
     throw new StepDefinitionError(
       "a tracked run needs a tracking backend and none is installed (func() installs the " +
@@ -77,7 +136,18 @@ async function execute<T>(
       ...(options.environment ? { environment: options.environment } : {}),
     });
   }
-  const mode = session ? "local" : "silent";
+  let dispatch: { dispatcher: Dispatcher; packageId: string } | undefined;
+  try {
+    dispatch = await openDispatch(session, options, control);
+  } catch (error) {
+    // Refused before anything ran (an impossible request, a package that cannot be built).
+    await session?.close({ state: "failed" });
+    throw error;
+  }
+  const environment: RunEnvironment | undefined = session?.environment
+    ? { ...session.environment, ...(dispatch ? { packageId: dispatch.packageId } : {}) }
+    : undefined;
+  const mode = control.mode ?? (session ? (dispatch ? "cloud" : "local") : "silent");
   const sinks: EventSink[] = [];
   if (session) sinks.push(session.sink);
   if (options.sink) sinks.push(options.sink);
@@ -102,8 +172,13 @@ async function execute<T>(
     cache: session ? session.cache : processCache(),
     namespace: options.namespace ?? "default",
     maxParallelism: options.maxParallelism,
-    ...(session?.environment ? { environment: session.environment } : {}),
+    ...(environment ? { environment } : {}),
+    ...(control.writer ? { writer: control.writer } : {}),
+    ...(dispatch ? { dispatcher: dispatch.dispatcher } : {}),
+    ...(control.durable ? { durable: true } : {}),
+    ...(control.home ? { home: control.home } : {}),
   });
+  control.onResolution?.(resolution);
   const callerAbort = () => resolution.cancelAll("canceled by the caller's AbortSignal");
   const serverAbort = () =>
     resolution.cancelAll(reasonOf(session!.cancelSignal!, "canceled from the lineage server"));
@@ -137,6 +212,21 @@ export async function resolveRoot<T>(future: Future<T>, options: ResolveOptions)
   return (await execute(future, options, undefined)).value;
 }
 
+/** @internal A driver's or worker's root (worker/run.ts): see {@link RootControl}. */
+export async function resolveControlled<T>(
+  future: Future<T>,
+  options: ResolveOptions,
+  control: RootControl,
+): Promise<T> {
+  return (await execute(future, options, undefined, control)).value;
+}
+
+/** `future.submit()`: loads the submission client on first use (silent runs never do). */
+async function submitRoot<T>(future: Future<T>, options: SubmitOptions): Promise<SubmittedRun<T>> {
+  const { submit } = await import("../cloud/submit");
+  return submit(future, options);
+}
+
 /** Resolves `future` as a new root run and returns its value with the run graph. */
 export async function runRoot<T>(
   future: Future<T>,
@@ -148,4 +238,8 @@ export async function runRoot<T>(
 }
 
 /** The local runner: resolves roots in this process (installed with `func()`, see defaults.ts). */
-export const localRootRunner: RootRunner = { resolve: resolveRoot, run: runRoot };
+export const localRootRunner: RootRunner = {
+  resolve: resolveRoot,
+  run: runRoot,
+  submit: submitRoot,
+};

@@ -21,6 +21,8 @@ export class RunNode {
   /** Settled: resolved, failed or canceled. Later results of a still-running body are ignored. */
   done = false;
   holdsSlot = false;
+  /** Futures this run's body started in its current attempt (the call index of durable ids). */
+  calls = 0;
   /** What lineage flows need to know about this run; only while events are recorded. */
   lineage: RunLineage | undefined;
   readonly promise: Promise<unknown>;

@@ -14,17 +14,28 @@ export class ServerProcess {
   private child: ChildProcess | undefined;
   url = "";
   token = "";
+  /** Everything the server printed so far. */
+  output: () => string = () => "";
 
   private constructor(
     readonly dataDir: string,
     private readonly heartbeatTimeoutS: number,
+    private readonly args: string[],
+    private readonly env: Record<string, string>,
   ) {}
 
-  /** Starts a server on a free port (or `port`) with its own data directory. */
-  static async start(options: { heartbeatTimeoutS?: number } = {}): Promise<ServerProcess> {
+  /**
+   * Starts a server on a free port (or `port`) with its own data directory. `args` are more
+   * command-line flags (`--cpus 2`), `env` more environment (`TSEMATIC_TEST_*` reaches workers).
+   */
+  static async start(
+    options: { heartbeatTimeoutS?: number; args?: string[]; env?: Record<string, string> } = {},
+  ): Promise<ServerProcess> {
     const server = new ServerProcess(
       mkdtempSync(join(tmpdir(), "tsematic-kl-")),
       options.heartbeatTimeoutS ?? 15,
+      options.args ?? [],
+      options.env ?? {},
     );
     await server.spawn(0);
     return server;
@@ -42,11 +53,13 @@ export class ServerProcess {
         this.dataDir,
         "--heartbeat-timeout",
         String(this.heartbeatTimeoutS),
+        ...this.args,
       ],
-      { stdio: ["ignore", "pipe", "pipe"] },
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...this.env } },
     );
     this.child = child;
     let output = "";
+    this.output = () => output;
     child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
     // Generous: on a loaded 2-core machine a Node process can take many seconds to start.

@@ -28,6 +28,10 @@ export interface ServerBackendOptions {
   giveUpMs?: number;
   batchSize?: number;
   lingerMs?: number;
+  /** Use this server (a worker's, from its environment) instead of finding one. */
+  endpoint?: Endpoint;
+  /** `false`: send no heartbeats (a worker keeps its job's lease itself, see worker/heartbeat.ts). */
+  heartbeats?: boolean;
 }
 
 class TrackedSink implements EventSink {
@@ -72,6 +76,7 @@ export class ServerBackend implements TrackingBackend {
 
   /** The server to use: a configured one that answers, else the embedded one (started once). */
   private async connect(): Promise<Endpoint> {
+    if (this.options.endpoint) return this.options.endpoint;
     const fresh = this.endpoint && Date.now() - this.endpoint.checkedAt < 5_000;
     if (fresh) return this.endpoint!.value;
     this.connecting ??= (async () => {
@@ -100,6 +105,11 @@ export class ServerBackend implements TrackingBackend {
       return value;
     });
     return this.connecting;
+  }
+
+  /** A client of the server this backend uses (found, or started, as for a tracked run). */
+  async client(): Promise<ServerClient> {
+    return new ServerClient(await this.connect());
   }
 
   async open(root: {
@@ -141,7 +151,7 @@ export class ServerBackend implements TrackingBackend {
       },
       () => {
         // The server knows the root once its first batch is in: from then on, keep it alive.
-        if (heartbeat) return;
+        if (heartbeat || this.options.heartbeats === false) return;
         heartbeat = setInterval(() => void beat(), this.options.heartbeatMs ?? 2_000);
         heartbeat.unref();
       },
@@ -163,6 +173,10 @@ export class ServerBackend implements TrackingBackend {
       cancelSignal: cancel.signal,
       close: async () => {
         if (heartbeat) clearInterval(heartbeat);
+      },
+      openDispatcher: async (setup) => {
+        const { openDispatcher } = await import("../cloud/open");
+        return openDispatcher(client, setup);
       },
     };
   }

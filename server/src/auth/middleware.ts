@@ -1,7 +1,12 @@
-/** Token check for every API call but health and CORS preflight. */
+/**
+ * Token check for every API call but health and CORS preflight: the server's admin token, or a
+ * worker token (made per job, scoped to its root run; see workerScope.ts).
+ */
 import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
+import type { Db } from "../storage/db";
 import { ApiError } from "../http/errors";
+import { findJobToken } from "../storage/jobs";
 import { tokensEqual } from "./token";
 
 /** The token of an `Authorization: Bearer <token>` header. */
@@ -16,8 +21,12 @@ export function presentedToken(req: IncomingMessage, url: URL): string | undefin
   return bearerToken(req) ?? url.searchParams.get("token") ?? undefined;
 }
 
-export function requireToken(expected: string): RequestHandler {
-  return (req, _res, next) => {
+/**
+ * Admits the admin token, and (when `db` is given) a worker token that has not been revoked, whose
+ * job and root go to `res.locals.worker` for {@link workerScope}.
+ */
+export function requireToken(expected: string, db?: Db): RequestHandler {
+  return (req, res, next) => {
     const token = bearerToken(req);
     if (token === undefined) {
       throw ApiError.unauthorized(
@@ -25,9 +34,14 @@ export function requireToken(expected: string): RequestHandler {
       );
     }
     if (!tokensEqual(token, expected)) {
-      throw ApiError.unauthorized(
-        "the token is wrong: read the current one from <dataDir>/token of the running server",
-      );
+      const worker = db && /^[0-9a-f]{64}$/.test(token) ? findJobToken(db, token) : undefined;
+      if (!worker) {
+        throw ApiError.unauthorized(
+          "the token is wrong: read the current one from <dataDir>/token of the running server " +
+            "(a worker's token stops working when its job ends)",
+        );
+      }
+      res.locals.worker = worker;
     }
     next();
   };

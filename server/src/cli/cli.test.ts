@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { pipelineFixture } from "../testing/fixture";
+import { EventRecorder, fixtureId, pipelineFixture } from "../testing/fixture";
 import { CLI, type ServerProcess, spawnServer, tempDir } from "../testing/harness";
 
 interface Result {
@@ -16,6 +16,7 @@ describe("the tsematic command line against a real server", () => {
   let server: ServerProcess;
   const fx = pipelineFixture({ seed: "cli" });
   const running = pipelineFixture({ seed: "cli-running", unfinished: true });
+  const oom = outOfMemoryRun();
 
   const tsematic = (args: string[], env: Record<string, string> = {}): Promise<Result> =>
     new Promise((resolve) => {
@@ -52,6 +53,20 @@ describe("the tsematic command line against a real server", () => {
     assert.equal(lines.length, 3);
     assert.ok(lines.some((l) => l.startsWith(fx.rootId) && /pipeline\s+resolved/.test(l)));
     assert.ok(lines.some((l) => l.startsWith(running.rootId) && /running/.test(l)));
+  });
+
+  it("shows a failed run's failure class, what happened and what to change", async () => {
+    // ErrorInfo.failure is the cloud-runs contract's (openapi.yaml, branch sched).
+    const posted = await server.api.postEvents(oom.events);
+    assert.equal(posted.status, 200, posted.text);
+    const r = await tsematic(["show", oom.rootId]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /Error\n {2}WorkerFailedError: the step train used 912 MiB, past the 700 MiB it asked for\nFailure\n {2}class {7}out-of-memory\n {2}what {8}the step train used 912 MiB, past the 700 MiB it asked for\n {2}what to do {2}raise memoryMiB above 912\n {2}exit code {3}137\n {2}signal {6}SIGKILL\n {2}memory {6}asked 700 MiB, used 912 MiB at peak\n/,
+    );
+    // It ran inline as far as this server knows (GET /runs/{id}/job answers 404): no job section.
+    assert.doesNotMatch(r.stdout, /\nJob\n/);
   });
 
   it("filters runs and prints JSON for scripts", async () => {
@@ -181,3 +196,48 @@ describe("the tsematic command line against a real server", () => {
     assert.match(r.stderr, /already serves/);
   });
 });
+
+/** A root run that failed because its job ran out of memory, as the scheduler records it. */
+function outOfMemoryRun(): { rootId: string; events: EventRecorder["events"] } {
+  const rootId = fixtureId("cli-oom", "train");
+  const rec = new EventRecorder(rootId, 1_700_000_500_000);
+  rec.created({
+    id: rootId,
+    parentId: null,
+    stepName: "train",
+    sourceText: "function train() { return new Array(1e9).fill(1); }",
+    parameters: [],
+    resources: { memoryMiB: 700 },
+    mode: "local",
+    environment: { nodeVersion: "v20.20.0", platform: "linux" },
+  });
+  rec.state(rootId, "scheduled");
+  rec.state(rootId, "running");
+  const message = "the step train used 912 MiB, past the 700 MiB it asked for";
+  const at = rec.events[rec.events.length - 1]!;
+  rec.events.push({
+    id: `${rootId}:${rec.events.length + 1}`,
+    rootId,
+    at: at.at + 1,
+    type: "run-state",
+    runId: rootId,
+    state: "failed",
+    attempt: 1,
+    error: {
+      name: "WorkerFailedError",
+      message,
+      stepName: "train",
+      path: ["train"],
+      runId: rootId,
+      failure: {
+        kind: "out-of-memory",
+        message,
+        hint: "raise memoryMiB above 912",
+        exitCode: 137,
+        signal: "SIGKILL",
+        memory: { askedMiB: 700, usedMiB: 912 },
+      },
+    } as never,
+  });
+  return { rootId, events: rec.events };
+}

@@ -3,6 +3,18 @@ import { discoverServer, discoverToken, DiscoveryError, type Endpoint } from "..
 import { UnsafeDataDirError } from "../ownership";
 import { CliError } from "./errors";
 
+/** The server answered with an error: its status and code, and its message as the CliError's. */
+export class ApiError extends CliError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
 export interface ClientOptions {
   url?: string;
   dataDir?: string;
@@ -29,12 +41,18 @@ export class ApiClient {
     }
   }
 
-  get<T>(path: string): Promise<T> {
-    return this.request<T>("GET", path);
+  /** `timeoutMs`: how long to wait for the answer (default 30 s; a long-poll needs its wait on top). */
+  get<T>(path: string, timeoutMs?: number): Promise<T> {
+    return this.request<T>("GET", path, undefined, timeoutMs);
   }
 
   post<T>(path: string): Promise<T> {
     return this.request<T>("POST", path);
+  }
+
+  /** A JSON body. */
+  postJson<T>(path: string, body: unknown): Promise<T> {
+    return this.send<T>("POST", path, Buffer.from(JSON.stringify(body)), "application/json");
   }
 
   /** A request with a body (e.g. a package's archive). */
@@ -46,6 +64,7 @@ export class ApiClient {
     method: string,
     path: string,
     payload?: { body: Uint8Array; contentType: string },
+    timeoutMs = 30_000,
   ): Promise<T> {
     const { url, token } = this.endpoint;
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
@@ -56,7 +75,7 @@ export class ApiClient {
         method,
         headers,
         body: payload?.body,
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch {
       throw new CliError(
@@ -84,8 +103,12 @@ export class ApiClient {
       );
     }
     if (!res.ok) {
-      const message = (body as { error?: { message?: string } }).error?.message;
-      throw new CliError(message ?? `the server answered ${res.status}`);
+      const error = (body as { error?: { message?: string; code?: string } }).error;
+      throw new ApiError(
+        error?.message ?? `the server answered ${res.status}`,
+        res.status,
+        error?.code,
+      );
     }
     return body as T;
   }

@@ -11,9 +11,10 @@ import type {
   RunView,
 } from "../model/api";
 import { RUN_STATES } from "../model/events";
-import { ApiClient } from "./client";
+import { ApiClient, ApiError } from "./client";
 import { CliError } from "./errors";
 import { bytes, duration, runLabel, table, time } from "./format";
+import { failureLines, jobLines, type FailureView, type JobView } from "./jobs";
 import type { Parsed } from "./main";
 
 function client(values: Parsed["values"]): ApiClient {
@@ -106,8 +107,9 @@ export async function showCommand(args: Parsed): Promise<number> {
   const id = runIdArgument(args, "run");
   const api = client(args.values);
   const answer = await api.get<RunAnswer>(`/runs/${id}`);
+  const job = await jobOf(api, id);
   if (args.values.json) {
-    print(JSON.stringify(answer, null, 2));
+    print(JSON.stringify(job ? { ...answer, job } : answer, null, 2));
     return 0;
   }
   const { run } = answer;
@@ -173,12 +175,34 @@ export async function showCommand(args: Parsed): Promise<number> {
       ),
     );
   }
+  if (job) {
+    print("Job");
+    for (const line of jobLines(job)) print(`  ${line}`);
+  }
   if (run.error) {
     print("Error");
     print(`  ${run.error.name}: ${run.error.message}`);
+    // Set when the run failed because its job did (out of memory, killed, lost for good, ...):
+    // the class and what to change come before the stack, which is the worker's, not the step's.
+    const failure = (run.error as { failure?: FailureView }).failure;
+    if (failure) {
+      print("Failure");
+      for (const line of failureLines(failure)) print(`  ${line}`);
+    }
     if (run.error.stack) print(run.error.stack.replace(/^/gm, "    "));
   }
   return 0;
+}
+
+/** The run's latest job (`GET /runs/{id}/job`), or null when it ran inline (404). */
+async function jobOf(api: ApiClient, runId: string): Promise<JobView | null> {
+  try {
+    return await api.get<JobView>(`/runs/${runId}/job`);
+  } catch (err) {
+    // 404: the run has no job; route_not_found: a server from before cloud runs has none either.
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
 }
 
 /** A table of ports, each row followed by one indented line about where it came from or went. */

@@ -5,14 +5,20 @@ import { CliError } from "./errors";
 import { cancelCommand, logsCommand, runsCommand, showCommand } from "./inspect";
 import { packageCommand } from "./package";
 import { serverCommand } from "./serve";
+import { submitCommand } from "./submit";
 
 export const USAGE = `Usage: tsematic <command> [options]
 
 Commands:
   server [--port 8765] [--host 127.0.0.1] [--data-dir DIR] [--cors-origin ORIGIN]... [--heartbeat-timeout SECONDS]
          [--allowed-host NAME]... [--max-artifact-bytes BYTES]
+         [--cpus N] [--memory-mib N] [--gpus N] [--max-infra-attempts N] [--kill-grace-ms MS]
                           start the lineage server (port 0 picks a free port; --allowed-host: a host
-                          name besides 127.0.0.1/localhost that clients may use, e.g. a proxy's)
+                          name besides 127.0.0.1/localhost that clients may use, e.g. a proxy's;
+                          --cpus/--memory-mib/--gpus: what the local executor admits at once, default
+                          the machine's; --max-infra-attempts: attempts of a lost worker's run,
+                          default 3; --kill-grace-ms: TERM to KILL when stopping a job, default 5000).
+                          \`tsematic serve\` is the same command
   runs [--pipeline NAME] [--state STATE] [--tag TAG] [--all] [--limit N] [--json]
                           list pipeline runs, newest first (--all: every step too)
   show <runId> [--json]   one run: state, notebook, timings, inputs and their producers,
@@ -22,6 +28,11 @@ Commands:
   package <script.ts | notebook.ipynb> [--cell N] [--upload] [--json]
                           make the code package of a script or notebook (cells up to N) and print
                           what is in it and its id; --upload stores it on the server
+  submit <script.ts | notebook.ipynb> [--cell N] [--executor local] [--wait] [--json]
+                          run a script, or a notebook's cell N (with the declarations of cells 1
+                          to N), as a detached pipeline on an executor of the server: prints the
+                          root run's id and where to watch it (tsematic show <rootId>); --wait
+                          waits for it to end and exits 1 when it did not resolve, saying why
   help                    this text
 
 Client commands find the server through TSEMATIC_URL and TSEMATIC_TOKEN, else <dataDir>/server.json
@@ -44,6 +55,11 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     "heartbeat-timeout": { type: "string" },
     "allowed-host": { type: "string", multiple: true },
     "max-artifact-bytes": { type: "string" },
+    cpus: { type: "string" },
+    "memory-mib": { type: "string" },
+    gpus: { type: "string" },
+    "max-infra-attempts": { type: "string" },
+    "kill-grace-ms": { type: "string" },
   },
   runs: {
     ...CLIENT_OPTIONS,
@@ -57,6 +73,12 @@ const COMMAND_OPTIONS: Record<string, Options> = {
   logs: CLIENT_OPTIONS,
   cancel: CLIENT_OPTIONS,
   package: { ...CLIENT_OPTIONS, cell: { type: "string" }, upload: { type: "boolean" } },
+  submit: {
+    ...CLIENT_OPTIONS,
+    cell: { type: "string" },
+    executor: { type: "string" },
+    wait: { type: "boolean" },
+  },
 };
 
 export type Parsed = {
@@ -75,11 +97,12 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    const options = COMMAND_OPTIONS[command];
+    const options = COMMAND_OPTIONS[command === "serve" ? "server" : command];
     if (!options) throw CliError.usage(`unknown command "${command}"`);
     const args = parse(rest, options);
     switch (command) {
       case "server":
+      case "serve":
         return await serverCommand(args);
       case "runs":
         return await runsCommand(args);
@@ -89,6 +112,8 @@ export async function main(argv: string[]): Promise<number> {
         return await logsCommand(args);
       case "package":
         return await packageCommand(args);
+      case "submit":
+        return await submitCommand(args);
       default:
         return await cancelCommand(args);
     }

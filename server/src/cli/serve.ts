@@ -1,4 +1,7 @@
-/** `tsematic server`: run the lineage server in the foreground until SIGINT/SIGTERM. */
+/**
+ * `tsematic server` (also `tsematic serve`): run the lineage server in the foreground until
+ * SIGINT/SIGTERM; the local executor's limits and the job options come from flags.
+ */
 import { defaultDataDir, DEFAULT_PORT } from "../config";
 import { startServer } from "../server";
 import { CliError } from "./errors";
@@ -14,6 +17,11 @@ export async function serverCommand({ values, positionals }: Parsed): Promise<nu
     1,
     Number.MAX_SAFE_INTEGER,
   );
+  const cpus = integer(values.cpus, "--cpus", 1, 1_000_000);
+  const memoryMiB = integer(values["memory-mib"], "--memory-mib", 1, Number.MAX_SAFE_INTEGER);
+  const gpus = integer(values.gpus, "--gpus", 0, 1_000_000);
+  const maxInfraAttempts = integer(values["max-infra-attempts"], "--max-infra-attempts", 1, 100);
+  const killGraceMs = integer(values["kill-grace-ms"], "--kill-grace-ms", 0, 600_000);
   const dataDir = (values["data-dir"] as string | undefined) ?? defaultDataDir();
   let server;
   try {
@@ -25,6 +33,9 @@ export async function serverCommand({ values, positionals }: Parsed): Promise<nu
       allowedHosts: values["allowed-host"] as string[] | undefined,
       maxArtifactBytes,
       heartbeatTimeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
+      executor: { cpus, memoryMiB, gpus },
+      maxInfraAttempts,
+      killGraceMs,
     });
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));

@@ -41,6 +41,8 @@ export interface RootView {
     gitCommit: string | null;
     notebookPath: string | null;
     hostname: string | null;
+    /** The code package a cloud root ran (absent for local runs). */
+    packageId?: string;
   };
   createdAt: number;
   lastHeartbeatAt: number;

@@ -3,6 +3,7 @@
  * (kernel-lib/src/events.ts and kernel-lib/src/types/artifact.ts). The server never imports
  * kernel-lib: HTTP is the contract, and openapi.yaml is its authoritative description.
  */
+import type { JobFailure } from "./jobs";
 
 export type JsonValue =
   null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -51,6 +52,8 @@ export interface RunEnvironment {
   gitCommit?: string;
   notebookPath?: string;
   hostname?: string;
+  /** The code package a cloud run (driver or worker) executes. */
+  packageId?: string;
 }
 
 export interface ErrorInfo {
@@ -60,6 +63,8 @@ export interface ErrorInfo {
   stepName: string;
   path: string[];
   runId: string;
+  /** Set when the run failed because its job did (out of memory, killed, lost for good, ...). */
+  failure?: JobFailure;
 }
 
 export interface RunInfo {

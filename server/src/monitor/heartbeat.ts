@@ -16,6 +16,22 @@ import type { Db } from "../storage/db";
 import { loseRun, silentLeases } from "../storage/leases";
 import { abandonRoot, silentRoots } from "../storage/roots";
 
+/** What the scheduler decides about liveness of runs and roots that have jobs. */
+export interface JobWatch {
+  /**
+   * Judges an expired lease of a run that has an open job (checks the process, requeues); false
+   * when the run has none, and the lease ends the run as lost here.
+   */
+  leaseExpired(
+    lease: { runId: string; rootId: string; attempt: number },
+    silentForMs: number,
+  ): boolean;
+  /** Whether an open driver job runs this root. */
+  drivesRoot(rootId: string): boolean;
+  /** The root was abandoned: its jobs are stopped. */
+  rootAbandoned(rootId: string): void;
+}
+
 /** A span during which this process could not read heartbeats. */
 interface Stall {
   from: number;
@@ -36,6 +52,8 @@ export class HeartbeatMonitor {
     private readonly timeoutMs: number,
     private readonly now: () => number,
     private readonly log: (message: string) => void,
+    /** The scheduler's side of liveness, for runs and roots that have jobs. */
+    private readonly jobs?: JobWatch,
   ) {}
 
   start(): void {
@@ -83,6 +101,7 @@ export class HeartbeatMonitor {
       for (const lease of silentLeases(this.db, now - this.timeoutMs)) {
         const silentFor = now - lease.lastHeartbeat - this.stalledBetween(lease.lastHeartbeat, now);
         if (silentFor <= this.timeoutMs) continue;
+        if (this.jobs?.leaseExpired(lease, now - lease.lastHeartbeat)) continue;
         const changed = loseRun(this.db, lease, now, now - lease.lastHeartbeat);
         if (changed.length === 0) continue;
         this.live.refreshRuns(lease.rootId, changed);
@@ -101,10 +120,13 @@ export class HeartbeatMonitor {
       for (const { rootId, lastHeartbeat } of silentRoots(this.db, now - this.timeoutMs)) {
         const silentFor = now - lastHeartbeat - this.stalledBetween(lastHeartbeat, now);
         if (silentFor <= this.timeoutMs) continue;
+        // A driver job's root lives as long as its job: a lost driver is requeued, not abandoned.
+        if (this.jobs?.drivesRoot(rootId)) continue;
         const changed = abandonRoot(this.db, rootId, now, now - lastHeartbeat);
         this.live.refreshRuns(rootId, changed);
         this.live.refreshRoot(rootId);
         abandoned.push(rootId);
+        this.jobs?.rootAbandoned(rootId);
       }
     } catch (err) {
       this.log(`heartbeat sweep failed: ${err instanceof Error ? err.message : String(err)}`);

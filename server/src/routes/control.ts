@@ -1,7 +1,8 @@
 /**
  * A root run's client protocol: heartbeat (which carries cancel requests) and cancel. A heartbeat
  * naming a run and its attempt (`?attempt=N`) renews that run's lease: what a worker executing one
- * dispatched run sends.
+ * dispatched run sends. Cancel also stops the root's jobs (their worker processes) and ends its
+ * open runs canceled.
  */
 import { Router } from "express";
 import type { ServerContext } from "../context";
@@ -10,6 +11,7 @@ import { checkRunId } from "../http/ids";
 import { query } from "../http/query";
 import { renewLease } from "../storage/leases";
 import { abandonRoot, getRoot, recordHeartbeat, requestCancel } from "../storage/roots";
+import { getRun } from "../storage/runs";
 import { requireRoot, requireRun } from "./lookups";
 
 export function controlRoutes(ctx: ServerContext): Router {
@@ -25,6 +27,12 @@ export function controlRoutes(ctx: ServerContext): Router {
       res.json({ cancelRequested: now.cancelRequested, status: now.status });
       return;
     }
+    const pending = getRun(db, runId) ? undefined : ctx.scheduler.driverLease(runId, attempt);
+    if (pending) {
+      // A driver job whose root run its program has not created yet: its job speaks for it.
+      res.json({ cancelRequested: false, status: "active", lease: pending });
+      return;
+    }
     const run = requireRun(db, runId);
     const lease = renewLease(db, run.id, attempt, ctx.now());
     // The worker of a root run (a submitted pipeline's driver) also speaks for its root.
@@ -35,9 +43,16 @@ export function controlRoutes(ctx: ServerContext): Router {
     res.json({ cancelRequested: root.cancelRequested, status: root.status, lease });
   });
 
-  router.post("/runs/:runId/cancel", (req, res) => {
+  router.post("/runs/:runId/cancel", async (req, res) => {
     query(req, []);
-    const root = requireRoot(db, checkRunId(req.params.runId));
+    const rootId = checkRunId(req.params.runId);
+    if (!getRun(db, rootId) && ctx.scheduler.hasJobs(rootId)) {
+      // A submitted root whose driver has not created its root run yet: its jobs are all there is.
+      await ctx.scheduler.cancelRoot(rootId);
+      res.json({ cancelRequested: true, status: "finished", canceledRuns: 0 });
+      return;
+    }
+    const root = requireRoot(db, rootId);
     if (root.status !== "active") {
       throw ApiError.conflict(
         "already_ended",
@@ -53,6 +68,10 @@ export function controlRoutes(ctx: ServerContext): Router {
       const changed = abandonRoot(db, root.rootId, now, silentFor);
       ctx.live.refreshRuns(root.rootId, changed);
       canceledRuns = changed.length;
+    }
+    if (ctx.scheduler.hasJobs(root.rootId)) {
+      // Its workers are the server's to stop: every job ends canceled, and so do the open runs.
+      canceledRuns += (await ctx.scheduler.cancelRoot(root.rootId)).runs;
     }
     ctx.live.refreshRoot(root.rootId);
     const after = requireRoot(db, root.rootId);

@@ -220,13 +220,49 @@ describe("batch ingest", () => {
     assert.match(run.body.run.error.message, /abandoned/);
   });
 
-  it("refuses a run created twice under different event ids", async () => {
+  it("takes a run-created of a run that exists in the same root as a replay: the run stays as it was", async () => {
     const fx = pipelineFixture({ seed: "twice" });
     await t.api.postEvents(fx.events);
-    const first = fx.events[0]!;
-    const res = await t.api.postEvents([{ ...first, id: `${fx.rootId}:5000` }]);
+    const counts = rowCounts(t.server.context.db);
+    const root = fx.events[0] as Extract<RunEvent, { type: "run-created" }>;
+    const load = fx.events.find(
+      (e) => e.type === "run-created" && e.run.id === fx.runs.load,
+    ) as Extract<RunEvent, { type: "run-created" }>;
+    // A requeued worker's next attempt (its own writer) creates the runs its first attempt did.
+    const writer = `${fx.rootId}:${fx.runs.load}.2`;
+    const res = await t.api.postEvents([
+      { ...root, id: `${writer}:1`, run: { ...root.run, stepName: "renamed" } },
+      { ...load, id: `${writer}:2`, run: { ...load.run, stepName: "renamed" } },
+    ]);
+    assert.equal(res.status, 200, res.text);
+    const after = rowCounts(t.server.context.db);
+    assert.equal(after.runs, counts.runs);
+    assert.equal(after.roots, counts.roots);
+    for (const id of [fx.rootId, fx.runs.load!]) {
+      const run = await t.api.get<{ run: { stepName: string; state: string } }>(`/runs/${id}`);
+      assert.notEqual(run.body.run.stepName, "renamed");
+      assert.equal(run.body.run.state, "resolved");
+    }
+  });
+
+  it("refuses a run created again under another root run (409)", async () => {
+    const fx = pipelineFixture({ seed: "twice-a" });
+    const other = pipelineFixture({ seed: "twice-b" });
+    await t.api.postEvents(fx.events);
+    await t.api.postEvents(other.events);
+    const load = fx.events.find(
+      (e) => e.type === "run-created" && e.run.id === fx.runs.load,
+    ) as Extract<RunEvent, { type: "run-created" }>;
+    const res = await t.api.postEvents([
+      {
+        ...load,
+        id: `${other.rootId}:5000`,
+        rootId: other.rootId,
+        run: { ...load.run, rootId: other.rootId, parentId: other.rootId },
+      },
+    ]);
     assert.equal(res.status, 409);
-    assert.match(res.text, /already exists/);
+    assert.match(res.text, /already exists in another root run/);
   });
 
   it("refuses an event whose id does not start with its own root id", async () => {

@@ -44,6 +44,10 @@ export interface IngestResult {
  */
 const EVENT_ID = /^([0-9a-f]{8,64}):(?:([^:]*):)?([1-9][0-9]{0,14})$/;
 const WRITER = /^[0-9a-f]{8,64}\.[1-9][0-9]{0,8}$/;
+/** The writer of events the server writes itself (never accepted from a client). */
+export const SERVER_WRITER = "server";
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export class Ingestor {
   private readonly sequences: EventSequences;
@@ -60,6 +64,7 @@ export class Ingestor {
     { status: string; cancel_requested_at: number | null } | undefined
   >();
   private readonly applyBatch;
+  private readonly serverBatch;
 
   constructor(
     db: Db,
@@ -73,8 +78,8 @@ export class Ingestor {
     >("SELECT seq, root_id, state FROM runs WHERE id = ?");
     this.insertRoot = db.prepare(
       `INSERT INTO roots (root_id, mode, status, node_version, platform, lockfile_hash, git_commit,
-         notebook_path, hostname, created_at, last_heartbeat)
-       VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?)`,
+         notebook_path, hostname, created_at, last_heartbeat, package_id)
+       VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.finishRoot = db.prepare(
       "UPDATE roots SET status = 'finished' WHERE root_id = ? AND status = 'active'",
@@ -92,15 +97,46 @@ export class Ingestor {
     this.rootState = db.prepare<[string], { status: string; cancel_requested_at: number | null }>(
       "SELECT status, cancel_requested_at FROM roots WHERE root_id = ?",
     );
-    this.applyBatch = db.transaction((events: readonly RunEvent[]) => this.apply(events));
+    this.applyBatch = db.transaction((events: readonly RunEvent[], fromServer: boolean) =>
+      this.apply(events, fromServer),
+    );
+    const lastServerSeq = db.prepare<[string], { applied: number }>(
+      "SELECT applied FROM event_sequences WHERE root_id = ?",
+    );
+    this.serverBatch = db.transaction(
+      (rootId: string, events: readonly DistributiveOmit<RunEvent, "id" | "rootId">[]) => {
+        const key = `${rootId}:${SERVER_WRITER}`;
+        let seq = lastServerSeq.get(key)?.applied ?? 0;
+        const stamped = events.map((e) => ({ ...e, rootId, id: `${key}:${++seq}` }) as RunEvent);
+        return this.apply(stamped, true);
+      },
+    );
   }
 
   /** Applies a batch atomically. Throws {@link ApiError} (nothing written) when an event is inconsistent. */
   ingest(events: readonly RunEvent[]): IngestResult {
-    return this.applyBatch(events);
+    return this.applyBatch(events, false);
   }
 
-  private apply(events: readonly RunEvent[]): IngestResult {
+  /**
+   * Applies events the server itself writes about a root (a run failed because its job did, runs
+   * canceled with their jobs), as writer `server`: ids `<rootId>:server:<seq>`, seq after the last
+   * one this root's server writer used, so the live documents and the event log see them like any
+   * client's.
+   *
+   * @example
+   * ```ts
+   * ingestor.ingestAsServer(rootId, [{ type: "run-state", runId, state: "canceled", attempt: 1, at: Date.now() }]);
+   * ```
+   */
+  ingestAsServer(
+    rootId: string,
+    events: readonly DistributiveOmit<RunEvent, "id" | "rootId">[],
+  ): IngestResult {
+    return this.serverBatch(rootId, events);
+  }
+
+  private apply(events: readonly RunEvent[], fromServer: boolean): IngestResult {
     const result: IngestResult = {
       received: events.length,
       ingested: 0,
@@ -123,7 +159,11 @@ export class Ingestor {
         );
       }
       const writer = match[2];
-      if (writer !== undefined && !WRITER.test(writer)) {
+      if (
+        writer !== undefined &&
+        !WRITER.test(writer) &&
+        !(fromServer && writer === SERVER_WRITER)
+      ) {
         throw refused(
           "invalid_event_id",
           index,
@@ -144,7 +184,8 @@ export class Ingestor {
     writes.flush();
     sequences.save();
     const now = this.now();
-    for (const rootId of roots) this.touchRoot.run(now, rootId);
+    // The server's own events say nothing about whether the root's client is alive.
+    if (!fromServer) for (const rootId of roots) this.touchRoot.run(now, rootId);
     return result;
   }
 
@@ -268,12 +309,16 @@ export class Ingestor {
       this.knownRun(run.rootId, event, index, writes);
       if (run.parentId !== null) this.knownRun(run.parentId, event, index, writes);
     }
-    if (writes.runs.has(run.id) || this.findRun.get(run.id)) {
+    const existingRoot = writes.runs.get(run.id)?.rootId ?? this.findRun.get(run.id)?.root_id;
+    if (existingRoot !== undefined) {
+      // A replay (a requeued worker's next attempt, a restarted driver with durable ids) creates
+      // the runs its earlier attempt created: the run stands as it is.
+      if (existingRoot === run.rootId) return;
       throw refused(
         "run_exists",
         index,
         event,
-        `creates run ${run.id}, which already exists under another event id`,
+        `creates run ${run.id}, which already exists in another root run`,
         409,
       );
     }
@@ -290,6 +335,7 @@ export class Ingestor {
         env?.hostname ?? null,
         run.createdAt,
         this.now(),
+        env?.packageId ?? null,
       );
     }
     const pending: PendingRun = { rootId: run.rootId, state: "created", created: run };

@@ -286,6 +286,45 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX run_leases_heartbeat ON run_leases (last_heartbeat);
     `,
   },
+  {
+    version: 8,
+    name: "jobs and worker tokens",
+    // A job is one attempt of executing a dispatched run (or a submitted root) in a worker process.
+    // Its spec is immutable; its state, handle and failure are the scheduler's record. A worker's
+    // token is stored as its SHA-256 only, scoped to the job's root, and revoked when the job ends.
+    sql: `
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('step', 'root', 'program')),
+        root_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        executor TEXT NOT NULL,
+        state TEXT NOT NULL
+          CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'canceled', 'lost')),
+        spec_json TEXT NOT NULL,
+        handle_json TEXT,
+        failure_json TEXT,
+        output_artifact_id TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        UNIQUE (run_id, attempt)
+      );
+      CREATE INDEX jobs_root ON jobs (root_id);
+      CREATE INDEX jobs_open ON jobs (state) WHERE state IN ('queued', 'running');
+      CREATE TABLE job_tokens (
+        token_sha256 TEXT PRIMARY KEY,
+        job_id TEXT NOT NULL,
+        root_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX job_tokens_job ON job_tokens (job_id);
+      -- The code package a cloud root ran (its driver's environment.packageId): named in lineage.
+      ALTER TABLE roots ADD COLUMN package_id TEXT;
+    `,
+  },
 ];
 
 /**

@@ -82,6 +82,7 @@ export interface RootRow {
   created_at: number;
   last_heartbeat: number;
   cancel_requested_at: number | null;
+  package_id?: string | null;
 }
 
 export function rootView(row: RootRow): RootView {
@@ -96,6 +97,7 @@ export function rootView(row: RootRow): RootView {
       gitCommit: row.git_commit,
       notebookPath: row.notebook_path,
       hostname: row.hostname,
+      ...(row.package_id ? { packageId: row.package_id } : {}),
     },
     createdAt: row.created_at,
     lastHeartbeatAt: row.last_heartbeat,

@@ -1,0 +1,35 @@
+/** Reading and storing artifacts by id over HTTP (dispatched outputs, replayed runs, submissions). */
+import { markStored } from "../tracking/artifact-uploader";
+import type { ServerClient } from "../tracking/http";
+import type { Artifact, ArtifactInfo } from "../types/artifact";
+
+/** The artifact `id` with its bytes, as the server stores it. */
+export async function fetchArtifact(
+  client: ServerClient,
+  id: string,
+  known?: ArtifactInfo,
+): Promise<Artifact> {
+  const info =
+    known ?? ((await (await client.request("GET", `/artifacts/${id}`)).json()) as ArtifactInfo);
+  const res = await client.request("GET", `/artifacts/${id}/value`, { timeoutMs: 600_000 });
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  markStored(client.url, id);
+  return {
+    id: info.id,
+    typeName: info.typeName,
+    mediaType: info.mediaType,
+    size: info.size,
+    summary: info.summary,
+    bytes,
+  };
+}
+
+/** Stores an artifact's bytes (idempotent: the same id is the same bytes). */
+export async function storeArtifact(client: ServerClient, artifact: Artifact): Promise<void> {
+  await client.request(
+    "PUT",
+    `/artifacts/${artifact.id}/value?typeName=${encodeURIComponent(artifact.typeName)}`,
+    { body: artifact.bytes, contentType: "application/octet-stream", timeoutMs: 600_000 },
+  );
+  markStored(client.url, artifact.id);
+}

@@ -1,0 +1,76 @@
+/**
+ * The runner's seam to executors: a resolution that has a {@link Dispatcher} runs each child whose
+ * step declares `resources` (or `remote: true`) as its own job instead of inline. The runner only
+ * decides *what* is dispatched and settles the run with the job's outcome; how a job is made and
+ * watched (HTTP to the lineage server) lives in `cloud/`, loaded only by resolutions with an executor.
+ */
+import type { ErrorInfo, ResourceRequest, RunState } from "../events";
+import type { Artifact } from "../types/artifact";
+
+/** One input of a dispatched run, in parameter order. */
+export interface InputRef {
+  name: string;
+  artifactId: string;
+}
+
+/** What the runner asks for when it dispatches a run (the run and its inputs are on the server). */
+export interface DispatchRequest {
+  runId: string;
+  stepName: string;
+  inputs: InputRef[];
+  resources: ResourceRequest;
+  /** The key the resolver computed: the worker stores its cache entry under it. */
+  cacheKey?: string;
+  timeoutMs?: number;
+}
+
+/** How a dispatched run ended, as its job recorded it. */
+export type DispatchOutcome =
+  | { state: "resolved"; artifact: Artifact }
+  | { state: "failed"; error: ErrorInfo }
+  | { state: "canceled"; reason: string };
+
+/** What the server already knows about a run with a deterministic id (see "Durable ids"). */
+export interface PriorRun {
+  state: RunState;
+  /** Input artifact ids by parameter name. */
+  inputs: Record<string, string>;
+  /** Its output, with bytes, when it resolved. */
+  output?: Artifact;
+}
+
+/**
+ * Runs dispatched runs as jobs and answers what the server knows of earlier attempts.
+ *
+ * @example
+ * ```ts
+ * const dispatcher: Dispatcher = {
+ *   async dispatch(request) { return { state: "canceled", reason: "no executor here" }; },
+ * };
+ * ```
+ */
+export interface Dispatcher {
+  /** Dispatches the run (re-attaching to its job when it has one) and waits for its outcome. */
+  dispatch(request: DispatchRequest, signal: AbortSignal): Promise<DispatchOutcome>;
+  /** The run as the server has it, undefined when the server does not know it. */
+  priorRun?(runId: string): Promise<PriorRun | undefined>;
+}
+
+/** Whether a step's settings ask for a job of its own. */
+export function asksForJob(settings: { resources?: ResourceRequest; remote?: boolean }): boolean {
+  if (settings.remote === true) return true;
+  const r = settings.resources;
+  return r !== undefined && Object.values(r).some((v) => v !== undefined);
+}
+
+/**
+ * The original error of a run that failed in another process, rebuilt from its recorded
+ * {@link ErrorInfo} (name, message, stack and, for a failed job, its classified failure).
+ */
+export class RemoteStepError extends Error {
+  constructor(readonly info: ErrorInfo) {
+    super(info.message);
+    this.name = info.name;
+    this.stack = info.stack ?? `${info.name}: ${info.message}`;
+  }
+}

@@ -1,0 +1,485 @@
+/**
+ * Cloud runs end to end: the real lineage server (`tsematic server`), its real local executor, and
+ * this library's real worker, driven by real Node processes running small scripts in a temporary
+ * project (its node_modules is the repository's, as a project that installed tsematic would have).
+ * Steps count and coordinate through marker files under TSEMATIC_TEST_MARKERS, which the server
+ * passes on to its workers.
+ */
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { alive } from "../test-support/node-child";
+import { eventually, ServerProcess } from "../test-support/server-process";
+
+const REPO = join(__dirname, "..", "..", "..");
+
+let server: ServerProcess;
+const markers = mkdtempSync(join(tmpdir(), "tsematic-markers-"));
+const dirs: string[] = [markers];
+const children: ChildProcess[] = [];
+
+before(async () => {
+  // Counters generous enough that admission never waits here (admission has its own tests).
+  server = await ServerProcess.start({
+    args: ["--cpus", "16", "--memory-mib", "16384", "--kill-grace-ms", "1000"],
+    env: { TSEMATIC_TEST_MARKERS: markers },
+  });
+});
+
+after(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  await server?.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** What every test script starts with: the library and marker-file helpers under `<markers>/<name>`. */
+function header(name: string): string {
+  return `
+const { func, runContext } = require("tsematic");
+const fs = require("node:fs");
+const path = require("node:path");
+const M = path.join(process.env.TSEMATIC_TEST_MARKERS, ${JSON.stringify(name)});
+const mark = (file, text = String(process.pid)) => fs.writeFileSync(path.join(M, file), text);
+const has = (file) => fs.existsSync(path.join(M, file));
+const waitFor = async (file) => { while (!has(file)) await new Promise((r) => setTimeout(r, 50)); };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+`;
+}
+
+/** A project folder holding `main.js` (after {@link header}), with the repository's node_modules. */
+function project(name: string, body: string): { dir: string; main: string; markers: string } {
+  const dir = mkdtempSync(join(tmpdir(), `tsematic-cloud-${name}-`));
+  dirs.push(dir);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "p", version: "1.0.0" }));
+  writeFileSync(
+    join(dir, "package-lock.json"),
+    JSON.stringify({
+      name: "p",
+      lockfileVersion: 3,
+      requires: true,
+      packages: { "": { name: "p" } },
+    }),
+  );
+  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
+  const main = join(dir, "main.js");
+  writeFileSync(main, header(name) + body);
+  const m = join(markers, name);
+  mkdirSync(m, { recursive: true });
+  return { dir, main, markers: m };
+}
+
+interface Driver {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
+  output: () => string;
+}
+
+/** Runs `node main.js` as a driver (a kernel or a script) pointed at the test server. */
+function drive(main: string, args: string[] = []): Driver {
+  const child = spawn(process.execPath, [main, ...args], {
+    env: { ...process.env, ...server.clientEnv(), TSEMATIC_TEST_MARKERS: markers },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>(
+    (resolve) => child.once("close", (code, signal) => resolve({ code, signal, output })),
+  );
+  return { child, done, output: () => output };
+}
+
+/** The last line of a driver's output that parses as JSON. */
+function lastJson<T>(output: string): T {
+  const lines = output.trim().split("\n").reverse();
+  for (const line of lines) {
+    try {
+      return JSON.parse(line) as T;
+    } catch {
+      // not the result line
+    }
+  }
+  throw new Error(`no JSON line in the output:\n${output}`);
+}
+
+interface RunDetail {
+  run: {
+    id: string;
+    state: string;
+    stepName: string;
+    error?: { failure?: { kind: string; memory?: { askedMiB: number; usedMiB: number } } };
+  };
+  inputs: Array<{
+    name: string;
+    artifact: { id: string };
+    producers: Array<{ runId: string; kind: string }>;
+  }>;
+  outputs: Array<{ name: string; artifact: { id: string } }>;
+  childIds: string[];
+}
+
+const runOf = (id: string): Promise<RunDetail> => server.api<RunDetail>(`/runs/${id}`);
+
+/** Every run under `rootId`, depth first. */
+async function runsUnder(rootId: string): Promise<RunDetail[]> {
+  const out: RunDetail[] = [];
+  const visit = async (id: string): Promise<void> => {
+    const detail = await runOf(id);
+    out.push(detail);
+    for (const child of detail.childIds) await visit(child);
+  };
+  await visit(rootId);
+  return out;
+}
+
+function files(dir: string, prefix: string): string[] {
+  return readdirSync(dir).filter((f) => f.startsWith(prefix));
+}
+
+describe("cloud runs on the local executor", () => {
+  it("runs each step that declares resources in its own process, inline steps inline, with the outputs and lineage of a local run", async () => {
+    const { main } = project(
+      "pipeline",
+      `
+const prepare = func(function prepare(n) { return { n: n + 1, pid: process.pid }; });
+const train = func({ resources: { cpus: 1, memoryMiB: 256 } }, function train(p, lr) {
+  console.log("training on", p.n);
+  return { model: p.n * lr, pid: process.pid };
+});
+const evaluate = func({ remote: true }, function evaluate(m) { return { score: m.model + 1, pid: process.pid }; });
+const pipeline = func(async function pipeline(n) {
+  const p = prepare(n);
+  const [a, b] = await Promise.all([train(p, 10), train(p, 100)]);
+  const e = await evaluate(a);
+  return { prepare: await p, a, b, e, driver: process.pid };
+});
+const executor = process.argv[2] === "local-run" ? undefined : "local";
+pipeline(1).run(executor ? { executor } : {}).then(
+  (r) => console.log(JSON.stringify({ value: r.value, rootId: r.rootId, me: process.pid })),
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    const remote = drive(main);
+    const { code, output } = await remote.done;
+    assert.equal(code, 0, output);
+    type P = { pid: number };
+    const result = lastJson<{
+      value: {
+        prepare: P & { n: number };
+        a: P & { model: number };
+        b: P & { model: number };
+        e: P & { score: number };
+        driver: number;
+      };
+      rootId: string;
+      me: number;
+    }>(output);
+    const v = result.value;
+    assert.deepEqual([v.prepare.n, v.a.model, v.b.model, v.e.score], [2, 20, 200, 21]);
+    assert.equal(v.prepare.pid, result.me, "the inline step ran in the driver");
+    const pids = [v.a.pid, v.b.pid, v.e.pid];
+    assert.equal(new Set(pids).size, 3, "each dispatched step had its own process");
+    for (const pid of pids) assert.notEqual(pid, result.me);
+
+    const runs = await runsUnder(result.rootId);
+    assert.deepEqual(runs.map((r) => [r.run.stepName, r.run.state]).sort(), [
+      ["evaluate", "resolved"],
+      ["pipeline", "resolved"],
+      ["prepare", "resolved"],
+      ["train", "resolved"],
+      ["train", "resolved"],
+    ]);
+    const root = runs[0]!;
+    assert.equal((root.run as { mode?: string }).mode ?? "cloud", "cloud");
+    // Lineage as recorded where the data flowed: evaluate's input is the output of the train run
+    // that made it (a future flow), the trains' inputs are prepare's output.
+    const trains = runs.filter((r) => r.run.stepName === "train");
+    const prepare = runs.find((r) => r.run.stepName === "prepare")!;
+    for (const t of trains) {
+      assert.equal(
+        t.inputs.find((i) => i.name === "p")?.artifact.id,
+        prepare.outputs[0]?.artifact.id,
+      );
+      assert.equal(t.outputs.length, 1);
+    }
+    const evaluate = runs.find((r) => r.run.stepName === "evaluate")!;
+    const from = evaluate.inputs[0]!.producers;
+    assert.equal(from.length, 1, JSON.stringify(from));
+    assert.equal(from[0]!.kind, "reference", "evaluate got the very object a train returned");
+    const producer = trains.find((t) => t.run.id === from[0]!.runId);
+    assert.ok(producer, "evaluate's input came from a train run");
+    assert.equal(producer.outputs[0]!.artifact.id, evaluate.inputs[0]!.artifact.id);
+    // The dispatched run's log was recorded by its worker.
+    const logs = await server.api<{ lines: Array<{ text: string }> }>(
+      `/runs/${trains[0]!.run.id}/logs`,
+    );
+    assert.match(logs.lines.map((l) => l.text).join(""), /training on 2/);
+
+    // The same script without an executor: the same values, every step in one process.
+    const local = await drive(main, ["local-run"]).done;
+    assert.equal(local.code, 0, local.output);
+    const localValue = lastJson<{ value: typeof v; me: number }>(local.output);
+    const strip = (x: typeof v) => [x.prepare.n, x.a.model, x.b.model, x.e.score];
+    assert.deepEqual(strip(localValue.value), strip(v));
+    assert.equal(localValue.value.a.pid, localValue.me);
+  });
+
+  it("refuses an impossible request before anything runs, naming the step and the largest it could get", async () => {
+    const { main, markers: m } = project(
+      "impossible",
+      `
+const root = func(function root() { mark("root-ran"); return 1; });
+const huge = func({ resources: { cpus: 64 } }, function huge() { return 1; });
+root().resolve({ executor: "local" }).then(
+  () => console.log(JSON.stringify({ ok: true })),
+  (e) => console.log(JSON.stringify({ error: e.message })),
+);
+`,
+    );
+    const { code, output } = await drive(main).done;
+    assert.equal(code, 0, output);
+    const { error } = lastJson<{ error?: string }>(output);
+    assert.match(
+      error ?? "",
+      /step "huge" asks for cpus: 64, memoryMiB: 0, gpus: 0; the largest the local executor can give is cpus: 16, memoryMiB: 16384, gpus: 0/,
+    );
+    assert.equal(existsSync(join(m, "root-ran")), false, "nothing ran");
+  });
+
+  it("ends a step that allocates past its memoryMiB with failure kind out-of-memory", async () => {
+    const { main } = project(
+      "oom",
+      `
+const hog = func({ resources: { memoryMiB: 100 } }, async function hog() {
+  const held = [];
+  for (let i = 0; i < 40; i++) { held.push(Buffer.alloc(20 * 1024 * 1024, 1)); await sleep(25); }
+  return held.length;
+});
+const pipeline = func(async function pipeline() { return await hog(); });
+pipeline().resolve({ executor: "local" }).then(
+  (v) => console.log(JSON.stringify({ v })),
+  (e) => console.log(JSON.stringify({ message: e.message, runId: e.runId, failure: e.cause && e.cause.info && e.cause.info.failure })),
+);
+`,
+    );
+    const { code, output } = await drive(main).done;
+    assert.equal(code, 0, output);
+    const result = lastJson<{
+      message?: string;
+      runId?: string;
+      failure?: { kind: string; memory?: { askedMiB: number; usedMiB: number } };
+    }>(output);
+    assert.equal(result.failure?.kind, "out-of-memory", output);
+    assert.equal(result.failure?.memory?.askedMiB, 100);
+    assert.ok(result.failure!.memory!.usedMiB > 100);
+    const hog = await runOf(result.runId!);
+    assert.equal(hog.run.stepName, "hog");
+    assert.equal(hog.run.state, "failed");
+    assert.equal(hog.run.error?.failure?.kind, "out-of-memory");
+  });
+
+  it("requeues a dispatched step whose worker was killed with -9: attempt 2 resolves, and no run is duplicated", async () => {
+    const { main, markers: m } = project(
+      "kill-worker",
+      `
+const slow = func({ resources: { cpus: 1 } }, async function slow(x) {
+  mark("slow-" + process.pid, runContext().runId);
+  if (!has("killed-once")) await sleep(120000);
+  return x * 2;
+});
+const pipeline = func(async function pipeline(x) { return await slow(x); });
+pipeline(21).run({ executor: "local" }).then(
+  (r) => console.log(JSON.stringify({ value: r.value, rootId: r.rootId })),
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    const driver = drive(main);
+    const first = await eventually("the first worker", async () => files(m, "slow-")[0]);
+    writeFileSync(join(m, "killed-once"), "");
+    process.kill(Number(first.slice("slow-".length)), "SIGKILL");
+    const { code, output } = await driver.done;
+    assert.equal(code, 0, output);
+    const result = lastJson<{ value: number; rootId: string }>(output);
+    assert.equal(result.value, 42);
+    assert.equal(files(m, "slow-").length, 2, "the body ran in two workers");
+    const runs = await runsUnder(result.rootId);
+    const slows = runs.filter((r) => r.run.stepName === "slow");
+    assert.equal(slows.length, 1, "one run of slow, in two attempts");
+    assert.equal(slows[0]!.run.state, "resolved");
+    const job = await server.api<{ attempt: number; state: string }>(
+      `/runs/${slows[0]!.run.id}/job`,
+    );
+    assert.deepEqual([job.attempt, job.state], [2, "succeeded"]);
+  });
+
+  it("submit() returns before the pipeline ends, the submitting process exits, and the run still resolves", async () => {
+    const { main, markers: m } = project(
+      "submit",
+      `
+const wait = func({ resources: { cpus: 1 } }, async function wait(x) {
+  mark("wait-started");
+  await waitFor("go");
+  return x + 1;
+});
+const pipeline = func(async function pipeline(x) { return (await wait(x)) * 2; });
+pipeline(1).submit({ executor: "local" }).then(
+  async (r) => {
+    console.log(JSON.stringify({ rootId: r.rootId, job: r.job, pid: process.pid }));
+    if (process.argv[2] === "wait") console.log(JSON.stringify({ result: await r.result() }));
+  },
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    const { code, output } = await drive(main).done;
+    assert.equal(code, 0, output);
+    const { rootId, job } = lastJson<{ rootId: string; job: { kind: string } }>(output);
+    assert.match(rootId, /^[0-9a-f]{32}$/);
+    assert.equal(job.kind, "root");
+    assert.equal(existsSync(join(m, "go")), false, "the pipeline could not have ended");
+    await eventually("the step to start", async () =>
+      existsSync(join(m, "wait-started")) ? true : undefined,
+    );
+    writeFileSync(join(m, "go"), "");
+    const root = await eventually("the root to resolve", async () => {
+      const r = await runOf(rootId);
+      return r.run.state === "resolved" ? r : undefined;
+    });
+    assert.equal(root.outputs.length, 1);
+    const value = await fetch(
+      `${server.url}/api/v1/artifacts/${root.outputs[0]!.artifact.id}/value`,
+      { headers: { authorization: `Bearer ${server.token}` } },
+    );
+    assert.equal(await value.text(), "4");
+    // result() of another submission long-polls the root's job and decodes its output.
+    const again = await drive(main, ["wait"]).done;
+    assert.equal(again.code, 0, again.output);
+    assert.equal(lastJson<{ result: number }>(again.output).result, 4);
+  });
+
+  it("a requeued driver of a submitted run, after kill -9, does not execute its finished children again", async () => {
+    const { main, markers: m } = project(
+      "kill-driver",
+      `
+const first = func(function first(x) { mark("first-" + process.pid + "-" + Date.now()); return x + 1; });
+const second = func(async function second(x) {
+  mark("second-" + process.pid + "-" + Date.now());
+  await waitFor("go");
+  return x * 10;
+});
+const pipeline = func(async function pipeline(x) {
+  mark("driver-" + process.pid);
+  const a = await first(x);
+  return await second(a);
+});
+pipeline(1).submit({ executor: "local" }).then(
+  (r) => console.log(JSON.stringify({ rootId: r.rootId })),
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    const submitted = await drive(main).done;
+    assert.equal(submitted.code, 0, submitted.output);
+    const { rootId } = lastJson<{ rootId: string }>(submitted.output);
+    await eventually("second to start", async () => files(m, "second-")[0]);
+    // The server has recorded first as resolved before the driver dies.
+    await eventually("first resolved on the server", async () => {
+      const runs = await runsUnder(rootId);
+      return runs.find((r) => r.run.stepName === "first" && r.run.state === "resolved");
+    });
+    const [driver1] = files(m, "driver-");
+    const pid1 = Number(driver1!.slice("driver-".length));
+    process.kill(pid1, "SIGKILL");
+    const driver2 = await eventually("the requeued driver", async () =>
+      files(m, "driver-").find((f) => f !== driver1),
+    );
+    assert.notEqual(Number(driver2.slice("driver-".length)), pid1);
+    await eventually("second to start again", async () =>
+      files(m, "second-").length === 2 ? true : undefined,
+    );
+    writeFileSync(join(m, "go"), "");
+    await eventually("the root to resolve", async () => {
+      const r = await runOf(rootId);
+      return r.run.state === "resolved" ? r : undefined;
+    });
+    assert.equal(
+      files(m, "first-").length,
+      1,
+      "first ran once: the requeued driver reused its output",
+    );
+    const runs = await runsUnder(rootId);
+    assert.deepEqual(runs.map((r) => `${r.run.stepName}:${r.run.state}`).sort(), [
+      "first:resolved",
+      "pipeline:resolved",
+      "second:resolved",
+    ]);
+    const job = await server.api<{ attempt: number; state: string }>(`/runs/${rootId}/job`);
+    assert.deepEqual([job.attempt, job.state], [2, "succeeded"]);
+  });
+
+  it("shows a running remote step's logs within 3 s, and cancel stops every process of the run", async () => {
+    const { main, markers: m } = project(
+      "cancel",
+      `
+const busy = func({ resources: { cpus: 1 } }, async function busy(i) {
+  console.log("hello from busy " + i);
+  mark("busy-" + process.pid, runContext().runId);
+  await waitFor("never");
+  return i;
+});
+const pipeline = func(async function pipeline() {
+  mark("driver-" + process.pid);
+  return await Promise.all([busy(1), busy(2)]);
+});
+pipeline().submit({ executor: "local" }).then(
+  (r) => console.log(JSON.stringify({ rootId: r.rootId })),
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    const submitted = await drive(main).done;
+    assert.equal(submitted.code, 0, submitted.output);
+    const { rootId } = lastJson<{ rootId: string }>(submitted.output);
+    const first = await eventually("a busy step", async () => files(m, "busy-")[0]);
+    const runId = readFileSync(join(m, first), "utf8");
+    await eventually(
+      "the step's log line",
+      async () => {
+        const logs = await server.api<{ lines: Array<{ text: string }> }>(`/runs/${runId}/logs`);
+        return logs.lines.some((l) => /hello from busy/.test(l.text)) ? true : undefined;
+      },
+      3_000,
+    );
+    await eventually("both busy steps", async () =>
+      files(m, "busy-").length === 2 ? true : undefined,
+    );
+    const pids = [...files(m, "busy-"), ...files(m, "driver-")].map((f) =>
+      Number(f.slice(f.indexOf("-") + 1)),
+    );
+    assert.equal(pids.length, 3);
+    for (const pid of pids) assert.ok(alive(pid), `process ${pid} runs before the cancel`);
+    await server.api(`/runs/${rootId}/cancel`, { method: "POST" });
+    await eventually("every process to end", async () =>
+      pids.every((pid) => !alive(pid)) ? true : undefined,
+    );
+    await eventually("the root to end canceled", async () => {
+      const r = await runOf(rootId);
+      return r.run.state === "canceled" ? r : undefined;
+    });
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * A worker's lease on its job's run: `POST /runs/{runId}/heartbeat?attempt=N` every 1.5 s (the
+ * contract asks for ≤ 2 s). The server's answer stops the worker at once when its attempt was
+ * superseded or its run ended, and carries cancel requests.
+ */
+import { ServerRefusedError, type ServerClient } from "../tracking/http";
+
+/** What the worker's runner sees of the lease (a plain object: it may be another copy's code). */
+export interface WorkerLease {
+  /** `cancel` is called (once) when someone asks the server to cancel the run. */
+  onCancel(cancel: (reason: string) => void): void;
+  stop(): void;
+}
+
+interface HeartbeatAnswer {
+  cancelRequested?: boolean;
+  lease?: { lease: "held" | "superseded" | "ended"; attempt?: number };
+}
+
+export const HEARTBEAT_MS = 1_500;
+
+/** Starts heartbeating; `lost` is called once when the attempt must stop. */
+export function holdLease(
+  client: ServerClient,
+  runId: string,
+  attempt: number,
+  lost: (reason: string) => void,
+): WorkerLease {
+  let cancel: ((reason: string) => void) | undefined;
+  let canceled: string | undefined;
+  let stopped = false;
+  const beat = async (): Promise<void> => {
+    try {
+      const answer = await client.json<HeartbeatAnswer>(
+        "POST",
+        `/runs/${runId}/heartbeat?attempt=${attempt}`,
+      );
+      if (stopped) return;
+      const held = answer.lease?.lease;
+      if (held && held !== "held") {
+        stopped = true;
+        lost(
+          held === "superseded"
+            ? `attempt ${attempt} of run ${runId} was superseded by attempt ${answer.lease?.attempt}`
+            : `run ${runId} has already ended`,
+        );
+        return;
+      }
+      if (answer.cancelRequested && canceled === undefined) {
+        canceled = "canceled from the lineage server (someone asked it to cancel this run)";
+        cancel?.(canceled);
+      }
+    } catch (error) {
+      // A refused heartbeat (the job ended, the token was revoked) means this attempt is over; a
+      // missed one is not (the server may be restarting), nor a 404 (a submitted root's run is
+      // created by this worker's first events).
+      if (
+        error instanceof ServerRefusedError &&
+        !/failed with 404/.test(error.message) &&
+        !stopped
+      ) {
+        stopped = true;
+        lost(error.message);
+      }
+    }
+  };
+  void beat();
+  const timer = setInterval(() => void beat(), HEARTBEAT_MS);
+  timer.unref();
+  return {
+    onCancel(fn) {
+      cancel = fn;
+      if (canceled !== undefined) fn(canceled);
+    },
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * A worker's job, run by the project's own copy of tsematic (main.ts hands over here), so the
+ * package's steps, the futures they make and the runner are one copy. Kinds:
+ * - `step`: one dispatched run that the resolver created; its body runs here, its output is stored;
+ * - `root`: the detached root of `future.submit()`: the step called with the stored inputs;
+ * - `program`: the detached root of `tsematic submit file`: the package's program runs, and the
+ *   first root future it resolves takes the submitted root id.
+ * Every kind resolves with the job's executor (dispatched children go on as jobs) and durable child
+ * ids (a later attempt reuses what this one resolved). A step's own error is a finished job, not a
+ * crash: the worker reports it and exits 0.
+ */
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fetchArtifact } from "../cloud/artifacts";
+import type { JobSpec } from "../cloud/jobs";
+import { StepFailedError, TsematicError } from "../errors";
+import type { ErrorInfo } from "../events";
+import type { Future, ResolveOptions } from "../future";
+import type { PackageManifest } from "../package/archive";
+import { setRootRunner } from "../runner/backend";
+import { RemoteStepError } from "../runner/dispatch";
+import type { Resolution } from "../runner/resolution";
+import { localRootRunner, resolveControlled, type RootControl } from "../runner/resolve";
+import { stepByName } from "../step-registry";
+import type { Endpoint } from "../tracking/endpoint";
+import { ServerClient } from "../tracking/http";
+import { ServerBackend } from "../tracking/server-backend";
+import { defaultRegistry } from "../types/registry";
+import type { WorkerLease } from "./lease";
+// Loads func() and the default hooks of this copy (the package's bundle loads them too).
+import "../step";
+
+export interface WorkerContext {
+  spec: JobSpec;
+  endpoint: Endpoint;
+  bundlePath: string;
+  manifest: PackageManifest;
+  lease: WorkerLease;
+  log: (line: string) => void;
+}
+
+/** Loads a module of the package (its steps register themselves by name). */
+const load = (path: string): unknown => createRequire(__filename)(path);
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Runs the job and reports it finished; resolves with the process's exit code. */
+export async function runJob(ctx: WorkerContext): Promise<number> {
+  const { spec, lease } = ctx;
+  const client = new ServerClient(ctx.endpoint);
+  let resolution: Resolution | undefined;
+  lease.onCancel((reason) => resolution?.cancelAll(reason));
+  const control: RootControl = {
+    mode: "cloud",
+    durable: true,
+    backend: new ServerBackend({ endpoint: ctx.endpoint, heartbeats: false }),
+    dispatch: {
+      executor: spec.job.executor,
+      packageId: spec.packageId,
+      ...(spec.localProject ? { localProject: spec.localProject } : {}),
+    },
+    onResolution: (r) => (resolution = r),
+  };
+  const outcome =
+    spec.job.kind === "program"
+      ? await runProgram(ctx, control)
+      : await runStep(ctx, client, control);
+  await finish(client, spec, outcome, ctx.log);
+  lease.stop();
+  return 0;
+}
+
+/** Kinds `step` and `root`: the named step, called with the stored inputs. */
+async function runStep(
+  ctx: WorkerContext,
+  client: ServerClient,
+  control: RootControl,
+): Promise<Outcome> {
+  const { spec } = ctx;
+  const job = spec.job;
+  try {
+    // The package's top-level code is the submitting program's: its root runs are not this job's.
+    setRootRunner({
+      resolve: () => {
+        ctx.log("a root run started by the package's top-level code is not run in a worker");
+        return new Promise<never>(() => undefined);
+      },
+      run: () => new Promise<never>(() => undefined),
+      submit: () => new Promise<never>(() => undefined),
+    });
+    load(ctx.bundlePath);
+    if (!spec.stepName) throw new TsematicError(`job ${job.id} (${job.kind}) names no step`);
+    const step = stepByName(spec.stepName);
+    const registry = defaultRegistry();
+    const artifacts = await Promise.all(
+      spec.inputs.map((i) => fetchArtifact(client, i.artifactId)),
+    );
+    const values = artifacts.map((a) => registry.fromBytes(a.typeName, a.bytes));
+    const future = step(...values) as Future<unknown>;
+    const options: ResolveOptions = {
+      namespace: spec.namespace,
+      ...(job.kind === "root" && spec.environment ? { environment: spec.environment } : {}),
+    };
+    const value = await resolveControlled(future, options, {
+      ...control,
+      rootId: job.rootId,
+      writer: { runId: job.runId, attempt: job.attempt },
+      home:
+        job.kind === "step"
+          ? {
+              runId: job.runId,
+              exists: true,
+              ...(spec.cacheKey !== undefined ? { cacheKey: spec.cacheKey } : {}),
+              inputs: artifacts,
+            }
+          : { runId: job.rootId, exists: false, inputs: artifacts },
+    });
+    return { ok: true, value };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/**
+ * Kind `program`: the package's program runs with a root runner whose first root takes the
+ * submitted root id; the job's outcome is that root's. The job ends when the program has nothing
+ * left to do.
+ */
+async function runProgram(ctx: WorkerContext, control: RootControl): Promise<Outcome> {
+  const { spec } = ctx;
+  const job = spec.job;
+  let first: Promise<Outcome> | undefined;
+  const resolveFirst = <T>(future: Future<T>, options: ResolveOptions): Promise<T> => {
+    const p = resolveControlled(
+      future,
+      { ...options, environment: { ...spec.environment, ...options.environment } },
+      { ...control, rootId: job.rootId, writer: { runId: job.rootId, attempt: job.attempt } },
+    );
+    first = p.then(
+      (value): Outcome => ({ ok: true, value }),
+      (error: unknown): Outcome => ({ ok: false, error }),
+    );
+    return p;
+  };
+  setRootRunner({
+    resolve: (future, options) =>
+      first
+        ? resolveControlled(future, options, {
+            mode: "cloud",
+            ...(control.dispatch ? { dispatch: control.dispatch } : {}),
+          })
+        : resolveFirst(future, options),
+    run: (future, options) => localRootRunner.run(future, options),
+  });
+  const programEnded = new Promise<void>((resolve) => process.once("beforeExit", () => resolve()));
+  try {
+    const entry = ctx.manifest.entry as { program?: string };
+    load(entry.program ? join(ctx.bundlePath, "..", entry.program) : ctx.bundlePath);
+  } catch (error) {
+    return { ok: false, error };
+  }
+  // The program's roots may start after awaits of its own: the job ends with the program.
+  await programEnded;
+  if (!first) {
+    return {
+      ok: false,
+      error: new TsematicError(
+        "the program ended without resolving a pipeline: a submitted program must await a step's " +
+          "future (or call .resolve()) at least once",
+      ),
+    };
+  }
+  return first;
+}
+
+/** The error of a failed job as the run records it. */
+function errorInfoOf(error: unknown, spec: JobSpec): ErrorInfo {
+  const stepName = spec.stepName ?? "program";
+  if (error instanceof StepFailedError) {
+    const cause = error.cause instanceof Error ? error.cause : new Error(String(error.cause));
+    const failure = cause instanceof RemoteStepError ? cause.info.failure : undefined;
+    return {
+      name: cause.name,
+      message: cause.message,
+      ...(cause.stack !== undefined ? { stack: cause.stack } : {}),
+      stepName: error.stepName,
+      path: [...error.path],
+      runId: error.runId,
+      ...(failure ? { failure } : {}),
+    };
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  return {
+    name: e.name,
+    message: e.message,
+    ...(e.stack !== undefined ? { stack: e.stack } : {}),
+    stepName,
+    path: [stepName],
+    runId: spec.job.runId,
+  };
+}
+
+async function finish(
+  client: ServerClient,
+  spec: JobSpec,
+  outcome: Outcome,
+  log: (line: string) => void,
+): Promise<void> {
+  let body: unknown;
+  if (outcome.ok) {
+    const artifact = defaultRegistry().toArtifact(outcome.value);
+    body = { state: "succeeded", outputArtifactId: artifact.id };
+  } else {
+    const error = errorInfoOf(outcome.error, spec);
+    log(`the job's run failed: ${error.name}: ${error.message}`);
+    body = { state: "failed", error };
+  }
+  try {
+    await client.json("POST", `/jobs/${spec.job.id}/finished`, body);
+  } catch (error) {
+    log(`could not report the job finished: ${(error as Error).message}`);
+  }
+}

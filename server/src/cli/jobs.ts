@@ -1,0 +1,74 @@
+/**
+ * Jobs and failure classes as the command line reads them (`GET /runs/{id}/job`, a run's
+ * `error.failure`): the shapes of the cloud-runs contract, read defensively, since a server from
+ * before cloud runs answers without them.
+ */
+
+/** Why a job failed: the class, what happened, and what to change. */
+export interface FailureView {
+  kind: string;
+  message: string;
+  hint: string;
+  exitCode?: number;
+  signal?: string;
+  memory?: { askedMiB: number; usedMiB: number };
+  timeoutMs?: number;
+}
+
+/** One attempt of executing a run in a worker process. */
+export interface JobView {
+  id: string;
+  kind: "step" | "root" | "program";
+  rootId: string;
+  runId: string;
+  attempt: number;
+  executor: string;
+  state: "queued" | "running" | "succeeded" | "failed" | "canceled" | "lost";
+  resources: { cpus?: number; memoryMiB?: number; gpus?: number };
+  handle?: { executor: string; host: string; pid?: number; pgid?: number; externalId?: string };
+  failure?: FailureView;
+  outputArtifactId?: string;
+  createdAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  requeuedAs?: string;
+}
+
+/** A job that will not change any more (a lost job that was requeued goes on as its next attempt). */
+export function jobEnded(job: JobView): boolean {
+  if (job.state === "lost") return job.requeuedAs === undefined;
+  return job.state === "succeeded" || job.state === "failed" || job.state === "canceled";
+}
+
+/** The lines that describe a failure class, e.g. `out-of-memory: ...` then `hint: ...`. */
+export function failureLines(f: FailureView): string[] {
+  const lines = [`class       ${f.kind}`, `what        ${f.message}`];
+  if (f.hint) lines.push(`what to do  ${f.hint}`);
+  if (f.exitCode !== undefined && f.exitCode !== null) lines.push(`exit code   ${f.exitCode}`);
+  if (f.signal) lines.push(`signal      ${f.signal}`);
+  if (f.memory) {
+    lines.push(`memory      asked ${f.memory.askedMiB} MiB, used ${f.memory.usedMiB} MiB at peak`);
+  }
+  if (f.timeoutMs !== undefined) lines.push(`timeout     ${f.timeoutMs} ms`);
+  return lines;
+}
+
+/** The lines that describe a job: executor, attempt, state, where it ran. */
+export function jobLines(job: JobView): string[] {
+  const where = job.handle
+    ? `${job.handle.host}${job.handle.pid !== undefined ? ` pid ${job.handle.pid}` : ""}${job.handle.externalId ? ` (${job.handle.externalId})` : ""}`
+    : "-";
+  const lines = [
+    `id          ${job.id} (${job.kind})`,
+    `executor    ${job.executor}`,
+    `attempt     ${job.attempt}`,
+    `state       ${job.state}${job.requeuedAs ? ` (requeued as ${job.requeuedAs})` : ""}`,
+    `where       ${where}`,
+  ];
+  const asked = Object.entries(job.resources ?? {})
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(" ");
+  if (asked) lines.push(`resources   ${asked}`);
+  if (job.failure) lines.push(`failure     ${job.failure.kind}: ${job.failure.message}`);
+  return lines;
+}
