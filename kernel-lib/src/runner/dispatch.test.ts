@@ -246,6 +246,7 @@ describe("durable ids", () => {
     const value = await resolution(f2, second, {
       rootId,
       durable: true,
+      replay: true,
       dispatcher: replayer,
     }).start(f2, null);
     assert.equal(value, 20);
@@ -274,7 +275,12 @@ describe("durable ids", () => {
       return (await train(n + 1)).model;
     });
     const future = onlyTrain(4) as Future<unknown>;
-    const r = resolution(future, sink, { rootId: "c".repeat(32), durable: true, dispatcher: open });
+    const r = resolution(future, sink, {
+      rootId: "c".repeat(32),
+      durable: true,
+      replay: true,
+      dispatcher: open,
+    });
     assert.equal(await r.start(future, null), 50);
     const trainId = runIdOf(sink.events, "train");
     assert.deepEqual(
@@ -288,5 +294,23 @@ describe("durable ids", () => {
       0,
       "its input edges are on the server already",
     );
+  });
+
+  it("asks the server about earlier runs only in a later attempt (replay), not in a first one", async () => {
+    let asked = 0;
+    const counting: Dispatcher = {
+      dispatch: async () => ({ state: "canceled", reason: "not used" }),
+      priorRun: async () => {
+        asked++;
+        return undefined;
+      },
+    };
+    const inline = func(async function firstAttempt(n: number) {
+      return await prepare(n);
+    });
+    const future = inline(1) as Future<unknown>;
+    const sink = collect();
+    await resolution(future, sink, { durable: true, dispatcher: counting }).start(future, null);
+    assert.equal(asked, 0);
   });
 });

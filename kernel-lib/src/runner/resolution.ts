@@ -54,11 +54,14 @@ export interface ResolutionConfig {
   writer?: EventWriter;
   /** Runs children that ask for a job (resources, `remote`) through an executor. */
   dispatcher?: Dispatcher;
-  /**
-   * Children get deterministic ids and, before running, the server is asked whether an earlier
-   * attempt already resolved them (drivers and workers: "Durable ids").
-   */
+  /** Children get deterministic ids (drivers and workers: "Durable ids"). */
   durable?: boolean;
+  /**
+   * With `durable`: an earlier attempt of this process's job may have left runs (a requeued driver
+   * or worker), so before running, each child is looked up on the server (reused when it resolved
+   * with the same inputs). Off in a first attempt: there is nothing to find.
+   */
+  replay?: boolean;
   /**
    * A worker executing one dispatched run: the root future is that run (it exists on the server, so
    * it is not created again), with the resolver's cache key and decoded input artifacts.
@@ -331,7 +334,7 @@ export class Resolution {
         }
         if (node.lineage) node.lineage.argArtifacts = undefined;
         const prior =
-          this.config.durable && node !== this.rootNode
+          this.config.durable && this.config.replay && node !== this.rootNode
             ? await this.replay(node, inputs)
             : "unknown";
         if (prior === "reused") return;

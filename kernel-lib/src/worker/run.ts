@@ -54,6 +54,8 @@ export async function runJob(ctx: WorkerContext): Promise<number> {
   const control: RootControl = {
     mode: "cloud",
     durable: true,
+    // A first attempt finds nothing to replay: children are looked up only in later attempts.
+    replay: spec.job.attempt > 1,
     backend: new ServerBackend({ endpoint: ctx.endpoint, heartbeats: false }),
     dispatch: {
       executor: spec.job.executor,
