@@ -553,4 +553,27 @@ const other = func(function other() { return "second root"; });
       `the program went on after its first root; its log:\n${jobLog(job.id)}`,
     );
   });
+
+  it("finds a dispatched step's result in the cache under the resolver's key: a second run dispatches nothing", async () => {
+    const { main, markers: m } = project(
+      "cache",
+      `
+const cached = func({ cache: true, resources: { cpus: 1 } }, function cached(x) {
+  mark("cached-" + process.pid + "-" + Date.now());
+  return x * 7;
+});
+const pipeline = func(async function pipeline(x) { return await cached(x); });
+pipeline(6).resolve({ executor: "local" }).then(
+  (v) => console.log(JSON.stringify({ v })),
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    for (let i = 0; i < 2; i++) {
+      const { code, output } = await drive(main).done;
+      assert.equal(code, 0, output);
+      assert.equal(lastJson<{ v: number }>(output).v, 42);
+    }
+    assert.equal(files(m, "cached-").length, 1, "the step ran once, in one worker");
+  });
 });
