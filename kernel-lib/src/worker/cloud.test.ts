@@ -576,4 +576,35 @@ pipeline(6).resolve({ executor: "local" }).then(
     }
     assert.equal(files(m, "cached-").length, 1, "the step ran once, in one worker");
   });
+
+  it("stops a dispatched step's worker when the resolver cancels the run (the caller's AbortSignal)", async () => {
+    const { main, markers: m } = project(
+      "abort",
+      `
+const busy = func({ resources: { cpus: 1 } }, async function busy() {
+  mark("busy-" + process.pid);
+  await waitFor("never");
+  return 1;
+});
+const pipeline = func(async function pipeline() { return await busy(); });
+const controller = new AbortController();
+const started = setInterval(() => {
+  if (fs.readdirSync(M).some((f) => f.startsWith("busy-"))) {
+    clearInterval(started);
+    controller.abort();
+  }
+}, 50);
+pipeline().resolve({ executor: "local", signal: controller.signal }).then(
+  (v) => console.log(JSON.stringify({ v })),
+  (e) => console.log(JSON.stringify({ error: e.message })),
+);
+`,
+    );
+    const { code, output } = await drive(main).done;
+    assert.equal(code, 0, output);
+    assert.match(lastJson<{ error?: string }>(output).error ?? "", /canceled/);
+    const [busy] = files(m, "busy-");
+    const pid = Number(busy!.slice("busy-".length));
+    await eventually("the worker to stop", async () => (alive(pid) ? undefined : true), 30_000);
+  });
 });
