@@ -23,6 +23,8 @@ export {
   type Futurable,
   type PipelineRun,
   type ResolveOptions,
+  type SubmitOptions,
+  type SubmittedRun,
 } from "./future";
 export type { StepOptions, CallSettings, RetryOptions, RetryFilter } from "./options";
 export { runContext, type RunContext } from "./context";

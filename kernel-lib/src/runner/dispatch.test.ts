@@ -246,6 +246,7 @@ describe("durable ids", () => {
     const value = await resolution(f2, second, {
       rootId,
       durable: true,
+      replay: true,
       dispatcher: replayer,
     }).start(f2, null);
     assert.equal(value, 20);
@@ -253,5 +254,63 @@ describe("durable ids", () => {
     assert.deepEqual(asked, [prepare4, prepare14]);
     assert.deepEqual(statesOf(second.events, prepare4!), [], "no state is emitted again");
     assert.deepEqual(statesOf(second.events, prepare14!), ["scheduled", "running", "resolved"]);
+  });
+
+  it("re-attaches to the job of a dispatched run an earlier attempt left open, without sending it back to scheduled", async () => {
+    jobBodies = [];
+    const sink = collect();
+    const stored = sink.stored;
+    const inner = new InProcessDispatcher(stored);
+    const open: Dispatcher = {
+      dispatch: (request) => inner.dispatch(request),
+      async priorRun(runId): Promise<PriorRun | undefined> {
+        // Every run is known and still running (as a job that lives on after its driver died).
+        const created = sink.events.find((e) => e.type === "run-created" && e.run.id === runId);
+        const step = created?.type === "run-created" ? created.run.stepName : "";
+        if (step !== "train") return undefined;
+        return { state: "running", inputs: { n: registry.toArtifact(5).id } };
+      },
+    };
+    const onlyTrain = func(async function onlyTrain(n: number) {
+      return (await train(n + 1)).model;
+    });
+    const future = onlyTrain(4) as Future<unknown>;
+    const r = resolution(future, sink, {
+      rootId: "c".repeat(32),
+      durable: true,
+      replay: true,
+      dispatcher: open,
+    });
+    assert.equal(await r.start(future, null), 50);
+    const trainId = runIdOf(sink.events, "train");
+    assert.deepEqual(
+      inner.requests.map((q) => q.runId),
+      [trainId],
+      "dispatched again: re-attached",
+    );
+    assert.deepEqual(statesOf(sink.events, trainId), [], "no scheduled over its running state");
+    assert.equal(
+      sink.events.filter((e) => e.type === "edge" && e.runId === trainId).length,
+      0,
+      "its input edges are on the server already",
+    );
+  });
+
+  it("asks the server about earlier runs only in a later attempt (replay), not in a first one", async () => {
+    let asked = 0;
+    const counting: Dispatcher = {
+      dispatch: async () => ({ state: "canceled", reason: "not used" }),
+      priorRun: async () => {
+        asked++;
+        return undefined;
+      },
+    };
+    const inline = func(async function firstAttempt(n: number) {
+      return await prepare(n);
+    });
+    const future = inline(1) as Future<unknown>;
+    const sink = collect();
+    await resolution(future, sink, { durable: true, dispatcher: counting }).start(future, null);
+    assert.equal(asked, 0);
   });
 });

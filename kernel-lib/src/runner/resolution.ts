@@ -14,6 +14,7 @@ import {
 } from "../errors";
 import {
   eventIdPrefix,
+  TERMINAL_STATES,
   type ErrorInfo,
   type EventSink,
   type EventWriter,
@@ -53,11 +54,14 @@ export interface ResolutionConfig {
   writer?: EventWriter;
   /** Runs children that ask for a job (resources, `remote`) through an executor. */
   dispatcher?: Dispatcher;
-  /**
-   * Children get deterministic ids and, before running, the server is asked whether an earlier
-   * attempt already resolved them (drivers and workers: "Durable ids").
-   */
+  /** Children get deterministic ids (drivers and workers: "Durable ids"). */
   durable?: boolean;
+  /**
+   * With `durable`: an earlier attempt of this process's job may have left runs (a requeued driver
+   * or worker), so before running, each child is looked up on the server (reused when it resolved
+   * with the same inputs). Off in a first attempt: there is nothing to find.
+   */
+  replay?: boolean;
   /**
    * A worker executing one dispatched run: the root future is that run (it exists on the server, so
    * it is not created again), with the resolver's cache key and decoded input artifacts.
@@ -329,10 +333,14 @@ export class Resolution {
           refs.push({ name: names[i]!, artifactId: artifact.id });
         }
         if (node.lineage) node.lineage.argArtifacts = undefined;
-        if (this.config.durable && node !== this.rootNode && (await this.replayed(node, inputs))) {
-          return;
-        }
-        for (const ref of refs) {
+        const prior =
+          this.config.durable && this.config.replay && node !== this.rootNode
+            ? await this.replay(node, inputs)
+            : "unknown";
+        if (prior === "reused") return;
+        // An open run of an earlier attempt already has its edges and key: its state (running,
+        // in a job that lives on) must not go back to scheduled.
+        for (const ref of prior === "open" ? [] : refs) {
           if (this.config.sink) (node.lineage ??= new RunLineage()).inputs.add(ref.artifactId);
           this.emit({
             type: "edge",
@@ -351,7 +359,8 @@ export class Resolution {
                 inputs,
                 namespace: this.config.namespace,
               });
-        this.emitState(node, "scheduled", { cacheKey: key });
+        if (prior === "open") node.state = "scheduled";
+        else this.emitState(node, "scheduled", { cacheKey: key });
       } else {
         // Nobody records this run: only prove the inputs could be stored, as a tracked run would.
         for (let i = 0; i < args.length; i++) this.checkStorable(node, i, args[i]);
@@ -398,17 +407,22 @@ export class Resolution {
    * Durable ids: an earlier attempt of this resolution's process already resolved this run with the
    * same inputs. Its output is used as it is: no body runs, no state is emitted again.
    */
-  private async replayed(node: RunNode, inputs: Record<string, string>): Promise<boolean> {
+  private async replay(
+    node: RunNode,
+    inputs: Record<string, string>,
+  ): Promise<"reused" | "open" | "unknown"> {
     const prior = await this.config.dispatcher?.priorRun?.(node.id);
-    if (node.done) return true;
-    if (prior?.state !== "resolved" || !prior.output) return false;
+    if (node.done) return "reused";
+    if (!prior) return "unknown";
     const names = Object.keys(inputs);
     const same =
       names.length === Object.keys(prior.inputs).length &&
       names.every((n) => prior.inputs[n] === inputs[n]);
-    if (!same) return false;
-    this.adoptOutput(node, prior.output);
-    return true;
+    if (same && prior.state === "resolved" && prior.output) {
+      this.adoptOutput(node, prior.output);
+      return "reused";
+    }
+    return same && !TERMINAL_STATES.has(prior.state) ? "open" : "unknown";
   }
 
   /** Settles `node` with an output that another process recorded (a job, an earlier attempt). */

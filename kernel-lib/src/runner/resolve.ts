@@ -29,6 +29,8 @@ export interface RootControl {
   writer?: EventWriter;
   mode?: RunMode;
   durable?: boolean;
+  /** With `durable`: look children up on the server first (a later attempt of a job). */
+  replay?: boolean;
   home?: ResolutionConfig["home"];
   backend?: TrackingBackend;
   /** A worker's dispatch: its job's executor and package (nothing is built or validated). */
@@ -176,6 +178,7 @@ async function execute<T>(
     ...(control.writer ? { writer: control.writer } : {}),
     ...(dispatch ? { dispatcher: dispatch.dispatcher } : {}),
     ...(control.durable ? { durable: true } : {}),
+    ...(control.replay ? { replay: true } : {}),
     ...(control.home ? { home: control.home } : {}),
   });
   control.onResolution?.(resolution);

@@ -17,9 +17,10 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { buildPackage } from "../package";
 import { alive } from "../test-support/node-child";
 import { eventually, ServerProcess } from "../test-support/server-process";
 
@@ -143,6 +144,15 @@ async function runsUnder(rootId: string): Promise<RunDetail[]> {
   };
   await visit(rootId);
   return out;
+}
+
+/** What a job's worker printed (the local executor's log file). */
+function jobLog(jobId: string): string {
+  try {
+    return readFileSync(join(server.dataDir, "jobs", `${jobId}.log`), "utf8");
+  } catch (error) {
+    return String(error);
+  }
 }
 
 function files(dir: string, prefix: string): string[] {
@@ -481,5 +491,120 @@ pipeline().submit({ executor: "local" }).then(
       const r = await runOf(rootId);
       return r.run.state === "canceled" ? r : undefined;
     });
+  });
+
+  it("runs a submitted program: its first root takes the submitted root id, later roots run silently", async () => {
+    const {
+      main,
+      dir,
+      markers: m,
+    } = project(
+      "program",
+      `
+const pipeline = func(async function pipeline(n) { return n * 3; });
+const other = func(function other() { return "second root"; });
+(async () => {
+  const v = await pipeline(5);
+  mark("first-" + v);
+  const w = await other();
+  mark("second-" + w.length);
+})();
+`,
+    );
+    const pkg = await buildPackage(main);
+    const headers = {
+      authorization: `Bearer ${server.token}`,
+      "content-type": "application/octet-stream",
+    };
+    const upload = await fetch(`${server.url}/api/v1/packages`, {
+      method: "POST",
+      headers,
+      body: pkg.bytes,
+    });
+    assert.ok(upload.ok, await upload.text());
+    const submitted = await fetch(`${server.url}/api/v1/submissions`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({
+        kind: "program",
+        packageId: pkg.id,
+        executor: "local",
+        localProject: { host: hostname(), root: dir, dependencyKey: pkg.dependencyKey },
+      }),
+    });
+    const body = (await submitted.json()) as { rootId: string };
+    assert.equal(submitted.status, 201, JSON.stringify(body));
+    const root = await eventually("the program's first root to resolve", async () => {
+      const r = await runOf(body.rootId).catch(() => undefined);
+      return r?.run.state === "resolved" ? r : undefined;
+    });
+    assert.equal(root.run.stepName, "pipeline");
+    const job = await eventually("the program's job to end", async () => {
+      const j = await server.api<{ id: string; state: string; outputArtifactId?: string }>(
+        `/runs/${body.rootId}/job`,
+      );
+      return j.state === "succeeded" ? j : undefined;
+    });
+    assert.equal(job.outputArtifactId, root.outputs[0]!.artifact.id);
+    assert.deepEqual(files(m, "first-"), ["first-15"]);
+    assert.deepEqual(
+      files(m, "second-"),
+      ["second-11"],
+      `the program went on after its first root; its log:\n${jobLog(job.id)}`,
+    );
+  });
+
+  it("finds a dispatched step's result in the cache under the resolver's key: a second run dispatches nothing", async () => {
+    const { main, markers: m } = project(
+      "cache",
+      `
+const cached = func({ cache: true, resources: { cpus: 1 } }, function cached(x) {
+  mark("cached-" + process.pid + "-" + Date.now());
+  return x * 7;
+});
+const pipeline = func(async function pipeline(x) { return await cached(x); });
+pipeline(6).resolve({ executor: "local" }).then(
+  (v) => console.log(JSON.stringify({ v })),
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    for (let i = 0; i < 2; i++) {
+      const { code, output } = await drive(main).done;
+      assert.equal(code, 0, output);
+      assert.equal(lastJson<{ v: number }>(output).v, 42);
+    }
+    assert.equal(files(m, "cached-").length, 1, "the step ran once, in one worker");
+  });
+
+  it("stops a dispatched step's worker when the resolver cancels the run (the caller's AbortSignal)", async () => {
+    const { main, markers: m } = project(
+      "abort",
+      `
+const busy = func({ resources: { cpus: 1 } }, async function busy() {
+  mark("busy-" + process.pid);
+  await waitFor("never");
+  return 1;
+});
+const pipeline = func(async function pipeline() { return await busy(); });
+const controller = new AbortController();
+const started = setInterval(() => {
+  if (fs.readdirSync(M).some((f) => f.startsWith("busy-"))) {
+    clearInterval(started);
+    controller.abort();
+  }
+}, 50);
+pipeline().resolve({ executor: "local", signal: controller.signal }).then(
+  (v) => console.log(JSON.stringify({ v })),
+  (e) => console.log(JSON.stringify({ error: e.message })),
+);
+`,
+    );
+    const { code, output } = await drive(main).done;
+    assert.equal(code, 0, output);
+    assert.match(lastJson<{ error?: string }>(output).error ?? "", /canceled/);
+    const [busy] = files(m, "busy-");
+    const pid = Number(busy!.slice("busy-".length));
+    await eventually("the worker to stop", async () => (alive(pid) ? undefined : true), 30_000);
   });
 });

@@ -4,7 +4,8 @@
  * - `step`: one dispatched run that the resolver created; its body runs here, its output is stored;
  * - `root`: the detached root of `future.submit()`: the step called with the stored inputs;
  * - `program`: the detached root of `tsematic submit file`: the package's program runs, and the
- *   first root future it resolves takes the submitted root id.
+ *   first root future it resolves takes the submitted root id (later roots run silently here: the
+ *   worker's token may write the submitted root only).
  * Every kind resolves with the job's executor (dispatched children go on as jobs) and durable child
  * ids (a later attempt reuses what this one resolved). A step's own error is a finished job, not a
  * crash: the worker reports it and exits 0.
@@ -53,6 +54,8 @@ export async function runJob(ctx: WorkerContext): Promise<number> {
   const control: RootControl = {
     mode: "cloud",
     durable: true,
+    // A first attempt finds nothing to replay: children are looked up only in later attempts.
+    replay: spec.job.attempt > 1,
     backend: new ServerBackend({ endpoint: ctx.endpoint, heartbeats: false }),
     dispatch: {
       executor: spec.job.executor,
@@ -143,13 +146,16 @@ async function runProgram(ctx: WorkerContext, control: RootControl): Promise<Out
     return p;
   };
   setRootRunner({
-    resolve: (future, options) =>
-      first
-        ? resolveControlled(future, options, {
-            mode: "cloud",
-            ...(control.dispatch ? { dispatch: control.dispatch } : {}),
-          })
-        : resolveFirst(future, options),
+    resolve: (future, options) => {
+      if (!first) return resolveFirst(future, options);
+      // The worker's token may write the submitted root only (the server refuses other roots'
+      // events), and the admin token never reaches a worker: a later root runs here, silently.
+      ctx.log(
+        `a later root of the program ("${future.name}") runs silently in the driver: only the ` +
+          "submitted root is recorded",
+      );
+      return resolveControlled(future, { ...options, tracking: false, executor: undefined }, {});
+    },
     run: (future, options) => localRootRunner.run(future, options),
   });
   const programEnded = new Promise<void>((resolve) => process.once("beforeExit", () => resolve()));
