@@ -80,14 +80,22 @@ export class HttpDispatcher implements Dispatcher {
         artifact: await fetchArtifact(this.client, job.outputArtifactId),
       };
     }
-    const detail = (await this.client.json<RunDetail>("GET", `/runs/${runId}`)).run;
-    if (job.state === "canceled" && !detail.error) {
+    let detail: RunDetail["run"] | undefined;
+    try {
+      detail = (await this.client.json<RunDetail>("GET", `/runs/${runId}`)).run;
+    } catch (error) {
+      // A submitted root whose driver failed before it created the root run.
+      if (!(error instanceof ServerRefusedError && /failed with 404/.test(error.message))) {
+        throw error;
+      }
+    }
+    if (job.state === "canceled" && !detail?.error) {
       return {
         state: "canceled",
         reason: job.failure?.message ?? "its job was canceled",
       };
     }
-    const error: ErrorInfo = detail.error ?? {
+    const error: ErrorInfo = detail?.error ?? {
       name: "WorkerFailedError",
       message: job.failure?.message ?? `the job of "${stepName}" ended ${job.state}`,
       stepName,

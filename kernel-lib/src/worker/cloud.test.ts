@@ -12,6 +12,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -235,5 +236,250 @@ pipeline(1).run(executor ? { executor } : {}).then(
     const strip = (x: typeof v) => [x.prepare.n, x.a.model, x.b.model, x.e.score];
     assert.deepEqual(strip(localValue.value), strip(v));
     assert.equal(localValue.value.a.pid, localValue.me);
+  });
+
+  it("refuses an impossible request before anything runs, naming the step and the largest it could get", async () => {
+    const { main, markers: m } = project(
+      "impossible",
+      `
+const root = func(function root() { mark("root-ran"); return 1; });
+const huge = func({ resources: { cpus: 64 } }, function huge() { return 1; });
+root().resolve({ executor: "local" }).then(
+  () => console.log(JSON.stringify({ ok: true })),
+  (e) => console.log(JSON.stringify({ error: e.message })),
+);
+`,
+    );
+    const { code, output } = await drive(main).done;
+    assert.equal(code, 0, output);
+    const { error } = lastJson<{ error?: string }>(output);
+    assert.match(
+      error ?? "",
+      /step "huge" asks for cpus: 64, memoryMiB: 0, gpus: 0; the largest the local executor can give is cpus: 16, memoryMiB: 16384, gpus: 0/,
+    );
+    assert.equal(existsSync(join(m, "root-ran")), false, "nothing ran");
+  });
+
+  it("ends a step that allocates past its memoryMiB with failure kind out-of-memory", async () => {
+    const { main } = project(
+      "oom",
+      `
+const hog = func({ resources: { memoryMiB: 100 } }, async function hog() {
+  const held = [];
+  for (let i = 0; i < 40; i++) { held.push(Buffer.alloc(20 * 1024 * 1024, 1)); await sleep(25); }
+  return held.length;
+});
+const pipeline = func(async function pipeline() { return await hog(); });
+pipeline().resolve({ executor: "local" }).then(
+  (v) => console.log(JSON.stringify({ v })),
+  (e) => console.log(JSON.stringify({ message: e.message, runId: e.runId, failure: e.cause && e.cause.info && e.cause.info.failure })),
+);
+`,
+    );
+    const { code, output } = await drive(main).done;
+    assert.equal(code, 0, output);
+    const result = lastJson<{
+      message?: string;
+      runId?: string;
+      failure?: { kind: string; memory?: { askedMiB: number; usedMiB: number } };
+    }>(output);
+    assert.equal(result.failure?.kind, "out-of-memory", output);
+    assert.equal(result.failure?.memory?.askedMiB, 100);
+    assert.ok(result.failure!.memory!.usedMiB > 100);
+    const hog = await runOf(result.runId!);
+    assert.equal(hog.run.stepName, "hog");
+    assert.equal(hog.run.state, "failed");
+    assert.equal(hog.run.error?.failure?.kind, "out-of-memory");
+  });
+
+  it("requeues a dispatched step whose worker was killed with -9: attempt 2 resolves, and no run is duplicated", async () => {
+    const { main, markers: m } = project(
+      "kill-worker",
+      `
+const slow = func({ resources: { cpus: 1 } }, async function slow(x) {
+  mark("slow-" + process.pid, runContext().runId);
+  if (!has("killed-once")) await sleep(120000);
+  return x * 2;
+});
+const pipeline = func(async function pipeline(x) { return await slow(x); });
+pipeline(21).run({ executor: "local" }).then(
+  (r) => console.log(JSON.stringify({ value: r.value, rootId: r.rootId })),
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    const driver = drive(main);
+    const first = await eventually("the first worker", async () => files(m, "slow-")[0]);
+    writeFileSync(join(m, "killed-once"), "");
+    process.kill(Number(first.slice("slow-".length)), "SIGKILL");
+    const { code, output } = await driver.done;
+    assert.equal(code, 0, output);
+    const result = lastJson<{ value: number; rootId: string }>(output);
+    assert.equal(result.value, 42);
+    assert.equal(files(m, "slow-").length, 2, "the body ran in two workers");
+    const runs = await runsUnder(result.rootId);
+    const slows = runs.filter((r) => r.run.stepName === "slow");
+    assert.equal(slows.length, 1, "one run of slow, in two attempts");
+    assert.equal(slows[0]!.run.state, "resolved");
+    const job = await server.api<{ attempt: number; state: string }>(
+      `/runs/${slows[0]!.run.id}/job`,
+    );
+    assert.deepEqual([job.attempt, job.state], [2, "succeeded"]);
+  });
+
+  it("submit() returns before the pipeline ends, the submitting process exits, and the run still resolves", async () => {
+    const { main, markers: m } = project(
+      "submit",
+      `
+const wait = func({ resources: { cpus: 1 } }, async function wait(x) {
+  mark("wait-started");
+  await waitFor("go");
+  return x + 1;
+});
+const pipeline = func(async function pipeline(x) { return (await wait(x)) * 2; });
+pipeline(1).submit({ executor: "local" }).then(
+  async (r) => {
+    console.log(JSON.stringify({ rootId: r.rootId, job: r.job, pid: process.pid }));
+    if (process.argv[2] === "wait") console.log(JSON.stringify({ result: await r.result() }));
+  },
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    const { code, output } = await drive(main).done;
+    assert.equal(code, 0, output);
+    const { rootId, job } = lastJson<{ rootId: string; job: { kind: string } }>(output);
+    assert.match(rootId, /^[0-9a-f]{32}$/);
+    assert.equal(job.kind, "root");
+    assert.equal(existsSync(join(m, "go")), false, "the pipeline could not have ended");
+    await eventually("the step to start", async () =>
+      existsSync(join(m, "wait-started")) ? true : undefined,
+    );
+    writeFileSync(join(m, "go"), "");
+    const root = await eventually("the root to resolve", async () => {
+      const r = await runOf(rootId);
+      return r.run.state === "resolved" ? r : undefined;
+    });
+    assert.equal(root.outputs.length, 1);
+    const value = await fetch(
+      `${server.url}/api/v1/artifacts/${root.outputs[0]!.artifact.id}/value`,
+      { headers: { authorization: `Bearer ${server.token}` } },
+    );
+    assert.equal(await value.text(), "4");
+    // result() of another submission long-polls the root's job and decodes its output.
+    const again = await drive(main, ["wait"]).done;
+    assert.equal(again.code, 0, again.output);
+    assert.equal(lastJson<{ result: number }>(again.output).result, 4);
+  });
+
+  it("a requeued driver of a submitted run, after kill -9, does not execute its finished children again", async () => {
+    const { main, markers: m } = project(
+      "kill-driver",
+      `
+const first = func(function first(x) { mark("first-" + process.pid + "-" + Date.now()); return x + 1; });
+const second = func(async function second(x) {
+  mark("second-" + process.pid + "-" + Date.now());
+  await waitFor("go");
+  return x * 10;
+});
+const pipeline = func(async function pipeline(x) {
+  mark("driver-" + process.pid);
+  const a = await first(x);
+  return await second(a);
+});
+pipeline(1).submit({ executor: "local" }).then(
+  (r) => console.log(JSON.stringify({ rootId: r.rootId })),
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    const submitted = await drive(main).done;
+    assert.equal(submitted.code, 0, submitted.output);
+    const { rootId } = lastJson<{ rootId: string }>(submitted.output);
+    await eventually("second to start", async () => files(m, "second-")[0]);
+    // The server has recorded first as resolved before the driver dies.
+    await eventually("first resolved on the server", async () => {
+      const runs = await runsUnder(rootId);
+      return runs.find((r) => r.run.stepName === "first" && r.run.state === "resolved");
+    });
+    const [driver1] = files(m, "driver-");
+    const pid1 = Number(driver1!.slice("driver-".length));
+    process.kill(pid1, "SIGKILL");
+    const driver2 = await eventually("the requeued driver", async () =>
+      files(m, "driver-").find((f) => f !== driver1),
+    );
+    assert.notEqual(Number(driver2.slice("driver-".length)), pid1);
+    await eventually("second to start again", async () =>
+      files(m, "second-").length === 2 ? true : undefined,
+    );
+    writeFileSync(join(m, "go"), "");
+    await eventually("the root to resolve", async () => {
+      const r = await runOf(rootId);
+      return r.run.state === "resolved" ? r : undefined;
+    });
+    assert.equal(
+      files(m, "first-").length,
+      1,
+      "first ran once: the requeued driver reused its output",
+    );
+    const runs = await runsUnder(rootId);
+    assert.deepEqual(runs.map((r) => `${r.run.stepName}:${r.run.state}`).sort(), [
+      "first:resolved",
+      "pipeline:resolved",
+      "second:resolved",
+    ]);
+    const job = await server.api<{ attempt: number; state: string }>(`/runs/${rootId}/job`);
+    assert.deepEqual([job.attempt, job.state], [2, "succeeded"]);
+  });
+
+  it("shows a running remote step's logs within 3 s, and cancel stops every process of the run", async () => {
+    const { main, markers: m } = project(
+      "cancel",
+      `
+const busy = func({ resources: { cpus: 1 } }, async function busy(i) {
+  console.log("hello from busy " + i);
+  mark("busy-" + process.pid, runContext().runId);
+  await waitFor("never");
+  return i;
+});
+const pipeline = func(async function pipeline() {
+  mark("driver-" + process.pid);
+  return await Promise.all([busy(1), busy(2)]);
+});
+pipeline().submit({ executor: "local" }).then(
+  (r) => console.log(JSON.stringify({ rootId: r.rootId })),
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    const submitted = await drive(main).done;
+    assert.equal(submitted.code, 0, submitted.output);
+    const { rootId } = lastJson<{ rootId: string }>(submitted.output);
+    const first = await eventually("a busy step", async () => files(m, "busy-")[0]);
+    const runId = readFileSync(join(m, first), "utf8");
+    await eventually(
+      "the step's log line",
+      async () => {
+        const logs = await server.api<{ lines: Array<{ text: string }> }>(`/runs/${runId}/logs`);
+        return logs.lines.some((l) => /hello from busy/.test(l.text)) ? true : undefined;
+      },
+      3_000,
+    );
+    await eventually("both busy steps", async () =>
+      files(m, "busy-").length === 2 ? true : undefined,
+    );
+    const pids = [...files(m, "busy-"), ...files(m, "driver-")].map((f) =>
+      Number(f.slice(f.indexOf("-") + 1)),
+    );
+    assert.equal(pids.length, 3);
+    for (const pid of pids) assert.ok(alive(pid), `process ${pid} runs before the cancel`);
+    await server.api(`/runs/${rootId}/cancel`, { method: "POST" });
+    await eventually("every process to end", async () =>
+      pids.every((pid) => !alive(pid)) ? true : undefined,
+    );
+    await eventually("the root to end canceled", async () => {
+      const r = await runOf(rootId);
+      return r.run.state === "canceled" ? r : undefined;
+    });
   });
 });

@@ -52,8 +52,13 @@ export function holdLease(
       }
     } catch (error) {
       // A refused heartbeat (the job ended, the token was revoked) means this attempt is over; a
-      // missed one is not: the server may be restarting.
-      if (error instanceof ServerRefusedError && !stopped) {
+      // missed one is not (the server may be restarting), nor a 404 (a submitted root's run is
+      // created by this worker's first events).
+      if (
+        error instanceof ServerRefusedError &&
+        !/failed with 404/.test(error.message) &&
+        !stopped
+      ) {
         stopped = true;
         lost(error.message);
       }

@@ -86,6 +86,7 @@ async function runStep(
         return new Promise<never>(() => undefined);
       },
       run: () => new Promise<never>(() => undefined),
+      submit: () => new Promise<never>(() => undefined),
     });
     load(ctx.bundlePath);
     if (!spec.stepName) throw new TsematicError(`job ${job.id} (${job.kind}) names no step`);

@@ -38,8 +38,14 @@ const rootRun: Check = (ctx, scope, id) => {
   const run = ctx.db
     .prepare<[string], { root_id: string }>("SELECT root_id FROM runs WHERE id = ?")
     .get(id);
-  // An unknown run answers 404 from the route (a durable child id asked before it exists).
-  if (run && run.root_id !== scope.rootId) {
+  // An unknown run answers 404 from the route (a durable child id asked before it exists), or
+  // is a submitted root whose driver has not created it yet: then its job tells the root.
+  const rootId =
+    run?.root_id ??
+    ctx.db
+      .prepare<[string], { root_id: string }>("SELECT root_id FROM jobs WHERE run_id = ? LIMIT 1")
+      .get(id)?.root_id;
+  if (rootId !== undefined && rootId !== scope.rootId) {
     throw forbidden(scope, `run ${id} belongs to another root run`);
   }
 };

@@ -27,6 +27,12 @@ export function controlRoutes(ctx: ServerContext): Router {
       res.json({ cancelRequested: now.cancelRequested, status: now.status });
       return;
     }
+    const pending = getRun(db, runId) ? undefined : ctx.scheduler.driverLease(runId, attempt);
+    if (pending) {
+      // A driver job whose root run its program has not created yet: its job speaks for it.
+      res.json({ cancelRequested: false, status: "active", lease: pending });
+      return;
+    }
     const run = requireRun(db, runId);
     const lease = renewLease(db, run.id, attempt, ctx.now());
     // The worker of a root run (a submitted pipeline's driver) also speaks for its root.

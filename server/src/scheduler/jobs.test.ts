@@ -97,6 +97,18 @@ describe("jobs on the local executor (real worker processes)", () => {
     assert.equal(later.body.id, first.body.id);
   });
 
+  it("takes a run its worker resolved before exiting without `finished` as a succeeded job, not a lost one", async () => {
+    process.env.TSEMATIC_TEST_WORKER_MODE = "no-finished";
+    const root = await new KernelRoot(t.api).start();
+    const step = await root.step("terse");
+    assert.equal((await dispatch(step, "terse")).status, 201);
+    const done = await settledJob(t.api, step);
+    assert.equal(done.state, "succeeded");
+    assert.equal(done.attempt, 1);
+    const outputs = await t.api.get<{ outputs: { artifact: { id: string } }[] }>(`/runs/${step}`);
+    assert.equal(done.outputArtifactId, outputs.body.outputs[0]!.artifact.id);
+  });
+
   it("answers GET /runs/{id}/job?waitMs as soon as the job ends, before waitMs", async () => {
     const root = await new KernelRoot(t.api).start();
     const step = await root.step("quick");
@@ -145,7 +157,11 @@ describe("jobs on the local executor (real worker processes)", () => {
     const done = await settledJob(t.api, step);
     assert.equal(done.state, "failed");
     assert.equal(done.attempt, 1);
-    assert.equal(done.failure?.kind, "step-error");
+    assert.deepEqual(done.failure, {
+      kind: "step-error",
+      message: 'Error in step "explode": the step failed on purpose',
+      hint: `see the step's log: tsematic logs ${step}`,
+    });
     const failed = await run(step);
     assert.equal(failed.state, "failed");
     assert.equal(failed.error?.message, "the step failed on purpose");
@@ -239,6 +255,17 @@ describe("jobs on the local executor (real worker processes)", () => {
     assert.equal(sub.status, 201, sub.text);
     const pid = await workerPid(workers, sub.body.job.id);
     assert.equal((await t.api.get(`/runs/${sub.body.rootId}`)).status, 404);
+    // A driver heartbeats before its program creates the root run: its job answers for it.
+    const beat = await t.api.post<{ lease: { lease: string; attempt: number } }>(
+      `/runs/${sub.body.rootId}/heartbeat?attempt=1`,
+    );
+    assert.equal(beat.status, 200, beat.text);
+    assert.deepEqual(beat.body.lease, {
+      runId: sub.body.rootId,
+      attempt: 1,
+      lease: "held",
+      runState: "created",
+    });
     const res = await t.api.post(`/runs/${sub.body.rootId}/cancel`);
     assert.equal(res.status, 200, res.text);
     assert.equal(alive(pid), false);

@@ -48,6 +48,7 @@ import {
   revokeJobTokens,
   storedSpec,
 } from "../storage/jobs";
+import type { LeaseAnswer } from "../storage/leases";
 import { PackageStore } from "../storage/packages";
 import { getRoot, recordHeartbeat } from "../storage/roots";
 import { getRun } from "../storage/runs";
@@ -376,6 +377,23 @@ export class Scheduler {
     );
   }
 
+  /**
+   * The lease answer for a heartbeat of a run that does not exist yet but has a job: a submitted
+   * root's driver heartbeats before its program creates the root run. Held while the job is open
+   * and this is its attempt; undefined when the run has no job. The process's liveness is watched
+   * by its executor meanwhile (no lease row can exist without the run).
+   */
+  driverLease(runId: string, attempt: number): LeaseAnswer | undefined {
+    const job = latestJobOfRun(this.deps.db, runId);
+    if (!job) return undefined;
+    const lease: LeaseAnswer["lease"] = TERMINAL_JOB_STATES.has(job.state)
+      ? "ended"
+      : job.attempt > attempt
+        ? "superseded"
+        : "held";
+    return { runId, attempt: job.attempt, lease, runState: "created" };
+  }
+
   /** Whether the root has any job (a submitted root may have no run yet). */
   hasJobs(rootId: string): boolean {
     return jobsOfRoot(this.deps.db, rootId).length > 0;
@@ -550,7 +568,12 @@ export class Scheduler {
       return;
     }
     const failure = status.failure ?? executor.describeFailure(job.id) ?? exitFailure(job, status);
-    if (failure.kind === "canceled") {
+    const output = failure.kind === "canceled" ? undefined : this.resolvedOutput(job.runId);
+    if (output !== undefined) {
+      // Its events resolved the run before it could report `finished`: the run's record stands.
+      endJob(db, job.id, "succeeded", { outputArtifactId: output, handle: status.handle }, now());
+      this.notify(job.runId);
+    } else if (failure.kind === "canceled") {
       endJob(db, job.id, "canceled", { failure, handle: status.handle }, now());
       this.notify(job.runId);
     } else if (failure.kind === "out-of-memory" || failure.kind === "timeout") {
@@ -623,6 +646,17 @@ export class Scheduler {
     }
   }
 
+  /** The output artifact of a run that resolved, or undefined when it has not. */
+  private resolvedOutput(runId: string): string | undefined {
+    return this.deps.db
+      .prepare<[string], { id: string }>(
+        `SELECT a.id FROM runs r JOIN edges e ON e.run = r.seq AND e.direction = 'output'
+           JOIN artifacts a ON a.seq = e.artifact
+           WHERE r.id = ? AND r.state = 'resolved' ORDER BY e.id LIMIT 1`,
+      )
+      .get(runId)?.id;
+  }
+
   private notify(runId: string): void {
     const set = this.waiters.get(runId);
     if (set) for (const wake of [...set]) wake();
@@ -670,7 +704,7 @@ function jobEnded(job: Job): ApiError {
 function stepFailure(error: ErrorInfo): JobFailure {
   return {
     kind: "step-error",
-    message: `step "${error.stepName}" threw ${error.name}: ${error.message}`.slice(0, 2000),
+    message: `${error.name} in step "${error.stepName}": ${error.message}`.slice(0, 2000),
     hint: `see the step's log: tsematic logs ${error.runId}`,
   };
 }

@@ -10,7 +10,8 @@
  *   mid-run), `hang` (heartbeats until killed), `hang-then-succeed` (hangs on attempt 1, succeeds
  *   on later attempts), `hang-early` (waits to be killed before it fetches its spec: a driver
  *   that has not created its root run yet), `oom` (allocates until killed), `silent-then-succeed`
- *   (attempt 1 heartbeats once, then stays alive without a word; later attempts succeed);
+ *   (attempt 1 heartbeats once, then stays alive without a word; later attempts succeed),
+ *   `no-finished` (resolves its run, then exits 0 without reporting `finished`);
  * - `TSEMATIC_TEST_WORKER_DIR`: where it writes `<jobId>.pid`, `<jobId>.env` (its environment's
  *   variable names, JSON) and, with `TSEMATIC_TEST_WORKER_SHARE_TOKEN=1`, `<jobId>.token`.
  */
@@ -172,6 +173,7 @@ async function main(): Promise<"hang" | "done"> {
     { type: "edge", runId, direction: "output", name: "output", artifactId },
     { type: "run-state", runId, state: "resolved", attempt },
   ]);
+  if (behaviour === "no-finished") return "done";
   await ok(
     call("POST", `/jobs/${jobId}/finished`, { state: "succeeded", outputArtifactId: artifactId }),
     "finished",
