@@ -308,6 +308,27 @@ describe("code packages of notebooks", () => {
     );
   });
 
+  it("maps an error of the program to its cell and line", async () => {
+    const dir = project();
+    const pkg = await buildPackage(
+      notebook(dir, [IMPORTS, SQUARE, 'const n = 2;\nif (n > 1) throw new Error("from cell 3");']),
+      { upToCell: 3, program: true },
+    );
+    extractPackage(pkg.bytes, join(dir, "extracted"));
+    const { done } = nodeChild(
+      `require(${JSON.stringify(join(dir, "extracted", "program.js"))});`,
+      {
+        NODE_PATH: join(REPO, "node_modules"),
+        NODE_OPTIONS: "--enable-source-maps",
+      },
+    );
+    const { output } = await done;
+    assert.match(
+      output,
+      /Error: from cell 3\n\s+at Object\.__tsematicProgram \(.*nb\.ipynb\.cell-3\.ts:2:18\)/,
+    );
+  });
+
   it("records the resources and remote options a step declares as literals", async () => {
     const dir = project();
     const pkg = await buildPackage(
