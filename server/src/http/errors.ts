@@ -119,8 +119,11 @@ const LINGER_MS = 30_000;
  * most {@link LINGER_MS} or {@link LINGER_BYTES}, then close.
  */
 function lingerThenClose(req: IncomingMessage, res: ServerResponse): void {
-  // Not `Connection: close`: Node would then close right after the answer. Node discards the rest
-  // of the body after the answer by itself; this bounds how much.
+  // Not `Connection: close`, even when the client asked for it: Node would then destroy the socket
+  // right after the answer, with the client's writes unread (a reset that a client with
+  // `Connection: close`, like node's http.request without an agent, got instead of its 413).
+  res.shouldKeepAlive = true;
+  const clientCloses = /\bclose\b/i.test(String(req.headers.connection ?? ""));
   res.once("finish", () => {
     if (req.complete) return;
     const socket = req.socket;
@@ -135,7 +138,11 @@ function lingerThenClose(req: IncomingMessage, res: ServerResponse): void {
       discarded += chunk.length;
       if (discarded > LINGER_BYTES) close();
     });
-    req.once("end", () => clearTimeout(timer));
+    req.once("end", () => {
+      clearTimeout(timer);
+      // Everything was read: ending now sends no reset. The client asked to close after this answer.
+      if (clientCloses) socket.end();
+    });
     req.once("error", close);
     req.resume();
   });
