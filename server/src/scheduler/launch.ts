@@ -1,0 +1,74 @@
+/**
+ * Launching a job: its row, its worker token and its worker process. The worker's environment is
+ * built here from scratch, the one place that decides what a worker may see of the server.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Executor } from "../executors/types";
+import type { Job, JobKind, StoredSpec } from "../model/jobs";
+import { createJobToken, endJob, getJob, insertJob, revokeJobTokens } from "../storage/jobs";
+import { startFailure } from "./failures";
+import type { SchedulerState } from "./state";
+
+/** Records a job (attempt `attempt` of run `runId`) and starts its worker; returns the job as stored. */
+export function createAndLaunch(
+  s: SchedulerState,
+  kind: JobKind,
+  rootId: string,
+  runId: string,
+  attempt: number,
+  executor: Executor,
+  spec: StoredSpec,
+  entry: string,
+): Job {
+  const { db, now } = s.deps;
+  const job = insertJob(db, { kind, rootId, runId, attempt, executor: executor.name, spec }, now());
+  launch(s, job, spec, executor, entry);
+  return getJob(db, job.id)!;
+}
+
+/** Starts the job's worker; an executor that cannot start it fails the job and its run for good. */
+function launch(
+  s: SchedulerState,
+  job: Job,
+  spec: StoredSpec,
+  executor: Executor,
+  entry: string,
+): void {
+  const { db, now, options } = s.deps;
+  const token = createJobToken(db, job.id, job.rootId, now());
+  const cache = join(options.dataDir, "worker-cache");
+  const logs = join(options.dataDir, "jobs");
+  mkdirSync(cache, { recursive: true, mode: 0o700 });
+  mkdirSync(logs, { recursive: true, mode: 0o700 });
+  // Built from scratch: the admin token (and anything else of the server's) never reaches a worker.
+  const env: Record<string, string> = {
+    TSEMATIC_SERVER_URL: s.serverUrl,
+    TSEMATIC_TOKEN: token,
+    TSEMATIC_JOB_ID: job.id,
+    TSEMATIC_WORKER_CACHE: cache,
+  };
+  for (const name of ["PATH", "HOME", "LANG"]) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name.startsWith("TSEMATIC_TEST_") && value !== undefined) env[name] = value;
+  }
+  try {
+    executor.submit({
+      jobId: job.id,
+      command: [process.execPath, entry],
+      env,
+      cwd: cache,
+      resources: spec.resources,
+      logFile: join(logs, `${job.id}.log`),
+    });
+  } catch (err) {
+    const failure = startFailure(executor.name, job, err);
+    endJob(db, job.id, "failed", { failure }, now());
+    revokeJobTokens(db, job.id, now());
+    s.runEnds.failRun(job.rootId, job.runId, failure);
+    s.waiters.notify(job.runId);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Watching the jobs' processes. One pass polls every open job with one `pollMany` per executor
+ * (a pass costs a call per executor, not per job); a process that exited is classified here into
+ * how its job ended and what happens to its run.
+ */
+import type { Executor, JobStatus } from "../executors/types";
+import { type Job, TERMINAL_JOB_STATES } from "../model/jobs";
+import { endJob, getJob, markRunning, openJobs, revokeJobTokens } from "../storage/jobs";
+import { exitFailure } from "./failures";
+import { requeueOrFail } from "./requeue";
+import type { SchedulerState } from "./state";
+
+/** One pass: every open job's status, from one `pollMany` per executor. */
+export async function tick(s: SchedulerState): Promise<void> {
+  const byExecutor = new Map<string, Job[]>();
+  for (const job of openJobs(s.deps.db)) {
+    const list = byExecutor.get(job.executor) ?? [];
+    list.push(job);
+    byExecutor.set(job.executor, list);
+  }
+  for (const [name, jobs] of byExecutor) {
+    const executor = s.executors.get(name);
+    if (!executor) continue;
+    const statuses = await executor.pollMany(jobs.map((j) => j.id));
+    if (s.closed) return;
+    for (const job of jobs) {
+      const status = statuses.get(job.id);
+      if (!status) continue;
+      if (status.state === "running" && job.state === "queued") {
+        markRunning(s.deps.db, job.id, status.handle, s.deps.now());
+        s.waiters.notify(job.runId);
+      } else if (status.state === "exited" && !s.checking.has(job.id)) {
+        onExited(s, executor, job, status);
+      }
+    }
+  }
+}
+
+/** A job's process exited: how the job ends, and what happens to its run. */
+export function onExited(
+  s: SchedulerState,
+  executor: Executor,
+  job: Job,
+  status: Extract<JobStatus, { state: "exited" }>,
+): void {
+  const { db, now } = s.deps;
+  revokeJobTokens(db, job.id, now());
+  const current = getJob(db, job.id)!;
+  if (TERMINAL_JOB_STATES.has(current.state)) {
+    // Reported by the worker (`finished`) or canceled: the job's record stands.
+    const reported = s.reported.get(job.id);
+    s.reported.delete(job.id);
+    if (current.state === "failed" && current.failure) {
+      s.runEnds.failRun(job.rootId, job.runId, current.failure, reported);
+    }
+    return;
+  }
+  const failure = status.failure ?? executor.describeFailure(job.id) ?? exitFailure(job, status);
+  const output = failure.kind === "canceled" ? undefined : resolvedOutput(s, job.runId);
+  if (output !== undefined) {
+    // Its events resolved the run before it could report `finished`: the run's record stands.
+    endJob(db, job.id, "succeeded", { outputArtifactId: output, handle: status.handle }, now());
+    s.waiters.notify(job.runId);
+  } else if (failure.kind === "canceled") {
+    endJob(db, job.id, "canceled", { failure, handle: status.handle }, now());
+    s.waiters.notify(job.runId);
+  } else if (failure.kind === "out-of-memory" || failure.kind === "timeout") {
+    endJob(db, job.id, "failed", { failure, handle: status.handle }, now());
+    s.runEnds.failRun(job.rootId, job.runId, failure);
+    s.waiters.notify(job.runId);
+  } else {
+    endJob(db, job.id, "lost", { failure, handle: status.handle }, now());
+    requeueOrFail(s, job, failure);
+  }
+}
+
+/** The output artifact of a run that resolved, or undefined when it has not. */
+function resolvedOutput(s: SchedulerState, runId: string): string | undefined {
+  return s.deps.db
+    .prepare<[string], { id: string }>(
+      `SELECT a.id FROM runs r JOIN edges e ON e.run = r.seq AND e.direction = 'output'
+           JOIN artifacts a ON a.seq = e.artifact
+           WHERE r.id = ? AND r.state = 'resolved' ORDER BY e.id LIMIT 1`,
+    )
+    .get(runId)?.id;
+}

@@ -1,0 +1,67 @@
+/**
+ * What a job's worker tells the server about its job: it asks for its spec, says it started, and
+ * says how its job ended. `started` and `finished` answer 409 once the job is over or superseded by
+ * a newer attempt: that answer is the worker's signal to exit.
+ */
+import { ApiError } from "../http/errors";
+import type { ErrorInfo } from "../model/events";
+import type { Job, JobSpec } from "../model/jobs";
+import { endJob, getJob, latestJobOfRun, markRunning, storedSpec } from "../storage/jobs";
+import { stepFailure } from "./failures";
+import type { SchedulerState } from "./state";
+
+/** What `POST /jobs/{id}/finished` carries. */
+export type FinishedReport =
+  { state: "succeeded"; outputArtifactId: string } | { state: "failed"; error: ErrorInfo };
+
+/** The job and what its worker is to run (its resources are the executor's business). */
+export function jobSpec(s: SchedulerState, jobId: string): JobSpec {
+  const job = requireJob(s, jobId);
+  const { resources: _resources, ...spec } = storedSpec(s.deps.db, jobId)!;
+  return { job, ...spec };
+}
+
+/** Marks the job running on the reported process, unless it ended or was superseded. */
+export function reportStarted(
+  s: SchedulerState,
+  jobId: string,
+  report: { pid: number; host: string; attempt: number },
+): Job {
+  const { db, now } = s.deps;
+  const job = requireJob(s, jobId);
+  const latest = latestJobOfRun(db, job.runId)!;
+  if (report.attempt !== job.attempt || latest.id !== job.id) {
+    throw ApiError.conflict(
+      "job_superseded",
+      `job ${jobId} is attempt ${job.attempt} of run ${job.runId}, superseded by attempt ${latest.attempt}: exit`,
+    );
+  }
+  const handle = { ...job.handle, executor: job.executor, host: report.host, pid: report.pid };
+  if (!markRunning(db, jobId, handle, now())) throw jobEnded(job);
+  s.waiters.notify(job.runId);
+  return getJob(db, jobId)!;
+}
+
+/** Ends the job as its worker reports; a reported error is kept for when its process exits. */
+export function reportFinished(s: SchedulerState, jobId: string, report: FinishedReport): Job {
+  const { db, now } = s.deps;
+  const job = requireJob(s, jobId);
+  const ended =
+    report.state === "succeeded"
+      ? endJob(db, jobId, "succeeded", { outputArtifactId: report.outputArtifactId }, now())
+      : endJob(db, jobId, "failed", { failure: stepFailure(report.error) }, now());
+  if (!ended) throw jobEnded(job);
+  if (report.state === "failed") s.reported.set(jobId, report.error);
+  s.waiters.notify(job.runId);
+  return getJob(db, jobId)!;
+}
+
+function requireJob(s: SchedulerState, jobId: string): Job {
+  const job = getJob(s.deps.db, jobId);
+  if (!job) throw ApiError.notFound("unknown_job", `no job ${jobId} on this server`);
+  return job;
+}
+
+function jobEnded(job: Job): ApiError {
+  return ApiError.conflict("job_ended", `job ${job.id} has already ended: exit`);
+}
