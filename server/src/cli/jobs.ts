@@ -3,36 +3,13 @@
  * `error.failure`): the shapes of the cloud-runs contract, read defensively, since a server from
  * before cloud runs answers without them.
  */
+import type { Job, JobFailure } from "../model/jobs";
 
 /** Why a job failed: the class, what happened, and what to change. */
-export interface FailureView {
-  kind: string;
-  message: string;
-  hint: string;
-  exitCode?: number;
-  signal?: string;
-  memory?: { askedMiB: number; usedMiB: number };
-  timeoutMs?: number;
-}
+export type FailureView = JobFailure;
 
 /** One attempt of executing a run in a worker process. */
-export interface JobView {
-  id: string;
-  kind: "step" | "root" | "program";
-  rootId: string;
-  runId: string;
-  attempt: number;
-  executor: string;
-  state: "queued" | "running" | "succeeded" | "failed" | "canceled" | "lost";
-  resources: { cpus?: number; memoryMiB?: number; gpus?: number };
-  handle?: { executor: string; host: string; pid?: number; pgid?: number; externalId?: string };
-  failure?: FailureView;
-  outputArtifactId?: string;
-  createdAt: number;
-  startedAt?: number;
-  endedAt?: number;
-  requeuedAs?: string;
-}
+export type JobView = Job;
 
 /** A job that will not change any more (a lost job that was requeued goes on as its next attempt). */
 export function jobEnded(job: JobView): boolean {

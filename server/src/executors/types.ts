@@ -32,55 +32,12 @@
  * ```
  */
 import type { ResourceRequest } from "../model/events";
+import type { FailureKind, JobFailure, JobHandle } from "../model/jobs";
 
 export type { ResourceRequest };
 
-/** Why a job ended badly; the scheduler copies it into the run's `ErrorInfo.failure`. */
-export type FailureKind =
-  | "step-error"
-  | "exit-code"
-  | "signal"
-  | "out-of-memory"
-  | "timeout"
-  | "node-failure"
-  | "preempted"
-  | "canceled"
-  | "lost";
-
-/**
- * A classified failure: one sentence of what happened and one of what to change.
- *
- * @example
- * ```ts
- * const oom: JobFailure = {
- *   kind: "out-of-memory",
- *   message: "the job used 912 MiB, more than the 512 MiB it asked for, and was killed",
- *   hint: "raise memoryMiB above 912 (peak used)",
- *   memory: { askedMiB: 512, usedMiB: 912 },
- * };
- * ```
- */
-export interface JobFailure {
-  kind: FailureKind;
-  /** One sentence: what happened. */
-  message: string;
-  /** What to change ("raise memoryMiB above 700", "see the step's log", ...). */
-  hint: string;
-  exitCode?: number;
-  signal?: string;
-  /** out-of-memory: asked vs peak used. */
-  memory?: { askedMiB: number; usedMiB: number };
-  timeoutMs?: number;
-}
-
-/** Where a job runs, enough to find (and stop) its process. */
-export interface JobHandle {
-  executor: string;
-  host: string;
-  pid?: number;
-  pgid?: number;
-  externalId?: string;
-}
+/** The failure classes and job handles are the wire's (openapi.yaml: JobFailure, JobHandle). */
+export type { FailureKind, JobFailure, JobHandle };
 
 /** What the largest request an executor could ever admit is, and whether it watches memory. */
 export interface ExecutorCapabilities {
