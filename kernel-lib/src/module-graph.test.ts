@@ -81,3 +81,26 @@ test("a silent run loads no lineage server client", () => {
     [],
   );
 });
+
+test("apache-arrow is loaded by the first table, not by importing tsematic (a worker or a notebook without tables never pays for it)", () => {
+  const script = `
+    const arrowLoaded = () => Object.keys(require.cache).some((p) => p.includes("apache-arrow"));
+    const { func } = require(${JSON.stringify(join(__dirname, "index.js"))});
+    const double = func(function double(x) { return x * 2; });
+    const rows = func(function rows(n) {
+      return require("apache-arrow").tableFromArrays({ x: Float64Array.from({ length: n }, (_, i) => i) });
+    });
+    double(2).resolve({ tracking: false }).then(async (value) => {
+      const before = arrowLoaded();
+      const table = await rows(3).resolve({ tracking: false });
+      process.stdout.write(JSON.stringify({ value, before, rows: table.numRows, after: arrowLoaded() }));
+    });`;
+  const out = JSON.parse(
+    execFileSync(process.execPath, ["-e", script], {
+      encoding: "utf8",
+      cwd: __dirname,
+      env: { ...process.env, TSEMATIC_URL: "" },
+    }),
+  ) as { value: number; before: boolean; rows: number; after: boolean };
+  assert.deepEqual(out, { value: 4, before: false, rows: 3, after: true });
+});

@@ -6,11 +6,40 @@
  * apache-arrow (a notebook may install its own) is stored too; reading gives a table of this
  * library's apache-arrow. Reading does not copy the data: the columns are views of the bytes.
  */
-import { tableFromIPC, type Table } from "apache-arrow";
+import type { Table } from "apache-arrow";
 import type { ArtifactType } from "./artifact";
-import { asOwnTable, isArrowTableLike, writeTableIPC, type ArrowTableLike } from "./arrow-ipc";
-import { summarizeTable } from "./arrow-summary";
+import type { ArrowTableLike } from "./arrow-ipc";
 import { parallelContentHasher, rememberContentId, type ContentHasher } from "./content-hasher";
+
+/*
+ * apache-arrow (about 150 ms to load) is loaded on the first table, not with the library: every
+ * worker process and every notebook that never touches a table would pay for it otherwise.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const ipc = (): typeof import("./arrow-ipc") =>
+  require("./arrow-ipc") as typeof import("./arrow-ipc");
+const summary = (): typeof import("./arrow-summary") =>
+  require("./arrow-summary") as typeof import("./arrow-summary");
+const arrow = (): typeof import("apache-arrow") =>
+  require("apache-arrow") as typeof import("apache-arrow");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * Whether `value` is an Arrow table of any copy of apache-arrow, by shape alone (as
+ * `isArrowTableLike` in arrow-ipc.ts, without loading apache-arrow to ask `instanceof` first).
+ */
+function looksLikeArrowTable(value: unknown): value is ArrowTableLike {
+  if (typeof value !== "object" || value === null) return false;
+  const t = value as Partial<ArrowTableLike>;
+  return (
+    typeof t.numRows === "number" &&
+    typeof t.numCols === "number" &&
+    Array.isArray(t.batches) &&
+    typeof t.schema === "object" &&
+    t.schema !== null &&
+    Array.isArray(t.schema.fields)
+  );
+}
 
 const TYPE_NAME = "arrow.table";
 
@@ -18,9 +47,10 @@ const TYPE_NAME = "arrow.table";
 export const arrowTableType: ArtifactType<ArrowTableLike> = {
   name: TYPE_NAME,
   mediaType: "application/vnd.apache.arrow.stream",
-  matches: isArrowTableLike,
+  matches: looksLikeArrowTable,
   serialize(value) {
     let hasher: ContentHasher | undefined;
+    const { asOwnTable, writeTableIPC } = ipc();
     const bytes = writeTableIPC(asOwnTable(value), (total) => {
       hasher = parallelContentHasher(TYPE_NAME, total);
       return hasher;
@@ -29,6 +59,6 @@ export const arrowTableType: ArtifactType<ArrowTableLike> = {
     if (hasher) rememberContentId(bytes, TYPE_NAME, hasher);
     return bytes;
   },
-  deserialize: (bytes): Table => tableFromIPC(bytes),
-  summarize: (value) => summarizeTable(asOwnTable(value)),
+  deserialize: (bytes): Table => arrow().tableFromIPC(bytes),
+  summarize: (value) => summary().summarizeTable(ipc().asOwnTable(value)),
 };
