@@ -110,11 +110,17 @@ async function install(
   const done = join(dir, ".complete");
   const lock = `${dir}.lock`;
   mkdirSync(join(cache, "deps"), { recursive: true });
+  let waiting = false;
   while (!existsSync(done)) {
     let fd: number | undefined;
     try {
       fd = openSync(lock, "wx");
     } catch {
+      if (!waiting) {
+        // Said once, so a worker that seems stuck tells why.
+        log(`dependencies: waiting for ${lock} (another worker installs key ${key})`);
+        waiting = true;
+      }
       // Someone installs this key now. A lock older than 30 minutes is left by a dead worker.
       try {
         if (Date.now() - statSync(lock).mtimeMs > 30 * 60_000) rmSync(lock, { force: true });
