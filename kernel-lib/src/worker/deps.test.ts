@@ -1,13 +1,14 @@
 /**
- * A worker's dependencies when it cannot use the submitting project's own `node_modules`: `npm ci`
- * into the worker cache, once per dependency key per node, under a lock. Real processes: the
+ * A worker's dependencies when it cannot use the submitting project's own `node_modules`: the
+ * server's prebuilt archive of the dependency key, else `npm ci`, into the worker cache, once per
+ * key per node, under a lock. Real processes: the
  * lineage server with its local executor and this library's worker. The projects here have no
  * node_modules of their own (the driver finds tsematic through NODE_PATH), so the worker cannot
  * link them, and no registry dependency, so `npm ci` runs offline. The workers find tsematic in
  * a node_modules beside the server's worker cache, as a node that installed tsematic would.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -41,17 +42,27 @@ after(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** A project without node_modules whose lockfile names no package; its dependency key. */
-function project(name: string, main: string): { main: string; key: string } {
+/**
+ * A project without node_modules whose lockfile names no package (or `lockedPackages`, by their
+ * lockfile entries); its dependency key.
+ */
+function project(
+  name: string,
+  main: string,
+  lockedPackages: Record<string, { version: string; resolved: string }> = {},
+): { main: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), `tsematic-deps-${name}-`));
   dirs.push(dir);
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name, version: "1.0.0" }));
-  const lock = JSON.stringify({
-    name,
-    lockfileVersion: 3,
-    requires: true,
-    packages: { "": { name, version: "1.0.0" } },
-  });
+  const dependencies = Object.fromEntries(
+    Object.entries(lockedPackages).map(([n, p]) => [n, p.version]),
+  );
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ name, version: "1.0.0", dependencies }),
+  );
+  const packages: Record<string, unknown> = { "": { name, version: "1.0.0", dependencies } };
+  for (const [n, p] of Object.entries(lockedPackages)) packages[`node_modules/${n}`] = p;
+  const lock = JSON.stringify({ name, lockfileVersion: 3, requires: true, packages });
   writeFileSync(join(dir, "package-lock.json"), lock);
   writeFileSync(join(dir, "main.js"), `const { func } = require("tsematic");\n${main}`);
   return { main: join(dir, "main.js"), key: localDependencyKey(sha256(lock)) };
@@ -82,7 +93,7 @@ function logsMentioning(needle: string): string[] {
 
 const depsDir = (key: string): string => join(server.dataDir, "worker-cache", "deps", key);
 
-describe("a worker's dependencies from npm ci", () => {
+describe("a worker's dependencies from npm ci or a prebuilt archive", () => {
   it("installs a key once into the worker cache, and a later job of the same key reuses it", async () => {
     const { main, key } = project(
       "once",
@@ -140,5 +151,56 @@ pipeline().resolve({ executor: "local" }).then(
       "one of the two workers installed; the other waited and reused it",
     );
     assert.ok(existsSync(join(dir, ".complete")));
+  });
+
+  it("extracts the server's prebuilt archive of the key instead of running npm ci", async () => {
+    // npm ci could not install this lockfile: its only package is at a closed local port.
+    const { main, key } = project(
+      "prebuilt",
+      `
+const pad = func({ remote: true }, function pad(s) { return require("left-padish")(s, 5); });
+const pipeline = func(async function pipeline() { return await pad("ab"); });
+pipeline().resolve({ executor: "local" }).then(
+  (v) => console.log(JSON.stringify({ v })),
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+      { "left-padish": { version: "1.0.0", resolved: "http://127.0.0.1:9/left-padish-1.0.0.tgz" } },
+    );
+    const built = mkdtempSync(join(tmpdir(), "tsematic-deps-archive-"));
+    dirs.push(built);
+    const padish = join(built, "node_modules", "left-padish");
+    mkdirSync(padish, { recursive: true });
+    writeFileSync(
+      join(padish, "package.json"),
+      JSON.stringify({ name: "left-padish", version: "1.0.0" }),
+    );
+    writeFileSync(
+      join(padish, "index.js"),
+      'module.exports = (s, n) => ".".repeat(Math.max(0, n - s.length)) + s;\n',
+    );
+    execFileSync("tar", ["-czf", join(built, "deps.tgz"), "-C", built, "node_modules"]);
+    const put = await fetch(`${server.url}/api/v1/dependencies/${key}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${server.token}`, "content-type": "application/gzip" },
+      body: readFileSync(join(built, "deps.tgz")),
+    });
+    assert.equal(put.status, 201, await put.text());
+
+    const { code, output } = await drive(main);
+    assert.equal(code, 0, output);
+    assert.match(output, /\{"v":"...ab"\}/);
+    const dir = depsDir(key);
+    assert.equal(
+      logsMentioning(`dependencies: the server's prebuilt archive of key ${key}`).length,
+      1,
+    );
+    assert.equal(
+      logsMentioning(`npm ci --ignore-scripts into ${dir}`).length,
+      0,
+      "npm ci did not run",
+    );
+    assert.ok(existsSync(join(dir, ".complete")));
+    assert.ok(existsSync(join(dir, "node_modules", "left-padish", "index.js")));
   });
 });
