@@ -154,7 +154,7 @@ pipeline().resolve({ executor: "local" }).then(
   });
 
   it("extracts the server's prebuilt archive of the key instead of running npm ci", async () => {
-    // npm ci could not install this lockfile: its only package is at a closed local port.
+    // npm ci could not install this lockfile: its only package is a file that does not exist.
     const { main, key } = project(
       "prebuilt",
       `
@@ -165,7 +165,7 @@ pipeline().resolve({ executor: "local" }).then(
   (e) => { console.error(e); process.exit(1); },
 );
 `,
-      { "left-padish": { version: "1.0.0", resolved: "http://127.0.0.1:9/left-padish-1.0.0.tgz" } },
+      { "left-padish": { version: "1.0.0", resolved: "file:missing/left-padish-1.0.0.tgz" } },
     );
     const built = mkdtempSync(join(tmpdir(), "tsematic-deps-archive-"));
     dirs.push(built);
