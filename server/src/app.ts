@@ -15,6 +15,7 @@ import { healthRoutes } from "./routes/health";
 import { jobsRoutes } from "./routes/jobs";
 import { liveRoutes } from "./routes/live";
 import { packagesRoutes } from "./routes/packages";
+import { dependenciesRoutes } from "./routes/dependencies";
 import { runsRoutes } from "./routes/runs";
 import { submissionsRoutes } from "./routes/submissions";
 import { uploadsRoutes } from "./routes/uploads";
@@ -43,6 +44,7 @@ export function createApp(ctx: ServerContext): Express {
     uploadsRoutes(ctx),
     cacheRoutes(ctx),
     packagesRoutes(ctx),
+    dependenciesRoutes(ctx),
     jobsRoutes(ctx),
     submissionsRoutes(ctx),
     executorsRoutes(ctx),

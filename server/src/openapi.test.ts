@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { gzipSync } from "node:zlib";
 import type { Router } from "express";
 import { createApp } from "./app";
 import { ARTIFACT_LINEAGE_PARAMS } from "./routes/artifacts";
@@ -213,6 +214,17 @@ describe("the server conforms to openapi.yaml", () => {
     assert.equal((await call("GET", `/packages/${packageId(pkg)}/manifest`)).status, 200);
     assert.equal((await call("GET", `/packages/${"0".repeat(64)}/manifest`)).status, 404);
     assert.equal((await call("GET", "/packages/xyz")).status, 400);
+    const deps = `/dependencies/${"e".repeat(64)}`;
+    const gzip = (raw: Uint8Array | string): RequestOptions => ({
+      raw,
+      headers: { "content-type": "application/gzip" },
+    });
+    assert.equal((await call("GET", deps)).status, 404);
+    assert.equal((await call("PUT", deps, gzip(gzipSync("node_modules")))).status, 201);
+    assert.equal((await call("PUT", deps, gzip(gzipSync("node_modules")))).status, 200);
+    assert.equal((await call("PUT", deps, gzip("not gzip"))).status, 400);
+    assert.equal((await call("GET", deps)).status, 200);
+    assert.equal((await call("GET", "/dependencies/xyz")).status, 400);
 
     // Jobs, submissions and executors (the fake worker speaks the worker protocol).
     await call("GET", "/executors");

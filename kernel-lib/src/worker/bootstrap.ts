@@ -1,8 +1,9 @@
 /**
  * A worker's preparation before it runs anything: the job's package, extracted once per node into
  * the worker cache, and its dependencies (the submitting project's own `node_modules` when the
- * worker runs on that machine and the lockfile still matches; else `npm ci` into a cache per
- * dependency key, one install per key per node, under a lock).
+ * worker runs on that machine and the lockfile still matches; else the server's prebuilt archive of
+ * the dependency key when it has one, or `npm ci`, into a cache per dependency key, one install per
+ * key per node, under a lock).
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -24,6 +25,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { localDependencyKey, sha256 } from "../package/archive";
 import { extractPackage, type ExtractedPackage } from "../package/extract";
+import { extractPrebuilt } from "./prebuilt";
 import type { ServerClient } from "../tracking/http";
 import type { JobSpec } from "../cloud/jobs";
 
@@ -59,6 +61,7 @@ export async function fetchPackage(
 
 /** Where the package's `node_modules` come from; links `<dir>/node_modules` to it. */
 export async function linkDependencies(
+  client: ServerClient,
   spec: JobSpec,
   pkg: ExtractedPackage & { dir: string },
   cache: string,
@@ -82,7 +85,7 @@ export async function linkDependencies(
       // The project moved or lost its lockfile: install instead.
     }
   }
-  target ??= await install(pkg, cache, key, log);
+  target ??= await install(client, pkg, cache, key, log);
   const link = join(pkg.dir, "node_modules");
   let current: string | undefined;
   try {
@@ -99,8 +102,12 @@ export async function linkDependencies(
   return target;
 }
 
-/** `npm ci --ignore-scripts` into `<cache>/deps/<key>`, once per key per node (others wait). */
+/**
+ * The server's prebuilt archive of `key`, else `npm ci --ignore-scripts`, into `<cache>/deps/<key>`,
+ * once per key per node (others wait).
+ */
 async function install(
+  client: ServerClient,
   pkg: ExtractedPackage & { dir: string },
   cache: string,
   key: string,
@@ -110,11 +117,17 @@ async function install(
   const done = join(dir, ".complete");
   const lock = `${dir}.lock`;
   mkdirSync(join(cache, "deps"), { recursive: true });
+  let waiting = false;
   while (!existsSync(done)) {
     let fd: number | undefined;
     try {
       fd = openSync(lock, "wx");
     } catch {
+      if (!waiting) {
+        // Said once, so a worker that seems stuck tells why.
+        log(`dependencies: waiting for ${lock} (another worker installs key ${key})`);
+        waiting = true;
+      }
       // Someone installs this key now. A lock older than 30 minutes is left by a dead worker.
       try {
         if (Date.now() - statSync(lock).mtimeMs > 30 * 60_000) rmSync(lock, { force: true });
@@ -127,8 +140,9 @@ async function install(
     try {
       closeSync(fd);
       if (existsSync(done)) break;
-      log(`dependencies: npm ci --ignore-scripts into ${dir}`);
       rmSync(dir, { recursive: true, force: true });
+      if (await extractPrebuilt(client, key, dir, log)) break;
+      log(`dependencies: npm ci --ignore-scripts into ${dir}`);
       mkdirSync(dir, { recursive: true });
       const deps = pkg.manifest.dependencies;
       writeFileSync(join(dir, "package.json"), readFileSync(join(pkg.dir, deps.packageJson)));

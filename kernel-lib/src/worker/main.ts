@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   let manifest;
   try {
     const pkg = await fetchPackage(client, cache, spec.packageId);
-    await linkDependencies(spec, pkg, cache, log);
+    await linkDependencies(client, spec, pkg, cache, log);
     bundlePath = pkg.bundlePath;
     manifest = pkg.manifest;
     try {

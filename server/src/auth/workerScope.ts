@@ -1,6 +1,6 @@
 /**
  * What a worker token may do. A worker's token (made per job when the executor launches it) is
- * scoped to its job's root run: it may fetch its job's spec, package and inputs, report its job's
+ * scoped to its job's root run: it may fetch its job's spec, package, dependency archives and inputs, report its job's
  * start and end, and read and write the runs, events, artifacts and heartbeats of its root, and
  * look up the cache (whose hits' outputs it may then read, from any root, as a cache hit does);
  * every other call answers 403 saying so. The admin token never reaches a worker.
@@ -81,6 +81,8 @@ const RULES: Rule[] = [
   { method: "POST", path: re(`/jobs/${ID}/started`), check: own },
   { method: "POST", path: re(`/jobs/${ID}/finished`), check: own },
   { method: "GET", path: re(`/packages/${ID}`), check: ownPackage },
+  // Prebuilt node_modules by dependency key: third-party code, no run's data.
+  { method: "GET", path: re(`/dependencies/${ID}`) },
   { method: "GET", path: re(`/artifacts/${ID}`), check: readableArtifact },
   { method: "GET", path: re(`/artifacts/${ID}/value`), check: readableArtifact },
   // Whether bytes are stored (before an upload): content addresses only, no content.
@@ -106,7 +108,7 @@ function re(template: string): RegExp {
 function allowed(scope: WorkerScope): string {
   return (
     `a worker token (job ${scope.jobId}, root run ${scope.rootId}) may only fetch its job's spec, ` +
-    "package and input artifacts, report its job's start and end, post events, artifacts and " +
+    "package, dependency archives and input artifacts, report its job's start and end, post events, artifacts and " +
     `heartbeats of root run ${scope.rootId}, read and dispatch that root's runs, look up the cache ` +
     "and validate resources; use the server's admin token for anything else"
   );

@@ -304,6 +304,12 @@ describe("jobs on the local executor (real worker processes)", () => {
     const foreignPackage = await as("GET", `/packages/${idOf(otherPackage)}`);
     assert.equal(foreignPackage.status, 403);
     assert.match(foreignPackage.body.error.message, /is not its job's package/);
+    // Prebuilt dependencies: a worker may read them (404 when none); only the admin stores them.
+    const deps = `/dependencies/${"e".repeat(64)}`;
+    assert.equal((await as("GET", deps)).status, 404);
+    const putDeps = await as("PUT", deps);
+    assert.equal(putDeps.status, 403);
+    assert.match(putDeps.body.error.message, /PUT \/dependencies\/e+ is not open to workers/);
     assert.equal((await as("GET", `/artifacts/${mine}/value`)).status, 200);
     for (const path of [`/artifacts/${secret}`, `/artifacts/${secret}/value`]) {
       const res = await as("GET", path);
