@@ -8,6 +8,7 @@ import { pipeline } from "node:stream/promises";
 import type { Request } from "express";
 import { Router } from "express";
 import type { ServerContext } from "../context";
+import { readBoundedBody } from "../http/body";
 import { ApiError } from "../http/errors";
 import { describe, SHA256_HEX } from "../http/ids";
 import { query } from "../http/query";
@@ -22,23 +23,13 @@ function checkKey(value: unknown): string {
 }
 
 /** Reads a body whole, refusing (413) one larger than `max` as soon as it is. */
-async function readBody(req: Request, max: number): Promise<Buffer> {
+function readBody(req: Request, max: number): Promise<Buffer> {
   const tooLarge = (): ApiError =>
     ApiError.tooLarge(
       `the dependency archive is larger than the server's limit of ${max} bytes: start the server ` +
         "with --max-artifact-bytes <bytes> to raise it (maxArtifactBytes in startServer)",
     );
-  const declared = Number(req.headers["content-length"] ?? NaN);
-  if (declared > max) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // Not destroyed when we stop early: the 413 must still reach the client on this connection.
-  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+  return readBoundedBody(req, max, tooLarge);
 }
 
 /** The routes of dependency archives, stored under `<dataDir>/dependencies`. */

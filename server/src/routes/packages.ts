@@ -7,6 +7,7 @@ import { pipeline } from "node:stream/promises";
 import type { Request } from "express";
 import { Router } from "express";
 import type { ServerContext } from "../context";
+import { readBoundedBody } from "../http/body";
 import { ApiError } from "../http/errors";
 import { describe, SHA256_HEX } from "../http/ids";
 import { query } from "../http/query";
@@ -23,23 +24,13 @@ function checkPackageId(value: unknown): string {
 }
 
 /** Reads a body whole, refusing (413) one larger than `max` as soon as it is. */
-async function readBody(req: Request, max: number): Promise<Buffer> {
+function readBody(req: Request, max: number): Promise<Buffer> {
   const tooLarge = (): ApiError =>
     ApiError.tooLarge(
       `the package is larger than the server's limit of ${max} bytes: keep data files out of ` +
         `the package's local imports (pass them as step inputs), or ${RAISE_LIMIT}`,
     );
-  const declared = Number(req.headers["content-length"] ?? NaN);
-  if (declared > max) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // Not destroyed when we stop early: the 413 must still reach the client on this connection.
-  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+  return readBoundedBody(req, max, tooLarge);
 }
 
 export function packagesRoutes(ctx: ServerContext): Router {
