@@ -50,6 +50,7 @@ import {
 } from "apache-arrow/ipc/metadata/message";
 import { VectorAssembler } from "apache-arrow/visitor/vectorassembler";
 import type { ContentHasher } from "./content-hasher";
+import { hasArrowTableShape } from "./arrow-shape";
 
 /** Body buffers are copied (and hashed) in slices of this size, to keep the hasher busy early. */
 const COPY_SLICE_BYTES = 1 << 20;
@@ -224,17 +225,7 @@ export interface ArrowTableLike {
  * ```
  */
 export function isArrowTableLike(value: unknown): value is ArrowTableLike {
-  if (isOwnTable(value)) return true;
-  if (typeof value !== "object" || value === null) return false;
-  const t = value as Partial<ArrowTableLike>;
-  return (
-    typeof t.numRows === "number" &&
-    typeof t.numCols === "number" &&
-    Array.isArray(t.batches) &&
-    typeof t.schema === "object" &&
-    t.schema !== null &&
-    Array.isArray(t.schema.fields)
-  );
+  return isOwnTable(value) || hasArrowTableShape(value);
 }
 
 /** Parameters of the foreign types, read as whatever this copy's constructors expect. */

@@ -9,6 +9,7 @@
 import type { Table } from "apache-arrow";
 import type { ArtifactType } from "./artifact";
 import type { ArrowTableLike } from "./arrow-ipc";
+import { hasArrowTableShape } from "./arrow-shape";
 import { parallelContentHasher, rememberContentId, type ContentHasher } from "./content-hasher";
 
 /*
@@ -24,30 +25,13 @@ const arrow = (): typeof import("apache-arrow") =>
   require("apache-arrow") as typeof import("apache-arrow");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/**
- * Whether `value` is an Arrow table of any copy of apache-arrow, by shape alone (as
- * `isArrowTableLike` in arrow-ipc.ts, without loading apache-arrow to ask `instanceof` first).
- */
-function looksLikeArrowTable(value: unknown): value is ArrowTableLike {
-  if (typeof value !== "object" || value === null) return false;
-  const t = value as Partial<ArrowTableLike>;
-  return (
-    typeof t.numRows === "number" &&
-    typeof t.numCols === "number" &&
-    Array.isArray(t.batches) &&
-    typeof t.schema === "object" &&
-    t.schema !== null &&
-    Array.isArray(t.schema.fields)
-  );
-}
-
 const TYPE_NAME = "arrow.table";
 
 /** The built-in type of Arrow tables; see the module documentation. */
 export const arrowTableType: ArtifactType<ArrowTableLike> = {
   name: TYPE_NAME,
   mediaType: "application/vnd.apache.arrow.stream",
-  matches: looksLikeArrowTable,
+  matches: hasArrowTableShape,
   serialize(value) {
     let hasher: ContentHasher | undefined;
     const { asOwnTable, writeTableIPC } = ipc();
