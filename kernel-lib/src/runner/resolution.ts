@@ -31,6 +31,7 @@ import type { Artifact } from "../types/artifact";
 import { describeValueType, UnserializableValueError, type TypeRegistry } from "../types/registry";
 import type { CacheStore } from "./cache-store";
 import { asksForJob, RemoteStepError, type Dispatcher, type InputRef } from "./dispatch";
+import { errorInfoOf } from "./error-info";
 import { durableRunId } from "./ids";
 import { argumentFlows, RunLineage } from "./flows";
 import { RunNode } from "./run-node";
@@ -771,28 +772,7 @@ export class Resolution {
   }
 
   private errorInfo(node: RunNode, error: unknown): ErrorInfo {
-    if (error instanceof StepFailedError) {
-      const cause = errorOf(error.cause);
-      const failure = cause instanceof RemoteStepError ? cause.info.failure : undefined;
-      return {
-        name: cause.name,
-        message: cause.message,
-        ...(cause.stack !== undefined ? { stack: cause.stack } : {}),
-        stepName: error.stepName,
-        path: [...error.path],
-        runId: error.runId,
-        ...(failure ? { failure } : {}),
-      };
-    }
-    const e = errorOf(error);
-    return {
-      name: e.name,
-      message: e.message,
-      ...(e.stack !== undefined ? { stack: e.stack } : {}),
-      stepName: node.stepName,
-      path: [...node.path],
-      runId: node.id,
-    };
+    return errorInfoOf(error, { stepName: node.stepName, path: node.path, runId: node.id });
   }
 
   private fail(node: RunNode, error: unknown): void {

@@ -14,12 +14,12 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fetchArtifact } from "../cloud/artifacts";
 import type { JobSpec } from "../cloud/jobs";
-import { StepFailedError, TsematicError } from "../errors";
+import { TsematicError } from "../errors";
 import type { ErrorInfo } from "../events";
 import type { Future, ResolveOptions } from "../future";
 import type { PackageManifest } from "../package/archive";
 import { setRootRunner } from "../runner/backend";
-import { RemoteStepError } from "../runner/dispatch";
+import { errorInfoOf } from "../runner/error-info";
 import type { Resolution } from "../runner/resolution";
 import { localRootRunner, resolveControlled, type RootControl } from "../runner/resolve";
 import { stepByName } from "../step-registry";
@@ -180,30 +180,9 @@ async function runProgram(ctx: WorkerContext, control: RootControl): Promise<Out
 }
 
 /** The error of a failed job as the run records it. */
-function errorInfoOf(error: unknown, spec: JobSpec): ErrorInfo {
+function jobErrorInfo(error: unknown, spec: JobSpec): ErrorInfo {
   const stepName = spec.stepName ?? "program";
-  if (error instanceof StepFailedError) {
-    const cause = error.cause instanceof Error ? error.cause : new Error(String(error.cause));
-    const failure = cause instanceof RemoteStepError ? cause.info.failure : undefined;
-    return {
-      name: cause.name,
-      message: cause.message,
-      ...(cause.stack !== undefined ? { stack: cause.stack } : {}),
-      stepName: error.stepName,
-      path: [...error.path],
-      runId: error.runId,
-      ...(failure ? { failure } : {}),
-    };
-  }
-  const e = error instanceof Error ? error : new Error(String(error));
-  return {
-    name: e.name,
-    message: e.message,
-    ...(e.stack !== undefined ? { stack: e.stack } : {}),
-    stepName,
-    path: [stepName],
-    runId: spec.job.runId,
-  };
+  return errorInfoOf(error, { stepName, path: [stepName], runId: spec.job.runId });
 }
 
 async function finish(
@@ -217,7 +196,7 @@ async function finish(
     const artifact = defaultRegistry().toArtifact(outcome.value);
     body = { state: "succeeded", outputArtifactId: artifact.id };
   } else {
-    const error = errorInfoOf(outcome.error, spec);
+    const error = jobErrorInfo(outcome.error, spec);
     log(`the job's run failed: ${error.name}: ${error.message}`);
     body = { state: "failed", error };
   }
