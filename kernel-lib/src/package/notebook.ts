@@ -653,15 +653,8 @@ function emit(
       importLine(`import ${type}{ ${binding} } from ${from};`, origin);
     }
   }
-  const exports: string[] = [];
-  const steps: string[] = [];
-  let cell = 0;
-  for (const s of kept) {
-    if (s.role === "import" && ts.isImportDeclaration(s.node)) continue;
-    if (s.cell !== cell) {
-      cell = s.cell;
-      lines.push("", `// cell ${cell}`);
-    }
+  // A statement's text, line by line, each line remembering where in its cell it came from.
+  const emit = (s: Stmt): void => {
     s.node
       .getText(file)
       .split("\n")
@@ -673,6 +666,17 @@ function emit(
           column: i === 0 ? s.column : 0,
         };
       });
+  };
+  const exports: string[] = [];
+  const steps: string[] = [];
+  let cell = 0;
+  for (const s of kept) {
+    if (s.role === "import" && ts.isImportDeclaration(s.node)) continue;
+    if (s.cell !== cell) {
+      cell = s.cell;
+      lines.push("", `// cell ${cell}`);
+    }
+    emit(s);
     // A cell's own `export const x` is exported already: listing it again would be an error.
     if (!hasExport(ts, s.node)) exports.push(...s.valueNames);
     if (s.stepName) steps.push(s.stepName);
@@ -684,17 +688,7 @@ function emit(
     lines.push("", `// cell ${program}: the program (tsematic submit --cell ${program})`);
     lines.push(`export async function ${PROGRAM_EXPORT}(): Promise<void> {`);
     for (const s of statements.filter((st) => st.status.kind === "program")) {
-      s.node
-        .getText(file)
-        .split("\n")
-        .forEach((text, i) => {
-          lines.push(text);
-          origins[lines.length - 1] = {
-            cell: s.cell,
-            line: s.line + i,
-            column: i === 0 ? s.column : 0,
-          };
-        });
+      emit(s);
     }
     lines.push("}");
   }
