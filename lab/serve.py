@@ -63,6 +63,11 @@ def parse_args(argv):
         default=None,
         help="a built prebuilt extension folder to load (repeatable; default: this repository's)",
     )
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="log warnings and errors only (npm start: the URL is the one line a newcomer needs)",
+    )
     parser.add_argument("--state-dir", help="keep user settings and workspaces here (default: temp)")
     parser.add_argument(
         "--page-config",
@@ -160,8 +165,10 @@ def lab_url(ip, port, path, token):
     return f"http://{host}:{port}{page}" + (f"?token={token}" if token else "")
 
 
-def announce(url, open_browser):
+def announce(url, open_browser, quiet=False):
     """Print the URL for people and scripts; open it if asked and a display can show it."""
+    if quiet:
+        print("tsematic: JupyterLab is ready. Open this URL (Ctrl-C stops everything):", flush=True)
     print(f"TSEMATIC_LAB_URL={url}", flush=True)
     if open_browser and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
@@ -209,7 +216,9 @@ def main(argv):
         page_config=page_config,
         exit_with_parent=args.exit_with_parent,
         announce=lambda server: announce(
-            lab_url(args.ip, server.port, args.open, token), open_browser=bool(args.open)
+            lab_url(args.ip, server.port, args.open, token),
+            open_browser=bool(args.open),
+            quiet=args.quiet,
         ),
     )
     server_args = [
@@ -230,6 +239,9 @@ def main(argv):
     ]
     if args.no_auth:
         server_args.append("--ServerApp.disable_check_xsrf=True")
+    if args.quiet:
+        # Its INFO banner prints the URL twice with a masked token before ours is announced.
+        server_args.append("--ServerApp.log_level=WARN")
     try:
         APP.launch_instance(server_args)
     finally:

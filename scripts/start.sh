@@ -17,6 +17,7 @@ fi
 mkdir -p .tsematic
 log=.tsematic/lineage-server.log
 
+echo "tsematic: starting the lineage server ..."
 node server/lib/cli.js server --port "${TSEMATIC_PORT:-8765}" --data-dir "$data_dir" \
   --cors-origin "http://127.0.0.1:$lab_port" --cors-origin "http://localhost:$lab_port" >"$log" 2>&1 &
 server=$!
@@ -41,7 +42,8 @@ done
 [ -n "$url" ] || { echo "npm start: the lineage server did not start in 10 s: see $log" >&2; exit 1; }
 
 echo "Lineage server: $url (data in $data_dir, log in $log)"
+echo "tsematic: starting JupyterLab ..."
 TSEMATIC_URL="$url" TSEMATIC_TOKEN="$(cat "$data_dir/token")" TSEMATIC_HOME="$data_dir" \
-  TSEMATIC_LAB_PORT="$lab_port" bash scripts/lab.sh --open tutorials/01-first-pipeline.ipynb &
+  TSEMATIC_LAB_PORT="$lab_port" bash scripts/lab.sh --quiet --open tutorials/01-first-pipeline.ipynb &
 lab=$!
 wait "$lab" # in the background and waited for, so that signals reach the traps at once

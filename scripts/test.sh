@@ -21,7 +21,7 @@ bash scripts/setup-notebooks.sh >/dev/null
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 suites=()
-for dir in kernel-lib/lib server/lib tutorials/lib lib/extension-tests; do
+for dir in kernel-lib/lib server/lib tutorial-tests/lib lib/extension-tests; do
   [ -d "$dir" ] && suites+=("$dir")
 done
 node_status=0

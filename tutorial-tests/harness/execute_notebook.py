@@ -2,7 +2,7 @@
 
 Run with /usr/bin/python3 (only it sees Debian's nbclient):
 
-    /usr/bin/python3 tutorials/harness/execute_notebook.py tutorials/01-first-pipeline.ipynb
+    /usr/bin/python3 tutorial-tests/harness/execute_notebook.py tutorials/01-first-pipeline.ipynb
 
 Why this exists rather than `jupyter nbconvert --execute`:
 - tslab reports a cell's error only as stderr text (nbclient 0.7.2's exception message is then empty), so

@@ -15,10 +15,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-/** The tutorials workspace folder (this file is compiled to tutorials/lib/). */
-export const TUTORIALS_DIR = path.resolve(__dirname, "..");
+/** This workspace's folder (this file is compiled to tutorial-tests/lib/). */
+const HERE = path.resolve(__dirname, "..");
+/** The tutorial notebooks: the folder JupyterLab opens for newcomers holds only notebooks and what they read. */
+export const TUTORIALS_DIR = path.resolve(HERE, "..", "tutorials");
+/** Executed copies sit beside the tutorials (hidden), so that a notebook's relative paths still work. */
 export const EXECUTED_DIR = path.join(TUTORIALS_DIR, ".executed");
-const EXECUTOR = path.join(TUTORIALS_DIR, "harness", "execute_notebook.py");
+const EXECUTOR = path.join(HERE, "harness", "execute_notebook.py");
 const PYTHON = "/usr/bin/python3";
 
 export type CellStatus =
