@@ -20,7 +20,7 @@ phase() {
       sleep 1
       waited=$((waited + 1))
     done
-    if kill -0 "$job" 2>/dev/null; then echo "tsematic:   still $what ($((SECONDS - start)) s)"; fi
+    if kill -0 "$job" 2>/dev/null; then echo "tsematic:   ... still working ($((SECONDS - start)) s)"; fi
   done
   local status=0
   wait "$job" || status=$?
