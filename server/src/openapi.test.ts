@@ -258,6 +258,9 @@ describe("the server conforms to openapi.yaml", () => {
     const finished = json({ state: "succeeded", outputArtifactId: "e".repeat(64) });
     assert.equal((await call("POST", `/jobs/${job.id}/finished`, finished)).status, 409);
     assert.equal((await call("POST", `/jobs/${"0".repeat(32)}/finished`, finished)).status, 404);
+    assert.equal((await call("POST", `/jobs/${job.id}/next?waitMs=0`)).status, 204);
+    assert.equal((await call("POST", "/jobs/xyz/next")).status, 400);
+    assert.equal((await call("POST", `/jobs/${"0".repeat(32)}/next`)).status, 404);
     const ended = await root.step("ended");
     await t.api.postEvents([
       {
