@@ -45,6 +45,26 @@ const load = (path: string): unknown => createRequire(__filename)(path);
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/**
+ * One tracking backend per process, whatever job it serves, so that a warm worker's later jobs
+ * reuse what it read of the server once (its request limits: a round trip per job saved). It speaks
+ * with the current job's token: the token is swapped in place when the next job comes (a process
+ * runs its jobs one after another).
+ */
+let processBackend: { endpoint: Endpoint; backend: ServerBackend } | undefined;
+
+function backendFor(endpoint: Endpoint): ServerBackend {
+  if (processBackend?.endpoint.url !== endpoint.url) {
+    const own = { ...endpoint };
+    processBackend = {
+      endpoint: own,
+      backend: new ServerBackend({ endpoint: own, heartbeats: false }),
+    };
+  }
+  processBackend.endpoint.token = endpoint.token;
+  return processBackend.backend;
+}
+
 /** Runs the job and reports it finished; resolves with the process's exit code. */
 export async function runJob(ctx: WorkerContext): Promise<number> {
   const { spec, lease } = ctx;
@@ -56,7 +76,7 @@ export async function runJob(ctx: WorkerContext): Promise<number> {
     durable: true,
     // A first attempt finds nothing to replay: children are looked up only in later attempts.
     replay: spec.job.attempt > 1,
-    backend: new ServerBackend({ endpoint: ctx.endpoint, heartbeats: false }),
+    backend: backendFor(ctx.endpoint),
     dispatch: {
       executor: spec.job.executor,
       packageId: spec.packageId,
