@@ -82,6 +82,9 @@ async function main(): Promise<void> {
       }
     }
     if (!(await started)) process.exit(0);
+    // Only a step's worker stays warm: a driver's process holds its program's state.
+    const warm = job.kind === "step" && idleMs > 0;
+    let finished: unknown;
     const code = await prepared.handOver({
       spec,
       endpoint,
@@ -89,12 +92,14 @@ async function main(): Promise<void> {
       manifest: prepared.manifest,
       lease,
       log,
+      ...(warm ? { report: async (body: unknown) => void (finished = body) } : {}),
     });
     lease.stop();
-    // Only a step's worker stays warm: a driver's process holds its program's state.
-    if (code !== 0 || job.kind !== "step" || idleMs === 0) process.exit(code);
-    const next = await askNext(client, job.id, idleMs);
-    if (!next) process.exit(0);
+    if (code !== 0 && finished !== undefined) {
+      await client.json("POST", `/jobs/${job.id}/finished`, finished).catch(() => undefined);
+    }
+    const next = warm && code === 0 ? await askNext(client, job.id, idleMs, finished) : undefined;
+    if (!next) process.exit(code);
     endpoint = endpointOf(url, next.token);
     process.env.TSEMATIC_TOKEN = next.token;
     client = new ServerClient(endpoint);
@@ -141,23 +146,33 @@ async function prepare(client: ServerClient, cache: string, spec: JobSpec): Prom
 }
 
 /**
- * A warm worker's next job (`POST /jobs/{id}/next`, see the server's scheduler/handoff.ts): a step
- * job of the same root and package that fits this process, with the token to speak for it;
- * undefined when there is none within `idleMs` (the worker exits and its resources are freed).
+ * A warm worker's next job (`POST /jobs/{id}/next`, see the server's scheduler/handoff.ts), asked
+ * with the finished job's report: a step job of the same root and package that fits this process,
+ * with the token to speak for it; undefined when there is none within `idleMs` (the worker exits
+ * and its resources are freed).
  */
 async function askNext(
   client: ServerClient,
   jobId: string,
   idleMs: number,
+  finished: unknown,
 ): Promise<{ spec: JobSpec; token: string } | undefined> {
   try {
     const res = await client.request("POST", `/jobs/${jobId}/next?waitMs=${idleMs}`, {
+      body: JSON.stringify(finished === undefined ? {} : { finished }),
+      contentType: "application/json",
       timeoutMs: idleMs + 30_000,
     });
     if (res.status === 204) return undefined;
     return (await res.json()) as { spec: JobSpec; token: string };
   } catch (error) {
     log(`no next job (${(error as Error).message}): exiting`);
+    if (finished !== undefined && !(error instanceof ServerRefusedError)) {
+      // The report may not have arrived: said again on its own (a 409 if it had).
+      await client.json("POST", `/jobs/${jobId}/finished`, finished).catch((again: unknown) => {
+        log(`could not report the job finished: ${(again as Error).message}`);
+      });
+    }
     return undefined;
   }
 }

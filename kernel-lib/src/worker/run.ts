@@ -38,6 +38,11 @@ export interface WorkerContext {
   manifest: PackageManifest;
   lease: WorkerLease;
   log: (line: string) => void;
+  /**
+   * Takes the job's `finished` report instead of posting it: a warm worker sends it with its
+   * request for the next job (`POST /jobs/{id}/next`), one round trip instead of two.
+   */
+  report?: (finished: unknown) => Promise<void>;
 }
 
 /** Loads a module of the package (its steps register themselves by name). */
@@ -88,7 +93,7 @@ export async function runJob(ctx: WorkerContext): Promise<number> {
     spec.job.kind === "program"
       ? await runProgram(ctx, control)
       : await runStep(ctx, client, control);
-  await finish(client, spec, outcome, ctx.log);
+  await finish(client, ctx, outcome);
   lease.stop();
   return 0;
 }
@@ -205,12 +210,8 @@ function jobErrorInfo(error: unknown, spec: JobSpec): ErrorInfo {
   return errorInfoOf(error, { stepName, path: [stepName], runId: spec.job.runId });
 }
 
-async function finish(
-  client: ServerClient,
-  spec: JobSpec,
-  outcome: Outcome,
-  log: (line: string) => void,
-): Promise<void> {
+async function finish(client: ServerClient, ctx: WorkerContext, outcome: Outcome): Promise<void> {
+  const { spec, log } = ctx;
   let body: unknown;
   if (outcome.ok) {
     const artifact = defaultRegistry().toArtifact(outcome.value);
@@ -219,6 +220,10 @@ async function finish(
     const error = jobErrorInfo(outcome.error, spec);
     log(`the job's run failed: ${error.name}: ${error.message}`);
     body = { state: "failed", error };
+  }
+  if (ctx.report) {
+    await ctx.report(body);
+    return;
   }
   try {
     await client.json("POST", `/jobs/${spec.job.id}/finished`, body);
