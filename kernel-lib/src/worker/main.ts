@@ -66,11 +66,17 @@ async function main(): Promise<void> {
   let prepared: Prepared | undefined;
   for (;;) {
     const job = spec.job;
-    // Held from the start: preparing may take an `npm ci`.
-    const lease = holdLease(client, job.runId, job.attempt, (reason) => {
-      log(`stopping at once: ${reason}`);
-      process.exit(0);
-    });
+    // Held from the start: preparing may take an `npm ci`. A handed-over job is running already.
+    const lease = holdLease(
+      client,
+      job.runId,
+      job.attempt,
+      (reason) => {
+        log(`stopping at once: ${reason}`);
+        process.exit(0);
+      },
+      prepared === undefined,
+    );
     if (!prepared || prepared.packageId !== spec.packageId) {
       try {
         prepared = await prepare(client, cache, spec);
