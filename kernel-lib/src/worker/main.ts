@@ -137,8 +137,9 @@ async function prepare(client: ServerClient, cache: string, spec: JobSpec): Prom
   await linkDependencies(client, spec, pkg, cache, log);
   let handOver: typeof runJob;
   try {
-    handOver = (createRequire(pkg.bundlePath)("tsematic/lib/worker/run") as { runJob: typeof runJob })
-      .runJob;
+    handOver = (
+      createRequire(pkg.bundlePath)("tsematic/lib/worker/run") as { runJob: typeof runJob }
+    ).runJob;
   } catch {
     log("the package's dependencies have no tsematic: running with the worker's own copy");
     handOver = (createRequire(__filename)("./run") as { runJob: typeof runJob }).runJob;

@@ -90,9 +90,7 @@ fan(8).run({ executor: "local" }).then(
       const job = await jobOf(run.run.id);
       assert.deepEqual([job.state, job.attempt], ["succeeded", 1]);
       assert.equal(job.handle?.pid, out.pid, "the job's record names the process that ran it");
-      const logs = await server.api<{ lines: Array<{ text: string }> }>(
-        `/runs/${run.run.id}/logs`,
-      );
+      const logs = await server.api<{ lines: Array<{ text: string }> }>(`/runs/${run.run.id}/logs`);
       const text = logs.lines.map((l) => l.text).join("");
       assert.deepEqual(
         text.match(/log of step \d+/g),

@@ -25,13 +25,7 @@ import type { Executor } from "../executors/types";
 import { ApiError } from "../http/errors";
 import type { Job, JobHandle, JobSpec, StoredSpec } from "../model/jobs";
 import { carrierOf, queuedStepJobs, setCarrier } from "../storage/carriers";
-import {
-  createJobToken,
-  getJob,
-  markRunning,
-  revokeJobTokens,
-  storedSpec,
-} from "../storage/jobs";
+import { createJobToken, getJob, markRunning, revokeJobTokens, storedSpec } from "../storage/jobs";
 import { getRoot } from "../storage/roots";
 import { readStoredJson } from "../storage/storedJson";
 import type { SchedulerState } from "./state";

@@ -19,7 +19,11 @@ export function recoverLeftovers(s: SchedulerState): void {
   const { db, now } = s.deps;
   for (const job of openJobs(db)) {
     const pgid = job.handle?.pgid ?? job.handle?.pid;
-    if (pgid !== undefined && job.handle?.host === hostname() && isWorkerOf(pgid, carrierOf(db, job.id))) {
+    if (
+      pgid !== undefined &&
+      job.handle?.host === hostname() &&
+      isWorkerOf(pgid, carrierOf(db, job.id))
+    ) {
       try {
         process.kill(-pgid, "SIGKILL");
       } catch {
