@@ -334,7 +334,6 @@ export const MIGRATIONS: readonly Migration[] = [
     // is classified against the job the process is running now.
     sql: `
       ALTER TABLE jobs ADD COLUMN carrier_id TEXT;
-      CREATE INDEX jobs_carrier ON jobs (carrier_id) WHERE carrier_id IS NOT NULL;
     `,
   },
 ];
