@@ -5,6 +5,10 @@
  * `submit()` to the first step running, with the dependencies cached (target < 1 s). Targets from the
  * issue: <= 50 ms per step warm (Ray ~2 ms per task with warm workers, Prefect ~100 ms, a Kubernetes
  * pod per step seconds). Printed, never asserted.
+ *
+ * Warm workers (a step's worker serves the next step jobs of its root) are on by default; pass
+ * `--warm-idle-ms 0` for a process per step, as before them:
+ * `node bench/lib/cloud-dispatch.bench.js --warm-idle-ms 0`.
  */
 import { fanOut, inlineFanOut } from "./cloud-steps";
 import { startServer, type BenchServer } from "./server";
@@ -46,7 +50,7 @@ async function firstStepStarted(server: BenchServer, rootId: string): Promise<nu
 }
 
 async function main(): Promise<void> {
-  const server = await startServer();
+  const server = await startServer(process.argv.slice(2));
   process.env.TSEMATIC_URL = server.url;
   process.env.TSEMATIC_TOKEN = server.token;
   const remote = { executor: "local", package: PACKAGE } as const;

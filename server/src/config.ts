@@ -44,6 +44,12 @@ export interface ServerOptions {
   /** Between TERM and KILL when a job is canceled or the server stops. Default 5000 ms. */
   killGraceMs?: number;
   /**
+   * How long a warm worker (a step job's worker that finished) waits for another step job of its
+   * root before it exits and its resources are freed. 0: every step job gets its own process.
+   * Default 3000 ms. CLI: `--warm-idle-ms`.
+   */
+  warmIdleMs?: number;
+  /**
    * The script workers run (`node <workerEntry>`). Default: `tsematic/lib/worker/main.js` as
    * resolved from the server's package.
    */
@@ -82,6 +88,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     executor: options.executor ?? {},
     maxInfraAttempts: options.maxInfraAttempts ?? 3,
     killGraceMs: options.killGraceMs ?? 5000,
+    warmIdleMs: options.warmIdleMs ?? 3000,
     workerEntry: options.workerEntry,
   };
 }

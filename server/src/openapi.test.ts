@@ -258,6 +258,14 @@ describe("the server conforms to openapi.yaml", () => {
     const finished = json({ state: "succeeded", outputArtifactId: "e".repeat(64) });
     assert.equal((await call("POST", `/jobs/${job.id}/finished`, finished)).status, 409);
     assert.equal((await call("POST", `/jobs/${"0".repeat(32)}/finished`, finished)).status, 404);
+    assert.equal((await call("POST", `/jobs/${job.id}/next?waitMs=0`, json({}))).status, 204);
+    assert.equal((await call("POST", `/jobs/${job.id}/next`, json({ finished: {} }))).status, 400);
+    assert.equal((await call("POST", `/jobs/${job.id}/next`, finished)).status, 400);
+    const late = json({ finished: { state: "succeeded", outputArtifactId: "e".repeat(64) } });
+    assert.equal((await call("POST", `/jobs/${job.id}/next`, late)).status, 409);
+    assert.equal((await call("POST", "/jobs/xyz/next", json({}))).status, 400);
+    assert.equal((await call("POST", `/jobs/${"0".repeat(32)}/next`, json({}))).status, 404);
+    assert.equal((await call("POST", `/jobs/${job.id}/next`, { raw: "x" })).status, 415);
     const ended = await root.step("ended");
     await t.api.postEvents([
       {

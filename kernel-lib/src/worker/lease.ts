@@ -19,12 +19,18 @@ interface HeartbeatAnswer {
 
 export const HEARTBEAT_MS = 1_500;
 
-/** Starts heartbeating; `lost` is called once when the attempt must stop. */
+/**
+ * Starts heartbeating; `lost` is called once when the attempt must stop. `beatNow: false` waits
+ * for the first interval: a warm worker's job was marked running as it was handed over, and most
+ * of them end before a heartbeat is due (a request per job saved; the root's heartbeat and the
+ * executor's watch cover the job meanwhile).
+ */
 export function holdLease(
   client: ServerClient,
   runId: string,
   attempt: number,
   lost: (reason: string) => void,
+  beatNow = true,
 ): WorkerLease {
   let cancel: ((reason: string) => void) | undefined;
   let canceled: string | undefined;
@@ -64,7 +70,7 @@ export function holdLease(
       }
     }
   };
-  void beat();
+  if (beatNow) void beat();
   const timer = setInterval(() => void beat(), HEARTBEAT_MS);
   timer.unref();
   return {

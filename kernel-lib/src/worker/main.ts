@@ -4,6 +4,11 @@
  * `TSEMATIC_JOB_ID`, `TSEMATIC_WORKER_CACHE`). It speaks HTTP only: reads its job's spec, says it
  * started, fetches the package and its dependencies, then hands over to the project's own copy of
  * tsematic (`worker/run.ts`), so the steps and the runner are one copy.
+ *
+ * A step job's worker stays warm: after its job it asks the server for the next step job of the
+ * same root and package that fits its process (`POST /jobs/{id}/next`, waiting up to
+ * `TSEMATIC_WORKER_IDLE_MS`), runs it with that job's fresh token, and exits when none comes. The
+ * package, its dependencies and the project's tsematic are loaded once per process.
  */
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
@@ -14,7 +19,7 @@ import type { Endpoint } from "../tracking/endpoint";
 import { ServerClient, ServerRefusedError } from "../tracking/http";
 import { fetchPackage, linkDependencies } from "./bootstrap";
 import { holdLease } from "./lease";
-import type { runJob } from "./run";
+import type { runJob, WorkerContext } from "./run";
 
 function log(line: string): void {
   process.stderr.write(`tsematic worker: ${line}\n`);
@@ -32,61 +37,151 @@ function required(name: string): string {
   return value;
 }
 
+/** The worker's code for a package, loaded once per process (a warm worker reuses it). */
+interface Prepared {
+  packageId: string;
+  handOver: typeof runJob;
+  bundlePath: string;
+  manifest: WorkerContext["manifest"];
+}
+
+function endpointOf(url: string, token: string): Endpoint {
+  return { url, token, source: "TSEMATIC_SERVER_URL", tokenSource: "TSEMATIC_TOKEN" };
+}
+
 async function main(): Promise<void> {
   const url = required("TSEMATIC_SERVER_URL");
-  const token = required("TSEMATIC_TOKEN");
   const jobId = required("TSEMATIC_JOB_ID");
   const cache = process.env.TSEMATIC_WORKER_CACHE || join(process.cwd(), "worker-cache");
+  // How long this process waits for another step job of its root after its own (0: it exits).
+  const idleMs = Math.max(0, Number(process.env.TSEMATIC_WORKER_IDLE_MS ?? 0) || 0);
   // Roots a program starts after its first one find this server as a client's TSEMATIC_URL would.
   process.env.TSEMATIC_URL = url;
-  const endpoint: Endpoint = {
-    url,
-    token,
-    source: "TSEMATIC_SERVER_URL",
-    tokenSource: "TSEMATIC_TOKEN",
-  };
-  const client = new ServerClient(endpoint);
-  const spec = await client.json<JobSpec>("GET", `/jobs/${jobId}/spec`);
-  const job = spec.job;
+  let endpoint = endpointOf(url, required("TSEMATIC_TOKEN"));
+  let client = new ServerClient(endpoint);
+  let spec = await client.json<JobSpec>("GET", `/jobs/${jobId}/spec`);
+  // Said while the package is prepared: the two round trips overlap instead of adding up.
+  const started = reportStarted(client, spec);
+  started.catch(() => undefined); // awaited below; its failure is handled there
+  let prepared: Prepared | undefined;
+  for (;;) {
+    const job = spec.job;
+    // Held from the start: preparing may take an `npm ci`. A handed-over job is running already.
+    const lease = holdLease(
+      client,
+      job.runId,
+      job.attempt,
+      (reason) => {
+        log(`stopping at once: ${reason}`);
+        process.exit(0);
+      },
+      prepared === undefined,
+    );
+    if (!prepared || prepared.packageId !== spec.packageId) {
+      try {
+        prepared = await prepare(client, cache, spec);
+      } catch (error) {
+        if (!(await started)) process.exit(0);
+        await reportBootstrapFailure(client, spec, error);
+        lease.stop();
+        process.exit(1);
+      }
+    }
+    if (!(await started)) process.exit(0);
+    // Only a step's worker stays warm: a driver's process holds its program's state.
+    const warm = job.kind === "step" && idleMs > 0;
+    let finished: unknown;
+    const code = await prepared.handOver({
+      spec,
+      endpoint,
+      bundlePath: prepared.bundlePath,
+      manifest: prepared.manifest,
+      lease,
+      log,
+      ...(warm ? { report: async (body: unknown) => void (finished = body) } : {}),
+    });
+    lease.stop();
+    if (code !== 0 && finished !== undefined) {
+      await client.json("POST", `/jobs/${job.id}/finished`, finished).catch(() => undefined);
+    }
+    const next = warm && code === 0 ? await askNext(client, job.id, idleMs, finished) : undefined;
+    if (!next) process.exit(code);
+    endpoint = endpointOf(url, next.token);
+    process.env.TSEMATIC_TOKEN = next.token;
+    client = new ServerClient(endpoint);
+    spec = next.spec;
+  }
+}
+
+/** `POST /jobs/{id}/started`; false when the job ended or was superseded (nothing to do). */
+async function reportStarted(client: ServerClient, spec: JobSpec): Promise<boolean> {
   try {
-    await client.json("POST", `/jobs/${jobId}/started`, {
+    await client.json("POST", `/jobs/${spec.job.id}/started`, {
       pid: process.pid,
       host: hostname(),
-      attempt: job.attempt,
+      attempt: spec.job.attempt,
     });
+    return true;
   } catch (error) {
     if (error instanceof ServerRefusedError && /failed with 409/.test(error.message)) {
-      log(`job ${jobId} ended or was superseded before it started: nothing to do`);
-      process.exit(0);
+      log(`job ${spec.job.id} ended or was superseded before it started: nothing to do`);
+      return false;
     }
     throw error;
   }
-  const lease = holdLease(client, job.runId, job.attempt, (reason) => {
-    log(`stopping at once: ${reason}`);
-    process.exit(0);
-  });
+}
+
+/** The package and its dependencies, then the project's own copy of tsematic. */
+async function prepare(client: ServerClient, cache: string, spec: JobSpec): Promise<Prepared> {
+  const pkg = await fetchPackage(client, cache, spec.packageId);
+  await linkDependencies(client, spec, pkg, cache, log);
   let handOver: typeof runJob;
-  let bundlePath: string;
-  let manifest;
   try {
-    const pkg = await fetchPackage(client, cache, spec.packageId);
-    await linkDependencies(client, spec, pkg, cache, log);
-    bundlePath = pkg.bundlePath;
-    manifest = pkg.manifest;
-    try {
-      handOver = (createRequire(bundlePath)("tsematic/lib/worker/run") as { runJob: typeof runJob })
-        .runJob;
-    } catch {
-      log("the package's dependencies have no tsematic: running with the worker's own copy");
-      handOver = (createRequire(__filename)("./run") as { runJob: typeof runJob }).runJob;
-    }
-  } catch (error) {
-    await reportBootstrapFailure(client, spec, error);
-    lease.stop();
-    process.exit(1);
+    handOver = (
+      createRequire(pkg.bundlePath)("tsematic/lib/worker/run") as { runJob: typeof runJob }
+    ).runJob;
+  } catch {
+    log("the package's dependencies have no tsematic: running with the worker's own copy");
+    handOver = (createRequire(__filename)("./run") as { runJob: typeof runJob }).runJob;
   }
-  const code = await handOver({ spec, endpoint, bundlePath, manifest, lease, log });
-  process.exit(code);
+  return {
+    packageId: spec.packageId,
+    handOver,
+    bundlePath: pkg.bundlePath,
+    manifest: pkg.manifest,
+  };
+}
+
+/**
+ * A warm worker's next job (`POST /jobs/{id}/next`, see the server's scheduler/handoff.ts), asked
+ * with the finished job's report: a step job of the same root and package that fits this process,
+ * with the token to speak for it; undefined when there is none within `idleMs` (the worker exits
+ * and its resources are freed).
+ */
+async function askNext(
+  client: ServerClient,
+  jobId: string,
+  idleMs: number,
+  finished: unknown,
+): Promise<{ spec: JobSpec; token: string } | undefined> {
+  try {
+    const res = await client.request("POST", `/jobs/${jobId}/next?waitMs=${idleMs}`, {
+      body: JSON.stringify(finished === undefined ? {} : { finished }),
+      contentType: "application/json",
+      timeoutMs: idleMs + 30_000,
+    });
+    if (res.status === 204) return undefined;
+    return (await res.json()) as { spec: JobSpec; token: string };
+  } catch (error) {
+    log(`no next job (${(error as Error).message}): exiting`);
+    if (finished !== undefined && !(error instanceof ServerRefusedError)) {
+      // The report may not have arrived: said again on its own (a 409 if it had).
+      await client.json("POST", `/jobs/${jobId}/finished`, finished).catch((again: unknown) => {
+        log(`could not report the job finished: ${(again as Error).message}`);
+      });
+    }
+    return undefined;
+  }
 }
 
 /** A job that cannot even start (package, dependencies) fails for good: retrying would not help. */

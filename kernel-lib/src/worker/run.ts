@@ -38,12 +38,37 @@ export interface WorkerContext {
   manifest: PackageManifest;
   lease: WorkerLease;
   log: (line: string) => void;
+  /**
+   * Takes the job's `finished` report instead of posting it: a warm worker sends it with its
+   * request for the next job (`POST /jobs/{id}/next`), one round trip instead of two.
+   */
+  report?: (finished: unknown) => Promise<void>;
 }
 
 /** Loads a module of the package (its steps register themselves by name). */
 const load = (path: string): unknown => createRequire(__filename)(path);
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * One tracking backend per process, whatever job it serves, so that a warm worker's later jobs
+ * reuse what it read of the server once (its request limits: a round trip per job saved). It speaks
+ * with the current job's token: the token is swapped in place when the next job comes (a process
+ * runs its jobs one after another).
+ */
+let processBackend: { endpoint: Endpoint; backend: ServerBackend } | undefined;
+
+function backendFor(endpoint: Endpoint): ServerBackend {
+  if (processBackend?.endpoint.url !== endpoint.url) {
+    const own = { ...endpoint };
+    processBackend = {
+      endpoint: own,
+      backend: new ServerBackend({ endpoint: own, heartbeats: false }),
+    };
+  }
+  processBackend.endpoint.token = endpoint.token;
+  return processBackend.backend;
+}
 
 /** Runs the job and reports it finished; resolves with the process's exit code. */
 export async function runJob(ctx: WorkerContext): Promise<number> {
@@ -56,7 +81,7 @@ export async function runJob(ctx: WorkerContext): Promise<number> {
     durable: true,
     // A first attempt finds nothing to replay: children are looked up only in later attempts.
     replay: spec.job.attempt > 1,
-    backend: new ServerBackend({ endpoint: ctx.endpoint, heartbeats: false }),
+    backend: backendFor(ctx.endpoint),
     dispatch: {
       executor: spec.job.executor,
       packageId: spec.packageId,
@@ -68,7 +93,7 @@ export async function runJob(ctx: WorkerContext): Promise<number> {
     spec.job.kind === "program"
       ? await runProgram(ctx, control)
       : await runStep(ctx, client, control);
-  await finish(client, spec, outcome, ctx.log);
+  await finish(client, ctx, outcome);
   lease.stop();
   return 0;
 }
@@ -185,12 +210,8 @@ function jobErrorInfo(error: unknown, spec: JobSpec): ErrorInfo {
   return errorInfoOf(error, { stepName, path: [stepName], runId: spec.job.runId });
 }
 
-async function finish(
-  client: ServerClient,
-  spec: JobSpec,
-  outcome: Outcome,
-  log: (line: string) => void,
-): Promise<void> {
+async function finish(client: ServerClient, ctx: WorkerContext, outcome: Outcome): Promise<void> {
+  const { spec, log } = ctx;
   let body: unknown;
   if (outcome.ok) {
     const artifact = defaultRegistry().toArtifact(outcome.value);
@@ -199,6 +220,10 @@ async function finish(
     const error = jobErrorInfo(outcome.error, spec);
     log(`the job's run failed: ${error.name}: ${error.message}`);
     body = { state: "failed", error };
+  }
+  if (ctx.report) {
+    await ctx.report(body);
+    return;
   }
   try {
     await client.json("POST", `/jobs/${spec.job.id}/finished`, body);

@@ -80,6 +80,8 @@ const RULES: Rule[] = [
   { method: "GET", path: re(`/jobs/${ID}/spec`), check: own },
   { method: "POST", path: re(`/jobs/${ID}/started`), check: own },
   { method: "POST", path: re(`/jobs/${ID}/finished`), check: own },
+  // A warm worker asks for its next job with the token of the one it finished.
+  { method: "POST", path: re(`/jobs/${ID}/next`), check: own },
   { method: "GET", path: re(`/packages/${ID}`), check: ownPackage },
   // Prebuilt node_modules by dependency key: third-party code, no run's data.
   { method: "GET", path: re(`/dependencies/${ID}`) },

@@ -13,11 +13,14 @@ Commands:
   server [--port 8765] [--host 127.0.0.1] [--data-dir DIR] [--cors-origin ORIGIN]... [--heartbeat-timeout SECONDS]
          [--allowed-host NAME]... [--max-artifact-bytes BYTES]
          [--cpus N] [--memory-mib N] [--gpus N] [--max-infra-attempts N] [--kill-grace-ms MS]
+         [--warm-idle-ms MS]
                           start the lineage server (port 0 picks a free port; --allowed-host: a host
                           name besides 127.0.0.1/localhost that clients may use, e.g. a proxy's;
                           --cpus/--memory-mib/--gpus: what the local executor admits at once, default
                           the machine's; --max-infra-attempts: attempts of a lost worker's run,
-                          default 3; --kill-grace-ms: TERM to KILL when stopping a job, default 5000).
+                          default 3; --kill-grace-ms: TERM to KILL when stopping a job, default 5000;
+                          --warm-idle-ms: how long a step's worker waits for another step of its
+                          root before it exits, 0 for a process per step, default 3000).
                           \`tsematic serve\` is the same command
   runs [--pipeline NAME] [--state STATE] [--tag TAG] [--all] [--limit N] [--json]
                           list pipeline runs, newest first (--all: every step too)
@@ -60,6 +63,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     gpus: { type: "string" },
     "max-infra-attempts": { type: "string" },
     "kill-grace-ms": { type: "string" },
+    "warm-idle-ms": { type: "string" },
   },
   runs: {
     ...CLIENT_OPTIONS,

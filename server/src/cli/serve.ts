@@ -22,6 +22,7 @@ export async function serverCommand({ values, positionals }: Parsed): Promise<nu
   const gpus = integer(values.gpus, "--gpus", 0, 1_000_000);
   const maxInfraAttempts = integer(values["max-infra-attempts"], "--max-infra-attempts", 1, 100);
   const killGraceMs = integer(values["kill-grace-ms"], "--kill-grace-ms", 0, 600_000);
+  const warmIdleMs = integer(values["warm-idle-ms"], "--warm-idle-ms", 0, 30_000);
   const dataDir = (values["data-dir"] as string | undefined) ?? defaultDataDir();
   let server;
   try {
@@ -36,6 +37,7 @@ export async function serverCommand({ values, positionals }: Parsed): Promise<nu
       executor: { cpus, memoryMiB, gpus },
       maxInfraAttempts,
       killGraceMs,
+      warmIdleMs,
     });
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));

@@ -173,6 +173,22 @@ export class LocalExecutor implements Executor {
     await job.done;
   }
 
+  /**
+   * Takes back the job at the head of the admission queue, as if it had never been submitted (no
+   * `onExit`): the scheduler hands it to a warm worker, whose process already holds the resources.
+   * Only the head, so that a warm worker never jumps the FIFO queue (a job behind one that waits
+   * for every CPU stays behind it). False when the job is not the head (started, unknown, or
+   * behind another), and then nothing changed.
+   */
+  withdraw(jobId: string): boolean {
+    const job = this.jobs.get(jobId);
+    if (!job || job.state !== "queued" || this.admission.queuedIds()[0] !== jobId) return false;
+    this.admission.dequeue(jobId);
+    this.jobs.delete(jobId);
+    if (!this.closing) this.startAdmitted();
+    return true;
+  }
+
   describeFailure(jobId: string): JobFailure | undefined {
     return this.jobs.get(jobId)?.failure;
   }

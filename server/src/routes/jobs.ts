@@ -1,7 +1,8 @@
 /**
  * Jobs. Resolver side: `POST /runs/{id}/jobs` dispatches an open run as a job (idempotent per run),
  * `GET /runs/{id}/job?waitMs=N` long-polls its latest job. Worker side: `GET /jobs/{id}/spec`,
- * `POST /jobs/{id}/started`, `POST /jobs/{id}/finished`.
+ * `POST /jobs/{id}/started`, `POST /jobs/{id}/finished`, and `POST /jobs/{id}/next?waitMs=N`: a
+ * warm worker that finished its step job long-polls for the next one (204: exit).
  */
 import { Router } from "express";
 import type { ServerContext } from "../context";
@@ -31,6 +32,10 @@ export function jobsRoutes(ctx: ServerContext): Router {
     "the started report",
   );
   const checkFinished = bodyChecker<FinishedReport>("JobFinished", "the finished report");
+  const checkNext = bodyChecker<{ finished?: FinishedReport }>(
+    "NextJobRequest",
+    "the next-job request",
+  );
 
   router.post("/runs/:runId/jobs", ...jsonBody(1024 * 1024), (req, res) => {
     query(req, []);
@@ -65,6 +70,17 @@ export function jobsRoutes(ctx: ServerContext): Router {
   router.post("/jobs/:jobId/finished", ...jsonBody(1024 * 1024), (req, res) => {
     query(req, []);
     res.json(scheduler.finished(checkJobId(req.params.jobId), checkFinished(req.body)));
+  });
+
+  router.post("/jobs/:jobId/next", ...jsonBody(1024 * 1024), async (req, res) => {
+    const waitMs = query(req, ["waitMs"]).integer("waitMs", 0, 30_000) ?? 0;
+    const jobId = checkJobId(req.params.jobId);
+    // The finished job's report rides along: one round trip per job instead of two.
+    const { finished } = checkNext(req.body);
+    if (finished) scheduler.finished(jobId, finished);
+    const next = await scheduler.nextJob(jobId, waitMs, (gone) => res.on("close", gone));
+    if (next) res.json(next);
+    else res.status(204).end();
   });
 
   return router;

@@ -4,8 +4,10 @@
  * read as the cancel's and not as lost workers to requeue.
  */
 import { TERMINAL_JOB_STATES } from "../model/jobs";
+import { carrierOf } from "../storage/carriers";
 import { endJob, jobsOfRoot, revokeJobTokens } from "../storage/jobs";
 import { canceledFailure } from "./failures";
+import { releaseIdle } from "./handoff";
 import type { SchedulerState } from "./state";
 
 /** Whether the root has any job (a submitted root may have no run yet). */
@@ -27,10 +29,13 @@ export async function cancelRoot(
   const hadJobs = open.length > 0 || jobsOfRoot(db, rootId).length > 0;
   const runs = hadJobs ? s.runEnds.cancelRoot(rootId) : 0;
   for (const job of open) s.waiters.notify(job.runId);
+  // Warm workers waiting for another job of this root exit instead.
+  releaseIdle(s, (w) => w.rootId === rootId);
   await Promise.all(
     open.map(async (job) => {
       const executor = s.executors.get(job.executor);
-      await executor?.cancel(job.id, s.deps.options.killGraceMs);
+      // The process that runs the job (a warm worker's was launched for an earlier job).
+      await executor?.cancel(carrierOf(db, job.id), s.deps.options.killGraceMs);
       revokeJobTokens(db, job.id, now());
     }),
   );

@@ -386,6 +386,7 @@ describe("jobs on the local executor (real worker processes)", () => {
       "TSEMATIC_TEST_WORKER_SHARE_TOKEN",
       "TSEMATIC_TOKEN",
       "TSEMATIC_WORKER_CACHE",
+      "TSEMATIC_WORKER_IDLE_MS",
     ].filter((k) => !["HOME", "LANG", "PATH"].includes(k) || process.env[k] !== undefined);
     assert.deepEqual(keys, expected);
     assert.notEqual(readFileSync(join(workers, `${job.id}.token`), "utf8"), t.server.token);

@@ -8,6 +8,7 @@ import type { Executor } from "../executors/types";
 import type { Job, JobKind, StoredSpec } from "../model/jobs";
 import { createJobToken, endJob, getJob, insertJob, revokeJobTokens } from "../storage/jobs";
 import { startFailure } from "./failures";
+import { offerToIdle, releaseIdle } from "./handoff";
 import type { SchedulerState } from "./state";
 
 /** Records a job (attempt `attempt` of run `runId`) and starts its worker; returns the job as stored. */
@@ -23,7 +24,10 @@ export function createAndLaunch(
 ): Job {
   const { db, now } = s.deps;
   const job = insertJob(db, { kind, rootId, runId, attempt, executor: executor.name, spec }, now());
+  if (offerToIdle(s, job, spec)) return getJob(db, job.id)!;
   launch(s, job, spec, executor, entry);
+  // It waits for resources that waiting warm workers hold: they leave, so that it gets them.
+  if (executor.usage().queued > 0) releaseIdle(s, (w) => w.executor === executor.name);
   return getJob(db, job.id)!;
 }
 
@@ -47,6 +51,8 @@ function launch(
     TSEMATIC_TOKEN: token,
     TSEMATIC_JOB_ID: job.id,
     TSEMATIC_WORKER_CACHE: cache,
+    // How long the worker waits for another step job after its own (handoff.ts); 0: it exits.
+    TSEMATIC_WORKER_IDLE_MS: String(options.warmIdleMs),
   };
   for (const name of ["PATH", "HOME", "LANG"]) {
     const value = process.env[name];

@@ -5,6 +5,7 @@
  * answered from its job.
  */
 import { type Job, TERMINAL_JOB_STATES } from "../model/jobs";
+import { carrierOf } from "../storage/carriers";
 import { endJob, getJob, latestJobOfRun, revokeJobTokens } from "../storage/jobs";
 import type { LeaseAnswer } from "../storage/leases";
 import { silentFailure } from "./failures";
@@ -54,14 +55,15 @@ export function leaseExpired(
 async function judgeSilent(s: SchedulerState, job: Job, silentForMs: number): Promise<void> {
   const executor = s.executors.get(job.executor);
   if (!executor) return;
-  const status = (await executor.pollMany([job.id])).get(job.id);
+  const carrier = carrierOf(s.deps.db, job.id);
+  const status = (await executor.pollMany([carrier])).get(carrier);
   if (status?.state === "exited") {
     onExited(s, executor, getJob(s.deps.db, job.id)!, status);
     return;
   }
   const failure = silentFailure(job, silentForMs);
   if (!endJob(s.deps.db, job.id, "lost", { failure }, s.deps.now())) return;
-  await executor.cancel(job.id, s.deps.options.killGraceMs);
+  await executor.cancel(carrier, s.deps.options.killGraceMs);
   revokeJobTokens(s.deps.db, job.id, s.deps.now());
   requeueOrFail(s, job, failure);
 }

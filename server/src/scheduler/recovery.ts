@@ -5,20 +5,25 @@
  */
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { carrierOf } from "../storage/carriers";
 import { endJob, openJobs, revokeJobTokens } from "../storage/jobs";
 import { restartFailure } from "./failures";
 import { requeueOrFail } from "./requeue";
 import type { SchedulerState } from "./state";
 
 /**
- * A worker still running (found by its job id in its environment, so a reused pid is never
- * touched) is killed; then each job is lost, and requeued by the usual rule.
+ * A worker still running (found by the id of the job it was launched for in its environment, so
+ * a reused pid is never touched) is killed; then each job is lost, and requeued by the usual rule.
  */
 export function recoverLeftovers(s: SchedulerState): void {
   const { db, now } = s.deps;
   for (const job of openJobs(db)) {
     const pgid = job.handle?.pgid ?? job.handle?.pid;
-    if (pgid !== undefined && job.handle?.host === hostname() && isWorkerOf(pgid, job.id)) {
+    if (
+      pgid !== undefined &&
+      job.handle?.host === hostname() &&
+      isWorkerOf(pgid, carrierOf(db, job.id))
+    ) {
       try {
         process.kill(-pgid, "SIGKILL");
       } catch {

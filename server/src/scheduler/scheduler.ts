@@ -36,6 +36,7 @@ import {
   validateSteps,
 } from "./accept";
 import { cancelRoot, hasJobs, rootAbandoned } from "./cancel";
+import { IdleWorkers, type NextJob, nextJob, releaseIdle } from "./handoff";
 import { driverLease, drivesRoot, leaseExpired } from "./liveness";
 import { recoverLeftovers } from "./recovery";
 import { RunEnds } from "./runEnds";
@@ -47,6 +48,7 @@ import { type FinishedReport, jobSpec, reportFinished, reportStarted } from "./w
 export type { DispatchRequest, SubmissionRequest } from "./accept";
 export type { SchedulerDeps } from "./state";
 export type { FinishedReport } from "./workerReports";
+export type { NextJob } from "./handoff";
 
 export const TICK_MS = 500;
 
@@ -68,6 +70,7 @@ export class Scheduler {
       packages: new PackageStore(join(deps.options.dataDir, "packages")),
       runEnds: new RunEnds(deps.db, deps.ingestor, deps.live, deps.now),
       waiters: new RunWaiters(),
+      idle: new IdleWorkers(),
       reported: new Map(),
       checking: new Set(),
       closed: false,
@@ -88,6 +91,7 @@ export class Scheduler {
     this.state.closed = true;
     clearInterval(this.timer);
     this.state.waiters.wakeAll();
+    releaseIdle(this.state, () => true);
     await this.ticking;
     await Promise.all(
       [...this.state.executors.values()].map((e) => e.close(this.state.deps.options.killGraceMs)),
@@ -145,6 +149,18 @@ export class Scheduler {
   /** The worker's record of how its job ended (its events already recorded the run's states). */
   finished(jobId: string, report: FinishedReport): Job {
     return reportFinished(this.state, jobId, report);
+  }
+
+  /**
+   * A warm worker that finished `jobId` asks for its next job (see `handoff.ts`): undefined when it
+   * is to exit. `onGone` registers what to do when the worker hangs up while it waits.
+   */
+  nextJob(
+    jobId: string,
+    waitMs: number,
+    onGone: (gone: () => void) => void,
+  ): Promise<NextJob | undefined> {
+    return nextJob(this.state, jobId, waitMs, onGone);
   }
 
   // --- cancel and leases ---------------------------------------------------------------------

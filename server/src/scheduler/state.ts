@@ -11,6 +11,7 @@ import type { ErrorInfo } from "../model/events";
 import type { Db } from "../storage/db";
 import type { Ingestor } from "../storage/ingest";
 import type { PackageStore } from "../storage/packages";
+import type { IdleWorkers } from "./handoff";
 import type { RunEnds } from "./runEnds";
 import type { RunWaiters } from "./waiters";
 
@@ -29,6 +30,8 @@ export interface SchedulerState {
   readonly packages: PackageStore;
   readonly runEnds: RunEnds;
   readonly waiters: RunWaiters;
+  /** Warm workers waiting for their next job (`handoff.ts`). */
+  readonly idle: IdleWorkers;
   /** Errors workers reported with `finished`, until their process exits. */
   readonly reported: Map<string, ErrorInfo>;
   /** Jobs whose lease expired and that are being checked (not judged twice). */

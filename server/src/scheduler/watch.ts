@@ -5,6 +5,7 @@
  */
 import type { Executor, JobStatus } from "../executors/types";
 import { type Job, TERMINAL_JOB_STATES } from "../model/jobs";
+import { carrierOf, carriersOfOpenJobs } from "../storage/carriers";
 import { endJob, getJob, markRunning, openJobs, revokeJobTokens } from "../storage/jobs";
 import { exitFailure } from "./failures";
 import { requeueOrFail } from "./requeue";
@@ -13,6 +14,9 @@ import type { SchedulerState } from "./state";
 /** One pass: every open job's status, from one `pollMany` per executor. */
 export async function tick(s: SchedulerState): Promise<void> {
   const byExecutor = new Map<string, Job[]>();
+  // The executor knows a process by the job it was launched for (a warm worker serves later ones).
+  const carriers = carriersOfOpenJobs(s.deps.db);
+  const carrier = (job: Job): string => carriers.get(job.id) ?? job.id;
   for (const job of openJobs(s.deps.db)) {
     const list = byExecutor.get(job.executor) ?? [];
     list.push(job);
@@ -21,10 +25,10 @@ export async function tick(s: SchedulerState): Promise<void> {
   for (const [name, jobs] of byExecutor) {
     const executor = s.executors.get(name);
     if (!executor) continue;
-    const statuses = await executor.pollMany(jobs.map((j) => j.id));
+    const statuses = await executor.pollMany([...new Set(jobs.map(carrier))]);
     if (s.closed) return;
     for (const job of jobs) {
-      const status = statuses.get(job.id);
+      const status = statuses.get(carrier(job));
       if (!status) continue;
       if (status.state === "running" && job.state === "queued") {
         markRunning(s.deps.db, job.id, status.handle, s.deps.now());
@@ -55,7 +59,8 @@ export function onExited(
     }
     return;
   }
-  const failure = status.failure ?? executor.describeFailure(job.id) ?? exitFailure(job, status);
+  const failure =
+    status.failure ?? executor.describeFailure(carrierOf(db, job.id)) ?? exitFailure(job, status);
   const output = failure.kind === "canceled" ? undefined : resolvedOutput(s, job.runId);
   if (output !== undefined) {
     // Its events resolved the run before it could report `finished`: the run's record stands.

@@ -325,6 +325,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE roots ADD COLUMN package_id TEXT;
     `,
   },
+  {
+    version: 9,
+    name: "warm workers: the executor job that carries a job",
+    // A warm worker (one process of the executor) serves several step jobs one after the other. The
+    // executor knows the process by the job it was launched for; `carrier_id` names that job for a
+    // job handed to it (NULL: the job carries itself), so an exit, a loss or an out-of-memory kill
+    // is classified against the job the process is running now.
+    sql: `
+      ALTER TABLE jobs ADD COLUMN carrier_id TEXT;
+    `,
+  },
 ];
 
 /**
