@@ -98,6 +98,7 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
   const ownsStateDir = options.stateDir === undefined;
   const stateDir = resolve(options.stateDir ?? mkdtempSync(join(tmpdir(), "tsematic-slurm-")));
   const layout = prepareStateDir(stateDir, nodes, user);
+  checkJobUserReadsCheckout(user);
   const [controllerPort, restPort, ...nodePorts] = await freePorts(2 + nodes.length);
   const clusterName = persistedClusterName(stateDir);
   const host = hostname();
@@ -303,6 +304,23 @@ function checkInstalled(): void {
   if (process.getuid?.() !== 0) {
     throw new Error(
       "A local Slurm cluster must be started as root (slurmd starts each job as its user); run this as root, or point Tsematic at a real site (README, 'Run on a Slurm cluster').",
+    );
+  }
+}
+
+/**
+ * Jobs run `node <checkout>/kernel-lib/lib/worker/main.js` as the job user: a checkout under a private home
+ * (e.g. /root, mode 0700) would make every job fail on a node, long after the cluster seemed ready.
+ */
+function checkJobUserReadsCheckout(user: string): void {
+  if (user === "root") return;
+  const probe = resolve(__dirname, "../../../kernel-lib/package.json");
+  if (!existsSync(probe)) return;
+  const result = spawnSync("runuser", ["-u", user, "--", "test", "-r", probe], { stdio: "ignore" });
+  if (result.status !== 0) {
+    throw new Error(
+      `The Slurm job user "${user}" cannot read ${probe}, so jobs could not run the worker: ` +
+        "let every user read this checkout (chmod o+rx on it and its parent directories) or clone it elsewhere.",
     );
   }
 }
