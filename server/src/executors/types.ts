@@ -69,6 +69,11 @@ export interface LaunchRequest {
    * submitted together with equal resources as one unit (a Slurm job array).
    */
   group?: string;
+  /**
+   * The step's own `timeoutMs` (the worker enforces it on the step); an executor may use it as an
+   * outer limit (Slurm's `--time`). Not a wall limit for the local executor.
+   */
+  stepTimeoutMs?: number;
 }
 
 /** A job as the executor sees it. */

@@ -264,7 +264,7 @@ export class SlurmExecutor implements Executor {
     for (const track of held) {
       const r = track.request;
       const key = r.group
-        ? `${r.group}|${JSON.stringify(asked(r.resources))}|${r.wallTimeoutMs ?? ""}`
+        ? `${r.group}|${JSON.stringify(asked(r.resources))}|${limitMs(r) ?? ""}`
         : `single|${r.jobId}`;
       const list = batches.get(key) ?? [];
       list.push(track);
@@ -294,9 +294,7 @@ export class SlurmExecutor implements Executor {
         // A driver reserves no CPU here and little memory: it mostly waits for its children.
         memoryMiB: a.memoryMiB || (a.cpus === 0 ? 512 : 0),
         ...(a.gpus ? { gpus: a.gpus } : {}),
-        ...(first.wallTimeoutMs
-          ? { timeLimitMinutes: Math.max(1, Math.ceil(first.wallTimeoutMs / 60_000)) }
-          : {}),
+        ...(limitMs(first) ? { timeLimitMinutes: Math.ceil(limitMs(first)! / 60_000) } : {}),
         output: outputPath(this.options.workerDir, isArray),
         ...(isArray ? { array: `0-${batch.length - 1}${cap ? `%${cap}` : ""}` } : {}),
       });
@@ -458,6 +456,12 @@ export class SlurmExecutor implements Executor {
     const p = this.options.partition;
     return p ? this.nodes.filter((n) => n.partitions.includes(p)) : this.nodes;
   }
+}
+
+/** Slurm's `--time`: the wall limit, else the step's own timeout (whole minutes, at least 1). */
+function limitMs(r: LaunchRequest): number | undefined {
+  const ms = r.wallTimeoutMs ?? r.stepTimeoutMs;
+  return ms === undefined ? undefined : Math.max(60_000, ms);
 }
 
 function asked(r: ResourceRequest): Required<ResourceRequest> {
