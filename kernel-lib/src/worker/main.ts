@@ -13,6 +13,7 @@ import type { ErrorInfo } from "../events";
 import type { Endpoint } from "../tracking/endpoint";
 import { ServerClient, ServerRefusedError } from "../tracking/http";
 import { fetchPackage, linkDependencies } from "./bootstrap";
+import { clusterRestarts, installTimeLimitWarning } from "./cluster-signals";
 import { holdLease } from "./lease";
 import type { runJob } from "./run";
 
@@ -45,14 +46,18 @@ async function main(): Promise<void> {
     source: "TSEMATIC_SERVER_URL",
     tokenSource: "TSEMATIC_TOKEN",
   };
+  installTimeLimitWarning(log);
   const client = new ServerClient(endpoint);
   const spec = await client.json<JobSpec>("GET", `/jobs/${jobId}/spec`);
-  const job = spec.job;
+  const restarts = clusterRestarts();
   try {
-    await client.json("POST", `/jobs/${jobId}/started`, {
+    // A worker its cluster restarted in place goes on as the job the server answers: the run's
+    // next attempt (its events and lease are that attempt's).
+    spec.job = await client.json<JobSpec["job"]>("POST", `/jobs/${jobId}/started`, {
       pid: process.pid,
       host: hostname(),
-      attempt: job.attempt,
+      attempt: spec.job.attempt,
+      ...(restarts > 0 ? { restarts } : {}),
     });
   } catch (error) {
     if (error instanceof ServerRefusedError && /failed with 409/.test(error.message)) {
@@ -61,6 +66,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const job = spec.job;
   const lease = holdLease(client, job.runId, job.attempt, (reason) => {
     log(`stopping at once: ${reason}`);
     process.exit(0);

@@ -27,6 +27,7 @@ import type { Endpoint } from "../tracking/endpoint";
 import { ServerClient } from "../tracking/http";
 import { ServerBackend } from "../tracking/server-backend";
 import { defaultRegistry } from "../types/registry";
+import { flushedOnTimeLimit } from "./cluster-signals";
 import type { WorkerLease } from "./lease";
 // Loads func() and the default hooks of this copy (the package's bundle loads them too).
 import "../step";
@@ -50,13 +51,17 @@ export async function runJob(ctx: WorkerContext): Promise<number> {
   const { spec, lease } = ctx;
   const client = new ServerClient(ctx.endpoint);
   let resolution: Resolution | undefined;
+  // Slurm's warning before its time limit: what the step logged is sent before it is killed.
+  const backend = flushedOnTimeLimit(
+    new ServerBackend({ endpoint: ctx.endpoint, heartbeats: false }),
+  );
   lease.onCancel((reason) => resolution?.cancelAll(reason));
   const control: RootControl = {
     mode: "cloud",
     durable: true,
     // A first attempt finds nothing to replay: children are looked up only in later attempts.
     replay: spec.job.attempt > 1,
-    backend: new ServerBackend({ endpoint: ctx.endpoint, heartbeats: false }),
+    backend,
     dispatch: {
       executor: spec.job.executor,
       packageId: spec.packageId,

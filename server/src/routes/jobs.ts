@@ -26,7 +26,7 @@ export function jobsRoutes(ctx: ServerContext): Router {
   const router = Router();
   const scheduler = ctx.scheduler;
   const checkDispatch = bodyChecker<DispatchRequest>("DispatchRequest", "the dispatch request");
-  const checkStarted = bodyChecker<{ pid: number; host: string; attempt: number }>(
+  const checkStarted = bodyChecker<{ pid: number; host: string; attempt: number; restarts?: number }>(
     "JobStarted",
     "the started report",
   );
