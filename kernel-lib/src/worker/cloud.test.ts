@@ -6,30 +6,18 @@
  * passes on to its workers.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { buildPackage } from "../package";
 import { alive } from "../test-support/node-child";
+import { cloudProjects, files, lastJson } from "../test-support/cloud-project";
 import { eventually, ServerProcess } from "../test-support/server-process";
 
-const REPO = join(__dirname, "..", "..", "..");
-
 let server: ServerProcess;
-const markers = mkdtempSync(join(tmpdir(), "tsematic-markers-"));
-const dirs: string[] = [markers];
-const children: ChildProcess[] = [];
+const cloud = cloudProjects(() => server);
+const { markers, project, drive, runOf, runsUnder } = cloud;
 
 before(async () => {
   // Counters generous enough that admission never waits here (admission has its own tests).
@@ -40,111 +28,9 @@ before(async () => {
 });
 
 after(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  cloud.cleanUp();
   await server?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-/** What every test script starts with: the library and marker-file helpers under `<markers>/<name>`. */
-function header(name: string): string {
-  return `
-const { func, runContext } = require("tsematic");
-const fs = require("node:fs");
-const path = require("node:path");
-const M = path.join(process.env.TSEMATIC_TEST_MARKERS, ${JSON.stringify(name)});
-const mark = (file, text = String(process.pid)) => fs.writeFileSync(path.join(M, file), text);
-const has = (file) => fs.existsSync(path.join(M, file));
-const waitFor = async (file) => { while (!has(file)) await new Promise((r) => setTimeout(r, 50)); };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-`;
-}
-
-/** A project folder holding `main.js` (after {@link header}), with the repository's node_modules. */
-function project(name: string, body: string): { dir: string; main: string; markers: string } {
-  const dir = mkdtempSync(join(tmpdir(), `tsematic-cloud-${name}-`));
-  dirs.push(dir);
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "p", version: "1.0.0" }));
-  writeFileSync(
-    join(dir, "package-lock.json"),
-    JSON.stringify({
-      name: "p",
-      lockfileVersion: 3,
-      requires: true,
-      packages: { "": { name: "p" } },
-    }),
-  );
-  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
-  const main = join(dir, "main.js");
-  writeFileSync(main, header(name) + body);
-  const m = join(markers, name);
-  mkdirSync(m, { recursive: true });
-  return { dir, main, markers: m };
-}
-
-interface Driver {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
-  output: () => string;
-}
-
-/** Runs `node main.js` as a driver (a kernel or a script) pointed at the test server. */
-function drive(main: string, args: string[] = []): Driver {
-  const child = spawn(process.execPath, [main, ...args], {
-    env: { ...process.env, ...server.clientEnv(), TSEMATIC_TEST_MARKERS: markers },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>(
-    (resolve) => child.once("close", (code, signal) => resolve({ code, signal, output })),
-  );
-  return { child, done, output: () => output };
-}
-
-/** The last line of a driver's output that parses as JSON. */
-function lastJson<T>(output: string): T {
-  const lines = output.trim().split("\n").reverse();
-  for (const line of lines) {
-    try {
-      return JSON.parse(line) as T;
-    } catch {
-      // not the result line
-    }
-  }
-  throw new Error(`no JSON line in the output:\n${output}`);
-}
-
-interface RunDetail {
-  run: {
-    id: string;
-    state: string;
-    stepName: string;
-    error?: { failure?: { kind: string; memory?: { askedMiB: number; usedMiB: number } } };
-  };
-  inputs: Array<{
-    name: string;
-    artifact: { id: string };
-    producers: Array<{ runId: string; kind: string }>;
-  }>;
-  outputs: Array<{ name: string; artifact: { id: string } }>;
-  childIds: string[];
-}
-
-const runOf = (id: string): Promise<RunDetail> => server.api<RunDetail>(`/runs/${id}`);
-
-/** Every run under `rootId`, depth first. */
-async function runsUnder(rootId: string): Promise<RunDetail[]> {
-  const out: RunDetail[] = [];
-  const visit = async (id: string): Promise<void> => {
-    const detail = await runOf(id);
-    out.push(detail);
-    for (const child of detail.childIds) await visit(child);
-  };
-  await visit(rootId);
-  return out;
-}
 
 /** What a job's worker printed (the local executor's log file). */
 function jobLog(jobId: string): string {
@@ -155,9 +41,6 @@ function jobLog(jobId: string): string {
   }
 }
 
-function files(dir: string, prefix: string): string[] {
-  return readdirSync(dir).filter((f) => f.startsWith(prefix));
-}
 
 describe("cloud runs on the local executor", () => {
   it("runs each step that declares resources in its own process, inline steps inline, with the outputs and lineage of a local run", async () => {
