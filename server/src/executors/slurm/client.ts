@@ -183,7 +183,7 @@ export class SlurmClient {
     } catch {
       parsed = undefined;
     }
-    const errors = (parsed?.errors ?? []).filter(
+    const errors: NonNullable<SlurmErrors["errors"]> = (parsed?.errors ?? []).filter(
       (e) => (e.error_code ?? e.error_number ?? 0) !== 0 || e.error || e.description,
     );
     if (res.ok && errors.length === 0 && parsed !== undefined) return parsed;
@@ -191,7 +191,7 @@ export class SlurmClient {
     const first = errors[0];
     const code = first?.error_code ?? first?.error_number;
     const what = first ? `${first.error ?? first.description ?? ""}`.trim() : text.trim().slice(0, 300);
-    if (authFailure(res.status, what, errors.length, parsed)) {
+    if (authFailure(res.status, what, errors)) {
       throw new SlurmError(this.authMessage(res.status), res.status, code);
     }
     throw new SlurmError(
@@ -217,13 +217,17 @@ export class SlurmClient {
 }
 
 /**
- * slurmrestd (22.05) answers a token it cannot verify with HTTP 500 and no Slurm error list (or
- * "Authentication failure"); 401/403 from newer versions. Refusals of a request carry error codes.
+ * slurmrestd 22.05 answers a token slurmctld cannot verify with HTTP 500 and only
+ * `{ error_number: -1, error: "Unspecified error" }` (measured here); newer versions with 401/403.
+ * A request slurmctld refuses carries a Slurm error code (2014: no node can hold it, ...).
  */
-function authFailure(status: number, what: string, errors: number, parsed: unknown): boolean {
+function authFailure(status: number, what: string, errors: SlurmErrors["errors"] & object): boolean {
   if (status === 401 || status === 403) return true;
-  if (/auth|token|credential|jwt/i.test(what)) return true;
-  return status === 500 && errors === 0 && (parsed === undefined || typeof parsed !== "object");
+  if (/authenticat|credential|jwt/i.test(what)) return true;
+  if (status !== 500) return false;
+  return errors.every(
+    (e) => (e.error_code ?? e.error_number ?? -1) === -1 && /^unspecified error$/i.test(e.error ?? ""),
+  );
 }
 
 function isUnknownJob(error: SlurmError): boolean {

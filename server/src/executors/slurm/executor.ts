@@ -408,6 +408,13 @@ export class SlurmExecutor implements Executor {
     const logTail = readTail(output);
     track.failure =
       failure ??
+      (track.canceledByUs
+        ? {
+            kind: "canceled",
+            message: `Slurm job ${externalId(track)} was canceled with its root run`,
+            hint: "nothing to change: the root run was canceled",
+          }
+        : undefined) ??
       (seen
         ? slurmFailure(seen, {
             askedMiB: asked(track.request.resources).memoryMiB,

@@ -208,7 +208,8 @@ export function normalizeJob(raw: Record<string, unknown>): SlurmJob {
   // The pending tasks of an array are one record whose task id is unset (NO_VAL in v0.0.38).
   if (arrayJobId && arrayTaskId !== undefined && arrayTaskId < 0xfffffff0)
     job.arrayTaskId = arrayTaskId;
-  const cpus = num(raw.cpus_per_task);
+  // 22.05 answers cpus_per_task null (measured): a one-task job's `cpus` is the same number.
+  const cpus = num(raw.cpus_per_task) ?? num(raw.cpus);
   if (cpus !== undefined) job.cpusPerTask = cpus;
   const mem = num(raw.memory_per_node);
   if (mem !== undefined) job.memoryPerNodeMiB = mem;
@@ -256,7 +257,9 @@ export function submitBody(version: ApiVersion, r: SubmitRequest): Record<string
       : { ...r.env },
     cpus_per_task: r.cpusPerTask,
     requeue: true,
-    signal: "B:USR2@60",
+    // v0.0.38 refuses the "B:" (batch shell) prefix: the worker runs as a job step (srun), which
+    // the warning reaches.
+    signal: "USR2@60",
     standard_output: r.output,
     standard_error: r.output,
   };
