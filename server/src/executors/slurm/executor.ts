@@ -86,6 +86,7 @@ export class SlurmExecutor implements Executor {
   private nodesReadAt = 0;
   private held: string[] = [];
   private holdTimer: NodeJS.Timeout | undefined;
+  private heldSince: number | undefined;
   private submitting = new Set<Promise<void>>();
   private pollEveryMs = MIN_POLL_MS;
   private lastPollAt = 0;
@@ -151,7 +152,13 @@ export class SlurmExecutor implements Executor {
       markDone,
     });
     this.held.push(request.jobId);
-    this.holdTimer ??= setTimeout(() => this.flushHeld(), this.options.fanOutWindowMs ?? 300);
+    // The window closes when no submit came for `fanOutWindowMs`, or 10 windows after it opened:
+    // the dispatches of one fan-out arrive one request at a time, on a busy machine slowly.
+    const window = this.options.fanOutWindowMs ?? 300;
+    this.heldSince ??= Date.now();
+    clearTimeout(this.holdTimer);
+    const wait = Math.min(window, Math.max(0, this.heldSince + 10 * window - Date.now()));
+    this.holdTimer = setTimeout(() => this.flushHeld(), wait);
   }
 
   adopt(fromJobId: string, toJobId: string): void {
@@ -258,6 +265,7 @@ export class SlurmExecutor implements Executor {
   /** Submits what the window gathered: groups of equal resources as arrays, the rest one by one. */
   private flushHeld(): void {
     this.holdTimer = undefined;
+    this.heldSince = undefined;
     const held = this.held.map((id) => this.jobs.get(id)!).filter((t) => t?.state === "held");
     this.held = [];
     const batches = new Map<string, SlurmTrack[]>();
