@@ -5,9 +5,12 @@
 import { func } from "tsematic";
 
 /** A trivial step that asks for one CPU: a uniform fan-out of it goes to Slurm as one job array. */
-export const trivial = func({ resources: { cpus: 1, memoryMiB: 200 } }, function trivial(i: number): number {
-  return i + 1;
-});
+export const trivial = func(
+  { resources: { cpus: 1, memoryMiB: 200 } },
+  function trivial(i: number): number {
+    return i + 1;
+  },
+);
 
 /**
  * The same step, 50 times with a slightly different memory request each: no two are alike, so the

@@ -35,7 +35,11 @@ async function firstStepStarted(server: BenchServer, rootId: string): Promise<nu
 
 /** The Slurm jobs slurmctld knows, an array counted once. */
 async function slurmJobIds(cluster: SlurmCluster): Promise<Set<number>> {
-  const token = mintSlurmJwt({ keyFile: cluster.jwtKeyFile, user: cluster.user, lifetimeSeconds: 300 });
+  const token = mintSlurmJwt({
+    keyFile: cluster.jwtKeyFile,
+    user: cluster.user,
+    lifetimeSeconds: 300,
+  });
   const res = await fetch(`${cluster.restUrl}/slurm/v0.0.38/jobs`, {
     headers: { "X-SLURM-USER-NAME": cluster.user, "X-SLURM-USER-TOKEN": token },
   });
@@ -56,7 +60,9 @@ async function main(): Promise<void> {
   }
   const clusterStart = performance.now();
   const cluster = await startSlurmCluster();
-  console.log(`local Slurm cluster (2 nodes, slurmrestd, JWT) ready in ${(performance.now() - clusterStart).toFixed(0)} ms`);
+  console.log(
+    `local Slurm cluster (2 nodes, slurmrestd, JWT) ready in ${(performance.now() - clusterStart).toFixed(0)} ms`,
+  );
   let server: BenchServer | undefined;
   try {
     server = await startServer([
