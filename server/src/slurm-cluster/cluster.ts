@@ -95,10 +95,17 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
   checkInstalled();
   const nodes = (options.nodes ?? defaultSlurmNodes).map((node) => ({ ...node }));
   const user = options.user ?? defaultSlurmJobUser;
+  const ids = unixIds(user);
+  checkJobUserReadsCheckout(user);
   const ownsStateDir = options.stateDir === undefined;
   const stateDir = resolve(options.stateDir ?? mkdtempSync(join(tmpdir(), "tsematic-slurm-")));
-  const layout = prepareStateDir(stateDir, nodes, user);
-  checkJobUserReadsCheckout(user);
+  let layout: StateLayout;
+  try {
+    layout = prepareStateDir(stateDir, nodes, ids);
+  } catch (error) {
+    if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
+    throw error;
+  }
   const [controllerPort, restPort, ...nodePorts] = await freePorts(2 + nodes.length);
   const clusterName = persistedClusterName(stateDir);
   const host = hostname();
@@ -339,9 +346,8 @@ interface StateLayout {
 function prepareStateDir(
   stateDir: string,
   nodes: readonly SlurmNodeSpec[],
-  user: string,
+  ids: { uid: number; gid: number },
 ): StateLayout {
-  const ids = unixIds(user);
   mkdirSync(stateDir, { recursive: true });
   // slurmrestd (not root) reads etc/, and the job user writes under nodes/<node>/work.
   chmodSync(stateDir, 0o755);
