@@ -252,9 +252,7 @@ export function submitBody(version: ApiVersion, r: SubmitRequest): Record<string
   const job: Record<string, unknown> = {
     name: r.name,
     current_working_directory: r.cwd,
-    environment: modern
-      ? Object.entries(r.env).map(([k, v]) => `${k}=${v}`)
-      : { ...r.env },
+    environment: modern ? Object.entries(r.env).map(([k, v]) => `${k}=${v}`) : { ...r.env },
     cpus_per_task: r.cpusPerTask,
     requeue: true,
     // v0.0.38 refuses the "B:" (batch shell) prefix: the worker runs as a job step (srun), which
