@@ -292,6 +292,9 @@ export class SlurmExecutor implements Executor {
     const isArray = batch.length > 1;
     const tasks: TaskEnv[] = batch.map((t) => taskEnv(t.request));
     const env = this.jobEnv(first.env);
+    const limit = limitMs(first);
+    if (limit !== undefined)
+      env.TSEMATIC_TIME_LIMIT_MS = String(Math.ceil(limit / 60_000) * 60_000);
     const cap = this.options.arrayParallelism;
     try {
       const { jobId } = await this.client.submit({

@@ -166,7 +166,7 @@ describe("slurmrestd version shapes", () => {
     assert.equal(v38.job.cpus_per_task, 2);
     assert.equal(v38.job.time_limit, 2);
     assert.equal(v38.job.requeue, true);
-    assert.equal(v38.job.signal, "USR2@60", "22.05 refuses the B: prefix");
+    assert.equal(v38.job.signal, undefined, "22.05 refuses the B: prefix");
 
     const v39 = submitBody("v0.0.39", REQUEST) as { script: string; job: Record<string, unknown> };
     assert.deepEqual(v39.job.environment, [
@@ -175,6 +175,7 @@ describe("slurmrestd version shapes", () => {
     ]);
     assert.equal(v39.job.tres_per_node, "gres/gpu:1");
     assert.equal(v39.script, REQUEST.script);
+    assert.equal(v39.job.signal, "B:USR2@60");
 
     const v41 = submitBody("v0.0.41", { ...REQUEST, array: "0-49%3" }) as {
       job: Record<string, unknown>;
