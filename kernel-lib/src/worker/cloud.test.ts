@@ -41,7 +41,6 @@ function jobLog(jobId: string): string {
   }
 }
 
-
 describe("cloud runs on the local executor", () => {
   it("runs each step that declares resources in its own process, inline steps inline, with the outputs and lineage of a local run", async () => {
     const { main } = project(

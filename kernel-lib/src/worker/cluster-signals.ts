@@ -67,13 +67,26 @@ export function onTimeLimitWarning(flush: Flusher): () => void {
  * SIGUSR2 (which would otherwise end the process at once) flushes every registered sender and
  * says so in the job's output; the worker goes on until the cluster stops it.
  */
-export function installTimeLimitWarning(log: (line: string) => void): void {
-  process.on("SIGUSR2", () => {
-    log("SIGUSR2: the cluster stops this job soon (its time limit): sending what the step logged");
+export function installTimeLimitWarning(
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  const warn = (why: string): void => {
+    log(`${why}: the cluster stops this job soon (its time limit): sending what the step logged`);
     for (const flush of flushers()) {
       flush().catch((error: unknown) =>
         log(`could not send the step's logs before the time limit: ${(error as Error).message}`),
       );
     }
-  });
+  };
+  process.on("SIGUSR2", () => warn("SIGUSR2"));
+  // Where the cluster cannot signal the worker (Slurm 22.05's REST API refuses --signal=B:...),
+  // the executor passes the limit: the same warning 60 s before it (counted from this start).
+  const limitMs = Number(env.TSEMATIC_TIME_LIMIT_MS);
+  if (Number.isFinite(limitMs) && limitMs > 0) {
+    setTimeout(
+      () => warn("60 s before the job's time limit"),
+      Math.max(0, limitMs - 60_000),
+    ).unref();
+  }
 }

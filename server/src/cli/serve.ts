@@ -63,7 +63,13 @@ export async function serverCommand({ values, positionals }: Parsed): Promise<nu
 /** The `--slurm-*` flags; undefined without `--slurm-url`. */
 function slurmOptions(values: Parsed["values"]): SlurmOptions | undefined {
   const url = values["slurm-url"] as string | undefined;
-  const others = ["slurm-user", "slurm-jwt-key", "slurm-partition", "slurm-worker-dir", "public-url"];
+  const others = [
+    "slurm-user",
+    "slurm-jwt-key",
+    "slurm-partition",
+    "slurm-worker-dir",
+    "public-url",
+  ];
   if (url === undefined) {
     const given = others.find((f) => values[f] !== undefined && f !== "public-url");
     if (given) throw CliError.usage(`--${given} needs --slurm-url (slurmrestd's URL)`);
@@ -73,7 +79,8 @@ function slurmOptions(values: Parsed["values"]): SlurmOptions | undefined {
     throw CliError.usage(`--slurm-url must be slurmrestd's http(s) URL, not "${url}"`);
   }
   const user = values["slurm-user"] as string | undefined;
-  if (!user) throw CliError.usage("--slurm-url needs --slurm-user USER (the unix user jobs run as)");
+  if (!user)
+    throw CliError.usage("--slurm-url needs --slurm-user USER (the unix user jobs run as)");
   const jwtKeyFile = values["slurm-jwt-key"] as string | undefined;
   const jwt = process.env.TSEMATIC_SLURM_JWT;
   if (!jwtKeyFile && !jwt) {

@@ -86,11 +86,23 @@ function restartedInPlace(s: SchedulerState, job: Job, restarts: number): Job {
     endJob(db, job.id, "lost", { failure }, now());
     const next = insertJob(
       db,
-      { kind: job.kind, rootId: job.rootId, runId: job.runId, attempt: job.attempt + 1, executor: job.executor, spec },
+      {
+        kind: job.kind,
+        rootId: job.rootId,
+        runId: job.runId,
+        attempt: job.attempt + 1,
+        executor: job.executor,
+        spec,
+      },
       now(),
     );
     moveJobTokens(db, job.id, next.id);
-    markRunning(db, next.id, { ...(job.handle ?? { executor: job.executor, host: "" }), restarts }, now());
+    markRunning(
+      db,
+      next.id,
+      { ...(job.handle ?? { executor: job.executor, host: "" }), restarts },
+      now(),
+    );
     db.prepare("DELETE FROM run_leases WHERE run_id = ?").run(job.runId);
     executor.adopt!(job.id, next.id);
     s.waiters.notify(job.runId);

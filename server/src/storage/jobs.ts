@@ -167,9 +167,7 @@ export function markRunning(db: Db, id: string, handle: JobHandle, now: number):
 export function setHandle(db: Db, id: string, handle: JobHandle): boolean {
   return (
     db
-      .prepare(
-        `UPDATE jobs SET handle_json = ? WHERE id = ? AND state IN ('queued', 'running')`,
-      )
+      .prepare(`UPDATE jobs SET handle_json = ? WHERE id = ? AND state IN ('queued', 'running')`)
       .run(JSON.stringify(handle), id).changes > 0
   );
 }

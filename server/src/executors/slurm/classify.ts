@@ -34,16 +34,21 @@ export function slurmFailure(job: SlurmJob, facts: FailureFacts): JobFailure | u
     ...(job.signal !== null ? { signal: job.signal } : {}),
   };
   switch (job.state) {
-    case "OUT_OF_MEMORY":
+    case "OUT_OF_MEMORY": {
+      // Slurm's cgroup kills a job when it reaches its limit and keeps no peak (no accounting
+      // daemon): what it used is then known to be at least what it asked.
+      const used = facts.usedMiB ?? facts.askedMiB;
       return {
         kind: "out-of-memory",
         message:
-          `${id} ran out of memory${where}: it asked for ${facts.askedMiB} MiB` +
-          (facts.usedMiB !== undefined ? ` and used ${facts.usedMiB} MiB` : ""),
-        hint: `raise the step's memoryMiB above ${Math.max(facts.usedMiB ?? 0, facts.askedMiB)}, or use less memory in it`,
-        memory: { askedMiB: facts.askedMiB, usedMiB: facts.usedMiB ?? 0 },
-        ...ended,
+          `${id} ran out of memory${where}: it asked for ${facts.askedMiB} MiB and ` +
+          (facts.usedMiB !== undefined
+            ? `used ${facts.usedMiB} MiB`
+            : `reached that limit, where Slurm killed it (Slurm reports no peak)`),
+        hint: `raise the step's memoryMiB above ${used}, or use less memory in it`,
+        memory: { askedMiB: facts.askedMiB, usedMiB: used },
       };
+    }
     case "TIMEOUT":
     case "DEADLINE":
       return {

@@ -50,7 +50,12 @@ export class SlurmError extends Error {
 }
 
 interface SlurmErrors {
-  errors?: Array<{ error?: string; error_code?: number; error_number?: number; description?: string }>;
+  errors?: Array<{
+    error?: string;
+    error_code?: number;
+    error_number?: number;
+    description?: string;
+  }>;
 }
 
 export class SlurmClient {
@@ -190,7 +195,9 @@ export class SlurmClient {
     if (res.ok && errors.length === 0) return {} as T;
     const first = errors[0];
     const code = first?.error_code ?? first?.error_number;
-    const what = first ? `${first.error ?? first.description ?? ""}`.trim() : text.trim().slice(0, 300);
+    const what = first
+      ? `${first.error ?? first.description ?? ""}`.trim()
+      : text.trim().slice(0, 300);
     if (authFailure(res.status, what, errors)) {
       throw new SlurmError(this.authMessage(res.status), res.status, code);
     }
@@ -221,12 +228,17 @@ export class SlurmClient {
  * `{ error_number: -1, error: "Unspecified error" }` (measured here); newer versions with 401/403.
  * A request slurmctld refuses carries a Slurm error code (2014: no node can hold it, ...).
  */
-function authFailure(status: number, what: string, errors: SlurmErrors["errors"] & object): boolean {
+function authFailure(
+  status: number,
+  what: string,
+  errors: SlurmErrors["errors"] & object,
+): boolean {
   if (status === 401 || status === 403) return true;
   if (/authenticat|credential|jwt/i.test(what)) return true;
   if (status !== 500) return false;
   return errors.every(
-    (e) => (e.error_code ?? e.error_number ?? -1) === -1 && /^unspecified error$/i.test(e.error ?? ""),
+    (e) =>
+      (e.error_code ?? e.error_number ?? -1) === -1 && /^unspecified error$/i.test(e.error ?? ""),
   );
 }
 

@@ -123,7 +123,9 @@ export class SlurmExecutor implements Executor {
   validate(resources: ResourceRequest): { largest: ResourceRequest; where?: string } | null {
     const nodes = this.partitionNodes();
     const want = asked(resources);
-    if (nodes.some((n) => n.cpus >= want.cpus && n.memoryMiB >= want.memoryMiB && n.gpus >= want.gpus))
+    if (
+      nodes.some((n) => n.cpus >= want.cpus && n.memoryMiB >= want.memoryMiB && n.gpus >= want.gpus)
+    )
       return null;
     const largest = [...nodes].sort(
       (a, b) => b.cpus - a.cpus || b.memoryMiB - a.memoryMiB || b.gpus - a.gpus,
@@ -290,6 +292,9 @@ export class SlurmExecutor implements Executor {
     const isArray = batch.length > 1;
     const tasks: TaskEnv[] = batch.map((t) => taskEnv(t.request));
     const env = this.jobEnv(first.env);
+    const limit = limitMs(first);
+    if (limit !== undefined)
+      env.TSEMATIC_TIME_LIMIT_MS = String(Math.ceil(limit / 60_000) * 60_000);
     const cap = this.options.arrayParallelism;
     try {
       const { jobId } = await this.client.submit({
@@ -346,7 +351,10 @@ export class SlurmExecutor implements Executor {
     }
     const byKey = new Map<string, SlurmJob>();
     for (const j of listed) {
-      byKey.set(j.arrayJobId !== undefined ? `${j.arrayJobId}_${j.arrayTaskId}` : String(j.jobId), j);
+      byKey.set(
+        j.arrayJobId !== undefined ? `${j.arrayJobId}_${j.arrayTaskId}` : String(j.jobId),
+        j,
+      );
     }
     const parts: string[] = [];
     const now = Date.now();
@@ -356,7 +364,9 @@ export class SlurmExecutor implements Executor {
       if (seen) {
         track.seen = seen;
         track.restarts = Math.max(track.restarts, seen.restartCount);
-        parts.push(`${externalId(track)}:${seen.state}:${seen.flags}:${seen.reason}:${seen.restartCount}`);
+        parts.push(
+          `${externalId(track)}:${seen.state}:${seen.flags}:${seen.reason}:${seen.restartCount}`,
+        );
       } else parts.push(`${externalId(track)}:gone`);
       const ended = !seen || seen.ended;
       if (!ended) {
@@ -369,7 +379,8 @@ export class SlurmExecutor implements Executor {
       }
     }
     const key = parts.join(",");
-    const nodeCheck = now - this.nodesReadAt > MAX_POLL_MS || /ReqNodeNotAvail|Nodes_required|Resources/.test(key);
+    const nodeCheck =
+      now - this.nodesReadAt > MAX_POLL_MS || /ReqNodeNotAvail|Nodes_required|Resources/.test(key);
     if (nodeCheck) await this.readNodes().catch(() => undefined);
     this.pollEveryMs =
       key !== this.lastKey || parts.some((p) => p.includes(":COMPLET") || p.endsWith(":gone"))
@@ -460,7 +471,9 @@ export class SlurmExecutor implements Executor {
   private async readNodes(): Promise<void> {
     const nodes = await this.client.nodes();
     this.nodesReadAt = Date.now();
-    const key = JSON.stringify(nodes.map((n) => [n.name, n.cpus, n.memoryMiB, n.gpus, n.partitions]));
+    const key = JSON.stringify(
+      nodes.map((n) => [n.name, n.cpus, n.memoryMiB, n.gpus, n.partitions]),
+    );
     if (key !== this.nodesKey) {
       this.nodesKey = key;
       this.nodes = nodes;
@@ -484,7 +497,10 @@ function asked(r: ResourceRequest): Required<ResourceRequest> {
 }
 
 function taskEnv(request: LaunchRequest): TaskEnv {
-  return { jobId: request.env.TSEMATIC_JOB_ID ?? request.jobId, token: request.env.TSEMATIC_TOKEN ?? "" };
+  return {
+    jobId: request.env.TSEMATIC_JOB_ID ?? request.jobId,
+    token: request.env.TSEMATIC_TOKEN ?? "",
+  };
 }
 
 function externalId(track: SlurmTrack): string {

@@ -28,7 +28,11 @@ export function createSlurmExecutor(
     if (options.jwt !== undefined && !options.jwtKeyFile) return options.jwt;
     const now = Date.now();
     if (!minted || minted.until < now) {
-      const t = mintSlurmJwt({ keyFile: options.jwtKeyFile!, user: options.user, lifetimeSeconds: LIFETIME_S });
+      const t = mintSlurmJwt({
+        keyFile: options.jwtKeyFile!,
+        user: options.user,
+        lifetimeSeconds: LIFETIME_S,
+      });
       // Renewed well before it expires: a request in flight never carries an expired token.
       minted = { token: t, until: now + (LIFETIME_S / 2) * 1000 };
     }

@@ -1,8 +1,9 @@
 /**
  * The batch script of a Slurm job: it makes the node-local worker cache, picks the job id and
  * worker token of its task (an array's tasks share one script, chosen by `SLURM_ARRAY_TASK_ID`),
- * and runs the worker as the job's one step (`srun`): Slurm's `--signal=USR2@60` warning reaches
- * job steps, and v0.0.38 refuses the `B:` prefix that would send it to the batch shell.
+ * and `exec`s the worker, so that the worker is the batch step itself: Slurm then sees its
+ * out-of-memory kill as the job's (OUT_OF_MEMORY; a worker run as an `srun` step made the job end
+ * FAILED instead, measured on 22.05). The time-limit warning: see versions.ts (`signal`).
  *
  * @example
  * ```ts
@@ -37,7 +38,7 @@ export function batchScript(command: string[], tasks: TaskEnv[], isArray: boolea
   }
   lines.push("export TSEMATIC_JOB_ID TSEMATIC_TOKEN");
   lines.push('mkdir -p "$TSEMATIC_WORKER_CACHE" && cd "$TSEMATIC_WORKER_CACHE" || exit 1');
-  lines.push(`exec srun --ntasks=1 --quiet ${command.map(shellQuote).join(" ")}`);
+  lines.push(`exec ${command.map(shellQuote).join(" ")}`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -252,17 +252,17 @@ export function submitBody(version: ApiVersion, r: SubmitRequest): Record<string
   const job: Record<string, unknown> = {
     name: r.name,
     current_working_directory: r.cwd,
-    environment: modern
-      ? Object.entries(r.env).map(([k, v]) => `${k}=${v}`)
-      : { ...r.env },
+    environment: modern ? Object.entries(r.env).map(([k, v]) => `${k}=${v}`) : { ...r.env },
     cpus_per_task: r.cpusPerTask,
     requeue: true,
-    // v0.0.38 refuses the "B:" (batch shell) prefix: the worker runs as a job step (srun), which
-    // the warning reaches.
-    signal: "USR2@60",
     standard_output: r.output,
     standard_error: r.output,
   };
+  // The warning before the time limit goes to the batch shell (the worker). v0.0.38 refuses the
+  // "B:" prefix (measured on 22.05) and without it the signal reaches job steps only, which a
+  // worker that is the batch shell has none of: there the worker arms its own warning from
+  // TSEMATIC_TIME_LIMIT_MS instead (worker/cluster-signals.ts).
+  if (modern) job.signal = "B:USR2@60";
   if (r.partition) job.partition = r.partition;
   if (r.memoryMiB) job.memory_per_node = number(r.memoryMiB);
   if (r.gpus) {
