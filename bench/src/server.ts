@@ -10,7 +10,7 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** `args`: more `tsematic server` flags (`--warm-idle-ms 0`). */
+/** `args`: more `tsematic server` flags (`--warm-idle-ms 0`, the `--slurm-*` ones). */
 export async function startServer(args: string[] = []): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "tsematic-bench-"));
   const cli = join(dirname(require.resolve("@tsematic/server/package.json")), "lib", "cli.js");

@@ -54,14 +54,40 @@ export interface ServerOptions {
    * resolved from the server's package.
    */
   workerEntry?: string;
+  /**
+   * The `slurm` executor (it exists only when `url` is given). CLI: `--slurm-url`, `--slurm-user`,
+   * `--slurm-jwt-key FILE` or env `TSEMATIC_SLURM_JWT`, `--slurm-partition`, `--slurm-worker-dir`,
+   * `--public-url`.
+   */
+  slurm?: SlurmOptions;
+}
+
+/** How the server reaches a Slurm cluster and how its jobs reach the server back. */
+export interface SlurmOptions {
+  /** slurmrestd, e.g. http://slurm-head:6820 */
+  url: string;
+  /** The unix user jobs run as (the JWT's `sun`). */
+  user: string;
+  /** The HS256 key slurmctld checks (slurm.conf AuthAltParameters=jwt_key=FILE): tokens are minted from it. */
+  jwtKeyFile?: string;
+  /** A token made elsewhere (`scontrol token`), used as it is, when there is no key file. */
+  jwt?: string;
+  partition?: string;
+  /** Node-local directory the user can write: worker cache. Default /tmp/tsematic-worker-<user>. */
+  workerDir?: string;
+  /** The server's URL as workers on the nodes reach it. Default: the server's own URL. */
+  publicUrl?: string;
+  /** At most this many tasks of one job array run at once. Default: no cap. */
+  arrayParallelism?: number;
 }
 
 export type ResolvedOptions = Required<
-  Omit<ServerOptions, "token" | "executor" | "workerEntry">
+  Omit<ServerOptions, "token" | "executor" | "workerEntry" | "slurm">
 > & {
   token?: string;
   executor: { cpus?: number; memoryMiB?: number; gpus?: number };
   workerEntry?: string;
+  slurm?: SlurmOptions;
 };
 
 export const DEFAULT_PORT = 8765;
@@ -90,5 +116,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     killGraceMs: options.killGraceMs ?? 5000,
     warmIdleMs: options.warmIdleMs ?? 3000,
     workerEntry: options.workerEntry,
+    ...(options.slurm ? { slurm: options.slurm } : {}),
   };
 }

@@ -88,10 +88,19 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
   restartHeartbeatClocks(db, now());
   const live = new LiveGraphs(db, opts.log, opts.maxLiveBufferBytes);
   const ingestor = new Ingestor(db, now);
-  const scheduler = new Scheduler(
-    { db, ingestor, live, options: opts, now },
-    createExecutors(opts),
-  );
+  const executors = createExecutors(opts);
+  const scheduler = new Scheduler({ db, ingestor, live, options: opts, now }, executors);
+  try {
+    // A remote executor reads its cluster first: a bad token or URL stops the server here, with
+    // the executor's own message, rather than failing every job later.
+    await Promise.all(executors.map((e) => e.ready?.()));
+  } catch (err) {
+    await scheduler.close();
+    live.close();
+    await checkpointer.stop();
+    db.close();
+    throw err;
+  }
   const context: ServerContext = {
     db,
     ingestor,

@@ -11,25 +11,35 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { buildPackage } from "../package";
-import { CloudProjects, files, lastJson } from "../test-support/cloud-project";
 import { alive } from "../test-support/node-child";
-import { eventually, type ServerProcess } from "../test-support/server-process";
+import { cloudProjects, files, lastJson } from "../test-support/cloud-project";
+import { eventually, ServerProcess } from "../test-support/server-process";
 
-const cloud = new CloudProjects();
 let server: ServerProcess;
+const cloud = cloudProjects(() => server);
+const { markers, project, drive, runOf, runsUnder } = cloud;
 
 before(async () => {
   // Counters generous enough that admission never waits here (admission has its own tests).
-  server = await cloud.start(["--cpus", "16", "--memory-mib", "16384", "--kill-grace-ms", "1000"]);
+  server = await ServerProcess.start({
+    args: ["--cpus", "16", "--memory-mib", "16384", "--kill-grace-ms", "1000"],
+    env: { TSEMATIC_TEST_MARKERS: markers },
+  });
 });
 
-after(() => cloud.stop());
+after(async () => {
+  cloud.cleanUp();
+  await server?.stop();
+});
 
-const project = (name: string, body: string) => cloud.project(name, body);
-const drive = (main: string, args: string[] = []) => cloud.drive(main, args);
-const runOf = (id: string) => cloud.runOf(id);
-const runsUnder = (rootId: string) => cloud.runsUnder(rootId);
-const jobLog = (jobId: string) => cloud.jobLog(jobId);
+/** What a job's worker printed (the local executor's log file). */
+function jobLog(jobId: string): string {
+  try {
+    return readFileSync(join(server.dataDir, "jobs", `${jobId}.log`), "utf8");
+  } catch (error) {
+    return String(error);
+  }
+}
 
 describe("cloud runs on the local executor", () => {
   it("runs each step that declares resources in its own process, inline steps inline, with the outputs and lineage of a local run", async () => {

@@ -18,6 +18,7 @@ import type { ErrorInfo } from "../events";
 import type { Endpoint } from "../tracking/endpoint";
 import { ServerClient, ServerRefusedError } from "../tracking/http";
 import { fetchPackage, linkDependencies } from "./bootstrap";
+import { clusterPlacement, clusterRestarts, installTimeLimitWarning } from "./cluster-signals";
 import { holdLease } from "./lease";
 import type { runJob, WorkerContext } from "./run";
 
@@ -57,12 +58,20 @@ async function main(): Promise<void> {
   const idleMs = Math.max(0, Number(process.env.TSEMATIC_WORKER_IDLE_MS ?? 0) || 0);
   // Roots a program starts after its first one find this server as a client's TSEMATIC_URL would.
   process.env.TSEMATIC_URL = url;
+  installTimeLimitWarning(log);
   let endpoint = endpointOf(url, required("TSEMATIC_TOKEN"));
   let client = new ServerClient(endpoint);
   let spec = await client.json<JobSpec>("GET", `/jobs/${jobId}/spec`);
   // Said while the package is prepared: the two round trips overlap instead of adding up.
   const started = reportStarted(client, spec);
   started.catch(() => undefined); // awaited below; its failure is handled there
+  if (clusterRestarts() > 0) {
+    // A worker its cluster restarted in place goes on as the job the server answers: the run's
+    // next attempt (its events and lease are that attempt's), so it is known before the lease.
+    const restarted = await started;
+    if (!restarted) process.exit(0);
+    spec.job = restarted;
+  }
   let prepared: Prepared | undefined;
   for (;;) {
     const job = spec.job;
@@ -113,19 +122,27 @@ async function main(): Promise<void> {
   }
 }
 
-/** `POST /jobs/{id}/started`; false when the job ended or was superseded (nothing to do). */
-async function reportStarted(client: ServerClient, spec: JobSpec): Promise<boolean> {
+/**
+ * `POST /jobs/{id}/started`: the job the worker now runs (the run's next attempt when its cluster
+ * restarted it in place); undefined when the job ended or was superseded (nothing to do).
+ */
+async function reportStarted(
+  client: ServerClient,
+  spec: JobSpec,
+): Promise<JobSpec["job"] | undefined> {
+  const restarts = clusterRestarts();
   try {
-    await client.json("POST", `/jobs/${spec.job.id}/started`, {
+    return await client.json<JobSpec["job"]>("POST", `/jobs/${spec.job.id}/started`, {
       pid: process.pid,
       host: hostname(),
       attempt: spec.job.attempt,
+      ...(restarts > 0 ? { restarts } : {}),
+      ...clusterPlacement(),
     });
-    return true;
   } catch (error) {
     if (error instanceof ServerRefusedError && /failed with 409/.test(error.message)) {
       log(`job ${spec.job.id} ended or was superseded before it started: nothing to do`);
-      return false;
+      return undefined;
     }
     throw error;
   }

@@ -27,6 +27,7 @@ import type { Endpoint } from "../tracking/endpoint";
 import { ServerClient } from "../tracking/http";
 import { ServerBackend } from "../tracking/server-backend";
 import { defaultRegistry } from "../types/registry";
+import { flushedOnTimeLimit } from "./cluster-signals";
 import type { WorkerLease } from "./lease";
 // Loads func() and the default hooks of this copy (the package's bundle loads them too).
 import "../step";
@@ -63,7 +64,8 @@ function backendFor(endpoint: Endpoint): ServerBackend {
     const own = { ...endpoint };
     processBackend = {
       endpoint: own,
-      backend: new ServerBackend({ endpoint: own, heartbeats: false }),
+      // Slurm's warning before its time limit: what a step logged is sent before it is killed.
+      backend: flushedOnTimeLimit(new ServerBackend({ endpoint: own, heartbeats: false })),
     };
   }
   processBackend.endpoint.token = endpoint.token;

@@ -33,7 +33,7 @@ export function failureLines(f: FailureView): string[] {
 /** The lines that describe a job: executor, attempt, state, where it ran. */
 export function jobLines(job: JobView): string[] {
   const where = job.handle
-    ? `${job.handle.host}${job.handle.pid !== undefined ? ` pid ${job.handle.pid}` : ""}${job.handle.externalId ? ` (${job.handle.externalId})` : ""}`
+    ? `${job.handle.node ?? job.handle.host}${job.handle.pid !== undefined ? ` pid ${job.handle.pid}` : ""}${job.handle.externalId ? ` (${job.handle.externalId})` : ""}`
     : "-";
   const lines = [
     `id          ${job.id} (${job.kind})`,
@@ -42,6 +42,11 @@ export function jobLines(job: JobView): string[] {
     `state       ${job.state}${job.requeuedAs ? ` (requeued as ${job.requeuedAs})` : ""}`,
     `where       ${where}`,
   ];
+  // Why its cluster has not started it (Slurm: Resources, Priority, ...), while it waits.
+  if (job.state === "queued" && job.handle?.pendingReason) {
+    lines.push(`pending     ${job.handle.pendingReason}`);
+  }
+  if (job.handle?.restarts) lines.push(`restarts    ${job.handle.restarts} (by its cluster)`);
   const asked = Object.entries(job.resources ?? {})
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(" ");

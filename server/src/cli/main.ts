@@ -21,6 +21,12 @@ Commands:
                           default 3; --kill-grace-ms: TERM to KILL when stopping a job, default 5000;
                           --warm-idle-ms: how long a step's worker waits for another step of its
                           root before it exits, 0 for a process per step, default 3000).
+         [--slurm-url URL --slurm-user USER (--slurm-jwt-key FILE | env TSEMATIC_SLURM_JWT)
+          [--slurm-partition P] [--slurm-worker-dir DIR] [--slurm-array-parallelism N] [--public-url URL]]
+                          the slurm executor: jobs as Slurm batch jobs through slurmrestd, as USER
+                          (tokens minted from slurm.conf's jwt_key FILE); --slurm-worker-dir: a
+                          node-local directory USER can write (default /tmp/tsematic-worker-USER);
+                          --public-url: the server's URL as the nodes reach it.
                           \`tsematic serve\` is the same command
   runs [--pipeline NAME] [--state STATE] [--tag TAG] [--all] [--limit N] [--json]
                           list pipeline runs, newest first (--all: every step too)
@@ -64,6 +70,13 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     "max-infra-attempts": { type: "string" },
     "kill-grace-ms": { type: "string" },
     "warm-idle-ms": { type: "string" },
+    "slurm-url": { type: "string" },
+    "slurm-user": { type: "string" },
+    "slurm-jwt-key": { type: "string" },
+    "slurm-partition": { type: "string" },
+    "slurm-worker-dir": { type: "string" },
+    "slurm-array-parallelism": { type: "string" },
+    "public-url": { type: "string" },
   },
   runs: {
     ...CLIENT_OPTIONS,

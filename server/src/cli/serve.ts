@@ -2,7 +2,7 @@
  * `tsematic server` (also `tsematic serve`): run the lineage server in the foreground until
  * SIGINT/SIGTERM; the local executor's limits and the job options come from flags.
  */
-import { defaultDataDir, DEFAULT_PORT } from "../config";
+import { defaultDataDir, DEFAULT_PORT, type SlurmOptions } from "../config";
 import { startServer } from "../server";
 import { CliError } from "./errors";
 import type { Parsed } from "./main";
@@ -24,6 +24,7 @@ export async function serverCommand({ values, positionals }: Parsed): Promise<nu
   const killGraceMs = integer(values["kill-grace-ms"], "--kill-grace-ms", 0, 600_000);
   const warmIdleMs = integer(values["warm-idle-ms"], "--warm-idle-ms", 0, 30_000);
   const dataDir = (values["data-dir"] as string | undefined) ?? defaultDataDir();
+  const slurm = slurmOptions(values);
   let server;
   try {
     server = await startServer({
@@ -38,6 +39,7 @@ export async function serverCommand({ values, positionals }: Parsed): Promise<nu
       maxInfraAttempts,
       killGraceMs,
       warmIdleMs,
+      ...(slurm ? { slurm } : {}),
     });
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err));
@@ -58,6 +60,51 @@ export async function serverCommand({ values, positionals }: Parsed): Promise<nu
   });
   await server.close();
   return 0;
+}
+
+/** The `--slurm-*` flags; undefined without `--slurm-url`. */
+function slurmOptions(values: Parsed["values"]): SlurmOptions | undefined {
+  const url = values["slurm-url"] as string | undefined;
+  const others = [
+    "slurm-user",
+    "slurm-jwt-key",
+    "slurm-partition",
+    "slurm-worker-dir",
+    "public-url",
+  ];
+  if (url === undefined) {
+    const given = others.find((f) => values[f] !== undefined && f !== "public-url");
+    if (given) throw CliError.usage(`--${given} needs --slurm-url (slurmrestd's URL)`);
+    return undefined;
+  }
+  if (!/^https?:\/\/\S+$/.test(url)) {
+    throw CliError.usage(`--slurm-url must be slurmrestd's http(s) URL, not "${url}"`);
+  }
+  const user = values["slurm-user"] as string | undefined;
+  if (!user)
+    throw CliError.usage("--slurm-url needs --slurm-user USER (the unix user jobs run as)");
+  const jwtKeyFile = values["slurm-jwt-key"] as string | undefined;
+  const jwt = process.env.TSEMATIC_SLURM_JWT;
+  if (!jwtKeyFile && !jwt) {
+    throw CliError.usage(
+      "--slurm-url needs --slurm-jwt-key FILE (slurm.conf's AuthAltParameters=jwt_key) or a token in env TSEMATIC_SLURM_JWT",
+    );
+  }
+  const arrayParallelism = integer(
+    values["slurm-array-parallelism"],
+    "--slurm-array-parallelism",
+    1,
+    1_000_000,
+  );
+  return {
+    url,
+    user,
+    ...(jwtKeyFile ? { jwtKeyFile } : { jwt: jwt! }),
+    ...(values["slurm-partition"] ? { partition: values["slurm-partition"] as string } : {}),
+    ...(values["slurm-worker-dir"] ? { workerDir: values["slurm-worker-dir"] as string } : {}),
+    ...(values["public-url"] ? { publicUrl: values["public-url"] as string } : {}),
+    ...(arrayParallelism ? { arrayParallelism } : {}),
+  };
 }
 
 function integer(value: unknown, flag: string, min: number, max: number): number | undefined {

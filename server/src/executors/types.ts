@@ -64,11 +64,21 @@ export interface LaunchRequest {
   wallTimeoutMs?: number;
   /** The process's stdout+stderr, appended (for describeFailure; bounded 1 MiB tail). */
   logFile: string;
+  /**
+   * Jobs of one fan-out share a group (`<rootId>/<stepName>`): an executor may start the ones
+   * submitted together with equal resources as one unit (a Slurm job array).
+   */
+  group?: string;
+  /**
+   * The step's own `timeoutMs` (the worker enforces it on the step); an executor may use it as an
+   * outer limit (Slurm's `--time`). Not a wall limit for the local executor.
+   */
+  stepTimeoutMs?: number;
 }
 
 /** A job as the executor sees it. */
 export type JobStatus =
-  | { state: "queued" }
+  | { state: "queued"; handle?: JobHandle }
   | { state: "running"; handle: JobHandle }
   | {
       state: "exited";
@@ -86,7 +96,7 @@ export interface Executor {
    * null when the request can ever be satisfied; else the largest this executor could give (the
    * scheduler builds the message: `step "x" asks for ...; the largest the local executor can give is ...`).
    */
-  validate(resources: ResourceRequest): { largest: ResourceRequest } | null;
+  validate(resources: ResourceRequest): { largest: ResourceRequest; where?: string } | null;
   /** Queues; admission starts it when resources free up. */
   submit(request: LaunchRequest): void;
   /** One batched call per scheduler tick; ids the executor does not know are absent from the map. */
@@ -100,4 +110,13 @@ export interface Executor {
   usage(): { inUse: ResourceRequest; queued: number; running: number };
   /** Server stopping: stop every process it started. */
   close(graceMs: number): Promise<void>;
+  /** Resolves when the executor can validate and submit (a remote one has read its cluster). */
+  ready?(): Promise<void>;
+  /**
+   * True when the executor's own scheduler restarts a job whose node failed (Slurm's requeue): a
+   * silent worker is then left to it rather than stopped and started again by the scheduler.
+   */
+  readonly requeuesItself?: boolean;
+  /** The job `fromJobId`'s process goes on as job `toJobId` (its next attempt, restarted in place). */
+  adopt?(fromJobId: string, toJobId: string): void;
 }

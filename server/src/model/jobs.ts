@@ -47,7 +47,14 @@ export interface JobHandle {
   host: string;
   pid?: number;
   pgid?: number;
+  /** The job's id in its executor's scheduler (Slurm: "123", or "123_4" for a task of array 123). */
   externalId?: string;
+  /** The node it runs (or ran) on, as its executor's scheduler names it. */
+  node?: string;
+  /** Why its executor's scheduler has not started it yet (Slurm: Resources, Priority, ...). */
+  pendingReason?: string;
+  /** How many times its executor's scheduler restarted it in place (Slurm's requeue). */
+  restarts?: number;
 }
 
 export interface Job {

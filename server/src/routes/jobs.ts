@@ -27,10 +27,12 @@ export function jobsRoutes(ctx: ServerContext): Router {
   const router = Router();
   const scheduler = ctx.scheduler;
   const checkDispatch = bodyChecker<DispatchRequest>("DispatchRequest", "the dispatch request");
-  const checkStarted = bodyChecker<{ pid: number; host: string; attempt: number }>(
-    "JobStarted",
-    "the started report",
-  );
+  const checkStarted = bodyChecker<{
+    pid: number;
+    host: string;
+    attempt: number;
+    restarts?: number;
+  }>("JobStarted", "the started report");
   const checkFinished = bodyChecker<FinishedReport>("JobFinished", "the finished report");
   const checkNext = bodyChecker<{ finished?: FinishedReport }>(
     "NextJobRequest",

@@ -49,6 +49,15 @@ export function exitFailure(job: Job, status: Extract<JobStatus, { state: "exite
   };
 }
 
+/** The executor's cluster restarted the job in place (Slurm's requeue after a node failure). */
+export function requeuedFailure(job: Job, restarts: number): JobFailure {
+  return {
+    kind: "node-failure",
+    message: `the ${job.executor} cluster requeued job ${job.id}${job.handle?.externalId ? ` (${job.handle.externalId})` : ""}${job.handle?.node ? ` after its node ${job.handle.node} failed` : ""}: its worker restarted (restart ${restarts}) as the run's next attempt`,
+    hint: "nothing to change: the run goes on as its next attempt",
+  };
+}
+
 /** The executor threw when asked to start the job's worker. */
 export function startFailure(executorName: string, job: Job, err: unknown): JobFailure {
   return {

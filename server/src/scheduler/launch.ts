@@ -69,6 +69,10 @@ function launch(
       cwd: cache,
       resources: spec.resources,
       logFile: join(logs, `${job.id}.log`),
+      ...(spec.stepName !== undefined && job.kind === "step"
+        ? { group: `${job.rootId}/${spec.stepName}` }
+        : {}),
+      ...(spec.timeoutMs !== undefined ? { stepTimeoutMs: spec.timeoutMs } : {}),
     });
   } catch (err) {
     const failure = startFailure(executor.name, job, err);

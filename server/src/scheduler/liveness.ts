@@ -61,6 +61,16 @@ async function judgeSilent(s: SchedulerState, job: Job, silentForMs: number): Pr
     onExited(s, executor, getJob(s.deps.db, job.id)!, status);
     return;
   }
+  if (executor.requeuesItself && status) {
+    // Its cluster restarts a job whose node died (the same job, attempt + 1 when its worker comes
+    // back): stopping it and starting another here would run the step twice. A worker that hangs
+    // on a live node ends at its cluster's time limit.
+    s.deps.options.log(
+      `job ${job.id} (run ${job.runId}) sent no heartbeat for ${Math.round(silentForMs / 1000)} s; ` +
+        `its ${executor.name} job is ${status.state}: left to ${executor.name}, which requeues it if its node died`,
+    );
+    return;
+  }
   const failure = silentFailure(job, silentForMs);
   if (!endJob(s.deps.db, job.id, "lost", { failure }, s.deps.now())) return;
   await executor.cancel(carrier, s.deps.options.killGraceMs);

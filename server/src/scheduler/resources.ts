@@ -33,10 +33,14 @@ export function checkSatisfiable(
 ): void {
   const refusal = executor.validate(resources);
   if (!refusal) return;
+  // A cluster's limit is its largest node (named), a machine's the server's flags.
+  const tail = refusal.where
+    ? `the largest the ${executor.name} executor has is ${refusal.where} (${show(refusal.largest)}): ` +
+      "lower the request to fit one node"
+    : `the largest the ${executor.name} executor can give is ${show(refusal.largest)}: lower the ` +
+      "request, or raise the executor's limits (tsematic serve --cpus N --memory-mib N --gpus N)";
   throw ApiError.unprocessable(
     "resources_unsatisfiable",
-    `step "${stepName}" asks for ${show(resources)}; the largest the ${executor.name} executor can ` +
-      `give is ${show(refusal.largest)}: lower the request, or raise the executor's limits ` +
-      "(tsematic serve --cpus N --memory-mib N --gpus N)",
+    `step "${stepName}" asks for ${show(resources)}; ${tail}`,
   );
 }

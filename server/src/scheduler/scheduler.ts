@@ -142,7 +142,10 @@ export class Scheduler {
   }
 
   /** The worker runs: 409 when its job ended or a newer attempt superseded it (it must exit). */
-  started(jobId: string, report: { pid: number; host: string; attempt: number }): Job {
+  started(
+    jobId: string,
+    report: { pid: number; host: string; attempt: number; restarts?: number },
+  ): Job {
     return reportStarted(this.state, jobId, report);
   }
 

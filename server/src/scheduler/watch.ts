@@ -4,9 +4,10 @@
  * how its job ended and what happens to its run.
  */
 import type { Executor, JobStatus } from "../executors/types";
-import { type Job, TERMINAL_JOB_STATES } from "../model/jobs";
+import { type Job, type JobHandle, TERMINAL_JOB_STATES } from "../model/jobs";
 import { carrierOf, carriersOfOpenJobs } from "../storage/carriers";
-import { endJob, getJob, markRunning, openJobs, revokeJobTokens } from "../storage/jobs";
+import { endJob, getJob, markRunning, openJobs, revokeJobTokens, setHandle } from "../storage/jobs";
+import { getRoot } from "../storage/roots";
 import { exitFailure } from "./failures";
 import { requeueOrFail } from "./requeue";
 import type { SchedulerState } from "./state";
@@ -30,8 +31,12 @@ export async function tick(s: SchedulerState): Promise<void> {
     for (const job of jobs) {
       const status = statuses.get(carrier(job));
       if (!status) continue;
-      if (status.state === "running" && job.state === "queued") {
-        markRunning(s.deps.db, job.id, status.handle, s.deps.now());
+      if (status.state === "running" && (job.state === "queued" || handleChanged(job, status))) {
+        markRunning(s.deps.db, job.id, mergeHandle(job, status.handle), s.deps.now());
+        s.waiters.notify(job.runId);
+      } else if (status.state === "queued" && status.handle && handleChanged(job, status)) {
+        // Where it waits and why (a cluster's pending reason), for `GET /runs/{id}/job` and `show`.
+        setHandle(s.deps.db, job.id, mergeHandle(job, status.handle));
         s.waiters.notify(job.runId);
       } else if (status.state === "exited" && !s.checking.has(job.id)) {
         onExited(s, executor, job, status);
@@ -68,6 +73,9 @@ export function onExited(
     s.waiters.notify(job.runId);
   } else if (failure.kind === "canceled") {
     endJob(db, job.id, "canceled", { failure, handle: status.handle }, now());
+    // Canceled outside Tsematic (a cluster's scancel): nobody will end the run otherwise.
+    if (!getRoot(db, job.rootId)?.cancelRequested)
+      s.runEnds.failRun(job.rootId, job.runId, failure);
     s.waiters.notify(job.runId);
   } else if (failure.kind === "out-of-memory" || failure.kind === "timeout") {
     endJob(db, job.id, "failed", { failure, handle: status.handle }, now());
@@ -77,6 +85,26 @@ export function onExited(
     endJob(db, job.id, "lost", { failure, handle: status.handle }, now());
     requeueOrFail(s, job, failure);
   }
+}
+
+/** Whether the executor's handle says something the stored one does not (node, pending reason). */
+function handleChanged(job: Job, status: JobStatus): boolean {
+  if (status.state === "exited" || !status.handle) return false;
+  const h = status.handle;
+  const stored = job.handle;
+  return (
+    !stored ||
+    stored.pendingReason !== h.pendingReason ||
+    stored.node !== h.node ||
+    stored.externalId !== h.externalId ||
+    stored.restarts !== h.restarts
+  );
+}
+
+/** The executor's view over the stored one (which may hold the worker's pid); a pending reason goes once it runs. */
+function mergeHandle(job: Job, handle: JobHandle): JobHandle {
+  const { pendingReason: _old, ...stored } = job.handle ?? { executor: handle.executor, host: "" };
+  return { ...stored, ...handle };
 }
 
 /** The output artifact of a run that resolved, or undefined when it has not. */

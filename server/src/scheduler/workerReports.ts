@@ -6,8 +6,17 @@
 import { ApiError } from "../http/errors";
 import type { ErrorInfo } from "../model/events";
 import type { Job, JobSpec } from "../model/jobs";
-import { endJob, getJob, latestJobOfRun, markRunning, storedSpec } from "../storage/jobs";
-import { stepFailure } from "./failures";
+import { TERMINAL_JOB_STATES } from "../model/jobs";
+import {
+  endJob,
+  getJob,
+  insertJob,
+  latestJobOfRun,
+  markRunning,
+  moveJobTokens,
+  storedSpec,
+} from "../storage/jobs";
+import { requeuedFailure, stepFailure } from "./failures";
 import type { SchedulerState } from "./state";
 
 /** What `POST /jobs/{id}/finished` carries. */
@@ -25,10 +34,14 @@ export function jobSpec(s: SchedulerState, jobId: string): JobSpec {
 export function reportStarted(
   s: SchedulerState,
   jobId: string,
-  report: { pid: number; host: string; attempt: number },
+  report: { pid: number; host: string; attempt: number; restarts?: number },
 ): Job {
   const { db, now } = s.deps;
-  const job = requireJob(s, jobId);
+  let job = requireJob(s, jobId);
+  if ((report.restarts ?? 0) > (job.handle?.restarts ?? 0) && report.attempt === job.attempt) {
+    job = restartedInPlace(s, job, report.restarts!);
+    report = { ...report, attempt: job.attempt };
+  }
   const latest = latestJobOfRun(db, job.runId)!;
   if (report.attempt !== job.attempt || latest.id !== job.id) {
     throw ApiError.conflict(
@@ -54,6 +67,47 @@ export function reportFinished(s: SchedulerState, jobId: string, report: Finishe
   if (report.state === "failed") s.reported.set(jobId, report.error);
   s.waiters.notify(job.runId);
   return getJob(db, jobId)!;
+}
+
+/**
+ * The executor's cluster restarted the job's worker in place (Slurm requeued it after its node
+ * died): the restart is the run's next attempt, as a new job record that the same cluster job goes
+ * on as. The worker's token moves to it, so that the restarted worker (which still holds it) goes
+ * on, and what the previous attempt's process might still send is answered as superseded.
+ */
+function restartedInPlace(s: SchedulerState, job: Job, restarts: number): Job {
+  const { db, now } = s.deps;
+  const latest = latestJobOfRun(db, job.runId)!;
+  const executor = s.executors.get(job.executor);
+  if (latest.id !== job.id || TERMINAL_JOB_STATES.has(job.state) || !executor?.adopt) return job;
+  const spec = storedSpec(db, job.id)!;
+  const failure = requeuedFailure(job, restarts);
+  return db.transaction(() => {
+    endJob(db, job.id, "lost", { failure }, now());
+    const next = insertJob(
+      db,
+      {
+        kind: job.kind,
+        rootId: job.rootId,
+        runId: job.runId,
+        attempt: job.attempt + 1,
+        executor: job.executor,
+        spec,
+      },
+      now(),
+    );
+    moveJobTokens(db, job.id, next.id);
+    markRunning(
+      db,
+      next.id,
+      { ...(job.handle ?? { executor: job.executor, host: "" }), restarts },
+      now(),
+    );
+    db.prepare("DELETE FROM run_leases WHERE run_id = ?").run(job.runId);
+    executor.adopt!(job.id, next.id);
+    s.waiters.notify(job.runId);
+    return getJob(db, next.id)!;
+  })();
 }
 
 function requireJob(s: SchedulerState, jobId: string): Job {

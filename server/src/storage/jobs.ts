@@ -163,6 +163,23 @@ export function markRunning(db: Db, id: string, handle: JobHandle, now: number):
   );
 }
 
+/** Records where an open job is (or why it waits), leaving its state as it is. */
+export function setHandle(db: Db, id: string, handle: JobHandle): boolean {
+  return (
+    db
+      .prepare(`UPDATE jobs SET handle_json = ? WHERE id = ? AND state IN ('queued', 'running')`)
+      .run(JSON.stringify(handle), id).changes > 0
+  );
+}
+
+/** Moves a job's (not revoked) worker tokens to another job of its root: its next attempt. */
+export function moveJobTokens(db: Db, fromJobId: string, toJobId: string): void {
+  db.prepare("UPDATE job_tokens SET job_id = ? WHERE job_id = ? AND revoked_at IS NULL").run(
+    toJobId,
+    fromJobId,
+  );
+}
+
 /** Ends an open job; false (nothing changed) when it had ended already. */
 export function endJob(
   db: Db,
