@@ -260,7 +260,7 @@ pipeline().resolve({ executor: "slurm" }).then(
     const { main } = project(
       "timeout",
       `
-const stuck = func({ timeoutMs: 60000 }, async function stuck() {
+const stuck = func({ timeoutMs: 60000, resources: { cpus: 1, memoryMiB: 200 } }, async function stuck() {
   for (let i = 1; i <= 3; i++) { console.log("line " + i); await sleep(300); }
   console.log("last words before the loop");
   await sleep(1000);
