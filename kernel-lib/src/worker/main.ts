@@ -13,7 +13,7 @@ import type { ErrorInfo } from "../events";
 import type { Endpoint } from "../tracking/endpoint";
 import { ServerClient, ServerRefusedError } from "../tracking/http";
 import { fetchPackage, linkDependencies } from "./bootstrap";
-import { clusterRestarts, installTimeLimitWarning } from "./cluster-signals";
+import { clusterPlacement, clusterRestarts, installTimeLimitWarning } from "./cluster-signals";
 import { holdLease } from "./lease";
 import type { runJob } from "./run";
 
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       host: hostname(),
       attempt: spec.job.attempt,
       ...(restarts > 0 ? { restarts } : {}),
+      ...clusterPlacement(),
     });
   } catch (error) {
     if (error instanceof ServerRefusedError && /failed with 409/.test(error.message)) {

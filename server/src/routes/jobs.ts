@@ -10,7 +10,7 @@ import { bodyChecker } from "../http/contract";
 import { ApiError } from "../http/errors";
 import { checkRunId, describe } from "../http/ids";
 import { query } from "../http/query";
-import type { DispatchRequest, FinishedReport } from "../scheduler/scheduler";
+import type { DispatchRequest, FinishedReport, StartedReport } from "../scheduler/scheduler";
 
 const JOB_ID = /^[0-9a-f]{32}$/;
 
@@ -26,12 +26,7 @@ export function jobsRoutes(ctx: ServerContext): Router {
   const router = Router();
   const scheduler = ctx.scheduler;
   const checkDispatch = bodyChecker<DispatchRequest>("DispatchRequest", "the dispatch request");
-  const checkStarted = bodyChecker<{
-    pid: number;
-    host: string;
-    attempt: number;
-    restarts?: number;
-  }>("JobStarted", "the started report");
+  const checkStarted = bodyChecker<StartedReport>("JobStarted", "the started report");
   const checkFinished = bodyChecker<FinishedReport>("JobFinished", "the finished report");
 
   router.post("/runs/:runId/jobs", ...jsonBody(1024 * 1024), (req, res) => {
