@@ -103,8 +103,7 @@ function handleChanged(job: Job, status: JobStatus): boolean {
     !stored ||
     stored.pendingReason !== h.pendingReason ||
     stored.node !== h.node ||
-    stored.externalId !== h.externalId ||
-    stored.restarts !== h.restarts
+    stored.externalId !== h.externalId
   );
 }
 
