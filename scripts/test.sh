@@ -17,6 +17,9 @@ npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 # Notebooks run with the real tslab kernel: Debian's nbclient and a project-local kernelspec.
 bash scripts/setup-notebooks.sh >/dev/null
 
+# The Slurm suites start their own local clusters (server/src/slurm-cluster/): the packages must be there.
+bash scripts/slurm-install.sh
+
 # One node --test run over every workspace's compiled tests; a TAP copy is kept for the summary.
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT

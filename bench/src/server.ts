@@ -10,12 +10,13 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(): Promise<BenchServer> {
+/** `args`: more `tsematic server` flags, e.g. the `--slurm-*` ones. */
+export async function startServer(args: string[] = []): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "tsematic-bench-"));
   const cli = join(dirname(require.resolve("@tsematic/server/package.json")), "lib", "cli.js");
   const child: ChildProcess = spawn(
     process.execPath,
-    [cli, "server", "--port", "0", "--data-dir", dataDir],
+    [cli, "server", "--port", "0", "--data-dir", dataDir, ...args],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { mintSlurmJwt } from "../executors/slurm/jwt";
@@ -221,5 +222,55 @@ describe("a local Slurm cluster", { timeout: 600_000 }, () => {
         assert.deepEqual(jobProcessesOfNode(names[i]!, node.name), []);
       assert.equal(existsSync(cluster.stateDir), false);
     }
+  });
+});
+
+describe("a local Slurm cluster in a kept state directory", { timeout: 600_000 }, () => {
+  const stateDir = mkdtempSync(join(tmpdir(), "tsematic-slurm-kept-"));
+  after(() => rmSync(stateDir, { recursive: true, force: true }));
+
+  it("starts again from its kept state, and names the daemon and its log when one does not start", async () => {
+    const cluster = await startSlurmCluster({ stateDir });
+    const name = clusterName(cluster);
+    await cluster.stop();
+    assert.equal(
+      existsSync(join(stateDir, "etc", "slurm.conf")),
+      true,
+      "a given state directory is kept",
+    );
+
+    const again = await startSlurmCluster({ stateDir });
+    assert.equal(clusterName(again), name, "the same cluster, from its saved state");
+    await again.stop();
+
+    // slurmctld refuses saved state of another cluster: a daemon that exits while starting.
+    writeFileSync(join(stateDir, "cluster-name"), "tsother\n");
+    await assert.rejects(startSlurmCluster({ stateDir }), (error: Error) => {
+      assert.match(error.message, /Slurm's slurmctld (exited|killed)/);
+      assert.match(error.message, /slurmctld\.log/, "with the tail of its log");
+      return true;
+    });
+    const conf = join(stateDir, "etc", "slurm.conf");
+    const leftovers = readdirSync("/proc").filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, "utf8")
+          .split("\0")
+          .includes(`SLURM_CONF=${conf}`);
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(
+      leftovers.filter((pid) => isAlive(Number(pid))),
+      [],
+      "what did start was stopped",
+    );
+  });
+
+  it("says what to run when the job user does not exist", async () => {
+    await assert.rejects(
+      startSlurmCluster({ user: "tsematic-no-such-user" }),
+      /job user "tsematic-no-such-user" does not exist: run `bash scripts\/slurm-install.sh`/,
+    );
   });
 });

@@ -95,9 +95,17 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
   checkInstalled();
   const nodes = (options.nodes ?? defaultSlurmNodes).map((node) => ({ ...node }));
   const user = options.user ?? defaultSlurmJobUser;
+  const ids = unixIds(user);
+  checkJobUserReadsCheckout(user);
   const ownsStateDir = options.stateDir === undefined;
   const stateDir = resolve(options.stateDir ?? mkdtempSync(join(tmpdir(), "tsematic-slurm-")));
-  const layout = prepareStateDir(stateDir, nodes, user);
+  let layout: StateLayout;
+  try {
+    layout = prepareStateDir(stateDir, nodes, ids);
+  } catch (error) {
+    if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
+    throw error;
+  }
   const [controllerPort, restPort, ...nodePorts] = await freePorts(2 + nodes.length);
   const clusterName = persistedClusterName(stateDir);
   const host = hostname();
@@ -307,6 +315,23 @@ function checkInstalled(): void {
   }
 }
 
+/**
+ * Jobs run `node <checkout>/kernel-lib/lib/worker/main.js` as the job user: a checkout under a private home
+ * (e.g. /root, mode 0700) would make every job fail on a node, long after the cluster seemed ready.
+ */
+function checkJobUserReadsCheckout(user: string): void {
+  if (user === "root") return;
+  const probe = resolve(__dirname, "../../../kernel-lib/package.json");
+  if (!existsSync(probe)) return;
+  const result = spawnSync("runuser", ["-u", user, "--", "test", "-r", probe], { stdio: "ignore" });
+  if (result.status !== 0) {
+    throw new Error(
+      `The Slurm job user "${user}" cannot read ${probe}, so jobs could not run the worker: ` +
+        "let every user read this checkout (chmod o+rx on it and its parent directories) or clone it elsewhere.",
+    );
+  }
+}
+
 interface StateLayout {
   etcDir: string;
   logDir: string;
@@ -321,9 +346,8 @@ interface StateLayout {
 function prepareStateDir(
   stateDir: string,
   nodes: readonly SlurmNodeSpec[],
-  user: string,
+  ids: { uid: number; gid: number },
 ): StateLayout {
-  const ids = unixIds(user);
   mkdirSync(stateDir, { recursive: true });
   // slurmrestd (not root) reads etc/, and the job user writes under nodes/<node>/work.
   chmodSync(stateDir, 0o755);
