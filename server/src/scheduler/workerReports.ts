@@ -54,7 +54,7 @@ export function reportStarted(s: SchedulerState, jobId: string, report: StartedR
   if (report.attempt !== job.attempt || latest.id !== job.id) {
     throw ApiError.conflict(
       "job_superseded",
-      `job ${jobId} is attempt ${job.attempt} of run ${job.runId}, superseded by attempt ${latest.attempt}: exit`,
+      `job ${job.id} is attempt ${job.attempt} of run ${job.runId}, superseded by attempt ${latest.attempt}: exit`,
     );
   }
   const handle = {
@@ -65,9 +65,9 @@ export function reportStarted(s: SchedulerState, jobId: string, report: StartedR
     ...(report.node !== undefined ? { node: report.node } : {}),
     ...(report.externalId !== undefined ? { externalId: report.externalId } : {}),
   };
-  if (!markRunning(db, jobId, handle, now())) throw jobEnded(job);
+  if (!markRunning(db, job.id, handle, now())) throw jobEnded(job);
   s.waiters.notify(job.runId);
-  return getJob(db, jobId)!;
+  return getJob(db, job.id)!;
 }
 
 /** Ends the job as its worker reports; a reported error is kept for when its process exits. */
