@@ -56,6 +56,18 @@ export function flushedOnTimeLimit<
   return backend;
 }
 
+/** Where the cluster placed this worker (Slurm's node and job id), for the job's record. */
+export function clusterPlacement(env: NodeJS.ProcessEnv = process.env): {
+  node?: string;
+  externalId?: string;
+} {
+  const node = env.SLURMD_NODENAME;
+  const externalId = env.SLURM_ARRAY_JOB_ID
+    ? `${env.SLURM_ARRAY_JOB_ID}_${env.SLURM_ARRAY_TASK_ID ?? ""}`
+    : env.SLURM_JOB_ID;
+  return { ...(node ? { node } : {}), ...(externalId ? { externalId } : {}) };
+}
+
 /** Registers what to send when the time limit nears; returns the unregistration. */
 export function onTimeLimitWarning(flush: Flusher): () => void {
   const set = flushers();

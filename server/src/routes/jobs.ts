@@ -11,7 +11,7 @@ import { bodyChecker } from "../http/contract";
 import { ApiError } from "../http/errors";
 import { checkRunId, describe } from "../http/ids";
 import { query } from "../http/query";
-import type { DispatchRequest, FinishedReport } from "../scheduler/scheduler";
+import type { DispatchRequest, FinishedReport, StartedReport } from "../scheduler/scheduler";
 
 const JOB_ID = /^[0-9a-f]{32}$/;
 
@@ -27,12 +27,7 @@ export function jobsRoutes(ctx: ServerContext): Router {
   const router = Router();
   const scheduler = ctx.scheduler;
   const checkDispatch = bodyChecker<DispatchRequest>("DispatchRequest", "the dispatch request");
-  const checkStarted = bodyChecker<{
-    pid: number;
-    host: string;
-    attempt: number;
-    restarts?: number;
-  }>("JobStarted", "the started report");
+  const checkStarted = bodyChecker<StartedReport>("JobStarted", "the started report");
   const checkFinished = bodyChecker<FinishedReport>("JobFinished", "the finished report");
   const checkNext = bodyChecker<{ finished?: FinishedReport }>(
     "NextJobRequest",

@@ -55,6 +55,15 @@ export type SubmissionRequest =
 /** The executor named `name`, or a 400 naming the known ones. */
 export function requireExecutor(s: SchedulerState, name: string): Executor {
   const e = s.executors.get(name);
+  if (!e && name === "slurm") {
+    // A known executor this server was not configured for: say how to configure it.
+    throw ApiError.unprocessable(
+      "executor_not_configured",
+      `no executor "slurm" on this server: use one of ${[...s.executors.keys()].join(", ")}, or ` +
+        "start the server with --slurm-url URL --slurm-user USER --slurm-jwt-key FILE " +
+        "(or env TSEMATIC_SLURM_JWT) [--slurm-partition P] [--public-url URL]",
+    );
+  }
   if (!e) {
     throw ApiError.badRequest(
       "unknown_executor",

@@ -140,12 +140,25 @@ describe("jobs on the local executor (real worker processes)", () => {
       stepName: "train",
       inputs: [],
       resources: {},
-      executor: "slurm",
+      executor: "kubernetes",
     });
     assert.equal(unknown.status, 400);
     assert.match(
       (unknown.body as { error: { message: string } }).error.message,
       /use one of local/,
+    );
+    // Slurm is an executor this server could have: the answer says how to configure it.
+    const slurm = await t.api.post(`/runs/${step}/jobs`, {
+      packageId,
+      stepName: "train",
+      inputs: [],
+      resources: {},
+      executor: "slurm",
+    });
+    assert.equal(slurm.status, 422);
+    assert.match(
+      (slurm.body as { error: { message: string } }).error.message,
+      /no executor "slurm" on this server: use one of local, or start the server with --slurm-url URL --slurm-user USER --slurm-jwt-key FILE/,
     );
   });
 

@@ -43,11 +43,17 @@ import { RunEnds } from "./runEnds";
 import type { SchedulerDeps, SchedulerState } from "./state";
 import { RunWaiters, waitForRunJob } from "./waiters";
 import { tick } from "./watch";
-import { type FinishedReport, jobSpec, reportFinished, reportStarted } from "./workerReports";
+import {
+  type FinishedReport,
+  jobSpec,
+  reportFinished,
+  reportStarted,
+  type StartedReport,
+} from "./workerReports";
 
 export type { DispatchRequest, SubmissionRequest } from "./accept";
 export type { SchedulerDeps } from "./state";
-export type { FinishedReport } from "./workerReports";
+export type { FinishedReport, StartedReport } from "./workerReports";
 export type { NextJob } from "./handoff";
 
 export const TICK_MS = 500;
@@ -142,10 +148,7 @@ export class Scheduler {
   }
 
   /** The worker runs: 409 when its job ended or a newer attempt superseded it (it must exit). */
-  started(
-    jobId: string,
-    report: { pid: number; host: string; attempt: number; restarts?: number },
-  ): Job {
+  started(jobId: string, report: StartedReport): Job {
     return reportStarted(this.state, jobId, report);
   }
 

@@ -6,7 +6,15 @@
 import type { Executor, JobStatus } from "../executors/types";
 import { type Job, type JobHandle, TERMINAL_JOB_STATES } from "../model/jobs";
 import { carrierOf, carriersOfOpenJobs } from "../storage/carriers";
-import { endJob, getJob, markRunning, openJobs, revokeJobTokens, setHandle } from "../storage/jobs";
+import {
+  endJob,
+  getJob,
+  markRunning,
+  openJobs,
+  recordEndedHandle,
+  revokeJobTokens,
+  setHandle,
+} from "../storage/jobs";
 import { getRoot } from "../storage/roots";
 import { exitFailure } from "./failures";
 import { requeueOrFail } from "./requeue";
@@ -56,7 +64,11 @@ export function onExited(
   revokeJobTokens(db, job.id, now());
   const current = getJob(db, job.id)!;
   if (TERMINAL_JOB_STATES.has(current.state)) {
-    // Reported by the worker (`finished`) or canceled: the job's record stands.
+    // Reported by the worker (`finished`) or canceled: the job's record stands, and where it ran
+    // is added when only the exit told (a cluster job that ended between two polls).
+    if (status.handle && handleChanged(current, status)) {
+      recordEndedHandle(db, job.id, mergeHandle(current, status.handle));
+    }
     const reported = s.reported.get(job.id);
     s.reported.delete(job.id);
     if (current.state === "failed" && current.failure) {
@@ -89,15 +101,14 @@ export function onExited(
 
 /** Whether the executor's handle says something the stored one does not (node, pending reason). */
 function handleChanged(job: Job, status: JobStatus): boolean {
-  if (status.state === "exited" || !status.handle) return false;
+  if (!status.handle) return false;
   const h = status.handle;
   const stored = job.handle;
   return (
     !stored ||
     stored.pendingReason !== h.pendingReason ||
     stored.node !== h.node ||
-    stored.externalId !== h.externalId ||
-    stored.restarts !== h.restarts
+    stored.externalId !== h.externalId
   );
 }
 

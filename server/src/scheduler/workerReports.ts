@@ -19,6 +19,18 @@ import {
 import { requeuedFailure, stepFailure } from "./failures";
 import type { SchedulerState } from "./state";
 
+/** What `POST /jobs/{id}/started` carries. */
+export interface StartedReport {
+  pid: number;
+  host: string;
+  attempt: number;
+  /** How many times the cluster restarted this worker in place (Slurm's SLURM_RESTART_COUNT). */
+  restarts?: number;
+  /** The cluster's node name and job id, when a cluster runs it. */
+  node?: string;
+  externalId?: string;
+}
+
 /** What `POST /jobs/{id}/finished` carries. */
 export type FinishedReport =
   { state: "succeeded"; outputArtifactId: string } | { state: "failed"; error: ErrorInfo };
@@ -31,11 +43,7 @@ export function jobSpec(s: SchedulerState, jobId: string): JobSpec {
 }
 
 /** Marks the job running on the reported process, unless it ended or was superseded. */
-export function reportStarted(
-  s: SchedulerState,
-  jobId: string,
-  report: { pid: number; host: string; attempt: number; restarts?: number },
-): Job {
+export function reportStarted(s: SchedulerState, jobId: string, report: StartedReport): Job {
   const { db, now } = s.deps;
   let job = requireJob(s, jobId);
   if ((report.restarts ?? 0) > (job.handle?.restarts ?? 0) && report.attempt === job.attempt) {
@@ -46,13 +54,20 @@ export function reportStarted(
   if (report.attempt !== job.attempt || latest.id !== job.id) {
     throw ApiError.conflict(
       "job_superseded",
-      `job ${jobId} is attempt ${job.attempt} of run ${job.runId}, superseded by attempt ${latest.attempt}: exit`,
+      `job ${job.id} is attempt ${job.attempt} of run ${job.runId}, superseded by attempt ${latest.attempt}: exit`,
     );
   }
-  const handle = { ...job.handle, executor: job.executor, host: report.host, pid: report.pid };
-  if (!markRunning(db, jobId, handle, now())) throw jobEnded(job);
+  const handle = {
+    ...job.handle,
+    executor: job.executor,
+    host: report.host,
+    pid: report.pid,
+    ...(report.node !== undefined ? { node: report.node } : {}),
+    ...(report.externalId !== undefined ? { externalId: report.externalId } : {}),
+  };
+  if (!markRunning(db, job.id, handle, now())) throw jobEnded(job);
   s.waiters.notify(job.runId);
-  return getJob(db, jobId)!;
+  return getJob(db, job.id)!;
 }
 
 /** Ends the job as its worker reports; a reported error is kept for when its process exits. */

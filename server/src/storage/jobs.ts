@@ -172,6 +172,11 @@ export function setHandle(db: Db, id: string, handle: JobHandle): boolean {
   );
 }
 
+/** Records where a job ran after it ended (its executor learned the node only then). */
+export function recordEndedHandle(db: Db, id: string, handle: JobHandle): void {
+  db.prepare("UPDATE jobs SET handle_json = ? WHERE id = ?").run(JSON.stringify(handle), id);
+}
+
 /** Moves a job's (not revoked) worker tokens to another job of its root: its next attempt. */
 export function moveJobTokens(db: Db, fromJobId: string, toJobId: string): void {
   db.prepare("UPDATE job_tokens SET job_id = ? WHERE job_id = ? AND revoked_at IS NULL").run(

@@ -414,7 +414,8 @@ export class SlurmExecutor implements Executor {
       externalId: externalId(track),
       ...(node ? { node } : {}),
       ...(seen?.state === "PENDING" && seen.reason ? { pendingReason: seen.reason } : {}),
-      ...(track.restarts > 0 ? { restarts: track.restarts } : {}),
+      // Not `restarts`: the scheduler counts a restart when the restarted worker reports it
+      // (it becomes the run's next attempt then), not when a poll sees Slurm's count.
     };
   }
 
