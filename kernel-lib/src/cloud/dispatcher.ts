@@ -109,25 +109,33 @@ export class HttpDispatcher implements Dispatcher {
     };
   }
 
-  async priorRun(runId: string): Promise<PriorRun | undefined> {
-    let detail: RunDetail | undefined;
-    try {
-      detail = await this.client.json<RunDetail>("GET", `/runs/${runId}`);
-    } catch (error) {
-      if (error instanceof ServerRefusedError && /failed with 404/.test(error.message)) {
-        return undefined;
-      }
-      throw error;
-    }
-    const inputs: Record<string, string> = {};
-    for (const port of detail.inputs) inputs[port.name] = port.artifact.id;
-    const out = detail.outputs.find((o) => o.name === "output") ?? detail.outputs[0];
-    const prior: PriorRun = { state: detail.run.state, inputs };
-    if (detail.run.state === "resolved" && out) {
-      prior.output = await fetchArtifact(this.client, out.artifact.id, out.artifact);
-    }
-    return prior;
+  priorRun(runId: string): Promise<PriorRun | undefined> {
+    return priorRunOf(this.client, runId);
   }
+}
+
+/** What the server knows of a run with a durable id: state, inputs, and its output's bytes. */
+export async function priorRunOf(
+  client: ServerClient,
+  runId: string,
+): Promise<PriorRun | undefined> {
+  let detail: RunDetail | undefined;
+  try {
+    detail = await client.json<RunDetail>("GET", `/runs/${runId}`);
+  } catch (error) {
+    if (error instanceof ServerRefusedError && /failed with 404/.test(error.message)) {
+      return undefined;
+    }
+    throw error;
+  }
+  const inputs: Record<string, string> = {};
+  for (const port of detail.inputs) inputs[port.name] = port.artifact.id;
+  const out = detail.outputs.find((o) => o.name === "output") ?? detail.outputs[0];
+  const prior: PriorRun = { state: detail.run.state, inputs };
+  if (detail.run.state === "resolved" && out) {
+    prior.output = await fetchArtifact(client, out.artifact.id, out.artifact);
+  }
+  return prior;
 }
 
 /**

@@ -15,7 +15,9 @@ export function newRunId(): string {
 /**
  * A child's durable id (contract "Durable ids"): the same parent, call index in the parent's attempt,
  * step and concrete arguments give the same id in every attempt of a driver or worker, so a restarted
- * resolver finds the runs an earlier attempt made. A future argument stands as `f<index>`.
+ * resolver finds the runs an earlier attempt made. A future argument stands as `f<index>`. A
+ * retried parent's later attempt passes `<parentId>.<attempt>` as `parentId` (resolution.ts), so its
+ * children are new runs rather than replays of the first attempt's.
  *
  * @example
  * ```ts

@@ -30,7 +30,13 @@ import { backoffDelay, resolveRetry, shouldRetry, type CallSettings } from "../o
 import type { Artifact } from "../types/artifact";
 import { describeValueType, UnserializableValueError, type TypeRegistry } from "../types/registry";
 import type { CacheStore } from "./cache-store";
-import { asksForJob, RemoteStepError, type Dispatcher, type InputRef } from "./dispatch";
+import {
+  asksForJob,
+  RemoteStepError,
+  type Dispatcher,
+  type InputRef,
+  type PriorRun,
+} from "./dispatch";
 import { errorInfoOf } from "./error-info";
 import { durableRunId } from "./ids";
 import { argumentFlows, RunLineage } from "./flows";
@@ -63,6 +69,15 @@ export interface ResolutionConfig {
    * with the same inputs). Off in a first attempt: there is nothing to find.
    */
   replay?: boolean;
+  /**
+   * With `replay`: a kernel's root resuming from an abandoned root of the same cell (see
+   * `tracking/root-journal.ts`). Each child is looked up under the id it had there (the same
+   * durable formula from that root's id); one that resolved with the same inputs is reused and
+   * recorded as resolved with `originalRunId`. Unset: the runs are looked up under their own ids.
+   */
+  priorRootId?: string;
+  /** Answers replay lookups (else the dispatcher's). */
+  priorRun?: (runId: string) => Promise<PriorRun | undefined>;
   /**
    * A worker executing one dispatched run: the root future is that run (it exists on the server, so
    * it is not created again), with the resolver's cache key and decoded input artifacts.
@@ -165,14 +180,19 @@ export class Resolution {
     // The root run's id is the resolution's id, so the root can be looked up before it starts.
     const isRoot =
       parent === null && this.topLevel.length === 0 && future === this.config.rootFuture;
-    const node = isRoot
-      ? new RunNode(this, future, null, this.config.home?.runId ?? this.rootId)
-      : new RunNode(
-          this,
-          future,
-          parent,
-          this.config.durable ? this.durableId(future, parent) : undefined,
-        );
+    let priorId: string | undefined;
+    let node: RunNode;
+    if (isRoot) {
+      node = new RunNode(this, future, null, this.config.home?.runId ?? this.rootId);
+      priorId = this.config.priorRootId;
+    } else if (this.config.durable) {
+      const ids = this.durableIds(future, parent);
+      node = new RunNode(this, future, parent, ids.id);
+      priorId = ids.priorId;
+    } else {
+      node = new RunNode(this, future, parent);
+    }
+    if (priorId !== undefined) node.priorId = priorId;
     future.node = node;
     future.promise = node.promise;
     if (parent) parent.addChild(node);
@@ -188,8 +208,14 @@ export class Resolution {
     return node.promise;
   }
 
-  /** A deterministic id: parent, call index in the parent's attempt, step, concrete arguments. */
-  private durableId(future: Future<unknown>, parent: RunNode | null): string {
+  /**
+   * A deterministic id: parent, call index in the parent's attempt, step, concrete arguments; and,
+   * resuming from an abandoned root, the id the same call had there.
+   */
+  private durableIds(
+    future: Future<unknown>,
+    parent: RunNode | null,
+  ): { id: string; priorId?: string } {
     const index = parent ? parent.calls++ : this.topCalls++;
     const args = future.args.map((arg, i) => {
       if (hasFuture(arg)) return `f${i}`;
@@ -199,7 +225,14 @@ export class Resolution {
         return `x${i}`; // unstorable: the run fails when it starts, naming the parameter
       }
     });
-    return durableRunId(parent?.id ?? this.rootId, index, future.name, args);
+    // A retried parent's later attempt makes new runs: the ids of its first attempt's children
+    // are taken (and may have ended), so they would be replays of those.
+    const of = (parentId: string) =>
+      parent && parent.attempt > 1 ? `${parentId}.${parent.attempt}` : parentId;
+    const id = durableRunId(of(parent?.id ?? this.rootId), index, future.name, args);
+    const priorParent = parent ? parent.priorId : this.config.priorRootId;
+    if (priorParent === undefined) return { id };
+    return { id, priorId: durableRunId(of(priorParent), index, future.name, args) };
   }
 
   /** A worker's dispatched run: its inputs are the resolver's artifacts, already stored. */
@@ -334,11 +367,14 @@ export class Resolution {
           refs.push({ name: names[i]!, artifactId: artifact.id });
         }
         if (node.lineage) node.lineage.argArtifacts = undefined;
-        const prior =
+        const found =
           this.config.durable && this.config.replay && node !== this.rootNode
             ? await this.replay(node, inputs)
             : "unknown";
-        if (prior === "reused") return;
+        if (found === "reused") return;
+        // Reused from an abandoned root: recorded here as its own run, resolved with that output.
+        const reusedFrom = typeof found === "object" ? found : undefined;
+        const prior = reusedFrom ? "unknown" : found;
         // An open run of an earlier attempt already has its edges and key: its state (running,
         // in a job that lives on) must not go back to scheduled.
         for (const ref of prior === "open" ? [] : refs) {
@@ -360,6 +396,10 @@ export class Resolution {
                 inputs,
                 namespace: this.config.namespace,
               });
+        if (reusedFrom) {
+          this.settleReused(node, reusedFrom.artifact, reusedFrom.runId, key);
+          return;
+        }
         if (prior === "open") node.state = "scheduled";
         else this.emitState(node, "scheduled", { cacheKey: key });
       } else {
@@ -411,8 +451,11 @@ export class Resolution {
   private async replay(
     node: RunNode,
     inputs: Record<string, string>,
-  ): Promise<"reused" | "open" | "unknown"> {
-    const prior = await this.config.dispatcher?.priorRun?.(node.id);
+  ): Promise<"reused" | "open" | "unknown" | { artifact: Artifact; runId: string }> {
+    const lookupId = node.priorId ?? node.id;
+    const prior = this.config.priorRun
+      ? await this.config.priorRun(lookupId)
+      : await this.config.dispatcher?.priorRun?.(lookupId);
     if (node.done) return "reused";
     if (!prior) return "unknown";
     const names = Object.keys(inputs);
@@ -420,10 +463,42 @@ export class Resolution {
       names.length === Object.keys(prior.inputs).length &&
       names.every((n) => prior.inputs[n] === inputs[n]);
     if (same && prior.state === "resolved" && prior.output) {
+      if (lookupId !== node.id) return { artifact: prior.output, runId: lookupId };
       this.adoptOutput(node, prior.output);
       return "reused";
     }
+    // A run of another root is never taken over: it ended when that root was abandoned.
+    if (lookupId !== node.id) return "unknown";
     return same && !TERMINAL_STATES.has(prior.state) ? "open" : "unknown";
+  }
+
+  /**
+   * A run whose output an abandoned root's run made with the same inputs: recorded resolved, as a
+   * cache hit is, naming that run as the original.
+   */
+  private settleReused(
+    node: RunNode,
+    artifact: Artifact,
+    originalRunId: string,
+    key: string | undefined,
+  ): void {
+    const value = this.config.registry.fromBytes(artifact.typeName, artifact.bytes);
+    this.announce(artifact.id, () => artifact, false);
+    if (value !== null && typeof value === "object") this.artifactOfObject.set(value, artifact);
+    this.noteOutput(node, artifact.id, value);
+    this.emit({
+      type: "edge",
+      runId: node.id,
+      direction: "output",
+      name: "output",
+      artifactId: artifact.id,
+    });
+    this.emitState(node, "resolved", {
+      ...(key !== undefined ? { cacheKey: key } : {}),
+      originalRunId,
+    });
+    this.releaseSlot(node);
+    node.settle("resolved", { value });
   }
 
   /** Settles `node` with an output that another process recorded (a job, an earlier attempt). */
