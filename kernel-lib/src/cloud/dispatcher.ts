@@ -12,6 +12,11 @@ import { jobEnded, jobOf, type Job, type LocalProject, type RunDetail } from "./
 
 /** How long one long poll waits on the server (below the client's request timeout). */
 const WAIT_MS = 25_000;
+/**
+ * While someone waits to hear that a queued job started: the server's long poll answers only
+ * when the job ended, so a short wait shows the start within half a second.
+ */
+const START_WAIT_MS = 500;
 
 export interface HttpDispatcherOptions {
   executor: string;
@@ -29,7 +34,11 @@ export class HttpDispatcher implements Dispatcher {
     private readonly options: HttpDispatcherOptions,
   ) {}
 
-  async dispatch(request: DispatchRequest, signal: AbortSignal): Promise<DispatchOutcome> {
+  async dispatch(
+    request: DispatchRequest,
+    signal: AbortSignal,
+    onRunning?: () => void,
+  ): Promise<DispatchOutcome> {
     const giveUp = this.options.giveUpMs ?? 60_000;
     await retryWhileUnavailable(
       async () => {
@@ -48,26 +57,39 @@ export class HttpDispatcher implements Dispatcher {
       giveUp,
       () => `run ${request.runId} ("${request.stepName}") could not be dispatched`,
     );
-    const job = await this.waitForEnd(request.runId, signal);
+    const job = await this.waitForEnd(request.runId, signal, onRunning);
     if (!job) return { state: "canceled", reason: "the run was canceled while its job ran" };
     return this.outcome(request.runId, request.stepName, job);
   }
 
-  /** Long-polls the run's job until it ended for good; undefined when `signal` aborted first. */
-  async waitForEnd(runId: string, signal?: AbortSignal): Promise<Job | undefined> {
+  /**
+   * Long-polls the run's job until it ended for good; undefined when `signal` aborted first.
+   * `onRunning` hears once that the job runs (or ended: it ran, however briefly).
+   */
+  async waitForEnd(
+    runId: string,
+    signal?: AbortSignal,
+    onRunning?: () => void,
+  ): Promise<Job | undefined> {
+    let toldRunning = onRunning === undefined;
     for (;;) {
       if (signal?.aborted) return undefined;
       let job: Job | undefined;
+      const waitMs = toldRunning ? WAIT_MS : START_WAIT_MS;
       await retryWhileUnavailable(
         async () => {
-          const res = await this.client.request("GET", `/runs/${runId}/job?waitMs=${WAIT_MS}`, {
-            timeoutMs: WAIT_MS + 30_000,
+          const res = await this.client.request("GET", `/runs/${runId}/job?waitMs=${waitMs}`, {
+            timeoutMs: waitMs + 30_000,
           });
           job = jobOf(await res.json());
         },
         this.options.giveUpMs ?? 60_000,
         () => `the job of run ${runId} could not be watched`,
       );
+      if (!toldRunning && job!.state !== "queued") {
+        toldRunning = true;
+        onRunning!();
+      }
       if (jobEnded(job!)) return job;
     }
   }

@@ -50,8 +50,15 @@ export interface PriorRun {
  * ```
  */
 export interface Dispatcher {
-  /** Dispatches the run (re-attaching to its job when it has one) and waits for its outcome. */
-  dispatch(request: DispatchRequest, signal: AbortSignal): Promise<DispatchOutcome>;
+  /**
+   * Dispatches the run (re-attaching to its job when it has one) and waits for its outcome;
+   * `onRunning` is called once when its job is seen running (for this process's run views).
+   */
+  dispatch(
+    request: DispatchRequest,
+    signal: AbortSignal,
+    onRunning?: () => void,
+  ): Promise<DispatchOutcome>;
   /** The run as the server has it, undefined when the server does not know it. */
   priorRun?(runId: string): Promise<PriorRun | undefined>;
 }

@@ -57,6 +57,12 @@ export interface ResolutionConfig {
   namespace: string;
   maxParallelism: number | undefined;
   environment?: RunEnvironment;
+  /**
+   * This process's own views of the run (the graph of `future.run()`, the notebook's run view, the
+   * caller's sink), all also in `sink`. They alone hear the states that another process recorded
+   * on the server (a dispatched run's job, an earlier attempt): the server has those already.
+   */
+  localSink?: EventSink;
   /** Who writes this resolution's events. Default: the root run's first attempt. */
   writer?: EventWriter;
   /** Runs children that ask for a job (resources, `remote`) through an executor. */
@@ -114,6 +120,8 @@ async function concretize(value: unknown): Promise<unknown> {
 export class Resolution {
   readonly rootId: string;
   private seq = 0;
+  /** Events only this process's views hear (see {@link mirror}). */
+  private localSeq = 0;
   /** `<rootId>:<writer>:`, the start of every event id this resolution writes. */
   private readonly eventIdPrefix: string;
   private readonly slots: Semaphore | undefined;
@@ -156,6 +164,47 @@ export class Resolution {
       at: Date.now(),
     };
     sink.emit(event as RunEvent);
+  }
+
+  /**
+   * Tells this process's views what another process recorded on the server for `node`; ids of
+   * their own (`<prefix>local-<n>`), as these events never reach the server.
+   */
+  private mirror(body: EventBody<RunEvent>): void {
+    const sink = this.config.localSink;
+    if (!sink) return;
+    sink.emit({
+      ...body,
+      id: `${this.eventIdPrefix}local-${++this.localSeq}`,
+      rootId: this.rootId,
+      at: Date.now(),
+    } as RunEvent);
+  }
+
+  /** Mirrors a run that another process ended: its output (when resolved) and its last state. */
+  private mirrorEnd(
+    node: RunNode,
+    state: RunState,
+    extra: { artifact?: Artifact; error?: ErrorInfo } = {},
+  ): void {
+    if (!this.config.localSink) return;
+    if (extra.artifact) {
+      this.mirror({ type: "artifact", artifact: this.info(extra.artifact) });
+      this.mirror({
+        type: "edge",
+        runId: node.id,
+        direction: "output",
+        name: "output",
+        artifactId: extra.artifact.id,
+      });
+    }
+    this.mirror({
+      type: "run-state",
+      runId: node.id,
+      state,
+      attempt: node.attempt,
+      ...(extra.error ? { error: extra.error } : {}),
+    });
   }
 
   private emitState(
@@ -508,6 +557,7 @@ export class Resolution {
     if (value !== null && typeof value === "object") this.artifactOfObject.set(value, artifact);
     this.noteOutput(node, artifact.id, value);
     this.releaseSlot(node);
+    this.mirrorEnd(node, "resolved", { artifact });
     node.settle("resolved", { value });
   }
 
@@ -534,6 +584,11 @@ export class Resolution {
         ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
       },
       node.signal(),
+      () => {
+        if (node.done) return;
+        node.state = "running";
+        this.mirror({ type: "run-state", runId: node.id, state: "running", attempt: node.attempt });
+      },
     );
     if (node.done) return;
     if (outcome.state === "resolved") {
@@ -542,6 +597,7 @@ export class Resolution {
     }
     this.releaseSlot(node);
     if (outcome.state === "canceled") {
+      this.mirrorEnd(node, "canceled");
       node.settle("canceled", { error: new RunCanceledError(node.stepName, outcome.reason) });
       return;
     }
@@ -549,7 +605,9 @@ export class Resolution {
     // The worker's path starts at the dispatched step: put this process's path in front of it.
     const path = [...node.path.slice(0, -1), ...(info.path.length ? info.path : [node.stepName])];
     const error = new StepFailedError(info.stepName, path, info.runId, new RemoteStepError(info));
-    node.settle(info.runId === node.id ? "failed" : "nested-failed", { error });
+    const state = info.runId === node.id ? "failed" : "nested-failed";
+    this.mirrorEnd(node, state, { error: info });
+    node.settle(state, { error });
   }
 
   // ---- lineage flows (only while events are recorded) --------------------------------------

@@ -187,10 +187,10 @@ async function execute<T>(
     ? { ...session.environment, ...(dispatch ? { packageId: dispatch.packageId } : {}) }
     : undefined;
   const mode = control.mode ?? (session ? (dispatch ? "cloud" : "local") : "silent");
-  const sinks: EventSink[] = [];
-  if (session) sinks.push(session.sink);
-  if (options.sink) sinks.push(options.sink);
-  if (graph) sinks.push(graph);
+  // This process's own views: they also hear what other processes recorded (dispatched runs).
+  const views: EventSink[] = [];
+  if (options.sink) views.push(options.sink);
+  if (graph) views.push(graph);
   for (const observe of resolutionObservers()) {
     const sink = observe({
       rootId,
@@ -198,10 +198,12 @@ async function execute<T>(
       mode,
       ...(session?.serverUrl ? { serverUrl: session.serverUrl } : {}),
     });
-    if (sink) sinks.push(sink);
+    if (sink) views.push(sink);
   }
+  const sinks: EventSink[] = session ? [session.sink, ...views] : views;
   const sink =
     sinks.length === 0 ? undefined : sinks.length === 1 ? sinks[0] : new FanOutSink(sinks);
+  const localSink = views.length <= 1 ? views[0] : new FanOutSink(views);
   const resolution = new Resolution({
     rootId,
     rootFuture: future as Future<unknown>,
@@ -213,6 +215,7 @@ async function execute<T>(
     maxParallelism: options.maxParallelism,
     ...(environment ? { environment } : {}),
     ...(writer ? { writer } : {}),
+    ...(localSink ? { localSink } : {}),
     ...(dispatch ? { dispatcher: dispatch.dispatcher } : {}),
     // A resumable root's children get durable ids, so that a later kernel can find them.
     ...(control.durable || claimed ? { durable: true } : {}),

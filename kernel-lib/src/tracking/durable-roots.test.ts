@@ -4,23 +4,21 @@
  * process resolves the same call. Steps count their executions with marker files.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { CloudProjects, lastJson } from "../test-support/cloud-project";
 import { eventually, ServerProcess } from "../test-support/server-process";
 
-const REPO = join(__dirname, "..", "..", "..");
 const markers = mkdtempSync(join(tmpdir(), "tsematic-roots-"));
-const dirs: string[] = [markers];
-const children: ChildProcess[] = [];
+const projects = new CloudProjects();
 const servers: ServerProcess[] = [];
 
 after(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  projects.cleanup();
   await Promise.all(servers.map((s) => s.stop()));
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  rmSync(markers, { recursive: true, force: true });
 });
 
 /**
@@ -28,19 +26,10 @@ after(async () => {
  * (dispatched when `remote`) waits for the marker file `go`. Every body marks its execution.
  */
 function project(name: string, remote: boolean): { main: string; m: string } {
-  const dir = mkdtempSync(join(tmpdir(), `tsematic-roots-${name}-`));
-  dirs.push(dir);
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "p", version: "1.0.0" }));
-  writeFileSync(
-    join(dir, "package-lock.json"),
-    JSON.stringify({ name: "p", lockfileVersion: 3, requires: true, packages: { "": {} } }),
-  );
-  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
   const m = join(markers, name);
   mkdirSync(m, { recursive: true });
-  const main = join(dir, "main.js");
-  writeFileSync(
-    main,
+  const { main } = projects.project(
+    `roots-${name}`,
     `
 const { func } = require("tsematic");
 const fs = require("node:fs");
@@ -60,7 +49,11 @@ const pipeline = func(async function pipeline(x) {
   return await second(a);
 });
 pipeline(1).run(${remote ? '{ executor: "local" }' : "{}"}).then(
-  (r) => console.log(JSON.stringify({ value: r.value, rootId: r.rootId })),
+  (r) => console.log(JSON.stringify({
+    value: r.value,
+    rootId: r.rootId,
+    graph: Object.fromEntries([...r.graph.runs.values()].map((x) => [x.stepName, x.state])),
+  })),
   (e) => { console.error(e); process.exit(1); },
 );
 `,
@@ -68,34 +61,10 @@ pipeline(1).run(${remote ? '{ executor: "local" }' : "{}"}).then(
   return { main, m };
 }
 
-function drive(server: ServerProcess, main: string) {
-  const child = spawn(process.execPath, [main], {
-    env: { ...process.env, ...server.clientEnv() },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const done = new Promise<{ code: number | null; output: string }>((resolve) =>
-    child.once("close", (code) => resolve({ code, output })),
-  );
-  return { child, done };
-}
+const drive = (server: ServerProcess, main: string) => projects.drive(server, main);
 
 const count = (m: string, prefix: string): number =>
   readdirSync(m).filter((f) => f.startsWith(`${prefix}-`)).length;
-
-function lastJson<T>(output: string): T {
-  for (const line of output.trim().split("\n").reverse()) {
-    try {
-      return JSON.parse(line) as T;
-    } catch {
-      // not the result line
-    }
-  }
-  throw new Error(`no JSON line in the output:\n${output}`);
-}
 
 interface RunDetail {
   run: {
@@ -157,9 +126,13 @@ describe("a kernel killed mid-run, and the same call resolved again", () => {
     writeFileSync(join(m, "go"), "");
     const { code, output } = await kernel.done;
     assert.equal(code, 0, output);
-    const result = lastJson<{ value: number; rootId: string }>(output);
+    const result = lastJson<{ value: number; rootId: string; graph: Record<string, string> }>(
+      output,
+    );
     assert.equal(result.value, 20);
     assert.equal(result.rootId, rootId, "the second kernel adopted the interrupted root");
+    // The kernel's own graph (and run view) shows what the job and the first kernel recorded.
+    assert.deepEqual(result.graph, { pipeline: "resolved", first: "resolved", second: "resolved" });
     assert.equal(count(m, "first"), 1, "first ran once: its output was reused");
     assert.equal(count(m, "second"), 1, "second's job was re-attached, not dispatched again");
     const runs = await runsUnder(server, rootId);
