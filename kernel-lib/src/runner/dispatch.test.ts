@@ -10,6 +10,8 @@ import { func } from "../step";
 import type { Artifact } from "../types/artifact";
 import { defaultRegistry } from "../types/registry";
 import type { DispatchOutcome, DispatchRequest, Dispatcher, PriorRun } from "./dispatch";
+import { RunView } from "../notebook/run-view";
+import type { RunViewBundle } from "../notebook/bundle";
 import { RunGraph } from "./graph";
 import { durableRunId, newRunId } from "./ids";
 import { Resolution } from "./resolution";
@@ -196,6 +198,39 @@ describe("dispatch policy of the runner", () => {
     assert.equal(report.error?.failure?.kind, "out-of-memory");
     assert.deepEqual(statesOf(server.events, train.id), ["scheduled"], "the worker wrote the rest");
     assert.deepEqual(statesOf(server.events, report.id), ["scheduled"]);
+  });
+
+  it("keeps the notebook's run view open while a run is dispatched: its last update has the dispatched run's final state", async () => {
+    const server = collect();
+    let last: RunViewBundle | undefined;
+    const future = pipeline(4) as Future<unknown>;
+    const view = new RunView(
+      { rootId: "r", stepName: "pipeline", mode: "cloud" },
+      { show: (bundle) => (last = bundle) },
+      { minIntervalMs: 0 },
+    );
+    const both: EventSink = {
+      emit: (e) => {
+        server.emit(e);
+        view.emit(e);
+      },
+      storeArtifact: (a) => server.storeArtifact!(a),
+      flush: async () => {
+        await view.flush();
+      },
+    };
+    const dispatcher = new InProcessDispatcher(server.stored);
+    const r = resolution(future, both, { dispatcher, localSink: view, serverSink: server });
+    await r.start(future, null);
+    await both.flush!();
+    const states = Object.fromEntries(last!.runs.map((run) => [run.name, run.state]));
+    assert.deepEqual(states, {
+      pipeline: "resolved",
+      prepare: "resolved",
+      train: "resolved",
+      report: "resolved",
+      noResources: "resolved",
+    });
   });
 
   it("runs every step inline without a dispatcher", async () => {

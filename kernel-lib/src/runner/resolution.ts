@@ -63,6 +63,12 @@ export interface ResolutionConfig {
    * on the server (a dispatched run's job, an earlier attempt): the server has those already.
    */
   localSink?: EventSink;
+  /**
+   * The server's part of `sink` (the tracking session's): flushed before a run is dispatched, so
+   * the run and its inputs are on the server. Only it: flushing the views would end them (the
+   * notebook's run view takes a flush as the run's last update).
+   */
+  serverSink?: EventSink;
   /** Who writes this resolution's events. Default: the root run's first attempt. */
   writer?: EventWriter;
   /** Runs children that ask for a job (resources, `remote`) through an executor. */
@@ -572,7 +578,7 @@ export class Resolution {
     key: string | undefined,
   ): Promise<void> {
     const dispatcher = this.config.dispatcher!;
-    await this.config.sink?.flush?.();
+    await (this.config.serverSink ?? this.config.sink)?.flush?.();
     if (node.done) return;
     const outcome = await dispatcher.dispatch(
       {

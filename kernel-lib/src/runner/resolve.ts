@@ -216,6 +216,7 @@ async function execute<T>(
     ...(environment ? { environment } : {}),
     ...(writer ? { writer } : {}),
     ...(localSink ? { localSink } : {}),
+    ...(session ? { serverSink: session.sink } : {}),
     ...(dispatch ? { dispatcher: dispatch.dispatcher } : {}),
     // A resumable root's children get durable ids, so that a later kernel can find them.
     ...(control.durable || claimed ? { durable: true } : {}),
