@@ -32,6 +32,7 @@ import { describeValueType, UnserializableValueError, type TypeRegistry } from "
 import type { CacheStore } from "./cache-store";
 import {
   asksForJob,
+  jobTimeBudgetMs,
   RemoteStepError,
   type Dispatcher,
   type InputRef,
@@ -578,6 +579,7 @@ export class Resolution {
     key: string | undefined,
   ): Promise<void> {
     const dispatcher = this.config.dispatcher!;
+    const budget = jobTimeBudgetMs(settings);
     await (this.config.serverSink ?? this.config.sink)?.flush?.();
     if (node.done) return;
     const outcome = await dispatcher.dispatch(
@@ -587,7 +589,7 @@ export class Resolution {
         inputs,
         resources: settings.resources ?? {},
         ...(key !== undefined ? { cacheKey: key } : {}),
-        ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
+        ...(budget !== undefined ? { timeoutMs: budget } : {}),
       },
       node.signal(),
       () => {
