@@ -35,3 +35,18 @@ export function durableRunId(
     .digest("hex")
     .slice(0, 32);
 }
+
+/**
+ * The id of the `n`th later root (n ≥ 1) of a submitted program (`tsematic submit`): its first
+ * root takes the submitted root id, each later one this id, derived so that the server lets the
+ * program's worker token write it (server `auth/workerScope.ts` derives the same ids) and a
+ * requeued driver finds it again.
+ *
+ * @example
+ * ```ts
+ * submissionRootId(job.rootId, 1); // the program's second root
+ * ```
+ */
+export function submissionRootId(submittedRootId: string, n: number): string {
+  return createHash("sha256").update(`${submittedRootId}/root/${n}`).digest("hex").slice(0, 32);
+}
