@@ -275,8 +275,17 @@ export class Resolution {
     const index = parent ? parent.calls++ : this.topCalls++;
     const args = future.args.map((arg, i) => {
       if (hasFuture(arg)) return `f${i}`;
+      const isObject = arg !== null && typeof arg === "object";
+      const known = isObject ? this.artifactOfObject.get(arg) : undefined;
+      if (known) return known.id;
       try {
-        return this.config.registry.toArtifact(arg).id;
+        const artifact = this.config.registry.toArtifact(arg);
+        // Remembered and announced as the input edge would: an object is serialized once.
+        if (isObject && this.config.sink) {
+          this.artifactOfObject.set(arg, artifact);
+          this.announce(artifact.id, () => artifact, true);
+        }
+        return artifact.id;
       } catch {
         return `x${i}`; // unstorable: the run fails when it starts, naming the parameter
       }
