@@ -3,7 +3,8 @@
  * `resources` on the real server's local executor (the step runs in a worker process of its own),
  * and the cell's run view shows that step running, then resolved, like a local one. The run view
  * the kernel saves in the output knows the step's final state too (the worker, not the kernel,
- * recorded it on the server).
+ * recorded it on the server). The step's panel says where it ran: its job, executor, attempt and
+ * the worker's pid.
  */
 import { expect, expectTslabKernelspec, test } from "./fixtures";
 
@@ -95,5 +96,24 @@ test.describe("a cloud run in the notebook", () => {
       "cloudPipeline:resolved",
       "cloudStep:resolved",
     ]);
+
+    // The step's panel: where it ran.
+    const runId = await page.evaluate(async () => {
+      const config = JSON.parse(document.getElementById("jupyter-config-data")!.textContent!);
+      const query = new URLSearchParams({ name: "cloudStep", limit: "1" });
+      const response = await fetch(`${config.tsematicServerUrl}/api/v1/runs?${query}`, {
+        headers: { Authorization: `Bearer ${config.tsematicToken}` },
+      });
+      return ((await response.json()).runs[0] as { id: string }).id;
+    });
+    await page.evaluate(async (id) => {
+      await window.jupyterapp.commands.execute("tsematic:open-step", { runId: id });
+    }, runId);
+    const job = page.locator(`#tsematic-step-${runId} .jp-TsematicStep-job`);
+    await expect(job).toContainText("Where it ran");
+    await expect(job).toContainText("executor");
+    await expect(job).toContainText("local");
+    await expect(job).toContainText(`pid${pids![1]}`);
+    await expect(job).toContainText("infrastructure retries0");
   });
 });
