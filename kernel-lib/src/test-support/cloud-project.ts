@@ -29,6 +29,23 @@ import type { ServerProcess } from "./server-process";
 
 const REPO = join(__dirname, "..", "..", "..");
 
+/**
+ * A temporary project folder: package.json, a lockfile and the repository's node_modules (as a
+ * project that installed tsematic has), and `main.js` holding `source`.
+ */
+export function projectDir(name: string, source: string): { dir: string; main: string } {
+  const dir = mkdtempSync(join(tmpdir(), `tsematic-${name}-`));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "p", version: "1.0.0" }));
+  writeFileSync(
+    join(dir, "package-lock.json"),
+    JSON.stringify({ name: "p", lockfileVersion: 3, requires: true, packages: { "": { name: "p" } } }),
+  );
+  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
+  const main = join(dir, "main.js");
+  writeFileSync(main, source);
+  return { dir, main };
+}
+
 /** What every test script starts with: the library and marker-file helpers under `<markers>/<name>`. */
 export function header(name: string): string {
   return `
@@ -98,22 +115,9 @@ export function cloudProjects(server: () => ServerProcess, options: { shared?: b
 
   /** A project folder holding `main.js` (after {@link header}), with the repository's node_modules. */
   function project(name: string, body: string): { dir: string; main: string; markers: string } {
-    const dir = mkdtempSync(join(tmpdir(), `tsematic-cloud-${name}-`));
+    const { dir, main } = projectDir(`cloud-${name}`, header(name) + body);
     dirs.push(dir);
     if (options.shared) chmodSync(dir, 0o755);
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "p", version: "1.0.0" }));
-    writeFileSync(
-      join(dir, "package-lock.json"),
-      JSON.stringify({
-        name: "p",
-        lockfileVersion: 3,
-        requires: true,
-        packages: { "": { name: "p" } },
-      }),
-    );
-    symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
-    const main = join(dir, "main.js");
-    writeFileSync(main, header(name) + body);
     const m = join(markers, name);
     mkdirSync(m, { recursive: true });
     open(m);

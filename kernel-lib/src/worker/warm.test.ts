@@ -8,28 +8,35 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { CloudProjects, files, lastJson } from "../test-support/cloud-project";
+import { cloudProjects, files, lastJson } from "../test-support/cloud-project";
 import { alive } from "../test-support/node-child";
-import { eventually, type ServerProcess } from "../test-support/server-process";
+import { eventually, ServerProcess } from "../test-support/server-process";
 
-const cloud = new CloudProjects();
 let server: ServerProcess;
+const cloud = cloudProjects(() => server);
 
 before(async () => {
   // Idle long enough that a driver on a loaded machine dispatches its next step in time.
-  server = await cloud.start([
-    "--cpus",
-    "2",
-    "--memory-mib",
-    "16384",
-    "--kill-grace-ms",
-    "1000",
-    "--warm-idle-ms",
-    "8000",
-  ]);
+  server = await ServerProcess.start({
+    args: ["--cpus", "2", "--memory-mib", "16384", "--kill-grace-ms", "1000"]
+      .concat(["--warm-idle-ms", "8000"]),
+    env: { TSEMATIC_TEST_MARKERS: cloud.markers },
+  });
 });
 
-after(() => cloud.stop());
+after(async () => {
+  cloud.cleanUp();
+  await server?.stop();
+});
+
+/** A job's worker output, as the executor kept it. */
+function jobLog(jobId: string): string {
+  try {
+    return readFileSync(join(server.dataDir, "jobs", `${jobId}.log`), "utf8");
+  } catch (error) {
+    return String(error);
+  }
+}
 
 interface JobView {
   attempt: number;
