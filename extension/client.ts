@@ -177,7 +177,7 @@ export class LineageClient {
       init.body = JSON.stringify(options.body);
     }
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), this._timeoutMs);
+    const timer = setTimeout(() => timeout.abort(), options.timeoutMs ?? this._timeoutMs);
     const abandon = (): void => timeout.abort();
     options.signal?.addEventListener("abort", abandon, { once: true });
     let response: Response;
@@ -273,6 +273,8 @@ export namespace LineageClient {
     signal?: AbortSignal;
     /** Appended to the message of a 404, to say what else it may mean. */
     notFoundHint?: string;
+    /** How long to wait for the headers; default the client's `timeoutMs`. */
+    timeoutMs?: number;
   }
 
   /** Filters of `GET /api/v1/runs`; empty ones filter nothing. */

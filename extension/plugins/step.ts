@@ -14,17 +14,22 @@ import {
   type JupyterFrontEnd,
   type JupyterFrontEndPlugin,
 } from "@jupyterlab/application";
-import { ICommandPalette, MainAreaWidget, WidgetTracker } from "@jupyterlab/apputils";
+import { MainAreaWidget, WidgetTracker } from "@jupyterlab/apputils";
 import { IRenderMimeRegistry } from "@jupyterlab/rendermime";
-import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import { refreshIcon, ToolbarButton } from "@jupyterlab/ui-components";
 
 import { LiveGraphSource } from "../live/source";
 import { runSnapshots } from "../mime/snapshots";
-import { watchSettings } from "../settings";
 import { StepApi } from "../step/api";
 import { StepPanel } from "../step/panel";
 import { SnapshotStepPanel } from "../step/snapshot-panel";
+import {
+  IArtifactViewRegistry,
+  ILineageClient,
+  ILineageSettings,
+  IRunSelection,
+  type ITsematicSettings,
+} from "../tokens";
 
 namespace CommandIDs {
   export const openStep = "tsematic:open-step";
@@ -35,17 +40,21 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
   description:
     "The panel of a step run: its inputs and outputs as artifact views, logs, error, source.",
   autoStart: true,
-  requires: [ISettingRegistry],
-  optional: [IRenderMimeRegistry, ILayoutRestorer, ICommandPalette],
+  requires: [ILineageSettings, ILineageClient, IArtifactViewRegistry],
+  optional: [IRunSelection, IRenderMimeRegistry, ILayoutRestorer],
   activate: async (
     app: JupyterFrontEnd,
-    registry: ISettingRegistry,
+    lineageSettings: ILineageSettings,
+    client: ILineageClient,
+    views: IArtifactViewRegistry,
+    selection: IRunSelection | null,
     rendermime: IRenderMimeRegistry | null,
     restorer: ILayoutRestorer | null,
   ): Promise<void> => {
     // Settings first: a panel the restorer reopens must call the configured server.
-    const settings = await watchSettings(registry);
-    const api = new StepApi({ settings });
+    await lineageSettings.ready;
+    const settings = (): ITsematicSettings => lineageSettings.current;
+    const api = new StepApi({ client });
     const tracker = new WidgetTracker<MainAreaWidget<StepPanel>>({ namespace: "tsematic-step" });
 
     app.commands.addCommand(CommandIDs.openStep, {
@@ -69,11 +78,13 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
           runId,
           api,
           rendermime,
+          views,
           openStep: (id) => void app.commands.execute(CommandIDs.openStep, { runId: id }),
           follow: {
             // The root's live document says at once when the step changes state; the panel
             // polls the step itself (logs are not in the document), so no graph polling here.
-            watch: (rootId) => new LiveGraphSource({ rootId, settings, pollFallback: false }),
+            watch: (rootId) =>
+              new LiveGraphSource({ rootId, settings, client, pollFallback: false }),
           },
         });
         const widget = new MainAreaWidget({ content });
@@ -129,6 +140,14 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
       app.shell.activateById(widget.id);
       return widget;
     };
+
+    // The current step panel is the selected step (of its root run, once the panel knows it).
+    tracker.currentChanged.connect((_, widget) => {
+      const detail = widget?.content.follower?.detail;
+      if (selection && widget && detail) {
+        selection.select(detail.run.rootId || detail.run.id, { stepId: widget.content.runId });
+      }
+    });
 
     if (restorer) {
       void restorer.restore(tracker, {
