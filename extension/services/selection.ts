@@ -58,6 +58,8 @@ namespace Private {
     if (a === null || b === null) {
       return a === b;
     }
-    return a.id === b.id && a.state === b.state && a.name === b.name && a.tags.join() === b.tags.join();
+    return (
+      a.id === b.id && a.state === b.state && a.name === b.name && a.tags.join() === b.tags.join()
+    );
   }
 }

@@ -75,7 +75,9 @@ export class LineageSettings implements ILineageSettings {
     this._changed.emit(next);
   }
 
-  private readonly _resolve: (composite: ISettingRegistry.ISettings["composite"]) => ITsematicSettings;
+  private readonly _resolve: (
+    composite: ISettingRegistry.ISettings["composite"],
+  ) => ITsematicSettings;
   private readonly _changed = new Signal<this, ITsematicSettings>(this);
   private _current: ITsematicSettings;
   private _loaded: ISettingRegistry.ISettings | null = null;
