@@ -116,6 +116,15 @@ export class LineageClient {
     return this._settings().serverUrl;
   }
 
+  /**
+   * The bearer token for {@link LineageClient.serverUrl}, for a request made outside this client
+   * (prefer {@link LineageClient.request}): empty unless that server is the configured one.
+   */
+  get token(): string {
+    const settings = this._settings();
+    return tokenFor(settings, settings.serverUrl);
+  }
+
   /** `GET /api/v1/runs`: the first page of runs, newest first. */
   async listRuns(query: LineageClient.IRunQuery = {}): Promise<readonly IRunSummary[]> {
     return (await this.listRunPage(query)).runs;

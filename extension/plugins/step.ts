@@ -56,6 +56,13 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
     const settings = (): ITsematicSettings => lineageSettings.current;
     const api = new StepApi({ client });
     const tracker = new WidgetTracker<MainAreaWidget<StepPanel>>({ namespace: "tsematic-step" });
+    // The current step panel is the selected step run (of its root run, once the panel read it).
+    const selectStepOf = (widget: MainAreaWidget<StepPanel> | null): void => {
+      const detail = widget?.content.follower?.detail;
+      if (selection && widget && detail) {
+        selection.select(detail.run.rootId || detail.run.id, { stepId: widget.content.runId });
+      }
+    };
 
     app.commands.addCommand(CommandIDs.openStep, {
       label: "Open Tsematic Step",
@@ -93,6 +100,10 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
         content.title.changed.connect(() => {
           widget.title.label = content.title.label;
           widget.title.caption = content.title.caption;
+          // The panel has read its run (the title names the step): now its root is known.
+          if (tracker.currentWidget === widget) {
+            selectStepOf(widget);
+          }
         });
         widget.toolbar.addItem(
           "refresh",
@@ -141,13 +152,7 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
       return widget;
     };
 
-    // The current step panel is the selected step (of its root run, once the panel knows it).
-    tracker.currentChanged.connect((_, widget) => {
-      const detail = widget?.content.follower?.detail;
-      if (selection && widget && detail) {
-        selection.select(detail.run.rootId || detail.run.id, { stepId: widget.content.runId });
-      }
-    });
+    tracker.currentChanged.connect((_, widget) => selectStepOf(widget));
 
     if (restorer) {
       void restorer.restore(tracker, {

@@ -137,6 +137,11 @@ export class StepApi {
     return this._client.serverUrl;
   }
 
+  /** The bearer token, for requests the panel makes itself (empty for another server). */
+  get token(): string {
+    return this._client.token;
+  }
+
   async run(runId: string, signal?: AbortSignal): Promise<IRunWithPorts> {
     return (await (
       await this._get(`/api/v1/runs/${encodeURIComponent(runId)}`, "application/json", signal)

@@ -36,7 +36,10 @@ const userTypeLength = func(function userTypeLength(p) { return { length: Math.h
 const userTypePipeline = func(async function userTypePipeline() {
   return userTypeLength(userTypePoint());
 });
-userTypePipeline().catch((error) => { console.error(error); process.exit(1); });
+(async () => { await userTypePipeline(); })().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
 `;
 
 /** The lineage server the page is configured with (page config, as `npm start` sets it). */
