@@ -52,11 +52,11 @@ async function configuredServer(page: Page): Promise<{ url: string; token: strin
 
 async function runIdOf(server: { url: string; token: string }, stepName: string): Promise<string> {
   const response = await fetch(
-    `${server.url}/api/v1/runs?nameContains=${encodeURIComponent(stepName)}&limit=1`,
+    `${server.url}/api/v1/runs?name=${encodeURIComponent(stepName)}&limit=1`,
     { headers: { Authorization: `Bearer ${server.token}` } },
   );
-  const body = (await response.json()) as { runs: Array<{ id: string; name: string }> };
-  const run = body.runs.find((candidate) => candidate.name === stepName);
+  const body = (await response.json()) as { runs: Array<{ id: string; stepName: string }> };
+  const run = body.runs.find((candidate) => candidate.stepName === stepName);
   if (!run) throw new Error(`no run of ${stepName} on ${server.url}`);
   return run.id;
 }
