@@ -26,6 +26,7 @@ import { ENDED_STATES } from "../client";
 import type { IArtifactViewRegistry } from "../tokens";
 import { factList, stepLink } from "./dom";
 import { StepFollower } from "./follow";
+import { JobSection } from "./job";
 
 export class StepPanel extends Panel {
   constructor(options: StepPanel.IOptions) {
@@ -185,6 +186,7 @@ class StepView {
     this._notebook = Private.text("jp-TsematicStep-notebook", "");
     this._notebook.hide();
     this._progress = Private.text("jp-TsematicStep-live", "");
+    this._job = new JobSection(context.api);
     this._error = new Panel();
     this._inputs = new PortList("Inputs", context, openStep);
     this._outputs = new PortList("Outputs", context, openStep);
@@ -195,6 +197,7 @@ class StepView {
       this._header,
       this._notebook,
       this._progress,
+      new Widget({ node: this._job.node }),
       this._error,
       this._inputs,
       this._outputs,
@@ -214,6 +217,7 @@ class StepView {
 
   show({ run, inputs, outputs }: IRunWithPorts): void {
     this.showHeader(run);
+    this._job.sync(run);
     const errorKey = JSON.stringify(run.error);
     if (errorKey !== this._errorKey) {
       this._errorKey = errorKey;
@@ -279,6 +283,7 @@ class StepView {
   private readonly _header: Widget;
   private readonly _notebook: Widget;
   private readonly _progress: Widget;
+  private readonly _job: JobSection;
   private readonly _error: Panel;
   private readonly _inputs: PortList;
   private readonly _outputs: PortList;

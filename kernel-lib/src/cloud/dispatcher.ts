@@ -12,6 +12,11 @@ import { jobEnded, jobOf, type Job, type LocalProject, type RunDetail } from "./
 
 /** How long one long poll waits on the server (below the client's request timeout). */
 const WAIT_MS = 25_000;
+/**
+ * While someone waits to hear that a queued job started: the server's long poll answers only
+ * when the job ended, so a short wait shows the start within half a second.
+ */
+const START_WAIT_MS = 500;
 
 export interface HttpDispatcherOptions {
   executor: string;
@@ -29,7 +34,11 @@ export class HttpDispatcher implements Dispatcher {
     private readonly options: HttpDispatcherOptions,
   ) {}
 
-  async dispatch(request: DispatchRequest, signal: AbortSignal): Promise<DispatchOutcome> {
+  async dispatch(
+    request: DispatchRequest,
+    signal: AbortSignal,
+    onRunning?: () => void,
+  ): Promise<DispatchOutcome> {
     const giveUp = this.options.giveUpMs ?? 60_000;
     await retryWhileUnavailable(
       async () => {
@@ -48,26 +57,39 @@ export class HttpDispatcher implements Dispatcher {
       giveUp,
       () => `run ${request.runId} ("${request.stepName}") could not be dispatched`,
     );
-    const job = await this.waitForEnd(request.runId, signal);
+    const job = await this.waitForEnd(request.runId, signal, onRunning);
     if (!job) return { state: "canceled", reason: "the run was canceled while its job ran" };
     return this.outcome(request.runId, request.stepName, job);
   }
 
-  /** Long-polls the run's job until it ended for good; undefined when `signal` aborted first. */
-  async waitForEnd(runId: string, signal?: AbortSignal): Promise<Job | undefined> {
+  /**
+   * Long-polls the run's job until it ended for good; undefined when `signal` aborted first.
+   * `onRunning` hears once that the job runs (or ended: it ran, however briefly).
+   */
+  async waitForEnd(
+    runId: string,
+    signal?: AbortSignal,
+    onRunning?: () => void,
+  ): Promise<Job | undefined> {
+    let toldRunning = onRunning === undefined;
     for (;;) {
       if (signal?.aborted) return undefined;
       let job: Job | undefined;
+      const waitMs = toldRunning ? WAIT_MS : START_WAIT_MS;
       await retryWhileUnavailable(
         async () => {
-          const res = await this.client.request("GET", `/runs/${runId}/job?waitMs=${WAIT_MS}`, {
-            timeoutMs: WAIT_MS + 30_000,
+          const res = await this.client.request("GET", `/runs/${runId}/job?waitMs=${waitMs}`, {
+            timeoutMs: waitMs + 30_000,
           });
           job = jobOf(await res.json());
         },
         this.options.giveUpMs ?? 60_000,
         () => `the job of run ${runId} could not be watched`,
       );
+      if (!toldRunning && job!.state !== "queued") {
+        toldRunning = true;
+        onRunning!();
+      }
       if (jobEnded(job!)) return job;
     }
   }
@@ -109,25 +131,33 @@ export class HttpDispatcher implements Dispatcher {
     };
   }
 
-  async priorRun(runId: string): Promise<PriorRun | undefined> {
-    let detail: RunDetail | undefined;
-    try {
-      detail = await this.client.json<RunDetail>("GET", `/runs/${runId}`);
-    } catch (error) {
-      if (error instanceof ServerRefusedError && /failed with 404/.test(error.message)) {
-        return undefined;
-      }
-      throw error;
-    }
-    const inputs: Record<string, string> = {};
-    for (const port of detail.inputs) inputs[port.name] = port.artifact.id;
-    const out = detail.outputs.find((o) => o.name === "output") ?? detail.outputs[0];
-    const prior: PriorRun = { state: detail.run.state, inputs };
-    if (detail.run.state === "resolved" && out) {
-      prior.output = await fetchArtifact(this.client, out.artifact.id, out.artifact);
-    }
-    return prior;
+  priorRun(runId: string): Promise<PriorRun | undefined> {
+    return priorRunOf(this.client, runId);
   }
+}
+
+/** What the server knows of a run with a durable id: state, inputs, and its output's bytes. */
+export async function priorRunOf(
+  client: ServerClient,
+  runId: string,
+): Promise<PriorRun | undefined> {
+  let detail: RunDetail | undefined;
+  try {
+    detail = await client.json<RunDetail>("GET", `/runs/${runId}`);
+  } catch (error) {
+    if (error instanceof ServerRefusedError && /failed with 404/.test(error.message)) {
+      return undefined;
+    }
+    throw error;
+  }
+  const inputs: Record<string, string> = {};
+  for (const port of detail.inputs) inputs[port.name] = port.artifact.id;
+  const out = detail.outputs.find((o) => o.name === "output") ?? detail.outputs[0];
+  const prior: PriorRun = { state: detail.run.state, inputs };
+  if (detail.run.state === "resolved" && out) {
+    prior.output = await fetchArtifact(client, out.artifact.id, out.artifact);
+  }
+  return prior;
 }
 
 /**

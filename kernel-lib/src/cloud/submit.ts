@@ -6,6 +6,7 @@
 import { RunCanceledError, StepDefinitionError, StepFailedError } from "../errors";
 import { eventIdPrefix, type ArtifactEvent } from "../events";
 import type { Future, SubmitOptions, SubmittedRun } from "../future";
+import { resolutionObservers } from "../runner/backend";
 import { RemoteStepError } from "../runner/dispatch";
 import { newRunId } from "../runner/ids";
 import { captureEnvironment } from "../tracking/environment";
@@ -97,6 +98,11 @@ export async function submit<T>(
   const rootId = answer.rootId;
   const job = jobOf(answer.job ?? answer);
   const stepName = future.spec.name;
+  // The notebook shows a run view for the submitted root: its driver records the runs, and the
+  // JupyterLab view follows them live from the server (nothing runs here to tell it more).
+  for (const observe of resolutionObservers()) {
+    observe({ rootId, stepName, mode: "cloud", serverUrl: client.url });
+  }
   const dispatcher = new HttpDispatcher(client, {
     executor: options.executor,
     packageId: pkg.id,

@@ -10,7 +10,7 @@ import type { EventSink, ResourceRequest, RunEnvironment, RunMode, RunState } fr
 import type { Future, PipelineRun, ResolveOptions, SubmitOptions, SubmittedRun } from "../future";
 import { processGlobal } from "../process-global";
 import type { CacheStore } from "./cache-store";
-import type { Dispatcher } from "./dispatch";
+import type { Dispatcher, PriorRun } from "./dispatch";
 
 /** What a resolution with an executor needs before it starts (see {@link TrackingSession}). */
 export interface DispatchSetup {
@@ -42,6 +42,28 @@ export interface TrackingSession {
    * dispatches this root's runs as jobs. Absent: this backend cannot dispatch.
    */
   openDispatcher?(setup: DispatchSetup): Promise<{ dispatcher: Dispatcher; packageId: string }>;
+  /**
+   * A resumable root (opened with `resumable`): the root this session writes and how it was found.
+   * An interrupted root of the same key may have been adopted (its id, the next writer attempt) or
+   * resumed from (`priorRootId`: its runs are looked up with {@link priorRun}). See
+   * `tracking/root-journal.ts`.
+   */
+  root?: {
+    rootId: string;
+    attempt: number;
+    priorRootId?: string;
+    how: "new" | "adopted" | "resumed";
+  };
+  /** A run as the server has it (replays of durable ids); undefined when unknown. */
+  priorRun?(runId: string): Promise<PriorRun | undefined>;
+}
+
+/** What makes a kernel's root "the same cell run again" (with the notebook, the backend adds). */
+export interface ResumableRoot {
+  sourceHash: string;
+  /** The root's argument artifact ids; a future argument stands as `f<index>`. */
+  argumentIds: string[];
+  namespace: string;
 }
 
 /** Opens tracking sessions: one per tracked root run. */
@@ -50,6 +72,8 @@ export interface TrackingBackend {
     rootId: string;
     stepName: string;
     environment?: Partial<RunEnvironment>;
+    /** A kernel's or script's own root: it may adopt an interrupted root of the same key. */
+    resumable?: ResumableRoot;
   }): Promise<TrackingSession>;
 }
 

@@ -10,6 +10,9 @@ import { func } from "../step";
 import type { Artifact } from "../types/artifact";
 import { defaultRegistry } from "../types/registry";
 import type { DispatchOutcome, DispatchRequest, Dispatcher, PriorRun } from "./dispatch";
+import { RunView } from "../notebook/run-view";
+import type { RunViewBundle } from "../notebook/bundle";
+import { RunGraph } from "./graph";
 import { durableRunId, newRunId } from "./ids";
 import { Resolution } from "./resolution";
 
@@ -60,8 +63,13 @@ class InProcessDispatcher implements Dispatcher {
     private readonly stored: Map<string, Artifact>,
     private readonly fail?: string,
   ) {}
-  async dispatch(request: DispatchRequest): Promise<DispatchOutcome> {
+  async dispatch(
+    request: DispatchRequest,
+    _signal?: AbortSignal,
+    onRunning?: () => void,
+  ): Promise<DispatchOutcome> {
     this.requests.push(request);
+    onRunning?.();
     if (request.stepName === this.fail) {
       return {
         state: "failed",
@@ -164,6 +172,65 @@ describe("dispatch policy of the runner", () => {
     assert.deepEqual(flow?.type === "flow" && flow.flows, [
       { from: trainId, kind: "future", parameter: "m", path: "m" },
     ]);
+  });
+
+  it("shows a dispatched run's running and final states to this process's views (run graph, notebook), never to the server", async () => {
+    const server = collect();
+    const view = new RunGraph();
+    const dispatcher = new InProcessDispatcher(server.stored, "report");
+    const future = pipeline(4) as Future<unknown>;
+    const both: EventSink = {
+      emit: (e) => {
+        server.emit(e);
+        view.emit(e);
+      },
+      storeArtifact: (a) => server.storeArtifact!(a),
+    };
+    await assert.rejects(
+      resolution(future, both, { dispatcher, localSink: view }).start(future, null),
+    );
+    const train = view.byStep("train")[0]!;
+    assert.deepEqual(train.states, ["created", "scheduled", "running", "resolved"]);
+    assert.ok(train.output, "the view knows the job's output artifact");
+    assert.ok(view.artifacts.has(train.output!));
+    const report = view.byStep("report")[0]!;
+    assert.deepEqual(report.states, ["created", "scheduled", "running", "failed"]);
+    assert.equal(report.error?.failure?.kind, "out-of-memory");
+    assert.deepEqual(statesOf(server.events, train.id), ["scheduled"], "the worker wrote the rest");
+    assert.deepEqual(statesOf(server.events, report.id), ["scheduled"]);
+  });
+
+  it("keeps the notebook's run view open while a run is dispatched: its last update has the dispatched run's final state", async () => {
+    const server = collect();
+    let last: RunViewBundle | undefined;
+    const future = pipeline(4) as Future<unknown>;
+    const view = new RunView(
+      { rootId: "r", stepName: "pipeline", mode: "cloud" },
+      { show: (bundle) => (last = bundle) },
+      { minIntervalMs: 0 },
+    );
+    const both: EventSink = {
+      emit: (e) => {
+        server.emit(e);
+        view.emit(e);
+      },
+      storeArtifact: (a) => server.storeArtifact!(a),
+      flush: async () => {
+        await view.flush();
+      },
+    };
+    const dispatcher = new InProcessDispatcher(server.stored);
+    const r = resolution(future, both, { dispatcher, localSink: view, serverSink: server });
+    await r.start(future, null);
+    await both.flush!();
+    const states = Object.fromEntries(last!.runs.map((run) => [run.name, run.state]));
+    assert.deepEqual(states, {
+      pipeline: "resolved",
+      prepare: "resolved",
+      train: "resolved",
+      report: "resolved",
+      noResources: "resolved",
+    });
   });
 
   it("runs every step inline without a dispatcher", async () => {

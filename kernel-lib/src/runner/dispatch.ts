@@ -5,6 +5,7 @@
  * watched (HTTP to the lineage server) lives in `cloud/`, loaded only by resolutions with an executor.
  */
 import type { ErrorInfo, ResourceRequest, RunState } from "../events";
+import { backoffDelay, resolveRetry, type CallSettings } from "../options";
 import type { Artifact } from "../types/artifact";
 
 /** One input of a dispatched run, in parameter order. */
@@ -21,6 +22,11 @@ export interface DispatchRequest {
   resources: ResourceRequest;
   /** The key the resolver computed: the worker stores its cache entry under it. */
   cacheKey?: string;
+  /**
+   * The run's time budget in its worker ({@link jobTimeBudgetMs}): the executor stops a worker
+   * that outlives it (plus an allowance for its setup) and classifies it `timeout`, even one stuck
+   * where the step's own timer cannot fire (a loop, native code).
+   */
   timeoutMs?: number;
 }
 
@@ -50,10 +56,35 @@ export interface PriorRun {
  * ```
  */
 export interface Dispatcher {
-  /** Dispatches the run (re-attaching to its job when it has one) and waits for its outcome. */
-  dispatch(request: DispatchRequest, signal: AbortSignal): Promise<DispatchOutcome>;
+  /**
+   * Dispatches the run (re-attaching to its job when it has one) and waits for its outcome;
+   * `onRunning` is called once when its job is seen running (for this process's run views).
+   */
+  dispatch(
+    request: DispatchRequest,
+    signal: AbortSignal,
+    onRunning?: () => void,
+  ): Promise<DispatchOutcome>;
   /** The run as the server has it, undefined when the server does not know it. */
   priorRun?(runId: string): Promise<PriorRun | undefined>;
+}
+
+/**
+ * The longest a dispatched run's body may take in its worker: every attempt's `timeoutMs` and the
+ * backoffs between them (the step's own `retry` runs inside the worker). Undefined without a
+ * timeout.
+ *
+ * @example
+ * ```ts
+ * jobTimeBudgetMs({ timeoutMs: 1000, retry: { attempts: 3, backoffMs: 100 } }); // 3300
+ * ```
+ */
+export function jobTimeBudgetMs(settings: CallSettings): number | undefined {
+  if (settings.timeoutMs === undefined) return undefined;
+  const retry = resolveRetry(settings.retry);
+  let total = settings.timeoutMs * retry.attempts;
+  for (let r = 1; r < retry.attempts; r++) total += backoffDelay(retry, r);
+  return total;
 }
 
 /** Whether a step's settings ask for a job of its own. */

@@ -15,7 +15,9 @@ export function newRunId(): string {
 /**
  * A child's durable id (contract "Durable ids"): the same parent, call index in the parent's attempt,
  * step and concrete arguments give the same id in every attempt of a driver or worker, so a restarted
- * resolver finds the runs an earlier attempt made. A future argument stands as `f<index>`.
+ * resolver finds the runs an earlier attempt made. A future argument stands as `f<index>`. A
+ * retried parent's later attempt passes `<parentId>.<attempt>` as `parentId` (resolution.ts), so its
+ * children are new runs rather than replays of the first attempt's.
  *
  * @example
  * ```ts
@@ -32,4 +34,19 @@ export function durableRunId(
     .update(`${parentId}/${callIndex}/${stepName}/${argumentIds.join(",")}`)
     .digest("hex")
     .slice(0, 32);
+}
+
+/**
+ * The id of the `n`th later root (n ≥ 1) of a submitted program (`tsematic submit`): its first
+ * root takes the submitted root id, each later one this id, derived so that the server lets the
+ * program's worker token write it (server `auth/workerScope.ts` derives the same ids) and a
+ * requeued driver finds it again.
+ *
+ * @example
+ * ```ts
+ * submissionRootId(job.rootId, 1); // the program's second root
+ * ```
+ */
+export function submissionRootId(submittedRootId: string, n: number): string {
+  return createHash("sha256").update(`${submittedRootId}/root/${n}`).digest("hex").slice(0, 32);
 }

@@ -30,7 +30,14 @@ import { backoffDelay, resolveRetry, shouldRetry, type CallSettings } from "../o
 import type { Artifact } from "../types/artifact";
 import { describeValueType, UnserializableValueError, type TypeRegistry } from "../types/registry";
 import type { CacheStore } from "./cache-store";
-import { asksForJob, RemoteStepError, type Dispatcher, type InputRef } from "./dispatch";
+import {
+  asksForJob,
+  jobTimeBudgetMs,
+  RemoteStepError,
+  type Dispatcher,
+  type InputRef,
+  type PriorRun,
+} from "./dispatch";
 import { errorInfoOf } from "./error-info";
 import { durableRunId } from "./ids";
 import { argumentFlows, RunLineage } from "./flows";
@@ -51,6 +58,18 @@ export interface ResolutionConfig {
   namespace: string;
   maxParallelism: number | undefined;
   environment?: RunEnvironment;
+  /**
+   * This process's own views of the run (the graph of `future.run()`, the notebook's run view, the
+   * caller's sink), all also in `sink`. They alone hear the states that another process recorded
+   * on the server (a dispatched run's job, an earlier attempt): the server has those already.
+   */
+  localSink?: EventSink;
+  /**
+   * The server's part of `sink` (the tracking session's): flushed before a run is dispatched, so
+   * the run and its inputs are on the server. Only it: flushing the views would end them (the
+   * notebook's run view takes a flush as the run's last update).
+   */
+  serverSink?: EventSink;
   /** Who writes this resolution's events. Default: the root run's first attempt. */
   writer?: EventWriter;
   /** Runs children that ask for a job (resources, `remote`) through an executor. */
@@ -63,6 +82,15 @@ export interface ResolutionConfig {
    * with the same inputs). Off in a first attempt: there is nothing to find.
    */
   replay?: boolean;
+  /**
+   * With `replay`: a kernel's root resuming from an abandoned root of the same cell (see
+   * `tracking/root-journal.ts`). Each child is looked up under the id it had there (the same
+   * durable formula from that root's id); one that resolved with the same inputs is reused and
+   * recorded as resolved with `originalRunId`. Unset: the runs are looked up under their own ids.
+   */
+  priorRootId?: string;
+  /** Answers replay lookups (else the dispatcher's). */
+  priorRun?: (runId: string) => Promise<PriorRun | undefined>;
   /**
    * A worker executing one dispatched run: the root future is that run (it exists on the server, so
    * it is not created again), with the resolver's cache key and decoded input artifacts.
@@ -99,6 +127,8 @@ async function concretize(value: unknown): Promise<unknown> {
 export class Resolution {
   readonly rootId: string;
   private seq = 0;
+  /** Events only this process's views hear (see {@link mirror}). */
+  private localSeq = 0;
   /** `<rootId>:<writer>:`, the start of every event id this resolution writes. */
   private readonly eventIdPrefix: string;
   private readonly slots: Semaphore | undefined;
@@ -143,6 +173,47 @@ export class Resolution {
     sink.emit(event as RunEvent);
   }
 
+  /**
+   * Tells this process's views what another process recorded on the server for `node`; ids of
+   * their own (`<prefix>local-<n>`), as these events never reach the server.
+   */
+  private mirror(body: EventBody<RunEvent>): void {
+    const sink = this.config.localSink;
+    if (!sink) return;
+    sink.emit({
+      ...body,
+      id: `${this.eventIdPrefix}local-${++this.localSeq}`,
+      rootId: this.rootId,
+      at: Date.now(),
+    } as RunEvent);
+  }
+
+  /** Mirrors a run that another process ended: its output (when resolved) and its last state. */
+  private mirrorEnd(
+    node: RunNode,
+    state: RunState,
+    extra: { artifact?: Artifact; error?: ErrorInfo } = {},
+  ): void {
+    if (!this.config.localSink) return;
+    if (extra.artifact) {
+      this.mirror({ type: "artifact", artifact: this.info(extra.artifact) });
+      this.mirror({
+        type: "edge",
+        runId: node.id,
+        direction: "output",
+        name: "output",
+        artifactId: extra.artifact.id,
+      });
+    }
+    this.mirror({
+      type: "run-state",
+      runId: node.id,
+      state,
+      attempt: node.attempt,
+      ...(extra.error ? { error: extra.error } : {}),
+    });
+  }
+
   private emitState(
     node: RunNode,
     state: RunState,
@@ -165,14 +236,19 @@ export class Resolution {
     // The root run's id is the resolution's id, so the root can be looked up before it starts.
     const isRoot =
       parent === null && this.topLevel.length === 0 && future === this.config.rootFuture;
-    const node = isRoot
-      ? new RunNode(this, future, null, this.config.home?.runId ?? this.rootId)
-      : new RunNode(
-          this,
-          future,
-          parent,
-          this.config.durable ? this.durableId(future, parent) : undefined,
-        );
+    let priorId: string | undefined;
+    let node: RunNode;
+    if (isRoot) {
+      node = new RunNode(this, future, null, this.config.home?.runId ?? this.rootId);
+      priorId = this.config.priorRootId;
+    } else if (this.config.durable) {
+      const ids = this.durableIds(future, parent);
+      node = new RunNode(this, future, parent, ids.id);
+      priorId = ids.priorId;
+    } else {
+      node = new RunNode(this, future, parent);
+    }
+    if (priorId !== undefined) node.priorId = priorId;
     future.node = node;
     future.promise = node.promise;
     if (parent) parent.addChild(node);
@@ -188,8 +264,14 @@ export class Resolution {
     return node.promise;
   }
 
-  /** A deterministic id: parent, call index in the parent's attempt, step, concrete arguments. */
-  private durableId(future: Future<unknown>, parent: RunNode | null): string {
+  /**
+   * A deterministic id: parent, call index in the parent's attempt, step, concrete arguments; and,
+   * resuming from an abandoned root, the id the same call had there.
+   */
+  private durableIds(
+    future: Future<unknown>,
+    parent: RunNode | null,
+  ): { id: string; priorId?: string } {
     const index = parent ? parent.calls++ : this.topCalls++;
     const args = future.args.map((arg, i) => {
       if (hasFuture(arg)) return `f${i}`;
@@ -199,7 +281,14 @@ export class Resolution {
         return `x${i}`; // unstorable: the run fails when it starts, naming the parameter
       }
     });
-    return durableRunId(parent?.id ?? this.rootId, index, future.name, args);
+    // A retried parent's later attempt makes new runs: the ids of its first attempt's children
+    // are taken (and may have ended), so they would be replays of those.
+    const of = (parentId: string) =>
+      parent && parent.attempt > 1 ? `${parentId}.${parent.attempt}` : parentId;
+    const id = durableRunId(of(parent?.id ?? this.rootId), index, future.name, args);
+    const priorParent = parent ? parent.priorId : this.config.priorRootId;
+    if (priorParent === undefined) return { id };
+    return { id, priorId: durableRunId(of(priorParent), index, future.name, args) };
   }
 
   /** A worker's dispatched run: its inputs are the resolver's artifacts, already stored. */
@@ -334,11 +423,14 @@ export class Resolution {
           refs.push({ name: names[i]!, artifactId: artifact.id });
         }
         if (node.lineage) node.lineage.argArtifacts = undefined;
-        const prior =
+        const found =
           this.config.durable && this.config.replay && node !== this.rootNode
             ? await this.replay(node, inputs)
             : "unknown";
-        if (prior === "reused") return;
+        if (found === "reused") return;
+        // Reused from an abandoned root: recorded here as its own run, resolved with that output.
+        const reusedFrom = typeof found === "object" ? found : undefined;
+        const prior = reusedFrom ? "unknown" : found;
         // An open run of an earlier attempt already has its edges and key: its state (running,
         // in a job that lives on) must not go back to scheduled.
         for (const ref of prior === "open" ? [] : refs) {
@@ -360,6 +452,10 @@ export class Resolution {
                 inputs,
                 namespace: this.config.namespace,
               });
+        if (reusedFrom) {
+          this.settleReused(node, reusedFrom.artifact, reusedFrom.runId, key);
+          return;
+        }
         if (prior === "open") node.state = "scheduled";
         else this.emitState(node, "scheduled", { cacheKey: key });
       } else {
@@ -411,8 +507,11 @@ export class Resolution {
   private async replay(
     node: RunNode,
     inputs: Record<string, string>,
-  ): Promise<"reused" | "open" | "unknown"> {
-    const prior = await this.config.dispatcher?.priorRun?.(node.id);
+  ): Promise<"reused" | "open" | "unknown" | { artifact: Artifact; runId: string }> {
+    const lookupId = node.priorId ?? node.id;
+    const prior = this.config.priorRun
+      ? await this.config.priorRun(lookupId)
+      : await this.config.dispatcher?.priorRun?.(lookupId);
     if (node.done) return "reused";
     if (!prior) return "unknown";
     const names = Object.keys(inputs);
@@ -420,10 +519,42 @@ export class Resolution {
       names.length === Object.keys(prior.inputs).length &&
       names.every((n) => prior.inputs[n] === inputs[n]);
     if (same && prior.state === "resolved" && prior.output) {
+      if (lookupId !== node.id) return { artifact: prior.output, runId: lookupId };
       this.adoptOutput(node, prior.output);
       return "reused";
     }
+    // A run of another root is never taken over: it ended when that root was abandoned.
+    if (lookupId !== node.id) return "unknown";
     return same && !TERMINAL_STATES.has(prior.state) ? "open" : "unknown";
+  }
+
+  /**
+   * A run whose output an abandoned root's run made with the same inputs: recorded resolved, as a
+   * cache hit is, naming that run as the original.
+   */
+  private settleReused(
+    node: RunNode,
+    artifact: Artifact,
+    originalRunId: string,
+    key: string | undefined,
+  ): void {
+    const value = this.config.registry.fromBytes(artifact.typeName, artifact.bytes);
+    this.announce(artifact.id, () => artifact, false);
+    if (value !== null && typeof value === "object") this.artifactOfObject.set(value, artifact);
+    this.noteOutput(node, artifact.id, value);
+    this.emit({
+      type: "edge",
+      runId: node.id,
+      direction: "output",
+      name: "output",
+      artifactId: artifact.id,
+    });
+    this.emitState(node, "resolved", {
+      ...(key !== undefined ? { cacheKey: key } : {}),
+      originalRunId,
+    });
+    this.releaseSlot(node);
+    node.settle("resolved", { value });
   }
 
   /** Settles `node` with an output that another process recorded (a job, an earlier attempt). */
@@ -433,6 +564,7 @@ export class Resolution {
     if (value !== null && typeof value === "object") this.artifactOfObject.set(value, artifact);
     this.noteOutput(node, artifact.id, value);
     this.releaseSlot(node);
+    this.mirrorEnd(node, "resolved", { artifact });
     node.settle("resolved", { value });
   }
 
@@ -447,7 +579,8 @@ export class Resolution {
     key: string | undefined,
   ): Promise<void> {
     const dispatcher = this.config.dispatcher!;
-    await this.config.sink?.flush?.();
+    const budget = jobTimeBudgetMs(settings);
+    await (this.config.serverSink ?? this.config.sink)?.flush?.();
     if (node.done) return;
     const outcome = await dispatcher.dispatch(
       {
@@ -456,9 +589,14 @@ export class Resolution {
         inputs,
         resources: settings.resources ?? {},
         ...(key !== undefined ? { cacheKey: key } : {}),
-        ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
+        ...(budget !== undefined ? { timeoutMs: budget } : {}),
       },
       node.signal(),
+      () => {
+        if (node.done) return;
+        node.state = "running";
+        this.mirror({ type: "run-state", runId: node.id, state: "running", attempt: node.attempt });
+      },
     );
     if (node.done) return;
     if (outcome.state === "resolved") {
@@ -467,6 +605,7 @@ export class Resolution {
     }
     this.releaseSlot(node);
     if (outcome.state === "canceled") {
+      this.mirrorEnd(node, "canceled");
       node.settle("canceled", { error: new RunCanceledError(node.stepName, outcome.reason) });
       return;
     }
@@ -474,7 +613,9 @@ export class Resolution {
     // The worker's path starts at the dispatched step: put this process's path in front of it.
     const path = [...node.path.slice(0, -1), ...(info.path.length ? info.path : [node.stepName])];
     const error = new StepFailedError(info.stepName, path, info.runId, new RemoteStepError(info));
-    node.settle(info.runId === node.id ? "failed" : "nested-failed", { error });
+    const state = info.runId === node.id ? "failed" : "nested-failed";
+    this.mirrorEnd(node, state, { error: info });
+    node.settle(state, { error });
   }
 
   // ---- lineage flows (only while events are recorded) --------------------------------------

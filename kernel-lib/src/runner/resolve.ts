@@ -1,14 +1,16 @@
 /** Root runs: choosing silent or tracked mode, wiring sinks and observers, and cancellation. */
 import { StepDefinitionError } from "../errors";
+import { collectFutures } from "../future-values";
 import type { EventSink, EventWriter, RunEnvironment, RunEvent, RunMode } from "../events";
 import type { Future, PipelineRun, ResolveOptions, SubmitOptions, SubmittedRun } from "../future";
 import { stepsWithResources } from "../step-registry";
 import type { Artifact } from "../types/artifact";
-import { defaultRegistry } from "../types/registry";
+import { defaultRegistry, type TypeRegistry } from "../types/registry";
 import {
   activeTrackingBackend,
   resolutionObservers,
   type DispatchSetup,
+  type ResumableRoot,
   type RootRunner,
   type TrackingBackend,
   type TrackingSession,
@@ -84,6 +86,27 @@ function checkOptions(options: ResolveOptions): void {
   }
 }
 
+/**
+ * What makes a kernel's root "the same cell run again" (see `tracking/root-journal.ts`); undefined
+ * when an argument cannot be stored (the run fails on it, naming the parameter).
+ */
+function resumableRoot(
+  future: Future<unknown>,
+  registry: TypeRegistry,
+  namespace: string,
+): ResumableRoot | undefined {
+  try {
+    const argumentIds = future.args.map((arg, i) => {
+      const inner: Future<unknown>[] = [];
+      collectFutures(arg, inner);
+      return inner.length > 0 ? `f${i}` : registry.toArtifact(arg).id;
+    });
+    return { sourceHash: future.spec.sourceHash, argumentIds, namespace };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Opens dispatch for a root: validation, package upload (see `cloud/open.ts`). */
 async function openDispatch(
   session: TrackingSession | undefined,
@@ -120,7 +143,9 @@ async function execute<T>(
     );
   }
   installLogCapture();
-  const rootId = control.rootId ?? newRunId();
+  let rootId = control.rootId ?? newRunId();
+  const registry = options.registry ?? defaultRegistry();
+  const namespace = options.namespace ?? "default";
   const backend =
     options.tracking === false ? undefined : (control.backend ?? activeTrackingBackend());
   if (options.tracking !== false && !backend) {
@@ -132,12 +157,24 @@ async function execute<T>(
   }
   let session: TrackingSession | undefined;
   if (backend) {
+    // A kernel's or script's own root (not a driver's or worker's, which have their job's id).
+    const resumable =
+      control.rootId === undefined
+        ? resumableRoot(future as Future<unknown>, registry, namespace)
+        : undefined;
     session = await backend.open({
       rootId,
       stepName: future.name,
       ...(options.environment ? { environment: options.environment } : {}),
+      ...(resumable ? { resumable } : {}),
     });
   }
+  // An interrupted root of the same cell, adopted: its id, written as the next attempt.
+  const claimed = session?.root;
+  if (claimed) rootId = claimed.rootId;
+  const writer =
+    control.writer ??
+    (claimed && claimed.attempt > 1 ? { runId: rootId, attempt: claimed.attempt } : undefined);
   let dispatch: { dispatcher: Dispatcher; packageId: string } | undefined;
   try {
     dispatch = await openDispatch(session, options, control);
@@ -150,10 +187,10 @@ async function execute<T>(
     ? { ...session.environment, ...(dispatch ? { packageId: dispatch.packageId } : {}) }
     : undefined;
   const mode = control.mode ?? (session ? (dispatch ? "cloud" : "local") : "silent");
-  const sinks: EventSink[] = [];
-  if (session) sinks.push(session.sink);
-  if (options.sink) sinks.push(options.sink);
-  if (graph) sinks.push(graph);
+  // This process's own views: they also hear what other processes recorded (dispatched runs).
+  const views: EventSink[] = [];
+  if (options.sink) views.push(options.sink);
+  if (graph) views.push(graph);
   for (const observe of resolutionObservers()) {
     const sink = observe({
       rootId,
@@ -161,24 +198,33 @@ async function execute<T>(
       mode,
       ...(session?.serverUrl ? { serverUrl: session.serverUrl } : {}),
     });
-    if (sink) sinks.push(sink);
+    if (sink) views.push(sink);
   }
+  const sinks: EventSink[] = session ? [session.sink, ...views] : views;
   const sink =
     sinks.length === 0 ? undefined : sinks.length === 1 ? sinks[0] : new FanOutSink(sinks);
+  const localSink = views.length <= 1 ? views[0] : new FanOutSink(views);
   const resolution = new Resolution({
     rootId,
     rootFuture: future as Future<unknown>,
     mode,
     sink,
-    registry: options.registry ?? defaultRegistry(),
+    registry,
     cache: session ? session.cache : processCache(),
-    namespace: options.namespace ?? "default",
+    namespace,
     maxParallelism: options.maxParallelism,
     ...(environment ? { environment } : {}),
-    ...(control.writer ? { writer: control.writer } : {}),
+    ...(writer ? { writer } : {}),
+    ...(localSink ? { localSink } : {}),
+    ...(session ? { serverSink: session.sink } : {}),
     ...(dispatch ? { dispatcher: dispatch.dispatcher } : {}),
-    ...(control.durable ? { durable: true } : {}),
-    ...(control.replay ? { replay: true } : {}),
+    // A resumable root's children get durable ids, so that a later kernel can find them.
+    ...(control.durable || claimed ? { durable: true } : {}),
+    ...(control.replay || claimed?.priorRootId ? { replay: true } : {}),
+    ...(claimed?.priorRootId && claimed.priorRootId !== rootId
+      ? { priorRootId: claimed.priorRootId }
+      : {}),
+    ...(claimed && session?.priorRun ? { priorRun: session.priorRun.bind(session) } : {}),
     ...(control.home ? { home: control.home } : {}),
   });
   control.onResolution?.(resolution);

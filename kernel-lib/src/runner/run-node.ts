@@ -21,6 +21,8 @@ export class RunNode {
   /** Settled: resolved, failed or canceled. Later results of a still-running body are ignored. */
   done = false;
   holdsSlot = false;
+  /** Resuming from an abandoned root: the id this run had there (see ResolutionConfig.priorRootId). */
+  priorId: string | undefined;
   /** Futures this run's body started in its current attempt (the call index of durable ids). */
   calls = 0;
   /** What lineage flows need to know about this run; only while events are recorded. */

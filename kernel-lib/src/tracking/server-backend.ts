@@ -4,7 +4,8 @@
  * cancel request on the server into a canceled run.
  */
 import type { EventSink, RunEnvironment, RunEvent } from "../events";
-import type { TrackingBackend, TrackingSession } from "../runner/backend";
+import { join } from "node:path";
+import type { ResumableRoot, TrackingBackend, TrackingSession } from "../runner/backend";
 import type { Artifact } from "../types/artifact";
 import { ArtifactUploader } from "./artifact-uploader";
 import { startEmbeddedServer } from "./embedded-server";
@@ -20,6 +21,7 @@ import { EventUploader } from "./event-uploader";
 import { ServerClient } from "./http";
 import { readLimits, type ServerLimits } from "./limits";
 import { RemoteCache } from "./remote-cache";
+import { claimRoot, rootKey, type RootClaim } from "./root-journal";
 import { TsematicError } from "../errors";
 
 /** Tunables, mostly for tests; the defaults suit notebooks. */
@@ -57,6 +59,23 @@ class TrackedSink implements EventSink {
 }
 
 export class ServerBackend implements TrackingBackend {
+  /** How a kernel's root starts: new, or adopting or resuming from an interrupted one. */
+  private claim(
+    client: ServerClient,
+    proposedRootId: string,
+    stepName: string,
+    resumable: ResumableRoot,
+    environment: RunEnvironment,
+  ): Promise<RootClaim> {
+    const key = rootKey({
+      serverUrl: client.url,
+      source: environment.notebookPath ?? process.argv[1] ?? "<repl>",
+      stepName,
+      ...resumable,
+    });
+    return claimRoot(join(dataDir(), "kernel-roots"), key, proposedRootId, client);
+  }
+
   private endpoint: { value: Endpoint; checkedAt: number } | undefined;
   private connecting: Promise<Endpoint> | undefined;
   /** The request limits of each server, read once from its health answer. */
@@ -116,9 +135,15 @@ export class ServerBackend implements TrackingBackend {
     rootId: string;
     stepName: string;
     environment?: Partial<RunEnvironment>;
+    resumable?: ResumableRoot;
   }): Promise<TrackingSession> {
     const client = new ServerClient(await this.connect());
     const limits = await this.limitsOf(client);
+    const environment = captureEnvironment(root.environment);
+    const claim = root.resumable
+      ? await this.claim(client, root.rootId, root.stepName, root.resumable, environment)
+      : undefined;
+    const rootId = claim?.rootId ?? root.rootId;
     const giveUpMs = this.options.giveUpMs ?? Number(process.env.TSEMATIC_GIVE_UP_MS ?? 60_000);
     const cancel = new AbortController();
     // A failure of background tracking stops the run: it fails with the error, the process lives on.
@@ -132,7 +157,7 @@ export class ServerBackend implements TrackingBackend {
       try {
         const res = await client.json<{ cancelRequested?: boolean }>(
           "POST",
-          `/runs/${root.rootId}/heartbeat`,
+          `/runs/${rootId}/heartbeat`,
         );
         if (res.cancelRequested && !cancel.signal.aborted) {
           cancel.abort("canceled from the lineage server (someone asked it to cancel this run)");
@@ -168,11 +193,26 @@ export class ServerBackend implements TrackingBackend {
     return {
       sink: new TrackedSink(events, artifacts, () => failure),
       cache: new RemoteCache(client),
-      environment: captureEnvironment(root.environment),
+      environment,
       serverUrl: client.url,
       cancelSignal: cancel.signal,
       close: async () => {
         if (heartbeat) clearInterval(heartbeat);
+        claim?.release();
+      },
+      ...(claim
+        ? {
+            root: {
+              rootId: claim.rootId,
+              attempt: claim.attempt,
+              how: claim.how,
+              ...(claim.priorRootId ? { priorRootId: claim.priorRootId } : {}),
+            },
+          }
+        : {}),
+      priorRun: async (runId) => {
+        const { priorRunOf } = await import("../cloud/dispatcher");
+        return priorRunOf(client, runId);
       },
       openDispatcher: async (setup) => {
         const { openDispatcher } = await import("../cloud/open");

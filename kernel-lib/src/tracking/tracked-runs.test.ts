@@ -285,3 +285,21 @@ test("a table and a plot are tracked with their types, summaries and values", as
     ["chart:table"],
   );
 });
+
+test("a retried parent's second attempt records its children as new runs (durable ids do not replay the first attempt's)", async () => {
+  const child = func(function child(x: number) {
+    return x + 1;
+  });
+  let attempts = 0;
+  const parent = func({ retry: { attempts: 2, backoffMs: 1 } }, async function parent(x: number) {
+    const y = await child(x);
+    if (++attempts === 1) throw new Error("the first attempt fails after its child resolved");
+    return y;
+  });
+  const run = await parent(1).run();
+  assert.equal(run.value, 2);
+  const graph = await server.api<Graph>(`/runs/${run.rootId}/graph`);
+  const children = graph.runs.filter((r) => r.stepName === "child");
+  assert.equal(children.length, 2, "one child run per attempt of the parent");
+  assert.ok(children.every((r) => r.state === "resolved"));
+});

@@ -21,6 +21,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { buildPackage } from "../package";
+import { submissionRootId } from "../runner/ids";
 import { alive } from "../test-support/node-child";
 import { eventually, ServerProcess } from "../test-support/server-process";
 
@@ -493,7 +494,7 @@ pipeline().submit({ executor: "local" }).then(
     });
   });
 
-  it("runs a submitted program: its first root takes the submitted root id, later roots run silently", async () => {
+  it("runs a submitted program: its first root takes the submitted root id, a later root is a tracked root of the same submission", async () => {
     const {
       main,
       dir,
@@ -552,6 +553,12 @@ const other = func(function other() { return "second root"; });
       ["second-11"],
       `the program went on after its first root; its log:\n${jobLog(job.id)}`,
     );
+    // The later root: tracked, with the id derived from the submitted root, the same package.
+    const later = await runOf(submissionRootId(body.rootId, 1));
+    assert.equal(later.run.stepName, "other");
+    assert.equal(later.run.state, "resolved");
+    const env = (later as unknown as { root: { environment: { packageId?: string } } }).root;
+    assert.equal(env.environment.packageId, pkg.id);
   });
 
   it("finds a dispatched step's result in the cache under the resolver's key: a second run dispatches nothing", async () => {

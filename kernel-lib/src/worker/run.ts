@@ -4,8 +4,8 @@
  * - `step`: one dispatched run that the resolver created; its body runs here, its output is stored;
  * - `root`: the detached root of `future.submit()`: the step called with the stored inputs;
  * - `program`: the detached root of `tsematic submit file`: the package's program runs, and the
- *   first root future it resolves takes the submitted root id (later roots run silently here: the
- *   worker's token may write the submitted root only).
+ *   first root future it resolves takes the submitted root id; later ones are tracked roots of the
+ *   same submission (`submissionRootId`).
  * Every kind resolves with the job's executor (dispatched children go on as jobs) and durable child
  * ids (a later attempt reuses what this one resolved). A step's own error is a finished job, not a
  * crash: the worker reports it and exits 0.
@@ -21,6 +21,7 @@ import type { PackageManifest } from "../package/archive";
 import { setRootRunner } from "../runner/backend";
 import { errorInfoOf } from "../runner/error-info";
 import type { Resolution } from "../runner/resolution";
+import { submissionRootId } from "../runner/ids";
 import { localRootRunner, resolveControlled, type RootControl } from "../runner/resolve";
 import { stepByName } from "../step-registry";
 import type { Endpoint } from "../tracking/endpoint";
@@ -145,16 +146,26 @@ async function runProgram(ctx: WorkerContext, control: RootControl): Promise<Out
     );
     return p;
   };
+  // Later roots: tracked roots of the same submission, with ids derived from the submitted root
+  // (the only other roots this job's token may write), heartbeating as a kernel's roots do (no
+  // job's lease covers them).
+  let later = 0;
+  const laterBackend = new ServerBackend({ endpoint: ctx.endpoint });
   setRootRunner({
     resolve: (future, options) => {
       if (!first) return resolveFirst(future, options);
-      // The worker's token may write the submitted root only (the server refuses other roots'
-      // events), and the admin token never reaches a worker: a later root runs here, silently.
-      ctx.log(
-        `a later root of the program ("${future.name}") runs silently in the driver: only the ` +
-          "submitted root is recorded",
+      const rootId = submissionRootId(job.rootId, ++later);
+      ctx.log(`a later root of the program ("${future.name}") is root run ${rootId}`);
+      return resolveControlled(
+        future,
+        { ...options, environment: { ...spec.environment, ...options.environment } },
+        {
+          ...control,
+          backend: laterBackend,
+          rootId,
+          writer: { runId: rootId, attempt: job.attempt },
+        },
       );
-      return resolveControlled(future, { ...options, tracking: false, executor: undefined }, {});
     },
     run: (future, options) => localRootRunner.run(future, options),
   });

@@ -11,6 +11,7 @@ import { jsonBody } from "../http/body";
 import { ApiError } from "../http/errors";
 import { storedSpec } from "../storage/jobs";
 import { MAX_SUMMARY_BYTES } from "../routes/events";
+import { isRootOfScope, onLaterRoot } from "./submissionRoots";
 
 /** The job and root a worker token speaks for (in `res.locals.worker`). */
 export interface WorkerScope {
@@ -46,7 +47,7 @@ const rootRun: Check = (ctx, scope, id) => {
     ctx.db
       .prepare<[string], { root_id: string }>("SELECT root_id FROM jobs WHERE run_id = ? LIMIT 1")
       .get(id)?.root_id;
-  if (rootId !== undefined && rootId !== scope.rootId) {
+  if (rootId !== undefined && !isRootOfScope(ctx, scope, rootId)) {
     throw forbidden(scope, `run ${id} belongs to another root run`);
   }
 };
@@ -59,6 +60,7 @@ const readableArtifact: Check = (ctx, scope, id) => {
     )
     .get(id, scope.rootId);
   if (onEdge) return;
+  if (onLaterRoot(ctx, scope, id)) return;
   // A cached output is what the cache routes (open to workers) answer by its key: its bytes are
   // what a cache hit inside the worker fetches, whatever root made it.
   const cached = ctx.db
@@ -144,7 +146,7 @@ export function workerScope(ctx: ServerContext): RequestHandler {
           return;
         }
         try {
-          checkEventRoots(scope, req.body);
+          checkEventRoots(ctx, scope, req.body);
           next();
         } catch (e) {
           next(e);
@@ -156,12 +158,12 @@ export function workerScope(ctx: ServerContext): RequestHandler {
   };
 }
 
-function checkEventRoots(scope: WorkerScope, body: unknown): void {
+function checkEventRoots(ctx: ServerContext, scope: WorkerScope, body: unknown): void {
   const events = (body as { events?: unknown } | null)?.events;
   if (!Array.isArray(events)) return; // The route answers 400 for the shape.
   events.forEach((event: unknown, index) => {
     const rootId = (event as { rootId?: unknown } | null)?.rootId;
-    if (rootId !== scope.rootId) {
+    if (!isRootOfScope(ctx, scope, rootId)) {
       throw forbidden(
         scope,
         `event ${index} is of root run ${String(rootId).slice(0, 64)}, not of its root; nothing in this batch was stored`,

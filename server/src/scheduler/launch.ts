@@ -10,6 +10,16 @@ import { createJobToken, endJob, getJob, insertJob, revokeJobTokens } from "../s
 import { startFailure } from "./failures";
 import type { SchedulerState } from "./state";
 
+/**
+ * The executor's wall clock for a job whose step has a time budget (`spec.timeoutMs`, every
+ * attempt and backoff of the step's own retry): the budget twice, plus 10 s, because the clock
+ * starts at spawn and also covers the worker's setup (package, dependencies). Past it the worker is
+ * stopped and the job fails `timeout`, even when it is stuck where the step's own timer cannot fire.
+ */
+export function wallTimeoutFor(timeoutMs: number | undefined): number | undefined {
+  return timeoutMs === undefined ? undefined : 2 * timeoutMs + 10_000;
+}
+
 /** Records a job (attempt `attempt` of run `runId`) and starts its worker; returns the job as stored. */
 export function createAndLaunch(
   s: SchedulerState,
@@ -55,6 +65,7 @@ function launch(
   for (const [name, value] of Object.entries(process.env)) {
     if (name.startsWith("TSEMATIC_TEST_") && value !== undefined) env[name] = value;
   }
+  const wall = wallTimeoutFor(spec.timeoutMs);
   try {
     executor.submit({
       jobId: job.id,
@@ -62,6 +73,7 @@ function launch(
       env,
       cwd: cache,
       resources: spec.resources,
+      ...(wall !== undefined ? { wallTimeoutMs: wall } : {}),
       logFile: join(logs, `${job.id}.log`),
     });
   } catch (err) {

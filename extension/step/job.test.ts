@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+
+import { fetchJob, type IJob, jobFacts } from "./job";
+
+/** A job of a dispatched run as `GET /api/v1/runs/{id}/job` answers it (server/openapi.yaml Job). */
+const JOB: IJob = {
+  id: "4f0c6f1f8a7d4e0f9b1c2d3e4f5a6b7c",
+  kind: "step",
+  executor: "local",
+  state: "running",
+  attempt: 2,
+  resources: { cpus: 1, memoryMiB: 512 },
+  handle: { executor: "local", host: "node-7", pid: 4242 },
+  startedAt: 1,
+};
+
+describe("jobFacts", () => {
+  it("lists the job id, executor, state, attempt, infrastructure retries, pid and host", () => {
+    assert.deepEqual(jobFacts(JOB), [
+      ["job", JOB.id],
+      ["executor", "local"],
+      ["job state", "running"],
+      ["attempt", "2"],
+      ["infrastructure retries", "1 (earlier workers were lost)"],
+      ["pid", "4242"],
+      ["host", "node-7"],
+    ]);
+  });
+
+  it("says 0 retries for a first attempt, and leaves out a pid and host the job does not have yet", () => {
+    const queued: IJob = { ...JOB, state: "queued", attempt: 1, handle: undefined };
+    assert.deepEqual(jobFacts(queued), [
+      ["job", JOB.id],
+      ["executor", "local"],
+      ["job state", "queued"],
+      ["attempt", "1"],
+      ["infrastructure retries", "0"],
+    ]);
+  });
+});
+
+describe("fetchJob", () => {
+  let server: Server;
+  let url = "";
+  const asked: Array<{ url: string; authorization: string | undefined }> = [];
+
+  before(async () => {
+    server = createServer((request, response) => {
+      asked.push({ url: request.url ?? "", authorization: request.headers.authorization });
+      const dispatched = request.url === "/api/v1/runs/dispatched/job";
+      response
+        .writeHead(dispatched ? 200 : 404, { "Content-Type": "application/json" })
+        .end(JSON.stringify(dispatched ? JOB : { error: { code: "not_found" } }));
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((done) => server.close(() => done())));
+
+  it("reads the run's latest job with the token, and null for a run that ran inline", async () => {
+    const api = { serverUrl: url, token: "secret" };
+    assert.deepEqual(await fetchJob(api, "dispatched"), JOB);
+    assert.equal(await fetchJob(api, "inline"), null);
+    assert.deepEqual(
+      asked.map((a) => [a.url, a.authorization]),
+      [
+        ["/api/v1/runs/dispatched/job", "Bearer secret"],
+        ["/api/v1/runs/inline/job", "Bearer secret"],
+      ],
+    );
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Where a step ran: the job of a dispatched run (or of a submitted root), from
+ * `GET /api/v1/runs/{id}/job` (the latest attempt, following requeues): its id, executor, state,
+ * attempt, infrastructure retries (earlier attempts lost and requeued, counted apart from the
+ * step's own `retry`), and the worker's pid and host. A run that ran inline has no job: the
+ * section stays hidden.
+ *
+ * @example
+ * ```ts
+ * const section = new JobSection(api);
+ * panel.addWidget(new Widget({ node: section.node }));
+ * section.sync(detail.run); // fetches again when the run's state or attempt changed
+ * ```
+ */
+import type { StepApi } from "./api";
+import { factList } from "./dom";
+
+/** `Job` in the OpenAPI file, as far as the panel reads it. */
+export interface IJob {
+  readonly id: string;
+  readonly kind: string;
+  readonly executor: string;
+  readonly state: string;
+  readonly attempt: number;
+  readonly resources?: Readonly<Record<string, number | undefined>>;
+  readonly handle?: {
+    readonly executor?: string;
+    readonly host?: string;
+    readonly pid?: number;
+    readonly externalId?: string;
+  };
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+}
+
+/** The facts of a job, in the order the panel lists them. Read defensively: JSON from the server. */
+export function jobFacts(job: IJob): Array<[string, string]> {
+  const facts: Array<[string, string]> = [
+    ["job", String(job.id)],
+    ["executor", String(job.executor)],
+    ["job state", String(job.state)],
+    ["attempt", String(job.attempt)],
+  ];
+  const attempt = typeof job.attempt === "number" ? job.attempt : 1;
+  facts.push([
+    "infrastructure retries",
+    attempt > 1 ? `${attempt - 1} (earlier workers were lost)` : "0",
+  ]);
+  const handle = job.handle;
+  if (handle && typeof handle.pid === "number") facts.push(["pid", String(handle.pid)]);
+  if (handle && typeof handle.host === "string" && handle.host) facts.push(["host", handle.host]);
+  if (handle && typeof handle.externalId === "string" && handle.externalId) {
+    facts.push(["external id", handle.externalId]);
+  }
+  return facts;
+}
+
+/** The run's latest job, or null when it has none (it ran inline). */
+export async function fetchJob(
+  api: Pick<StepApi, "serverUrl" | "token">,
+  runId: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<IJob | null> {
+  const response = await fetchImpl(
+    `${api.serverUrl.replace(/\/$/, "")}/api/v1/runs/${encodeURIComponent(runId)}/job`,
+    { headers: { Accept: "application/json", Authorization: `Bearer ${api.token}` } },
+  );
+  if (response.status === 404) return null;
+  if (!response.ok) {
+    throw new Error(`the job of run ${runId} could not be read: HTTP ${response.status}`);
+  }
+  const body = (await response.json()) as { job?: IJob } & IJob;
+  return body.job && typeof body.job === "object" ? body.job : body;
+}
+
+/**
+ * The "Where it ran" section of the step panel: a plain element (the panel wraps it in a widget),
+ * so that this module loads without a DOM and its parts are tested in Node.
+ */
+export class JobSection {
+  constructor(
+    private readonly _api: Pick<StepApi, "serverUrl" | "token">,
+    private readonly _fetch: typeof fetch = (input, init) => fetch(input, init),
+  ) {
+    this.node = document.createElement("div");
+    this.node.className = "jp-TsematicStep-job";
+    this.node.hidden = true;
+  }
+
+  readonly node: HTMLElement;
+
+  /** Reads the run's job again when the run's state or attempt changed since the last read. */
+  sync(run: { readonly id: string; readonly state: string; readonly attempt: number }): void {
+    const key = `${run.id}:${run.state}:${run.attempt}`;
+    if (key === this._key) return;
+    this._key = key;
+    void fetchJob(this._api, run.id, this._fetch).then(
+      (job) => {
+        if (this._key !== key) return; // a newer read is on its way
+        this._show(job);
+      },
+      () => undefined, // Where it ran is a detail: the panel's other sections say what failed.
+    );
+  }
+
+  private _show(job: IJob | null): void {
+    if (job === null) {
+      this.node.replaceChildren();
+      this.node.hidden = true;
+      return;
+    }
+    const title = document.createElement("div");
+    title.className = "jp-TsematicStep-section";
+    title.textContent = "Where it ran";
+    this.node.replaceChildren(title, factList(jobFacts(job)));
+    this.node.dataset.jobId = job.id;
+    this.node.hidden = false;
+  }
+
+  private _key: string | null = null;
+}
