@@ -23,7 +23,7 @@ describe("LineageClient.listRuns", () => {
 
   const client = (token = "secret") =>
     new LineageClient({
-      settings: () => ({ serverUrl: url, token, defaultExecutor: "local", tokenOrigin: url }),
+      settings: () => ({ serverUrl: url, token, tokenOrigin: url }),
     });
   const reply =
     (status: number, body: string): Handler =>
@@ -140,7 +140,6 @@ describe("LineageClient.listRuns", () => {
       settings: () => ({
         serverUrl: deadUrl,
         token: "",
-        defaultExecutor: "local",
         tokenOrigin: deadUrl,
       }),
     });
@@ -174,7 +173,7 @@ describe("LineageClient.request", () => {
 
   const client = () =>
     new LineageClient({
-      settings: () => ({ serverUrl: url, token: "t", defaultExecutor: "local", tokenOrigin: url }),
+      settings: () => ({ serverUrl: url, token: "t", tokenOrigin: url }),
     });
 
   it("sends a method and a JSON body with its content type", async () => {
@@ -233,7 +232,7 @@ describe("LineageClient.request", () => {
       // Never answers.
     };
     const slow = new LineageClient({
-      settings: () => ({ serverUrl: url, token: "", defaultExecutor: "local", tokenOrigin: url }),
+      settings: () => ({ serverUrl: url, token: "", tokenOrigin: url }),
       timeoutMs: 50,
     });
     await assert.rejects(slow.request("/api/v1/runs"), { kind: "unreachable" });
@@ -257,7 +256,7 @@ describe("fetchRunGraph (the live graph's polling fallback)", () => {
 
   const client = (token = "t") =>
     new LineageClient({
-      settings: () => ({ serverUrl: url, token, defaultExecutor: "local", tokenOrigin: url }),
+      settings: () => ({ serverUrl: url, token, tokenOrigin: url }),
     });
 
   it("reads the graph through LineageClient.request, with the token", async () => {
@@ -331,14 +330,13 @@ describe("resolveSettings", () => {
 
   it("prefers the user's settings, without a trailing slash", () => {
     const settings = resolveSettings(
-      { serverUrl: " http://h:1/ ", token: "t", defaultExecutor: "slurm" },
+      { serverUrl: " http://h:1/ ", token: "t" },
       page({ tsematicServerUrl: "http://other", tsematicToken: "x" }),
     );
     assert.deepEqual(settings, {
       serverUrl: "http://h:1",
       token: "t",
       tokenOrigin: "http://h:1",
-      defaultExecutor: "slurm",
     });
   });
 
@@ -349,14 +347,12 @@ describe("resolveSettings", () => {
         serverUrl: "http://lab-started:9",
         token: "p",
         tokenOrigin: "http://lab-started:9",
-        defaultExecutor: "local",
       },
     );
-    assert.deepEqual(resolveSettings({ defaultExecutor: "k8s" }, page({})), {
+    assert.deepEqual(resolveSettings({}, page({})), {
       serverUrl: "http://127.0.0.1:8765",
       token: "",
       tokenOrigin: "http://127.0.0.1:8765",
-      defaultExecutor: "local",
     });
   });
 });

@@ -116,6 +116,15 @@ export class LineageClient {
     return this._settings().serverUrl;
   }
 
+  /**
+   * The bearer token for {@link LineageClient.serverUrl}, for a request made outside this client
+   * (prefer {@link LineageClient.request}): empty unless that server is the configured one.
+   */
+  get token(): string {
+    const settings = this._settings();
+    return tokenFor(settings, settings.serverUrl);
+  }
+
   /** `GET /api/v1/runs`: the first page of runs, newest first. */
   async listRuns(query: LineageClient.IRunQuery = {}): Promise<readonly IRunSummary[]> {
     return (await this.listRunPage(query)).runs;
@@ -177,7 +186,7 @@ export class LineageClient {
       init.body = JSON.stringify(options.body);
     }
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), this._timeoutMs);
+    const timer = setTimeout(() => timeout.abort(), options.timeoutMs ?? this._timeoutMs);
     const abandon = (): void => timeout.abort();
     options.signal?.addEventListener("abort", abandon, { once: true });
     let response: Response;
@@ -273,6 +282,8 @@ export namespace LineageClient {
     signal?: AbortSignal;
     /** Appended to the message of a 404, to say what else it may mean. */
     notFoundHint?: string;
+    /** How long to wait for the headers; default the client's `timeoutMs`. */
+    timeoutMs?: number;
   }
 
   /** Filters of `GET /api/v1/runs`; empty ones filter nothing. */

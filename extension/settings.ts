@@ -6,7 +6,6 @@
  * and `tsematicToken`), then to the server's default local address.
  */
 import { PageConfig } from "@jupyterlab/coreutils";
-import type { ISettingRegistry } from "@jupyterlab/settingregistry";
 import type { ReadonlyPartialJSONObject } from "@lumino/coreutils";
 
 /** The id of the plugin that owns the settings; schema/plugin.json is its schema. */
@@ -14,9 +13,6 @@ export const SETTINGS_PLUGIN_ID = "tsematic-jupyterlab:plugin";
 
 /** Where the lineage server listens when nothing else is configured. */
 export const DEFAULT_SERVER_URL = "http://127.0.0.1:8765";
-
-/** Executors a promoted notebook pipeline can run on. */
-export type Executor = "local" | "slurm";
 
 /** Resolved settings. */
 export interface ITsematicSettings {
@@ -30,7 +26,6 @@ export interface ITsematicSettings {
    * stays home ({@link tokenFor}).
    */
   readonly tokenOrigin: string;
-  readonly defaultExecutor: Executor;
 }
 
 /**
@@ -59,39 +54,7 @@ export function resolveSettings(
     serverUrl,
     token: text("token") || pageOption("tsematicToken"),
     tokenOrigin: originOf(serverUrl),
-    defaultExecutor: text("defaultExecutor") === "slurm" ? "slurm" : "local",
   };
-}
-
-/**
- * A getter of the current settings, kept current as the user edits them: each plugin loads the
- * shared settings plugin's values itself (the values, not a second schema). Defaults (page config)
- * when there is no registry or it fails; `onChange` runs after each change.
- *
- * @example
- * ```ts
- * const settings = await watchSettings(registry, () => void model.refresh());
- * new LineageClient({ settings });
- * ```
- */
-export async function watchSettings(
-  registry: ISettingRegistry | null,
-  onChange?: () => void,
-): Promise<() => ITsematicSettings> {
-  let current = resolveSettings({});
-  if (registry !== null) {
-    try {
-      const loaded = await registry.load(SETTINGS_PLUGIN_ID);
-      current = resolveSettings(loaded.composite);
-      loaded.changed.connect(() => {
-        current = resolveSettings(loaded.composite);
-        onChange?.();
-      });
-    } catch (reason) {
-      console.warn("Tsematic: settings could not be loaded, using defaults.", reason);
-    }
-  }
-  return () => current;
 }
 
 /** The origin (`scheme://host:port`) of a URL; empty when it is not an absolute http(s) URL. */

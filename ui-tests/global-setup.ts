@@ -4,14 +4,16 @@
  *   the JupyterLab page's origin (CORS), as `npm start` does;
  * - a second real lineage server with the same token holding two fixed pipelines, one resolved and
  *   one failed, for tests that need known runs (TSEMATIC_FIXED_URL);
- * - the JupyterLab host (lab/serve.py, no auth: loopback only) with the built extension, the tslab
+ * - the JupyterLab host (lab/serve.py, no auth: loopback only) with the built extension and a
+ *   second, test-only prebuilt extension (extensions/user-type-view: another package's artifact
+ *   view, built here with @jupyter/builder as a user would build theirs), the tslab
  *   kernelspec from JUPYTER_PATH (scripts/ui-tests.sh sets it), and TSEMATIC_URL/TSEMATIC_TOKEN/
  *   TSEMATIC_HOME naming the real server to the kernels and to the extension (page config).
  * Notebooks live in ui-tests/test-output/notebooks: inside the project, where tslab resolves
  * `tsematic`. Tests find the host through TARGET_URL (galata's base URL). The returned function
  * stops everything and removes the temporary data; the host also stops if this process dies.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, openSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
@@ -19,6 +21,24 @@ import { announced, freePort, runPipelines, startLineageServer, stop } from "./l
 
 const repo = resolve(__dirname, "..");
 const OUTPUT_DIR = join(__dirname, "test-output");
+/** The test-only extension of another package (a view for a user type). */
+const USER_VIEW_EXTENSION = join(__dirname, "extensions", "user-type-view");
+
+/** Builds the test-only extension into its labextension/ folder (about two seconds). */
+function buildUserViewExtension(): string {
+  execFileSync(
+    process.execPath,
+    [
+      join(repo, "node_modules", "@jupyter", "builder", "lib", "build-labextension.js"),
+      "--development",
+      "--core-package-file",
+      join(repo, "node_modules", "@jupyterlab", "core-meta", "core.package.json"),
+      USER_VIEW_EXTENSION,
+    ],
+    { cwd: repo, stdio: ["ignore", "ignore", "inherit"] },
+  );
+  return join(USER_VIEW_EXTENSION, "labextension");
+}
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   mkdirSync(OUTPUT_DIR, { recursive: true });
@@ -47,10 +67,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
      (async () => { await etl().then(() => { throw new Error("etl_pipeline resolved"); }, () => undefined); await train(); })();`,
   );
 
+  const userViewExtension = buildUserViewExtension();
   const lab = spawn(
     "/usr/bin/python3",
     [
       join(repo, "lab", "serve.py"),
+      `--labextension=${join(repo, "tsematic_labextension")}`,
+      `--labextension=${userViewExtension}`,
       `--port=${labPort}`,
       "--no-auth",
       "--exit-with-parent",

@@ -1,47 +1,39 @@
 /**
- * Artifact views by type name (kernel-lib/src/types): one widget per artifact, disposed with the
- * panel that shows it.
+ * The built-in artifact views, registered through the same registry ({@link IArtifactViewRegistry})
+ * a package uses to add its own: one widget per artifact, disposed with the panel that shows it.
  *
  * @example
  * ```ts
- * const view = createArtifactView(port.artifact, { api, rendermime });
- * panel.addWidget(view);
+ * const registry = new ArtifactViewRegistry();
+ * registerBuiltinViews(registry);
+ * panel.addWidget(registry.createView(port.artifact, { api, rendermime }));
  * ```
  */
-import type { Widget } from "@lumino/widgets";
+import { DisposableSet, type IDisposable } from "@lumino/disposable";
 
-import type { IArtifact } from "../step/api";
-import type { IArtifactViewContext } from "./context";
+import type { IArtifactViewRegistry } from "../tokens";
 import { JsonTreeView } from "./json-tree";
 import { PlotView } from "./plot";
 import { BinaryView, ErrorView, ImageView, MarkdownView, SummaryView } from "./simple";
 import { TableView } from "./table";
 
 export type { IArtifactViewContext } from "./context";
+export { ArtifactViewRegistry } from "./registry";
 export { TableView } from "./table";
 
-export function createArtifactView(artifact: IArtifact, context: IArtifactViewContext): Widget {
-  const type = artifact.typeName;
-  if (type === "arrow.table") {
-    return new TableView(artifact, context);
-  }
-  if (type === "plot.vega-lite") {
-    return new PlotView(artifact, context);
-  }
-  if (type === "json") {
-    return new JsonTreeView(artifact, context);
-  }
-  if (type === "markdown") {
-    return new MarkdownView(artifact, context);
-  }
-  if (type.startsWith("image.")) {
-    return new ImageView(artifact, context);
-  }
-  if (type === "binary") {
-    return new BinaryView(artifact, context);
-  }
-  if (type === "error") {
-    return new ErrorView(artifact);
-  }
-  return new SummaryView(artifact);
+/** Registers the views of kernel-lib's built-in types, and the summary for every other type. */
+export function registerBuiltinViews(registry: IArtifactViewRegistry): IDisposable {
+  const registrations = new DisposableSet();
+  const add = (typeName: string, factory: IArtifactViewRegistry.Factory): void =>
+    registrations.add(registry.add(typeName, factory));
+  // Types this version has no view for show their summary (what `summarize()` returned).
+  add("*", (artifact) => new SummaryView(artifact));
+  add("arrow.table", (artifact, context) => new TableView(artifact, context));
+  add("plot.vega-lite", (artifact, context) => new PlotView(artifact, context));
+  add("json", (artifact, context) => new JsonTreeView(artifact, context));
+  add("markdown", (artifact, context) => new MarkdownView(artifact, context));
+  add("image.*", (artifact, context) => new ImageView(artifact, context));
+  add("binary", (artifact, context) => new BinaryView(artifact, context));
+  add("error", (artifact) => new ErrorView(artifact));
+  return registrations;
 }

@@ -1,13 +1,15 @@
 /**
  * A Vega-Lite plot artifact, rendered by vega-embed (loaded on first use), following JupyterLab's
  * light/dark theme: it re-renders when the theme changes, and finalizes the view when disposed
- * (as JupyterLab's own vega5 renderer does).
+ * (as JupyterLab's own vega5 renderer does). A theme change while a render is still drawing starts
+ * a newer one; only the newest render's view is kept, every other is finalized ({@link RenderSlot}).
  */
 import { Widget } from "@lumino/widgets";
 import type { Result } from "vega-embed";
 
 import type { IArtifact } from "../step/api";
 import { errorText, fetchBytes, type IArtifactViewContext } from "./context";
+import { RenderSlot } from "./render-slot";
 
 export class PlotView extends Widget {
   constructor(artifact: IArtifact, context: IArtifactViewContext) {
@@ -35,12 +37,12 @@ export class PlotView extends Widget {
     }
     this._observer.disconnect();
     this._abort.abort();
-    this._result?.finalize();
-    this._result = null;
+    this._views.dispose();
     super.dispose();
   }
 
   private async _render(): Promise<void> {
+    const ticket = this._views.begin();
     try {
       this._spec ??= JSON.parse(
         new TextDecoder().decode(
@@ -48,32 +50,30 @@ export class PlotView extends Widget {
         ),
       ) as Record<string, unknown>;
       const { default: embed } = await import("vega-embed");
-      if (this.isDisposed) {
-        return;
+      if (!this._views.isCurrent(ticket)) {
+        return; // disposed, or a newer render (the theme changed again) draws instead
       }
-      this._dark = Private.isDark();
-      this._result?.finalize();
-      this._result = null;
+      const dark = Private.isDark();
+      this._dark = dark;
       const target = document.createElement("div");
       target.className = "jp-TsematicPlot-view";
       this.node.replaceChildren(target);
       const result = await embed(target, this._spec as never, {
         actions: { export: true, source: false, compiled: false, editor: false },
-        theme: this._dark ? "dark" : undefined,
+        theme: dark ? "dark" : undefined,
         // The panel's own background shows through (vega's dark theme would paint a grey box).
         config: { background: "transparent" },
         mode: "vega-lite",
       });
-      if (this.isDisposed) {
-        result.finalize();
+      // Kept only if no newer render started meanwhile; else finalized here (no leaked view).
+      if (!this._views.settle(ticket, result)) {
         return;
       }
-      this._result = result;
       this.node.dataset.rendered = "true";
       // Which theme the drawn plot has: tests wait for the redraw after a theme change.
-      this.node.dataset.theme = this._dark ? "dark" : "light";
+      this.node.dataset.theme = dark ? "dark" : "light";
     } catch (reason) {
-      if (this.isDisposed) {
+      if (!this._views.isCurrent(ticket)) {
         return;
       }
       const error = document.createElement("div");
@@ -88,7 +88,7 @@ export class PlotView extends Widget {
   private readonly _observer: MutationObserver;
   private readonly _abort = new AbortController();
   private _spec: Record<string, unknown> | null = null;
-  private _result: Result | null = null;
+  private readonly _views = new RenderSlot<Result>();
   private _dark = false;
 }
 

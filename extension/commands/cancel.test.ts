@@ -22,7 +22,7 @@ describe("cancelRootRun", () => {
 
   const client = (token: string, serverUrl = url): LineageClient =>
     new LineageClient({
-      settings: () => ({ serverUrl, token, defaultExecutor: "local", tokenOrigin: serverUrl }),
+      settings: () => ({ serverUrl, token, tokenOrigin: serverUrl }),
     });
   const reply =
     (status: number, body: unknown): Handler =>

@@ -34,7 +34,7 @@ export class LiveGraphSource {
   constructor(options: LiveGraphSource.IOptions) {
     this.rootId = options.rootId;
     this._settings = options.settings;
-    this._client = new LineageClient({ settings: options.settings });
+    this._client = options.client ?? new LineageClient({ settings: options.settings });
     this._pollFallback = options.pollFallback ?? true;
     const settings = this._settings();
     const { serverUrl } = settings;
@@ -192,6 +192,11 @@ export namespace LiveGraphSource {
     rootId: string;
     /** Current settings (server URL, token). */
     settings: () => ITsematicSettings;
+    /**
+     * The client of the same server for the polling fallback: the extension's one when the
+     * settings are the configured ones; default a client of `settings`.
+     */
+    client?: LineageClient;
     /** Interval of the polling fallback. Default 2 s. */
     pollIntervalMs?: number;
     /** How long to wait for the socket before polling. Default 3 s. */

@@ -13,6 +13,7 @@ import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import type { CommandRegistry } from "@lumino/commands";
 import { PanelLayout, Widget } from "@lumino/widgets";
 
+import type { LineageClient } from "../client";
 import type { IRunViewBundle, RunGraphData } from "../graph/model";
 import type { LiveRunGraphView } from "../live/view";
 import type { ITsematicSettings } from "../settings";
@@ -29,6 +30,7 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
     this.addClass("jp-RunGraphOutput");
     this._commands = options.commands;
     this._settings = options.settings;
+    this._client = options.client ?? null;
     this.layout = new PanelLayout();
   }
 
@@ -94,7 +96,13 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
     const { LiveRunGraphView } = await import("../live/view");
     if (this.isDisposed || this._bundle === null) return;
     const settings = (): ITsematicSettings => settingsFor(this._settings(), serverUrl, sendToken);
-    this._live = new LiveRunGraphView({ commands: this._commands, settings });
+    // The configured server's run: through the extension's one client; another server's: its own.
+    const client = serverUrl === this._settings().serverUrl ? this._client : null;
+    this._live = new LiveRunGraphView({
+      commands: this._commands,
+      settings,
+      sourceOptions: client ? { client } : {},
+    });
     (this.layout as PanelLayout).addWidget(this._live);
   }
 
@@ -140,6 +148,7 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
 
   private readonly _commands: CommandRegistry;
   private readonly _settings: () => ITsematicSettings;
+  private readonly _client: LineageClient | null;
   private _bundle: IRunViewBundle | null = null;
   private _created: Promise<void> | null = null;
   private _registration: RunSnapshots.IRegistration | null = null;
@@ -151,6 +160,8 @@ export namespace RunViewRenderer {
   export interface IOptions {
     commands: CommandRegistry;
     settings: () => ITsematicSettings;
+    /** The client of the configured server (ILineageClient), for runs of that server. */
+    client?: LineageClient;
   }
 }
 

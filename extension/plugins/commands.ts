@@ -1,10 +1,12 @@
 /**
  * Tsematic's run commands: open a run's graph, cancel a running pipeline, rerun a notebook pipeline.
  *
- * They act on, in order: explicit `rootId` arguments; the item of the runs panel or the notebook cell
- * a context menu was opened on (the menus declared in schema/commands.json pass
- * `{ "origin": "context-menu" }`); otherwise the active cell of the current notebook (palette,
- * notebook toolbar). A cell is a pipeline's when its output carries kernel-lib's run bundle
+ * They act on, in order: explicit `rootId` arguments; the run selected in the runs panel when its
+ * context menu is opened (schema/commands.json passes `{ "origin": "runs-panel" }`; the panel
+ * selects the run under the pointer), or the notebook cell a context menu was opened on
+ * (`{ "origin": "context-menu" }`); otherwise the active cell of the current notebook (palette,
+ * notebook toolbar). Whether a run has ended comes from data: the cell's run bundle, or what the
+ * runs list last read about the selected run ({@link IRunSelection}). A cell is a pipeline's when its output carries kernel-lib's run bundle
  * (`application/vnd.tsematic.run.v1+json`): rerunning the pipeline is re-executing that cell, so a
  * run of the runs panel can be rerun while the notebook cell that started it is open.
  *
@@ -17,7 +19,6 @@ import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/applica
 import { Dialog, ICommandPalette, Notification, showDialog } from "@jupyterlab/apputils";
 import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import { INotebookTracker, NotebookActions, type NotebookPanel } from "@jupyterlab/notebook";
-import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import { runIcon, stopIcon } from "@jupyterlab/ui-components";
 import type { ReadonlyPartialJSONObject } from "@lumino/coreutils";
 
@@ -26,21 +27,17 @@ import { type IRunBundleRef, runBundleIn } from "../commands/bundle";
 import { cancelRootRun, describeCancel } from "../commands/cancel";
 import { runsIcon } from "../icons";
 import { settingsFor } from "../mime/trust";
-import { RunListPanel } from "../runs/widget";
-import { type ITsematicSettings, resolveSettings, watchSettings } from "../settings";
+import { ILineageClient, ILineageSettings, IRunSelection } from "../tokens";
 
 namespace CommandIDs {
   export const openRun = "tsematic:open-run";
   export const cancelRun = "tsematic:cancel-run";
   export const rerun = "tsematic:rerun";
+  /** The settings plugin's (plugins/services.ts). */
   export const openSettings = "tsematic:open-settings";
-  /** The run graph engineer's command, when their plugin provides it. */
-  export const openGraph = "tsematic:open-graph";
+  /** The runs panel's (plugins/runs.ts), when it is loaded. */
+  export const showRuns = "tsematic:show-runs";
 }
-
-/** The runs side panel's id and its items' class (extension/runs/widget.ts). */
-const RUNS_PANEL_ID = "tsematic-runs";
-const RUN_ITEM_CLASS = "jp-TsematicRuns-item";
 
 /** What a command acts on. */
 interface ITarget {
@@ -56,17 +53,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
   id: "tsematic-jupyterlab:commands",
   description: "Tsematic commands: open run, cancel run, rerun (palette, notebook toolbar, menus).",
   autoStart: true,
-  requires: [ISettingRegistry],
+  requires: [ILineageSettings, ILineageClient, IRunSelection],
   optional: [INotebookTracker, ICommandPalette],
-  activate: async (
+  activate: (
     app: JupyterFrontEnd,
-    registry: ISettingRegistry,
+    settings: ILineageSettings,
+    configuredClient: ILineageClient,
+    selection: IRunSelection,
     tracker: INotebookTracker | null,
     palette: ICommandPalette | null,
-  ): Promise<void> => {
+  ): void => {
     const { commands } = app;
-    // Commands are registered before the settings load; they read the settings when they run.
-    let settings: () => ITsematicSettings = () => resolveSettings({});
 
     const target = (args: ReadonlyPartialJSONObject): ITarget | null => {
       if (typeof args.rootId === "string" && args.rootId) {
@@ -80,16 +77,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
           }
         );
       }
-      if (args.origin === "context-menu") {
-        const item = app.contextMenuHitTest((node) => node.classList.contains(RUN_ITEM_CLASS));
-        if (item?.dataset.runId) {
-          const ended = [...ENDED_STATES].some((state) =>
-            item.classList.contains(`jp-mod-${state}`),
-          );
-          // The cell that started the run, when its notebook is open: the run can be rerun.
-          const cell = Private.openCellOf(tracker, item.dataset.runId)?.cell ?? null;
-          return { rootId: item.dataset.runId, serverUrl: null, ended, cell };
+      if (args.origin === "runs-panel") {
+        const rootId = selection.rootId;
+        if (!rootId) {
+          return null;
         }
+        // The cell that started the run, when its notebook is open: the run can be rerun.
+        const cell = Private.openCellOf(tracker, rootId)?.cell ?? null;
+        const ended = ENDED_STATES.has(selection.run?.state ?? "");
+        return { rootId, serverUrl: null, ended, cell };
+      }
+      if (args.origin === "context-menu") {
         const cellNode = app.contextMenuHitTest((node) => node.classList.contains("jp-Cell"));
         return cellNode ? Private.cellTarget(tracker, cellNode) : null;
       }
@@ -98,7 +96,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       return panel && cell ? Private.cellTarget(tracker, cell.node) : null;
     };
     const fromContextMenu = (args: ReadonlyPartialJSONObject): boolean =>
-      args.origin === "context-menu";
+      args.origin === "context-menu" || args.origin === "runs-panel";
     const toolbarLabel = (args: ReadonlyPartialJSONObject, label: string): string =>
       args.toolbar ? "" : label;
 
@@ -113,18 +111,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
         if (!run) {
           return;
         }
-        if (commands.hasCommand(CommandIDs.openGraph)) {
-          await commands.execute(CommandIDs.openGraph, { rootId: run.rootId });
-          return;
+        // The runs panel shows the selected run's graph beneath its list.
+        selection.select(run.rootId);
+        if (commands.hasCommand(CommandIDs.showRuns)) {
+          await commands.execute(CommandIDs.showRuns);
         }
-        // Otherwise the runs panel: the run selected there shows its graph beneath.
-        app.shell.activateById(RUNS_PANEL_ID);
-        Private.runsPanel(app)?.model.select(run.rootId);
-        document
-          .querySelector<HTMLElement>(
-            `#${RUNS_PANEL_ID} .${RUN_ITEM_CLASS}[data-run-id="${CSS.escape(run.rootId)}"]`,
-          )
-          ?.scrollIntoView({ block: "nearest" });
       },
     });
 
@@ -157,13 +148,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
             return;
           }
         }
-        const serverUrl = run.serverUrl ?? settings().serverUrl;
+        const serverUrl = (run.serverUrl ?? settings.current.serverUrl).replace(/\/+$/, "");
         try {
           // The server the run's bundle names, which may not be the configured one: the token
           // stays bound to the configured origin (settingsFor), so another server never gets it.
-          const client = new LineageClient({
-            settings: () => settingsFor(settings(), serverUrl.replace(/\/+$/, "")),
-          });
+          const client =
+            serverUrl === settings.current.serverUrl
+              ? configuredClient
+              : new LineageClient({ settings: () => settingsFor(settings.current, serverUrl) });
           const result = await cancelRootRun(client, run.rootId);
           Notification.success(describeCancel(run.rootId, result), { autoClose: 5000 });
         } catch (error) {
@@ -210,14 +202,6 @@ const plugin: JupyterFrontEndPlugin<void> = {
       },
     });
 
-    if (!commands.hasCommand(CommandIDs.openSettings)) {
-      commands.addCommand(CommandIDs.openSettings, {
-        label: "Tsematic Settings",
-        caption: "Set the lineage server's URL and token",
-        execute: () => commands.execute("settingeditor:open", { query: "Tsematic" }),
-      });
-    }
-
     for (const command of [CommandIDs.openRun, CommandIDs.cancelRun, CommandIDs.rerun]) {
       palette?.addItem({ command, category: "Tsematic" });
     }
@@ -241,24 +225,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
       tracker.activeCellChanged.connect(follow);
       tracker.currentChanged.connect(follow);
     }
-
-    settings = await watchSettings(registry);
+    // The runs panel's context menu reads the selection: keep its items' state current.
+    selection.changed.connect(() => commands.notifyCommandChanged());
   },
 };
 
 export default plugin;
 
 namespace Private {
-  /** The runs side panel (its model holds the selected run, whose graph it shows). */
-  export function runsPanel(app: JupyterFrontEnd): RunListPanel | null {
-    for (const widget of app.shell.widgets("left")) {
-      if (widget instanceof RunListPanel) {
-        return widget;
-      }
-    }
-    return null;
-  }
-
   /** The cell of an open notebook whose output shows the root run `rootId`, if any. */
   export function openCellOf(tracker: INotebookTracker | null, rootId: string): ITarget | null {
     let found: ITarget | null = null;

@@ -4,26 +4,28 @@
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/application";
 import { IRenderMimeRegistry } from "@jupyterlab/rendermime";
-import { ISettingRegistry } from "@jupyterlab/settingregistry";
 
 import { runViewRendererFactory } from "../mime/renderer";
-import { type ITsematicSettings, resolveSettings, watchSettings } from "../settings";
+import { ILineageClient, ILineageSettings } from "../tokens";
 
 export const runViewMimePlugin: JupyterFrontEndPlugin<void> = {
   id: "tsematic-jupyterlab:run-view-mime",
   description: "Shows the live run graph in notebook outputs of `await pipeline(...)`.",
   autoStart: true,
-  requires: [IRenderMimeRegistry],
-  optional: [ISettingRegistry],
-  activate: async (
+  requires: [IRenderMimeRegistry, ILineageSettings, ILineageClient],
+  activate: (
     app: JupyterFrontEnd,
     rendermime: IRenderMimeRegistry,
-    registry: ISettingRegistry | null,
-  ): Promise<void> => {
-    // Registered before the settings load, so outputs restored with the page find it.
-    let current: () => ITsematicSettings = () => resolveSettings({});
-    const factory = runViewRendererFactory({ commands: app.commands, settings: () => current() });
+    settings: ILineageSettings,
+    client: ILineageClient,
+  ): void => {
+    // Registered at once (the settings may still load), so outputs restored with the page find
+    // it; a view reads the settings when it is made.
+    const factory = runViewRendererFactory({
+      commands: app.commands,
+      settings: () => settings.current,
+      client,
+    });
     rendermime.addFactory(factory, factory.defaultRank);
-    current = await watchSettings(registry);
   },
 };

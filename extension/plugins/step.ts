@@ -14,17 +14,22 @@ import {
   type JupyterFrontEnd,
   type JupyterFrontEndPlugin,
 } from "@jupyterlab/application";
-import { ICommandPalette, MainAreaWidget, WidgetTracker } from "@jupyterlab/apputils";
+import { MainAreaWidget, WidgetTracker } from "@jupyterlab/apputils";
 import { IRenderMimeRegistry } from "@jupyterlab/rendermime";
-import { ISettingRegistry } from "@jupyterlab/settingregistry";
 import { refreshIcon, ToolbarButton } from "@jupyterlab/ui-components";
 
 import { LiveGraphSource } from "../live/source";
 import { runSnapshots } from "../mime/snapshots";
-import { watchSettings } from "../settings";
 import { StepApi } from "../step/api";
 import { StepPanel } from "../step/panel";
 import { SnapshotStepPanel } from "../step/snapshot-panel";
+import {
+  IArtifactViewRegistry,
+  ILineageClient,
+  ILineageSettings,
+  IRunSelection,
+  type ITsematicSettings,
+} from "../tokens";
 
 namespace CommandIDs {
   export const openStep = "tsematic:open-step";
@@ -35,18 +40,29 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
   description:
     "The panel of a step run: its inputs and outputs as artifact views, logs, error, source.",
   autoStart: true,
-  requires: [ISettingRegistry],
-  optional: [IRenderMimeRegistry, ILayoutRestorer, ICommandPalette],
+  requires: [ILineageSettings, ILineageClient, IArtifactViewRegistry],
+  optional: [IRunSelection, IRenderMimeRegistry, ILayoutRestorer],
   activate: async (
     app: JupyterFrontEnd,
-    registry: ISettingRegistry,
+    lineageSettings: ILineageSettings,
+    client: ILineageClient,
+    views: IArtifactViewRegistry,
+    selection: IRunSelection | null,
     rendermime: IRenderMimeRegistry | null,
     restorer: ILayoutRestorer | null,
   ): Promise<void> => {
     // Settings first: a panel the restorer reopens must call the configured server.
-    const settings = await watchSettings(registry);
-    const api = new StepApi({ settings });
+    await lineageSettings.ready;
+    const settings = (): ITsematicSettings => lineageSettings.current;
+    const api = new StepApi({ client });
     const tracker = new WidgetTracker<MainAreaWidget<StepPanel>>({ namespace: "tsematic-step" });
+    // The current step panel is the selected step run (of its root run, once the panel read it).
+    const selectStepOf = (widget: MainAreaWidget<StepPanel> | null): void => {
+      const detail = widget?.content.follower?.detail;
+      if (selection && widget && detail) {
+        selection.select(detail.run.rootId || detail.run.id, { stepId: widget.content.runId });
+      }
+    };
 
     app.commands.addCommand(CommandIDs.openStep, {
       label: "Open Tsematic Step",
@@ -69,11 +85,13 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
           runId,
           api,
           rendermime,
+          views,
           openStep: (id) => void app.commands.execute(CommandIDs.openStep, { runId: id }),
           follow: {
             // The root's live document says at once when the step changes state; the panel
             // polls the step itself (logs are not in the document), so no graph polling here.
-            watch: (rootId) => new LiveGraphSource({ rootId, settings, pollFallback: false }),
+            watch: (rootId) =>
+              new LiveGraphSource({ rootId, settings, client, pollFallback: false }),
           },
         });
         const widget = new MainAreaWidget({ content });
@@ -82,6 +100,10 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
         content.title.changed.connect(() => {
           widget.title.label = content.title.label;
           widget.title.caption = content.title.caption;
+          // The panel has read its run (the title names the step): now its root is known.
+          if (tracker.currentWidget === widget) {
+            selectStepOf(widget);
+          }
         });
         widget.toolbar.addItem(
           "refresh",
@@ -129,6 +151,8 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
       app.shell.activateById(widget.id);
       return widget;
     };
+
+    tracker.currentChanged.connect((_, widget) => selectStepOf(widget));
 
     if (restorer) {
       void restorer.restore(tracker, {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { afterEach, describe, it, test } from "node:test";
 
 import type { IRunPage, IRunSummary, LineageClient } from "../client";
+import { RunSelection } from "../services/selection";
 import { isFiltering, matchesFilter, RunListModel, runQueryOf } from "./model";
 
 const run: IRunSummary = {
@@ -99,6 +100,28 @@ describe("RunListModel", () => {
     });
     return client;
   };
+
+  it("shares its selection: a run selected elsewhere is shown, and the selected run's state is kept current", async () => {
+    const selection = new RunSelection();
+    const client = start({ selection });
+    await client.called(1);
+    let changes = 0;
+    model!.changed.connect(() => changes++);
+    selection.select("b"); // a command opening run b
+    assert.equal(model!.selectedId, "b");
+    assert.equal(changes, 1, "the list redraws its selection");
+    client.answer([named("a", "etl"), named("b", "train", "running")]);
+    await settle();
+    assert.equal(selection.run?.state, "running", "what the list read about the selected run");
+    void model!.refresh();
+    await client.called(2);
+    client.answer([named("a", "etl"), named("b", "train", "resolved")]);
+    await settle();
+    assert.equal(selection.run?.state, "resolved");
+    model!.select("a");
+    assert.equal(selection.rootId, "a");
+    assert.equal(selection.run?.name, "etl");
+  });
 
   it("asks the server for the first page of root runs and shows them", async () => {
     const client = start({ pageSize: 25 });

@@ -11,6 +11,8 @@ import { Debouncer, Poll } from "@lumino/polling";
 import { type ISignal, Signal } from "@lumino/signaling";
 
 import { type IRunSummary, type LineageClient, LineageServerError } from "../client";
+import { RunSelection } from "../services/selection";
+import type { IRunSelection } from "../tokens";
 
 /** What the panel shows. */
 export type RunListStatus = "loading" | "ready" | "error";
@@ -62,6 +64,8 @@ export function isFiltering(filter: IRunFilter): boolean {
 export class RunListModel {
   constructor(options: RunListModel.IOptions) {
     this._client = options.client;
+    this.selection = options.selection ?? new RunSelection();
+    this.selection.changed.connect(this._onSelectionChanged, this);
     this._pageSize = Math.min(Math.max(1, options.pageSize ?? 100), 1000);
     this._wanted = this._pageSize;
     this._poll = new Poll({
@@ -132,21 +136,17 @@ export class RunListModel {
     return this._fetchNow();
   }
 
+  /** The selection this list shows and sets (shared with the commands and the graph). */
+  readonly selection: IRunSelection;
+
   /** The selected root run's id, if any. */
   get selectedId(): string | null {
-    return this._selectedId;
+    return this.selection.rootId;
   }
 
-  /** Emitted with the new selection. */
-  get selectionChanged(): ISignal<this, string | null> {
-    return this._selectionChanged;
-  }
-
+  /** Selects a root run, with what this list knows about it. */
   select(runId: string | null): void {
-    if (runId === this._selectedId) return;
-    this._selectedId = runId;
-    this._selectionChanged.emit(runId);
-    this._changed.emit();
+    this.selection.select(runId, { run: this._runs.find((run) => run.id === runId) ?? null });
   }
 
   /** The last failure, as a message a user can act on; empty unless `status` is `error`. */
@@ -171,6 +171,7 @@ export class RunListModel {
     if (this.isDisposed) {
       return;
     }
+    this.selection.changed.disconnect(this._onSelectionChanged, this);
     this._filterDebouncer.dispose();
     this._inFlight?.abort();
     this._poll.dispose();
@@ -244,6 +245,15 @@ export class RunListModel {
     this._runs = runs;
     this._hasMore = hasMore;
     this._error = error;
+    // The selected run's state as last read: commands ask the selection whether it has ended.
+    const selected = runs.find((run) => run.id === this.selection.rootId);
+    if (selected) {
+      this.selection.select(selected.id, { run: selected });
+    }
+    this._changed.emit();
+  }
+
+  private _onSelectionChanged(): void {
     this._changed.emit();
   }
 
@@ -259,8 +269,6 @@ export class RunListModel {
   private _hasMore = false;
   private _error = "";
   private _filter: IRunFilter = { name: "", state: "", tag: "" };
-  private _selectedId: string | null = null;
-  private readonly _selectionChanged = new Signal<this, string | null>(this);
 }
 
 export namespace RunListModel {
@@ -269,6 +277,8 @@ export namespace RunListModel {
 
   export interface IOptions {
     client: IClient;
+    /** The selection to show and set; default a selection of its own. */
+    selection?: IRunSelection;
     /** Refresh interval while the server answers. */
     intervalMs?: number;
     /** When the poll pauses; `when-hidden` pauses while the browser tab is hidden. */

@@ -40,7 +40,7 @@ export class RunListPanel extends SidePanel {
     return this._model;
   }
 
-  /** The model polls only while the panel is shown (see index.ts): catch up at once. */
+  /** The model polls only while the panel is shown (see plugins/runs.ts): catch up at once. */
   protected override onAfterShow(): void {
     void this._model.refresh();
   }
@@ -76,6 +76,8 @@ export class RunListView extends Widget {
     this.node.append(this._filterBar, this._body);
     this._body.addEventListener("click", this);
     this._body.addEventListener("keydown", this);
+    // A context menu acts on the selected run (schema/commands.json): select the run under it.
+    this._body.addEventListener("contextmenu", this);
     model.changed.connect(this._render, this);
     this._render();
   }
@@ -84,7 +86,8 @@ export class RunListView extends Widget {
     const item = (event.target as Element | null)?.closest<HTMLElement>("[data-run-id]");
     if (!item) return;
     if (event.type === "keydown" && !["Enter", " "].includes((event as KeyboardEvent).key)) return;
-    event.preventDefault();
+    // The context menu must still open: only a click or a key is the panel's own.
+    if (event.type !== "contextmenu") event.preventDefault();
     this._model.select(item.dataset.runId ?? null);
   }
 
@@ -95,6 +98,7 @@ export class RunListView extends Widget {
     this._model.changed.disconnect(this._render, this);
     this._body.removeEventListener("click", this);
     this._body.removeEventListener("keydown", this);
+    this._body.removeEventListener("contextmenu", this);
     super.dispose();
   }
 
@@ -132,12 +136,19 @@ export class RunListView extends Widget {
       children.push(this._more);
     }
     this._body.replaceChildren(...children);
+    // A run selected elsewhere (a command, a notebook's run) is brought into view once.
+    const selected = this._model.selectedId;
+    if (selected !== this._shownSelection) {
+      this._shownSelection = selected;
+      this._body.querySelector(".jp-mod-selected")?.scrollIntoView({ block: "nearest" });
+    }
   }
 
   private readonly _model: RunListModel;
   private readonly _filterBar: HTMLElement;
   private readonly _body: HTMLElement;
   private readonly _more: HTMLButtonElement;
+  private _shownSelection: string | null = null;
 }
 
 namespace Private {

@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 
+import { LineageClient } from "../client";
 import { resolveSettings } from "../settings";
 import { type IRunWithPorts, StepApi } from "./api";
 
@@ -40,7 +41,8 @@ describe("StepApi.notebookPath", () => {
     });
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    api = new StepApi({ settings: () => resolveSettings({ serverUrl: url, token: "t" }) });
+    const settings = resolveSettings({ serverUrl: url, token: "t" });
+    api = new StepApi({ client: new LineageClient({ settings: () => settings }) });
   });
   after(() => new Promise<void>((done) => server.close(() => done())));
 

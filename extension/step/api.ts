@@ -5,13 +5,12 @@
  *
  * @example
  * ```ts
- * const api = new StepApi({ settings: () => current });
+ * const api = new StepApi({ client }); // the one ILineageClient
  * const { run, outputs } = await api.run(runId);
  * const response = await api.artifactValue(outputs[0].artifact.id); // Arrow IPC, streamed
  * ```
  */
-import { LineageClient } from "../client";
-import type { ITsematicSettings } from "../settings";
+import type { LineageClient } from "../client";
 import type { IJobFailure } from "./failure";
 
 export type { IJobFailure } from "./failure";
@@ -125,24 +124,22 @@ export interface ILogPage {
   readonly nextCursor: string | null;
 }
 
-/** Reads runs and artifacts; settings are read on every call, so changes apply at once. */
+/**
+ * Reads runs and artifacts through the extension's one client, so changed settings apply at once.
+ */
 export class StepApi {
   constructor(options: StepApi.IOptions) {
-    this._settings = options.settings;
-    this._client = new LineageClient({
-      settings: options.settings,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      timeoutMs: options.timeoutMs ?? 10_000,
-    });
+    this._client = options.client;
+    this._timeoutMs = options.timeoutMs ?? 10_000;
   }
 
   get serverUrl(): string {
-    return this._settings().serverUrl;
+    return this._client.serverUrl;
   }
 
-  /** The bearer token, for requests the panel makes itself. */
+  /** The bearer token, for requests the panel makes itself (empty for another server). */
   get token(): string {
-    return this._settings().token;
+    return this._client.token;
   }
 
   async run(runId: string, signal?: AbortSignal): Promise<IRunWithPorts> {
@@ -196,17 +193,20 @@ export class StepApi {
       ...(signal ? { signal } : {}),
       notFoundHint:
         " (it may belong to another lineage server: check the server URL in Settings › Tsematic)",
+      // A step's run and its artifacts' headers may take longer than the runs list.
+      timeoutMs: this._timeoutMs,
     });
   }
 
-  private readonly _settings: () => ITsematicSettings;
   private readonly _client: LineageClient;
+  private readonly _timeoutMs: number;
 }
 
 export namespace StepApi {
   export interface IOptions {
-    settings: () => ITsematicSettings;
-    fetch?: (input: string, init: RequestInit) => Promise<Response>;
+    /** The client of the lineage server: the extension's one (ILineageClient). */
+    client: LineageClient;
+    /** How long to wait for each answer's headers. Default 10 s. */
     timeoutMs?: number;
   }
 }

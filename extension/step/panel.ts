@@ -9,7 +9,7 @@
  */
 import { Panel, Widget } from "@lumino/widgets";
 
-import { createArtifactView, type IArtifactViewContext } from "../artifacts";
+import type { IArtifactViewContext } from "../artifacts";
 import { errorText } from "../artifacts/context";
 import { errorBlock } from "../artifacts/simple";
 import { failureBlock, failureView } from "./failure";
@@ -23,6 +23,7 @@ import type {
   StepApi,
 } from "./api";
 import { ENDED_STATES } from "../client";
+import type { IArtifactViewRegistry } from "../tokens";
 import { factList, stepLink } from "./dom";
 import { StepFollower } from "./follow";
 import { JobSection } from "./job";
@@ -31,9 +32,10 @@ export class StepPanel extends Panel {
   constructor(options: StepPanel.IOptions) {
     super();
     this.addClass("jp-TsematicStep");
-    this.id = `tsematic-step-${options.runId}`;
+    // No id: the MainAreaWidget around the panel has the step's id (one element per id).
+    this.node.dataset.runId = options.runId;
     this.runId = options.runId;
-    this._context = { api: options.api, rendermime: options.rendermime };
+    this._context = { api: options.api, rendermime: options.rendermime, views: options.views };
     this._followOptions = options.follow ?? {};
     this._openStep = options.openStep ?? null;
     this.title.label = `Step ${options.runId.slice(0, 8)}`;
@@ -145,7 +147,7 @@ export class StepPanel extends Panel {
     this.addWidget(new Widget({ node }));
   }
 
-  private readonly _context: IArtifactViewContext;
+  private readonly _context: Private.IPortContext;
   private readonly _followOptions: StepPanel.IFollowOptions;
   private readonly _openStep: ((runId: string) => void) | null;
   private _notebookAsked = false;
@@ -161,6 +163,8 @@ export namespace StepPanel {
     runId: string;
     api: StepApi;
     rendermime: IArtifactViewContext["rendermime"];
+    /** The artifact views by type name (built-in and added by other packages). */
+    views: IArtifactViewRegistry;
     /** Live run states of the root, poll intervals. */
     follow?: IFollowOptions;
     /** Opens the panel of another step run (the producer of an input, a consumer of an output). */
@@ -174,7 +178,7 @@ export namespace StepPanel {
  */
 class StepView {
   constructor(
-    context: IArtifactViewContext,
+    context: Private.IPortContext,
     moreLogs: () => void,
     openStep: ((runId: string) => void) | null,
   ) {
@@ -294,7 +298,7 @@ class StepView {
 class PortList extends Panel {
   constructor(
     title: string,
-    context: IArtifactViewContext,
+    context: Private.IPortContext,
     openStep: ((runId: string) => void) | null,
   ) {
     super();
@@ -347,7 +351,7 @@ class PortList extends Panel {
     head.append(name, meta, Private.flowLine(port, this._isInput, this._openStep));
     box.addWidget(new Widget({ node: head }));
     if (!fresh) {
-      box.addWidget(createArtifactView(port.artifact, this._context));
+      box.addWidget(this._context.views.createView(port.artifact, this._context));
       return box;
     }
     const waiting = Private.text("jp-TsematicStep-status", "Waiting for the value's upload…");
@@ -357,7 +361,7 @@ class PortList extends Panel {
     void Private.whenStored(this._context.api, port.artifact.id, abort.signal).then(() => {
       if (!box.isDisposed) {
         waiting.dispose();
-        box.addWidget(createArtifactView(port.artifact, this._context));
+        box.addWidget(this._context.views.createView(port.artifact, this._context));
       }
     });
     return box;
@@ -365,7 +369,7 @@ class PortList extends Panel {
 
   private readonly _title: string;
   private readonly _isInput: boolean;
-  private readonly _context: IArtifactViewContext;
+  private readonly _context: Private.IPortContext;
   private readonly _openStep: ((runId: string) => void) | null;
   private readonly _heading: Widget;
   private _boxes = new Map<string, Panel>();
@@ -413,6 +417,11 @@ class LogView extends Widget {
 }
 
 namespace Private {
+  /** What the port boxes need: what a view gets, and the registry that makes the views. */
+  export interface IPortContext extends IArtifactViewContext {
+    readonly views: IArtifactViewRegistry;
+  }
+
   /**
    * Resolves once the artifact's bytes are on the server, after about a minute without them (the
    * view then says what is missing), or at once when `signal` is aborted (the box is gone).

@@ -22,7 +22,8 @@ export class SnapshotStepPanel extends Widget {
     this.addClass("jp-mod-snapshot");
     this.runId = options.runId;
     this.rootId = options.bundle.rootId;
-    this.id = `tsematic-step-snapshot-${options.runId}`;
+    // No id: the MainAreaWidget around the panel has the step's id (one element per id).
+    this.node.dataset.runId = options.runId;
     this.title.closable = true;
     const run = options.bundle.runs?.find((candidate) => candidate.id === options.runId);
     this.title.label = run?.name ?? `Step ${options.runId.slice(0, 8)}`;

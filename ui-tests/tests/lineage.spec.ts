@@ -116,7 +116,7 @@ test.describe("recorded lineage", () => {
       .locator(".jp-RunGraph-node", { hasText: "sum" })
       .getAttribute("data-run-id");
     await openStep(page, sumId ?? "");
-    const sumPanel = page.locator(`.jp-TsematicStep#tsematic-step-${sumId}`);
+    const sumPanel = page.locator(`#tsematic-step-${sumId} .jp-TsematicStep`);
     // The notebook the pipeline was started from (its root's environment.notebookPath).
     await expect(sumPanel.locator(".jp-TsematicStep-notebook")).toHaveText(
       "Started from the notebook lineage.ipynb",
@@ -134,7 +134,7 @@ test.describe("recorded lineage", () => {
       .first()
       .getAttribute("data-run-id");
     await from.locator(".jp-TsematicStep-runLink").first().click();
-    const producer = page.locator(`.jp-TsematicStep#tsematic-step-${producerId}`);
+    const producer = page.locator(`#tsematic-step-${producerId} .jp-TsematicStep`);
     await expect(producer.locator(".jp-TsematicStep-title")).toContainText("square");
     // And back: the square's output was used by `sum`.
     await expect(producer.locator(".jp-TsematicStep-flows[data-direction=output]")).toContainText(

@@ -210,7 +210,7 @@ test.describe("a notebook's run view", () => {
     await panel
       .locator('[data-port="data"] .jp-TsematicStep-runLink', { hasText: "loadData" })
       .click();
-    const producer = page.locator(".jp-TsematicStep#tsematic-step-snapshot-silent-root-load");
+    const producer = page.locator("#tsematic-step-snapshot-silent-root-load .jp-TsematicStep");
     await expect(producer.locator(".jp-TsematicStep-title")).toContainText("resolved");
 
     // Nothing left the JupyterLab server: no lineage server, no live socket, for this run.

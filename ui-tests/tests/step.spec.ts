@@ -192,7 +192,9 @@ test.describe("the step panel", () => {
     const chartId = await runIdOf(page, "salesChart");
     await openStep(page, chartId);
     // By id: makeSales's panel names salesChart too, as the step that used its output.
-    const chartPanel = page.locator(`.jp-TsematicStep#tsematic-step-${chartId}`);
+    const chartPanel = page.locator(`#tsematic-step-${chartId} .jp-TsematicStep`);
+    // One element per id: the panel inside the main-area widget does not repeat the widget's.
+    await expect(page.locator(`[id="tsematic-step-${chartId}"]`)).toHaveCount(1);
     const plotView = chartPanel.locator(
       '.jp-TsematicStep-port[data-type="plot.vega-lite"] .jp-TsematicPlot',
     );
