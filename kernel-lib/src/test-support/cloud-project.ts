@@ -38,7 +38,12 @@ export function projectDir(name: string, source: string): { dir: string; main: s
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "p", version: "1.0.0" }));
   writeFileSync(
     join(dir, "package-lock.json"),
-    JSON.stringify({ name: "p", lockfileVersion: 3, requires: true, packages: { "": { name: "p" } } }),
+    JSON.stringify({
+      name: "p",
+      lockfileVersion: 3,
+      requires: true,
+      packages: { "": { name: "p" } },
+    }),
   );
   symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
   const main = join(dir, "main.js");

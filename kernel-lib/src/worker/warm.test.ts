@@ -18,8 +18,10 @@ const cloud = cloudProjects(() => server);
 before(async () => {
   // Idle long enough that a driver on a loaded machine dispatches its next step in time.
   server = await ServerProcess.start({
-    args: ["--cpus", "2", "--memory-mib", "16384", "--kill-grace-ms", "1000"]
-      .concat(["--warm-idle-ms", "8000"]),
+    args: ["--cpus", "2", "--memory-mib", "16384", "--kill-grace-ms", "1000"].concat([
+      "--warm-idle-ms",
+      "8000",
+    ]),
     env: { TSEMATIC_TEST_MARKERS: cloud.markers },
   });
 });
@@ -28,15 +30,6 @@ after(async () => {
   cloud.cleanUp();
   await server?.stop();
 });
-
-/** A job's worker output, as the executor kept it. */
-function jobLog(jobId: string): string {
-  try {
-    return readFileSync(join(server.dataDir, "jobs", `${jobId}.log`), "utf8");
-  } catch (error) {
-    return String(error);
-  }
-}
 
 interface JobView {
   attempt: number;
