@@ -4,11 +4,12 @@
 # Also creates the unprivileged user Slurm jobs and slurmrestd run as (tsematic-slurm).
 set -euo pipefail
 
-packages=(slurm-wlm slurmctld slurmd slurmrestd slurm-client munge slurm-wlm-jwt-plugin)
+# acl: setfacl lets the job user traverse a private parent of the checkout (slurm-cluster/cluster.ts).
+packages=(slurm-wlm slurmctld slurmd slurmrestd slurm-client munge slurm-wlm-jwt-plugin acl)
 job_user=tsematic-slurm
 
 present() {
-  for cmd in slurmctld slurmd slurmrestd munged sbatch; do
+  for cmd in slurmctld slurmd slurmrestd munged sbatch setfacl; do
     command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || return 1
   done
   # The JWT plugin is a separate package: without it slurmctld refuses AuthAltTypes=auth/jwt.

@@ -22,13 +22,15 @@ const EXCLUDED: Record<string, string> = {
     "installs, builds and serves JupyterLab until stopped; scripts/start.sh is its own check",
   "npm run bench": "the benchmarks take minutes and only print figures (bench/)",
   "npm run lab": "serves JupyterLab until stopped; the browser tests (npm run test:ui) start it",
+  "npm run build": "npm test builds every workspace before this test runs",
 };
 
 /** The commands the README shows, in order, without their trailing `# comments`. */
 export function readmeCommands(readme: string): string[] {
   const commands: string[] = [];
   for (const block of readme.matchAll(/^```sh\n([\s\S]*?)^```/gm)) {
-    for (const line of block[1]!.split("\n")) {
+    // A line ending in a backslash goes on in the next one, as in a shell.
+    for (const line of block[1]!.replace(/\\\n\s*/g, "").split("\n")) {
       const command = line.replace(/(^|\s)#.*$/, "").trim();
       if (command !== "") commands.push(command);
     }
@@ -285,20 +287,66 @@ describe("every command in the README, run as written from the repository root",
     },
   };
 
+  /**
+   * `npm run slurm` as written (from the repository root, as root here: it installs what is missing),
+   * kept running for the commands it prints, which the README shows next; stopped with Ctrl-C by the
+   * last test of this suite.
+   */
+  let slurm: Started | undefined;
+  let slurmPort: string | undefined;
+  const commandChecks: Record<string, () => Promise<void>> = {
+    async "npm run slurm"() {
+      slurm = start("npm", ["run", "slurm"], { ...process.env });
+      slurmPort = (
+        await waitFor(slurm, /--slurm-url http:\/\/127\.0\.0\.1:(\d+) /, "npm run slurm")
+      )[1];
+      assert.match(slurm.output.stdout, /Slurm is ready after [\d.]+ s: partition tsematic/);
+    },
+    async "SLURM_CONF=$PWD/.tsematic-slurm/etc/slurm.conf squeue"() {
+      assert.ok(slurm, "npm run slurm runs first");
+      const r = await run(
+        "bash",
+        ["-c", "SLURM_CONF=$PWD/.tsematic-slurm/etc/slurm.conf squeue"],
+        process.env,
+      );
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^\s*JOBID\s+PARTITION\s+NAME/);
+    },
+  };
+  after(async () => {
+    await slurm?.stop();
+  });
+
   for (const [command, why] of Object.entries(EXCLUDED)) {
     it(`${command}: not run by this test (${why})`, () => {});
   }
   for (const command of commands.filter((c) => !(c in EXCLUDED))) {
     it(command, async () => {
+      const own = commandChecks[command];
+      if (own) return own();
       const [npx, tsematic, subcommand, ...rest] = command.split(/\s+/);
       assert.ok(
         npx === "npx" && tsematic === "tsematic" && subcommand! in checks,
         `no check for the README command "${command}": add one here, or list it in EXCLUDED with why`,
       );
       const args = [subcommand!, ...rest].map((a) =>
-        a === "<runId>" ? ids.loadId : a === "<rootId>" ? ids.waitingId : a,
+        a === "<runId>"
+          ? ids.loadId
+          : a === "<rootId>"
+            ? ids.waitingId
+            : a.replace("<port>", () => {
+                assert.ok(slurmPort, "npm run slurm printed its port");
+                return slurmPort!;
+              }),
       );
       await checks[subcommand!]!(args);
     });
   }
+
+  it("npm run slurm stops every daemon it started on Ctrl-C", async () => {
+    if (!slurm) return; // the README shows no `npm run slurm`
+    const code = await slurm.stop();
+    assert.equal(code, 0, slurm.output.stderr);
+    assert.match(slurm.output.stdout, /SIGINT: stopping the Slurm cluster \.\.\.\nStopped\./);
+  });
 });

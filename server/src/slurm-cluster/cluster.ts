@@ -29,7 +29,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { hostname, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { mintSlurmJwt } from "../executors/slurm/jwt";
 import { defaultSlurmNodes, slurmConfigFiles, slurmPartition, type SlurmNodeSpec } from "./config";
@@ -317,14 +317,30 @@ function checkInstalled(): void {
 
 /**
  * Jobs run `node <checkout>/kernel-lib/lib/worker/main.js` as the job user: a checkout under a private home
- * (e.g. /root, mode 0700) would make every job fail on a node, long after the cluster seemed ready.
+ * (e.g. /root, mode 0700) would make every job fail on a node, long after the cluster seemed ready. A parent
+ * directory the job user cannot traverse gets an ACL entry letting that one user pass through it (search
+ * only: it still cannot list or read it), as a site admin would set up a shared checkout; said on stderr.
  */
 function checkJobUserReadsCheckout(user: string): void {
   if (user === "root") return;
-  const probe = resolve(__dirname, "../../../kernel-lib/package.json");
+  const checkout = resolve(__dirname, "../../..");
+  const probe = resolve(checkout, "kernel-lib/package.json");
   if (!existsSync(probe)) return;
-  const result = spawnSync("runuser", ["-u", user, "--", "test", "-r", probe], { stdio: "ignore" });
-  if (result.status !== 0) {
+  const can = (test: string, path: string): boolean =>
+    spawnSync("runuser", ["-u", user, "--", "test", test, path], { stdio: "ignore" }).status === 0;
+  if (can("-r", probe)) return;
+  for (let dir = checkout; ; dir = dirname(dir)) {
+    if (!can("-x", dir)) {
+      const acl = spawnSync("setfacl", ["-m", `u:${user}:x`, dir], { encoding: "utf8" });
+      if (acl.status === 0) {
+        process.stderr.write(
+          `slurm-cluster: let the job user "${user}" traverse ${dir} (setfacl -m u:${user}:x), so jobs reach ${checkout}\n`,
+        );
+      }
+    }
+    if (dir === dirname(dir)) break;
+  }
+  if (!can("-r", probe)) {
     throw new Error(
       `The Slurm job user "${user}" cannot read ${probe}, so jobs could not run the worker: ` +
         "let every user read this checkout (chmod o+rx on it and its parent directories) or clone it elsewhere.",

@@ -487,9 +487,14 @@ export class SlurmExecutor implements Executor {
   }
 }
 
-/** Slurm's `--time`: the wall limit, else the step's own timeout (whole minutes, at least 1). */
+/**
+ * Slurm's `--time` (whole minutes, at least 1): the step's own time budget, as a Slurm user sets
+ * `--time` from what the step may take; Slurm then warns, stops and classifies it TIMEOUT itself.
+ * The scheduler's wall clock (twice the budget and more, made for executors that have no time limit
+ * of their own) applies only to a step without a budget.
+ */
 function limitMs(r: LaunchRequest): number | undefined {
-  const ms = r.wallTimeoutMs ?? r.stepTimeoutMs;
+  const ms = r.stepTimeoutMs ?? r.wallTimeoutMs;
   return ms === undefined ? undefined : Math.max(60_000, ms);
 }
 
