@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { mintSlurmJwt } from "../executors/slurm/jwt";
-import { startSlurmCluster, type SlurmCluster } from "./cluster";
+import { mungeSocketDir, startSlurmCluster, type SlurmCluster } from "./cluster";
 import { isAlive, jobProcessesOfNode } from "./nodeProcesses";
 
 const repo = resolve(__dirname, "../../..");
@@ -265,6 +273,29 @@ describe("a local Slurm cluster in a kept state directory", { timeout: 600_000 }
       [],
       "what did start was stopped",
     );
+  });
+
+  it("starts in a state directory below a folder only root and the job user may pass, as in a checkout in /root", async () => {
+    // `npm run slurm` keeps its state in the checkout; munged refuses a socket below a folder that
+    // not everyone may pass ("execute permissions for all required"), so its socket lives elsewhere.
+    const parent = mkdtempSync(join(tmpdir(), "tsematic-private-"));
+    try {
+      chmodSync(parent, 0o700);
+      execFileSync("setfacl", ["-m", "u:tsematic-slurm:x", parent]); // what a checkout there gets
+      const cluster = await startSlurmCluster({ stateDir: join(parent, "state") });
+      const socketDir = mungeSocketDir(cluster.stateDir);
+      try {
+        const res = await fetch(`${cluster.restUrl}/slurm/v0.0.38/diag`, {
+          headers: headers(cluster),
+        });
+        assert.equal(res.status, 200, await res.text());
+      } finally {
+        await cluster.stop();
+      }
+      assert.equal(existsSync(join(socketDir, "munge.socket")), false, "the socket went with it");
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 
   it("says what to run when the job user does not exist", async () => {

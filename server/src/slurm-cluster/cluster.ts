@@ -16,7 +16,7 @@
  * ```
  */
 import { execFile, spawnSync } from "node:child_process";
-import { randomBytes, randomInt } from "node:crypto";
+import { createHash, randomBytes, randomInt } from "node:crypto";
 import {
   chmodSync,
   chownSync,
@@ -194,6 +194,7 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
       await Promise.all(running("slurmctld").map((d) => d.stop()));
       await Promise.all(running("munged").map((d) => d.stop()));
       process.off("exit", killAllSync);
+      rmSync(dirname(layout.mungeSocket), { recursive: true, force: true });
       if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
     })();
     return stopped;
@@ -358,6 +359,20 @@ interface StateLayout {
   gpuFiles(node: SlurmNodeSpec): string[];
 }
 
+/**
+ * Where munged's socket goes: munged refuses a socket unless every directory above it lets everyone
+ * pass (`execute permissions for all required on "/root"`), which a state directory inside a private
+ * checkout does not, so the socket lives in its own folder of the system's temporary directory, named
+ * after the state directory (a kept one finds it again; short enough for a unix socket path).
+ */
+export function mungeSocketDir(stateDir: string): string {
+  const key = createHash("sha256").update(resolve(stateDir)).digest("hex").slice(0, 16);
+  const dir = join(tmpdir(), `tsematic-munge-${key}`);
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
 /** Creates the directories and keys (kept when present, so a kept state directory starts again). */
 function prepareStateDir(
   stateDir: string,
@@ -387,12 +402,7 @@ function prepareStateDir(
   if (!existsSync(mungeKey)) writeFileSync(mungeKey, randomBytes(1024), { mode: 0o600 });
   const jwtKeyFile = join(etcDir, "jwt_hs256.key");
   if (!existsSync(jwtKeyFile)) writeFileSync(jwtKeyFile, randomBytes(32), { mode: 0o600 });
-  const mungeSocket = join(mungeDir, "munge.socket");
-  if (Buffer.byteLength(mungeSocket) > 100) {
-    throw new Error(
-      `The Slurm state directory ${stateDir} is too deep for a unix socket path (${mungeSocket}): give a shorter stateDir.`,
-    );
-  }
+  const mungeSocket = join(mungeSocketDir(stateDir), "munge.socket");
   const gpuFiles = (node: SlurmNodeSpec) =>
     Array.from({ length: node.gpus }, (_, i) => {
       // A fake GPU: slurmd wants a character device per GPU; this one is /dev/null's (1, 3).
