@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { npmProject } from "../test-support/cloud-project";
 import { nodeChild } from "../test-support/node-child";
 import {
   buildPackage,
@@ -22,18 +23,8 @@ after(() => {
 
 /** A project folder with package.json and package-lock.json, as `npm install` leaves it. */
 function project(): string {
-  const dir = mkdtempSync(join(tmpdir(), "tsematic-package-"));
+  const dir = npmProject("package");
   dirs.push(dir);
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "p", version: "1.0.0" }));
-  writeFileSync(
-    join(dir, "package-lock.json"),
-    JSON.stringify({
-      name: "p",
-      lockfileVersion: 3,
-      requires: true,
-      packages: { "": { name: "p" } },
-    }),
-  );
   return dir;
 }
 

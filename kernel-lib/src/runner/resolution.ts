@@ -479,21 +479,7 @@ export class Resolution {
         if (hit) {
           // Decoded from the stored bytes: never an object that another step may have changed.
           const artifact: Artifact = { ...hit.artifact, bytes: hit.bytes };
-          const value = this.config.registry.fromBytes(artifact.typeName, artifact.bytes);
-          this.announce(artifact.id, () => artifact, true);
-          if (value !== null && typeof value === "object") {
-            this.artifactOfObject.set(value, artifact);
-          }
-          this.noteOutput(node, artifact.id, value);
-          this.emit({
-            type: "edge",
-            runId: node.id,
-            direction: "output",
-            name: "output",
-            artifactId: hit.artifact.id,
-          });
-          this.emitState(node, "resolved", { cacheKey: key, originalRunId: hit.runId });
-          node.settle("resolved", { value });
+          this.settleFromStored(node, artifact, hit.runId, key, { cached: true });
           return;
         }
       }
@@ -547,8 +533,23 @@ export class Resolution {
     originalRunId: string,
     key: string | undefined,
   ): void {
+    this.settleFromStored(node, artifact, originalRunId, key, { cached: false });
+  }
+
+  /**
+   * Settles `node` resolved with an output another run stored (a cache hit, or a run of an
+   * abandoned root), naming that run as the original. A cache hit holds no slot yet; a reused run
+   * of an abandoned root does, and gives it back.
+   */
+  private settleFromStored(
+    node: RunNode,
+    artifact: Artifact,
+    originalRunId: string,
+    key: string | undefined,
+    how: { cached: boolean },
+  ): void {
     const value = this.config.registry.fromBytes(artifact.typeName, artifact.bytes);
-    this.announce(artifact.id, () => artifact, false);
+    this.announce(artifact.id, () => artifact, how.cached);
     if (value !== null && typeof value === "object") this.artifactOfObject.set(value, artifact);
     this.noteOutput(node, artifact.id, value);
     this.emit({
@@ -562,7 +563,7 @@ export class Resolution {
       ...(key !== undefined ? { cacheKey: key } : {}),
       originalRunId,
     });
-    this.releaseSlot(node);
+    if (!how.cached) this.releaseSlot(node);
     node.settle("resolved", { value });
   }
 

@@ -34,6 +34,18 @@ const REPO = join(__dirname, "..", "..", "..");
  * project that installed tsematic has), and `main.js` holding `source`.
  */
 export function projectDir(name: string, source: string): { dir: string; main: string } {
+  const dir = npmProject(name);
+  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
+  const main = join(dir, "main.js");
+  writeFileSync(main, source);
+  return { dir, main };
+}
+
+/**
+ * An empty npm project in a new temporary folder: package.json and package-lock.json, as
+ * `npm install` leaves them. The caller removes it.
+ */
+export function npmProject(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `tsematic-${name}-`));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "p", version: "1.0.0" }));
   writeFileSync(
@@ -45,10 +57,7 @@ export function projectDir(name: string, source: string): { dir: string; main: s
       packages: { "": { name: "p" } },
     }),
   );
-  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
-  const main = join(dir, "main.js");
-  writeFileSync(main, source);
-  return { dir, main };
+  return dir;
 }
 
 /** What every test script starts with: the library and marker-file helpers under `<markers>/<name>`. */

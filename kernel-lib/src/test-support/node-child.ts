@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { processExists } from "../tracking/endpoint.js";
 
 /** The built library, as a child process requires it. */
 export const LIB = JSON.stringify(join(__dirname, "..", "index.js"));
@@ -33,23 +34,8 @@ export function nodeChild(script: string, env: Record<string, string | undefined
   return { child, done };
 }
 
-/**
- * Whether a process with this pid runs (EPERM: it does, as someone else's). A zombie (exited, not yet
- * reaped by whoever adopted it) does not count.
- */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return true;
-  }
-}
+/** Whether a process with this pid runs; the tracking library's own check, named for tests. */
+export const alive = processExists;
 
 /** Stops the embedded server a data directory's server.json names (SIGTERM), and waits for it. */
 export async function stopServerOf(dataDir: string, timeoutMs = 30_000): Promise<void> {
