@@ -254,6 +254,19 @@ describe("RunListModel", () => {
     assert.equal(second.calls[0]!.signal?.aborted, true);
   });
 
+  it("leaves no timer behind once disposed", async () => {
+    const timers = (): number =>
+      process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+    const before = timers();
+    const client = start();
+    await client.called(1);
+    client.answer([named("a", "p")]);
+    await settle();
+    model!.dispose();
+    await settle();
+    assert.equal(timers(), before, "the next poll's timer is cleared");
+  });
+
   it("shows the server's actionable error and keeps the runs it had", async () => {
     const client = new FakeClient();
     const failing: RunListModel.IClient = {

@@ -174,6 +174,9 @@ export class RunListModel {
     this.selection.changed.disconnect(this._onSelectionChanged, this);
     this._filterDebouncer.dispose();
     this._inFlight?.abort();
+    // Poll.dispose() leaves its next tick's timer set (up to a minute away), which keeps a Node
+    // process alive and fires into a dead model; stopping first clears it.
+    void this._poll.stop();
     this._poll.dispose();
     Signal.clearData(this);
   }
