@@ -35,8 +35,10 @@ export function slurmFailure(job: SlurmJob, facts: FailureFacts): JobFailure | u
   };
   switch (job.state) {
     case "OUT_OF_MEMORY": {
-      // Slurm's cgroup kills a job when it reaches its limit and keeps no peak (no accounting
-      // daemon): what it used is then known to be at least what it asked.
+      // The job's memory cgroup (ConstrainRAMSpace) holds it at its limit and the kernel kills it
+      // there: its peak IS the limit (memory.max_usage_in_bytes reads the limit, and the cgroup is
+      // gone when slurmstepd reports), and what it tried to allocate is known to no one. Where
+      // Slurm samples /proc instead (no cgroup v1: OverMemoryKill), its output says the peak.
       const used = facts.usedMiB ?? facts.askedMiB;
       return {
         kind: "out-of-memory",
@@ -44,7 +46,7 @@ export function slurmFailure(job: SlurmJob, facts: FailureFacts): JobFailure | u
           `${id} ran out of memory${where}: it asked for ${facts.askedMiB} MiB and ` +
           (facts.usedMiB !== undefined
             ? `used ${facts.usedMiB} MiB`
-            : `reached that limit, where Slurm killed it (Slurm reports no peak)`),
+            : `reached that limit, where its memory cgroup stopped it (its peak is the limit)`),
         hint: `raise the step's memoryMiB above ${used}, or use less memory in it; ${outputAt(facts.output)}`,
         memory: { askedMiB: facts.askedMiB, usedMiB: used },
       };
