@@ -13,6 +13,7 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import type { SlurmCluster } from "@tsematic/server/lib/slurm-cluster/cluster";
 import { cloudProjects, files, lastJson } from "../test-support/cloud-project";
+import { requeuedDriverReusesFinishedChildren } from "../test-support/cloud-scenarios";
 import { eventually, ServerProcess } from "../test-support/server-process";
 import { slurmRest, slurmServerArgs } from "../test-support/slurm-server";
 
@@ -356,11 +357,13 @@ const holder = func({ resources: { cpus: 2, memoryMiB: 200, gpus: 1 } }, async f
   return 1;
 });
 const waiter = func({ resources: { cpus: 2, memoryMiB: 200, gpus: 1 } }, function waiter() { return 2; });
+// A future starts when it is awaited: the waiter is called once the holder runs.
 const pipeline = func(async function pipeline() {
-  const held = holder();
-  await waitFor("holder-running");
-  const waited = waiter();
-  return (await held) + (await waited);
+  const [held, waited] = await Promise.all([
+    holder(),
+    waitFor("holder-running").then(() => waiter()),
+  ]);
+  return held + waited;
 });
 pipeline().run({ executor: "slurm" }).then(
   (r) => console.log(JSON.stringify({ value: r.value, rootId: r.rootId })),
@@ -523,64 +526,13 @@ pipeline().run({ executor: "slurm", maxParallelism: ${MAX_PARALLELISM} }).then(
     assert.ok(most <= MAX_PARALLELISM, `at most ${MAX_PARALLELISM} at once, saw ${most}`);
   });
 
-  it("the driver of a submitted run killed with -9 is requeued as attempt 2, which runs none of its children again", async () => {
-    const { main, markers: m } = project(
-      "kill-driver",
-      `
-const first = func({ resources: { cpus: 1, memoryMiB: 200 } }, function first(x) { mark("first-" + process.pid + "-" + Date.now()); return x + 1; });
-const second = func({ resources: { cpus: 1, memoryMiB: 200 } }, async function second(x) {
-  mark("second-" + process.pid + "-" + Date.now());
-  await waitFor("go");
-  return x * 10;
-});
-const pipeline = func(async function pipeline(x) {
-  mark("driver-" + process.pid);
-  const a = await first(x);
-  return await second(a);
-});
-pipeline(1).submit({ executor: "slurm" }).then(
-  (r) => console.log(JSON.stringify({ rootId: r.rootId })),
-  (e) => { console.error(e); process.exit(1); },
-);
-`,
-    );
-    const submitted = await drive(main).done;
-    assert.equal(submitted.code, 0, submitted.output);
-    const { rootId } = lastJson<{ rootId: string }>(submitted.output);
-    await eventually("second to start", async () => files(m, "second-")[0], 120_000);
-    const [driver1] = files(m, "driver-");
-    process.kill(Number(driver1!.slice("driver-".length)), "SIGKILL");
-    await eventually(
-      "the requeued driver",
-      async () => files(m, "driver-").find((f) => f !== driver1),
-      120_000,
-    );
-    writeFileSync(join(m, "go"), "");
-    await eventually(
-      "the root to resolve",
-      async () => ((await runOf(rootId)).run.state === "resolved" ? true : undefined),
-      120_000,
-    );
-    assert.equal(
-      files(m, "first-").length,
-      1,
-      "first ran once: the requeued driver reused its output",
-    );
-    assert.equal(
-      files(m, "second-").length,
-      1,
-      "second ran once: the requeued driver re-attached to its running job",
-    );
-    const runs = await runsUnder(rootId);
-    assert.deepEqual(runs.map((r) => `${r.run.stepName}:${r.run.state}`).sort(), [
-      "first:resolved",
-      "pipeline:resolved",
-      "second:resolved",
-    ]);
-    const job = await jobOf(rootId);
-    assert.deepEqual([job.attempt, job.state], [2, "succeeded"]);
-    assert.ok(existsSync(m));
-  });
+  it("the driver of a submitted run killed with -9 is requeued as attempt 2, which runs none of its children again", () =>
+    requeuedDriverReusesFinishedChildren(cloud, {
+      executor: "slurm",
+      dispatchSteps: true,
+      timeoutMs: 120_000,
+      jobOf,
+    }));
 
   it("a server given a JWT key slurmctld does not know refuses to start, saying the token was not accepted and what to do", async () => {
     const wrongKey = join(cluster.stateDir, "wrong-jwt.key");
