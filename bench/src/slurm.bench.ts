@@ -5,7 +5,7 @@
  * the Slurm packages (`scripts/slurm-install.sh`); says so and exits 0 otherwise.
  */
 import { startSlurmCluster, type SlurmCluster } from "@tsematic/server/lib/slurm-cluster/cluster";
-import { mintSlurmJwt } from "@tsematic/server/lib/executors/slurm/jwt";
+import { slurmRest, slurmServerArgs } from "tsematic/lib/test-support/slurm-server";
 import { fanOut, separateJobs } from "./slurm-steps";
 import { startServer, type BenchServer } from "./server";
 
@@ -35,16 +35,8 @@ async function firstStepStarted(server: BenchServer, rootId: string): Promise<nu
 
 /** The Slurm jobs slurmctld knows, an array counted once. */
 async function slurmJobIds(cluster: SlurmCluster): Promise<Set<number>> {
-  const token = mintSlurmJwt({
-    keyFile: cluster.jwtKeyFile,
-    user: cluster.user,
-    lifetimeSeconds: 300,
-  });
-  const res = await fetch(`${cluster.restUrl}/slurm/v0.0.38/jobs`, {
-    headers: { "X-SLURM-USER-NAME": cluster.user, "X-SLURM-USER-TOKEN": token },
-  });
-  const body = (await res.json()) as { jobs: { job_id: number; array_job_id?: number }[] };
-  return new Set(body.jobs.map((j) => (j.array_job_id ? j.array_job_id : j.job_id)));
+  const jobs = (await slurmRest(cluster).jobs()) as { job_id: number; array_job_id?: number }[];
+  return new Set(jobs.map((j) => (j.array_job_id ? j.array_job_id : j.job_id)));
 }
 
 async function timed(what: () => Promise<unknown>): Promise<number> {
@@ -65,16 +57,7 @@ async function main(): Promise<void> {
   );
   let server: BenchServer | undefined;
   try {
-    server = await startServer([
-      "--slurm-url",
-      cluster.restUrl,
-      "--slurm-user",
-      cluster.user,
-      "--slurm-jwt-key",
-      cluster.jwtKeyFile,
-      "--slurm-partition",
-      cluster.partition,
-    ]);
+    server = await startServer(slurmServerArgs(cluster));
     process.env.TSEMATIC_URL = server.url;
     process.env.TSEMATIC_TOKEN = server.token;
     const remote = { executor: "slurm", package: PACKAGE } as const;
@@ -92,9 +75,14 @@ async function main(): Promise<void> {
         `runs ${submits.join(", ")} ms (target < 5000; the first includes packaging and a cold worker cache)`,
     );
 
+    // Equal caps: the array's %cap (the pipeline's maxParallelism) is every CPU of the cluster, which
+    // is also how many of the 50 one-CPU batch jobs Slurm can run at once.
+    const cap = cluster.nodes.reduce((sum, n) => sum + n.cpus, 0);
+    const capped = { ...remote, maxParallelism: cap };
+    console.log(`both fan-outs run at most ${cap} steps at once (the cluster's CPUs)`);
     for (const [name, pipeline] of [
-      ["one job array", () => fanOut(WIDTH).resolve(remote)],
-      [`${WIDTH} separate jobs`, () => separateJobs(WIDTH).resolve(remote)],
+      [`one job array (%${cap})`, () => fanOut(WIDTH).resolve(capped)],
+      [`${WIDTH} separate jobs`, () => separateJobs(WIDTH).resolve(capped)],
     ] as const) {
       const before = await slurmJobIds(cluster);
       const ms = await timed(pipeline);

@@ -40,6 +40,45 @@ describe("jobFacts", () => {
       ["infrastructure retries", "0"],
     ]);
   });
+
+  it("names a queued Slurm job's array task, and the reason Slurm gives for not starting it yet", () => {
+    const pending: IJob = {
+      ...JOB,
+      executor: "slurm",
+      state: "queued",
+      attempt: 1,
+      handle: { executor: "slurm", host: "", externalId: "412_7", pendingReason: "Resources" },
+    };
+    assert.deepEqual(jobFacts(pending), [
+      ["job", JOB.id],
+      ["executor", "slurm"],
+      ["job state", "queued"],
+      ["attempt", "1"],
+      ["infrastructure retries", "0"],
+      ["external id", "412_7"],
+      ["pending", "Resources"],
+    ]);
+  });
+
+  it("names the node a Slurm job runs on, and no pending reason once it runs", () => {
+    const running: IJob = {
+      ...JOB,
+      executor: "slurm",
+      state: "running",
+      attempt: 1,
+      handle: {
+        executor: "slurm",
+        host: "",
+        node: "w1",
+        externalId: "413",
+        pendingReason: "Priority",
+      },
+    };
+    assert.deepEqual(jobFacts(running).slice(5), [
+      ["node", "w1"],
+      ["external id", "413"],
+    ]);
+  });
 });
 
 describe("fetchJob", () => {

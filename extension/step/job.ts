@@ -2,8 +2,9 @@
  * Where a step ran: the job of a dispatched run (or of a submitted root), from
  * `GET /api/v1/runs/{id}/job` (the latest attempt, following requeues): its id, executor, state,
  * attempt, infrastructure retries (earlier attempts lost and requeued, counted apart from the
- * step's own `retry`), and the worker's pid and host. A run that ran inline has no job: the
- * section stays hidden.
+ * step's own `retry`), the worker's pid and host, the node and id its cluster gave it (Slurm) and,
+ * while its cluster has not started it, the reason the cluster gives (Slurm: "Resources",
+ * "Priority"). A run that ran inline has no job: the section stays hidden.
  *
  * @example
  * ```ts
@@ -14,6 +15,9 @@
  */
 import type { StepApi } from "./api";
 import { factList } from "./dom";
+
+/** How often the section reads a queued job again (its cluster's pending reason may change). */
+const QUEUED_REREAD_MS = 5_000;
 
 /** `Job` in the OpenAPI file, as far as the panel reads it. */
 export interface IJob {
@@ -28,6 +32,8 @@ export interface IJob {
     readonly host?: string;
     readonly pid?: number;
     readonly externalId?: string;
+    readonly node?: string;
+    readonly pendingReason?: string;
   };
   readonly startedAt?: number;
   readonly endedAt?: number;
@@ -49,8 +55,15 @@ export function jobFacts(job: IJob): Array<[string, string]> {
   const handle = job.handle;
   if (handle && typeof handle.pid === "number") facts.push(["pid", String(handle.pid)]);
   if (handle && typeof handle.host === "string" && handle.host) facts.push(["host", handle.host]);
+  if (handle && typeof handle.node === "string" && handle.node && handle.node !== handle.host) {
+    facts.push(["node", handle.node]);
+  }
   if (handle && typeof handle.externalId === "string" && handle.externalId) {
     facts.push(["external id", handle.externalId]);
+  }
+  // Why the cluster has not started it: the answer to "why is my step not running?".
+  if (job.state === "queued" && handle && typeof handle.pendingReason === "string") {
+    if (handle.pendingReason) facts.push(["pending", handle.pendingReason]);
   }
   return facts;
 }
@@ -94,10 +107,20 @@ export class JobSection {
     const key = `${run.id}:${run.state}:${run.attempt}`;
     if (key === this._key) return;
     this._key = key;
-    void fetchJob(this._api, run.id, this._fetch).then(
+    this._read(run.id, key);
+  }
+
+  private _read(runId: string, key: string): void {
+    void fetchJob(this._api, runId, this._fetch).then(
       (job) => {
         if (this._key !== key) return; // a newer read is on its way
         this._show(job);
+        // A queued job's pending reason changes while the run's state does not: read it again.
+        if (job?.state === "queued" && this.node.isConnected) {
+          setTimeout(() => {
+            if (this._key === key) this._read(runId, key);
+          }, QUEUED_REREAD_MS);
+        }
       },
       () => undefined, // Where it ran is a detail: the panel's other sections say what failed.
     );

@@ -58,6 +58,9 @@ export class HttpDispatcher implements Dispatcher {
           resources: request.resources,
           ...(request.cacheKey !== undefined ? { cacheKey: request.cacheKey } : {}),
           ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+          ...(request.maxParallelism !== undefined
+            ? { maxParallelism: request.maxParallelism }
+            : {}),
           executor: this.options.executor,
           namespace: this.options.namespace,
           ...(this.options.localProject ? { localProject: this.options.localProject } : {}),

@@ -28,6 +28,11 @@ export interface DispatchRequest {
    * where the step's own timer cannot fire (a loop, native code).
    */
   timeoutMs?: number;
+  /**
+   * The resolution's `maxParallelism`: an executor that starts a fan-out as one unit (a Slurm job
+   * array) runs at most this many of its jobs at once.
+   */
+  maxParallelism?: number;
 }
 
 /** How a dispatched run ended, as its job recorded it. */

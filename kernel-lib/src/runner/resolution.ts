@@ -600,6 +600,7 @@ export class Resolution {
         resources: settings.resources ?? {},
         ...(key !== undefined ? { cacheKey: key } : {}),
         ...(budget !== undefined ? { timeoutMs: budget } : {}),
+        ...(this.slots ? { maxParallelism: this.config.maxParallelism } : {}),
       },
       node.signal(),
       () => {

@@ -14,6 +14,7 @@ import { buildPackage } from "../package";
 import { submissionRootId } from "../runner/ids";
 import { alive } from "../test-support/node-child";
 import { cloudProjects, files, lastJson } from "../test-support/cloud-project";
+import { requeuedDriverReusesFinishedChildren } from "../test-support/cloud-scenarios";
 import { eventually, ServerProcess } from "../test-support/server-process";
 
 let server: ServerProcess;
@@ -265,65 +266,12 @@ pipeline(1).submit({ executor: "local" }).then(
     assert.equal(lastJson<{ result: number }>(again.output).result, 4);
   });
 
-  it("a requeued driver of a submitted run, after kill -9, does not execute its finished children again", async () => {
-    const { main, markers: m } = project(
-      "kill-driver",
-      `
-const first = func(function first(x) { mark("first-" + process.pid + "-" + Date.now()); return x + 1; });
-const second = func(async function second(x) {
-  mark("second-" + process.pid + "-" + Date.now());
-  await waitFor("go");
-  return x * 10;
-});
-const pipeline = func(async function pipeline(x) {
-  mark("driver-" + process.pid);
-  const a = await first(x);
-  return await second(a);
-});
-pipeline(1).submit({ executor: "local" }).then(
-  (r) => console.log(JSON.stringify({ rootId: r.rootId })),
-  (e) => { console.error(e); process.exit(1); },
-);
-`,
-    );
-    const submitted = await drive(main).done;
-    assert.equal(submitted.code, 0, submitted.output);
-    const { rootId } = lastJson<{ rootId: string }>(submitted.output);
-    await eventually("second to start", async () => files(m, "second-")[0]);
-    // The server has recorded first as resolved before the driver dies.
-    await eventually("first resolved on the server", async () => {
-      const runs = await runsUnder(rootId);
-      return runs.find((r) => r.run.stepName === "first" && r.run.state === "resolved");
-    });
-    const [driver1] = files(m, "driver-");
-    const pid1 = Number(driver1!.slice("driver-".length));
-    process.kill(pid1, "SIGKILL");
-    const driver2 = await eventually("the requeued driver", async () =>
-      files(m, "driver-").find((f) => f !== driver1),
-    );
-    assert.notEqual(Number(driver2.slice("driver-".length)), pid1);
-    await eventually("second to start again", async () =>
-      files(m, "second-").length === 2 ? true : undefined,
-    );
-    writeFileSync(join(m, "go"), "");
-    await eventually("the root to resolve", async () => {
-      const r = await runOf(rootId);
-      return r.run.state === "resolved" ? r : undefined;
-    });
-    assert.equal(
-      files(m, "first-").length,
-      1,
-      "first ran once: the requeued driver reused its output",
-    );
-    const runs = await runsUnder(rootId);
-    assert.deepEqual(runs.map((r) => `${r.run.stepName}:${r.run.state}`).sort(), [
-      "first:resolved",
-      "pipeline:resolved",
-      "second:resolved",
-    ]);
-    const job = await server.api<{ attempt: number; state: string }>(`/runs/${rootId}/job`);
-    assert.deepEqual([job.attempt, job.state], [2, "succeeded"]);
-  });
+  it("a requeued driver of a submitted run, after kill -9, does not execute its finished children again", () =>
+    requeuedDriverReusesFinishedChildren(cloud, {
+      executor: "local",
+      dispatchSteps: false,
+      jobOf: (runId) => server.api(`/runs/${runId}/job`),
+    }));
 
   it("shows a running remote step's logs within 3 s, and cancel stops every process of the run", async () => {
     const { main, markers: m } = project(

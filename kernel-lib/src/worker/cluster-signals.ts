@@ -15,6 +15,8 @@
  * ```
  */
 
+import { unlinkSync } from "node:fs";
+
 const FLUSHERS = Symbol.for("tsematic.worker.timeLimitFlushers");
 
 type Flusher = () => Promise<void>;
@@ -66,6 +68,47 @@ export function clusterPlacement(env: NodeJS.ProcessEnv = process.env): {
     ? `${env.SLURM_ARRAY_JOB_ID}_${env.SLURM_ARRAY_TASK_ID ?? ""}`
     : env.SLURM_JOB_ID;
   return { ...(node ? { node } : {}), ...(externalId ? { externalId } : {}) };
+}
+
+/**
+ * The job's node-local output file (`TSEMATIC_JOB_OUTPUT`, Slurm's `%j` / `%A_%a` pattern, expanded
+ * from this job's SLURM_* ids); undefined outside a cluster job.
+ *
+ * @example
+ * ```ts
+ * clusterOutputFile({ TSEMATIC_JOB_OUTPUT: "/tmp/t-%j.out", SLURM_JOB_ID: "12" }); // "/tmp/t-12.out"
+ * ```
+ */
+export function clusterOutputFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const pattern = env.TSEMATIC_JOB_OUTPUT;
+  if (!pattern) return undefined;
+  const ids: Record<string, string | undefined> = {
+    j: env.SLURM_JOB_ID,
+    A: env.SLURM_ARRAY_JOB_ID,
+    a: env.SLURM_ARRAY_TASK_ID,
+  };
+  let complete = true;
+  const path = pattern.replace(/%([jAa])/g, (_, k: string) => {
+    const id = ids[k];
+    if (id === undefined || !/^\d+$/.test(id)) complete = false;
+    return id ?? "";
+  });
+  return complete ? path : undefined;
+}
+
+/**
+ * Removes the job's output once the worker reported how its job ended: it served diagnosis only
+ * (the step's log is on the server). A worker that did not report leaves it for the failure
+ * message that names it.
+ */
+export function removeClusterOutput(env: NodeJS.ProcessEnv = process.env): void {
+  const file = clusterOutputFile(env);
+  if (!file) return;
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone, or not this user's: nothing to clean.
+  }
 }
 
 /** Registers what to send when the time limit nears; returns the unregistration. */

@@ -18,7 +18,12 @@ import type { ErrorInfo } from "../events";
 import type { Endpoint } from "../tracking/endpoint";
 import { ServerClient, ServerRefusedError } from "../tracking/http";
 import { fetchPackage, linkDependencies } from "./bootstrap";
-import { clusterPlacement, clusterRestarts, installTimeLimitWarning } from "./cluster-signals";
+import {
+  clusterPlacement,
+  clusterRestarts,
+  installTimeLimitWarning,
+  removeClusterOutput,
+} from "./cluster-signals";
 import { holdLease } from "./lease";
 import type { runJob, WorkerContext } from "./run";
 
@@ -187,6 +192,8 @@ async function askNext(
       contentType: "application/json",
       timeoutMs: idleMs + 30_000,
     });
+    // The report arrived with the question: the cluster job's output served no diagnosis.
+    if (finished !== undefined) removeClusterOutput();
     if (res.status === 204) return undefined;
     return (await res.json()) as { spec: JobSpec; token: string };
   } catch (error) {

@@ -28,7 +28,7 @@ import type { Endpoint } from "../tracking/endpoint";
 import { ServerClient } from "../tracking/http";
 import { ServerBackend } from "../tracking/server-backend";
 import { defaultRegistry } from "../types/registry";
-import { flushedOnTimeLimit } from "./cluster-signals";
+import { flushedOnTimeLimit, removeClusterOutput } from "./cluster-signals";
 import type { WorkerLease } from "./lease";
 // Loads func() and the default hooks of this copy (the package's bundle loads them too).
 import "../step";
@@ -240,6 +240,8 @@ async function finish(client: ServerClient, ctx: WorkerContext, outcome: Outcome
   }
   try {
     await client.json("POST", `/jobs/${spec.job.id}/finished`, body);
+    // Reported: the cluster job's node-local output is no longer needed for diagnosis.
+    removeClusterOutput();
   } catch (error) {
     log(`could not report the job finished: ${(error as Error).message}`);
   }

@@ -12,6 +12,7 @@ import { after, before, describe, it } from "node:test";
 import { startSlurmCluster, type SlurmCluster } from "@tsematic/server/lib/slurm-cluster/cluster";
 import { cloudProjects, files, lastJson } from "../test-support/cloud-project";
 import { eventually, ServerProcess } from "../test-support/server-process";
+import { slurmServerArgs } from "../test-support/slurm-server";
 
 let cluster: SlurmCluster;
 let server: ServerProcess;
@@ -20,16 +21,7 @@ const cloud = cloudProjects(() => server, { shared: true });
 before(async () => {
   cluster = await startSlurmCluster();
   server = await ServerProcess.start({
-    args: [
-      "--slurm-url",
-      cluster.restUrl,
-      "--slurm-user",
-      cluster.user,
-      "--slurm-jwt-key",
-      cluster.jwtKeyFile,
-      "--slurm-partition",
-      cluster.partition,
-    ],
+    args: slurmServerArgs(cluster),
     env: { TSEMATIC_TEST_MARKERS: cloud.markers },
   });
 });

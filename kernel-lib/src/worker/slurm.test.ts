@@ -5,13 +5,17 @@
  * server for the whole file (a cluster takes seconds to start).
  */
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
 import type { SlurmCluster } from "@tsematic/server/lib/slurm-cluster/cluster";
 import { cloudProjects, files, lastJson } from "../test-support/cloud-project";
+import { requeuedDriverReusesFinishedChildren } from "../test-support/cloud-scenarios";
 import { eventually, ServerProcess } from "../test-support/server-process";
+import { slurmRest, slurmServerArgs } from "../test-support/slurm-server";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSlurmCluster } = require("@tsematic/server/lib/slurm-cluster/cluster") as {
@@ -21,12 +25,11 @@ const { startSlurmCluster } = require("@tsematic/server/lib/slurm-cluster/cluste
 const { outputPath } = require("@tsematic/server/lib/executors/slurm/script") as {
   outputPath: (workerDir: string, isArray: boolean) => string;
 };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { mintSlurmJwt } = require("@tsematic/server/lib/executors/slurm/jwt") as {
-  mintSlurmJwt: (o: { keyFile: string; user: string; lifetimeSeconds: number }) => string;
-};
 
-const ARRAY_CAP = 3;
+/** The site's bound (`--slurm-array-parallelism`): above the pipelines' own maxParallelism here. */
+const SITE_ARRAY_CAP = 10;
+/** The fan-out's own `maxParallelism`: below the 4 CPUs of the cluster, so that the cap shows. */
+const MAX_PARALLELISM = 3;
 /** Node-local and writable by the cluster's user (the state directory is root's alone). */
 const WORKER_DIR = join(tmpdir(), `tsematic-worker-test-${process.pid}`);
 
@@ -40,55 +43,54 @@ interface JobView {
   state: string;
   attempt: number;
   handle?: { externalId?: string; node?: string; pendingReason?: string; host: string };
-  failure?: { kind: string; message: string; memory?: { askedMiB: number; usedMiB: number } };
+  failure?: {
+    kind: string;
+    message: string;
+    hint: string;
+    memory?: { askedMiB: number; usedMiB: number };
+  };
 }
 
 const jobOf = (runId: string): Promise<JobView> => server.api<JobView>(`/runs/${runId}/job`);
-
 /** slurmrestd's own record of a job (raw v0.0.38), undefined once slurmctld forgot it. */
-async function slurmJob(externalId: string): Promise<Record<string, unknown> | undefined> {
-  const token = mintSlurmJwt({
-    keyFile: cluster.jwtKeyFile,
-    user: cluster.user,
-    lifetimeSeconds: 600,
-  });
-  const res = await fetch(`${cluster.restUrl}/slurm/v0.0.38/job/${externalId}`, {
-    headers: { "X-SLURM-USER-NAME": cluster.user, "X-SLURM-USER-TOKEN": token },
-  });
-  const body = (await res.json()) as { jobs?: Record<string, unknown>[] };
-  return body.jobs?.[0];
-}
-
+const slurmJob = (externalId: string) => slurmRest(cluster).job(externalId);
 /** Every job slurmctld remembers, raw. */
-async function slurmJobs(): Promise<Record<string, unknown>[]> {
-  const token = mintSlurmJwt({
-    keyFile: cluster.jwtKeyFile,
-    user: cluster.user,
-    lifetimeSeconds: 600,
-  });
-  const res = await fetch(`${cluster.restUrl}/slurm/v0.0.38/jobs`, {
-    headers: { "X-SLURM-USER-NAME": cluster.user, "X-SLURM-USER-TOKEN": token },
-  });
-  return ((await res.json()) as { jobs?: Record<string, unknown>[] }).jobs ?? [];
-}
+const slurmJobs = () => slurmRest(cluster).jobs();
 
 function slurmArgs(keyFile: string): string[] {
-  return [
-    "--slurm-url",
-    cluster.restUrl,
-    "--slurm-user",
-    cluster.user,
-    "--slurm-jwt-key",
+  return slurmServerArgs(cluster, {
     keyFile,
-    "--slurm-partition",
-    cluster.partition,
-    "--slurm-worker-dir",
-    WORKER_DIR,
-    "--slurm-array-parallelism",
-    String(ARRAY_CAP),
-    "--kill-grace-ms",
-    "3000",
-  ];
+    workerDir: WORKER_DIR,
+    arrayParallelism: SITE_ARRAY_CAP,
+    killGraceMs: 3000,
+  });
+}
+
+const CLI = join(dirname(require.resolve("@tsematic/server/package.json")), "lib", "cli.js");
+
+/** `tsematic show <runId>` against the test server: what a user reads in a terminal. */
+async function tsematicShow(runId: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, "show", runId], {
+    env: { ...process.env, ...server.clientEnv() },
+  });
+  return stdout;
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** The node-local output file of a Slurm job ("123" or "123_4"), as the executor names it. */
+function outputOf(externalId: string): string {
+  const [job, task] = externalId.split("_");
+  return outputPath(WORKER_DIR, task !== undefined)
+    .replace("%A", job!)
+    .replace("%a", task ?? "")
+    .replace("%j", job!);
 }
 
 before(async () => {
@@ -194,6 +196,12 @@ pipeline(1).run({ executor: "slurm" }).then(
       assert.equal(record.memory_per_node, mem);
       assert.equal(record.tres_per_node, gres);
       if (name === "gpu") assert.equal(job.handle?.node, "w1", "only w1 has a GPU");
+      // Its worker reported how it ended: the node-local output served no diagnosis and is gone.
+      assert.equal(
+        existsSync(outputOf(job.handle!.externalId!)),
+        false,
+        `${name}'s output removed`,
+      );
     }
   });
 
@@ -254,6 +262,10 @@ pipeline().resolve({ executor: "slurm" }).then(
     assert.equal(hog.run.state, "failed");
     const job = await jobOf(result.runId!);
     assert.equal((await slurmJob(job.handle!.externalId!))?.job_state, "OUT_OF_MEMORY");
+    // A worker that could not report leaves its output for diagnosis, and the failure says where.
+    const kept = outputOf(job.handle!.externalId!);
+    assert.ok(existsSync(kept), `${kept} is kept`);
+    assert.ok(job.failure?.hint.includes(kept), JSON.stringify(job.failure));
   });
 
   it("ends a step past Slurm's time limit as timeout and keeps the lines it logged last", async () => {
@@ -334,7 +346,125 @@ pipeline().submit({ executor: "slurm" }).then(
     });
   });
 
-  it("a 50-way fan-out goes to Slurm as one job array that runs at most the cap at once", async () => {
+  it("shows why Slurm has not started a step: its pending reason is on the job's record and in tsematic show, and goes once it runs", async () => {
+    const { main, markers: m } = project(
+      "pending",
+      `
+// Both ask for every CPU and the GPU of w1, the only GPU node: the second waits for the first.
+const holder = func({ resources: { cpus: 2, memoryMiB: 200, gpus: 1 } }, async function holder() {
+  mark("holder-running");
+  await waitFor("release");
+  return 1;
+});
+const waiter = func({ resources: { cpus: 2, memoryMiB: 200, gpus: 1 } }, function waiter() { return 2; });
+// A future starts when it is awaited: the waiter is called once the holder runs.
+const pipeline = func(async function pipeline() {
+  const [held, waited] = await Promise.all([
+    holder(),
+    waitFor("holder-running").then(() => waiter()),
+  ]);
+  return held + waited;
+});
+pipeline().run({ executor: "slurm" }).then(
+  (r) => console.log(JSON.stringify({ value: r.value, rootId: r.rootId })),
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    const driver = drive(main);
+    const waiterRun = await eventually(
+      "the waiter's job pending for resources",
+      async () => {
+        const runs = await server.api<{ runs: { id: string; stepName: string }[] }>(
+          "/runs?name=waiter&limit=50",
+        );
+        for (const r of runs.runs.filter((x) => x.stepName === "waiter")) {
+          const job = await jobOf(r.id).catch(() => undefined);
+          if (job?.state === "queued" && job.handle?.pendingReason === "Resources") return r.id;
+        }
+        return undefined;
+      },
+      120_000,
+    );
+    const pendingJob = await jobOf(waiterRun);
+    assert.equal(
+      (await slurmJob(pendingJob.handle!.externalId!))?.state_reason,
+      "Resources",
+      "Slurm itself says so",
+    );
+    assert.match(await tsematicShow(waiterRun), /\n\s*pending\s+Resources\n/);
+    writeFileSync(join(m, "release"), "");
+    const { code, output } = await driver.done;
+    assert.equal(code, 0, output);
+    assert.equal(lastJson<{ value: number }>(output).value, 3);
+    const ran = await jobOf(waiterRun);
+    assert.equal(ran.state, "succeeded");
+    assert.equal(ran.handle?.pendingReason, undefined, "no pending reason once it ran");
+    assert.doesNotMatch(await tsematicShow(waiterRun), /pending\s/);
+  });
+
+  it("SIGUSR2 from Slurm (its time-limit warning) does not end the worker: it sends what the step logged, which the server keeps", async () => {
+    const { main, markers: m } = project(
+      "usr2",
+      `
+const warned = func({ resources: { cpus: 1, memoryMiB: 200 } }, async function warned() {
+  console.log("the step's line before the warning");
+  mark("warned-" + process.pid);
+  await waitFor("warning-sent");
+  console.log("the step's line after the warning");
+  await waitFor("done");
+  return 7;
+});
+const pipeline = func(async function pipeline() { return await warned(); });
+pipeline().run({ executor: "slurm" }).then(
+  (r) => console.log(JSON.stringify({ value: r.value, rootId: r.rootId })),
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    const driver = drive(main);
+    await eventually("the step to run", async () => files(m, "warned-")[0], 120_000);
+    const runs = await server.api<{ runs: { id: string; stepName: string }[] }>(
+      "/runs?name=warned&limit=50",
+    );
+    const runId = runs.runs.find((r) => r.stepName === "warned")!.id;
+    const job = await jobOf(runId);
+    const externalId = job.handle!.externalId!;
+    // What `--signal=B:USR2@60` sends: SIGUSR2 to the batch step, which is the worker (exec'd).
+    await promisify(execFile)("scancel", ["--signal=USR2", "--batch", externalId], {
+      env: { ...process.env, ...cluster.env },
+    });
+    await eventually(
+      "the worker to say it got the warning",
+      async () =>
+        /SIGUSR2: the cluster stops this job soon/.test(readFileSafe(outputOf(externalId)))
+          ? true
+          : undefined,
+      60_000,
+    );
+    writeFileSync(join(m, "warning-sent"), "");
+    await eventually(
+      "the line logged after the warning on the server",
+      async () => {
+        const logs = await server.api<{ lines: { text: string }[] }>(`/runs/${runId}/logs`);
+        const text = logs.lines.map((l) => l.text).join("");
+        return /line after the warning/.test(text) ? text : undefined;
+      },
+      60_000,
+    );
+    assert.equal((await slurmJob(externalId))?.job_state, "RUNNING", "SIGUSR2 did not end it");
+    writeFileSync(join(m, "done"), "");
+    const { code, output } = await driver.done;
+    assert.equal(code, 0, output);
+    assert.equal(lastJson<{ value: number }>(output).value, 7);
+    const logs = await server.api<{ lines: { text: string }[] }>(`/runs/${runId}/logs`);
+    assert.match(
+      logs.lines.map((l) => l.text).join(""),
+      /line before the warning[\s\S]*line after the warning/,
+    );
+  });
+
+  it("a 50-way fan-out goes to Slurm as one job array whose cap is the pipeline's maxParallelism, and runs at most that many at once", async () => {
     const { main, markers: m } = project(
       "fanout",
       `
@@ -349,7 +479,7 @@ const pipeline = func(async function pipeline() {
   for (let i = 0; i < 50; i++) all.push(sq(i));
   return (await Promise.all(all)).reduce((a, b) => a + b, 0);
 });
-pipeline().run({ executor: "slurm" }).then(
+pipeline().run({ executor: "slurm", maxParallelism: ${MAX_PARALLELISM} }).then(
   (r) => console.log(JSON.stringify({ value: r.value, rootId: r.rootId })),
   (e) => { console.error(e); process.exit(1); },
 );
@@ -384,7 +514,7 @@ pipeline().run({ executor: "slurm" }).then(
     }
     assert.equal(arrays.size, 1, `one job array, not ${arrays.size}: ${[...arrays].join(", ")}`);
     const record = await slurmJob([...arrays][0]!);
-    assert.equal(record?.array_max_tasks, ARRAY_CAP);
+    assert.equal(record?.array_max_tasks, MAX_PARALLELISM, "the pipeline's cap, below the site's");
     // Never more tasks at once than the cap (each task's body marked when it ran).
     const spans = files(m, "sq-").map(
       (f) => readFileSync(join(m, f), "utf8").split(" ").map(Number) as [number, number],
@@ -393,67 +523,16 @@ pipeline().run({ executor: "slurm" }).then(
     const most = Math.max(
       ...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e).length),
     );
-    assert.ok(most <= ARRAY_CAP, `at most ${ARRAY_CAP} at once, saw ${most}`);
+    assert.ok(most <= MAX_PARALLELISM, `at most ${MAX_PARALLELISM} at once, saw ${most}`);
   });
 
-  it("the driver of a submitted run killed with -9 is requeued as attempt 2, which runs none of its children again", async () => {
-    const { main, markers: m } = project(
-      "kill-driver",
-      `
-const first = func({ resources: { cpus: 1, memoryMiB: 200 } }, function first(x) { mark("first-" + process.pid + "-" + Date.now()); return x + 1; });
-const second = func({ resources: { cpus: 1, memoryMiB: 200 } }, async function second(x) {
-  mark("second-" + process.pid + "-" + Date.now());
-  await waitFor("go");
-  return x * 10;
-});
-const pipeline = func(async function pipeline(x) {
-  mark("driver-" + process.pid);
-  const a = await first(x);
-  return await second(a);
-});
-pipeline(1).submit({ executor: "slurm" }).then(
-  (r) => console.log(JSON.stringify({ rootId: r.rootId })),
-  (e) => { console.error(e); process.exit(1); },
-);
-`,
-    );
-    const submitted = await drive(main).done;
-    assert.equal(submitted.code, 0, submitted.output);
-    const { rootId } = lastJson<{ rootId: string }>(submitted.output);
-    await eventually("second to start", async () => files(m, "second-")[0], 120_000);
-    const [driver1] = files(m, "driver-");
-    process.kill(Number(driver1!.slice("driver-".length)), "SIGKILL");
-    await eventually(
-      "the requeued driver",
-      async () => files(m, "driver-").find((f) => f !== driver1),
-      120_000,
-    );
-    writeFileSync(join(m, "go"), "");
-    await eventually(
-      "the root to resolve",
-      async () => ((await runOf(rootId)).run.state === "resolved" ? true : undefined),
-      120_000,
-    );
-    assert.equal(
-      files(m, "first-").length,
-      1,
-      "first ran once: the requeued driver reused its output",
-    );
-    assert.equal(
-      files(m, "second-").length,
-      1,
-      "second ran once: the requeued driver re-attached to its running job",
-    );
-    const runs = await runsUnder(rootId);
-    assert.deepEqual(runs.map((r) => `${r.run.stepName}:${r.run.state}`).sort(), [
-      "first:resolved",
-      "pipeline:resolved",
-      "second:resolved",
-    ]);
-    const job = await jobOf(rootId);
-    assert.deepEqual([job.attempt, job.state], [2, "succeeded"]);
-    assert.ok(existsSync(m));
-  });
+  it("the driver of a submitted run killed with -9 is requeued as attempt 2, which runs none of its children again", () =>
+    requeuedDriverReusesFinishedChildren(cloud, {
+      executor: "slurm",
+      dispatchSteps: true,
+      timeoutMs: 120_000,
+      jobOf,
+    }));
 
   it("a server given a JWT key slurmctld does not know refuses to start, saying the token was not accepted and what to do", async () => {
     const wrongKey = join(cluster.stateDir, "wrong-jwt.key");

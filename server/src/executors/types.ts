@@ -74,6 +74,11 @@ export interface LaunchRequest {
    * outer limit (Slurm's `--time`). Not a wall limit for the local executor.
    */
   stepTimeoutMs?: number;
+  /**
+   * The resolver's `maxParallelism`: at most this many jobs of the group run at once where the
+   * executor starts them as one unit (a Slurm job array's `%cap`).
+   */
+  maxParallelism?: number;
 }
 
 /** A job as the executor sees it. */

@@ -91,6 +91,8 @@ export interface JobSpec {
   inputs: InputRef[];
   cacheKey?: string;
   timeoutMs?: number;
+  /** The resolver's `maxParallelism` (a Slurm job array's `%cap`). */
+  maxParallelism?: number;
   namespace: string;
   environment?: RunEnvironment;
   localProject?: { host: string; root: string; dependencyKey: string };

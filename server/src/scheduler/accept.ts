@@ -26,6 +26,8 @@ export interface DispatchRequest {
   resources: ResourceRequest;
   cacheKey?: string;
   timeoutMs?: number;
+  /** The resolver's `maxParallelism`: the cap of a fan-out an executor starts as one unit. */
+  maxParallelism?: number;
   executor: string;
   namespace?: string;
   localProject?: StoredSpec["localProject"];
@@ -131,6 +133,7 @@ export function dispatchRun(
     resources: body.resources,
     ...(body.cacheKey !== undefined && { cacheKey: body.cacheKey }),
     ...(body.timeoutMs !== undefined && { timeoutMs: body.timeoutMs }),
+    ...(body.maxParallelism !== undefined && { maxParallelism: body.maxParallelism }),
     ...(body.localProject !== undefined && { localProject: body.localProject }),
   };
   const attempt = (existing?.attempt ?? 0) + 1;

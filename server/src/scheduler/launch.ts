@@ -85,6 +85,7 @@ function launch(
         ? { group: `${job.rootId}/${spec.stepName}` }
         : {}),
       ...(spec.timeoutMs !== undefined ? { stepTimeoutMs: spec.timeoutMs } : {}),
+      ...(spec.maxParallelism !== undefined ? { maxParallelism: spec.maxParallelism } : {}),
     });
   } catch (err) {
     const failure = startFailure(executor.name, job, err);

@@ -109,6 +109,11 @@ function clusterName(cluster: SlurmCluster): string {
 describe("a local Slurm cluster", { timeout: 600_000 }, () => {
   let first: SlurmCluster;
   let second: SlurmCluster;
+  /** The output file of a job `first` ran, named as the slurm executor names them. */
+  let firstOutput = "";
+  /** A file named like one but of a job no cluster here ran: stopping a cluster keeps it. */
+  const strangerOutput = join(tmpdir(), "tsematic-slurm-0badcafe-1.out");
+  after(() => rmSync(strangerOutput, { force: true }));
   before(async () => {
     [first, second] = await Promise.all([startSlurmCluster(), startSlurmCluster()]);
   });
@@ -147,7 +152,7 @@ describe("a local Slurm cluster", { timeout: 600_000 }, () => {
       `node -p "require('${repo}/server/package.json').name + ' ' + require('os').userInfo().username" > "$out"`,
     ].join("\n");
     const [id, other] = await Promise.all([
-      submit(first, script),
+      submit(first, script, { standard_output: "/tmp/tsematic-slurm-0badcafe-%j.out" }),
       submit(second, "#!/bin/sh\ntrue\n"),
     ]);
     for (const [cluster, job] of [
@@ -166,6 +171,8 @@ describe("a local Slurm cluster", { timeout: 600_000 }, () => {
       .map((n) => join(first.stateDir, "nodes", n.name, "work", `trivial-${id}`))
       .filter((file) => existsSync(file));
     assert.equal(written.length, 1, "written on the one node it ran on");
+    firstOutput = `/tmp/tsematic-slurm-0badcafe-${id}.out`;
+    assert.ok(existsSync(firstOutput), `Slurm wrote ${firstOutput}`);
     assert.equal(readFileSync(written[0]!, "utf8").trim(), `@tsematic/server ${first.user}`);
     assert.equal(first.user, "tsematic-slurm");
   });
@@ -214,7 +221,8 @@ describe("a local Slurm cluster", { timeout: 600_000 }, () => {
     assert.doesNotMatch(sinfo, /^w1 (down|unk)/m);
   });
 
-  it("stops every daemon and job process it started, and removes the state directory it made", async () => {
+  it("stops every daemon and job process it started, and removes the state directory it made and its jobs' outputs", async () => {
+    writeFileSync(strangerOutput, "another cluster's job\n");
     const clusters = [first, second];
     const daemons = clusters.map(processesOf);
     const names = clusters.map(clusterName);
@@ -230,6 +238,8 @@ describe("a local Slurm cluster", { timeout: 600_000 }, () => {
         assert.deepEqual(jobProcessesOfNode(names[i]!, node.name), []);
       assert.equal(existsSync(cluster.stateDir), false);
     }
+    assert.equal(existsSync(firstOutput), false, `${firstOutput} went with its cluster`);
+    assert.ok(existsSync(strangerOutput), "a file of a job no cluster here ran stays");
   });
 });
 

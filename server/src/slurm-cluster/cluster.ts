@@ -31,6 +31,7 @@ import {
 import { hostname, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { removeJobOutputs } from "./jobOutputs";
 import { mintSlurmJwt } from "../executors/slurm/jwt";
 import { defaultSlurmNodes, slurmConfigFiles, slurmPartition, type SlurmNodeSpec } from "./config";
 import { Daemon } from "./daemon";
@@ -75,6 +76,8 @@ export interface SlurmClusterOptions {
   user?: string;
   /** Seconds before slurmctld declares a silent node DOWN; default 10. */
   slurmdTimeoutSeconds?: number;
+  /** Seconds slurmctld keeps an ended job's record (MinJobAge); default Slurm's 300. */
+  minJobAgeSeconds?: number;
   /** How long to wait for every daemon to be ready; default 120 s (the machine may be busy). */
   readyTimeoutMs?: number;
 }
@@ -126,6 +129,9 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
     firstJobId: randomInt(1000, 60_000_000),
     cgroupV1: existsSync("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
     slurmdTimeoutSeconds: options.slurmdTimeoutSeconds ?? 10,
+    ...(options.minJobAgeSeconds !== undefined
+      ? { minJobAgeSeconds: options.minJobAgeSeconds }
+      : {}),
   });
   writeFileSync(join(layout.etcDir, "slurm.conf"), files.slurmConf, { mode: 0o644 });
   writeFileSync(join(layout.etcDir, "gres.conf"), files.gresConf, { mode: 0o644 });
@@ -194,6 +200,8 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
       await Promise.all(running("slurmctld").map((d) => d.stop()));
       await Promise.all(running("munged").map((d) => d.stop()));
       process.off("exit", killAllSync);
+      // Its nodes are this machine: the outputs its jobs left in /tmp go with it.
+      removeJobOutputs(log("slurmctld.log"));
       rmSync(dirname(layout.mungeSocket), { recursive: true, force: true });
       if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
     })();

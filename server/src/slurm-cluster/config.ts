@@ -46,6 +46,8 @@ export interface SlurmConfigInput {
   cgroupV1: boolean;
   /** Seconds slurmctld waits for a silent slurmd before it declares the node DOWN and requeues its jobs. */
   slurmdTimeoutSeconds: number;
+  /** Seconds slurmctld keeps an ended job's record (MinJobAge); omitted: Slurm's 300. */
+  minJobAgeSeconds?: number;
 }
 
 /** The text of the three files slurmctld and slurmd read from the directory of `SLURM_CONF`. */
@@ -97,6 +99,7 @@ export function slurmConfigFiles(input: SlurmConfigInput): SlurmConfigFiles {
     "DefMemPerCPU=1000",
     "ReturnToService=2",
     `SlurmdTimeout=${input.slurmdTimeoutSeconds}`,
+    ...(input.minJobAgeSeconds !== undefined ? [`MinJobAge=${input.minJobAgeSeconds}`] : []),
     // Several slurmd on one host with more CPUs and memory than the host has: take the node lines as given.
     "SlurmdParameters=config_overrides",
     // Seconds between SIGTERM and SIGKILL of a canceled or timed-out job.

@@ -35,8 +35,10 @@ export function slurmFailure(job: SlurmJob, facts: FailureFacts): JobFailure | u
   };
   switch (job.state) {
     case "OUT_OF_MEMORY": {
-      // Slurm's cgroup kills a job when it reaches its limit and keeps no peak (no accounting
-      // daemon): what it used is then known to be at least what it asked.
+      // The job's memory cgroup (ConstrainRAMSpace) holds it at its limit and the kernel kills it
+      // there: its peak IS the limit (memory.max_usage_in_bytes reads the limit, and the cgroup is
+      // gone when slurmstepd reports), and what it tried to allocate is known to no one. Where
+      // Slurm samples /proc instead (no cgroup v1: OverMemoryKill), its output says the peak.
       const used = facts.usedMiB ?? facts.askedMiB;
       return {
         kind: "out-of-memory",
@@ -44,8 +46,8 @@ export function slurmFailure(job: SlurmJob, facts: FailureFacts): JobFailure | u
           `${id} ran out of memory${where}: it asked for ${facts.askedMiB} MiB and ` +
           (facts.usedMiB !== undefined
             ? `used ${facts.usedMiB} MiB`
-            : `reached that limit, where Slurm killed it (Slurm reports no peak)`),
-        hint: `raise the step's memoryMiB above ${used}, or use less memory in it`,
+            : `reached that limit, where its memory cgroup stopped it (its peak is the limit)`),
+        hint: `raise the step's memoryMiB above ${used}, or use less memory in it; ${outputAt(facts.output)}`,
         memory: { askedMiB: facts.askedMiB, usedMiB: used },
       };
     }
@@ -54,7 +56,7 @@ export function slurmFailure(job: SlurmJob, facts: FailureFacts): JobFailure | u
       return {
         kind: "timeout",
         message: `${id} reached its time limit${job.timeLimitMinutes !== undefined ? ` of ${job.timeLimitMinutes} min` : ""}${where} and Slurm stopped it${reason}`,
-        hint: "raise the step's timeoutMs (Slurm's --time is rounded up to whole minutes), or make the step faster",
+        hint: `raise the step's timeoutMs (Slurm's --time is rounded up to whole minutes), or make the step faster; ${outputAt(facts.output)}`,
         ...(job.timeLimitMinutes !== undefined ? { timeoutMs: job.timeLimitMinutes * 60_000 } : {}),
         ...ended,
       };
@@ -63,14 +65,14 @@ export function slurmFailure(job: SlurmJob, facts: FailureFacts): JobFailure | u
       return {
         kind: "node-failure",
         message: `${id} ended ${job.state}${where}: ${job.state === "BOOT_FAIL" ? "its node failed to boot" : "its node failed"}${reason}`,
-        hint: "nothing to change in the step: the run is requeued as its next attempt",
+        hint: `nothing to change in the step: the run is requeued as its next attempt; ${outputAt(facts.output)}`,
         ...ended,
       };
     case "PREEMPTED":
       return {
         kind: "preempted",
         message: `${id} was preempted${where}${reason}`,
-        hint: "nothing to change in the step: the run is requeued as its next attempt",
+        hint: `nothing to change in the step: the run is requeued as its next attempt; ${outputAt(facts.output)}`,
         ...ended,
       };
     case "CANCELLED":
@@ -104,11 +106,21 @@ export function slurmFailure(job: SlurmJob, facts: FailureFacts): JobFailure | u
   }
 }
 
-/** A Slurm job that slurmctld no longer knows, with no report from its worker. */
-export function forgottenFailure(slurmJobId: string): JobFailure {
+/**
+ * A Slurm job that slurmctld no longer knows (it ended and aged out, MinJobAge, before a poll saw
+ * how), with no report from its worker: lost, with what Slurm said of it last and where its output is.
+ */
+export function forgottenFailure(
+  slurmJobId: string,
+  lastSeen: SlurmJob | undefined,
+  output: string,
+): JobFailure {
+  const seen = lastSeen
+    ? ` (Slurm last said ${lastSeen.state}${lastSeen.nodes ? ` on ${lastSeen.nodes}` : ""}${lastSeen.reason && lastSeen.reason !== "None" ? `, reason ${lastSeen.reason}` : ""})`
+    : "";
   return {
     kind: "lost",
-    message: `Slurm no longer knows job ${slurmJobId} and its worker never reported how it ended`,
+    message: `Slurm no longer knows job ${slurmJobId}${seen} and its worker never reported how it ended; its output on its node: ${output}`,
     hint: "nothing to change: the run is requeued as its next attempt (slurmctld forgets ended jobs after MinJobAge)",
   };
 }
@@ -120,6 +132,11 @@ export function submitFailure(message: string): JobFailure {
     message: `Slurm did not take the job: ${message}`,
     hint: "see the server's log; check the --slurm-* settings of tsematic server",
   };
+}
+
+/** Kept for diagnosis (a worker that reported removes its output): where it is. */
+function outputAt(output: string): string {
+  return `the job's output on its node: ${output}`;
 }
 
 function tail(logTail: string | undefined): string {

@@ -48,7 +48,10 @@ export interface SlurmExecutorOptions {
   publicUrl?: string;
   /** How long submits are held to be gathered into one array (default 300 ms). */
   fanOutWindowMs?: number;
-  /** At most this many tasks of one array run at once (`%N`); default: no cap. */
+  /**
+   * The site's bound on how many tasks of one array run at once (`%N`); an array's cap is the
+   * pipeline's `maxParallelism` when lower. Default: the pipeline's, else no cap.
+   */
   arrayParallelism?: number;
   /** After Slurm says a job ended, how long a report of its worker may still arrive (default 5 s). */
   endGraceMs?: number;
@@ -274,7 +277,7 @@ export class SlurmExecutor implements Executor {
     for (const track of held) {
       const r = track.request;
       const key = r.group
-        ? `${r.group}|${JSON.stringify(asked(r.resources))}|${limitMs(r) ?? ""}`
+        ? `${r.group}|${JSON.stringify(asked(r.resources))}|${limitMs(r) ?? ""}|${r.maxParallelism ?? ""}`
         : `single|${r.jobId}`;
       const list = batches.get(key) ?? [];
       list.push(track);
@@ -293,9 +296,11 @@ export class SlurmExecutor implements Executor {
     const tasks: TaskEnv[] = batch.map((t) => taskEnv(t.request));
     const env = this.jobEnv(first.env);
     const limit = limitMs(first);
+    // The worker removes its output once it reported how its job ended (cluster-signals.ts).
+    env.TSEMATIC_JOB_OUTPUT = outputPath(this.options.workerDir, isArray);
     if (limit !== undefined)
       env.TSEMATIC_TIME_LIMIT_MS = String(Math.ceil(limit / 60_000) * 60_000);
-    const cap = this.options.arrayParallelism;
+    const cap = arrayCap(this.options.arrayParallelism, first.maxParallelism);
     try {
       const { jobId } = await this.client.submit({
         name: isArray ? `${first.group ?? first.jobId}[${batch.length}]` : first.jobId,
@@ -375,7 +380,11 @@ export class SlurmExecutor implements Executor {
       }
       track.endSeenAt ??= now;
       if (now - track.endSeenAt >= (this.options.endGraceMs ?? 5_000)) {
-        this.exited(track, seen, seen ? undefined : forgottenFailure(externalId(track)));
+        this.exited(
+          track,
+          seen,
+          seen ? undefined : forgottenFailure(externalId(track), track.seen, this.outputOf(track)),
+        );
       }
     }
     const key = parts.join(",");
@@ -496,6 +505,15 @@ export class SlurmExecutor implements Executor {
 function limitMs(r: LaunchRequest): number | undefined {
   const ms = r.stepTimeoutMs ?? r.wallTimeoutMs;
   return ms === undefined ? undefined : Math.max(60_000, ms);
+}
+
+/** The lower of the site's bound and the pipeline's `maxParallelism`; undefined: no cap. */
+export function arrayCap(
+  site: number | undefined,
+  pipeline: number | undefined,
+): number | undefined {
+  const caps = [site, pipeline].filter((c): c is number => c !== undefined && c >= 1);
+  return caps.length ? Math.min(...caps) : undefined;
 }
 
 function asked(r: ResourceRequest): Required<ResourceRequest> {

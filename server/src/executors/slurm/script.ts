@@ -42,11 +42,15 @@ export function batchScript(command: string[], tasks: TaskEnv[], isArray: boolea
   return `${lines.join("\n")}\n`;
 }
 
+/** The directory and file names {@link outputPath} makes; the match's group 1 is the Slurm job id. */
+export const outputDir = "/tmp";
+export const outputFileName = /^tsematic-slurm-[0-9a-f]{8}-(\d+)(?:_\d+)?\.out$/;
+
 /** The job's stdout+stderr on its node (Slurm expands %j, %A, %a). */
 export function outputPath(workerDir: string, isArray: boolean): string {
   // In /tmp, which every node has: Slurm opens the file before the script runs, so its directory
   // must exist already. Named after the worker directory too, so that two clusters on one machine
   // (whose job ids both start at 1) do not write one file.
   const tag = createHash("sha256").update(workerDir).digest("hex").slice(0, 8);
-  return `/tmp/tsematic-slurm-${tag}-${isArray ? "%A_%a" : "%j"}.out`;
+  return `${outputDir}/tsematic-slurm-${tag}-${isArray ? "%A_%a" : "%j"}.out`;
 }
