@@ -140,6 +140,12 @@ pipeline(3, { rate: 2 }).submit({ executor: "local" }).then(
     assert.equal(answer.body.job.kind, "root");
     const again = await resolved(answer.body.rootId);
     assert.deepEqual(again.root?.rerunOf, { runId: original.run.id, from: null });
+    const roots = await server.api<{ runs: { id: string; rerunOf?: unknown }[] }>(
+      "/runs?root=true&limit=1000",
+    );
+    const listed = (id: string) => roots.runs.find((r) => r.id === id)?.rerunOf;
+    assert.deepEqual(listed(again.run.id), { runId: original.run.id, from: null });
+    assert.equal(listed(original.run.id), null);
     assert.deepEqual(await outputOf(again), await outputOf(original));
     const now = executions(dir);
     for (const step of Object.keys(now)) {
