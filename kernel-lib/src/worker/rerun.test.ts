@@ -190,6 +190,15 @@ pipeline(3, { rate: 2 }).submit({ executor: "local" }).then(
     assert.deepEqual(await outputOf(again), { total: 18, report: "n=3" });
     const lr = again.inputs.find((i) => i.name === "lr")!;
     assert.notEqual(lr.artifact.id, original.inputs.find((i) => i.name === "lr")!.artifact.id);
+    // Another stored artifact of the same type, by id: the original's lr again.
+    const byId = await rerun(again.run.id, {
+      inputs: { lr: { artifactId: original.inputs.find((i) => i.name === "lr")!.artifact.id } },
+    });
+    assert.equal(byId.status, 201, JSON.stringify(byId.body));
+    assert.deepEqual(await outputOf(await resolved(byId.body.rootId)), {
+      total: 12,
+      report: "n=3",
+    });
   });
 
   it("refuses new inputs of another shape, or an unknown parameter, with a 400 naming it", async () => {
@@ -217,6 +226,13 @@ pipeline(3, { rate: 2 }).submit({ executor: "local" }).then(
     assert.equal(unknown.status, 400);
     assert.equal(unknown.body.error.parameter, "rate");
     assert.match(unknown.body.error.message, /has no parameter "rate": its parameters are n, lr/);
+    const missing = await post<{ error: { message: string; parameter: string } }>(
+      `/runs/${original.run.id}/rerun`,
+      { inputs: { lr: { artifactId: "e".repeat(64) } } },
+    );
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.error.parameter, "lr");
+    assert.match(missing.body.error.message, /^inputs\.lr: no artifact e{64} on this server/);
     assert.deepEqual(executions(dir), before);
   });
 

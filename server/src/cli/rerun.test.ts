@@ -123,6 +123,9 @@ describe("tsematic rerun", () => {
     assert.match(r.stdout, new RegExp(`  watch     tsematic show ${newRoot}\n`));
     assert.match(r.stdout, new RegExp(`\nRoot run ${newRoot} resolved in `));
     assert.deepEqual((await run(newRoot)).root?.rerunOf, { runId: rootId, from: null });
+    const show = await tsematic(["show", newRoot], env);
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, new RegExp(`\n  rerun of    ${rootId}\n`));
     assert.equal(await output(newRoot), "14");
     assert.deepEqual(diff(before, counts()), {
       squares: 1,
