@@ -150,6 +150,9 @@ export async function showCommand(args: Parsed): Promise<number> {
       ["lockfile", env.lockfileHash ?? "-"],
       ["notebook", env.notebookPath ?? "-"],
     );
+    // A server older than reruns sends no rerunOf.
+    const of = root.rerunOf;
+    if (of) facts.push(["rerun of", of.runId + (of.from ? ` from step run ${of.from}` : "")]);
   }
   print(`Run ${run.id} (${run.stepName})`);
   for (const [k, v] of facts) print(`  ${k.padEnd(12)}${v}`);

@@ -9,8 +9,46 @@ import type { Db } from "./db";
 import { type RootRow, rootView } from "./rows";
 
 export function getRoot(db: Db, rootId: string): RootView | undefined {
-  const row = db.prepare<[string], RootRow>("SELECT * FROM roots WHERE root_id = ?").get(rootId);
+  const row = db
+    .prepare<[string], RootRow>(
+      `SELECT roots.*, reruns.rerun_of, reruns.from_run_id FROM roots
+       LEFT JOIN reruns ON reruns.root_id = roots.root_id WHERE roots.root_id = ?`,
+    )
+    .get(rootId);
   return row && rootView(row);
+}
+
+/** Which of `rootIds` are reruns, and of what (for the run listing). */
+export function rerunsOf(
+  db: Db,
+  rootIds: string[],
+): Map<string, { runId: string; from: string | null }> {
+  const out = new Map<string, { runId: string; from: string | null }>();
+  if (rootIds.length === 0) return out;
+  const rows = db
+    .prepare<string[], { root_id: string; rerun_of: string; from_run_id: string | null }>(
+      `SELECT root_id, rerun_of, from_run_id FROM reruns
+       WHERE root_id IN (${rootIds.map(() => "?").join(", ")})`,
+    )
+    .all(...rootIds);
+  for (const r of rows) out.set(r.root_id, { runId: r.rerun_of, from: r.from_run_id });
+  return out;
+}
+
+/**
+ * Records that root `rootId` is a rerun of root run `rerunOf` (from step run `from`, null: all of
+ * it). Written when the rerun is accepted, before its driver creates the root run.
+ */
+export function recordRerun(
+  db: Db,
+  rootId: string,
+  rerunOf: string,
+  from: string | null,
+  now: number,
+): void {
+  db.prepare(
+    "INSERT INTO reruns (root_id, rerun_of, from_run_id, created_at) VALUES (?, ?, ?, ?)",
+  ).run(rootId, rerunOf, from, now);
 }
 
 /** Records that the client of an active root is alive. */
