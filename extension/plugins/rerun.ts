@@ -65,7 +65,8 @@ interface ITarget {
 
 export const rerunPlugin: JupyterFrontEndPlugin<void> = {
   id: "tsematic-jupyterlab:rerun",
-  description: "Rerun a pipeline from its stored code package: from scratch, from a step, with new inputs.",
+  description:
+    "Rerun a pipeline from its stored code package: from scratch, from a step, with new inputs.",
   autoStart: true,
   requires: [ILineageClient, IRunSelection],
   optional: [ICommandPalette, ILabShell],

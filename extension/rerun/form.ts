@@ -83,7 +83,11 @@ export class RerunForm extends Widget {
       box.append(...this._tablePicker(field, id));
     } else {
       box.append(
-        element("div", "jp-TsematicRerunForm-fixed", "Kept as it is (this type is not edited here)."),
+        element(
+          "div",
+          "jp-TsematicRerunForm-fixed",
+          "Kept as it is (this type is not edited here).",
+        ),
       );
     }
     const error = element("div", "jp-TsematicRerunForm-error");
@@ -125,11 +129,16 @@ export class RerunForm extends Widget {
 
   private async _readFile(name: string, file: File): Promise<void> {
     try {
-      const table = await tableArtifactFromFile(file.name, new Uint8Array(await file.arrayBuffer()));
+      const table = await tableArtifactFromFile(
+        file.name,
+        new Uint8Array(await file.arrayBuffer()),
+      );
       this.model.useFile(name, table);
     } catch (error) {
       const message =
-        error instanceof TableFileError ? error.message : `${file.name} could not be read: ${String(error)}`;
+        error instanceof TableFileError
+          ? error.message
+          : `${file.name} could not be read: ${String(error)}`;
       this.model.fileFailed(name, message);
     }
   }

@@ -57,7 +57,24 @@ export async function tableArtifactFromFile(
       );
     }
   } else {
-    table = arrow.tableFromArrays(csvColumns(fileName, new TextDecoder().decode(bytes)));
+    const columns = csvColumns(fileName, new TextDecoder().decode(bytes));
+    // Typed as read (tableFromArrays would make strings dictionaries, unlike kernel-lib's tables).
+    const typeOf = (values: unknown[]): import("apache-arrow").DataType => {
+      const kind = typeof values.find((value) => value !== null);
+      return kind === "number"
+        ? new arrow.Float64()
+        : kind === "boolean"
+          ? new arrow.Bool()
+          : new arrow.Utf8();
+    };
+    table = new arrow.Table(
+      Object.fromEntries(
+        Object.entries(columns).map(([name, values]) => [
+          name,
+          arrow.vectorFromArray(values, typeOf(values)),
+        ]),
+      ),
+    );
   }
   if (table.numCols === 0) {
     throw new TableFileError(`${fileName} has no columns: pick a CSV file with a header line.`);
@@ -109,7 +126,13 @@ export async function uploadTableArtifact(
     method: "POST",
     body: {
       events: [
-        { type: "artifact", id: `${announcer}:1`, rootId: announcer, at: Date.now(), artifact: info },
+        {
+          type: "artifact",
+          id: `${announcer}:1`,
+          rootId: announcer,
+          at: Date.now(),
+          artifact: info,
+        },
       ],
     },
   });
@@ -147,13 +170,7 @@ export function csvColumns(
     const numeric = filled.length > 0 && filled.every((cell) => Number.isFinite(Number(cell)));
     const boolean = filled.length > 0 && filled.every((cell) => /^(true|false)$/i.test(cell));
     columns[name] = cells.map((cell) =>
-      cell === ""
-        ? null
-        : numeric
-          ? Number(cell)
-          : boolean
-            ? cell.toLowerCase() === "true"
-            : cell,
+      cell === "" ? null : numeric ? Number(cell) : boolean ? cell.toLowerCase() === "true" : cell,
     );
   });
   return columns;
@@ -203,7 +220,13 @@ function parseCsv(text: string): string[][] {
 function isArrow(bytes: Uint8Array): boolean {
   const magic = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
   if (magic.every((b, i) => bytes[i] === b)) return true;
-  return bytes.length >= 8 && bytes[0] === 0xff && bytes[1] === 0xff && bytes[2] === 0xff && bytes[3] === 0xff;
+  return (
+    bytes.length >= 8 &&
+    bytes[0] === 0xff &&
+    bytes[1] === 0xff &&
+    bytes[2] === 0xff &&
+    bytes[3] === 0xff
+  );
 }
 
 /** sha256(typeName + "\0" + bytes), hex: kernel-lib's content address. */
