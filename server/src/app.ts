@@ -17,6 +17,7 @@ import { liveRoutes } from "./routes/live";
 import { packagesRoutes } from "./routes/packages";
 import { dependenciesRoutes } from "./routes/dependencies";
 import { runsRoutes } from "./routes/runs";
+import { rerunsRoutes } from "./routes/reruns";
 import { submissionsRoutes } from "./routes/submissions";
 import { uploadsRoutes } from "./routes/uploads";
 
@@ -47,6 +48,7 @@ export function createApp(ctx: ServerContext): Express {
     dependenciesRoutes(ctx),
     jobsRoutes(ctx),
     submissionsRoutes(ctx),
+    rerunsRoutes(ctx),
     executorsRoutes(ctx),
     liveRoutes(),
   );

@@ -295,6 +295,20 @@ describe("the server conforms to openapi.yaml", () => {
     const asWorker = { ...json(program), token: workerToken };
     assert.equal((await call("POST", "/submissions", asWorker)).status, 403);
 
+    // Reruns: a kernel root without a package, a step, a packaged root (dry and real).
+    const rerun = (runId: string, body: object): Promise<Answer> =>
+      call("POST", `/runs/${runId}/rerun`, json(body));
+    assert.equal((await rerun(root.rootId, {})).status, 409);
+    assert.equal((await rerun(step, {})).status, 400);
+    assert.equal((await rerun("0".repeat(32), {})).status, 404);
+    const packaged = await new KernelRoot(t.api).start(packageId(pkg));
+    await packaged.input(packaged.rootId, "n", 3);
+    assert.equal((await rerun(packaged.rootId, { inputs: { n: { value: "x" } } })).status, 400);
+    assert.equal((await rerun(packaged.rootId, { dryRun: true })).status, 200);
+    const rerunAnswer = await rerun(packaged.rootId, { inputs: { n: { value: 4 } } });
+    assert.equal(rerunAnswer.status, 201);
+    await settledJob(t.api, (rerunAnswer.body as { rootId: string }).rootId);
+
     const missed = checker.operations
       .map((o) => `${o.method} ${o.template}`)
       .filter((op) => !checker.covered.has(op));

@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The request's parameter this error is about (a rerun's new input), when there is one. */
+    readonly parameter?: string,
   ) {
     super(message);
     this.name = "ApiError";
@@ -43,11 +45,11 @@ export class ApiError extends Error {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; parameter?: string };
 }
 
-export function errorBody(code: string, message: string): ErrorBody {
-  return { error: { code, message } };
+export function errorBody(code: string, message: string, parameter?: string): ErrorBody {
+  return { error: { code, message, ...(parameter !== undefined ? { parameter } : {}) } };
 }
 
 /** Answers requests that matched no route. */
@@ -166,7 +168,9 @@ export function errorHandler(log: (message: string) => void): ErrorRequestHandle
 }
 
 function toResponse(err: unknown): [number, ErrorBody] {
-  if (err instanceof ApiError) return [err.status, errorBody(err.code, err.message)];
+  if (err instanceof ApiError) {
+    return [err.status, errorBody(err.code, err.message, err.parameter)];
+  }
   const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; message?: unknown };
   if (typeof e?.type === "string" && BODY_ERRORS[e.type]) {
     const [status, code, message] = BODY_ERRORS[e.type]!;

@@ -47,6 +47,8 @@ export interface RootView {
   createdAt: number;
   lastHeartbeatAt: number;
   cancelRequested: boolean;
+  /** A rerun names the root run it was made from, and the step it was rerun from (null: all of it). */
+  rerunOf: { runId: string; from: string | null } | null;
 }
 
 export interface ArtifactView {

@@ -94,6 +94,19 @@ export interface JobSpec {
   namespace: string;
   environment?: RunEnvironment;
   localProject?: { host: string; root: string; dependencyKey: string };
+  /** false: the driver takes nothing from the cache (a rerun without `cache: true`). */
+  cache?: boolean;
+  /** A rerun from a step: which runs of the original root the driver may reuse. */
+  reuse?: ReusePlan;
+}
+
+/**
+ * A rerun from a step (openapi.yaml ReusePlan): children are looked up under the ids they had in
+ * root run `priorRootId`; one of `runIds` that resolved there with the same inputs is reused.
+ */
+export interface ReusePlan {
+  priorRootId: string;
+  runIds: string[];
 }
 
 /** What `spec_json` stores: the spec without the job's live record. */

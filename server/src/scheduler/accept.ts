@@ -10,7 +10,7 @@ import type { ResourceRequest, RunEnvironment } from "../model/events";
 import { TERMINAL_STATES } from "../model/events";
 import { type InputRef, type Job, type StoredSpec, TERMINAL_JOB_STATES } from "../model/jobs";
 import { latestJobOfRun } from "../storage/jobs";
-import { getRoot } from "../storage/roots";
+import { getRoot, recordRerun } from "../storage/roots";
 import { getRun } from "../storage/runs";
 import { createAndLaunch } from "./launch";
 import { requireArtifacts, requirePackage } from "./references";
@@ -138,10 +138,22 @@ export function dispatchRun(
   return { job, created: true };
 }
 
-/** A detached root: allocates its id, validates the package's steps, creates and launches the job. */
+/** What a rerun adds to a `root` submission (`rerun.ts`): recorded before its job exists. */
+export interface RerunOf {
+  rerunOf: string;
+  from: string | null;
+  cache: boolean;
+  reuse?: StoredSpec["reuse"];
+}
+
+/**
+ * A detached root: allocates its id, validates the package's steps, creates and launches the job.
+ * A rerun (`rerun`) also records the root it was made from, and its spec says what to reuse.
+ */
 export function submitRoot(
   s: SchedulerState,
   body: SubmissionRequest,
+  rerun?: RerunOf,
 ): { rootId: string; job: Job } {
   const executor = requireExecutor(s, body.executor);
   const manifest = requirePackage(s, body.packageId);
@@ -169,7 +181,10 @@ export function submitRoot(
       environment: { ...body.environment, packageId: body.packageId },
     }),
     ...(body.localProject !== undefined && { localProject: body.localProject }),
+    ...(rerun && !rerun.cache && { cache: false }),
+    ...(rerun?.reuse && { reuse: rerun.reuse }),
   };
+  if (rerun) recordRerun(s.deps.db, rootId, rerun.rerunOf, rerun.from, s.deps.now());
   const job = createAndLaunch(s, body.kind, rootId, rootId, 1, executor, spec, entry);
   return { rootId, job };
 }

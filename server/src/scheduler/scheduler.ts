@@ -29,6 +29,7 @@ import type { LeaseAnswer } from "../storage/leases";
 import { PackageStore } from "../storage/packages";
 import {
   type DispatchRequest,
+  type RerunOf,
   type SubmissionRequest,
   dispatchRun,
   requireExecutor,
@@ -51,7 +52,7 @@ import {
   type StartedReport,
 } from "./workerReports";
 
-export type { DispatchRequest, SubmissionRequest } from "./accept";
+export type { DispatchRequest, RerunOf, SubmissionRequest } from "./accept";
 export type { SchedulerDeps } from "./state";
 export type { FinishedReport, StartedReport } from "./workerReports";
 export type { NextJob } from "./handoff";
@@ -129,8 +130,8 @@ export class Scheduler {
   }
 
   /** A detached root: allocates its id, validates the package's steps, creates and launches the job. */
-  submit(body: SubmissionRequest): { rootId: string; job: Job } {
-    return submitRoot(this.state, body);
+  submit(body: SubmissionRequest, rerun?: RerunOf): { rootId: string; job: Job } {
+    return submitRoot(this.state, body, rerun);
   }
 
   /**

@@ -336,6 +336,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN carrier_id TEXT;
     `,
   },
+  {
+    version: 10,
+    name: "reruns: a root run names the run it was made from",
+    // Its own table, not columns of roots: the rerun is accepted (and its driver job made) before
+    // the driver's first event creates the root's row, and a stored value never changes.
+    sql: `
+      CREATE TABLE reruns (
+        root_id TEXT PRIMARY KEY,
+        rerun_of TEXT NOT NULL,
+        from_run_id TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX reruns_of ON reruns (rerun_of);
+    `,
+  },
 ];
 
 /**

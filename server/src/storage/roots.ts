@@ -9,8 +9,29 @@ import type { Db } from "./db";
 import { type RootRow, rootView } from "./rows";
 
 export function getRoot(db: Db, rootId: string): RootView | undefined {
-  const row = db.prepare<[string], RootRow>("SELECT * FROM roots WHERE root_id = ?").get(rootId);
+  const row = db
+    .prepare<[string], RootRow>(
+      `SELECT roots.*, reruns.rerun_of, reruns.from_run_id FROM roots
+       LEFT JOIN reruns ON reruns.root_id = roots.root_id WHERE roots.root_id = ?`,
+    )
+    .get(rootId);
   return row && rootView(row);
+}
+
+/**
+ * Records that root `rootId` is a rerun of root run `rerunOf` (from step run `from`, null: all of
+ * it). Written when the rerun is accepted, before its driver creates the root run.
+ */
+export function recordRerun(
+  db: Db,
+  rootId: string,
+  rerunOf: string,
+  from: string | null,
+  now: number,
+): void {
+  db.prepare(
+    "INSERT INTO reruns (root_id, rerun_of, from_run_id, created_at) VALUES (?, ?, ?, ?)",
+  ).run(rootId, rerunOf, from, now);
 }
 
 /** Records that the client of an active root is alive. */

@@ -83,6 +83,9 @@ export interface RootRow {
   last_heartbeat: number;
   cancel_requested_at: number | null;
   package_id?: string | null;
+  /** From the `reruns` table (LEFT JOIN): the run this root was rerun from. */
+  rerun_of?: string | null;
+  from_run_id?: string | null;
 }
 
 export function rootView(row: RootRow): RootView {
@@ -102,6 +105,7 @@ export function rootView(row: RootRow): RootView {
     createdAt: row.created_at,
     lastHeartbeatAt: row.last_heartbeat,
     cancelRequested: row.cancel_requested_at !== null,
+    rerunOf: row.rerun_of ? { runId: row.rerun_of, from: row.from_run_id ?? null } : null,
   };
 }
 

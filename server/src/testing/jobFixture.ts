@@ -32,7 +32,12 @@ export class KernelRoot {
     if (res.status !== 200) throw new Error(`events: ${res.status} ${res.text}`);
   }
 
-  private run(id: string, parentId: string | null, stepName: string): Record<string, unknown> {
+  private run(
+    id: string,
+    parentId: string | null,
+    stepName: string,
+    environment?: Record<string, string>,
+  ): Record<string, unknown> {
     return {
       type: "run-created",
       run: {
@@ -48,13 +53,18 @@ export class KernelRoot {
         parameters: [],
         createdAt: Date.now(),
         ...(parentId === null && { mode: "local" }),
+        ...(environment && { environment }),
       },
     };
   }
 
-  async start(): Promise<this> {
+  /** Creates the root run; `packageId`: a cloud root that ran that code package. */
+  async start(packageId?: string): Promise<this> {
+    const environment = packageId
+      ? { nodeVersion: process.version, platform: process.platform, packageId }
+      : undefined;
     await this.post([
-      this.run(this.rootId, null, "pipeline"),
+      this.run(this.rootId, null, "pipeline", environment),
       { type: "run-state", runId: this.rootId, state: "running", attempt: 1 },
     ]);
     return this;
