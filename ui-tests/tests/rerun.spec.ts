@@ -178,7 +178,8 @@ test.describe("reruns from JupyterLab", () => {
     expect(record.root?.rerunOf).toEqual({ runId: original, from: totalId });
 
     // The new root's panel names the run it was made from, with a link to it.
-    await graph.locator(`[data-run-id="${rerun}"]`).first().click();
+    // Its box's label (the box itself is under its children's boxes).
+    await graph.locator(`[data-run-id="${rerun}"] text`).first().click();
     const line = page.locator(".jp-TsematicStep-rerunOf");
     await expect(line).toContainText(`Rerun of ${original.slice(0, 12)}`);
     await line.locator(`a[data-run-id="${original}"]`).click();
