@@ -37,63 +37,64 @@ async function lineageServer(page: IJupyterLabPageFixture): Promise<IServer> {
  * lockfile, the repository's node_modules, as a project that installed tsematic has). Its root id.
  */
 async function submittedPipeline(server: IServer, name: string): Promise<string> {
+  // Kept until the tests end: a rerun's driver installs the project's dependencies from it again.
   const dir = mkdtempSync(join(tmpdir(), "tsematic-ui-rerun-"));
-  try {
-    writeFileSync(join(dir, "package.json"), '{"name":"p","version":"1.0.0"}');
-    writeFileSync(
-      join(dir, "package-lock.json"),
-      '{"name":"p","lockfileVersion":3,"requires":true,"packages":{"":{"name":"p"}}}',
-    );
-    symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
-    const cells = [
-      'import { func } from "tsematic";',
+  projects.push(dir);
+  writeFileSync(join(dir, "package.json"), '{"name":"p","version":"1.0.0"}');
+  writeFileSync(
+    join(dir, "package-lock.json"),
+    '{"name":"p","lockfileVersion":3,"requires":true,"packages":{"":{"name":"p"}}}',
+  );
+  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"), "dir");
+  const cells = [
+    'import { func } from "tsematic";',
+    [
+      "const scale = func(async function scale(xs: number[], factor: number) {",
+      "  return xs.map((x) => x * factor);",
+      "});",
+      "const total = func(async function total(xs: number[]) {",
+      "  return xs.reduce((a, b) => a + b, 0);",
+      "});",
+      `const ${name} = func(async function ${name}(xs: number[], factor: number) {`,
+      "  return await total(scale(xs, factor));",
+      "});",
+    ].join("\n"),
+    `await ${name}([1, 2, 3], 2)`,
+  ];
+  const notebook = {
+    cells: cells.map((source) => ({ cell_type: "code", metadata: {}, outputs: [], source })),
+    metadata: {},
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  writeFileSync(join(dir, `${name}.ipynb`), JSON.stringify(notebook));
+  const stdout = await new Promise<string>((done, fail) => {
+    execFile(
+      process.execPath,
       [
-        "const scale = func(async function scale(xs: number[], factor: number) {",
-        "  return xs.map((x) => x * factor);",
-        "});",
-        "const total = func(async function total(xs: number[]) {",
-        "  return xs.reduce((a, b) => a + b, 0);",
-        "});",
-        `const ${name} = func(async function ${name}(xs: number[], factor: number) {`,
-        "  return await total(scale(xs, factor));",
-        "});",
-      ].join("\n"),
-      `await ${name}([1, 2, 3], 2)`,
-    ];
-    const notebook = {
-      cells: cells.map((source) => ({ cell_type: "code", metadata: {}, outputs: [], source })),
-      metadata: {},
-      nbformat: 4,
-      nbformat_minor: 5,
-    };
-    writeFileSync(join(dir, `${name}.ipynb`), JSON.stringify(notebook));
-    const stdout = await new Promise<string>((done, fail) => {
-      execFile(
-        process.execPath,
-        [
-          join(REPO, "server", "lib", "cli.js"),
-          "submit",
-          `${name}.ipynb`,
-          "--cell",
-          "3",
-          "--wait",
-          "--json",
-        ],
-        {
-          cwd: dir,
-          env: { ...process.env, TSEMATIC_URL: server.url, TSEMATIC_TOKEN: server.token },
-        },
-        (error, out, err) =>
-          error ? fail(new Error(`tsematic submit failed: ${err || out}`)) : done(out),
-      );
-    });
-    const answer = JSON.parse(stdout) as { rootId: string; outcome: { run: { state: string } } };
-    expect(answer.outcome.run.state).toBe("resolved");
-    return answer.rootId;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+        join(REPO, "server", "lib", "cli.js"),
+        "submit",
+        `${name}.ipynb`,
+        "--cell",
+        "3",
+        "--wait",
+        "--json",
+      ],
+      {
+        cwd: dir,
+        env: { ...process.env, TSEMATIC_URL: server.url, TSEMATIC_TOKEN: server.token },
+      },
+      (error, out, err) =>
+        error ? fail(new Error(`tsematic submit failed: ${err || out}`)) : done(out),
+    );
+  });
+  const answer = JSON.parse(stdout) as { rootId: string; outcome: { run: { state: string } } };
+  expect(answer.outcome.run.state).toBe("resolved");
+  return answer.rootId;
 }
+
+/** The projects the tests submitted from, removed after them. */
+const projects: string[] = [];
 
 interface IRunRecord {
   run: { id: string; stepName: string; state: string };
@@ -135,6 +136,10 @@ async function selectRun(page: IJupyterLabPageFixture, name: string): Promise<vo
 }
 
 test.describe("reruns from JupyterLab", () => {
+  test.afterAll(() => {
+    for (const dir of projects.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
   test("Rerun from Here on a step of the graph makes a new root that resolves and names the original", async ({
     page,
     request,
@@ -158,7 +163,9 @@ test.describe("reruns from JupyterLab", () => {
     await expect(total).toHaveClass(/jp-mod-resolved/);
     await total.click({ button: "right" });
     // On a step: from here, not from scratch (that one is on the root).
-    await expect(page.locator(".lm-Menu-item", { hasText: "Rerun from Scratch" })).toHaveCount(0);
+    const menu = page.locator(".lm-Menu-item:visible");
+    await expect(menu.filter({ hasText: "Rerun from Here" })).toHaveCount(1);
+    await expect(menu.filter({ hasText: "Rerun from Scratch" })).toHaveCount(0);
     await page.locator(".lm-Menu-item", { hasText: "Rerun from Here" }).click();
 
     // The new root is selected and its graph shown, live, until it resolves.
