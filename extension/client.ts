@@ -69,7 +69,7 @@ export class LineageServerError extends Error {
     readonly status?: number,
     /** The server's own explanation (its JSON error's message), empty when it gave none. */
     readonly detail = "",
-    /** The server's error code and the request field it names (`bad_input`, `inputs.lr`). */
+    /** The server's error code and the request field it names (`bad_input`, `lr`). */
     readonly reason: { readonly code?: string; readonly parameter?: string } = {},
   ) {
     super(message);
