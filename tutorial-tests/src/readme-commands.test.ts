@@ -212,6 +212,8 @@ describe("every command in the README, run as written from the repository root",
   let server: Started | undefined;
   let tracked: Started | undefined;
   let ids: { rootId: string; loadId: string; waitingId: string };
+  /** The root run of the README's `tsematic submit tutorials/scripts/squares.ts`. */
+  let squaresRootId: string | undefined;
 
   before(async () => {
     server = start("npx", ["tsematic", "server", "--port", "0"], envFor(home));
@@ -276,7 +278,39 @@ describe("every command in the README, run as written from the repository root",
     async submit(args) {
       const r = await run("npx", ["tsematic", ...args], envFor(home));
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-      assert.match(r.stdout, /^Submitted .* as root run [0-9a-f]{32}\n/);
+      const rootId = /^Submitted .* as root run ([0-9a-f]{32})\n/.exec(r.stdout)?.[1];
+      assert.ok(rootId, r.stdout);
+      assert.match(r.stdout, /\nRoot run [0-9a-f]{32} resolved in /);
+      if (args.some((a) => a.endsWith("squares.ts"))) squaresRootId = rootId;
+    },
+    /**
+     * Reruns the squares script's root (the README submits it first): <rootId> is that root,
+     * <stepRunId> one of its square runs; the rerun must resolve and name the original.
+     */
+    async rerun(args) {
+      assert.ok(squaresRootId, "the README submits tutorials/scripts/squares.ts before rerunning");
+      const rootId = squaresRootId;
+      let stepRunId = "";
+      if (args.includes("<stepRunId>")) {
+        const { url } = JSON.parse(readFileSync(path.join(home, "server.json"), "utf8")) as {
+          url: string;
+        };
+        const token = readFileSync(path.join(home, "token"), "utf8").trim();
+        const res = await fetch(`${url}/api/v1/runs/${rootId}/children`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const children = (await res.json()) as { runs: { id: string; stepName: string }[] };
+        stepRunId = children.runs.find((c) => c.stepName === "square")!.id;
+      }
+      const actual = args.map((a) =>
+        a === ids.waitingId ? rootId : a === "<stepRunId>" ? stepRunId : a,
+      );
+      const r = await run("npx", ["tsematic", ...actual], envFor(home));
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.match(
+        r.stdout,
+        new RegExp(`^Rerunning root run ${rootId}.* as root run [0-9a-f]{32}\n`),
+      );
       assert.match(r.stdout, /\nRoot run [0-9a-f]{32} resolved in /);
     },
     async cancel(args) {

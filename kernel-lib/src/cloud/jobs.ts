@@ -49,6 +49,13 @@ export interface JobSpec {
   namespace: string;
   environment?: RunEnvironment;
   localProject?: LocalProject;
+  /** false: a rerun's driver takes nothing from the cache. */
+  cache?: boolean;
+  /**
+   * A rerun from a step: children are looked up under the ids they had in root run `priorRootId`;
+   * one of `runIds` that resolved there with the same inputs is reused (as a resumed root's are).
+   */
+  reuse?: { priorRootId: string; runIds: string[] };
 }
 
 /** `GET /runs/{id}` as far as the resolver reads it. */

@@ -33,6 +33,15 @@ export interface RootControl {
   durable?: boolean;
   /** With `durable`: look children up on the server first (a later attempt of a job). */
   replay?: boolean;
+  /**
+   * With `replay`: children are looked up under the ids they had in this root (a rerun from a
+   * step reuses the original root's runs as a resumed root reuses an abandoned one's).
+   */
+  priorRootId?: string;
+  /** Answers those lookups (a rerun's: only the runs its reuse plan names). */
+  priorRun?: ResolutionConfig["priorRun"];
+  /** false: nothing is looked up in or stored to the cache (a rerun from scratch). */
+  cache?: false;
   home?: ResolutionConfig["home"];
   backend?: TrackingBackend;
   /** A worker's dispatch: its job's executor and package (nothing is built or validated). */
@@ -210,7 +219,7 @@ async function execute<T>(
     mode,
     sink,
     registry,
-    cache: session ? session.cache : processCache(),
+    cache: control.cache === false ? undefined : session ? session.cache : processCache(),
     namespace,
     maxParallelism: options.maxParallelism,
     ...(environment ? { environment } : {}),
@@ -225,6 +234,8 @@ async function execute<T>(
       ? { priorRootId: claimed.priorRootId }
       : {}),
     ...(claimed && session?.priorRun ? { priorRun: session.priorRun.bind(session) } : {}),
+    ...(control.priorRootId !== undefined ? { priorRootId: control.priorRootId } : {}),
+    ...(control.priorRun ? { priorRun: control.priorRun } : {}),
     ...(control.home ? { home: control.home } : {}),
   });
   control.onResolution?.(resolution);

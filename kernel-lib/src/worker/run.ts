@@ -13,6 +13,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fetchArtifact } from "../cloud/artifacts";
+import { priorRunOf } from "../cloud/dispatcher";
 import type { JobSpec } from "../cloud/jobs";
 import { TsematicError } from "../errors";
 import type { ErrorInfo } from "../events";
@@ -91,6 +92,8 @@ export async function runJob(ctx: WorkerContext): Promise<number> {
       ...(spec.localProject ? { localProject: spec.localProject } : {}),
     },
     onResolution: (r) => (resolution = r),
+    ...(spec.cache === false ? { cache: false } : {}),
+    ...(spec.reuse ? reuseOf(client, spec.reuse) : {}),
   };
   const outcome =
     spec.job.kind === "program"
@@ -99,6 +102,25 @@ export async function runJob(ctx: WorkerContext): Promise<number> {
   await finish(client, ctx, outcome);
   lease.stop();
   return 0;
+}
+
+/**
+ * A rerun from a step: the driver replays its children against the original root, as a kernel
+ * resuming from an abandoned root does (durable ids under that root's id), and reuses only the runs
+ * the server's plan names (those not downstream of the step); every other lookup finds nothing, so
+ * that run executes again.
+ */
+function reuseOf(
+  client: ServerClient,
+  reuse: NonNullable<JobSpec["reuse"]>,
+): Pick<RootControl, "replay" | "priorRootId" | "priorRun"> {
+  const reusable = new Set(reuse.runIds);
+  return {
+    replay: true,
+    priorRootId: reuse.priorRootId,
+    priorRun: (runId) =>
+      reusable.has(runId) ? priorRunOf(client, runId) : Promise.resolve(undefined),
+  };
 }
 
 /** Kinds `step` and `root`: the named step, called with the stored inputs. */

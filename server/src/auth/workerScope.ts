@@ -47,10 +47,17 @@ const rootRun: Check = (ctx, scope, id) => {
     ctx.db
       .prepare<[string], { root_id: string }>("SELECT root_id FROM jobs WHERE run_id = ? LIMIT 1")
       .get(id)?.root_id;
-  if (rootId !== undefined && !isRootOfScope(ctx, scope, rootId)) {
+  if (
+    rootId !== undefined &&
+    !isRootOfScope(ctx, scope, rootId) &&
+    !reusedRoot(ctx, scope, rootId)
+  ) {
     throw forbidden(scope, `run ${id} belongs to another root run`);
   }
 };
+/** A rerun's driver reads the runs of the root it was made from (its reuse plan's). */
+const reusedRoot = (ctx: ServerContext, scope: WorkerScope, rootId: string): boolean =>
+  storedSpec(ctx.db, scope.jobId)?.reuse?.priorRootId === rootId;
 const readableArtifact: Check = (ctx, scope, id) => {
   if (storedSpec(ctx.db, scope.jobId)?.inputs.some((i) => i.artifactId === id)) return;
   const onEdge = ctx.db
@@ -61,6 +68,18 @@ const readableArtifact: Check = (ctx, scope, id) => {
     .get(id, scope.rootId);
   if (onEdge) return;
   if (onLaterRoot(ctx, scope, id)) return;
+  const prior = storedSpec(ctx.db, scope.jobId)?.reuse?.priorRootId;
+  if (
+    prior !== undefined &&
+    ctx.db
+      .prepare<[string, string], { one: number }>(
+        `SELECT 1 AS one FROM artifacts a JOIN edges e ON e.artifact = a.seq JOIN runs r ON r.seq = e.run
+         WHERE a.id = ? AND r.root_id = ? LIMIT 1`,
+      )
+      .get(id, prior)
+  ) {
+    return;
+  }
   // A cached output is what the cache routes (open to workers) answer by its key: its bytes are
   // what a cache hit inside the worker fetches, whatever root made it.
   const cached = ctx.db

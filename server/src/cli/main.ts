@@ -5,6 +5,7 @@ import { CliError } from "./errors";
 import { cancelCommand, logsCommand, runsCommand, showCommand } from "./inspect";
 import { packageCommand } from "./package";
 import { serverCommand } from "./serve";
+import { rerunCommand } from "./rerun";
 import { submitCommand } from "./submit";
 
 export const USAGE = `Usage: tsematic <command> [options]
@@ -42,6 +43,12 @@ Commands:
                           to N), as a detached pipeline on an executor of the server: prints the
                           root run's id and where to watch it (tsematic show <rootId>); --wait
                           waits for it to end and exits 1 when it did not resolve, saying why
+  rerun <runId> [--from <stepRunId>] [--input name=value | name=@file.json]... [--executor NAME]
+        [--cache] [--wait] [--json]
+                          run a root run again from its stored code package, as a new root run
+                          that names it: from scratch (nothing from the cache unless --cache),
+                          from a step (--from: the runs not downstream of it are reused), with
+                          new inputs (--input: a JSON value or a JSON file); --wait as for submit
   help                    this text
 
 Client commands find the server through TSEMATIC_URL and TSEMATIC_TOKEN, else <dataDir>/server.json
@@ -96,6 +103,14 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     executor: { type: "string" },
     wait: { type: "boolean" },
   },
+  rerun: {
+    ...CLIENT_OPTIONS,
+    from: { type: "string" },
+    input: { type: "string", multiple: true },
+    executor: { type: "string" },
+    cache: { type: "boolean" },
+    wait: { type: "boolean" },
+  },
 };
 
 export type Parsed = {
@@ -131,6 +146,8 @@ export async function main(argv: string[]): Promise<number> {
         return await packageCommand(args);
       case "submit":
         return await submitCommand(args);
+      case "rerun":
+        return await rerunCommand(args);
       default:
         return await cancelCommand(args);
     }

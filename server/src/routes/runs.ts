@@ -12,7 +12,7 @@ import { getGraph, runInputs, runOutputs } from "../storage/graph";
 import { type LineageCursor, runLineage } from "../storage/lineage";
 import { getLogs } from "../storage/logs";
 import { addNote, listNotes } from "../storage/notes";
-import { getRoot } from "../storage/roots";
+import { getRoot, rerunsOf } from "../storage/roots";
 import { childIds, getRunDetail, listChildren, listRuns, type RunCursor } from "../storage/runs";
 import { requireRoot, requireRun, unknownRun } from "./lookups";
 
@@ -59,7 +59,15 @@ export function runsRoutes(ctx: ServerContext): Router {
       limit: q.integer("limit", 1, 1000) ?? 50,
       cursor: decodeCursor(q.string("cursor", 200)),
     });
-    res.json({ runs: page.runs, nextCursor: page.nextCursor && encodeCursor(page.nextCursor) });
+    // Root runs say which run they were rerun from (null: not a rerun).
+    const reruns = rerunsOf(
+      db,
+      page.runs.filter((r) => r.id === r.rootId).map((r) => r.id),
+    );
+    const runs = page.runs.map((r) =>
+      r.id === r.rootId ? { ...r, rerunOf: reruns.get(r.id) ?? null } : r,
+    );
+    res.json({ runs, nextCursor: page.nextCursor && encodeCursor(page.nextCursor) });
   });
 
   router.get("/runs/:runId", (req, res) => {

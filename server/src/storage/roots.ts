@@ -18,6 +18,23 @@ export function getRoot(db: Db, rootId: string): RootView | undefined {
   return row && rootView(row);
 }
 
+/** Which of `rootIds` are reruns, and of what (for the run listing). */
+export function rerunsOf(
+  db: Db,
+  rootIds: string[],
+): Map<string, { runId: string; from: string | null }> {
+  const out = new Map<string, { runId: string; from: string | null }>();
+  if (rootIds.length === 0) return out;
+  const rows = db
+    .prepare<string[], { root_id: string; rerun_of: string; from_run_id: string | null }>(
+      `SELECT root_id, rerun_of, from_run_id FROM reruns
+       WHERE root_id IN (${rootIds.map(() => "?").join(", ")})`,
+    )
+    .all(...rootIds);
+  for (const r of rows) out.set(r.root_id, { runId: r.rerun_of, from: r.from_run_id });
+  return out;
+}
+
 /**
  * Records that root `rootId` is a rerun of root run `rerunOf` (from step run `from`, null: all of
  * it). Written when the rerun is accepted, before its driver creates the root run.
