@@ -69,6 +69,8 @@ export class LineageServerError extends Error {
     readonly status?: number,
     /** The server's own explanation (its JSON error's message), empty when it gave none. */
     readonly detail = "",
+    /** The server's error code and the request field it names (`bad_input`, `lr`). */
+    readonly reason: { readonly code?: string; readonly parameter?: string } = {},
   ) {
     super(message);
   }
@@ -184,6 +186,9 @@ export class LineageClient {
     if (options.body !== undefined) {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(options.body);
+    } else if (options.bytes !== undefined) {
+      headers["Content-Type"] = "application/octet-stream";
+      init.body = options.bytes as BodyInit;
     }
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), options.timeoutMs ?? this._timeoutMs);
@@ -214,7 +219,7 @@ export class LineageClient {
       throw LineageServerError.unauthorized(serverUrl, response.status);
     }
     if (!response.ok) {
-      const detail = await Private.errorDetail(response);
+      const { detail, ...reason } = await Private.errorDetail(response);
       const hint = response.status === 404 ? (options.notFoundHint ?? "") : "";
       throw new LineageServerError(
         "http",
@@ -224,6 +229,7 @@ export class LineageClient {
           hint,
         response.status,
         detail,
+        reason,
       );
     }
     return response;
@@ -276,6 +282,8 @@ export namespace LineageClient {
     method?: "GET" | "POST" | "PUT" | "HEAD" | "DELETE";
     /** Sent as JSON (with its `Content-Type`) when given. */
     body?: unknown;
+    /** Sent as they are (`application/octet-stream`) when given and `body` is not: an upload. */
+    bytes?: Uint8Array;
     /** Default `application/json`. */
     accept?: string;
     /** Aborting it abandons the request (an `AbortError`, not a server error). */
@@ -368,19 +376,26 @@ namespace Private {
     return isObject(body) ? str(body.nextCursor) : null;
   }
 
-  /** The `error`/`message` of a JSON error body, if any. */
-  export async function errorDetail(response: Response): Promise<string> {
+  /** The `error`/`message` of a JSON error body (and its code and parameter), if any. */
+  export async function errorDetail(
+    response: Response,
+  ): Promise<{ detail: string; code?: string; parameter?: string }> {
     try {
       const body: unknown = await response.json();
       if (isObject(body)) {
         const error = body.error;
-        return (
-          str(body.message) ?? str(error) ?? (isObject(error) ? (str(error.message) ?? "") : "")
-        );
+        const inner = isObject(error) ? error : {};
+        const code = str(inner.code) ?? str(body.code);
+        const parameter = str(inner.parameter) ?? str(body.parameter);
+        return {
+          detail: str(body.message) ?? str(error) ?? str(inner.message) ?? "",
+          ...(code ? { code } : {}),
+          ...(parameter ? { parameter } : {}),
+        };
       }
     } catch {
       // Not JSON: the status says enough.
     }
-    return "";
+    return { detail: "" };
   }
 }

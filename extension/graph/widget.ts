@@ -37,6 +37,12 @@ import type { RunGraphData } from "./model";
 /** The command a click on a run executes (the step panel implements it). */
 export const OPEN_STEP_COMMAND = "tsematic:open-step";
 
+/**
+ * The command a context menu on a run executes first, with `{ runId, rootId }`, so the menu's
+ * commands act on that run through the run selection (the rerun plugin implements it).
+ */
+export const SELECT_RUN_COMMAND = "tsematic:select-graph-run";
+
 /** Below this zoom the labels are hidden (13 px text would be under 6 px tall). */
 export const LABELS_FROM_SCALE = 0.45;
 
@@ -63,6 +69,7 @@ export class RunGraph extends Widget {
     this._viewport.addEventListener("wheel", this, { passive: false });
     this._viewport.addEventListener("pointerdown", this);
     this._viewport.addEventListener("click", this);
+    this._viewport.addEventListener("contextmenu", this);
   }
 
   /** The graph shown. */
@@ -134,6 +141,9 @@ export class RunGraph extends Widget {
       case "click":
         this._onClick(event as MouseEvent);
         break;
+      case "contextmenu":
+        this._onContextMenu(event);
+        break;
     }
   }
 
@@ -143,6 +153,7 @@ export class RunGraph extends Widget {
     this._viewport.removeEventListener("wheel", this);
     this._viewport.removeEventListener("pointerdown", this);
     this._viewport.removeEventListener("click", this);
+    this._viewport.removeEventListener("contextmenu", this);
     window.removeEventListener("pointermove", this);
     window.removeEventListener("pointerup", this);
     window.removeEventListener("pointercancel", this);
@@ -439,6 +450,15 @@ export class RunGraph extends Widget {
     void this._commands
       .execute(OPEN_STEP_COMMAND, { ...this._openStepArgs, runId, rootId: graph.rootId })
       .catch((reason: unknown) => console.warn(`Tsematic: could not open step ${runId}.`, reason));
+  }
+
+  /** Before the menu opens (the shell's listener is on the document): the run under it. */
+  private _onContextMenu(event: Event): void {
+    const node = (event.target as Element | null)?.closest<SVGGElement>("[data-run-id]");
+    const graph = this._graph;
+    if (!node || graph === null || !this._commands.hasCommand(SELECT_RUN_COMMAND)) return;
+    const args = { runId: node.dataset.runId as string, rootId: graph.rootId };
+    void this._commands.execute(SELECT_RUN_COMMAND, args).catch(() => undefined);
   }
 
   private readonly _commands: CommandRegistry;

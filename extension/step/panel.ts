@@ -27,6 +27,7 @@ import type { IArtifactViewRegistry } from "../tokens";
 import { factList, stepLink } from "./dom";
 import { StepFollower } from "./follow";
 import { JobSection } from "./job";
+import { rerunOfLine } from "../rerun/rerun-of";
 
 export class StepPanel extends Panel {
   constructor(options: StepPanel.IOptions) {
@@ -183,6 +184,8 @@ class StepView {
     openStep: ((runId: string) => void) | null,
   ) {
     this._header = new Widget();
+    this._openStep = openStep;
+    this._rerunOf = new Widget();
     this._notebook = Private.text("jp-TsematicStep-notebook", "");
     this._notebook.hide();
     this._progress = Private.text("jp-TsematicStep-live", "");
@@ -195,6 +198,7 @@ class StepView {
     this._source.className = "jp-TsematicStep-source";
     this.widgets = [
       this._header,
+      this._rerunOf,
       this._notebook,
       this._progress,
       new Widget({ node: this._job.node }),
@@ -215,8 +219,12 @@ class StepView {
     return this._errorKey === null;
   }
 
-  show({ run, inputs, outputs }: IRunWithPorts): void {
+  show(detail: IRunWithPorts): void {
+    const { run, inputs, outputs } = detail;
     this.showHeader(run);
+    // A root made by a rerun names the run it was made from (rerun/rerun-of.ts).
+    const rerunOf = rerunOfLine(detail, this._openStep);
+    this._rerunOf.node.replaceChildren(...(rerunOf ? [rerunOf] : []));
     this._job.sync(run);
     const errorKey = JSON.stringify(run.error);
     if (errorKey !== this._errorKey) {
@@ -281,6 +289,8 @@ class StepView {
   }
 
   private readonly _header: Widget;
+  private readonly _rerunOf: Widget;
+  private readonly _openStep: ((runId: string) => void) | null;
   private readonly _notebook: Widget;
   private readonly _progress: Widget;
   private readonly _job: JobSection;
