@@ -126,6 +126,10 @@ describe("metrics routes", () => {
       const res = await t.api.postEvents([metric(1), metric(2, bad)]);
       assert.equal(res.status, 400, res.text);
       assert.match(res.text, where);
+      assert.match(
+        res.text,
+        /\(event 1: metric [0-9a-f]{32}:[0-9a-f]{32}\.2:2\); nothing in this batch was stored/,
+      );
     }
     const unknownRun = await t.api.postEvents([metric(1), metric(2, { runId: "0".repeat(32) })]);
     assert.equal(unknownRun.status, 422);
