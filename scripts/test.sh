@@ -13,6 +13,7 @@ npm run build
 node ./node_modules/typescript/bin/tsc -p extension/tsconfig.test.json
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+node scripts/import-cycles.mjs
 
 # Notebooks run with the real tslab kernel: Debian's nbclient and a project-local kernelspec.
 bash scripts/setup-notebooks.sh >/dev/null
