@@ -61,6 +61,7 @@ export class HttpDispatcher implements Dispatcher {
           ...(request.maxParallelism !== undefined
             ? { maxParallelism: request.maxParallelism }
             : {}),
+          ...(request.cache === false ? { cache: false } : {}),
           executor: this.options.executor,
           namespace: this.options.namespace,
           ...(this.options.localProject ? { localProject: this.options.localProject } : {}),

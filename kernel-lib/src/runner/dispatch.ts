@@ -33,6 +33,11 @@ export interface DispatchRequest {
    * array) runs at most this many of its jobs at once.
    */
   maxParallelism?: number;
+  /**
+   * false: this resolution takes nothing from the cache (a rerun from scratch), so the step's
+   * worker must not either, nor for the steps nested in it.
+   */
+  cache?: false;
 }
 
 /** How a dispatched run ended, as its job recorded it. */

@@ -609,6 +609,7 @@ export class Resolution {
         ...(key !== undefined ? { cacheKey: key } : {}),
         ...(budget !== undefined ? { timeoutMs: budget } : {}),
         ...(this.slots ? { maxParallelism: this.config.maxParallelism } : {}),
+        ...(this.config.cache ? {} : { cache: false as const }),
       },
       node.signal(),
       () => {

@@ -270,3 +270,39 @@ one().run().then((r) => console.log(JSON.stringify({ rootId: r.rootId })), (e) =
     });
   });
 });
+
+describe("a rerun from scratch takes nothing from the cache", () => {
+  it("not even in a step that runs as its own job: the steps nested in it execute again", async () => {
+    const { main, markers: dir } = project(
+      "rerun-nested",
+      `
+const tick = (step) => mark(step + "-" + process.pid + "-" + Date.now() + "-" + Math.random());
+const square = func({ cache: true }, function square(x) { tick("square"); return x * x; });
+const squares = func({ resources: { cpus: 1 }, cache: true }, async function squares(n) {
+  tick("squares");
+  return Promise.all(Array.from({ length: n }, (_, i) => square(i)));
+});
+const sumOf = func(async function sumOf(n) { return (await squares(n)).reduce((a, b) => a + b, 0); });
+sumOf(3).submit({ executor: "local" }).then(
+  (r) => console.log(JSON.stringify({ rootId: r.rootId })),
+  (e) => { console.error(e); process.exit(1); },
+);
+`,
+    );
+    const submitted = await drive(main).done;
+    assert.equal(submitted.code, 0, submitted.output);
+    const original = await resolved(lastJson<{ rootId: string }>(submitted.output).rootId);
+    assert.equal(files(dir, "square-").length, 3);
+
+    const answer = await rerun(original.run.id, {});
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    const again = await resolved(answer.body.rootId);
+    assert.deepEqual(await outputOf(again), 5);
+    assert.equal(files(dir, "squares-").length, 2, "the dispatched step executed again");
+    assert.equal(
+      files(dir, "square-").length,
+      6,
+      "the steps nested in the dispatched step executed again, not taken from the cache",
+    );
+  });
+});

@@ -28,6 +28,8 @@ export interface DispatchRequest {
   timeoutMs?: number;
   /** The resolver's `maxParallelism`: the cap of a fan-out an executor starts as one unit. */
   maxParallelism?: number;
+  /** false: the resolver takes nothing from the cache, so neither may this step's worker. */
+  cache?: false;
   executor: string;
   namespace?: string;
   localProject?: StoredSpec["localProject"];
@@ -134,6 +136,7 @@ export function dispatchRun(
     ...(body.cacheKey !== undefined && { cacheKey: body.cacheKey }),
     ...(body.timeoutMs !== undefined && { timeoutMs: body.timeoutMs }),
     ...(body.maxParallelism !== undefined && { maxParallelism: body.maxParallelism }),
+    ...(body.cache === false && { cache: false }),
     ...(body.localProject !== undefined && { localProject: body.localProject }),
   };
   const attempt = (existing?.attempt ?? 0) + 1;
