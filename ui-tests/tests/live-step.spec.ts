@@ -7,6 +7,7 @@ import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
 import type { Request } from "@playwright/test";
 
 import { expect, expectTslabKernelspec, test } from "./fixtures";
+import { openStep } from "./steps";
 
 /** One step that logs, sleeps long enough to open its panel, logs again and returns a value. */
 const PIPELINE = [
@@ -48,12 +49,6 @@ async function newestRun(
     },
     { name: stepName, state },
   );
-}
-
-async function openStep(page: IJupyterLabPageFixture, runId: string): Promise<void> {
-  await page.evaluate(async (id) => {
-    await window.jupyterapp.commands.execute("tsematic:open-step", { runId: id });
-  }, runId);
 }
 
 test.describe("the step panel, live", () => {
