@@ -20,6 +20,11 @@ export interface IGraphRun {
   readonly parentId: string | null;
   readonly name: string;
   readonly state: string;
+  /**
+   * A cache hit: the run whose outputs it reused (`originalRunId`), or `""` when only the fact is
+   * known (a bundle's `cached`). Absent: the run computed its outputs (or has not ended).
+   */
+  readonly cachedFrom?: string;
 }
 
 /**
@@ -136,6 +141,7 @@ export class RunGraphData {
         parentId: run.parentId ?? null,
         name: run.name ?? "(unnamed)",
         state: run.state ?? "created",
+        ...(run.cached === true ? { cachedFrom: "" } : {}),
       });
     }
     const flows = (bundle.edges ?? [])
@@ -213,7 +219,17 @@ export function graphRunFromJson(value: unknown): IGraphRun | null {
           ? run.name
           : "(unnamed)",
     state: typeof run.state === "string" ? run.state : "created",
+    ...(typeof run.originalRunId === "string" && run.originalRunId !== ""
+      ? { cachedFrom: run.originalRunId }
+      : {}),
   };
+}
+
+/** What a box's tooltip says of a run: its name, state, id, and the run a cache hit reused. */
+export function runTooltip(run: IGraphRun): string {
+  const base = `${run.name} · ${run.state} · ${run.id}`;
+  if (run.cachedFrom === undefined) return base;
+  return `${base}\n${run.cachedFrom ? `cache hit: reused run ${run.cachedFrom}` : "cache hit"}`;
 }
 
 /**

@@ -32,7 +32,7 @@ import { Widget } from "@lumino/widgets";
 import { layoutKey, sharedLayouts } from "./cache";
 import { elkReady, sharedElk } from "./elk";
 import { elkLayout, type ILayout, type IVisibleGraph, quickLayout, visibleGraph } from "./layout";
-import type { RunGraphData } from "./model";
+import { type IGraphRun, type RunGraphData, runTooltip } from "./model";
 
 /** The command a click on a run executes (the step panel implements it). */
 export const OPEN_STEP_COMMAND = "tsematic:open-step";
@@ -249,12 +249,13 @@ export class RunGraph extends Widget {
             `${box.kind === "group" ? "▾" : "▸"}` +
             `<title>${box.kind === "group" ? "Collapse" : "Expand"}</title></text>`;
       const markup =
-        `<g class="${Private.nodeClass(box.kind, run.state)}" ` +
-        `data-run-id="${esc(run.id)}" data-state="${esc(run.state)}">` +
-        `<title>${esc(`${run.name} · ${run.state} · ${run.id}`)}</title>` +
+        `<g class="${Private.nodeClass(box.kind, run)}" ` +
+        `data-run-id="${esc(run.id)}" data-state="${esc(run.state)}"` +
+        `${Private.cachedAttribute(run)}>` +
+        `<title>${esc(runTooltip(run))}</title>` +
         `<rect x="${x}" y="${y}" width="${box.width}" height="${box.height}" rx="4"></rect>` +
         `<text x="${x + (box.kind === "leaf" ? 10 : 24)}" y="${textY}">${esc(label)}</text>` +
-        `${toggle}</g>`;
+        `${toggle}${Private.cacheMark(run, box)}</g>`;
       (box.kind === "group" ? groups : nodes).push(markup);
     }
     const arrowId = `jp-RunGraph-arrow-${++Private.counter.value}`;
@@ -359,11 +360,23 @@ export class RunGraph extends Widget {
     for (const [id, g] of this._nodes) {
       const run = graph.runs.get(id);
       const box = layout.boxes.get(id);
-      if (!run || !box || g.dataset.state === run.state) continue;
+      if (!run || !box) continue;
+      const cached = run.cachedFrom ?? null;
+      const wasCached = g.dataset.originalRunId ?? null;
+      if (g.dataset.state === run.state && wasCached === cached) continue;
       g.dataset.state = run.state;
-      g.setAttribute("class", Private.nodeClass(box.kind, run.state));
+      g.setAttribute("class", Private.nodeClass(box.kind, run));
       const title = g.querySelector("title");
-      if (title) title.textContent = `${run.name} · ${run.state} · ${run.id}`;
+      if (title) title.textContent = runTooltip(run);
+      if (wasCached !== cached) {
+        // A run becomes a cache hit once (its outputs reused): the mark is added, never moved.
+        g.querySelector(".jp-RunGraph-cacheMark")?.remove();
+        if (cached === null) delete g.dataset.originalRunId;
+        else g.dataset.originalRunId = cached;
+        const mark = Private.cacheMark(run, box);
+        // Parsed in the SVG namespace: the context is an SVG element.
+        if (mark) g.insertAdjacentHTML("beforeend", mark);
+      }
     }
   }
 
@@ -509,12 +522,36 @@ namespace Private {
     requestAnimationFrame(() => setTimeout(callback));
   }
 
-  export function nodeClass(kind: string, state: string): string {
+  export function nodeClass(kind: string, run: IGraphRun): string {
     const base =
       kind === "group"
         ? "jp-RunGraph-group"
         : `jp-RunGraph-node${kind === "collapsed" ? " jp-mod-collapsed" : ""}`;
-    return `${base} jp-mod-${state.replace(/[^a-z-]/gi, "")}`;
+    const cached = run.cachedFrom !== undefined ? " jp-mod-cached" : "";
+    return `${base} jp-mod-${run.state.replace(/[^a-z-]/gi, "")}${cached}`;
+  }
+
+  /** ` data-original-run-id="…"` on a cache hit's box (the run it reused; "" when unknown). */
+  export function cachedAttribute(run: IGraphRun): string {
+    return run.cachedFrom === undefined ? "" : ` data-original-run-id="${escape(run.cachedFrom)}"`;
+  }
+
+  /**
+   * A cache hit's mark: a small "cached" tag on the box's top right corner, apart from the state's
+   * colors (a hit is resolved too, and must not look like a run that computed).
+   */
+  export function cacheMark(
+    run: IGraphRun,
+    box: { x: number; y: number; width: number; kind: string },
+  ): string {
+    if (run.cachedFrom === undefined) return "";
+    const width = 40;
+    const x = box.x + box.width - width - 4;
+    const y = box.y - 6;
+    return (
+      `<g class="jp-RunGraph-cacheMark"><rect x="${x}" y="${y}" width="${width}" height="12" ` +
+      `rx="6"></rect><text x="${x + width / 2}" y="${y + 9}">cached</text></g>`
+    );
   }
 
   export function escape(text: string): string {

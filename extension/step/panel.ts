@@ -191,6 +191,7 @@ class StepView {
     this._inputs = new PortList("Inputs", context, openStep);
     this._outputs = new PortList("Outputs", context, openStep);
     this._logs = new LogView(moreLogs);
+    this._openStep = openStep;
     this._source = document.createElement("pre");
     this._source.className = "jp-TsematicStep-source";
     this.widgets = [
@@ -249,7 +250,7 @@ class StepView {
 
   /** State, timings ("so far" while it runs), resources. */
   showHeader(run: IRunDetail): void {
-    this._header.node.replaceChildren(Private.header(run));
+    this._header.node.replaceChildren(Private.header(run, this._openStep));
     this._ended = ENDED_STATES.has(run.state);
   }
 
@@ -280,6 +281,7 @@ class StepView {
     this._logs.showMore(!following && moreLogs);
   }
 
+  private readonly _openStep: ((runId: string) => void) | null;
   private readonly _header: Widget;
   private readonly _notebook: Widget;
   private readonly _progress: Widget;
@@ -525,8 +527,25 @@ namespace Private {
     return line;
   }
 
+  /** A cache hit names the run it reused, as a link that opens that run's panel. */
+  function cacheFact(run: IRunDetail, openStep: ((runId: string) => void) | null): string | Node {
+    if (!run.originalRunId) return run.cache ? "enabled, computed" : "off";
+    const fact = document.createElement("span");
+    fact.className = "jp-TsematicStep-cacheHit";
+    fact.append(
+      "hit: reused the outputs of run ",
+      stepLink(
+        run.originalRunId,
+        run.originalRunId.slice(0, 12),
+        `Open the run whose outputs this step reused (${run.originalRunId})`,
+        openStep,
+      ),
+    );
+    return fact;
+  }
+
   /** Name, state, attempt, cache, timings and resources as a definition list. */
-  export function header(run: IRunDetail): HTMLElement {
+  export function header(run: IRunDetail, openStep: ((runId: string) => void) | null): HTMLElement {
     const node = document.createElement("div");
     node.className = "jp-TsematicStep-header";
     const title = document.createElement("h2");
@@ -540,17 +559,10 @@ namespace Private {
     const resources = Object.entries(run.resources ?? {})
       .map(([key, value]) => `${key} ${String(value)}`)
       .join(", ");
-    const rows: Array<[string, string]> = [
+    const rows: Array<[string, string | Node]> = [
       ["run", run.id],
       ["attempt", String(run.attempt)],
-      [
-        "cache",
-        run.originalRunId
-          ? `hit: outputs of run ${run.originalRunId}`
-          : run.cache
-            ? "enabled, computed"
-            : "off",
-      ],
+      ["cache", cacheFact(run, openStep)],
       ["created", time(run.createdAt)],
       ["started", time(run.startedAt)],
       ["ended", time(run.endedAt)],
