@@ -24,6 +24,7 @@ import type {
 } from "./api";
 import { ENDED_STATES } from "../client";
 import type { IArtifactViewRegistry } from "../tokens";
+import { CancelNote } from "./cancel-note";
 import { factList, stepLink } from "./dom";
 import { StepFollower } from "./follow";
 import { JobSection } from "./job";
@@ -188,6 +189,7 @@ class StepView {
     this._progress = Private.text("jp-TsematicStep-live", "");
     this._job = new JobSection(context.api);
     this._error = new Panel();
+    this._cancel = new CancelNote(context.api, openStep);
     this._inputs = new PortList("Inputs", context, openStep);
     this._outputs = new PortList("Outputs", context, openStep);
     this._logs = new LogView(moreLogs);
@@ -199,6 +201,7 @@ class StepView {
       this._notebook,
       this._progress,
       new Widget({ node: this._job.node }),
+      this._cancel,
       this._error,
       this._inputs,
       this._outputs,
@@ -219,6 +222,7 @@ class StepView {
   show({ run, inputs, outputs }: IRunWithPorts): void {
     this.showHeader(run);
     this._job.sync(run);
+    this._cancel.sync(run);
     const errorKey = JSON.stringify(run.error);
     if (errorKey !== this._errorKey) {
       this._errorKey = errorKey;
@@ -287,6 +291,7 @@ class StepView {
   private readonly _progress: Widget;
   private readonly _job: JobSection;
   private readonly _error: Panel;
+  private readonly _cancel: CancelNote;
   private readonly _inputs: PortList;
   private readonly _outputs: PortList;
   private readonly _logs: LogView;
