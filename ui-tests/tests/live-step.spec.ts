@@ -100,6 +100,9 @@ test.describe("the step panel, live", () => {
       observer.observe(node, { subtree: true, childList: true, characterData: true });
     });
 
+    // Pinned, so that opening the root's panel below does not reuse this one.
+    await page.locator(`#tsematic-step-${step.id} .jp-TsematicStep-pin`).first().click();
+
     // The root run's panel, opened and closed while the pipeline still runs: no request after.
     const rootRequests: string[] = [];
     let closed = false;
