@@ -5,6 +5,7 @@
 import type { JupyterFrontEndPlugin } from "@jupyterlab/application";
 
 import commandsPlugin from "./plugins/commands";
+import { graphTabPlugin } from "./plugins/graph-tab";
 import { runViewMimePlugin } from "./plugins/mime";
 import { runsPanelPlugin } from "./plugins/runs";
 import {
@@ -28,6 +29,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   commandsPlugin,
   stepPlugin,
   runViewMimePlugin,
+  graphTabPlugin,
 ];
 
 export default plugins;

@@ -63,6 +63,12 @@ export class RunGraph extends Widget {
     this._viewport.addEventListener("wheel", this, { passive: false });
     this._viewport.addEventListener("pointerdown", this);
     this._viewport.addEventListener("click", this);
+    // A sidebar widened or a notebook output resized: the graph refits, unless the user moved it.
+    // Observed rather than Lumino resize messages, which not every container sends (CSS sizes).
+    this._resizeObserver = new ResizeObserver(() => {
+      if (this._needsFit || !this._moved) this.fitToView();
+    });
+    this._resizeObserver.observe(this._viewport);
   }
 
   /** The graph shown. */
@@ -140,6 +146,7 @@ export class RunGraph extends Widget {
   override dispose(): void {
     if (this.isDisposed) return;
     this._generation += 1; // a pending ELK layout is dropped
+    this._resizeObserver.disconnect();
     this._viewport.removeEventListener("wheel", this);
     this._viewport.removeEventListener("pointerdown", this);
     this._viewport.removeEventListener("click", this);
@@ -460,6 +467,7 @@ export class RunGraph extends Widget {
   private readonly _openStepArgs: ReadonlyPartialJSONObject;
   private readonly _status: HTMLDivElement;
   private readonly _viewport: HTMLDivElement;
+  private readonly _resizeObserver: ResizeObserver;
   private _svg: SVGSVGElement;
   private readonly _nodes = new Map<string, SVGGElement>();
   private readonly _collapsed = new Set<string>();
