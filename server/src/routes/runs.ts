@@ -14,6 +14,7 @@ import { getLogs } from "../storage/logs";
 import { addNote, listNotes } from "../storage/notes";
 import { getRoot } from "../storage/roots";
 import { childIds, getRunDetail, listChildren, listRuns, type RunCursor } from "../storage/runs";
+import { rootSummary } from "../storage/runSummary";
 import { requireRoot, requireRun, unknownRun } from "./lookups";
 
 /** The query parameters of `GET /runs` (openapi.test.ts checks them against openapi.yaml). */
@@ -30,6 +31,7 @@ export const LIST_PARAMS = [
   "q",
   "limit",
   "cursor",
+  "summary",
 ];
 
 /** The query parameters of `GET /runs/{id}/lineage`. */
@@ -59,7 +61,14 @@ export function runsRoutes(ctx: ServerContext): Router {
       limit: q.integer("limit", 1, 1000) ?? 50,
       cursor: decodeCursor(q.string("cursor", 200)),
     });
-    res.json({ runs: page.runs, nextCursor: page.nextCursor && encodeCursor(page.nextCursor) });
+    // summary=true: root runs carry what tells them apart in a list (steps, cache hits, failures,
+    // first inputs); one indexed count and one small join per root of the page.
+    const runs = q.boolean("summary")
+      ? page.runs.map((run) =>
+          run.id === run.rootId ? { ...run, summary: rootSummary(db, run.id) } : run,
+        )
+      : page.runs;
+    res.json({ runs, nextCursor: page.nextCursor && encodeCursor(page.nextCursor) });
   });
 
   router.get("/runs/:runId", (req, res) => {
