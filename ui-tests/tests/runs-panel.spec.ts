@@ -1,7 +1,8 @@
 /**
  * Getting around the runs side panel, against the real lineage server and the real tslab kernel:
  * "Open Run Graph" in a run's context menu opens the run's graph in a main-area tab; the panel's
- * own graph refits when the sidebar is widened; the state filter shows its longest choice whole.
+ * own graph refits when the sidebar is widened; the state filter shows its longest choice whole; a
+ * run's row shows its duration, step count and first inputs.
  */
 import { expect, expectTslabKernelspec, test } from "./fixtures";
 
@@ -36,6 +37,11 @@ test.describe("the runs panel", () => {
     await panel.getByTitle("Fetch the runs from the lineage server now").click();
     const item = panel.locator(".jp-TsematicRuns-item", { hasText: "runsPanelPipeline" });
     await expect(item).toHaveCount(1);
+    // Its second line tells it from other runs of the pipeline: duration, steps, first inputs.
+    const facts = item.locator(".jp-TsematicRuns-facts");
+    await expect(facts.locator(".jp-TsematicRuns-duration")).toHaveText(/^\d+(\.\d)? (ms|s)$/);
+    await expect(facts.locator(".jp-TsematicRuns-counts")).toHaveText("2 steps");
+    await expect(facts.locator(".jp-TsematicRuns-inputs")).toHaveText("n=12");
 
     // The state filter: its widest choice fits inside the box (besides the arrow).
     const state = panel.getByLabel("Filter runs by state");
