@@ -152,3 +152,12 @@ test("a bundle's cached run is a cache hit whose original run is not known", () 
   assert.equal(graph.runs.get("p")?.cachedFrom, undefined);
   assert.match(runTooltip(graph.runs.get("s")!), /\ncache hit$/);
 });
+
+test("a retried run keeps its attempt, and its tooltip says it was retried", () => {
+  const retried = graphRunFromJson({ id: "r", stepName: "flaky", state: "resolved", attempt: 3 });
+  assert.equal(retried?.attempt, 3);
+  assert.match(runTooltip(retried!), /\nretried: attempt 3 /);
+  const once = graphRunFromJson({ id: "o", stepName: "flaky", state: "resolved", attempt: 1 });
+  assert.equal(once?.attempt, undefined);
+  assert.equal(runTooltip(once!), "flaky · resolved · o");
+});

@@ -25,6 +25,8 @@ export interface IGraphRun {
    * known (a bundle's `cached`). Absent: the run computed its outputs (or has not ended).
    */
   readonly cachedFrom?: string;
+  /** The attempt (from 1); above 1 the step was retried. Absent: 1. */
+  readonly attempt?: number;
 }
 
 /**
@@ -142,6 +144,7 @@ export class RunGraphData {
         name: run.name ?? "(unnamed)",
         state: run.state ?? "created",
         ...(run.cached === true ? { cachedFrom: "" } : {}),
+        ...(typeof run.attempt === "number" && run.attempt > 1 ? { attempt: run.attempt } : {}),
       });
     }
     const flows = (bundle.edges ?? [])
@@ -222,14 +225,20 @@ export function graphRunFromJson(value: unknown): IGraphRun | null {
     ...(typeof run.originalRunId === "string" && run.originalRunId !== ""
       ? { cachedFrom: run.originalRunId }
       : {}),
+    ...(typeof run.attempt === "number" && run.attempt > 1 ? { attempt: run.attempt } : {}),
   };
 }
 
 /** What a box's tooltip says of a run: its name, state, id, and the run a cache hit reused. */
 export function runTooltip(run: IGraphRun): string {
-  const base = `${run.name} · ${run.state} · ${run.id}`;
-  if (run.cachedFrom === undefined) return base;
-  return `${base}\n${run.cachedFrom ? `cache hit: reused run ${run.cachedFrom}` : "cache hit"}`;
+  const lines = [`${run.name} · ${run.state} · ${run.id}`];
+  if (run.cachedFrom !== undefined) {
+    lines.push(run.cachedFrom ? `cache hit: reused run ${run.cachedFrom}` : "cache hit");
+  }
+  if ((run.attempt ?? 1) > 1) {
+    lines.push(`retried: attempt ${run.attempt} (the step panel lists the attempts)`);
+  }
+  return lines.join("\n");
 }
 
 /**

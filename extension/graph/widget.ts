@@ -258,11 +258,11 @@ export class RunGraph extends Widget {
       const markup =
         `<g class="${Private.nodeClass(box.kind, run)}" ` +
         `data-run-id="${esc(run.id)}" data-state="${esc(run.state)}"` +
-        `${Private.cachedAttribute(run)}>` +
+        `${Private.cachedAttribute(run)} data-attempt="${run.attempt ?? 1}">` +
         `<title>${esc(runTooltip(run))}</title>` +
         `<rect x="${x}" y="${y}" width="${box.width}" height="${box.height}" rx="4"></rect>` +
         `<text x="${x + (box.kind === "leaf" ? 10 : 24)}" y="${textY}">${esc(label)}</text>` +
-        `${toggle}${Private.cacheMark(run, box)}</g>`;
+        `${toggle}${Private.cacheMark(run, box)}${Private.retryMark(run, box)}</g>`;
       (box.kind === "group" ? groups : nodes).push(markup);
     }
     const arrowId = `jp-RunGraph-arrow-${++Private.counter.value}`;
@@ -370,7 +370,9 @@ export class RunGraph extends Widget {
       if (!run || !box) continue;
       const cached = run.cachedFrom ?? null;
       const wasCached = g.dataset.originalRunId ?? null;
-      if (g.dataset.state === run.state && wasCached === cached) continue;
+      const attempt = String(run.attempt ?? 1);
+      const retried = g.dataset.attempt !== attempt;
+      if (g.dataset.state === run.state && wasCached === cached && !retried) continue;
       g.dataset.state = run.state;
       g.setAttribute("class", Private.nodeClass(box.kind, run));
       const title = g.querySelector("title");
@@ -382,6 +384,12 @@ export class RunGraph extends Widget {
         else g.dataset.originalRunId = cached;
         const mark = Private.cacheMark(run, box);
         // Parsed in the SVG namespace: the context is an SVG element.
+        if (mark) g.insertAdjacentHTML("beforeend", mark);
+      }
+      if (retried) {
+        g.dataset.attempt = attempt;
+        g.querySelector(".jp-RunGraph-retryMark")?.remove();
+        const mark = Private.retryMark(run, box);
         if (mark) g.insertAdjacentHTML("beforeend", mark);
       }
     }
@@ -536,7 +544,21 @@ namespace Private {
         ? "jp-RunGraph-group"
         : `jp-RunGraph-node${kind === "collapsed" ? " jp-mod-collapsed" : ""}`;
     const cached = run.cachedFrom !== undefined ? " jp-mod-cached" : "";
-    return `${base} jp-mod-${run.state.replace(/[^a-z-]/gi, "")}${cached}`;
+    const retried = (run.attempt ?? 1) > 1 ? " jp-mod-retried" : "";
+    return `${base} jp-mod-${run.state.replace(/[^a-z-]/gi, "")}${cached}${retried}`;
+  }
+
+  /** A retried step's mark: "×3" (its attempt) on the box's top left corner. */
+  export function retryMark(run: IGraphRun, box: { x: number; y: number }): string {
+    const attempt = run.attempt ?? 1;
+    if (attempt <= 1) return "";
+    const width = 26;
+    const x = box.x + 4;
+    const y = box.y - 6;
+    return (
+      `<g class="jp-RunGraph-retryMark"><rect x="${x}" y="${y}" width="${width}" height="12" ` +
+      `rx="6"></rect><text x="${x + width / 2}" y="${y + 9}">×${attempt}</text></g>`
+    );
   }
 
   /** ` data-original-run-id="…"` on a cache hit's box (the run it reused; "" when unknown). */
