@@ -30,6 +30,20 @@ describe("LineageClient.listRuns", () => {
     (_request, response) =>
       response.writeHead(status, { "Content-Type": "application/json" }).end(body);
 
+  it("reads a root run's timings and summary from the run listing", async () => {
+    const summary = { steps: 3, cached: 1, failed: 0, inputs: [{ name: "n", preview: "20" }] };
+    handler = reply(
+      200,
+      JSON.stringify({
+        runs: [{ id: "r1", stepName: "p", state: "resolved", startedAt: 5, endedAt: 9, summary }],
+      }),
+    );
+    const [run] = await client().listRuns({ rootsOnly: true });
+    assert.equal(run?.startedAt, 5);
+    assert.equal(run?.endedAt, 9);
+    assert.deepEqual(run?.summary, summary);
+  });
+
   it("sends the bearer token to GET /api/v1/runs and reads a { runs } body", async () => {
     let seen: IncomingMessage | undefined;
     handler = (request, response) => {
@@ -40,7 +54,7 @@ describe("LineageClient.listRuns", () => {
       );
     };
     const runs = await client().listRuns({ rootsOnly: true, limit: 20 });
-    assert.equal(seen?.url, "/api/v1/runs?root=true&limit=20");
+    assert.equal(seen?.url, "/api/v1/runs?root=true&summary=true&limit=20");
     assert.equal(seen?.headers.authorization, "Bearer secret");
     assert.deepEqual(runs, [
       {
@@ -74,7 +88,7 @@ describe("LineageClient.listRuns", () => {
     });
     assert.equal(
       seen,
-      "/api/v1/runs?root=true&nameContains=tr+ain&state=failed%2Cnested-failed&tag=gpu&limit=100&cursor=c1",
+      "/api/v1/runs?root=true&summary=true&nameContains=tr+ain&state=failed%2Cnested-failed&tag=gpu&limit=100&cursor=c1",
     );
     assert.equal(page.nextCursor, "c2");
     assert.deepEqual(

@@ -45,6 +45,19 @@ export interface IRunSummary {
   readonly tags: readonly string[];
   /** Milliseconds since the epoch, when the server says. */
   readonly createdAt: number | null;
+  /** When it started and ended (milliseconds since the epoch), when known. */
+  readonly startedAt?: number | null;
+  readonly endedAt?: number | null;
+  /** A root run's counts and first inputs (`GET /runs?root=true&summary=true`). */
+  readonly summary?: IRunListSummary;
+}
+
+/** What tells pipeline runs apart in a list (the server's `RunListSummary`). */
+export interface IRunListSummary {
+  readonly steps: number;
+  readonly cached: number;
+  readonly failed: number;
+  readonly inputs: ReadonlyArray<{ readonly name: string; readonly preview: string }>;
 }
 
 /** A page of runs and where the next one starts. */
@@ -140,6 +153,8 @@ export class LineageClient {
     const params = new URLSearchParams();
     if (query.rootsOnly) {
       params.set("root", "true");
+      // Roots come with what tells them apart in a list (steps, cache hits, failures, inputs).
+      params.set("summary", "true");
     }
     if (query.nameContains) {
       params.set("nameContains", query.nameContains);
@@ -368,6 +383,23 @@ namespace Private {
           : typeof created === "string" && !Number.isNaN(Date.parse(created))
             ? Date.parse(created)
             : null,
+      ...(typeof run.startedAt === "number" ? { startedAt: run.startedAt } : {}),
+      ...(typeof run.endedAt === "number" ? { endedAt: run.endedAt } : {}),
+      ...(isObject(run.summary) ? { summary: parseSummary(run.summary) } : {}),
+    };
+  }
+
+  function parseSummary(summary: Json): IRunListSummary {
+    const count = (value: unknown): number => (typeof value === "number" ? value : 0);
+    const inputs = Array.isArray(summary.inputs) ? summary.inputs.filter(isObject) : [];
+    return {
+      steps: count(summary.steps),
+      cached: count(summary.cached),
+      failed: count(summary.failed),
+      inputs: inputs.map((input) => ({
+        name: str(input.name) ?? "",
+        preview: str(input.preview) ?? "",
+      })),
     };
   }
 

@@ -5,6 +5,7 @@
 import type { JupyterFrontEndPlugin } from "@jupyterlab/application";
 
 import commandsPlugin from "./plugins/commands";
+import { graphTabPlugin } from "./plugins/graph-tab";
 import { runViewMimePlugin } from "./plugins/mime";
 import { rerunPlugin } from "./plugins/rerun";
 import { runsPanelPlugin } from "./plugins/runs";
@@ -30,6 +31,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   stepPlugin,
   runViewMimePlugin,
   rerunPlugin,
+  graphTabPlugin,
 ];
 
 export default plugins;

@@ -9,6 +9,7 @@ import {
   MAX_COLUMN_CHARS,
   MIN_COLUMN_CHARS,
   rowNumberWidth,
+  summaryTexts,
 } from "./grid-columns";
 
 test("a column is as wide as its longest text or its header, within bounds", () => {
@@ -71,4 +72,39 @@ test("a dragged column keeps its width until it is fitted again", () => {
   columns.reset();
   assert.equal(columns.numeric, null);
   assert.equal(columns.template(0), "calc(3ch + 13px)");
+});
+
+test("the summary's widest values size the columns before their rows load: the last of 200,000 ids fits", () => {
+  const ids = Array.from({ length: 200 }, (_, i) => i);
+  const columns = new ColumnLayout();
+  columns.fit(
+    source(
+      ids,
+      ids.map(() => "ab"),
+    ),
+    0,
+    200,
+  ); // the first batch: ids up to 199
+  assert.equal(columns.mayCut(0, "199999".length), true, "the first rows alone would cut it");
+  columns.fitSummary(
+    ["id", "name"],
+    [
+      { kind: "numeric", min: 0, max: 199999, mean: 99999.5 },
+      { kind: "string", topValues: [{ value: "a longer name", count: 3 }] },
+    ],
+  );
+  assert.equal(columns.template(200_000), "calc(6ch + 13px) calc(6ch + 13px) calc(13ch + 13px)");
+  assert.equal(columns.mayCut(0, "199999".length), false);
+  assert.equal(columns.mayCut(1, "a longer name, longer still".length), true);
+});
+
+test("summary texts: numeric and temporal min and max, top strings, booleans, maxLength", () => {
+  assert.deepEqual(summaryTexts({ kind: "numeric", min: -1.25, max: 3 }), ["-1.25", "3"]);
+  assert.deepEqual(summaryTexts({ kind: "temporal", min: "2020-01-01", max: "2021-01-01" }), [
+    "2020-01-01",
+    "2021-01-01",
+  ]);
+  assert.deepEqual(summaryTexts({ kind: "boolean", trueCount: 1, falseCount: 2 }), ["false"]);
+  assert.deepEqual(summaryTexts({ kind: "string", maxLength: 3, topValues: [] }), ["xxx"]);
+  assert.deepEqual(summaryTexts({ kind: "other" }), []);
 });

@@ -29,6 +29,42 @@ export function columnWidth(header: string, texts: Iterable<string>): number {
   return Math.min(MAX_COLUMN_CHARS, Math.max(MIN_COLUMN_CHARS, widest));
 }
 
+/**
+ * Texts as wide as a column's widest values, read from its statistics in the table's summary
+ * (kernel-lib's `stats`): a numeric or temporal column's `min` and `max`, a string column's top
+ * values, a boolean's "false", and `maxLength` where the summary has it. The summary covers every
+ * row, so a column fits values the loaded rows have not reached yet (the last of 200,000 ids).
+ *
+ * @example
+ * ```ts
+ * summaryTexts({ kind: "numeric", min: 0, max: 199999 }); // ["0", "199999"]
+ * ```
+ */
+export function summaryTexts(stat: Readonly<Record<string, unknown>>): string[] {
+  const texts: string[] = [];
+  const text = (value: unknown): void => {
+    if (typeof value === "number" && Number.isFinite(value)) {
+      texts.push(Number.isInteger(value) ? String(value) : String(Math.round(value * 1e6) / 1e6));
+    } else if (typeof value === "string" || typeof value === "bigint") {
+      texts.push(String(value));
+    }
+  };
+  if (stat.kind === "numeric" || stat.kind === "temporal" || stat.kind === "date") {
+    text(stat.min);
+    text(stat.max);
+  }
+  if (stat.kind === "boolean") texts.push("false");
+  if (Array.isArray(stat.topValues)) {
+    for (const top of stat.topValues as unknown[]) {
+      if (typeof top === "object" && top !== null) text((top as { value?: unknown }).value);
+    }
+  }
+  if (typeof stat.maxLength === "number" && stat.maxLength > 0) {
+    texts.push("x".repeat(Math.min(MAX_COLUMN_CHARS, stat.maxLength)));
+  }
+  return texts;
+}
+
 /** Whether a column holds numbers (judged by its first non-null values): those align right. */
 export function isNumeric(values: Iterable<unknown>): boolean {
   let seen = false;
@@ -112,6 +148,29 @@ export class ColumnLayout {
       numeric?.push(isNumeric(rows.map((row) => source.value(row, column))));
     }
     this._numeric ??= numeric;
+  }
+
+  /**
+   * Widens the columns to what the table's summary says of all its rows ({@link summaryTexts}),
+   * `stats` in column order. Called with the first rows' fit, before any later row is seen.
+   */
+  fitSummary(headers: readonly string[], stats: ReadonlyArray<Readonly<Record<string, unknown>>>) {
+    stats.forEach((stat, column) => {
+      const chars = columnWidth(headers[column] ?? "", summaryTexts(stat));
+      if (!(chars <= (this._chars[column] ?? 0))) {
+        this._chars[column] = chars;
+        if (!this._dragged.has(column)) this._tracks[column] = charsWide(chars);
+      }
+    });
+  }
+
+  /**
+   * Whether a cell text of `length` characters may not fit its column (it then gets a tooltip):
+   * longer than the column's width in characters, or in a column a user dragged.
+   */
+  mayCut(column: number, length: number): boolean {
+    if (length === 0) return false;
+    return this._dragged.has(column) || length > (this._chars[column] ?? 0);
   }
 
   /** A user dragged a column to `px` pixels: it keeps that width. */

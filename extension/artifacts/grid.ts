@@ -76,6 +76,13 @@ export class TableGrid extends Widget {
     this._resizeObserver.observe(this._header);
   }
 
+  /**
+   * The per-column statistics of the table's summary (`stats`, in column order): the columns are
+   * as wide as their widest values from the start, not only the rows loaded so far. Set it before
+   * the model.
+   */
+  columnStats: ReadonlyArray<Readonly<Record<string, unknown>>> | null = null;
+
   /** The rows shown; rows appended to it later appear as they arrive. */
   get model(): ArrowDataModel | null {
     return this._model;
@@ -93,6 +100,12 @@ export class TableGrid extends Widget {
     this._columns.reset();
     if (model) {
       this._columns.fit(model, 0, model.numRows);
+      if (this.columnStats) {
+        const headers = Array.from({ length: model.numColumns }, (_, column) =>
+          model.data("column-header", 0, column),
+        );
+        this._columns.fitSummary(headers, this.columnStats);
+      }
     }
     this._buildHeader();
     this._rebuildPool();
@@ -266,7 +279,13 @@ export class TableGrid extends Widget {
       slot.node.setAttribute("aria-rowindex", String(row + 2));
       slot.texts[0]!.data = String(row);
       for (let column = 0; column < columns; column++) {
-        slot.texts[column + 1]!.data = model.data("body", row, column);
+        const text = model.data("body", row, column);
+        const node = slot.texts[column + 1]!;
+        node.data = text;
+        // A value that may be cut ("19…") shows whole on hover.
+        const cell = node.parentElement!;
+        if (this._columns.mayCut(column, text.length)) cell.title = text;
+        else if (cell.title) cell.removeAttribute("title");
       }
     }
   }

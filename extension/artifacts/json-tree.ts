@@ -9,10 +9,11 @@ import { Widget } from "@lumino/widgets";
 
 import type { IArtifact } from "../step/api";
 import { errorText, fetchBytes, type IArtifactViewContext } from "./context";
+import { firstPage, JSON_PAGE } from "./json-pages";
 import { decodeTagged, type JsonNode } from "./tagged-json";
 
 /** Children shown per branch before a "more" line. */
-const PAGE = 200;
+const PAGE = JSON_PAGE;
 
 export class JsonTreeView extends Widget {
   constructor(artifact: IArtifact, context: IArtifactViewContext) {
@@ -75,7 +76,10 @@ namespace Private {
       const entries = node.entries();
       let shown = 0;
       const more = (): void => {
-        const end = Math.min(entries.length, shown + PAGE);
+        const end = Math.min(
+          entries.length,
+          shown === 0 ? firstPage(node.label, entries.length) : shown + PAGE,
+        );
         for (; shown < end; shown++) {
           const [childKey, child] = entries[shown]!;
           children.appendChild(render(childKey, child));
@@ -83,7 +87,8 @@ namespace Private {
         if (shown < entries.length) {
           const button = document.createElement("button");
           button.className = "jp-TsematicJson-more";
-          button.textContent = `${entries.length - shown} more…`;
+          const rest = entries.length - shown;
+          button.textContent = `${rest} more ${rest === 1 ? "item" : "items"} (of ${entries.length})…`;
           button.addEventListener("click", () => {
             button.remove();
             more();

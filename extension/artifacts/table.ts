@@ -40,6 +40,12 @@ export class TableView extends Panel {
     this.addWidget(new Widget({ node: Private.stats(summary) }));
 
     this._grid = new TableGrid({ label: "Rows of the table" });
+    // Widths from the whole table's statistics, not just the first rows loaded.
+    if (Array.isArray(summary.stats)) {
+      this._grid.columnStats = (summary.stats as unknown[]).map((stat) =>
+        typeof stat === "object" && stat !== null ? (stat as Record<string, unknown>) : {},
+      );
+    }
     this._grid.addClass("jp-TsematicTable-grid");
     this.addWidget(this._grid);
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { flowFromJson, RunGraphData } from "./model";
+import { flowFromJson, graphRunFromJson, RunGraphData, runTooltip } from "./model";
 
 const run = (id: string, parentId: string | null, state = "resolved") => ({
   id,
@@ -117,4 +117,47 @@ test("a bundle saved before flows were recorded draws no guessed arrows", () => 
   });
   assert.equal(graph.runs.size, 3);
   assert.deepEqual(graph.edges, []);
+});
+
+test("a cache hit read from the server names the run it reused, and its tooltip says so", () => {
+  const hit = graphRunFromJson({
+    id: "hit",
+    parentId: "p",
+    stepName: "square",
+    state: "resolved",
+    originalRunId: "first",
+  });
+  assert.equal(hit?.cachedFrom, "first");
+  assert.equal(runTooltip(hit!), "square · resolved · hit\ncache hit: reused run first");
+  const computed = graphRunFromJson({
+    id: "c",
+    stepName: "square",
+    state: "resolved",
+    originalRunId: null,
+  });
+  assert.equal(computed?.cachedFrom, undefined);
+  assert.equal(runTooltip(computed!), "square · resolved · c");
+});
+
+test("a bundle's cached run is a cache hit whose original run is not known", () => {
+  const graph = RunGraphData.fromBundle({
+    version: 1,
+    rootId: "p",
+    runs: [
+      { id: "p", name: "pipeline", state: "resolved", parentId: null },
+      { id: "s", name: "square", state: "resolved", parentId: "p", cached: true },
+    ],
+  });
+  assert.equal(graph.runs.get("s")?.cachedFrom, "");
+  assert.equal(graph.runs.get("p")?.cachedFrom, undefined);
+  assert.match(runTooltip(graph.runs.get("s")!), /\ncache hit$/);
+});
+
+test("a retried run keeps its attempt, and its tooltip says it was retried", () => {
+  const retried = graphRunFromJson({ id: "r", stepName: "flaky", state: "resolved", attempt: 3 });
+  assert.equal(retried?.attempt, 3);
+  assert.match(runTooltip(retried!), /\nretried: attempt 3 /);
+  const once = graphRunFromJson({ id: "o", stepName: "flaky", state: "resolved", attempt: 1 });
+  assert.equal(once?.attempt, undefined);
+  assert.equal(runTooltip(once!), "flaky · resolved · o");
 });

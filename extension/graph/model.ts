@@ -20,6 +20,13 @@ export interface IGraphRun {
   readonly parentId: string | null;
   readonly name: string;
   readonly state: string;
+  /**
+   * A cache hit: the run whose outputs it reused (`originalRunId`), or `""` when only the fact is
+   * known (a bundle's `cached`). Absent: the run computed its outputs (or has not ended).
+   */
+  readonly cachedFrom?: string;
+  /** The attempt (from 1); above 1 the step was retried. Absent: 1. */
+  readonly attempt?: number;
 }
 
 /**
@@ -136,6 +143,8 @@ export class RunGraphData {
         parentId: run.parentId ?? null,
         name: run.name ?? "(unnamed)",
         state: run.state ?? "created",
+        ...(run.cached === true ? { cachedFrom: "" } : {}),
+        ...(typeof run.attempt === "number" && run.attempt > 1 ? { attempt: run.attempt } : {}),
       });
     }
     const flows = (bundle.edges ?? [])
@@ -213,7 +222,23 @@ export function graphRunFromJson(value: unknown): IGraphRun | null {
           ? run.name
           : "(unnamed)",
     state: typeof run.state === "string" ? run.state : "created",
+    ...(typeof run.originalRunId === "string" && run.originalRunId !== ""
+      ? { cachedFrom: run.originalRunId }
+      : {}),
+    ...(typeof run.attempt === "number" && run.attempt > 1 ? { attempt: run.attempt } : {}),
   };
+}
+
+/** What a box's tooltip says of a run: its name, state, id, and the run a cache hit reused. */
+export function runTooltip(run: IGraphRun): string {
+  const lines = [`${run.name} · ${run.state} · ${run.id}`];
+  if (run.cachedFrom !== undefined) {
+    lines.push(run.cachedFrom ? `cache hit: reused run ${run.cachedFrom}` : "cache hit");
+  }
+  if ((run.attempt ?? 1) > 1) {
+    lines.push(`retried: attempt ${run.attempt} (the step panel lists the attempts)`);
+  }
+  return lines.join("\n");
 }
 
 /**

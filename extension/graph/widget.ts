@@ -32,7 +32,7 @@ import { Widget } from "@lumino/widgets";
 import { layoutKey, sharedLayouts } from "./cache";
 import { elkReady, sharedElk } from "./elk";
 import { elkLayout, type ILayout, type IVisibleGraph, quickLayout, visibleGraph } from "./layout";
-import type { RunGraphData } from "./model";
+import { type IGraphRun, type RunGraphData, runTooltip } from "./model";
 
 /** The command a click on a run executes (the step panel implements it). */
 export const OPEN_STEP_COMMAND = "tsematic:open-step";
@@ -70,6 +70,12 @@ export class RunGraph extends Widget {
     this._viewport.addEventListener("pointerdown", this);
     this._viewport.addEventListener("click", this);
     this._viewport.addEventListener("contextmenu", this);
+    // A sidebar widened or a notebook output resized: the graph refits, unless the user moved it.
+    // Observed rather than Lumino resize messages, which not every container sends (CSS sizes).
+    this._resizeObserver = new ResizeObserver(() => {
+      if (this._needsFit || !this._moved) this.fitToView();
+    });
+    this._resizeObserver.observe(this._viewport);
   }
 
   /** The graph shown. */
@@ -150,6 +156,7 @@ export class RunGraph extends Widget {
   override dispose(): void {
     if (this.isDisposed) return;
     this._generation += 1; // a pending ELK layout is dropped
+    this._resizeObserver.disconnect();
     this._viewport.removeEventListener("wheel", this);
     this._viewport.removeEventListener("pointerdown", this);
     this._viewport.removeEventListener("click", this);
@@ -260,12 +267,13 @@ export class RunGraph extends Widget {
             `${box.kind === "group" ? "▾" : "▸"}` +
             `<title>${box.kind === "group" ? "Collapse" : "Expand"}</title></text>`;
       const markup =
-        `<g class="${Private.nodeClass(box.kind, run.state)}" ` +
-        `data-run-id="${esc(run.id)}" data-state="${esc(run.state)}">` +
-        `<title>${esc(`${run.name} · ${run.state} · ${run.id}`)}</title>` +
+        `<g class="${Private.nodeClass(box.kind, run)}" ` +
+        `data-run-id="${esc(run.id)}" data-state="${esc(run.state)}"` +
+        `${Private.cachedAttribute(run)} data-attempt="${run.attempt ?? 1}">` +
+        `<title>${esc(runTooltip(run))}</title>` +
         `<rect x="${x}" y="${y}" width="${box.width}" height="${box.height}" rx="4"></rect>` +
         `<text x="${x + (box.kind === "leaf" ? 10 : 24)}" y="${textY}">${esc(label)}</text>` +
-        `${toggle}</g>`;
+        `${toggle}${Private.cacheMark(run, box)}${Private.retryMark(run, box)}</g>`;
       (box.kind === "group" ? groups : nodes).push(markup);
     }
     const arrowId = `jp-RunGraph-arrow-${++Private.counter.value}`;
@@ -370,11 +378,31 @@ export class RunGraph extends Widget {
     for (const [id, g] of this._nodes) {
       const run = graph.runs.get(id);
       const box = layout.boxes.get(id);
-      if (!run || !box || g.dataset.state === run.state) continue;
+      if (!run || !box) continue;
+      const cached = run.cachedFrom ?? null;
+      const wasCached = g.dataset.originalRunId ?? null;
+      const attempt = String(run.attempt ?? 1);
+      const retried = g.dataset.attempt !== attempt;
+      if (g.dataset.state === run.state && wasCached === cached && !retried) continue;
       g.dataset.state = run.state;
-      g.setAttribute("class", Private.nodeClass(box.kind, run.state));
+      g.setAttribute("class", Private.nodeClass(box.kind, run));
       const title = g.querySelector("title");
-      if (title) title.textContent = `${run.name} · ${run.state} · ${run.id}`;
+      if (title) title.textContent = runTooltip(run);
+      if (wasCached !== cached) {
+        // A run becomes a cache hit once (its outputs reused): the mark is added, never moved.
+        g.querySelector(".jp-RunGraph-cacheMark")?.remove();
+        if (cached === null) delete g.dataset.originalRunId;
+        else g.dataset.originalRunId = cached;
+        const mark = Private.cacheMark(run, box);
+        // Parsed in the SVG namespace: the context is an SVG element.
+        if (mark) g.insertAdjacentHTML("beforeend", mark);
+      }
+      if (retried) {
+        g.dataset.attempt = attempt;
+        g.querySelector(".jp-RunGraph-retryMark")?.remove();
+        const mark = Private.retryMark(run, box);
+        if (mark) g.insertAdjacentHTML("beforeend", mark);
+      }
     }
   }
 
@@ -467,6 +495,7 @@ export class RunGraph extends Widget {
   private readonly _openStepArgs: ReadonlyPartialJSONObject;
   private readonly _status: HTMLDivElement;
   private readonly _viewport: HTMLDivElement;
+  private readonly _resizeObserver: ResizeObserver;
   private _svg: SVGSVGElement;
   private readonly _nodes = new Map<string, SVGGElement>();
   private readonly _collapsed = new Set<string>();
@@ -529,12 +558,50 @@ namespace Private {
     requestAnimationFrame(() => setTimeout(callback));
   }
 
-  export function nodeClass(kind: string, state: string): string {
+  export function nodeClass(kind: string, run: IGraphRun): string {
     const base =
       kind === "group"
         ? "jp-RunGraph-group"
         : `jp-RunGraph-node${kind === "collapsed" ? " jp-mod-collapsed" : ""}`;
-    return `${base} jp-mod-${state.replace(/[^a-z-]/gi, "")}`;
+    const cached = run.cachedFrom !== undefined ? " jp-mod-cached" : "";
+    const retried = (run.attempt ?? 1) > 1 ? " jp-mod-retried" : "";
+    return `${base} jp-mod-${run.state.replace(/[^a-z-]/gi, "")}${cached}${retried}`;
+  }
+
+  /** A retried step's mark: "×3" (its attempt) on the box's top left corner. */
+  export function retryMark(run: IGraphRun, box: { x: number; y: number }): string {
+    const attempt = run.attempt ?? 1;
+    if (attempt <= 1) return "";
+    const width = 26;
+    const x = box.x + 4;
+    const y = box.y - 6;
+    return (
+      `<g class="jp-RunGraph-retryMark"><rect x="${x}" y="${y}" width="${width}" height="12" ` +
+      `rx="6"></rect><text x="${x + width / 2}" y="${y + 9}">×${attempt}</text></g>`
+    );
+  }
+
+  /** ` data-original-run-id="…"` on a cache hit's box (the run it reused; "" when unknown). */
+  export function cachedAttribute(run: IGraphRun): string {
+    return run.cachedFrom === undefined ? "" : ` data-original-run-id="${escape(run.cachedFrom)}"`;
+  }
+
+  /**
+   * A cache hit's mark: a small "cached" tag on the box's top right corner, apart from the state's
+   * colors (a hit is resolved too, and must not look like a run that computed).
+   */
+  export function cacheMark(
+    run: IGraphRun,
+    box: { x: number; y: number; width: number; kind: string },
+  ): string {
+    if (run.cachedFrom === undefined) return "";
+    const width = 40;
+    const x = box.x + box.width - width - 4;
+    const y = box.y - 6;
+    return (
+      `<g class="jp-RunGraph-cacheMark"><rect x="${x}" y="${y}" width="${width}" height="12" ` +
+      `rx="6"></rect><text x="${x + width / 2}" y="${y + 9}">cached</text></g>`
+    );
   }
 
   export function escape(text: string): string {

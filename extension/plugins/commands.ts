@@ -111,6 +111,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
         if (!run) {
           return;
         }
+        // From the runs panel's menu: the graph large, in a main-area tab (the panel's is small).
+        if (args.origin === "runs-panel" && commands.hasCommand("tsematic:open-run-graph-tab")) {
+          await commands.execute("tsematic:open-run-graph-tab", {
+            rootId: run.rootId,
+            label: selection.run?.name ?? "",
+          });
+          return;
+        }
         // The runs panel shows the selected run's graph beneath its list.
         selection.select(run.rootId);
         if (commands.hasCommand(CommandIDs.showRuns)) {

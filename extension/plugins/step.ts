@@ -1,6 +1,8 @@
 /**
  * The step panel plugin: `tsematic:open-step` ({ runId, rootId? }) opens a main-area panel for a
- * step run, one per run (opening it again brings the same panel forward). With `snapshot: true`
+ * step run, one per run (opening it again brings the same panel forward). One panel is reused:
+ * opening another step replaces the unpinned step panel in its place, so clicking around the graph
+ * does not pile up tabs; the panel's pin button keeps it (the next step opens beside it). With `snapshot: true`
  * (a click in a notebook's snapshot-only run view: a silent run, another server's run) it opens
  * what the saved snapshot knows, and asks no server.
  *
@@ -16,7 +18,7 @@ import {
 } from "@jupyterlab/application";
 import { MainAreaWidget, WidgetTracker } from "@jupyterlab/apputils";
 import { IRenderMimeRegistry } from "@jupyterlab/rendermime";
-import { refreshIcon, ToolbarButton } from "@jupyterlab/ui-components";
+import { lockIcon, refreshIcon, ToolbarButton } from "@jupyterlab/ui-components";
 
 import { LiveGraphSource } from "../live/source";
 import { runSnapshots } from "../mime/snapshots";
@@ -56,6 +58,8 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
     const settings = (): ITsematicSettings => lineageSettings.current;
     const api = new StepApi({ client });
     const tracker = new WidgetTracker<MainAreaWidget<StepPanel>>({ namespace: "tsematic-step" });
+    // Pinned panels are never replaced by the next step opened.
+    const pinned = new WeakSet<MainAreaWidget<StepPanel>>();
     // The current step panel is the selected step run (of its root run, once the panel read it).
     const selectStepOf = (widget: MainAreaWidget<StepPanel> | null): void => {
       const detail = widget?.content.follower?.detail;
@@ -81,6 +85,10 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
           app.shell.activateById(existing.id);
           return existing;
         }
+        // The unpinned panel this one replaces (the current one first).
+        const current = tracker.currentWidget;
+        const reused =
+          current && !pinned.has(current) ? current : tracker.find((w) => !pinned.has(w));
         const content = new StepPanel({
           runId,
           api,
@@ -113,8 +121,28 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
             onClick: () => void content.refresh(),
           }),
         );
+        const pin = new ToolbarButton({
+          icon: lockIcon,
+          label: "Pin",
+          className: "jp-TsematicStep-pin",
+          tooltip: "Pin this step panel: steps opened next open in a panel of their own",
+          pressedTooltip: "Pinned: click to unpin (the next step opened replaces this panel)",
+          onClick: () => {
+            if (pinned.has(widget)) pinned.delete(widget);
+            else pinned.add(widget);
+            pin.pressed = pinned.has(widget);
+            widget.node.dataset.pinned = String(pinned.has(widget));
+          },
+        });
+        widget.toolbar.addItem("pin", pin);
         void tracker.add(widget);
-        app.shell.add(widget, "main");
+        if (reused && !reused.isDisposed) {
+          // In the reused panel's place: same dock area, same tab position.
+          app.shell.add(widget, "main", { ref: reused.id, mode: "tab-after" });
+          reused.dispose();
+        } else {
+          app.shell.add(widget, "main");
+        }
         app.shell.activateById(widget.id);
         return widget;
       },

@@ -8,6 +8,7 @@ import { Widget } from "@lumino/widgets";
 
 import { ENDED_STATES, type IRunSummary, RUN_STATES } from "../client";
 import { runsIcon } from "../icons";
+import { runFacts } from "./facts";
 import { isFiltering, type RunListModel } from "./model";
 
 /** The side panel. */
@@ -217,6 +218,14 @@ namespace Private {
       item.append(time);
     }
     item.append(element("span", "jp-TsematicRuns-state", run.state));
+    // A second line: what tells this run from the others of the same pipeline.
+    const facts = runFacts(run, Date.now());
+    const line = element("div", "jp-TsematicRuns-facts");
+    for (const [key, text] of Object.entries(facts)) {
+      if (text) line.append(element("span", `jp-TsematicRuns-${key}`, text));
+    }
+    if (facts.inputs) line.title = `inputs: ${facts.inputs}`;
+    if (line.childElementCount > 0) item.append(line);
     return item;
   }
 }

@@ -11,6 +11,13 @@
  * ```
  */
 import type { LineageClient } from "../client";
+import {
+  flowFromJson,
+  graphRunFromJson,
+  type IGraphEdge,
+  type IGraphRun,
+  RunGraphData,
+} from "../graph/model";
 import type { IJobFailure } from "./failure";
 
 export type { IJobFailure } from "./failure";
@@ -159,6 +166,29 @@ export class StepApi {
         : await this.run(detail.run.rootId, signal);
     const path = root.root?.environment?.notebookPath;
     return typeof path === "string" && path !== "" ? path : null;
+  }
+
+  /**
+   * What explains a canceled run: its root's graph (runs and recorded flows) and whether a user
+   * asked the root to cancel (`GET /runs/{rootId}/graph`).
+   */
+  async cancelContext(
+    rootId: string,
+    signal?: AbortSignal,
+  ): Promise<{ graph: RunGraphData; cancelRequested: boolean }> {
+    const body = (await (
+      await this._get(
+        `/api/v1/runs/${encodeURIComponent(rootId)}/graph`,
+        "application/json",
+        signal,
+      )
+    ).json()) as { root?: { cancelRequested?: unknown }; runs?: unknown[]; flows?: unknown[] };
+    const runs = (body.runs ?? []).map(graphRunFromJson).filter((r): r is IGraphRun => r !== null);
+    const flows = (body.flows ?? []).map(flowFromJson).filter((f): f is IGraphEdge => f !== null);
+    return {
+      graph: RunGraphData.fromFlows(rootId, runs, flows),
+      cancelRequested: body.root?.cancelRequested === true,
+    };
   }
 
   /** Log lines after `cursor` (a line's `seq`, or a page's `nextCursor`), oldest first. */

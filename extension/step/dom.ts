@@ -9,15 +9,16 @@
  * ```
  */
 
-/** A `<dl>` of the header's facts, in order. */
-export function factList(rows: ReadonlyArray<readonly [string, string]>): HTMLElement {
+/** A `<dl>` of the header's facts, in order; a value may be markup (a link to another run). */
+export function factList(rows: ReadonlyArray<readonly [string, string | Node]>): HTMLElement {
   const list = document.createElement("dl");
   list.className = "jp-TsematicStep-facts";
   for (const [key, value] of rows) {
     const dt = document.createElement("dt");
     dt.textContent = key;
     const dd = document.createElement("dd");
-    dd.textContent = value;
+    if (typeof value === "string") dd.textContent = value;
+    else dd.append(value);
     list.append(dt, dd);
   }
   return list;

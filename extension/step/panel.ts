@@ -24,6 +24,7 @@ import type {
 } from "./api";
 import { ENDED_STATES } from "../client";
 import type { IArtifactViewRegistry } from "../tokens";
+import { CancelNote } from "./cancel-note";
 import { factList, stepLink } from "./dom";
 import { StepFollower } from "./follow";
 import { JobSection } from "./job";
@@ -191,9 +192,11 @@ class StepView {
     this._progress = Private.text("jp-TsematicStep-live", "");
     this._job = new JobSection(context.api);
     this._error = new Panel();
+    this._cancel = new CancelNote(context.api, openStep);
     this._inputs = new PortList("Inputs", context, openStep);
     this._outputs = new PortList("Outputs", context, openStep);
     this._logs = new LogView(moreLogs);
+    this._openStep = openStep;
     this._source = document.createElement("pre");
     this._source.className = "jp-TsematicStep-source";
     this.widgets = [
@@ -202,6 +205,7 @@ class StepView {
       this._notebook,
       this._progress,
       new Widget({ node: this._job.node }),
+      this._cancel,
       this._error,
       this._inputs,
       this._outputs,
@@ -226,6 +230,7 @@ class StepView {
     const rerunOf = rerunOfLine(detail, this._openStep);
     this._rerunOf.node.replaceChildren(...(rerunOf ? [rerunOf] : []));
     this._job.sync(run);
+    this._cancel.sync(run);
     const errorKey = JSON.stringify(run.error);
     if (errorKey !== this._errorKey) {
       this._errorKey = errorKey;
@@ -257,7 +262,7 @@ class StepView {
 
   /** State, timings ("so far" while it runs), resources. */
   showHeader(run: IRunDetail): void {
-    this._header.node.replaceChildren(Private.header(run));
+    this._header.node.replaceChildren(Private.header(run, this._openStep));
     this._ended = ENDED_STATES.has(run.state);
   }
 
@@ -288,6 +293,7 @@ class StepView {
     this._logs.showMore(!following && moreLogs);
   }
 
+  private readonly _openStep: ((runId: string) => void) | null;
   private readonly _header: Widget;
   private readonly _rerunOf: Widget;
   private readonly _openStep: ((runId: string) => void) | null;
@@ -295,6 +301,7 @@ class StepView {
   private readonly _progress: Widget;
   private readonly _job: JobSection;
   private readonly _error: Panel;
+  private readonly _cancel: CancelNote;
   private readonly _inputs: PortList;
   private readonly _outputs: PortList;
   private readonly _logs: LogView;
@@ -535,8 +542,25 @@ namespace Private {
     return line;
   }
 
+  /** A cache hit names the run it reused, as a link that opens that run's panel. */
+  function cacheFact(run: IRunDetail, openStep: ((runId: string) => void) | null): string | Node {
+    if (!run.originalRunId) return run.cache ? "enabled, computed" : "off";
+    const fact = document.createElement("span");
+    fact.className = "jp-TsematicStep-cacheHit";
+    fact.append(
+      "hit: reused the outputs of run ",
+      stepLink(
+        run.originalRunId,
+        run.originalRunId.slice(0, 12),
+        `Open the run whose outputs this step reused (${run.originalRunId})`,
+        openStep,
+      ),
+    );
+    return fact;
+  }
+
   /** Name, state, attempt, cache, timings and resources as a definition list. */
-  export function header(run: IRunDetail): HTMLElement {
+  export function header(run: IRunDetail, openStep: ((runId: string) => void) | null): HTMLElement {
     const node = document.createElement("div");
     node.className = "jp-TsematicStep-header";
     const title = document.createElement("h2");
@@ -550,17 +574,10 @@ namespace Private {
     const resources = Object.entries(run.resources ?? {})
       .map(([key, value]) => `${key} ${String(value)}`)
       .join(", ");
-    const rows: Array<[string, string]> = [
+    const rows: Array<[string, string | Node]> = [
       ["run", run.id],
       ["attempt", String(run.attempt)],
-      [
-        "cache",
-        run.originalRunId
-          ? `hit: outputs of run ${run.originalRunId}`
-          : run.cache
-            ? "enabled, computed"
-            : "off",
-      ],
+      ["cache", cacheFact(run, openStep)],
       ["created", time(run.createdAt)],
       ["started", time(run.startedAt)],
       ["ended", time(run.endedAt)],

@@ -14,6 +14,7 @@ import type { Page } from "@playwright/test";
 
 import { runPipelines } from "../lineage-server";
 import { expect, test } from "./fixtures";
+import { openStep } from "./steps";
 
 const PIPELINE = `
 const { func, registerType } = require("tsematic");
@@ -74,14 +75,7 @@ test.describe("artifact views of another package", () => {
     }
     const lengthId = await runIdOf(server, "userTypeLength");
 
-    await page.evaluate(async (id) => {
-      const app = (
-        window as unknown as {
-          jupyterapp: { commands: { execute: (c: string, a: unknown) => Promise<unknown> } };
-        }
-      ).jupyterapp;
-      await app.commands.execute("tsematic:open-step", { runId: id });
-    }, lengthId);
+    await openStep(page, lengthId);
 
     const panel = page.locator(`#tsematic-step-${lengthId} .jp-TsematicStep`);
     // The input is the user type, shown by the other package's view: summary, then the bytes.

@@ -5,9 +5,10 @@
  * values; the step panel names the notebook and links an input to the step that produced it, and
  * opens it.
  */
-import type { Locator, Page } from "@playwright/test";
+import type { Locator } from "@playwright/test";
 
 import { expect, expectTslabKernelspec, test } from "./fixtures";
+import { openStep } from "./steps";
 
 /** Tutorial 01's steps and tracked pipeline (tutorials/01-first-pipeline.ipynb). */
 const TUTORIAL_01 = [
@@ -54,17 +55,6 @@ async function arrows(graph: Locator): Promise<Record<string, string[]>> {
       awaited: list(".jp-RunGraph-awaited"),
     };
   });
-}
-
-async function openStep(page: Page, runId: string): Promise<void> {
-  await page.evaluate(async (id) => {
-    const app = (
-      window as unknown as {
-        jupyterapp: { commands: { execute: (c: string, a: unknown) => Promise<unknown> } };
-      }
-    ).jupyterapp;
-    await app.commands.execute("tsematic:open-step", { runId: id });
-  }, runId);
 }
 
 test.describe("recorded lineage", () => {

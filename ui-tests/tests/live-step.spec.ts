@@ -7,6 +7,7 @@ import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
 import type { Request } from "@playwright/test";
 
 import { expect, expectTslabKernelspec, test } from "./fixtures";
+import { openStep } from "./steps";
 
 /** One step that logs, sleeps long enough to open its panel, logs again and returns a value. */
 const PIPELINE = [
@@ -48,12 +49,6 @@ async function newestRun(
     },
     { name: stepName, state },
   );
-}
-
-async function openStep(page: IJupyterLabPageFixture, runId: string): Promise<void> {
-  await page.evaluate(async (id) => {
-    await window.jupyterapp.commands.execute("tsematic:open-step", { runId: id });
-  }, runId);
 }
 
 test.describe("the step panel, live", () => {
@@ -104,6 +99,9 @@ test.describe("the step panel, live", () => {
       });
       observer.observe(node, { subtree: true, childList: true, characterData: true });
     });
+
+    // Pinned, so that opening the root's panel below does not reuse this one.
+    await page.locator(`#tsematic-step-${step.id} .jp-TsematicStep-pin`).first().click();
 
     // The root run's panel, opened and closed while the pipeline still runs: no request after.
     const rootRequests: string[] = [];

@@ -8,6 +8,7 @@
 import type { Page } from "@playwright/test";
 
 import { expect, expectTslabKernelspec, test } from "./fixtures";
+import { openStep } from "./steps";
 
 const PIPELINE = [
   'import { func, plot } from "tsematic";',
@@ -55,17 +56,6 @@ async function runIdOf(page: Page, stepName: string): Promise<string> {
     const runs = Array.isArray(body) ? body : body.runs;
     return runs[0].id as string;
   }, stepName);
-}
-
-async function openStep(page: Page, runId: string): Promise<void> {
-  await page.evaluate(async (id) => {
-    const app = (
-      window as unknown as {
-        jupyterapp: { commands: { execute: (c: string, a: unknown) => Promise<unknown> } };
-      }
-    ).jupyterapp;
-    await app.commands.execute("tsematic:open-step", { runId: id });
-  }, runId);
 }
 
 /** Reads cells of the table view's grid models through the widget tree. */

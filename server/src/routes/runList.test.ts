@@ -84,4 +84,25 @@ describe("listing root runs as the runs panel does", () => {
       .all("failed", "running") as { detail: string }[];
     assert.match(plan.map((p) => p.detail).join("\n"), /USING INDEX runs_roots_created/);
   });
+
+  it("with summary=true, gives each root its step, cache hit and failure counts and first inputs", async () => {
+    const res = await t.api.get<{ runs: (Run & { summary?: unknown })[] }>(
+      `/runs?root=true&summary=true&pipeline=pipeline`,
+    );
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const root = res.body.runs.find((r) => r.id === done.rootId);
+    // load, three train, evaluateAll, three evaluate, plot.
+    assert.deepEqual(root?.summary, {
+      steps: 9,
+      cached: 0,
+      failed: 0,
+      inputs: [
+        { name: "n", preview: "100" },
+        { name: "lrs", preview: "[0.1,0.01,0.001]" },
+      ],
+    });
+    // Without it (and on steps), no summary: the plain listing costs what it did.
+    const plain = await t.api.get<{ runs: (Run & { summary?: unknown })[] }>("/runs?root=true");
+    assert.ok(plain.body.runs.every((r) => r.summary === undefined));
+  });
 });

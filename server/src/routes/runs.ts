@@ -14,6 +14,7 @@ import { getLogs } from "../storage/logs";
 import { addNote, listNotes } from "../storage/notes";
 import { getRoot, rerunsOf } from "../storage/roots";
 import { childIds, getRunDetail, listChildren, listRuns, type RunCursor } from "../storage/runs";
+import { rootSummary } from "../storage/runSummary";
 import { requireRoot, requireRun, unknownRun } from "./lookups";
 
 /** The query parameters of `GET /runs` (openapi.test.ts checks them against openapi.yaml). */
@@ -30,6 +31,7 @@ export const LIST_PARAMS = [
   "q",
   "limit",
   "cursor",
+  "summary",
 ];
 
 /** The query parameters of `GET /runs/{id}/lineage`. */
@@ -64,8 +66,17 @@ export function runsRoutes(ctx: ServerContext): Router {
       db,
       page.runs.filter((r) => r.id === r.rootId).map((r) => r.id),
     );
+    // summary=true: root runs carry what tells them apart in a list (steps, cache hits, failures,
+    // first inputs); one indexed count and one small join per root of the page.
+    const summary = q.boolean("summary");
     const runs = page.runs.map((r) =>
-      r.id === r.rootId ? { ...r, rerunOf: reruns.get(r.id) ?? null } : r,
+      r.id === r.rootId
+        ? {
+            ...r,
+            rerunOf: reruns.get(r.id) ?? null,
+            ...(summary ? { summary: rootSummary(db, r.id) } : {}),
+          }
+        : r,
     );
     res.json({ runs, nextCursor: page.nextCursor && encodeCursor(page.nextCursor) });
   });
