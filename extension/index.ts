@@ -6,6 +6,7 @@ import type { JupyterFrontEndPlugin } from "@jupyterlab/application";
 
 import commandsPlugin from "./plugins/commands";
 import { runViewMimePlugin } from "./plugins/mime";
+import { pipelinePlugins } from "./plugins/pipeline";
 import { runsPanelPlugin } from "./plugins/runs";
 import {
   artifactViewRegistryPlugin,
@@ -28,6 +29,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   commandsPlugin,
   stepPlugin,
   runViewMimePlugin,
+  ...pipelinePlugins,
 ];
 
 export default plugins;
