@@ -69,7 +69,9 @@ export function acrossRuns(metrics: readonly IPipelineMetric[]): Map<string, IRu
     });
   }
   for (const points of byName.values()) {
-    points.sort((a, b) => a.x - b.x || a.rootId.localeCompare(b.rootId));
+    points.sort(
+      (a, b) => a.x - b.x || a.rootId.localeCompare(b.rootId) || a.series.localeCompare(b.series),
+    );
   }
   return new Map([...byName.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
