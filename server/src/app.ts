@@ -14,6 +14,7 @@ import { executorsRoutes } from "./routes/executors";
 import { healthRoutes } from "./routes/health";
 import { jobsRoutes } from "./routes/jobs";
 import { liveRoutes } from "./routes/live";
+import { metricsRoutes } from "./routes/metrics";
 import { packagesRoutes } from "./routes/packages";
 import { dependenciesRoutes } from "./routes/dependencies";
 import { runsRoutes } from "./routes/runs";
@@ -39,6 +40,7 @@ export function createApp(ctx: ServerContext): Express {
     API_PREFIX,
     eventsRoutes(ctx),
     runsRoutes(ctx),
+    metricsRoutes(ctx),
     controlRoutes(ctx),
     artifactsRoutes(ctx),
     uploadsRoutes(ctx),

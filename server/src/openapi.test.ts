@@ -4,6 +4,7 @@ import { gzipSync } from "node:zlib";
 import type { Router } from "express";
 import { createApp } from "./app";
 import { ARTIFACT_LINEAGE_PARAMS } from "./routes/artifacts";
+import { PIPELINE_METRICS_PARAMS, PIPELINE_SUMMARY_PARAMS } from "./routes/metrics";
 import { CHILDREN_PARAMS, LINEAGE_PARAMS, LIST_PARAMS, NOTES_PARAMS } from "./routes/runs";
 import { contract, schemaValidator } from "./http/contract";
 import { pipelineFixture } from "./testing/fixture";
@@ -64,6 +65,8 @@ describe("the server conforms to openapi.yaml", () => {
       "/runs/{runId}/children": CHILDREN_PARAMS,
       "/runs/{runId}/notes": NOTES_PARAMS,
       "/artifacts/{artifactId}/lineage": ARTIFACT_LINEAGE_PARAMS,
+      "/pipelines/{stepName}/metrics": PIPELINE_METRICS_PARAMS,
+      "/pipelines/{stepName}/summary": PIPELINE_SUMMARY_PARAMS,
     };
     for (const [template, params] of Object.entries(accepted)) {
       const op = checker.operations.find((o) => o.method === "GET" && o.template === template)!;
@@ -204,6 +207,38 @@ describe("the server conforms to openapi.yaml", () => {
     assert.equal((await call("POST", "/cache/lookups", lookups)).status, 200);
     assert.equal((await call("POST", "/cache/lookups", json({ keys: ["x"] }))).status, 400);
     assert.equal((await call("GET", `/live/${fx.rootId}`)).status, 426);
+    assert.equal((await call("GET", `/live/notes/${fx.rootId}`)).status, 426);
+    const metric = (seq: number, step: number) => ({
+      id: `${fx.rootId}:${fx.runs.train0}.1:${seq}`,
+      rootId: fx.rootId,
+      at: Date.now(),
+      type: "metric",
+      runId: fx.runs.train0,
+      name: "loss",
+      value: 1 / (step + 1),
+      step,
+      labels: { lr: "0.1" },
+    });
+    assert.equal((await call("POST", "/events", json({ events: [metric(1, 0)] }))).status, 200);
+    const badMetric = { ...metric(2, 1), labels: { lr: "x".repeat(201) } };
+    assert.equal((await call("POST", "/events", json({ events: [badMetric] }))).status, 400);
+    assert.equal((await call("GET", `/runs/${fx.rootId}/metrics`)).status, 200);
+    assert.equal((await call("GET", `/runs/${fx.runs.train0}/metrics`)).status, 200);
+    assert.equal((await call("GET", `/runs/${"0".repeat(32)}/metrics`)).status, 404);
+    assert.equal((await call("GET", `/runs/${fx.rootId}/notes-pane`)).status, 200);
+    assert.equal((await call("GET", `/runs/${fx.runs.load}/notes-pane`)).status, 400);
+    assert.equal((await call("GET", `/runs/${"0".repeat(32)}/notes-pane`)).status, 404);
+    const pipelineMetrics = await call("GET", "/pipelines/pipeline/metrics?name=loss&limit=1");
+    assert.equal(pipelineMetrics.status, 200);
+    const metricsCursor = (pipelineMetrics.body as { nextCursor: string | null }).nextCursor;
+    if (metricsCursor !== null) {
+      const next = await call("GET", `/pipelines/pipeline/metrics?cursor=${metricsCursor}`);
+      assert.equal(next.status, 200);
+    }
+    assert.equal((await call("GET", "/pipelines/pipeline/metrics?limit=0")).status, 400);
+    assert.equal((await call("GET", "/pipelines/pipeline/metrics?cursor=xyz")).status, 400);
+    assert.equal((await call("GET", "/pipelines/pipeline/summary?limit=5")).status, 200);
+    assert.equal((await call("GET", "/pipelines/pipeline/summary?limit=5000")).status, 400);
     const pkg = packageArchive();
     const upload = (raw: Uint8Array | string): Promise<Answer> =>
       call("POST", "/packages", { raw, headers: { "content-type": "application/json" } });

@@ -140,6 +140,15 @@ describe("thousands of malformed requests", () => {
         runId: child,
         flows: [{ from: fx.runs.load!, kind: "future", parameter: "x", path: "x" }],
       },
+      {
+        ...at(7),
+        type: "metric",
+        runId: child,
+        name: "loss",
+        value: 0.5,
+        step: 3,
+        labels: { split: "validation" },
+      },
     ];
     const requests = malformedRequests(
       {

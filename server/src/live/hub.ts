@@ -13,6 +13,7 @@ import * as Y from "yjs";
 import type { Db } from "../storage/db";
 import type { RootChanges } from "../storage/ingest";
 import { loadGraph, writeChanges, writeRoot } from "./document";
+import { LiveNotes } from "./notes";
 import { syncRequest, syncStep1, syncStep2, updateMessage } from "./protocol";
 
 interface LiveGraph {
@@ -40,12 +41,15 @@ export class LiveGraphs {
   private readonly graphs = new Map<string, LiveGraph>();
   private readonly alive = new WeakSet<WebSocket>();
   private readonly pinger: NodeJS.Timeout;
+  /** The notes panes of root runs: the documents clients write (see notes.ts). */
+  readonly notes: LiveNotes;
 
   constructor(
     private readonly db: Db,
     private readonly log: (message: string) => void,
     private readonly maxBufferedBytes = DEFAULT_LIVE_BUFFER_BYTES,
   ) {
+    this.notes = new LiveNotes(db, log);
     // Connections that stop answering pings are dropped, so their documents can be released.
     this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS);
     this.pinger.unref();
@@ -106,6 +110,7 @@ export class LiveGraphs {
 
   close(): void {
     clearInterval(this.pinger);
+    this.notes.close();
     for (const graph of this.graphs.values()) {
       for (const ws of graph.clients) ws.close(1001, "server shutting down");
       graph.doc.destroy();

@@ -1,5 +1,6 @@
 /**
- * WebSocket upgrades for /api/v1/live/{rootId}: checked like every API call (token, valid id, known
+ * WebSocket upgrades for /api/v1/live/{rootId} (a root's graph) and /api/v1/live/notes/{rootId} (its
+ * notes pane): checked like every API call (token, valid id, known
  * root, configured Origin) before the handshake completes; refusals are plain HTTP JSON errors.
  */
 import type { IncomingMessage } from "node:http";
@@ -14,8 +15,11 @@ import { RUN_ID } from "../http/ids";
 import type { Db } from "../storage/db";
 import { getRoot } from "../storage/roots";
 import type { LiveGraphs } from "./hub";
+import { MAX_AUTHOR_CHARS } from "./notes";
 
 const LIVE_PATH = /^\/api\/v1\/live\/([^/]*)$/;
+/** The notes pane of a root run: y-websocket room `notes/<rootId>` (see notes.ts). */
+const NOTES_PATH = /^\/api\/v1\/live\/notes\/([^/]*)$/;
 
 export interface UpgradeOptions {
   wss: WebSocketServer;
@@ -36,13 +40,14 @@ export function liveUpgrade(o: UpgradeOptions) {
       return refuse(socket, 403, "host_not_allowed", hostRefusal(req.headers.host));
     }
     const url = new URL(req.url ?? "/", "http://localhost");
-    const match = LIVE_PATH.exec(url.pathname);
+    const notesMatch = NOTES_PATH.exec(url.pathname);
+    const match = notesMatch ?? LIVE_PATH.exec(url.pathname);
     if (!match) {
       return refuse(
         socket,
         404,
         "route_not_found",
-        "WebSocket connections go to /api/v1/live/{rootId}",
+        "WebSocket connections go to /api/v1/live/{rootId} or /api/v1/live/notes/{rootId}",
       );
     }
     const token = presentedToken(req, url);
@@ -74,6 +79,19 @@ export function liveUpgrade(o: UpgradeOptions) {
     }
     if (!getRoot(o.db, rootId)) {
       return refuse(socket, 404, "unknown_run", `no root run ${rootId} on this server`);
+    }
+    if (notesMatch) {
+      const author = url.searchParams.get("author");
+      if (author !== null && (author.length === 0 || author.length > MAX_AUTHOR_CHARS)) {
+        return refuse(
+          socket,
+          400,
+          "invalid_parameter",
+          `query parameter "author" must be 1 to ${MAX_AUTHOR_CHARS} characters (the name shown with the notes)`,
+        );
+      }
+      o.wss.handleUpgrade(req, socket, head, (ws) => o.live.notes.connect(rootId, ws, author));
+      return;
     }
     o.wss.handleUpgrade(req, socket, head, (ws) => o.live.connect(rootId, ws));
   };

@@ -166,5 +166,16 @@ export interface FlowEvent extends EventBase {
   flows: Flow[];
 }
 
+/** A number a step logged with `logMetric` (bounds: MetricEvent in openapi.yaml). */
+export interface MetricEvent extends EventBase {
+  type: "metric";
+  runId: string;
+  name: string;
+  value: number;
+  /** An index within the run (a training step, an epoch): points of one curve. */
+  step?: number;
+  labels?: Record<string, string>;
+}
+
 export type RunEvent =
-  RunCreatedEvent | RunStateEvent | ArtifactEvent | EdgeEvent | LogEvent | FlowEvent;
+  RunCreatedEvent | RunStateEvent | ArtifactEvent | EdgeEvent | LogEvent | FlowEvent | MetricEvent;

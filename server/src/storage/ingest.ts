@@ -14,6 +14,7 @@ import type { RunEvent } from "../model/events";
 import { TERMINAL_STATES } from "../model/events";
 import type { Db } from "./db";
 import { EventSequences } from "./eventSequences";
+import { MetricWrites } from "./metrics";
 import { createdAfterAbandonError } from "./roots";
 import { type BatchRunWrites, type PendingRun, RunWrites } from "./runWrites";
 
@@ -52,6 +53,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export class Ingestor {
   private readonly sequences: EventSequences;
   private readonly writes: RunWrites;
+  private readonly metrics: MetricWrites;
   private readonly findRun;
   private readonly insertRoot;
   private readonly finishRoot;
@@ -72,6 +74,7 @@ export class Ingestor {
   ) {
     this.sequences = new EventSequences(db);
     this.writes = new RunWrites(db);
+    this.metrics = new MetricWrites(db);
     this.findRun = db.prepare<
       [string],
       { seq: number; root_id: string; state: PendingRun["state"] }
@@ -247,6 +250,12 @@ export class Ingestor {
       case "log": {
         const run = this.knownRun(event.runId, event, index, writes);
         writes.addLog({ run, stream: event.stream, text: event.text, at: event.at });
+        return;
+      }
+      case "metric": {
+        // Bounds (name, labels, a finite value) are the schema's: checked before the batch got here.
+        this.knownRun(event.runId, event, index, writes);
+        this.metrics.add(event);
         return;
       }
       case "flow": {

@@ -336,6 +336,36 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN carrier_id TEXT;
     `,
   },
+  {
+    version: 11,
+    name: "metrics of runs, and the live notes pane of root runs",
+    // Version 10 belongs to reruns (roots name the run they were made from): the lead keeps both
+    // in order when the branches meet. Metrics are append-only points a step logged; `seq` orders
+    // points logged in the same millisecond. The notes pane is one shared text per root (beside the
+    // list of posted notes): its Yjs state is kept too, so a browser that still holds the document
+    // after a server restart merges with it instead of doubling the text.
+    sql: `
+      CREATE TABLE metrics (
+        seq INTEGER PRIMARY KEY,
+        root_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        value REAL NOT NULL,
+        step INTEGER,
+        labels_json TEXT NOT NULL,
+        at REAL NOT NULL
+      );
+      CREATE INDEX metrics_root ON metrics (root_id, at, seq);
+      CREATE INDEX metrics_run ON metrics (run_id, at, seq);
+      CREATE TABLE notes_panes (
+        root_id TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        ydoc BLOB NOT NULL,
+        author TEXT,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

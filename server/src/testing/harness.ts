@@ -186,6 +186,8 @@ export function rowCounts(db: RunningServer["context"]["db"]): Record<string, nu
     "edges",
     "logs",
     "notes",
+    "metrics",
+    "notes_panes",
     "processed_events",
     "artifact_blobs",
     "event_sequences",

@@ -82,6 +82,9 @@ const ROUTES: [string, string][] = [
   ["GET", "/api/v1/artifacts/{id}/lineage"],
   ["GET", "/api/v1/cache/{id}"],
   ["GET", "/api/v1/live/{id}"],
+  ["GET", "/api/v1/runs/{id}/metrics"],
+  ["GET", "/api/v1/runs/{id}/notes-pane"],
+  ["GET", "/api/v1/live/notes/{id}"],
 ];
 
 /** Values of the wrong JSON type for most fields. */
@@ -211,6 +214,21 @@ function mutationsFor(event: RunEvent, targets: FuzzTargets): Mutation[] {
         [["flows"], [{ from: unknownRun, kind: "awaited", path: "x" }]],
         [["flows"], [{ from: event.runId, kind: "future", parameter: "x", path: "x" }]],
         [["flows"], [{ from: unknownRun, kind: "future", extra: 1 }]],
+      ];
+    case "metric":
+      return [
+        ...common,
+        [["runId"], unknownRun],
+        [["name"], ""],
+        [["name"], "x".repeat(201)],
+        [["value"], "1"],
+        [["value"], null],
+        [["step"], -1],
+        [["step"], 1.5],
+        [["labels"], { "": "x" }],
+        [["labels"], { k: "x".repeat(201) }],
+        [["labels"], Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"]))],
+        [["labels"], { k: 5 }],
       ];
   }
 }
