@@ -93,7 +93,11 @@ export class NotesPane extends Widget {
     this.node.dataset.synced = String(synced);
     this._box.disabled = !synced;
     this._status.textContent =
-      status === "live" ? "" : status === "connecting" ? "(connecting…)" : "(offline: changes wait for the server)";
+      status === "live"
+        ? ""
+        : status === "connecting"
+          ? "(connecting…)"
+          : "(offline: changes wait for the server)";
     // Offline edits stay in the document and go to the server when it is back.
     if (synced) this._box.disabled = false;
     if (synced && !this._metaRead) {

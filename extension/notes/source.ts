@@ -21,8 +21,8 @@ import { type ITsematicSettings, tokenFor } from "../settings";
 /** The longest notes text the server keeps (wave-5 contract); longer edits are refused. */
 export const MAX_NOTES_LENGTH = 100_000;
 
-/** The longest author name sent (the server bounds it too). */
-export const MAX_AUTHOR_LENGTH = 200;
+/** The longest author name sent (the server refuses longer ones: MAX_AUTHOR_CHARS). */
+export const MAX_AUTHOR_LENGTH = 128;
 
 export type NotesStatus = "connecting" | "live" | "offline";
 
@@ -104,7 +104,13 @@ export class LiveNotes {
   private _onStatus = (event: { status: string }): void => {
     if (this._isDisposed) return;
     const next: NotesStatus =
-      event.status === "connected" ? (this._synced ? "live" : "connecting") : event.status === "connecting" ? "connecting" : "offline";
+      event.status === "connected"
+        ? this._synced
+          ? "live"
+          : "connecting"
+        : event.status === "connecting"
+          ? "connecting"
+          : "offline";
     if (next !== this._status) {
       this._status = next;
       this._statusChanged.emit();

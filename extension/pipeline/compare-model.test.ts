@@ -5,7 +5,13 @@ import type { IArtifact } from "../step/api";
 import type { IGraphRunRecord, IRootGraph } from "./api";
 import { compareRuns, schemaChanges, tableShape } from "./compare-model";
 
-const run = (id: string, stepName: string, sourceHash: string, createdAt: number, parentId: string | null): IGraphRunRecord => ({
+const run = (
+  id: string,
+  stepName: string,
+  sourceHash: string,
+  createdAt: number,
+  parentId: string | null,
+): IGraphRunRecord => ({
   id,
   parentId,
   stepName,
@@ -27,7 +33,10 @@ const table = (id: string, rows: number, columns: Array<[string, string]>): IArt
   typeName: "arrow.table",
   mediaType: "application/vnd.apache.arrow.stream",
   size: 1,
-  summary: { numRows: rows, schema: columns.map(([name, type]) => ({ name, type, nullable: true })) },
+  summary: {
+    numRows: rows,
+    schema: columns.map(([name, type]) => ({ name, type, nullable: true })),
+  },
 });
 
 /** A root `train(lr, n)` with two `fit` steps and a `load` step. */
@@ -93,7 +102,10 @@ test("a step that ran in one run only is a code change with one side", () => {
     { rootId: "a", graph: before, metrics: [] },
     { rootId: "b", graph: extra, metrics: [] },
   );
-  assert.deepEqual(diff.code.map((c) => [c.stepName, c.before, c.after?.id]), [["evaluate", null, "b-eval"]]);
+  assert.deepEqual(
+    diff.code.map((c) => [c.stepName, c.before, c.after?.id]),
+    [["evaluate", null, "b-eval"]],
+  );
   assert.deepEqual(diff.outputs, []);
 });
 
@@ -109,7 +121,11 @@ test("metrics compare by name and label set, with each run's last value", () => 
     at: 0,
   });
   const diff = compareRuns(
-    { rootId: "a", graph: g, metrics: [m("a", "loss", 3), m("a", "loss", 2), m("a", "acc", 0.5, { split: "val" })] },
+    {
+      rootId: "a",
+      graph: g,
+      metrics: [m("a", "loss", 3), m("a", "loss", 2), m("a", "acc", 0.5, { split: "val" })],
+    },
     { rootId: "b", graph: { ...g, runs: [] }, metrics: [m("b", "loss", 1)] },
   );
   assert.deepEqual(
@@ -122,8 +138,20 @@ test("metrics compare by name and label set, with each run's last value", () => 
 });
 
 test("a table's shape comes from its summary; schema changes name added, dropped and retyped columns", () => {
-  const a = tableShape(table("t1", 100, [["x", "Float64"], ["y", "Utf8"], ["z", "Int32"]]));
-  const b = tableShape(table("t2", 120, [["x", "Float64"], ["y", "Int32"], ["w", "Bool"]]));
+  const a = tableShape(
+    table("t1", 100, [
+      ["x", "Float64"],
+      ["y", "Utf8"],
+      ["z", "Int32"],
+    ]),
+  );
+  const b = tableShape(
+    table("t2", 120, [
+      ["x", "Float64"],
+      ["y", "Int32"],
+      ["w", "Bool"],
+    ]),
+  );
   assert.equal(a.rows, 100);
   assert.deepEqual(schemaChanges(a, b), [
     { name: "y", before: "Utf8", after: "Int32" },

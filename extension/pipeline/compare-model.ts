@@ -65,9 +65,7 @@ export function compareRuns(before: IRunSide, after: IRunSide): IRunComparison {
   const portsOf = ports(before.graph);
   const portsOfAfter = ports(after.graph);
   const rootPair = pairs.find(([a]) => a?.id === before.rootId);
-  const inputs = rootPair
-    ? portPairs(rootPair, "input", portsOf, portsOfAfter)
-    : [];
+  const inputs = rootPair ? portPairs(rootPair, "input", portsOf, portsOfAfter) : [];
   const outputs = pairs.flatMap((pair) =>
     portPairs(pair, "output", portsOf, portsOfAfter).filter((port) => port.changed),
   );
@@ -96,7 +94,10 @@ export function matchRuns(
   rootA: string,
   rootB: string,
 ): RunPair[] {
-  const ranked = (runs: readonly IGraphRunRecord[], rootId: string): Map<string, IGraphRunRecord> => {
+  const ranked = (
+    runs: readonly IGraphRunRecord[],
+    rootId: string,
+  ): Map<string, IGraphRunRecord> => {
     const byKey = new Map<string, IGraphRunRecord>();
     const seen = new Map<string, number>();
     const sorted = [...runs].sort((x, y) => x.createdAt - y.createdAt || x.id.localeCompare(y.id));
@@ -148,8 +149,12 @@ function portPairs(
   left: PortIndex,
   right: PortIndex,
 ): IPortPair[] {
-  const x = a ? (left.get(`${a.id}\u0000${direction}`) ?? new Map<string, IArtifact>()) : new Map<string, IArtifact>();
-  const y = b ? (right.get(`${b.id}\u0000${direction}`) ?? new Map<string, IArtifact>()) : new Map<string, IArtifact>();
+  const x = a
+    ? (left.get(`${a.id}\u0000${direction}`) ?? new Map<string, IArtifact>())
+    : new Map<string, IArtifact>();
+  const y = b
+    ? (right.get(`${b.id}\u0000${direction}`) ?? new Map<string, IArtifact>())
+    : new Map<string, IArtifact>();
   const names = [...new Set([...x.keys(), ...y.keys()])].sort();
   return names.map((name) => {
     const before = x.get(name) ?? null;
@@ -169,7 +174,8 @@ function metricPairs(a: readonly IMetric[], b: readonly IMetric[]): IMetricPair[
   const last = (metrics: readonly IMetric[]): Map<string, IMetric> => {
     const byKey = new Map<string, IMetric>();
     // In the order logged: the last one wins (a curve's final value).
-    for (const metric of metrics) byKey.set(`${metric.name}\u0000${seriesName(metric.labels)}`, metric);
+    for (const metric of metrics)
+      byKey.set(`${metric.name}\u0000${seriesName(metric.labels)}`, metric);
     return byKey;
   };
   const x = last(a);
@@ -196,7 +202,9 @@ export function tableShape(artifact: IArtifact): ITableShape {
   const schema = artifact.summary.schema;
   const columns = Array.isArray(schema)
     ? schema
-        .filter((field): field is Record<string, unknown> => typeof field === "object" && field !== null)
+        .filter(
+          (field): field is Record<string, unknown> => typeof field === "object" && field !== null,
+        )
         .map((field) => ({ name: String(field.name), type: String(field.type) }))
     : [];
   const rows = artifact.summary.numRows;

@@ -88,7 +88,11 @@ export class CompareView extends Panel {
     title.textContent = "Compare runs";
     const pair = document.createElement("div");
     pair.className = "jp-TsematicCompare-pair";
-    pair.append(this._runLink(comparison.before, "before"), " → ", this._runLink(comparison.after, "after"));
+    pair.append(
+      this._runLink(comparison.before, "before"),
+      " → ",
+      this._runLink(comparison.after, "after"),
+    );
     header.node.append(title, pair);
     return header;
   }
@@ -157,7 +161,9 @@ export class CompareView extends Panel {
   private async _outputDiff(port: IPortPair): Promise<HTMLElement> {
     const { before, after } = port;
     if (before === null || after === null) {
-      return Private.note(before === null ? "Only the second run has it." : "Only the first run has it.");
+      return Private.note(
+        before === null ? "Only the second run has it." : "Only the first run has it.",
+      );
     }
     if (before.typeName === "arrow.table" && after.typeName === "arrow.table") {
       const a = tableShape(before);

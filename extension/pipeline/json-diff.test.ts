@@ -18,11 +18,16 @@ test("a structural JSON diff lists added, removed and changed paths, not text di
 });
 
 test("key order and equal values make no difference; a changed type is one change", () => {
-  assert.deepEqual(jsonDiff({ a: 1, b: [1, { c: null }] }, { b: [1, { c: null }], a: 1 }).changes, []);
+  assert.deepEqual(
+    jsonDiff({ a: 1, b: [1, { c: null }] }, { b: [1, { c: null }], a: 1 }).changes,
+    [],
+  );
   assert.deepEqual(jsonDiff({ a: [1] }, { a: { 0: 1 } }).changes, [
     { path: "$.a", kind: "changed", before: [1], after: { 0: 1 } },
   ]);
-  assert.deepEqual(jsonDiff(1, "1").changes, [{ path: "$", kind: "changed", before: 1, after: "1" }]);
+  assert.deepEqual(jsonDiff(1, "1").changes, [
+    { path: "$", kind: "changed", before: 1, after: "1" },
+  ]);
 });
 
 test("odd keys are quoted in paths, and long diffs are cut with a count of the rest", () => {

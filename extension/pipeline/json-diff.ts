@@ -12,7 +12,8 @@
  * ```
  */
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export interface IJsonChange {
   /** Where, as a JSONPath-like string (`$.a.b[2]`, `$["odd key"]`). */

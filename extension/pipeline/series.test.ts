@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import type { IMetric, IPipelineMetric } from "./api";
-import { acrossRuns, curvesOf, formatDuration, medianDuration, seriesName, successRate, timeline } from "./series";
+import {
+  acrossRuns,
+  curvesOf,
+  formatDuration,
+  medianDuration,
+  seriesName,
+  successRate,
+  timeline,
+} from "./series";
 
 const metric = (over: Partial<IPipelineMetric>): IPipelineMetric => ({
   runId: "s1",
@@ -51,7 +59,10 @@ test("a run that logged a metric several times counts with its last value (a cur
     metric({ step: 1, value: 2, at: 20 }),
     metric({ step: 2, value: 1, at: 20 }),
   ]);
-  assert.deepEqual(byName.get("loss")!.map((p) => p.value), [1]);
+  assert.deepEqual(
+    byName.get("loss")!.map((p) => p.value),
+    [1],
+  );
 });
 
 test("a run's curves keep only the values logged with a step index, by series and step", () => {
@@ -94,7 +105,10 @@ test("the runs over time leave out runs that never started; durations read as pe
     { rootId: "a", state: "resolved", startedAt: 10, endedAt: 30, durationMs: 20 },
     { rootId: "c", state: "created", startedAt: null, endedAt: null, durationMs: null },
   ];
-  assert.deepEqual(timeline(runs).map((p) => p.rootId), ["a", "b"]);
+  assert.deepEqual(
+    timeline(runs).map((p) => p.rootId),
+    ["a", "b"],
+  );
   assert.equal(medianDuration(runs), 20);
   assert.equal(formatDuration(850), "850 ms");
   assert.equal(formatDuration(12_340), "12.3 s");

@@ -52,7 +52,11 @@ export function acrossRuns(metrics: readonly IPipelineMetric[]): Map<string, IRu
     const key = `${metric.name}\u0000${seriesName(metric.labels)}\u0000${metric.rootId}`;
     const seen = last.get(key);
     // The server lists by root (newest first), each root's metrics in the order they were logged.
-    if (!seen || metric.at > seen.metric.at || (metric.at === seen.metric.at && order > seen.order)) {
+    if (
+      !seen ||
+      metric.at > seen.metric.at ||
+      (metric.at === seen.metric.at && order > seen.order)
+    ) {
       last.set(key, { metric, order });
     }
   });

@@ -4,8 +4,16 @@ import { test } from "node:test";
 import { hasChanges, MAX_DIFF_CELLS, sourceDiff } from "./source-diff";
 
 test("a source diff keeps the common lines and marks removed and added ones in order", () => {
-  const before = ["function train(lr) {", "  const model = fit(lr);", "  return model;", "}"].join("\n");
-  const after = ["function train(lr) {", "  const model = fit(lr * 2);", "  log(model);", "  return model;", "}"].join("\n");
+  const before = ["function train(lr) {", "  const model = fit(lr);", "  return model;", "}"].join(
+    "\n",
+  );
+  const after = [
+    "function train(lr) {",
+    "  const model = fit(lr * 2);",
+    "  log(model);",
+    "  return model;",
+    "}",
+  ].join("\n");
   assert.deepEqual(sourceDiff(before, after), [
     { kind: "same", text: "function train(lr) {" },
     { kind: "removed", text: "  const model = fit(lr);" },

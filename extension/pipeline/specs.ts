@@ -18,8 +18,26 @@ const WIDTH = 420;
 const HEIGHT = 160;
 
 /** Colors of run states, the runs panel's (light and dark read alike). */
-const STATE_DOMAIN = ["resolved", "failed", "nested-failed", "canceled", "running", "created", "scheduled", "retrying"];
-const STATE_RANGE = ["#2e7d32", "#c62828", "#ad1457", "#757575", "#1565c0", "#9e9e9e", "#6a1b9a", "#ef6c00"];
+const STATE_DOMAIN = [
+  "resolved",
+  "failed",
+  "nested-failed",
+  "canceled",
+  "running",
+  "created",
+  "scheduled",
+  "retrying",
+];
+const STATE_RANGE = [
+  "#2e7d32",
+  "#c62828",
+  "#ad1457",
+  "#757575",
+  "#1565c0",
+  "#9e9e9e",
+  "#6a1b9a",
+  "#ef6c00",
+];
 
 const TIME_AXIS = { title: null, format: "%b %d %H:%M", labelAngle: 0, labelOverlap: true };
 
@@ -81,7 +99,10 @@ export function timelineSpec(points: readonly ITimelinePoint[]): Spec {
     width: WIDTH,
     height: HEIGHT,
     data: {
-      values: points.map((point) => ({ ...point, seconds: point.durationMs === null ? 0 : point.durationMs / 1000 })),
+      values: points.map((point) => ({
+        ...point,
+        seconds: point.durationMs === null ? 0 : point.durationMs / 1000,
+      })),
     },
     mark: { type: "point", filled: true, size: 60, cursor: "pointer" },
     encoding: {

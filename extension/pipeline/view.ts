@@ -59,7 +59,8 @@ export class PipelineView extends Panel {
   /** Reads the pipeline again and redraws the view. */
   async refresh(): Promise<void> {
     const generation = ++this._generation;
-    if (this.widgets.length === 0) this.addWidget(Private.text("jp-TsematicPipeline-status", "Loading the pipeline…"));
+    if (this.widgets.length === 0)
+      this.addWidget(Private.text("jp-TsematicPipeline-status", "Loading the pipeline…"));
     try {
       const [summary, metrics] = await Promise.all([
         this._options.api.summary(this.stepName, 1000),
@@ -125,7 +126,9 @@ export class PipelineView extends Panel {
     this.addWidget(header);
 
     if (runs.length === 0) {
-      this.addWidget(Private.text("jp-TsematicPipeline-status", `No runs of ${this.stepName} yet.`));
+      this.addWidget(
+        Private.text("jp-TsematicPipeline-status", `No runs of ${this.stepName} yet.`),
+      );
       return;
     }
     const openRun = (rootId: string): void => {
@@ -133,7 +136,9 @@ export class PipelineView extends Panel {
       this._options.openRun(rootId);
     };
     this.addWidget(Private.heading("Runs over time"));
-    this.addWidget(new SpecChart({ spec: timelineSpec(timeline(runs)), title: "runs", onPick: openRun }));
+    this.addWidget(
+      new SpecChart({ spec: timelineSpec(timeline(runs)), title: "runs", onPick: openRun }),
+    );
 
     this.addWidget(Private.heading("Metrics across runs"));
     const byName = acrossRuns(metrics);
@@ -148,7 +153,11 @@ export class PipelineView extends Panel {
       const grid = new Panel();
       grid.addClass("jp-TsematicPipeline-metrics");
       for (const [name, points] of byName) {
-        const chart = new SpecChart({ spec: acrossRunsSpec(name, points), title: name, onPick: openRun });
+        const chart = new SpecChart({
+          spec: acrossRunsSpec(name, points),
+          title: name,
+          onPick: openRun,
+        });
         chart.node.dataset.points = String(points.length);
         grid.addWidget(chart);
       }
@@ -160,7 +169,10 @@ export class PipelineView extends Panel {
     this._table = new RunTable(runs, (rootId) => openRun(rootId), this._options.compare);
     this.addWidget(this._table);
     this._runSection = null;
-    const picked = this._picked && runs.some((run) => run.rootId === this._picked) ? this._picked : runs[0]!.rootId;
+    const picked =
+      this._picked && runs.some((run) => run.rootId === this._picked)
+        ? this._picked
+        : runs[0]!.rootId;
     this._picked = null;
     this.pick(picked);
   }
@@ -197,7 +209,9 @@ class RunSection extends Panel {
     this._curves.addClass("jp-TsematicPipeline-metrics");
     this._curves.addWidget(Private.text("jp-TsematicPipeline-status", "Loading its metrics…"));
     this.addWidget(this._curves);
-    this.addWidget(new NotesPane({ rootId: options.rootId, settings: options.settings, api: options.api }));
+    this.addWidget(
+      new NotesPane({ rootId: options.rootId, settings: options.settings, api: options.api }),
+    );
     void this._load(options);
   }
 
@@ -208,11 +222,16 @@ class RunSection extends Panel {
       for (const widget of [...this._curves.widgets]) widget.dispose();
       if (curves.size === 0) {
         this._curves.addWidget(
-          Private.text("jp-TsematicPipeline-status", "No curves: this run logged no metric with a step index."),
+          Private.text(
+            "jp-TsematicPipeline-status",
+            "No curves: this run logged no metric with a step index.",
+          ),
         );
       }
       for (const [name, points] of curves) {
-        this._curves.addWidget(new SpecChart({ spec: curvesSpec(name, points), title: `${name} by step` }));
+        this._curves.addWidget(
+          new SpecChart({ spec: curvesSpec(name, points), title: `${name} by step` }),
+        );
       }
     } catch (reason) {
       if (this.isDisposed) return;

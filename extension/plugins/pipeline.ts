@@ -48,7 +48,11 @@ export const runNotesPlugin: JupyterFrontEndPlugin<IRunNotes> = {
   autoStart: true,
   requires: [ILineageSettings, ILineageClient],
   provides: IRunNotes,
-  activate: (_app: JupyterFrontEnd, settings: ILineageSettings, client: ILineageClient): IRunNotes => {
+  activate: (
+    _app: JupyterFrontEnd,
+    settings: ILineageSettings,
+    client: ILineageClient,
+  ): IRunNotes => {
     const api = new PipelineApi({ client });
     return {
       createPane: (rootId) =>
@@ -75,8 +79,12 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
     await lineageSettings.ready;
     const settings = (): ITsematicSettings => lineageSettings.current;
     const api = new PipelineApi({ client });
-    const pipelines = new WidgetTracker<MainAreaWidget<PipelineView>>({ namespace: "tsematic-pipeline" });
-    const comparisons = new WidgetTracker<MainAreaWidget<CompareView>>({ namespace: "tsematic-compare" });
+    const pipelines = new WidgetTracker<MainAreaWidget<PipelineView>>({
+      namespace: "tsematic-pipeline",
+    });
+    const comparisons = new WidgetTracker<MainAreaWidget<CompareView>>({
+      namespace: "tsematic-compare",
+    });
 
     /** Selecting the run shows its graph in the runs panel; the panel is brought forward. */
     const openRun = (rootId: string): void => {
@@ -106,8 +114,7 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
     };
 
     app.commands.addCommand(CommandIDs.openPipeline, {
-      label: (args) =>
-        args.origin === "runs-panel" ? "Open Pipeline" : "Open Tsematic Pipeline…",
+      label: (args) => (args.origin === "runs-panel" ? "Open Pipeline" : "Open Tsematic Pipeline…"),
       caption: "Open a pipeline's runs over time, success rate and metrics across runs",
       execute: async (args) => {
         let stepName = typeof args.stepName === "string" ? args.stepName : "";
