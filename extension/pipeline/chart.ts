@@ -63,7 +63,11 @@ export class SpecChart extends Widget {
       const target = document.createElement("div");
       target.className = "jp-TsematicPipeline-chartView";
       this.node.replaceChildren(target);
-      const result = await embed(target, this._spec as never, embedOptions(dark));
+      // SVG: each point is an element (a click lands on it; tests and screen readers find it).
+      const result = await embed(target, this._spec as never, {
+        ...embedOptions(dark),
+        renderer: "svg",
+      });
       if (!this._views.settle(ticket, result)) return;
       const onPick = this._onPick;
       if (onPick) {
