@@ -138,6 +138,8 @@ async function seedFixedPipeline(server: RestartableServer): Promise<string[]> {
 interface IApp {
   browser: Browser;
   waitForApplication: galata.INewPageOption["waitForApplication"];
+  /** The test's folder (galata's fixture): the page opens /lab/tree/<tmpPath>. */
+  tmpPath: string;
 }
 
 /** A JupyterLab page (in a context of its own) whose Tsematic settings name `server` and `authorName`. */
@@ -154,7 +156,7 @@ async function pageFor(
       ...galata.DEFAULT_SETTINGS,
       "tsematic-jupyterlab:plugin": { serverUrl: server.url, token: TOKEN, authorName },
     },
-    tmpPath: "",
+    tmpPath: app.tmpPath,
   });
   return page;
 }
@@ -300,12 +302,13 @@ test.describe("the pipeline view", () => {
   test("reference screenshots of a pipeline with fixed runs and metrics, light and dark", async ({
     browser,
     waitForApplication,
+    tmpPath,
   }) => {
     test.setTimeout(180_000);
     const server = await RestartableServer.start(process.env.TARGET_URL!);
     try {
       const roots = await seedFixedPipeline(server);
-      const page = await pageFor({ browser, waitForApplication }, server, "Ada");
+      const page = await pageFor({ browser, waitForApplication, tmpPath }, server, "Ada");
       try {
         await page.setViewportSize({ width: 1280, height: 1500 });
         await execute(page, "tsematic:open-pipeline", { stepName: "pipeline" });
@@ -341,6 +344,7 @@ test.describe("notes on a root run", () => {
   test("two pages editing one note see each other's text, and it survives a server restart", async ({
     browser,
     waitForApplication,
+    tmpPath,
   }) => {
     test.setTimeout(180_000);
     const server = await RestartableServer.start(process.env.TARGET_URL!);
@@ -352,7 +356,7 @@ test.describe("notes on a root run", () => {
       const open = async (
         author: string,
       ): Promise<{ page: IJupyterLabPageFixture; box: ReturnType<Page["locator"]> }> => {
-        const page = await pageFor({ browser, waitForApplication }, server, author);
+        const page = await pageFor({ browser, waitForApplication, tmpPath }, server, author);
         await execute(page, "tsematic:open-pipeline", { stepName: "pipeline" });
         const notes = page.locator(
           `.jp-TsematicPipeline .jp-TsematicNotes[data-root-id='${rootId}']`,
