@@ -243,8 +243,21 @@ export interface FlowEvent extends EventBase {
   flows: Flow[];
 }
 
+/**
+ * A number a step logged with `logMetric` (a loss, an accuracy, a row count), recorded with its run;
+ * `step` orders the points of one curve within the run, `labels` tell series apart.
+ */
+export interface MetricEvent extends EventBase {
+  type: "metric";
+  runId: string;
+  name: string;
+  value: number;
+  step?: number;
+  labels?: Record<string, string>;
+}
+
 export type RunEvent =
-  RunCreatedEvent | RunStateEvent | ArtifactEvent | EdgeEvent | LogEvent | FlowEvent;
+  RunCreatedEvent | RunStateEvent | ArtifactEvent | EdgeEvent | LogEvent | FlowEvent | MetricEvent;
 
 /**
  * Receives a resolution's events. `emit` is called synchronously, in order, and must not throw.

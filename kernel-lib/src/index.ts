@@ -28,6 +28,12 @@ export {
 } from "./future";
 export type { StepOptions, CallSettings, RetryOptions, RetryFilter } from "./options";
 export { runContext, type RunContext } from "./context";
+export {
+  logMetric,
+  MAX_METRIC_LABELS,
+  MAX_METRIC_TEXT,
+  type MetricOptions,
+} from "./metrics/log-metric";
 export { cacheKey, type CacheKeyParts } from "./cache-key";
 export { parameterNames } from "./params";
 export { contentId } from "./hash";

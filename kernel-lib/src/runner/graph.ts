@@ -8,7 +8,16 @@
  * for (const run of graph.children(graph.root!.id)) console.log(run.stepName, run.state, run.inputs);
  * ```
  */
-import type { ErrorInfo, EventSink, Flow, LogEvent, RunEvent, RunInfo, RunState } from "../events";
+import type {
+  ErrorInfo,
+  EventSink,
+  Flow,
+  LogEvent,
+  MetricEvent,
+  RunEvent,
+  RunInfo,
+  RunState,
+} from "../events";
 import type { Artifact, ArtifactInfo } from "../types/artifact";
 import { defaultRegistry, type TypeRegistry } from "../types/registry";
 
@@ -29,6 +38,8 @@ export interface RunRecord extends RunInfo {
   /** Recorded data flows into this run (who produced its inputs; for a parent, what it awaited). */
   flows: Flow[];
   logs: Array<Pick<LogEvent, "stream" | "text" | "at">>;
+  /** Metrics its body logged (`logMetric`), in order. */
+  metrics: Array<Pick<MetricEvent, "name" | "value" | "step" | "labels" | "at">>;
 }
 
 const ENDED = new Set<RunState>(["resolved", "failed", "nested-failed", "canceled"]);
@@ -54,6 +65,7 @@ export class RunGraph implements EventSink {
           inputs: {},
           flows: [],
           logs: [],
+          metrics: [],
         });
         break;
       case "run-state": {
@@ -82,6 +94,17 @@ export class RunGraph implements EventSink {
       case "flow":
         this.runs.get(event.runId)?.flows.push(...event.flows);
         break;
+      case "metric": {
+        const { name, value, step, labels, at } = event;
+        this.runs.get(event.runId)?.metrics.push({
+          name,
+          value,
+          at,
+          ...(step !== undefined ? { step } : {}),
+          ...(labels !== undefined ? { labels } : {}),
+        });
+        break;
+      }
       case "log":
         this.runs
           .get(event.runId)

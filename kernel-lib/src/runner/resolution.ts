@@ -228,6 +228,14 @@ export class Resolution {
     this.emit({ type: "log", runId: node.id, stream, text });
   }
 
+  /** Records a metric a step's body logged (already checked by `logMetric`). */
+  metric(
+    node: RunNode,
+    point: { name: string; value: number; step?: number; labels?: Record<string, string> },
+  ): void {
+    this.emit({ type: "metric", runId: node.id, ...point });
+  }
+
   // ---- starting runs ------------------------------------------------------------------------
 
   /** Starts `future` as a run under `parent` (null: the root run). Returns its settlement. */
