@@ -244,7 +244,9 @@ export class CompareView extends Panel {
       section.node.append(Private.note("Every step's source is the same."));
       return { widget: section, done: Promise.resolve() };
     }
-    section.node.append(Private.note(`${code.length} steps changed.`));
+    section.node.append(
+      Private.note(code.length === 1 ? "1 step changed." : `${code.length} steps changed.`),
+    );
     const done = code.map(async (change) => {
       const box = document.createElement("div");
       box.className = "jp-TsematicCompare-step";

@@ -161,6 +161,12 @@ async function pageFor(
   return page;
 }
 
+/** Closes a page made by {@link pageFor} and its context (galata's routes first: none answers late). */
+async function closePage(page: Page): Promise<void> {
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  await page.context().close();
+}
+
 async function execute(page: Page, command: string, args: Record<string, unknown>): Promise<void> {
   await page.evaluate(
     async ({ command, args }) => {
@@ -234,7 +240,7 @@ test.describe("the pipeline view", () => {
     const chart = view.locator(".jp-TsematicPipeline-chart[data-title='val_loss']");
     await expect(chart).toHaveAttribute("data-rendered", "true");
     await expect(chart).toHaveAttribute("data-points", "5");
-    const points = chart.locator("g.mark-symbol path");
+    const points = chart.locator("g.mark-symbol.role-mark path");
     await expect(points).toHaveCount(5);
     // The curves within the newest run (the step index), one line for its label set.
     const curve = view.locator(
@@ -332,7 +338,7 @@ test.describe("the pipeline view", () => {
           await expect(chart).toHaveAttribute("data-theme", "dark");
         await expect(view).toHaveScreenshot("pipeline-view-dark.png");
       } finally {
-        await page.context().close();
+        await closePage(page);
       }
     } finally {
       await server.close();
@@ -383,8 +389,8 @@ test.describe("notes on a root run", () => {
         .toBe("Tried lr=0.2: worse. Back to 0.1.");
 
       // Nobody holds the document while the server restarts: what comes back is what it stored.
-      await ada.page.context().close();
-      await grace.page.context().close();
+      await closePage(ada.page);
+      await closePage(grace.page);
       await server.down();
       await server.up();
       expect(
@@ -397,7 +403,7 @@ test.describe("notes on a root run", () => {
           later.page.locator(".jp-TsematicPipeline .jp-TsematicNotes-meta"),
         ).toContainText("by Grace");
       } finally {
-        await later.page.context().close();
+        await closePage(later.page);
       }
     } finally {
       await server.close();
