@@ -133,8 +133,14 @@ const train = func({ resources: { cpus: 1, memoryMiB: 256 } }, function train(lr
 const validate = func(async function validate() {
   return Promise.all([evaluate(1), evaluate(2)]);
 });
+// Many points go out in the run's ordinary batches, split to the server's limits like any event.
+const sweep = func(function sweep(n) {
+  for (let i = 0; i < n; i++) logMetric("probe", i, { step: i });
+  return n;
+});
 const pipeline = func(async function metricsPipeline(lr) {
   logMetric("started", 1);
+  await sweep(30000);
   const trained = await train(lr);
   await validate();
   return trained;
@@ -194,6 +200,9 @@ pipeline(0.5).run({ executor }).then(
     );
     assert.ok(byName("accuracy").every((m) => runOf("evaluate").includes(m.runId)));
     assert.deepEqual(byName("started")[0]?.runId, rootId);
+    const probes = byName("probe");
+    assert.equal(probes.length, 30000);
+    assert.ok(probes.every((m, i) => m.step === i && m.value === i));
     assert.ok(metrics.every((m) => m.rootId === rootId));
     // A subtree: only the nested step's own points and those below it.
     const validate = runOf("validate")[0]!;

@@ -1,4 +1,4 @@
-/** `tsematic runs | show | logs | cancel`: inspect and steer runs through the HTTP API. */
+/** `tsematic runs | show | logs | metrics | cancel`: inspect and steer runs through the HTTP API. */
 import { RUN_ID } from "../http/ids";
 import type {
   ConsumerView,
@@ -16,6 +16,12 @@ import { CliError } from "./errors";
 import { bytes, duration, runLabel, table, time } from "./format";
 import { failureLines, jobLines, type FailureView, type JobView } from "./jobs";
 import type { Parsed } from "./main";
+import {
+  metricsCommand as pipelineMetricsCommand,
+  notesPaneOf,
+  printMetricsAndNotes,
+  runMetrics,
+} from "./metrics";
 
 function client(values: Parsed["values"]): ApiClient {
   return new ApiClient({
@@ -108,11 +114,18 @@ export async function showCommand(args: Parsed): Promise<number> {
   const api = client(args.values);
   const answer = await api.get<RunAnswer>(`/runs/${id}`);
   const job = await jobOf(api, id);
+  const { run } = answer;
+  const metrics = await runMetrics(api, id);
+  const notes = run.id === run.rootId ? await notesPaneOf(api, id) : undefined;
   if (args.values.json) {
-    print(JSON.stringify(job ? { ...answer, job } : answer, null, 2));
+    const extras = {
+      ...(job ? { job } : {}),
+      ...(metrics ? { metrics } : {}),
+      ...(notes ? { notesPane: notes } : {}),
+    };
+    print(JSON.stringify({ ...answer, ...extras }, null, 2));
     return 0;
   }
-  const { run } = answer;
   // Where the run came from (its root's notebook, its pipeline) is worth a second request for a step.
   const rootAnswer =
     run.id === run.rootId
@@ -191,7 +204,13 @@ export async function showCommand(args: Parsed): Promise<number> {
     }
     if (run.error.stack) print(run.error.stack.replace(/^/gm, "    "));
   }
+  printMetricsAndNotes(print, metrics, notes);
   return 0;
+}
+
+/** `tsematic metrics <pipeline>`: see metrics.ts. */
+export function metricsCommand(args: Parsed): Promise<number> {
+  return pipelineMetricsCommand(args, client(args.values), print);
 }
 
 /** The run's latest job (`GET /runs/{id}/job`), or null when it ran inline (404). */

@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { VERSION } from "../version";
 import { CliError } from "./errors";
-import { cancelCommand, logsCommand, runsCommand, showCommand } from "./inspect";
+import { cancelCommand, logsCommand, metricsCommand, runsCommand, showCommand } from "./inspect";
 import { packageCommand } from "./package";
 import { serverCommand } from "./serve";
 import { submitCommand } from "./submit";
@@ -31,8 +31,12 @@ Commands:
   runs [--pipeline NAME] [--state STATE] [--tag TAG] [--all] [--limit N] [--json]
                           list pipeline runs, newest first (--all: every step too)
   show <runId> [--json]   one run: state, notebook, timings, inputs and their producers,
-                          outputs and the steps that used them, children, error
+                          outputs and the steps that used them, children, error, metrics and
+                          a root's notes
   logs <runId>            a run's captured console output
+  metrics <pipeline> [--name NAME] [--limit N] [--json]
+                          the metrics of a pipeline's newest root runs (default 20): per run and
+                          series (name and labels) its points, last, min and max; --json: every point
   cancel <rootId>         ask a running pipeline to stop
   package <script.ts | notebook.ipynb> [--cell N] [--upload] [--json]
                           make the code package of a script or notebook (cells up to N) and print
@@ -87,6 +91,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     limit: { type: "string" },
   },
   show: CLIENT_OPTIONS,
+  metrics: { ...CLIENT_OPTIONS, name: { type: "string" }, limit: { type: "string" } },
   logs: CLIENT_OPTIONS,
   cancel: CLIENT_OPTIONS,
   package: { ...CLIENT_OPTIONS, cell: { type: "string" }, upload: { type: "boolean" } },
@@ -127,6 +132,8 @@ export async function main(argv: string[]): Promise<number> {
         return await showCommand(args);
       case "logs":
         return await logsCommand(args);
+      case "metrics":
+        return await metricsCommand(args);
       case "package":
         return await packageCommand(args);
       case "submit":

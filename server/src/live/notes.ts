@@ -46,14 +46,23 @@ interface NotesDoc {
   timer?: NodeJS.Timeout;
 }
 
+/** How often clients are pinged; one that did not answer the previous ping is dropped. */
+const PING_INTERVAL_MS = 30_000;
+
 export class LiveNotes {
   private readonly docs = new Map<string, NotesDoc>();
+  private readonly alive = new WeakSet<WebSocket>();
+  private readonly pinger: NodeJS.Timeout;
 
   constructor(
     private readonly db: Db,
     private readonly log: (message: string) => void,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // A vanished browser (no close frame) would keep its document open: drop what stops answering.
+    this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS);
+    this.pinger.unref();
+  }
 
   /** Number of notes documents open (one per root whose pane someone is looking at). */
   get size(): number {
@@ -77,6 +86,8 @@ export class LiveNotes {
   connect(rootId: string, ws: WebSocket, author: string | null): void {
     const notes = this.open(rootId);
     notes.clients.set(ws, { author });
+    this.alive.add(ws);
+    ws.on("pong", () => this.alive.add(ws));
     ws.on("message", (data, isBinary) => {
       if (!isBinary) {
         ws.close(1003, "binary y-websocket messages only");
@@ -95,6 +106,7 @@ export class LiveNotes {
 
   /** Saves every open pane and closes its clients (server shutdown). */
   close(): void {
+    clearInterval(this.pinger);
     for (const notes of this.docs.values()) {
       this.save(notes);
       for (const ws of notes.clients.keys()) ws.close(1001, "server shutting down");
@@ -200,6 +212,24 @@ export class LiveNotes {
       // A full disk or a closed database: the text stays in memory and is saved on the next change.
       notes.dirty = true;
       this.log(`saving the notes of root run ${notes.rootId} failed: ${String(err)}`);
+    }
+  }
+
+  private ping(): void {
+    for (const notes of this.docs.values()) {
+      for (const ws of notes.clients.keys()) {
+        if (!this.alive.has(ws)) {
+          ws.terminate();
+          continue;
+        }
+        this.alive.delete(ws);
+        try {
+          ws.ping();
+        } catch (err) {
+          this.log(`notes ping failed: ${String(err)}`);
+          ws.terminate();
+        }
+      }
     }
   }
 
