@@ -238,6 +238,8 @@ test.describe("the pipeline view", () => {
     await expect(view.locator("[data-fact='runs'] strong")).toHaveText("5");
     await expect(view.locator("[data-fact='success rate'] strong")).toHaveText("100%");
     const chart = view.locator(".jp-TsematicPipeline-chart[data-title='val_loss']");
+    // A chart is drawn once it comes near the screen.
+    await chart.scrollIntoViewIfNeeded();
     await expect(chart).toHaveAttribute("data-rendered", "true");
     await expect(chart).toHaveAttribute("data-points", "5");
     const points = chart.locator("g.mark-symbol.role-mark path");
@@ -246,6 +248,7 @@ test.describe("the pipeline view", () => {
     const curve = view.locator(
       ".jp-TsematicPipeline-picked .jp-TsematicPipeline-chart[data-title='loss by step']",
     );
+    await curve.scrollIntoViewIfNeeded();
     await expect(curve).toHaveAttribute("data-rendered", "true");
 
     // The oldest run's point (drawn leftmost) opens that run: picked here, selected in the panel.
