@@ -243,6 +243,9 @@ class RunSection extends Panel {
   private readonly _curves: Panel;
 }
 
+/** How many runs the table lists before "Show all". */
+const TABLE_FIRST_ROWS = 100;
+
 /** The runs, newest first, each with a box to tick for the comparison. */
 class RunTable extends Widget {
   constructor(
@@ -272,7 +275,7 @@ class RunTable extends Widget {
       head.append(Object.assign(document.createElement("th"), { textContent: label }));
     }
     const body = table.createTBody();
-    for (const run of runs) {
+    const addRow = (run: IPipelineSummary["runs"][number]): void => {
       const row = body.insertRow();
       row.className = `jp-TsematicPipeline-run jp-mod-${run.state}`;
       row.dataset.runId = run.rootId;
@@ -307,8 +310,20 @@ class RunTable extends Widget {
         started.append(time);
       }
       row.insertCell().textContent = formatDuration(run.durationMs);
-    }
+    };
+    // The newest runs first; a thousand rows would slow the view's first paint for little use.
+    runs.slice(0, TABLE_FIRST_ROWS).forEach(addRow);
     this.node.append(compareButton, table);
+    if (runs.length > TABLE_FIRST_ROWS) {
+      const more = document.createElement("button");
+      more.className = "jp-Button jp-mod-styled jp-TsematicPipeline-more";
+      more.textContent = `Show all ${runs.length} runs`;
+      more.addEventListener("click", () => {
+        runs.slice(TABLE_FIRST_ROWS).forEach(addRow);
+        more.remove();
+      });
+      this.node.append(more);
+    }
   }
 
   /** The runs ticked, oldest tick first. */
