@@ -405,6 +405,10 @@ test.describe("notes on a root run", () => {
         await expect(
           later.page.locator(".jp-TsematicPipeline .jp-TsematicNotes-meta"),
         ).toContainText("by Grace");
+        // The step panel of the root run shows the same notes.
+        await execute(later.page, "tsematic:open-step", { runId: rootId });
+        const stepNotes = later.page.locator(".jp-TsematicStep .jp-TsematicNotes textarea");
+        await expect(stepNotes).toHaveValue("Tried lr=0.2: worse. Back to 0.1.");
       } finally {
         await closePage(later.page);
       }
