@@ -8,6 +8,7 @@ import commandsPlugin from "./plugins/commands";
 import { graphTabPlugin } from "./plugins/graph-tab";
 import { runViewMimePlugin } from "./plugins/mime";
 import { rerunPlugin } from "./plugins/rerun";
+import { pipelinePlugins } from "./plugins/pipeline";
 import { runsPanelPlugin } from "./plugins/runs";
 import {
   artifactViewRegistryPlugin,
@@ -32,6 +33,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   runViewMimePlugin,
   rerunPlugin,
   graphTabPlugin,
+  ...pipelinePlugins,
 ];
 
 export default plugins;

@@ -26,6 +26,8 @@ export interface ITsematicSettings {
    * stays home ({@link tokenFor}).
    */
   readonly tokenOrigin: string;
+  /** The name shown as the author of the notes this user edits; may be empty (anonymous). */
+  readonly authorName?: string;
 }
 
 /**
@@ -54,6 +56,8 @@ export function resolveSettings(
     serverUrl,
     token: text("token") || pageOption("tsematicToken"),
     tokenOrigin: originOf(serverUrl),
+    // Only when set: an anonymous user's settings are the same as before the setting existed.
+    ...(text("authorName") ? { authorName: text("authorName") } : {}),
   };
 }
 

@@ -164,3 +164,22 @@ export const IArtifactViewRegistry = new Token<IArtifactViewRegistry>(
   "tsematic-jupyterlab:IArtifactViewRegistry",
   "The views of Tsematic artifacts by type name; add one for a type registered with registerType().",
 );
+
+/**
+ * The notes pane of a root run (live, shared by everyone who opens it; persisted by the lineage
+ * server): the pipeline view shows it for the picked run, the step panel for a root run.
+ *
+ * @example
+ * ```ts
+ * panel.addWidget(notes.createPane(rootId)); // disposed with the panel
+ * ```
+ */
+export interface IRunNotes {
+  /** A new pane bound to the notes of `rootId` (a root run). */
+  createPane(rootId: string): Widget;
+}
+
+export const IRunNotes = new Token<IRunNotes>(
+  "tsematic-jupyterlab:IRunNotes",
+  "The live notes pane of a Tsematic root run, for panels that show a root run.",
+);

@@ -5,7 +5,7 @@
  * a newer one; only the newest render's view is kept, every other is finalized ({@link RenderSlot}).
  */
 import { Widget } from "@lumino/widgets";
-import type { Result } from "vega-embed";
+import type { EmbedOptions, Result } from "vega-embed";
 
 import type { IArtifact } from "../step/api";
 import { errorText, fetchBytes, type IArtifactViewContext } from "./context";
@@ -58,13 +58,7 @@ export class PlotView extends Widget {
       const target = document.createElement("div");
       target.className = "jp-TsematicPlot-view";
       this.node.replaceChildren(target);
-      const result = await embed(target, this._spec as never, {
-        actions: { export: true, source: false, compiled: false, editor: false },
-        theme: dark ? "dark" : undefined,
-        // The panel's own background shows through (vega's dark theme would paint a grey box).
-        config: { background: "transparent" },
-        mode: "vega-lite",
-      });
+      const result = await embed(target, this._spec as never, embedOptions(dark));
       // Kept only if no newer render started meanwhile; else finalized here (no leaked view).
       if (!this._views.settle(ticket, result)) {
         return;
@@ -90,6 +84,25 @@ export class PlotView extends Widget {
   private _spec: Record<string, unknown> | null = null;
   private readonly _views = new RenderSlot<Result>();
   private _dark = false;
+}
+
+/**
+ * vega-embed's options for a Vega-Lite plot in JupyterLab's theme (the pipeline view's plots use
+ * them too): vega's dark theme when the page is dark, the panel's background showing through.
+ */
+export function embedOptions(dark: boolean): EmbedOptions {
+  return {
+    actions: { export: true, source: false, compiled: false, editor: false },
+    theme: dark ? "dark" : undefined,
+    // The panel's own background shows through (vega's dark theme would paint a grey box).
+    config: { background: "transparent" },
+    mode: "vega-lite",
+  };
+}
+
+/** Whether JupyterLab shows a dark theme (`<body data-jp-theme-light="false">`). */
+export function isDarkTheme(): boolean {
+  return Private.isDark();
 }
 
 namespace Private {

@@ -29,6 +29,7 @@ import {
   IArtifactViewRegistry,
   ILineageClient,
   ILineageSettings,
+  IRunNotes,
   IRunSelection,
   type ITsematicSettings,
 } from "../tokens";
@@ -43,7 +44,7 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
     "The panel of a step run: its inputs and outputs as artifact views, logs, error, source.",
   autoStart: true,
   requires: [ILineageSettings, ILineageClient, IArtifactViewRegistry],
-  optional: [IRunSelection, IRenderMimeRegistry, ILayoutRestorer],
+  optional: [IRunSelection, IRenderMimeRegistry, ILayoutRestorer, IRunNotes],
   activate: async (
     app: JupyterFrontEnd,
     lineageSettings: ILineageSettings,
@@ -52,6 +53,7 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
     selection: IRunSelection | null,
     rendermime: IRenderMimeRegistry | null,
     restorer: ILayoutRestorer | null,
+    notes: IRunNotes | null,
   ): Promise<void> => {
     // Settings first: a panel the restorer reopens must call the configured server.
     await lineageSettings.ready;
@@ -95,6 +97,7 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
           rendermime,
           views,
           openStep: (id) => void app.commands.execute(CommandIDs.openStep, { runId: id }),
+          ...(notes ? { rootPane: (rootId: string) => notes.createPane(rootId) } : {}),
           follow: {
             // The root's live document says at once when the step changes state; the panel
             // polls the step itself (logs are not in the document), so no graph polling here.

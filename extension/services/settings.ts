@@ -95,6 +95,11 @@ export namespace LineageSettings {
 
 namespace Private {
   export function same(a: ITsematicSettings, b: ITsematicSettings): boolean {
-    return a.serverUrl === b.serverUrl && a.token === b.token && a.tokenOrigin === b.tokenOrigin;
+    return (
+      a.serverUrl === b.serverUrl &&
+      a.token === b.token &&
+      a.tokenOrigin === b.tokenOrigin &&
+      (a.authorName ?? "") === (b.authorName ?? "")
+    );
   }
 }

@@ -40,6 +40,7 @@ export class StepPanel extends Panel {
     this._context = { api: options.api, rendermime: options.rendermime, views: options.views };
     this._followOptions = options.follow ?? {};
     this._openStep = options.openStep ?? null;
+    this._rootPane = options.rootPane ?? null;
     this.title.label = `Step ${options.runId.slice(0, 8)}`;
     this.title.closable = true;
     void this.refresh();
@@ -105,6 +106,10 @@ export class StepPanel extends Panel {
       for (const widget of this._view.widgets) {
         this.addWidget(widget);
       }
+      // A root run's panel ends with its notes (IRunNotes), when a plugin provides them.
+      if (detail.run.id === detail.run.rootId && this._rootPane) {
+        this.addWidget(this._rootPane(detail.run.id));
+      }
     }
     if (!this._notebookAsked) {
       this._notebookAsked = true;
@@ -152,6 +157,7 @@ export class StepPanel extends Panel {
   private readonly _context: Private.IPortContext;
   private readonly _followOptions: StepPanel.IFollowOptions;
   private readonly _openStep: ((runId: string) => void) | null;
+  private readonly _rootPane: ((rootId: string) => Widget) | null;
   private _notebookAsked = false;
   private _follower: StepFollower | null = null;
   private _view: StepView | null = null;
@@ -171,6 +177,8 @@ export namespace StepPanel {
     follow?: IFollowOptions;
     /** Opens the panel of another step run (the producer of an input, a consumer of an output). */
     openStep?: (runId: string) => void;
+    /** The notes pane of a root run, shown at the end of a root run's panel (IRunNotes). */
+    rootPane?: (rootId: string) => Widget;
   }
 }
 

@@ -1,0 +1,253 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * Benchmark (prints figures, never passes or fails): first paint of the pipeline view with 1,000
+ * root runs of one pipeline and 10 metrics each (target < 500 ms), in the real JupyterLab host and
+ * headless Debian Chromium, against a real lineage server seeded through its HTTP API with the
+ * events kernel-lib sends (server/lib/testing/pipelineRuns, the metrics engineer's generator).
+ *
+ *   node bench/lib/pipeline-view.bench.js [--runs 1000] [--metrics 10] [--rounds 5]
+ *
+ * Each round runs `tsematic:open-pipeline` in the page and measures, from the command:
+ * - data_ms: until the view has the server's two answers (summary, metrics) and has built its
+ *   model (its `data-runs` attribute is set);
+ * - first_chart_ms: until the first chart is drawn;
+ * - first_paint_ms: until the frame painted after every chart on the screen is drawn (the view
+ *   draws a chart when it comes near the screen; `charts` says how many were on it).
+ * Round 1 is cold (vega-embed's chunk is loaded then); the rest are warm (the view is closed and
+ * opened again). The summary gives the warm median and range, and the load average (2 shared
+ * cores: compare figures from one run). Needs the built extension and host (scripts/lab-prepare.sh).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pipelineRunEvents } from "@tsematic/server/lib/testing/pipelineRuns";
+import { chromium } from "playwright";
+import { startServer } from "./server";
+
+const repo = resolve(__dirname, "..", "..");
+const arg = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const RUNS = arg("runs", 1000);
+const METRICS = arg("metrics", 10);
+const ROUNDS = arg("rounds", 5);
+const BATCH = 5000;
+const STEP_NAME = "train";
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, "127.0.0.1", done));
+  const address = probe.address();
+  await new Promise((done) => probe.close(done));
+  if (address === null || typeof address === "string") throw new Error("no free port");
+  return address.port;
+}
+
+async function startHost(port: number, root: string, serverUrl: string, token: string) {
+  const child: ChildProcess = spawn(
+    "/usr/bin/python3",
+    [
+      join(repo, "lab", "serve.py"),
+      `--port=${port}`,
+      "--no-auth",
+      "--exit-with-parent",
+      "--expose-app-in-browser",
+      `--root-dir=${root}`,
+    ],
+    {
+      stdio: ["ignore", "pipe", "ignore"],
+      env: { ...process.env, TSEMATIC_URL: serverUrl, TSEMATIC_TOKEN: token },
+    },
+  );
+  await new Promise<void>((done, fail) => {
+    let seen = "";
+    const timer = setTimeout(() => fail(new Error("lab/serve.py did not start in 60 s")), 60_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (/TSEMATIC_LAB_URL=/.test(seen)) {
+        clearTimeout(timer);
+        child.stdout!.resume();
+        done();
+      }
+    });
+    child.once("exit", (code) => fail(new Error(`lab/serve.py exited with ${code}`)));
+  });
+  return child;
+}
+
+/** In the page: opens the view, resolves with the two times once every chart is painted. */
+function openAndMeasure(
+  stepName: string,
+): Promise<{ dataMs: number; firstChartMs: number; paintMs: number; charts: number }> {
+  type App = {
+    commands: { execute: (id: string, args: unknown) => Promise<unknown> };
+  };
+  const app = (window as unknown as { jupyterapp: App }).jupyterapp;
+  return new Promise((done, fail) => {
+    const started = performance.now();
+    let dataMs = -1;
+    let firstChartMs = -1;
+    const timer = setTimeout(
+      () => fail(new Error("the pipeline view did not paint in 60 s")),
+      60_000,
+    );
+    // Checked when the view changes, not every frame: reading the charts' positions forces a
+    // layout, which would slow down what is measured.
+    const watcher = new MutationObserver(() => check());
+    watcher.observe(document.body, {
+      subtree: true,
+      attributes: true,
+      attributeFilter: ["data-runs", "data-rendered"],
+    });
+    const check = (): void => {
+      const view = document.querySelector<HTMLElement>(
+        `.jp-TsematicPipeline[data-pipeline="${stepName}"]`,
+      );
+      if (view?.dataset.runs && dataMs < 0) dataMs = performance.now() - started;
+      if (firstChartMs < 0 && view?.querySelector(".jp-TsematicPipeline-chart[data-rendered]")) {
+        firstChartMs = performance.now() - started;
+      }
+      // The charts on the screen (the view draws the others when they are scrolled to).
+      const charts = view
+        ? [...view.querySelectorAll<HTMLElement>(".jp-TsematicPipeline-chart")].filter(
+            (chart) => chart.getBoundingClientRect().top < window.innerHeight,
+          )
+        : [];
+      const curvesLoaded = view?.querySelector(
+        ".jp-TsematicPipeline-picked .jp-TsematicPipeline-chart, .jp-TsematicPipeline-picked .jp-TsematicPipeline-status:not(:empty)",
+      );
+      if (
+        dataMs >= 0 &&
+        curvesLoaded &&
+        charts.length > 0 &&
+        charts.every((c) => c.dataset.rendered === "true")
+      ) {
+        watcher.disconnect();
+        // The frame after the last chart is in the DOM: what the user first sees whole.
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            clearTimeout(timer);
+            done({
+              dataMs,
+              firstChartMs,
+              paintMs: performance.now() - started,
+              charts: charts.length,
+            });
+          }, 0),
+        );
+        return;
+      }
+    };
+    void app.commands.execute("tsematic:open-pipeline", { stepName }).then(() => check(), fail);
+  });
+}
+
+function closeView(): Promise<void> {
+  type Shell = { currentWidget: { close(): void } | null };
+  const app = (window as unknown as { jupyterapp: { shell: Shell } }).jupyterapp;
+  app.shell.currentWidget?.close();
+  return new Promise((done) => setTimeout(done, 200));
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const labPort = await freePort();
+  const origin = `http://127.0.0.1:${labPort}`;
+  const server = await startServer([`--cors-origin=${origin}`]);
+  const root = mkdtempSync(join(tmpdir(), "tsematic-bench-pipeline-"));
+  let host: ChildProcess | null = null;
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | null = null;
+  try {
+    const { events } = pipelineRunEvents({
+      stepName: STEP_NAME,
+      runs: RUNS,
+      metricsPerRun: METRICS,
+      startAt: Date.now() - RUNS * 60_000,
+    });
+    const seeding = performance.now();
+    for (let i = 0; i < events.length; i += BATCH) {
+      const res = await fetch(`${server.url}/api/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ events: events.slice(i, i + BATCH) }),
+      });
+      if (!res.ok) throw new Error(`seeding batch at ${i}: ${res.status} ${await res.text()}`);
+    }
+    console.log(
+      `seeded ${RUNS} runs x ${METRICS} metrics (${events.length} events) in ${(performance.now() - seeding).toFixed(0)} ms`,
+    );
+
+    for (const path of ["summary?limit=1000", "metrics?limit=1000"]) {
+      const started = performance.now();
+      const res = await fetch(`${server.url}/api/v1/pipelines/${STEP_NAME}/${path}`, {
+        headers: { authorization: `Bearer ${server.token}` },
+      });
+      const bytes = (await res.arrayBuffer()).byteLength;
+      console.log(
+        `GET /pipelines/${STEP_NAME}/${path}: ${(performance.now() - started).toFixed(0)} ms, ${(bytes / 1024).toFixed(0)} KiB`,
+      );
+    }
+    host = await startHost(labPort, root, server.url, server.token);
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${origin}/lab`);
+    await page.locator(".jp-Launcher").waitFor({ timeout: 120_000 });
+
+    const warm: number[] = [];
+    const warmData: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const figures = await page.evaluate(openAndMeasure, STEP_NAME);
+      const kind = round === 1 ? "cold" : "warm";
+      console.log(
+        `round ${round} (${kind}): data_ms=${figures.dataMs.toFixed(0)} first_chart_ms=${figures.firstChartMs.toFixed(0)} first_paint_ms=${figures.paintMs.toFixed(0)} charts=${figures.charts}`,
+      );
+      if (round > 1) {
+        warm.push(figures.paintMs);
+        warmData.push(figures.dataMs);
+      }
+      await page.evaluate(closeView);
+    }
+    if (warm.length > 0) {
+      console.log(
+        `pipeline view, ${RUNS} runs x ${METRICS} metrics: first paint warm median ${median(warm).toFixed(0)} ms ` +
+          `(range ${Math.min(...warm).toFixed(0)}-${Math.max(...warm).toFixed(0)}; data ${median(warmData).toFixed(0)} ms); ` +
+          `target < 500 ms; load average ${loadavg()
+            .map((x) => x.toFixed(1))
+            .join(" ")}`,
+      );
+    }
+  } finally {
+    await browser?.close();
+    if (host && host.exitCode === null) {
+      const exited = new Promise((done) => host!.once("exit", done));
+      host.kill("SIGTERM");
+      await exited;
+    }
+    await server.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

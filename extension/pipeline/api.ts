@@ -1,0 +1,188 @@
+/**
+ * The lineage server's routes the pipeline view and the comparison read, through the extension's
+ * one client (token, timeout, actionable errors): a pipeline's summary and metrics (paged by root
+ * run), one run's metrics, a root's graph, a run with its source text, an artifact's value, and
+ * the notes pane's recorded time and author. Shapes are the wave-5 contract's (server/openapi.yaml).
+ *
+ * @example
+ * ```ts
+ * const api = new PipelineApi({ client });
+ * const summary = await api.summary("trainPipeline", 1000);
+ * const metrics = await api.pipelineMetrics("trainPipeline");
+ * ```
+ */
+import type { LineageClient } from "../client";
+import type { IArtifact, IRunWithPorts } from "../step/api";
+
+/** One metric value (`Metric` in the OpenAPI file). */
+export interface IMetric {
+  readonly runId: string;
+  readonly rootId: string;
+  readonly name: string;
+  readonly value: number;
+  /** The step index of a curve within one run; null for a single value. */
+  readonly step: number | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly at: number;
+}
+
+/** A metric as the pipeline listing gives it: with its root run's state and start. */
+export interface IPipelineMetric extends IMetric {
+  readonly rootState: string;
+  readonly rootStartedAt: number | null;
+}
+
+/** One root run of a pipeline, as its summary lists it. */
+export interface IPipelineRun {
+  readonly rootId: string;
+  readonly state: string;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+  readonly durationMs: number | null;
+  readonly mode?: string | null;
+  readonly executor?: string | null;
+}
+
+/** `GET /pipelines/{stepName}/summary`: newest runs first. */
+export interface IPipelineSummary {
+  readonly stepName: string;
+  readonly runs: readonly IPipelineRun[];
+  /** Resolved runs among the ended ones, 0..1; null when none has ended. */
+  readonly successRate: number | null;
+  readonly count: number;
+}
+
+/** A root run's whole graph (`Graph` in the OpenAPI file), the parts the comparison reads. */
+export interface IRootGraph {
+  readonly runs: readonly IGraphRunRecord[];
+  readonly edges: readonly IGraphPortEdge[];
+  readonly artifacts: readonly IArtifact[];
+}
+
+export interface IGraphRunRecord {
+  readonly id: string;
+  readonly parentId: string | null;
+  readonly stepName: string;
+  readonly state: string;
+  readonly sourceHash: string;
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly endedAt: number | null;
+}
+
+export interface IGraphPortEdge {
+  readonly runId: string;
+  readonly direction: "input" | "output";
+  readonly name: string;
+  readonly artifactId: string;
+}
+
+/** `GET /runs/{rootId}/notes-pane`: the shared notes of a root run as the server last stored them. */
+export interface INotesPane {
+  readonly text: string;
+  readonly updatedAt: number | null;
+  readonly author: string | null;
+}
+
+/** The most metrics the view reads for one pipeline (pages of the server's listing). */
+export const MAX_PIPELINE_METRICS = 200_000;
+
+export class PipelineApi {
+  constructor(options: PipelineApi.IOptions) {
+    this._client = options.client;
+  }
+
+  get serverUrl(): string {
+    return this._client.serverUrl;
+  }
+
+  /** The pipeline's newest `limit` root runs (at most 1,000), with its success rate. */
+  async summary(stepName: string, limit = 1000, signal?: AbortSignal): Promise<IPipelineSummary> {
+    const query = new URLSearchParams({ limit: String(Math.min(Math.max(1, limit), 1000)) });
+    return (await this._json(
+      `/api/v1/pipelines/${encodeURIComponent(stepName)}/summary?${query.toString()}`,
+      signal,
+    )) as IPipelineSummary;
+  }
+
+  /**
+   * Every metric of the pipeline's runs (newest roots first, page after page), up to
+   * {@link MAX_PIPELINE_METRICS}; `name` keeps one metric only.
+   */
+  async pipelineMetrics(
+    stepName: string,
+    options: { name?: string; pageSize?: number; signal?: AbortSignal } = {},
+  ): Promise<IPipelineMetric[]> {
+    const all: IPipelineMetric[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ limit: String(options.pageSize ?? 1000) });
+      if (options.name) query.set("name", options.name);
+      if (cursor) query.set("cursor", cursor);
+      const page = (await this._json(
+        `/api/v1/pipelines/${encodeURIComponent(stepName)}/metrics?${query.toString()}`,
+        options.signal,
+      )) as { metrics: IPipelineMetric[]; nextCursor: string | null };
+      all.push(...page.metrics);
+      cursor = page.nextCursor;
+    } while (cursor !== null && all.length < MAX_PIPELINE_METRICS);
+    return all;
+  }
+
+  /** The metrics of a run and its descendants, in the order they were logged. */
+  async runMetrics(runId: string, signal?: AbortSignal): Promise<IMetric[]> {
+    const body = (await this._json(
+      `/api/v1/runs/${encodeURIComponent(runId)}/metrics`,
+      signal,
+    )) as { metrics: IMetric[] };
+    return body.metrics;
+  }
+
+  /** A root run's graph: its runs (with source hashes), their ports and the artifacts' summaries. */
+  async graph(rootId: string, signal?: AbortSignal): Promise<IRootGraph> {
+    return (await this._json(
+      `/api/v1/runs/${encodeURIComponent(rootId)}/graph`,
+      signal,
+    )) as IRootGraph;
+  }
+
+  /** One run with its source text and ports. */
+  async run(runId: string, signal?: AbortSignal): Promise<IRunWithPorts> {
+    return (await this._json(`/api/v1/runs/${encodeURIComponent(runId)}`, signal)) as IRunWithPorts;
+  }
+
+  /** An artifact's value as text (JSON artifacts: small values, read whole). */
+  async artifactText(artifactId: string, signal?: AbortSignal): Promise<string> {
+    const response = await this._client.request(
+      `/api/v1/artifacts/${encodeURIComponent(artifactId)}/value`,
+      { accept: "*/*", timeoutMs: 10_000, ...(signal ? { signal } : {}) },
+    );
+    return response.text();
+  }
+
+  /** The notes pane's text, time and author as the server stored them (empty when none). */
+  async notesPane(rootId: string, signal?: AbortSignal): Promise<INotesPane> {
+    return (await this._json(
+      `/api/v1/runs/${encodeURIComponent(rootId)}/notes-pane`,
+      signal,
+    )) as INotesPane;
+  }
+
+  private _json(path: string, signal?: AbortSignal): Promise<unknown> {
+    return this._client.requestJson(path, {
+      timeoutMs: 10_000,
+      notFoundHint:
+        " (it may belong to another lineage server: check the server URL in Settings › Tsematic)",
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  private readonly _client: LineageClient;
+}
+
+export namespace PipelineApi {
+  export interface IOptions {
+    /** The extension's one client (ILineageClient). */
+    client: LineageClient;
+  }
+}
