@@ -27,7 +27,7 @@ status=0
 set -m
 # UPDATE_SCREENSHOTS=1 rewrites the reference screenshots in ui-tests/screenshots/ (review the diff).
 update=()
-if [ "${UPDATE_SCREENSHOTS:-}" = 1 ]; then update=(--update-snapshots); fi
+if [ "${UPDATE_SCREENSHOTS:-}" = 1 ]; then update=(--update-snapshots=changed); fi
 (cd ui-tests && exec timeout 1200 npx playwright test "${update[@]}" "$@") &
 runner=$!
 wait "$runner" || status=$?
