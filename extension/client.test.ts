@@ -354,6 +354,11 @@ describe("resolveSettings", () => {
     });
   });
 
+  it("gives the default executor only when the user chose one", () => {
+    assert.equal(resolveSettings({ defaultExecutor: "slurm" }, page({})).defaultExecutor, "slurm");
+    assert.equal("defaultExecutor" in resolveSettings({ defaultExecutor: "" }, page({})), false);
+  });
+
   it("falls back to the host's page config, then to the default local server", () => {
     assert.deepEqual(
       resolveSettings({}, page({ tsematicServerUrl: "http://lab-started:9", tsematicToken: "p" })),

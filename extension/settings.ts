@@ -28,6 +28,11 @@ export interface ITsematicSettings {
   readonly tokenOrigin: string;
   /** The name shown as the author of the notes this user edits; may be empty (anonymous). */
   readonly authorName?: string;
+  /**
+   * The executor reruns (and promotions) run on: `local` or `slurm`. Absent: the one the
+   * original run used.
+   */
+  readonly defaultExecutor?: string;
 }
 
 /**
@@ -58,6 +63,7 @@ export function resolveSettings(
     tokenOrigin: originOf(serverUrl),
     // Only when set: an anonymous user's settings are the same as before the setting existed.
     ...(text("authorName") ? { authorName: text("authorName") } : {}),
+    ...(text("defaultExecutor") ? { defaultExecutor: text("defaultExecutor") } : {}),
   };
 }
 

@@ -42,7 +42,7 @@ import { RerunForm } from "../rerun/form";
 import { loadRerunForm } from "../rerun/load";
 import { submitRerunForm } from "../rerun/submit";
 import { StepPanel } from "../step/panel";
-import { ILineageClient, IRunSelection } from "../tokens";
+import { ILineageClient, ILineageSettings, IRunSelection } from "../tokens";
 
 namespace CommandIDs {
   export const fromScratch = "tsematic:rerun-from-scratch";
@@ -68,12 +68,13 @@ export const rerunPlugin: JupyterFrontEndPlugin<void> = {
   description:
     "Rerun a pipeline from its stored code package: from scratch, from a step, with new inputs.",
   autoStart: true,
-  requires: [ILineageClient, IRunSelection],
+  requires: [ILineageClient, IRunSelection, ILineageSettings],
   optional: [ICommandPalette, ILabShell],
   activate: (
     app: JupyterFrontEnd,
     client: ILineageClient,
     selection: IRunSelection,
+    settings: ILineageSettings,
     palette: ICommandPalette | null,
     labShell: ILabShell | null,
   ): void => {
@@ -96,9 +97,15 @@ export const rerunPlugin: JupyterFrontEndPlugin<void> = {
       run?.runId && run.runId !== run.rootId ? run.runId : null;
 
     /** Makes a rerun, reports a refusal, and shows the new run. */
+    /** The executor setting, when the user chose one; else the server uses the original's. */
+    const executor = (): { executor?: string } => {
+      const chosen = settings.current.defaultExecutor;
+      return chosen ? { executor: chosen } : {};
+    };
+
     const rerun = async (rootId: string, request: IRerunRequest): Promise<void> => {
       try {
-        const answer = await requestRerun(client, rootId, request);
+        const answer = await requestRerun(client, rootId, { ...executor(), ...request });
         await showNewRun(answer.rootId, rootId);
       } catch (error) {
         await reportFailure(rootId, error);
@@ -198,7 +205,7 @@ export const rerunPlugin: JupyterFrontEndPlugin<void> = {
             model,
             submit: async () => {
               try {
-                const answer = await submitRerunForm(client, model);
+                const answer = await submitRerunForm(client, model, executor());
                 if (!answer) return;
                 widget.dispose();
                 await showNewRun(answer.rootId, run.rootId);

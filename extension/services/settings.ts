@@ -99,7 +99,8 @@ namespace Private {
       a.serverUrl === b.serverUrl &&
       a.token === b.token &&
       a.tokenOrigin === b.tokenOrigin &&
-      (a.authorName ?? "") === (b.authorName ?? "")
+      (a.authorName ?? "") === (b.authorName ?? "") &&
+      (a.defaultExecutor ?? "") === (b.defaultExecutor ?? "")
     );
   }
 }
