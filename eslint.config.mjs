@@ -12,12 +12,34 @@ export default tseslint.config(
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
       ],
+      // A body on its own line always has braces (the misleading `if (x)\n  a(); b();` cannot
+      // happen); `if (done) return;` on one line stays as the kernel library and server write it.
+      curly: ["error", "multi-line", "consistent"],
     },
   },
   {
     // JupyterLab conventions (style.md): `IOptions` in a namespace named like its class,
     // a `namespace Private` for helpers, a `CommandIDs` namespace.
+    // JupyterLab's own rules for its packages: every body in braces; interfaces named `IName`,
+    // private members `_name`.
     files: ["extension/**/*.ts", "extension/**/*.tsx"],
-    rules: { "@typescript-eslint/no-namespace": "off" },
+    rules: {
+      "@typescript-eslint/no-namespace": "off",
+      curly: ["error", "all"],
+      "@typescript-eslint/naming-convention": [
+        "error",
+        {
+          selector: "interface",
+          format: ["PascalCase"],
+          custom: { regex: "^I[A-Z]", match: true },
+        },
+        {
+          selector: "memberLike",
+          modifiers: ["private"],
+          format: ["camelCase"],
+          leadingUnderscore: "require",
+        },
+      ],
+    },
   },
 );

@@ -39,8 +39,9 @@ async function ingest(
   );
   const bodies = pipelines.map((p) => {
     const out: string[] = [];
-    for (let i = 0; i < p.events.length; i += batch)
+    for (let i = 0; i < p.events.length; i += batch) {
       out.push(JSON.stringify({ events: p.events.slice(i, i + batch) }));
+    }
     return out;
   });
   const watchers: LiveClient[] = [];
@@ -105,8 +106,9 @@ async function uploadSmallArtifacts(server: BenchServer): Promise<void> {
     bytes: Buffer.from(a.bytes).toString("base64"),
   }));
   const bodies: string[] = [];
-  for (let i = 0; i < artifacts.length; i += 2_000)
+  for (let i = 0; i < artifacts.length; i += 2_000) {
     bodies.push(JSON.stringify({ artifacts: artifacts.slice(i, i + 2_000) }));
+  }
   const start = process.hrtime.bigint();
   for (const body of bodies) await post(server, "/artifact-uploads", body);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;

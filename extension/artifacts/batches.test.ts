@@ -30,10 +30,14 @@ test("rows are found in the batch that holds them, whatever the order of lookups
 
 test("a million rows in 16 batches: a lookup per cell stays cheap", () => {
   const index = new BatchIndex<{ numRows: number }>();
-  for (let i = 0; i < 16; i++) index.append({ numRows: 62_500 });
+  for (let i = 0; i < 16; i++) {
+    index.append({ numRows: 62_500 });
+  }
   const started = performance.now();
   let sum = 0;
-  for (let row = 0; row < 1_000_000; row += 7) sum += index.locate(row)!.row;
+  for (let row = 0; row < 1_000_000; row += 7) {
+    sum += index.locate(row)!.row;
+  }
   assert.ok(sum > 0);
   assert.ok(performance.now() - started < 500, "142,858 lookups took over 500 ms");
 });

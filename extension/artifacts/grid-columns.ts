@@ -53,10 +53,14 @@ export function summaryTexts(stat: Readonly<Record<string, unknown>>): string[] 
     text(stat.min);
     text(stat.max);
   }
-  if (stat.kind === "boolean") texts.push("false");
+  if (stat.kind === "boolean") {
+    texts.push("false");
+  }
   if (Array.isArray(stat.topValues)) {
     for (const top of stat.topValues as unknown[]) {
-      if (typeof top === "object" && top !== null) text((top as { value?: unknown }).value);
+      if (typeof top === "object" && top !== null) {
+        text((top as { value?: unknown }).value);
+      }
     }
   }
   if (typeof stat.maxLength === "number" && stat.maxLength > 0) {
@@ -159,7 +163,9 @@ export class ColumnLayout {
       const chars = columnWidth(headers[column] ?? "", summaryTexts(stat));
       if (!(chars <= (this._chars[column] ?? 0))) {
         this._chars[column] = chars;
-        if (!this._dragged.has(column)) this._tracks[column] = charsWide(chars);
+        if (!this._dragged.has(column)) {
+          this._tracks[column] = charsWide(chars);
+        }
       }
     });
   }
@@ -169,7 +175,9 @@ export class ColumnLayout {
    * longer than the column's width in characters, or in a column a user dragged.
    */
   mayCut(column: number, length: number): boolean {
-    if (length === 0) return false;
+    if (length === 0) {
+      return false;
+    }
     return this._dragged.has(column) || length > (this._chars[column] ?? 0);
   }
 

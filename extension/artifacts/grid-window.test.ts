@@ -118,8 +118,12 @@ test("scrolling by fewer rows than the pool keeps the rows still in view in thei
   for (const first of [3, 4, 20, 19, 7, 7, 0, 13]) {
     const before = pool[0]!;
     const delta = poolRotation(before, first, pool.length);
-    if (delta > 0) pool = [...pool.slice(delta), ...pool.slice(0, delta)];
-    if (delta < 0) pool = [...pool.slice(delta), ...pool.slice(0, pool.length + delta)];
+    if (delta > 0) {
+      pool = [...pool.slice(delta), ...pool.slice(0, delta)];
+    }
+    if (delta < 0) {
+      pool = [...pool.slice(delta), ...pool.slice(0, pool.length + delta)];
+    }
     const kept = pool.filter((row, i) => row === first + i).length;
     assert.equal(kept, Math.max(0, 14 - Math.abs(first - before)), `from ${before} to ${first}`);
     pool = pool.map((_, i) => first + i);

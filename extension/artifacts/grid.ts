@@ -284,8 +284,11 @@ export class TableGrid extends Widget {
         node.data = text;
         // A value that may be cut ("19…") shows whole on hover.
         const cell = node.parentElement!;
-        if (this._columns.mayCut(column, text.length)) cell.title = text;
-        else if (cell.title) cell.removeAttribute("title");
+        if (this._columns.mayCut(column, text.length)) {
+          cell.title = text;
+        } else if (cell.title) {
+          cell.removeAttribute("title");
+        }
       }
     }
   }

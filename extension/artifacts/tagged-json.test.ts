@@ -5,7 +5,9 @@ import { decodeTagged, type JsonNode } from "./tagged-json";
 
 /** The tree as plain data: leaves as their text, branches as [label, {key: child}]. */
 function plain(node: JsonNode): unknown {
-  if (node.kind === "leaf") return node.text;
+  if (node.kind === "leaf") {
+    return node.text;
+  }
   return [node.label, Object.fromEntries(node.entries().map(([k, v]) => [k, plain(v)]))];
 }
 

@@ -15,7 +15,9 @@ function graph(states: string, extraRun = false): RunGraphData {
     { id: "c", parentId: "g", name: "c", state: states },
     { id: "after", parentId: "r", name: "after", state: states },
   ];
-  if (extraRun) runs.push({ id: "late", parentId: "r", name: "late", state: states });
+  if (extraRun) {
+    runs.push({ id: "late", parentId: "r", name: "late", state: states });
+  }
   return new RunGraphData("r", new Map(runs.map((run) => [run.id, run])), [
     { from: "c", to: "after", kind: "future" },
   ]);

@@ -13,7 +13,9 @@ function graph(chains: number, length: number): RunGraphData {
   for (let c = 0; c < chains; c++) {
     for (let d = 0; d < length; d++) {
       runs.push({ id: `s${c}_${d}`, parentId: "root", name: `step ${c} ${d}`, state: "resolved" });
-      if (d > 0) flows.push({ from: `s${c}_${d - 1}`, to: `s${c}_${d}`, kind: "future" });
+      if (d > 0) {
+        flows.push({ from: `s${c}_${d - 1}`, to: `s${c}_${d}`, kind: "future" });
+      }
     }
   }
   runs.push({ id: "group", parentId: "root", name: "group", state: "running" });

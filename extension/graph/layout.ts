@@ -75,14 +75,17 @@ export function visibleGraph(graph: RunGraphData, collapsed: ReadonlySet<string>
     for (const id of ids) {
       visible.add(id);
       const kids = graph.children.get(id);
-      if (kids && !collapsed.has(id)) walk(id, kids);
+      if (kids && !collapsed.has(id)) {
+        walk(id, kids);
+      }
     }
   };
   walk("", graph.tops);
   const representative = (id: string): string => {
     let cursor: string | null = id;
-    while (cursor !== null && !visible.has(cursor))
+    while (cursor !== null && !visible.has(cursor)) {
       cursor = graph.runs.get(cursor)?.parentId ?? null;
+    }
     return cursor ?? id;
   };
   const seen = new Set<string>();
@@ -92,7 +95,9 @@ export function visibleGraph(graph: RunGraphData, collapsed: ReadonlySet<string>
     const from = representative(edge.from);
     const to = representative(edge.to);
     // An awaited child hidden in a collapsed group: nothing to mark.
-    if (style === "awaited" && from !== edge.from) continue;
+    if (style === "awaited" && from !== edge.from) {
+      continue;
+    }
     const key = `${from}>${to}:${style}`;
     if (from !== to && !seen.has(key)) {
       seen.add(key);
@@ -111,13 +116,17 @@ export function quickLayout(view: IVisibleGraph): ILayout {
   const siblingEdges = new Map<string, IDrawnEdge[]>();
   for (const edge of view.edges) {
     // A child's marker, not an edge between siblings.
-    if (edge.style === "awaited") continue;
+    if (edge.style === "awaited") {
+      continue;
+    }
     const ancestorsOfTo = new Map<string, string>();
     let child = edge.to;
     let parent = parentOf(child);
     for (let i = 0; i < 10_000; i++) {
       ancestorsOfTo.set(parent, child);
-      if (parent === "" || !view.graph.runs.has(parent)) break;
+      if (parent === "" || !view.graph.runs.has(parent)) {
+        break;
+      }
       child = parent;
       parent = parentOf(child);
     }
@@ -128,12 +137,16 @@ export function quickLayout(view: IVisibleGraph): ILayout {
       if (other !== undefined) {
         if (other !== child) {
           let list = siblingEdges.get(parent);
-          if (!list) siblingEdges.set(parent, (list = []));
+          if (!list) {
+            siblingEdges.set(parent, (list = []));
+          }
           list.push({ from: child, to: other, style: edge.style });
         }
         break;
       }
-      if (parent === "" || !view.graph.runs.has(parent)) break;
+      if (parent === "" || !view.graph.runs.has(parent)) {
+        break;
+      }
       child = parent;
       parent = parentOf(child);
     }
@@ -149,7 +162,9 @@ export function quickLayout(view: IVisibleGraph): ILayout {
     for (const id of ids) {
       const index = layer.get(id) ?? 0;
       let list = byLayer.get(index);
-      if (!list) byLayer.set(index, (list = []));
+      if (!list) {
+        byLayer.set(index, (list = []));
+      }
       list.push(id);
     }
     let y = group === "" ? 0 : HEADER + PAD;
@@ -171,7 +186,9 @@ export function quickLayout(view: IVisibleGraph): ILayout {
       }
       y += rowHeight + GAP_Y;
     }
-    if (group === "") return { width, height: y - GAP_Y };
+    if (group === "") {
+      return { width, height: y - GAP_Y };
+    }
     return { width: Math.max(width + PAD, NODE_WIDTH + 2 * PAD), height: y - GAP_Y + PAD };
   };
   const total = place("");
@@ -193,7 +210,9 @@ export function quickLayout(view: IVisibleGraph): ILayout {
 export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout> {
   const toElk = (id: string): ElkNode => {
     const kids = view.children.get(id);
-    if (!kids) return { id, width: NODE_WIDTH, height: NODE_HEIGHT };
+    if (!kids) {
+      return { id, width: NODE_WIDTH, height: NODE_HEIGHT };
+    }
     return {
       id,
       layoutOptions: {
@@ -248,7 +267,9 @@ export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout>
 
 namespace Private {
   export function kind(view: IVisibleGraph, id: string): IPlacedBox["kind"] {
-    if (view.children.has(id)) return "group";
+    if (view.children.has(id)) {
+      return "group";
+    }
     return view.graph.children.has(id) ? "collapsed" : "leaf";
   }
 
@@ -260,26 +281,38 @@ namespace Private {
     const inDegree = new Map<string, number>(ids.map((id) => [id, 0]));
     const out = new Map<string, string[]>();
     for (const edge of edges) {
-      if (!inDegree.has(edge.from) || !inDegree.has(edge.to)) continue;
+      if (!inDegree.has(edge.from) || !inDegree.has(edge.to)) {
+        continue;
+      }
       inDegree.set(edge.to, (inDegree.get(edge.to) ?? 0) + 1);
       let list = out.get(edge.from);
-      if (!list) out.set(edge.from, (list = []));
+      if (!list) {
+        out.set(edge.from, (list = []));
+      }
       list.push(edge.to);
     }
     const layer = new Map<string, number>();
     const queue = ids.filter((id) => inDegree.get(id) === 0);
-    for (const id of queue) layer.set(id, 0);
+    for (const id of queue) {
+      layer.set(id, 0);
+    }
     for (let head = 0; head < queue.length; head++) {
       const id = queue[head] as string;
       for (const next of out.get(id) ?? []) {
         layer.set(next, Math.max(layer.get(next) ?? 0, (layer.get(id) ?? 0) + 1));
         const remaining = (inDegree.get(next) ?? 0) - 1;
         inDegree.set(next, remaining);
-        if (remaining === 0) queue.push(next);
+        if (remaining === 0) {
+          queue.push(next);
+        }
       }
     }
     const last = Math.max(0, ...layer.values()) + 1;
-    for (const id of ids) if (!layer.has(id)) layer.set(id, last);
+    for (const id of ids) {
+      if (!layer.has(id)) {
+        layer.set(id, last);
+      }
+    }
     return layer;
   }
 }

@@ -67,7 +67,9 @@ export class RunGraphData {
     for (const run of runs.values()) {
       if (run.parentId !== null && runs.has(run.parentId) && run.id !== run.parentId) {
         let list = children.get(run.parentId);
-        if (!list) children.set(run.parentId, (list = []));
+        if (!list) {
+          children.set(run.parentId, (list = []));
+        }
         list.push(run.id);
       }
     }
@@ -117,13 +119,19 @@ export class RunGraphData {
     flows: Iterable<IGraphEdge>,
   ): RunGraphData {
     const byId = new Map<string, IGraphRun>();
-    for (const run of runs) byId.set(run.id, run);
+    for (const run of runs) {
+      byId.set(run.id, run);
+    }
     const edges: IGraphEdge[] = [];
     const seen = new Set<string>();
     for (const flow of flows) {
-      if (flow.from === flow.to || !byId.has(flow.from) || !byId.has(flow.to)) continue;
+      if (flow.from === flow.to || !byId.has(flow.from) || !byId.has(flow.to)) {
+        continue;
+      }
       const key = `${flow.to}|${flow.from}|${flow.kind}|${flow.path ?? ""}`;
-      if (seen.has(key)) continue;
+      if (seen.has(key)) {
+        continue;
+      }
       seen.add(key);
       edges.push(flow);
     }
@@ -209,9 +217,13 @@ export interface IRunViewBundle {
 
 /** Reads a run from the server's JSON (`Run` of the OpenAPI file or the live document). */
 export function graphRunFromJson(value: unknown): IGraphRun | null {
-  if (typeof value !== "object" || value === null) return null;
+  if (typeof value !== "object" || value === null) {
+    return null;
+  }
   const run = value as Record<string, unknown>;
-  if (typeof run.id !== "string") return null;
+  if (typeof run.id !== "string") {
+    return null;
+  }
   return {
     id: run.id,
     parentId: typeof run.parentId === "string" ? run.parentId : null,
@@ -247,10 +259,16 @@ export function runTooltip(run: IGraphRun): string {
  * edge of a bundle saved before flows were recorded (no `kind`).
  */
 export function flowFromJson(value: unknown): IGraphEdge | null {
-  if (typeof value !== "object" || value === null) return null;
+  if (typeof value !== "object" || value === null) {
+    return null;
+  }
   const flow = value as Record<string, unknown>;
-  if (typeof flow.from !== "string" || typeof flow.to !== "string") return null;
-  if (typeof flow.kind !== "string" || !FLOW_KINDS.has(flow.kind)) return null;
+  if (typeof flow.from !== "string" || typeof flow.to !== "string") {
+    return null;
+  }
+  if (typeof flow.kind !== "string" || !FLOW_KINDS.has(flow.kind)) {
+    return null;
+  }
   return {
     from: flow.from,
     to: flow.to,

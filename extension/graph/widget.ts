@@ -73,7 +73,9 @@ export class RunGraph extends Widget {
     // A sidebar widened or a notebook output resized: the graph refits, unless the user moved it.
     // Observed rather than Lumino resize messages, which not every container sends (CSS sizes).
     this._resizeObserver = new ResizeObserver(() => {
-      if (this._needsFit || !this._moved) this.fitToView();
+      if (this._needsFit || !this._moved) {
+        this.fitToView();
+      }
     });
     this._resizeObserver.observe(this._viewport);
   }
@@ -94,7 +96,9 @@ export class RunGraph extends Widget {
     const previous = this._graph;
     this._graph = graph;
     for (const [id, kids] of graph.children) {
-      if (this._known.has(id)) continue;
+      if (this._known.has(id)) {
+        continue;
+      }
       this._known.add(id);
       const isTop =
         graph.runs.get(id)?.parentId === null ||
@@ -119,14 +123,19 @@ export class RunGraph extends Widget {
 
   /** Expands or collapses a run with children. */
   toggle(runId: string): void {
-    if (this._collapsed.has(runId)) this._collapsed.delete(runId);
-    else this._collapsed.add(runId);
+    if (this._collapsed.has(runId)) {
+      this._collapsed.delete(runId);
+    } else {
+      this._collapsed.add(runId);
+    }
     this._relayout(performance.now());
   }
 
   /** Fits the whole graph in the viewport. */
   fitToView(): void {
-    if (this._fit()) this._applyTransform();
+    if (this._fit()) {
+      this._applyTransform();
+    }
   }
 
   handleEvent(event: Event): void {
@@ -154,7 +163,9 @@ export class RunGraph extends Widget {
   }
 
   override dispose(): void {
-    if (this.isDisposed) return;
+    if (this.isDisposed) {
+      return;
+    }
     this._generation += 1; // a pending ELK layout is dropped
     this._resizeObserver.disconnect();
     this._viewport.removeEventListener("wheel", this);
@@ -169,17 +180,23 @@ export class RunGraph extends Widget {
 
   protected override onResize(msg: Widget.ResizeMessage): void {
     super.onResize(msg);
-    if (this._needsFit) this.fitToView();
+    if (this._needsFit) {
+      this.fitToView();
+    }
   }
 
   protected override onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    if (this._needsFit) this.fitToView();
+    if (this._needsFit) {
+      this.fitToView();
+    }
   }
 
   private _relayout(start: number): void {
     const graph = this._graph;
-    if (graph === null) return;
+    if (graph === null) {
+      return;
+    }
     const generation = ++this._generation;
     this._layoutStart = start;
     const view = visibleGraph(graph, this._collapsed);
@@ -205,14 +222,20 @@ export class RunGraph extends Widget {
    */
   private _requestElk(job: Private.IElkJob): void {
     this._elkWanted = job;
-    if (this._elkBusy) return;
+    if (this._elkBusy) {
+      return;
+    }
     this._elkBusy = true;
     void (async () => {
       try {
         for (let next = this._elkWanted; next !== null; next = this._elkWanted) {
           this._elkWanted = null;
-          if (this.isDisposed) break;
-          if (next.generation === this._generation) await this._elk(next);
+          if (this.isDisposed) {
+            break;
+          }
+          if (next.generation === this._generation) {
+            await this._elk(next);
+          }
         }
       } finally {
         this._elkBusy = false;
@@ -224,7 +247,9 @@ export class RunGraph extends Widget {
     let layout: ILayout;
     try {
       const elk = await sharedElk();
-      if (this.isDisposed || generation !== this._generation) return;
+      if (this.isDisposed || generation !== this._generation) {
+        return;
+      }
       layout = await elkLayout(view, elk);
       sharedLayouts.set(key, layout);
     } catch (reason) {
@@ -234,7 +259,9 @@ export class RunGraph extends Widget {
       );
       layout = quickLayout(view);
     }
-    if (this.isDisposed || generation !== this._generation) return;
+    if (this.isDisposed || generation !== this._generation) {
+      return;
+    }
     // Replacing the quick layout of the same graph: the new drawing fades in.
     const replacing = start === undefined && this._graphLayout !== null;
     this._draw(layout, fit || !this._moved, start, replacing);
@@ -243,7 +270,9 @@ export class RunGraph extends Widget {
 
   private _draw(layout: ILayout, fit: boolean, start?: number, fade = false): void {
     const graph = this._graph;
-    if (graph === null) return;
+    if (graph === null) {
+      return;
+    }
     this._graphLayout = layout;
     const svg = Private.createSvg(layout.width, layout.height);
     // One markup string parsed at once: several times faster than a thousand createElementNS.
@@ -253,7 +282,9 @@ export class RunGraph extends Widget {
     const esc = Private.escape;
     for (const box of layout.boxes.values()) {
       const run = graph.runs.get(box.id);
-      if (!run) continue;
+      if (!run) {
+        continue;
+      }
       const hidden = box.kind === "collapsed" ? ` (+${graph.descendantCount(run.id)})` : "";
       const label = Private.truncate(run.name, box.kind === "leaf" ? 20 : 17) + hidden;
       // Absolute coordinates rather than a transform per box: fewer paint property nodes, a
@@ -280,7 +311,9 @@ export class RunGraph extends Widget {
     for (const edge of layout.edges) {
       const a = layout.boxes.get(edge.from);
       const b = layout.boxes.get(edge.to);
-      if (!a || !b) continue;
+      if (!a || !b) {
+        continue;
+      }
       if (edge.style === "awaited") {
         // The parent `b` awaited its child `a`: a short dotted arrow from the child's top toward
         // the parent's header, apart from the data edges (which enter a box's top center).
@@ -324,14 +357,18 @@ export class RunGraph extends Widget {
     }
     // The zoom is known before the boxes enter the DOM: they are laid out once, and without their
     // labels if it is small.
-    if (fit) this._fit();
+    if (fit) {
+      this._fit();
+    }
     const previous = this._svg;
     this._svg = svg;
     this._applyTransform();
     // One synchronous swap: there is never a moment with both drawings (two boxes per run) in the
     // DOM. Replacing the quick layout, the new drawing fades in where the old one was.
     previous.replaceWith(svg);
-    if (fade && previous.childElementCount > 0) svg.classList.add("jp-mod-entering");
+    if (fade && previous.childElementCount > 0) {
+      svg.classList.add("jp-mod-entering");
+    }
     this.node.dataset.engine = layout.engine;
     this.node.dataset.runs = String(layout.boxes.size);
     if (start !== undefined) {
@@ -374,34 +411,49 @@ export class RunGraph extends Widget {
   private _updateStates(): void {
     const graph = this._graph;
     const layout = this._graphLayout;
-    if (graph === null || layout === null) return;
+    if (graph === null || layout === null) {
+      return;
+    }
     for (const [id, g] of this._nodes) {
       const run = graph.runs.get(id);
       const box = layout.boxes.get(id);
-      if (!run || !box) continue;
+      if (!run || !box) {
+        continue;
+      }
       const cached = run.cachedFrom ?? null;
       const wasCached = g.dataset.originalRunId ?? null;
       const attempt = String(run.attempt ?? 1);
       const retried = g.dataset.attempt !== attempt;
-      if (g.dataset.state === run.state && wasCached === cached && !retried) continue;
+      if (g.dataset.state === run.state && wasCached === cached && !retried) {
+        continue;
+      }
       g.dataset.state = run.state;
       g.setAttribute("class", Private.nodeClass(box.kind, run));
       const title = g.querySelector("title");
-      if (title) title.textContent = runTooltip(run);
+      if (title) {
+        title.textContent = runTooltip(run);
+      }
       if (wasCached !== cached) {
         // A run becomes a cache hit once (its outputs reused): the mark is added, never moved.
         g.querySelector(".jp-RunGraph-cacheMark")?.remove();
-        if (cached === null) delete g.dataset.originalRunId;
-        else g.dataset.originalRunId = cached;
+        if (cached === null) {
+          delete g.dataset.originalRunId;
+        } else {
+          g.dataset.originalRunId = cached;
+        }
         const mark = Private.cacheMark(run, box);
         // Parsed in the SVG namespace: the context is an SVG element.
-        if (mark) g.insertAdjacentHTML("beforeend", mark);
+        if (mark) {
+          g.insertAdjacentHTML("beforeend", mark);
+        }
       }
       if (retried) {
         g.dataset.attempt = attempt;
         g.querySelector(".jp-RunGraph-retryMark")?.remove();
         const mark = Private.retryMark(run, box);
-        if (mark) g.insertAdjacentHTML("beforeend", mark);
+        if (mark) {
+          g.insertAdjacentHTML("beforeend", mark);
+        }
       }
     }
   }
@@ -415,7 +467,9 @@ export class RunGraph extends Widget {
   }
 
   private _onWheel(event: WheelEvent): void {
-    if (this._graphLayout === null) return;
+    if (this._graphLayout === null) {
+      return;
+    }
     event.preventDefault();
     const bounds = this._viewport.getBoundingClientRect();
     const px = event.clientX - bounds.left;
@@ -431,7 +485,9 @@ export class RunGraph extends Widget {
   }
 
   private _onPointerDown(event: PointerEvent): void {
-    if (event.button !== 0) return;
+    if (event.button !== 0) {
+      return;
+    }
     this._drag = { x: event.clientX, y: event.clientY, tx: this._tx, ty: this._ty, moved: false };
     window.addEventListener("pointermove", this);
     window.addEventListener("pointerup", this);
@@ -440,10 +496,14 @@ export class RunGraph extends Widget {
 
   private _onPointerMove(event: PointerEvent): void {
     const drag = this._drag;
-    if (drag === null) return;
+    if (drag === null) {
+      return;
+    }
     const dx = event.clientX - drag.x;
     const dy = event.clientY - drag.y;
-    if (!drag.moved && Math.hypot(dx, dy) < 4) return;
+    if (!drag.moved && Math.hypot(dx, dy) < 4) {
+      return;
+    }
     drag.moved = true;
     this._moved = true;
     this._viewport.classList.add("jp-mod-panning");
@@ -469,7 +529,9 @@ export class RunGraph extends Widget {
     const target = event.target as Element | null;
     const node = target?.closest<SVGGElement>("[data-run-id]");
     const graph = this._graph;
-    if (!node || graph === null) return;
+    if (!node || graph === null) {
+      return;
+    }
     const runId = node.dataset.runId as string;
     if (target?.closest(".jp-RunGraph-toggle")) {
       this.toggle(runId);
@@ -484,7 +546,9 @@ export class RunGraph extends Widget {
   private _onContextMenu(event: Event): void {
     const node = (event.target as Element | null)?.closest<SVGGElement>("[data-run-id]");
     const graph = this._graph;
-    if (!node || graph === null || !this._commands.hasCommand(SELECT_RUN_COMMAND)) return;
+    if (!node || graph === null || !this._commands.hasCommand(SELECT_RUN_COMMAND)) {
+      return;
+    }
     const args = { runId: node.dataset.runId as string, rootId: graph.rootId };
     void this._commands.execute(SELECT_RUN_COMMAND, args).catch(() => undefined);
   }
@@ -571,7 +635,9 @@ namespace Private {
   /** A retried step's mark: "×3" (its attempt) on the box's top left corner. */
   export function retryMark(run: IGraphRun, box: { x: number; y: number }): string {
     const attempt = run.attempt ?? 1;
-    if (attempt <= 1) return "";
+    if (attempt <= 1) {
+      return "";
+    }
     const width = 26;
     const x = box.x + 4;
     const y = box.y - 6;
@@ -594,7 +660,9 @@ namespace Private {
     run: IGraphRun,
     box: { x: number; y: number; width: number; kind: string },
   ): string {
-    if (run.cachedFrom === undefined) return "";
+    if (run.cachedFrom === undefined) {
+      return "";
+    }
     const width = 40;
     const x = box.x + box.width - width - 4;
     const y = box.y - 6;

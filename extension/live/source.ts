@@ -64,7 +64,9 @@ export class LiveGraphSource {
     });
     // A server that never answers the socket: fall back after a grace period.
     this._fallbackTimer = setTimeout(() => {
-      if (this._mode === "connecting") this._startPolling();
+      if (this._mode === "connecting") {
+        this._startPolling();
+      }
     }, options.connectTimeoutMs ?? 3000);
   }
 
@@ -94,7 +96,9 @@ export class LiveGraphSource {
   }
 
   dispose(): void {
-    if (this._isDisposed) return;
+    if (this._isDisposed) {
+      return;
+    }
     this._isDisposed = true;
     clearTimeout(this._fallbackTimer);
     clearTimeout(this._updateTimer);
@@ -108,14 +112,18 @@ export class LiveGraphSource {
   }
 
   private _onStatus = (event: { status: string }): void => {
-    if (this._isDisposed) return;
+    if (this._isDisposed) {
+      return;
+    }
     if (event.status === "disconnected" && this._mode !== "polling") {
       this._startPolling();
     }
   };
 
   private _onSync = (synced: boolean): void => {
-    if (this._isDisposed || !synced) return;
+    if (this._isDisposed || !synced) {
+      return;
+    }
     // Live again: the document is the source, the poll rests.
     void this._poll.stop();
     this._mode = "live";
@@ -125,10 +133,14 @@ export class LiveGraphSource {
 
   /** Coalesces bursts of document updates into one redraw per frame-ish. */
   private _onUpdate = (): void => {
-    if (this._isDisposed || this._mode !== "live" || this._updateTimer !== undefined) return;
+    if (this._isDisposed || this._mode !== "live" || this._updateTimer !== undefined) {
+      return;
+    }
     this._updateTimer = setTimeout(() => {
       this._updateTimer = undefined;
-      if (!this._isDisposed) this._readDoc();
+      if (!this._isDisposed) {
+        this._readDoc();
+      }
     }, 50);
   };
 
@@ -136,20 +148,26 @@ export class LiveGraphSource {
     const runs: IGraphRun[] = [];
     this._doc.getMap("runs").forEach((value) => {
       const run = graphRunFromJson(value);
-      if (run) runs.push(run);
+      if (run) {
+        runs.push(run);
+      }
     });
     // Edges only from the recorded flows, never from the ports' equal artifact ids.
     const flows: IGraphEdge[] = [];
     this._doc.getMap("flows").forEach((value) => {
       const flow = flowFromJson(value);
-      if (flow) flows.push(flow);
+      if (flow) {
+        flows.push(flow);
+      }
     });
     this._graph = RunGraphData.fromFlows(this.rootId, runs, flows);
     this._changed.emit();
   }
 
   private _startPolling(): void {
-    if (!this._pollFallback) return;
+    if (!this._pollFallback) {
+      return;
+    }
     this._mode = "polling";
     this._changed.emit();
     void this._poll.start().then(() => this._poll.refresh());
@@ -158,13 +176,17 @@ export class LiveGraphSource {
   private async _fetch(): Promise<void> {
     try {
       const graph = await fetchRunGraph(this._client, this.rootId);
-      if (this._isDisposed || this._mode === "live") return;
+      if (this._isDisposed || this._mode === "live") {
+        return;
+      }
       this._graph = graph;
       this._mode = "polling";
       this._error = "";
       this._changed.emit();
     } catch (error) {
-      if (this._isDisposed || this._mode === "live") return;
+      if (this._isDisposed || this._mode === "live") {
+        return;
+      }
       this._mode = "unreachable";
       this._error = error instanceof LineageServerError ? error.message : String(error);
       this._changed.emit();

@@ -39,11 +39,15 @@ export class LiveRunGraphView extends Widget {
 
   /** Follows another root run (null: none). */
   setRoot(rootId: string | null): void {
-    if (rootId === this.rootId) return;
+    if (rootId === this.rootId) {
+      return;
+    }
     this._source?.dispose();
     this._source = null;
     this.node.dataset.rootId = rootId ?? "";
-    if (rootId === null) return;
+    if (rootId === null) {
+      return;
+    }
     this._source = new LiveGraphSource({
       rootId,
       settings: this._settings,
@@ -60,7 +64,9 @@ export class LiveRunGraphView extends Widget {
   }
 
   override dispose(): void {
-    if (this.isDisposed) return;
+    if (this.isDisposed) {
+      return;
+    }
     this._source?.dispose();
     this._source = null;
     super.dispose();
@@ -68,17 +74,23 @@ export class LiveRunGraphView extends Widget {
 
   private _onSourceChanged(): void {
     const source = this._source;
-    if (source === null) return;
+    if (source === null) {
+      return;
+    }
     const graph = source.graph;
     const url = this._settings().serverUrl;
     this.node.dataset.mode = source.mode;
     switch (source.mode) {
       case "live":
-        if (graph) this.graphWidget.setGraph(graph);
+        if (graph) {
+          this.graphWidget.setGraph(graph);
+        }
         this.graphWidget.setNote(graph && graph.runs.size === 0 ? "No runs yet." : "");
         break;
       case "polling":
-        if (graph) this.graphWidget.setGraph(graph);
+        if (graph) {
+          this.graphWidget.setGraph(graph);
+        }
         this.graphWidget.setNote(
           `Live updates from ${url} are unavailable: polling the lineage server every few seconds.`,
           "warning",
@@ -94,7 +106,9 @@ export class LiveRunGraphView extends Widget {
         }
         break;
       case "connecting":
-        if (this._snapshot) this.graphWidget.setGraph(this._snapshot);
+        if (this._snapshot) {
+          this.graphWidget.setGraph(this._snapshot);
+        }
         this.graphWidget.setNote(`Connecting to the lineage server at ${url}…`);
         break;
     }

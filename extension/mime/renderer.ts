@@ -43,20 +43,29 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
       return;
     }
     const { RunGraphData } = await import("../graph/model");
-    if (this.isDisposed) return;
+    if (this.isDisposed) {
+      return;
+    }
     this._bundle = bundle;
-    if (this._registration === null) this._registration = runSnapshots.set(bundle);
-    else this._registration.update(bundle);
+    if (this._registration === null) {
+      this._registration = runSnapshots.set(bundle);
+    } else {
+      this._registration.update(bundle);
+    }
     const graph = RunGraphData.fromBundle(bundle);
     // Updates arrive while the first one still loads its view: one view, made once.
     this._created ??= this._createView(bundle);
     await this._created;
-    if (this.isDisposed) return;
+    if (this.isDisposed) {
+      return;
+    }
     this._show(graph);
   }
 
   override dispose(): void {
-    if (this.isDisposed) return;
+    if (this.isDisposed) {
+      return;
+    }
     this._live?.dispose();
     this._live = null;
     this._snapshot?.dispose();
@@ -72,7 +81,9 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
       case "silent":
       case "foreign": {
         const { SnapshotRunView } = await import("./snapshot-view");
-        if (this.isDisposed) return;
+        if (this.isDisposed) {
+          return;
+        }
         this._snapshot = new SnapshotRunView({
           commands: this._commands,
           kind: source.kind,
@@ -94,7 +105,9 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
   /** Follows the run live from `serverUrl`; the token goes there only when `sendToken`. */
   private async _goLive(serverUrl: string, sendToken: boolean): Promise<void> {
     const { LiveRunGraphView } = await import("../live/view");
-    if (this.isDisposed || this._bundle === null) return;
+    if (this.isDisposed || this._bundle === null) {
+      return;
+    }
     const settings = (): ITsematicSettings => settingsFor(this._settings(), serverUrl, sendToken);
     // The configured server's run: through the extension's one client; another server's: its own.
     const client = serverUrl === this._settings().serverUrl ? this._client : null;
@@ -118,9 +131,13 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
   /** Asks before following a run of another server, and whether it may get the token. */
   private async _askToConnect(): Promise<void> {
     const bundle = this._bundle;
-    if (bundle === null) return;
+    if (bundle === null) {
+      return;
+    }
     const source = runViewSource(bundle, this._settings());
-    if (source.kind !== "foreign") return;
+    if (source.kind !== "foreign") {
+      return;
+    }
     const { Dialog, showDialog } = await import("@jupyterlab/apputils");
     const answer = await showDialog({
       title: "Connect to another lineage server?",
@@ -135,13 +152,17 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
       },
       buttons: [Dialog.cancelButton(), Dialog.okButton({ label: "Connect" })],
     });
-    if (!answer.button.accept || this.isDisposed || this._live !== null) return;
+    if (!answer.button.accept || this.isDisposed || this._live !== null) {
+      return;
+    }
     const sendToken = answer.isChecked === true;
     approveOrigin(source.origin, sendToken);
     this._snapshot?.dispose();
     this._snapshot = null;
     await this._goLive(source.serverUrl, sendToken);
-    if (this.isDisposed || this._bundle === null) return;
+    if (this.isDisposed || this._bundle === null) {
+      return;
+    }
     const { RunGraphData } = await import("../graph/model");
     this._show(RunGraphData.fromBundle(this._bundle));
   }

@@ -24,7 +24,9 @@ export class RunSnapshots {
   set(bundle: IRunViewBundle): RunSnapshots.IRegistration {
     const entry = { bundle };
     let owners = this._owners.get(bundle.rootId);
-    if (!owners) this._owners.set(bundle.rootId, (owners = []));
+    if (!owners) {
+      this._owners.set(bundle.rootId, (owners = []));
+    }
     owners.push(entry);
     let disposed = false;
     return {
@@ -35,12 +37,18 @@ export class RunSnapshots {
         entry.bundle = next;
       },
       dispose: () => {
-        if (disposed) return;
+        if (disposed) {
+          return;
+        }
         disposed = true;
         const list = this._owners.get(bundle.rootId) ?? [];
         const index = list.indexOf(entry);
-        if (index >= 0) list.splice(index, 1);
-        if (list.length === 0) this._owners.delete(bundle.rootId);
+        if (index >= 0) {
+          list.splice(index, 1);
+        }
+        if (list.length === 0) {
+          this._owners.delete(bundle.rootId);
+        }
       },
     };
   }

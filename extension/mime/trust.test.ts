@@ -49,7 +49,9 @@ async function fakeServer(): Promise<{
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received,
     close: async () => {
-      for (const client of sockets.clients) client.terminate();
+      for (const client of sockets.clients) {
+        client.terminate();
+      }
       sockets.close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));

@@ -43,14 +43,22 @@ export function runViewSource(
   bundle: Pick<IRunViewBundle, "mode" | "serverUrl">,
   settings: ITsematicSettings,
 ): RunViewSource {
-  if (bundle.mode === "silent") return { kind: "silent" };
+  if (bundle.mode === "silent") {
+    return { kind: "silent" };
+  }
   const named = typeof bundle.serverUrl === "string" ? bundle.serverUrl.trim() : "";
-  if (named === "") return { kind: "configured", serverUrl: settings.serverUrl };
+  if (named === "") {
+    return { kind: "configured", serverUrl: settings.serverUrl };
+  }
   const serverUrl = named.replace(/\/+$/, "");
   const origin = originOf(serverUrl);
-  if (origin !== "" && origin === settings.tokenOrigin) return { kind: "configured", serverUrl };
+  if (origin !== "" && origin === settings.tokenOrigin) {
+    return { kind: "configured", serverUrl };
+  }
   const approval = origin === "" ? undefined : approvals.get(origin);
-  if (approval) return { kind: "approved", serverUrl, sendToken: approval.sendToken };
+  if (approval) {
+    return { kind: "approved", serverUrl, sendToken: approval.sendToken };
+  }
   return { kind: "foreign", serverUrl, origin };
 }
 

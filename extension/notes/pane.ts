@@ -54,7 +54,9 @@ export class NotesPane extends Widget {
   readonly rootId: string;
 
   override dispose(): void {
-    if (this.isDisposed) return;
+    if (this.isDisposed) {
+      return;
+    }
     clearTimeout(this._metaTimer);
     this._box.removeEventListener("input", this._onInput);
     this._notes.text.unobserve(this._onText);
@@ -73,17 +75,23 @@ export class NotesPane extends Widget {
 
   /** A remote edit: show it, keeping the caret where it was relative to the text around it. */
   private _onText = (_event: Y.YTextEvent, transaction: Y.Transaction): void => {
-    if (transaction.origin === LiveNotes.LOCAL) return;
+    if (transaction.origin === LiveNotes.LOCAL) {
+      return;
+    }
     const before = this._box.value;
     const after = this._notes.text.toString();
     const edit = textEdit(before, after);
-    if (edit === null) return;
+    if (edit === null) {
+      return;
+    }
     const shift = (at: number): number =>
       at <= edit.at ? at : Math.max(edit.at, at - edit.removed) + edit.inserted.length;
     const focused = document.activeElement === this._box;
     const { selectionStart, selectionEnd } = this._box;
     this._box.value = after;
-    if (focused) this._box.setSelectionRange(shift(selectionStart), shift(selectionEnd));
+    if (focused) {
+      this._box.setSelectionRange(shift(selectionStart), shift(selectionEnd));
+    }
     this._scheduleMeta();
   };
 
@@ -99,7 +107,9 @@ export class NotesPane extends Widget {
           ? "(connecting…)"
           : "(offline: changes wait for the server)";
     // Offline edits stay in the document and go to the server when it is back.
-    if (synced) this._box.disabled = false;
+    if (synced) {
+      this._box.disabled = false;
+    }
     if (synced && !this._metaRead) {
       this._metaRead = true;
       this._box.value = this._notes.text.toString();
@@ -115,9 +125,13 @@ export class NotesPane extends Widget {
   private async _readMeta(): Promise<void> {
     try {
       const meta = await this._api.notesPane(this.rootId);
-      if (!this.isDisposed) this._showMeta(meta);
+      if (!this.isDisposed) {
+        this._showMeta(meta);
+      }
     } catch (reason) {
-      if (!this.isDisposed) this._meta.textContent = `Last change unknown: ${errorText(reason)}`;
+      if (!this.isDisposed) {
+        this._meta.textContent = `Last change unknown: ${errorText(reason)}`;
+      }
     }
   }
 

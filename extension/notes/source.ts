@@ -33,7 +33,9 @@ export class LiveNotes {
     const author = authorOf(settings);
     const token = tokenFor(settings, settings.serverUrl);
     const params: Record<string, string> = { author };
-    if (token) params.token = token;
+    if (token) {
+      params.token = token;
+    }
     this.doc = new Y.Doc();
     this.text = this.doc.getText("notes");
     this._provider = new WebsocketProvider(
@@ -81,18 +83,28 @@ export class LiveNotes {
    * text longer than {@link MAX_NOTES_LENGTH}.
    */
   replace(next: string): boolean {
-    if (next.length > MAX_NOTES_LENGTH) return false;
+    if (next.length > MAX_NOTES_LENGTH) {
+      return false;
+    }
     const edit = textEdit(this.text.toString(), next);
-    if (edit === null) return true;
+    if (edit === null) {
+      return true;
+    }
     this.doc.transact(() => {
-      if (edit.removed > 0) this.text.delete(edit.at, edit.removed);
-      if (edit.inserted !== "") this.text.insert(edit.at, edit.inserted);
+      if (edit.removed > 0) {
+        this.text.delete(edit.at, edit.removed);
+      }
+      if (edit.inserted !== "") {
+        this.text.insert(edit.at, edit.inserted);
+      }
     }, LiveNotes.LOCAL);
     return true;
   }
 
   dispose(): void {
-    if (this._isDisposed) return;
+    if (this._isDisposed) {
+      return;
+    }
     this._isDisposed = true;
     this._provider.off("status", this._onStatus);
     this._provider.off("sync", this._onSync);
@@ -102,7 +114,9 @@ export class LiveNotes {
   }
 
   private _onStatus = (event: { status: string }): void => {
-    if (this._isDisposed) return;
+    if (this._isDisposed) {
+      return;
+    }
     const next: NotesStatus =
       event.status === "connected"
         ? this._synced
@@ -118,7 +132,9 @@ export class LiveNotes {
   };
 
   private _onSync = (synced: boolean): void => {
-    if (this._isDisposed || !synced) return;
+    if (this._isDisposed || !synced) {
+      return;
+    }
     this._synced = true;
     this._status = "live";
     this._statusChanged.emit();
@@ -160,10 +176,14 @@ export function textEdit(
   before: string,
   after: string,
 ): { at: number; removed: number; inserted: string } | null {
-  if (before === after) return null;
+  if (before === after) {
+    return null;
+  }
   let head = 0;
   const shorter = Math.min(before.length, after.length);
-  while (head < shorter && before[head] === after[head]) head++;
+  while (head < shorter && before[head] === after[head]) {
+    head++;
+  }
   let tail = 0;
   while (
     tail < shorter - head &&

@@ -117,8 +117,12 @@ export class PipelineApi {
     let cursor: string | null = null;
     do {
       const query = new URLSearchParams({ limit: String(options.pageSize ?? 1000) });
-      if (options.name) query.set("name", options.name);
-      if (cursor) query.set("cursor", cursor);
+      if (options.name) {
+        query.set("name", options.name);
+      }
+      if (cursor) {
+        query.set("cursor", cursor);
+      }
       const page = (await this._json(
         `/api/v1/pipelines/${encodeURIComponent(stepName)}/metrics?${query.toString()}`,
         options.signal,

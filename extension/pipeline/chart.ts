@@ -35,7 +35,9 @@ export class SpecChart extends Widget {
     // large ones, which it draws many times faster (a click still reaches the point's run).
     this._renderer = points <= SVG_MAX_POINTS ? "svg" : "canvas";
     this._observer = new MutationObserver(() => {
-      if (this._started && isDarkTheme() !== this._dark) void this._render();
+      if (this._started && isDarkTheme() !== this._dark) {
+        void this._render();
+      }
     });
     this._observer.observe(document.body, {
       attributes: true,
@@ -47,7 +49,9 @@ export class SpecChart extends Widget {
       // Drawn when it comes near the screen: a view of many charts paints what is seen first.
       this._visibility = new IntersectionObserver(
         (entries) => {
-          if (entries.some((entry) => entry.isIntersecting)) this._start();
+          if (entries.some((entry) => entry.isIntersecting)) {
+            this._start();
+          }
         },
         { rootMargin: "200px" },
       );
@@ -61,7 +65,9 @@ export class SpecChart extends Widget {
   }
 
   override dispose(): void {
-    if (this.isDisposed) return;
+    if (this.isDisposed) {
+      return;
+    }
     this._visibility?.disconnect();
     this._observer.disconnect();
     this._views.dispose();
@@ -69,7 +75,9 @@ export class SpecChart extends Widget {
   }
 
   private _start(): void {
-    if (this._started) return;
+    if (this._started) {
+      return;
+    }
     this._started = true;
     this._visibility?.disconnect();
     this._visibility = null;
@@ -85,7 +93,9 @@ export class SpecChart extends Widget {
     const ticket = this._views.begin();
     try {
       const { default: embed } = await import("vega-embed");
-      if (!this._views.isCurrent(ticket)) return;
+      if (!this._views.isCurrent(ticket)) {
+        return;
+      }
       const dark = isDarkTheme();
       this._dark = dark;
       const target = document.createElement("div");
@@ -95,19 +105,25 @@ export class SpecChart extends Widget {
         ...embedOptions(dark),
         renderer: this._renderer,
       });
-      if (!this._views.settle(ticket, result)) return;
+      if (!this._views.settle(ticket, result)) {
+        return;
+      }
       const onPick = this._onPick;
       if (onPick) {
         result.view.addEventListener("click", (_event, item) => {
           const datum = (item as { datum?: { rootId?: unknown } } | null | undefined)?.datum;
-          if (typeof datum?.rootId === "string") onPick(datum.rootId);
+          if (typeof datum?.rootId === "string") {
+            onPick(datum.rootId);
+          }
         });
       }
       this.node.dataset.rendered = "true";
       this.node.dataset.renderer = this._renderer;
       this.node.dataset.theme = dark ? "dark" : "light";
     } catch (reason) {
-      if (!this._views.isCurrent(ticket)) return;
+      if (!this._views.isCurrent(ticket)) {
+        return;
+      }
       const error = document.createElement("div");
       error.className = "jp-TsematicArtifact-error";
       error.textContent = `The chart could not be drawn: ${errorText(reason)}`;

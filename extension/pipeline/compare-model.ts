@@ -128,7 +128,9 @@ function ports(graph: IRootGraph): PortIndex {
   for (const edge of graph.edges) {
     const key = `${edge.runId}\u0000${edge.direction}`;
     let byName = index.get(key);
-    if (!byName) index.set(key, (byName = new Map()));
+    if (!byName) {
+      index.set(key, (byName = new Map()));
+    }
     byName.set(
       edge.name,
       artifacts.get(edge.artifactId) ?? {
@@ -174,8 +176,9 @@ function metricPairs(a: readonly IMetric[], b: readonly IMetric[]): IMetricPair[
   const last = (metrics: readonly IMetric[]): Map<string, IMetric> => {
     const byKey = new Map<string, IMetric>();
     // In the order logged: the last one wins (a curve's final value).
-    for (const metric of metrics)
+    for (const metric of metrics) {
       byKey.set(`${metric.name}\u0000${seriesName(metric.labels)}`, metric);
+    }
     return byKey;
   };
   const x = last(a);

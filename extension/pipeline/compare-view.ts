@@ -58,12 +58,16 @@ export class CompareView extends Panel {
         api.runMetrics(this.before),
         api.runMetrics(this.after),
       ]);
-      if (this.isDisposed) return;
+      if (this.isDisposed) {
+        return;
+      }
       const comparison = compareRuns(
         { rootId: this.before, graph: graphA, metrics: metricsA },
         { rootId: this.after, graph: graphB, metrics: metricsB },
       );
-      for (const widget of [...this.widgets]) widget.dispose();
+      for (const widget of [...this.widgets]) {
+        widget.dispose();
+      }
       this.addWidget(this._header(comparison));
       this.addWidget(this._inputs(comparison.inputs));
       const outputs = this._outputs(comparison.outputs);
@@ -72,10 +76,16 @@ export class CompareView extends Panel {
       const code = this._code(comparison.code);
       this.addWidget(code.widget);
       await Promise.all([outputs.done, code.done]);
-      if (!this.isDisposed) this.node.dataset.loaded = "true";
+      if (!this.isDisposed) {
+        this.node.dataset.loaded = "true";
+      }
     } catch (reason) {
-      if (this.isDisposed) return;
-      for (const widget of [...this.widgets]) widget.dispose();
+      if (this.isDisposed) {
+        return;
+      }
+      for (const widget of [...this.widgets]) {
+        widget.dispose();
+      }
       const error = Private.block("div", "jp-TsematicPipeline-error", errorText(reason));
       error.node.setAttribute("role", "alert");
       this.addWidget(error);
@@ -208,7 +218,9 @@ export class CompareView extends Panel {
       }
       const node = document.createElement("div");
       node.append(table);
-      if (diff.truncated > 0) node.append(Private.note(`…and ${diff.truncated} more changes.`));
+      if (diff.truncated > 0) {
+        node.append(Private.note(`…and ${diff.truncated} more changes.`));
+      }
       return node;
     }
     return Private.note(`${Private.artifactText(before)} → ${Private.artifactText(after)}`);
@@ -301,7 +313,9 @@ namespace Private {
   export function block(tag: string, className: string, text?: string): Widget {
     const widget = new Widget({ node: document.createElement(tag) });
     widget.addClass(className);
-    if (text !== undefined) widget.node.textContent = text;
+    if (text !== undefined) {
+      widget.node.textContent = text;
+    }
     return widget;
   }
 
@@ -335,7 +349,9 @@ namespace Private {
 
   /** An artifact in one cell: its summary's preview when short, else its type and address. */
   export function artifactText(artifact: IArtifact | null): string {
-    if (artifact === null) return "—";
+    if (artifact === null) {
+      return "—";
+    }
     // kernel-lib's JSON summary has a canonical preview (cut at 200 characters).
     const preview = artifact.summary.preview;
     if (typeof preview === "string" && artifact.typeName === "json") {

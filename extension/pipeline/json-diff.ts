@@ -37,11 +37,16 @@ export function jsonDiff(before: JsonValue, after: JsonValue, limit = MAX_JSON_C
   const changes: IJsonChange[] = [];
   let truncated = 0;
   const push = (change: IJsonChange): void => {
-    if (changes.length < limit) changes.push(change);
-    else truncated++;
+    if (changes.length < limit) {
+      changes.push(change);
+    } else {
+      truncated++;
+    }
   };
   const walk = (path: string, a: JsonValue, b: JsonValue): void => {
-    if (Object.is(a, b)) return;
+    if (Object.is(a, b)) {
+      return;
+    }
     const kindA = kindOf(a);
     if (kindA !== kindOf(b)) {
       push({ path, kind: "changed", before: a, after: b });
@@ -52,9 +57,13 @@ export function jsonDiff(before: JsonValue, after: JsonValue, limit = MAX_JSON_C
       const ys = b as JsonValue[];
       for (let i = 0; i < Math.max(xs.length, ys.length); i++) {
         const at = `${path}[${i}]`;
-        if (i >= ys.length) push({ path: at, kind: "removed", before: xs[i]! });
-        else if (i >= xs.length) push({ path: at, kind: "added", after: ys[i]! });
-        else walk(at, xs[i]!, ys[i]!);
+        if (i >= ys.length) {
+          push({ path: at, kind: "removed", before: xs[i]! });
+        } else if (i >= xs.length) {
+          push({ path: at, kind: "added", after: ys[i]! });
+        } else {
+          walk(at, xs[i]!, ys[i]!);
+        }
       }
       return;
     }
@@ -66,21 +75,29 @@ export function jsonDiff(before: JsonValue, after: JsonValue, limit = MAX_JSON_C
         const at = `${path}${keyPath(key)}`;
         const inA = Object.prototype.hasOwnProperty.call(x, key);
         const inB = Object.prototype.hasOwnProperty.call(y, key);
-        if (!inB) push({ path: at, kind: "removed", before: x[key]! });
-        else if (!inA) push({ path: at, kind: "added", after: y[key]! });
-        else walk(at, x[key]!, y[key]!);
+        if (!inB) {
+          push({ path: at, kind: "removed", before: x[key]! });
+        } else if (!inA) {
+          push({ path: at, kind: "added", after: y[key]! });
+        } else {
+          walk(at, x[key]!, y[key]!);
+        }
       }
       return;
     }
     // Equal numbers that Object.is tells apart (0 and -0) are equal JSON.
-    if (a !== b) push({ path, kind: "changed", before: a, after: b });
+    if (a !== b) {
+      push({ path, kind: "changed", before: a, after: b });
+    }
   };
   walk("$", before, after);
   return { changes, truncated };
 }
 
 function kindOf(value: JsonValue): "array" | "object" | "scalar" {
-  if (Array.isArray(value)) return "array";
+  if (Array.isArray(value)) {
+    return "array";
+  }
   return value !== null && typeof value === "object" ? "object" : "scalar";
 }
 
@@ -90,7 +107,9 @@ function keyPath(key: string): string {
 
 /** A value as one short line for a table cell (long values cut with "…"). */
 export function shortJson(value: JsonValue | undefined, max = 80): string {
-  if (value === undefined) return "";
+  if (value === undefined) {
+    return "";
+  }
   const text = JSON.stringify(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

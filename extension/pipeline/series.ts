@@ -37,7 +37,9 @@ export interface IStepPoint {
 /** The legend name of a label set: `key=value` pairs sorted by key, joined by ", ". */
 export function seriesName(labels: Readonly<Record<string, string>>): string {
   const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return "(no labels)";
+  if (keys.length === 0) {
+    return "(no labels)";
+  }
   return keys.map((key) => `${key}=${labels[key]}`).join(", ");
 }
 
@@ -63,7 +65,9 @@ export function acrossRuns(metrics: readonly IPipelineMetric[]): Map<string, IRu
   const byName = new Map<string, IRunPoint[]>();
   for (const { metric } of last.values()) {
     let points = byName.get(metric.name);
-    if (!points) byName.set(metric.name, (points = []));
+    if (!points) {
+      byName.set(metric.name, (points = []));
+    }
     points.push({
       rootId: metric.rootId,
       series: seriesName(metric.labels),
@@ -87,9 +91,13 @@ export function acrossRuns(metrics: readonly IPipelineMetric[]): Map<string, IRu
 export function curvesOf(metrics: readonly IMetric[]): Map<string, IStepPoint[]> {
   const byName = new Map<string, IStepPoint[]>();
   for (const metric of metrics) {
-    if (metric.step === null) continue;
+    if (metric.step === null) {
+      continue;
+    }
     let points = byName.get(metric.name);
-    if (!points) byName.set(metric.name, (points = []));
+    if (!points) {
+      byName.set(metric.name, (points = []));
+    }
     points.push({ series: seriesName(metric.labels), step: metric.step, value: metric.value });
   }
   for (const points of byName.values()) {
@@ -101,7 +109,9 @@ export function curvesOf(metrics: readonly IMetric[]): Map<string, IStepPoint[]>
 /** Resolved runs among the ended ones (0..1); null when none has ended yet. */
 export function successRate(runs: readonly Pick<IPipelineRun, "state">[]): number | null {
   const ended = runs.filter((run) => ENDED.has(run.state));
-  if (ended.length === 0) return null;
+  if (ended.length === 0) {
+    return null;
+  }
   return ended.filter((run) => run.state === RESOLVED).length / ended.length;
 }
 
@@ -111,7 +121,9 @@ export function medianDuration(runs: readonly IPipelineRun[]): number | null {
     .map((run) => run.durationMs)
     .filter((ms): ms is number => typeof ms === "number" && Number.isFinite(ms))
     .sort((a, b) => a - b);
-  if (durations.length === 0) return null;
+  if (durations.length === 0) {
+    return null;
+  }
   const middle = Math.floor(durations.length / 2);
   return durations.length % 2 === 1
     ? durations[middle]!
@@ -141,11 +153,19 @@ export function timeline(runs: readonly IPipelineRun[]): ITimelinePoint[] {
 
 /** A duration as people read it: `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 03 min`. */
 export function formatDuration(ms: number | null): string {
-  if (ms === null) return "—";
-  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms === null) {
+    return "—";
+  }
+  if (ms < 1000) {
+    return `${Math.round(ms)} ms`;
+  }
   const seconds = ms / 1000;
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) {
+    return `${seconds.toFixed(1)} s`;
+  }
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${String(Math.floor(seconds % 60)).padStart(2, "0")} s`;
+  if (minutes < 60) {
+    return `${minutes} min ${String(Math.floor(seconds % 60)).padStart(2, "0")} s`;
+  }
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
 }

@@ -24,7 +24,9 @@ export function sourceDiff(before: string, after: string): IDiffLine[] {
   const a = before.split("\n");
   const b = after.split("\n");
   let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  while (head < a.length && head < b.length && a[head] === b[head]) {
+    head++;
+  }
   let tail = 0;
   while (
     tail < a.length - head &&
@@ -72,8 +74,12 @@ function middle(xs: string[], ys: string[]): IDiffLine[] {
       out.push({ kind: "added", text: ys[j++]! });
     }
   }
-  while (i < xs.length) out.push({ kind: "removed", text: xs[i++]! });
-  while (j < ys.length) out.push({ kind: "added", text: ys[j++]! });
+  while (i < xs.length) {
+    out.push({ kind: "removed", text: xs[i++]! });
+  }
+  while (j < ys.length) {
+    out.push({ kind: "added", text: ys[j++]! });
+  }
   return out;
 }
 

@@ -59,17 +59,22 @@ export class PipelineView extends Panel {
   /** Reads the pipeline again and redraws the view. */
   async refresh(): Promise<void> {
     const generation = ++this._generation;
-    if (this.widgets.length === 0)
+    if (this.widgets.length === 0) {
       this.addWidget(Private.text("jp-TsematicPipeline-status", "Loading the pipeline…"));
+    }
     try {
       const [summary, metrics] = await Promise.all([
         this._options.api.summary(this.stepName, 1000),
         this._options.api.pipelineMetrics(this.stepName),
       ]);
-      if (this.isDisposed || generation !== this._generation) return;
+      if (this.isDisposed || generation !== this._generation) {
+        return;
+      }
       this._draw(summary, metrics);
     } catch (reason) {
-      if (this.isDisposed || generation !== this._generation) return;
+      if (this.isDisposed || generation !== this._generation) {
+        return;
+      }
       this._clear();
       const error = Private.text("jp-TsematicPipeline-error", errorText(reason));
       error.node.setAttribute("role", "alert");
@@ -79,7 +84,9 @@ export class PipelineView extends Panel {
 
   /** Shows the curves and notes of `rootId` (a run of this pipeline). */
   pick(rootId: string): void {
-    if (this._picked === rootId && this._runSection) return;
+    if (this._picked === rootId && this._runSection) {
+      return;
+    }
     this._picked = rootId;
     this.node.dataset.pickedRun = rootId;
     for (const row of this.node.querySelectorAll<HTMLElement>(".jp-TsematicPipeline-run")) {
@@ -91,7 +98,9 @@ export class PipelineView extends Panel {
   }
 
   override dispose(): void {
-    if (this.isDisposed) return;
+    if (this.isDisposed) {
+      return;
+    }
     this._generation++;
     super.dispose();
   }
@@ -99,7 +108,9 @@ export class PipelineView extends Panel {
   private _clear(): void {
     this._runSection = null;
     this._table = null;
-    for (const widget of [...this.widgets]) widget.dispose();
+    for (const widget of [...this.widgets]) {
+      widget.dispose();
+    }
   }
 
   private _draw(summary: IPipelineSummary, metrics: readonly IPipelineMetric[]): void {
@@ -218,8 +229,12 @@ class RunSection extends Panel {
   private async _load(options: PipelineView.IOptions & { rootId: string }): Promise<void> {
     try {
       const curves = curvesOf(await options.api.runMetrics(options.rootId));
-      if (this.isDisposed) return;
-      for (const widget of [...this._curves.widgets]) widget.dispose();
+      if (this.isDisposed) {
+        return;
+      }
+      for (const widget of [...this._curves.widgets]) {
+        widget.dispose();
+      }
       if (curves.size === 0) {
         this._curves.addWidget(
           Private.text(
@@ -234,8 +249,12 @@ class RunSection extends Panel {
         );
       }
     } catch (reason) {
-      if (this.isDisposed) return;
-      for (const widget of [...this._curves.widgets]) widget.dispose();
+      if (this.isDisposed) {
+        return;
+      }
+      for (const widget of [...this._curves.widgets]) {
+        widget.dispose();
+      }
       this._curves.addWidget(Private.text("jp-TsematicPipeline-error", errorText(reason)));
     }
   }
@@ -262,7 +281,9 @@ class RunTable extends Widget {
     compareButton.title = "Tick two runs to compare them";
     const ticked = this.ticked;
     compareButton.addEventListener("click", () => {
-      if (ticked.length !== 2) return;
+      if (ticked.length !== 2) {
+        return;
+      }
       // The older run first: the comparison reads "before → after".
       const order = runs.map((run) => run.rootId);
       const [a, b] = [...ticked].sort((x, y) => order.indexOf(y) - order.indexOf(x));
@@ -284,13 +305,19 @@ class RunTable extends Widget {
       tick.setAttribute("aria-label", `Compare run ${run.rootId}`);
       tick.addEventListener("change", () => {
         const at = ticked.indexOf(run.rootId);
-        if (tick.checked && at < 0) ticked.push(run.rootId);
-        if (!tick.checked && at >= 0) ticked.splice(at, 1);
+        if (tick.checked && at < 0) {
+          ticked.push(run.rootId);
+        }
+        if (!tick.checked && at >= 0) {
+          ticked.splice(at, 1);
+        }
         // Two at most: a third tick replaces the oldest one.
         while (ticked.length > 2) {
           const dropped = ticked.shift()!;
           const box = body.querySelector<HTMLInputElement>(`tr[data-run-id="${dropped}"] input`);
-          if (box) box.checked = false;
+          if (box) {
+            box.checked = false;
+          }
         }
         compareButton.disabled = ticked.length !== 2;
       });

@@ -129,7 +129,9 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
           });
           stepName = answer.button.accept ? (answer.value ?? "").trim() : "";
         }
-        if (!stepName) return null;
+        if (!stepName) {
+          return null;
+        }
         const existing = pipelines.find((widget) => widget.content.stepName === stepName);
         if (existing) {
           app.shell.activateById(existing.id);
@@ -179,7 +181,9 @@ export const pipelinePlugin: JupyterFrontEndPlugin<void> = {
             }
           }
         }
-        if (pair.length !== 2) return null;
+        if (pair.length !== 2) {
+          return null;
+        }
         return compare(pair[0]!, pair[1]!);
       },
     });

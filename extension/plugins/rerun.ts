@@ -116,7 +116,9 @@ export const rerunPlugin: JupyterFrontEndPlugin<void> = {
       // Selected first: the runs panel's graph follows the selection, the list brings it into view.
       selection.select(newRootId);
       for (const command of [CommandIDs.refreshRuns, CommandIDs.showRuns]) {
-        if (commands.hasCommand(command)) await commands.execute(command);
+        if (commands.hasCommand(command)) {
+          await commands.execute(command);
+        }
       }
       Notification.success(`Run ${newRootId} started: a rerun of ${original}.`, {
         autoClose: 5000,
@@ -161,7 +163,9 @@ export const rerunPlugin: JupyterFrontEndPlugin<void> = {
       execute: (args) => {
         const runId = typeof args.runId === "string" ? args.runId : "";
         const rootId = typeof args.rootId === "string" ? args.rootId : "";
-        if (runId && rootId) selection.select(rootId, { stepId: runId });
+        if (runId && rootId) {
+          selection.select(rootId, { stepId: runId });
+        }
       },
     });
 
@@ -174,7 +178,9 @@ export const rerunPlugin: JupyterFrontEndPlugin<void> = {
       isVisible: (args) => args.origin !== "graph" || stepOf(target(args)) === null,
       execute: async (args) => {
         const run = target(args);
-        if (run) await rerun(run.rootId, { cache: false });
+        if (run) {
+          await rerun(run.rootId, { cache: false });
+        }
       },
     });
 
@@ -187,7 +193,9 @@ export const rerunPlugin: JupyterFrontEndPlugin<void> = {
       execute: async (args) => {
         const run = target(args);
         const from = stepOf(run);
-        if (run && from) await rerun(run.rootId, { from });
+        if (run && from) {
+          await rerun(run.rootId, { from });
+        }
       },
     });
 
@@ -198,7 +206,9 @@ export const rerunPlugin: JupyterFrontEndPlugin<void> = {
       isVisible: (args) => args.origin !== "graph" || stepOf(target(args)) === null,
       execute: async (args) => {
         const run = target(args);
-        if (!run) return;
+        if (!run) {
+          return;
+        }
         try {
           const model = await loadRerunForm(client, run.rootId);
           const form = new RerunForm({
@@ -206,7 +216,9 @@ export const rerunPlugin: JupyterFrontEndPlugin<void> = {
             submit: async () => {
               try {
                 const answer = await submitRerunForm(client, model, executor());
-                if (!answer) return;
+                if (!answer) {
+                  return;
+                }
                 widget.dispose();
                 await showNewRun(answer.rootId, run.rootId);
               } catch (error) {
@@ -246,10 +258,14 @@ export const rerunPlugin: JupyterFrontEndPlugin<void> = {
 
     // The step panel's toolbar: "Rerun from Here" for the panel's own step run.
     const addToolbarButton = (widget: Widget | null): void => {
-      if (!(widget instanceof MainAreaWidget) || !(widget.content instanceof StepPanel)) return;
+      if (!(widget instanceof MainAreaWidget) || !(widget.content instanceof StepPanel)) {
+        return;
+      }
       const toolbar = (widget as MainAreaWidget<StepPanel>).toolbar;
       const name = "tsematic-rerun-from-here";
-      if ([...toolbar.names()].includes(name)) return;
+      if ([...toolbar.names()].includes(name)) {
+        return;
+      }
       const runId = (widget.content as StepPanel).runId;
       toolbar.addItem(
         name,

@@ -131,8 +131,11 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
           tooltip: "Pin this step panel: steps opened next open in a panel of their own",
           pressedTooltip: "Pinned: click to unpin (the next step opened replaces this panel)",
           onClick: () => {
-            if (pinned.has(widget)) pinned.delete(widget);
-            else pinned.add(widget);
+            if (pinned.has(widget)) {
+              pinned.delete(widget);
+            } else {
+              pinned.add(widget);
+            }
             pin.pressed = pinned.has(widget);
             widget.node.dataset.pinned = String(pinned.has(widget));
           },

@@ -41,7 +41,9 @@ describe("the rerun route as the extension calls it, on the real lineage server"
       server.stdout?.on("data", (chunk: Buffer) => {
         seen += chunk.toString();
         const match = /listening on (\S+)/.exec(seen);
-        if (match) done(match[1]!);
+        if (match) {
+          done(match[1]!);
+        }
       });
       server.once("exit", (code) => fail(new Error(`the server exited with ${code}`)));
     });

@@ -133,8 +133,12 @@ export class RerunFormModel {
     let first: string | null = null;
     for (const field of this._fields) {
       const problem = this._check(field, inputs);
-      if (problem && first === null) first = `${field.name}: ${problem}`;
-      if (problem) this._update(field.name, { error: problem }, false);
+      if (problem && first === null) {
+        first = `${field.name}: ${problem}`;
+      }
+      if (problem) {
+        this._update(field.name, { error: problem }, false);
+      }
     }
     this._formError = "";
     this._changed.emit();
@@ -176,7 +180,9 @@ export class RerunFormModel {
     }
     if (field.kind === "table") {
       if (field.picked === "file") {
-        if (!field.file) return field.error || "the file is still being read: wait for it";
+        if (!field.file) {
+          return field.error || "the file is still being read: wait for it";
+        }
         inputs[field.name] = { artifactId: field.file.id };
       } else if (field.picked !== field.original.id) {
         inputs[field.name] = { artifactId: field.picked };
@@ -187,9 +193,13 @@ export class RerunFormModel {
 
   private _update(name: string, change: Partial<IRerunField>, emit = true): void {
     const index = this._fields.findIndex((field) => field.name === name);
-    if (index < 0) return;
+    if (index < 0) {
+      return;
+    }
     this._fields = this._fields.map((field, i) => (i === index ? { ...field, ...change } : field));
-    if (emit) this._changed.emit();
+    if (emit) {
+      this._changed.emit();
+    }
   }
 
   private _fields: IRerunField[];

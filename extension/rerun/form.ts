@@ -35,7 +35,9 @@ export class RerunForm extends Widget {
   readonly model: RerunFormModel;
 
   override dispose(): void {
-    if (this.isDisposed) return;
+    if (this.isDisposed) {
+      return;
+    }
     this.model.changed.disconnect(this._sync, this);
     super.dispose();
   }
@@ -51,7 +53,9 @@ export class RerunForm extends Widget {
         "before anything runs.",
     );
     const fields = element("div", "jp-TsematicRerunForm-fields");
-    for (const field of model.fields) fields.append(this._fieldNode(field));
+    for (const field of model.fields) {
+      fields.append(this._fieldNode(field));
+    }
     if (model.fields.length === 0) {
       fields.append(element("p", "", "This run took no inputs: the rerun runs it from scratch."));
     }
@@ -107,7 +111,9 @@ export class RerunForm extends Widget {
       field.original.id,
     );
     select.append(keep);
-    for (const choice of field.choices) select.append(new Option(choice.label, choice.artifactId));
+    for (const choice of field.choices) {
+      select.append(new Option(choice.label, choice.artifactId));
+    }
     select.append(new Option("A CSV or Arrow file…", FROM_FILE));
     const file = document.createElement("input");
     file.type = "file";
@@ -116,12 +122,17 @@ export class RerunForm extends Widget {
     file.hidden = true;
     select.addEventListener("change", () => {
       file.hidden = select.value !== FROM_FILE;
-      if (select.value === FROM_FILE) file.click();
-      else this.model.pick(field.name, select.value);
+      if (select.value === FROM_FILE) {
+        file.click();
+      } else {
+        this.model.pick(field.name, select.value);
+      }
     });
     file.addEventListener("change", () => {
       const chosen = file.files?.[0];
-      if (chosen) void this._readFile(field.name, chosen);
+      if (chosen) {
+        void this._readFile(field.name, chosen);
+      }
     });
     this._pickers.set(field.name, select);
     return [select, file];
@@ -151,10 +162,14 @@ export class RerunForm extends Widget {
         error.hidden = field.error === "";
       }
       const picker = this._pickers.get(field.name);
-      if (picker && picker.value !== field.picked) picker.value = field.picked;
+      if (picker && picker.value !== field.picked) {
+        picker.value = field.picked;
+      }
       if (field.file) {
         const option = picker?.querySelector<HTMLOptionElement>(`option[value="${FROM_FILE}"]`);
-        if (option) option.textContent = `A file: ${field.file.summary.numRows} rows`;
+        if (option) {
+          option.textContent = `A file: ${field.file.summary.numRows} rows`;
+        }
       }
     }
     this._formError.textContent = this.model.formError;
@@ -196,7 +211,11 @@ function element<K extends keyof HTMLElementTagNameMap>(
   text = "",
 ): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text) node.textContent = text;
+  if (className) {
+    node.className = className;
+  }
+  if (text) {
+    node.textContent = text;
+  }
   return node;
 }

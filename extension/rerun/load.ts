@@ -73,13 +73,17 @@ async function tableChoices(
   const seen = new Set<string>([port.artifact.id]);
   const found: ITableChoice[] = [];
   for (const run of runs) {
-    if (!run) continue;
+    if (!run) {
+      continue;
+    }
     const ports = producer
       ? run.outputs
       : run.inputs.filter((candidate) => candidate.name === port.name);
     for (const candidate of ports) {
       const artifact = candidate.artifact;
-      if (artifact.typeName !== TABLE_TYPE || seen.has(artifact.id)) continue;
+      if (artifact.typeName !== TABLE_TYPE || seen.has(artifact.id)) {
+        continue;
+      }
       seen.add(artifact.id);
       const rows = artifact.summary.numRows;
       found.push({

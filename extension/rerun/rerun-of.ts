@@ -17,7 +17,9 @@ export function rerunOfLine(
   open: ((runId: string) => void) | null,
 ): HTMLElement | null {
   const rerunOf = rerunOfRecord(record);
-  if (!rerunOf) return null;
+  if (!rerunOf) {
+    return null;
+  }
   const line = document.createElement("div");
   line.className = "jp-TsematicStep-rerunOf";
   line.append(

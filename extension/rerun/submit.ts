@@ -21,8 +21,12 @@ export async function submitRerunForm(
   options: { executor?: string } = {},
 ): Promise<IRerunAnswer | null> {
   const { inputs, error } = model.request();
-  if (error !== null) return null;
-  for (const table of model.uploads()) await uploadTableArtifact(client, table);
+  if (error !== null) {
+    return null;
+  }
+  for (const table of model.uploads()) {
+    await uploadTableArtifact(client, table);
+  }
   const request = { inputs, ...(options.executor ? { executor: options.executor } : {}) };
   try {
     await checkRerun(client, model.rootId, request);

@@ -80,7 +80,9 @@ describe("a table file as a table artifact", () => {
         server.stdout?.on("data", (chunk: Buffer) => {
           seen += chunk.toString();
           const match = /listening on (\S+)/.exec(seen);
-          if (match) done(match[1]!);
+          if (match) {
+            done(match[1]!);
+          }
         });
         server.once("exit", (code) => fail(new Error(`the server exited with ${code}`)));
       });

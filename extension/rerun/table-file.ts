@@ -199,7 +199,9 @@ function parseCsv(text: string): string[][] {
       record.push(cell);
       cell = "";
     } else if (char === "\n" || char === "\r") {
-      if (char === "\r" && text[i + 1] === "\n") i++;
+      if (char === "\r" && text[i + 1] === "\n") {
+        i++;
+      }
       record.push(cell);
       records.push(record);
       record = [];
@@ -219,7 +221,9 @@ function parseCsv(text: string): string[][] {
 /** Arrow IPC: the file format's magic, or a stream's first message (continuation marker). */
 function isArrow(bytes: Uint8Array): boolean {
   const magic = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
-  if (magic.every((b, i) => bytes[i] === b)) return true;
+  if (magic.every((b, i) => bytes[i] === b)) {
+    return true;
+  }
   return (
     bytes.length >= 8 &&
     bytes[0] === 0xff &&
@@ -240,9 +244,15 @@ async function contentId(typeName: string, bytes: Uint8Array): Promise<string> {
 }
 
 function jsonSafe(value: unknown): unknown {
-  if (typeof value === "bigint") return value.toString();
-  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "bigint") {
+    return value.toString();
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    return String(value);
+  }
+  if (value instanceof Date) {
+    return value.toISOString();
+  }
   return value ?? null;
 }
 

@@ -26,8 +26,12 @@ export function runFacts(run: IRunSummary, now: number): IRunFacts {
   const counts: string[] = [];
   if (summary) {
     counts.push(`${summary.steps} ${summary.steps === 1 ? "step" : "steps"}`);
-    if (summary.cached > 0) counts.push(`${summary.cached} cached`);
-    if (summary.failed > 0) counts.push(`${summary.failed} failed`);
+    if (summary.cached > 0) {
+      counts.push(`${summary.cached} cached`);
+    }
+    if (summary.failed > 0) {
+      counts.push(`${summary.failed} failed`);
+    }
   }
   return {
     duration: duration(run, now),
@@ -38,7 +42,9 @@ export function runFacts(run: IRunSummary, now: number): IRunFacts {
 }
 
 function duration(run: IRunSummary, now: number): string {
-  if (run.startedAt === undefined || run.startedAt === null) return "";
+  if (run.startedAt === undefined || run.startedAt === null) {
+    return "";
+  }
   const ended = run.endedAt !== undefined && run.endedAt !== null;
   const ms = Math.max(0, (ended ? run.endedAt! : now) - run.startedAt);
   const text =

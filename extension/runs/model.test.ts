@@ -69,7 +69,9 @@ class FakeClient implements RunListModel.IClient {
   async called(n: number, timeoutMs = 2000): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (this.calls.length < n) {
-      if (Date.now() > end) throw new Error(`expected ${n} calls, saw ${this.calls.length}`);
+      if (Date.now() > end) {
+        throw new Error(`expected ${n} calls, saw ${this.calls.length}`);
+      }
       await new Promise((done) => setTimeout(done, 2));
     }
   }

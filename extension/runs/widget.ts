@@ -85,10 +85,16 @@ export class RunListView extends Widget {
 
   handleEvent(event: Event): void {
     const item = (event.target as Element | null)?.closest<HTMLElement>("[data-run-id]");
-    if (!item) return;
-    if (event.type === "keydown" && !["Enter", " "].includes((event as KeyboardEvent).key)) return;
+    if (!item) {
+      return;
+    }
+    if (event.type === "keydown" && !["Enter", " "].includes((event as KeyboardEvent).key)) {
+      return;
+    }
     // The context menu must still open: only a click or a key is the panel's own.
-    if (event.type !== "contextmenu") event.preventDefault();
+    if (event.type !== "contextmenu") {
+      event.preventDefault();
+    }
     this._model.select(item.dataset.runId ?? null);
   }
 
@@ -222,10 +228,16 @@ namespace Private {
     const facts = runFacts(run, Date.now());
     const line = element("div", "jp-TsematicRuns-facts");
     for (const [key, text] of Object.entries(facts)) {
-      if (text) line.append(element("span", `jp-TsematicRuns-${key}`, text));
+      if (text) {
+        line.append(element("span", `jp-TsematicRuns-${key}`, text));
+      }
     }
-    if (facts.inputs) line.title = `inputs: ${facts.inputs}`;
-    if (line.childElementCount > 0) item.append(line);
+    if (facts.inputs) {
+      line.title = `inputs: ${facts.inputs}`;
+    }
+    if (line.childElementCount > 0) {
+      item.append(line);
+    }
     return item;
   }
 }

@@ -27,7 +27,9 @@ function registryOf(loaded: LoadedSettings | Error): ISettingRegistry & { loads:
     loads,
     load: async (id: string) => {
       loads.push(id);
-      if (loaded instanceof Error) throw loaded;
+      if (loaded instanceof Error) {
+        throw loaded;
+      }
       return loaded;
     },
   } as unknown as ISettingRegistry & { loads: string[] };

@@ -33,17 +33,23 @@ export class CancelNote extends Widget {
       this.hide();
       return;
     }
-    if (this._askedFor === run.id) return;
+    if (this._askedFor === run.id) {
+      return;
+    }
     this._askedFor = run.id;
     this.node.textContent = "Why canceled: reading the run's graph…";
     this.show();
     void this._api.cancelContext(run.rootId || run.id).then(
       ({ graph, cancelRequested }) => {
-        if (this.isDisposed || this._askedFor !== run.id) return;
+        if (this.isDisposed || this._askedFor !== run.id) {
+          return;
+        }
         this._render(cancelCause(run.id, graph, cancelRequested));
       },
       (reason: unknown) => {
-        if (this.isDisposed || this._askedFor !== run.id) return;
+        if (this.isDisposed || this._askedFor !== run.id) {
+          return;
+        }
         this.node.textContent = `Why canceled: unknown (${errorText(reason)})`;
       },
     );

@@ -17,8 +17,11 @@ export function factList(rows: ReadonlyArray<readonly [string, string | Node]>):
     const dt = document.createElement("dt");
     dt.textContent = key;
     const dd = document.createElement("dd");
-    if (typeof value === "string") dd.textContent = value;
-    else dd.append(value);
+    if (typeof value === "string") {
+      dd.textContent = value;
+    } else {
+      dd.append(value);
+    }
     list.append(dt, dd);
   }
   return list;
@@ -36,7 +39,9 @@ export function stepLink(
   link.href = "#";
   link.dataset.runId = runId;
   link.textContent = text;
-  if (title) link.title = title;
+  if (title) {
+    link.title = title;
+  }
   link.addEventListener("click", (event) => {
     event.preventDefault();
     open?.(runId);

@@ -53,16 +53,26 @@ const TITLES: Record<string, string> = {
  */
 export function failureView(error: IRunError | null | undefined): IFailureView | null {
   const failure = (error as { failure?: unknown } | null | undefined)?.failure;
-  if (failure === null || typeof failure !== "object") return null;
+  if (failure === null || typeof failure !== "object") {
+    return null;
+  }
   const f = failure as Partial<IJobFailure>;
-  if (typeof f.kind !== "string" || typeof f.message !== "string") return null;
+  if (typeof f.kind !== "string" || typeof f.message !== "string") {
+    return null;
+  }
   const facts: Array<[string, string]> = [];
-  if (typeof f.exitCode === "number") facts.push(["exit code", String(f.exitCode)]);
-  if (typeof f.signal === "string" && f.signal) facts.push(["signal", f.signal]);
+  if (typeof f.exitCode === "number") {
+    facts.push(["exit code", String(f.exitCode)]);
+  }
+  if (typeof f.signal === "string" && f.signal) {
+    facts.push(["signal", f.signal]);
+  }
   if (f.memory && typeof f.memory.askedMiB === "number" && typeof f.memory.usedMiB === "number") {
     facts.push(["memory", `asked ${f.memory.askedMiB} MiB, used ${f.memory.usedMiB} MiB at peak`]);
   }
-  if (typeof f.timeoutMs === "number") facts.push(["timeout", `${f.timeoutMs} ms`]);
+  if (typeof f.timeoutMs === "number") {
+    facts.push(["timeout", `${f.timeoutMs} ms`]);
+  }
   return {
     kind: f.kind,
     title: TITLES[f.kind] ?? f.kind,
@@ -86,6 +96,8 @@ export function failureBlock(view: IFailureView): HTMLElement {
     hint.textContent = `What to do: ${view.hint}`;
     node.appendChild(hint);
   }
-  if (view.facts.length > 0) node.appendChild(factList(view.facts));
+  if (view.facts.length > 0) {
+    node.appendChild(factList(view.facts));
+  }
   return node;
 }

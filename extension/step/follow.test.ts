@@ -22,7 +22,9 @@ class FakeStep implements StepFollower.IApi {
   async run(runId: string, signal?: AbortSignal): Promise<IRunWithPorts> {
     this.calls.push({ route: "run", ...(signal ? { signal } : {}) });
     await (this.latencyMs ? sleep(this.latencyMs) : Promise.resolve());
-    if (this.down) throw this.down;
+    if (this.down) {
+      throw this.down;
+    }
     return {
       run: {
         id: runId,
@@ -58,7 +60,9 @@ class FakeStep implements StepFollower.IApi {
   ): Promise<ILogPage> {
     this.calls.push({ route: "logs", cursor, ...(signal ? { signal } : {}) });
     await (this.latencyMs ? sleep(this.latencyMs) : Promise.resolve());
-    if (this.down) throw this.down;
+    if (this.down) {
+      throw this.down;
+    }
     const after = cursor === null ? 0 : Number(cursor);
     const newer = this.lines.filter((line) => line.seq > after);
     const lines = newer.slice(0, limit);
@@ -96,7 +100,9 @@ const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(do
 async function until(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
     await sleep(2);
   }
 }
@@ -272,7 +278,9 @@ describe("StepFollower", () => {
   it("reads a long log a few pages per poll, then older pages on request once ended", async () => {
     const step = new FakeStep();
     step.state = "resolved";
-    for (let i = 0; i < 7; i++) step.log(`line ${i}\n`);
+    for (let i = 0; i < 7; i++) {
+      step.log(`line ${i}\n`);
+    }
     const { updates } = follow(step, { logPageSize: 2, logPagesPerPoll: 2 });
     await until(() => updates.length >= 1, "the answer");
     assert.equal(updates[0]!.lines.length, 4);

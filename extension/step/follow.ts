@@ -69,7 +69,9 @@ export class StepFollower implements IDisposable {
 
   /** Reads the run, then keeps reading while it runs. */
   start(): void {
-    if (this._isDisposed || this._started) return;
+    if (this._isDisposed || this._started) {
+      return;
+    }
     this._started = true;
     this._following = true;
     void this._poll();
@@ -77,7 +79,9 @@ export class StepFollower implements IDisposable {
 
   /** Reads one more page of logs, after the step has ended (while it runs, polls read them). */
   async moreLogs(): Promise<void> {
-    if (this._isDisposed || this._following || this._inFlight || !this._hasMoreLogs) return;
+    if (this._isDisposed || this._following || this._inFlight || !this._hasMoreLogs) {
+      return;
+    }
     const abort = new AbortController();
     this._inFlight = abort;
     try {
@@ -92,12 +96,16 @@ export class StepFollower implements IDisposable {
         this._updated.emit({ detailChanged: false, lines: [] });
       }
     } finally {
-      if (this._inFlight === abort) this._inFlight = null;
+      if (this._inFlight === abort) {
+        this._inFlight = null;
+      }
     }
   }
 
   dispose(): void {
-    if (this._isDisposed) return;
+    if (this._isDisposed) {
+      return;
+    }
     this._isDisposed = true;
     this._stop();
     this._inFlight?.abort();
@@ -107,16 +115,22 @@ export class StepFollower implements IDisposable {
 
   private async _poll(): Promise<void> {
     this._timer = undefined;
-    if (this._isDisposed || !this._following) return;
+    if (this._isDisposed || !this._following) {
+      return;
+    }
     const abort = new AbortController();
     this._inFlight = abort;
     let progressed = false;
     try {
       const detail = await this._api.run(this.runId, abort.signal);
-      if (abort.signal.aborted) return;
+      if (abort.signal.aborted) {
+        return;
+      }
       // Logs after the detail: once the detail says the step ended, they are all there.
       const lines = await this._readLogs(this._logPagesPerPoll, abort.signal);
-      if (abort.signal.aborted) return;
+      if (abort.signal.aborted) {
+        return;
+      }
       const fingerprint = JSON.stringify(detail);
       const detailChanged = fingerprint !== this._fingerprint;
       this._fingerprint = fingerprint;
@@ -130,7 +144,9 @@ export class StepFollower implements IDisposable {
       }
       this._updated.emit({ detailChanged, lines });
     } catch (reason) {
-      if (abort.signal.aborted || this._isDisposed) return;
+      if (abort.signal.aborted || this._isDisposed) {
+        return;
+      }
       this._failure = reason;
       if (this._detail === null) {
         // Nothing to show yet: the panel says what is wrong and offers to retry.
@@ -138,9 +154,13 @@ export class StepFollower implements IDisposable {
       }
       this._updated.emit({ detailChanged: false, lines: [] });
     } finally {
-      if (this._inFlight === abort) this._inFlight = null;
+      if (this._inFlight === abort) {
+        this._inFlight = null;
+      }
     }
-    if (this._isDisposed || !this._following) return;
+    if (this._isDisposed || !this._following) {
+      return;
+    }
     if (this._again) {
       this._again = false;
       this._delayMs = this._minMs;
@@ -160,9 +180,13 @@ export class StepFollower implements IDisposable {
       const page: ILogPage = await this._api.logs(this.runId, cursor, this._logPage, signal);
       lines.push(...page.lines);
       const last = page.lines[page.lines.length - 1];
-      if (last) cursor = String(last.seq);
+      if (last) {
+        cursor = String(last.seq);
+      }
       more = page.nextCursor !== null;
-      if (!more) break;
+      if (!more) {
+        break;
+      }
     }
     if (!signal.aborted) {
       this._logCursor = cursor;
@@ -173,16 +197,22 @@ export class StepFollower implements IDisposable {
 
   /** Follows the root's live document, when there is one, to poll as soon as the step moves. */
   private _watch(rootId: string): void {
-    if (this._states !== null || this._watchRoot === null) return;
+    if (this._states !== null || this._watchRoot === null) {
+      return;
+    }
     this._states = this._watchRoot(rootId);
     this._states?.changed.connect(this._onLiveChange, this);
   }
 
   private _onLiveChange(): void {
     const state = this._states?.graph?.runs.get(this.runId)?.state;
-    if (state === undefined || state === this._detail?.run.state || state === this._nudged) return;
+    if (state === undefined || state === this._detail?.run.state || state === this._nudged) {
+      return;
+    }
     this._nudged = state;
-    if (this._isDisposed || !this._following) return;
+    if (this._isDisposed || !this._following) {
+      return;
+    }
     if (this._inFlight) {
       this._again = true;
       return;

@@ -53,8 +53,12 @@ export function jobFacts(job: IJob): Array<[string, string]> {
     attempt > 1 ? `${attempt - 1} (earlier workers were lost)` : "0",
   ]);
   const handle = job.handle;
-  if (handle && typeof handle.pid === "number") facts.push(["pid", String(handle.pid)]);
-  if (handle && typeof handle.host === "string" && handle.host) facts.push(["host", handle.host]);
+  if (handle && typeof handle.pid === "number") {
+    facts.push(["pid", String(handle.pid)]);
+  }
+  if (handle && typeof handle.host === "string" && handle.host) {
+    facts.push(["host", handle.host]);
+  }
   if (handle && typeof handle.node === "string" && handle.node && handle.node !== handle.host) {
     facts.push(["node", handle.node]);
   }
@@ -63,7 +67,9 @@ export function jobFacts(job: IJob): Array<[string, string]> {
   }
   // Why the cluster has not started it: the answer to "why is my step not running?".
   if (job.state === "queued" && handle && typeof handle.pendingReason === "string") {
-    if (handle.pendingReason) facts.push(["pending", handle.pendingReason]);
+    if (handle.pendingReason) {
+      facts.push(["pending", handle.pendingReason]);
+    }
   }
   return facts;
 }
@@ -78,7 +84,9 @@ export async function fetchJob(
     `${api.serverUrl.replace(/\/$/, "")}/api/v1/runs/${encodeURIComponent(runId)}/job`,
     { headers: { Accept: "application/json", Authorization: `Bearer ${api.token}` } },
   );
-  if (response.status === 404) return null;
+  if (response.status === 404) {
+    return null;
+  }
   if (!response.ok) {
     throw new Error(`the job of run ${runId} could not be read: HTTP ${response.status}`);
   }
@@ -105,7 +113,9 @@ export class JobSection {
   /** Reads the run's job again when the run's state or attempt changed since the last read. */
   sync(run: { readonly id: string; readonly state: string; readonly attempt: number }): void {
     const key = `${run.id}:${run.state}:${run.attempt}`;
-    if (key === this._key) return;
+    if (key === this._key) {
+      return;
+    }
     this._key = key;
     this._read(run.id, key);
   }
@@ -113,12 +123,16 @@ export class JobSection {
   private _read(runId: string, key: string): void {
     void fetchJob(this._api, runId, this._fetch).then(
       (job) => {
-        if (this._key !== key) return; // a newer read is on its way
+        if (this._key !== key) {
+          return;
+        } // a newer read is on its way
         this._show(job);
         // A queued job's pending reason changes while the run's state does not: read it again.
         if (job?.state === "queued" && this.node.isConnected) {
           setTimeout(() => {
-            if (this._key === key) this._read(runId, key);
+            if (this._key === key) {
+              this._read(runId, key);
+            }
           }, QUEUED_REREAD_MS);
         }
       },

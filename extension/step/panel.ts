@@ -116,7 +116,9 @@ export class StepPanel extends Panel {
       const view = this._view;
       void this._context.api.notebookPath(detail).then(
         (path) => {
-          if (!this.isDisposed && this._view === view) view.setNotebookPath(path);
+          if (!this.isDisposed && this._view === view) {
+            view.setNotebookPath(path);
+          }
         },
         () => undefined, // Unknown: the header simply does not name it.
       );
@@ -249,7 +251,9 @@ class StepView {
         this._error.addWidget(Private.section("Error"));
         // A job's failure (out of memory, killed, lost...): which class and what to change, first.
         const failure = failureView(run.error);
-        if (failure) this._error.addWidget(new Widget({ node: failureBlock(failure) }));
+        if (failure) {
+          this._error.addWidget(new Widget({ node: failureBlock(failure) }));
+        }
         this._error.addWidget(
           new Widget({
             node: errorBlock(run.error.name, run.error.message, run.error.stack ?? null),
@@ -345,7 +349,9 @@ class PortList extends Panel {
       keep.set(key, box);
       // Consumers are recorded as later steps start: the line is redrawn on every read.
       const flows = box.node.querySelector(".jp-TsematicStep-flows");
-      if (flows) flows.replaceWith(Private.flowLine(port, this._isInput, this._openStep));
+      if (flows) {
+        flows.replaceWith(Private.flowLine(port, this._isInput, this._openStep));
+      }
       // After the heading, in the run's order.
       if (this.widgets[index + 1] !== box) {
         this.insertWidget(index + 1, box);
@@ -459,7 +465,9 @@ namespace Private {
     let delay = 200;
     for (let waited = 0; waited < 60_000 && !signal.aborted; waited += delay) {
       try {
-        if ((await api.artifact(artifactId, signal)).stored !== false) return;
+        if ((await api.artifact(artifactId, signal)).stored !== false) {
+          return;
+        }
       } catch {
         // Aborted, or the server is away: the view, if any, says so.
         return;
@@ -536,23 +544,32 @@ namespace Private {
     }
     line.append(isInput ? "from: " : "used by: ");
     runs.forEach((flow, index) => {
-      if (index > 0) line.append(", ");
+      if (index > 0) {
+        line.append(", ");
+      }
       const title =
         `Open step run ${flow.runId}` +
         (flow.kind === "parent" ? " (via the parent)" : "") +
         (flow.path ? ` · ${flow.path}` : "");
       line.append(stepLink(flow.runId, flow.stepName, title, openStep));
       const where = "parameter" in flow && flow.parameter ? flow.parameter : flow.path;
-      if (where) line.append(` (${where}${flow.kind === "parent" ? ", via the parent" : ""})`);
-      else if (flow.kind === "parent") line.append(" (via the parent)");
+      if (where) {
+        line.append(` (${where}${flow.kind === "parent" ? ", via the parent" : ""})`);
+      } else if (flow.kind === "parent") {
+        line.append(" (via the parent)");
+      }
     });
-    if (port.more) line.append(", and more");
+    if (port.more) {
+      line.append(", and more");
+    }
     return line;
   }
 
   /** A cache hit names the run it reused, as a link that opens that run's panel. */
   function cacheFact(run: IRunDetail, openStep: ((runId: string) => void) | null): string | Node {
-    if (!run.originalRunId) return run.cache ? "enabled, computed" : "off";
+    if (!run.originalRunId) {
+      return run.cache ? "enabled, computed" : "off";
+    }
     const fact = document.createElement("span");
     fact.className = "jp-TsematicStep-cacheHit";
     fact.append(

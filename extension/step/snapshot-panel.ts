@@ -159,9 +159,13 @@ namespace Private {
       line.className = "jp-TsematicStep-flows";
       line.append(`${verb}: `);
       runs.forEach((flow, index) => {
-        if (index > 0) line.append(", ");
+        if (index > 0) {
+          line.append(", ");
+        }
         line.append(stepLink(flow.runId, flow.label || flow.runId, "", openStep));
-        if (flow.detail) line.append(` (${flow.detail})`);
+        if (flow.detail) {
+          line.append(` (${flow.detail})`);
+        }
       });
       head.append(line);
     }
@@ -187,8 +191,12 @@ namespace Private {
   }
 
   function duration(run: IBundleRun): string {
-    if (typeof run.startedAt !== "number") return "not started";
-    if (typeof run.endedAt !== "number") return "not ended when the snapshot was saved";
+    if (typeof run.startedAt !== "number") {
+      return "not started";
+    }
+    if (typeof run.endedAt !== "number") {
+      return "not ended when the snapshot was saved";
+    }
     const ms = run.endedAt - run.startedAt;
     return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(2)} s`;
   }

@@ -116,13 +116,15 @@ export function validateOptions(
     checkCount(where, "resources.cpus", r.cpus, 0);
     checkCount(where, "resources.memoryMiB", r.memoryMiB, 0);
     checkCount(where, "resources.gpus", r.gpus, 0);
-    if (r.gpus !== undefined && !Number.isInteger(r.gpus))
+    if (r.gpus !== undefined && !Number.isInteger(r.gpus)) {
       fail(where, "resources.gpus must be a whole number");
+    }
   }
   if (options.retry !== undefined) {
     const retry = typeof options.retry === "number" ? { attempts: options.retry } : options.retry;
-    if (retry === null || typeof retry !== "object")
+    if (retry === null || typeof retry !== "object") {
       fail(where, "retry must be a number or an object");
+    }
     if (!Number.isInteger(retry.attempts) || retry.attempts < 1) {
       fail(
         where,

@@ -19,9 +19,11 @@ function splitTopLevel(text: string): string[] {
     } else if (c === "/" && text[i + 1] === "/") {
       const end = text.indexOf("\n", i);
       i = end < 0 ? text.length : end;
-    } else if (c === "(" || c === "[" || c === "{") depth++;
-    else if (c === ")" || c === "]" || c === "}") depth--;
-    else if (c === "," && depth === 0) {
+    } else if (c === "(" || c === "[" || c === "{") {
+      depth++;
+    } else if (c === ")" || c === "]" || c === "}") {
+      depth--;
+    } else if (c === "," && depth === 0) {
       parts.push(text.slice(start, i));
       start = i + 1;
     }
@@ -45,8 +47,11 @@ function parameterList(source: string): string {
     if (c === '"' || c === "'" || c === "`") {
       const quote = c;
       for (i++; i < source.length && source[i] !== quote; i++) if (source[i] === "\\") i++;
-    } else if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) return source.slice(open + 1, i);
+    } else if (c === "(") {
+      depth++;
+    } else if (c === ")" && --depth === 0) {
+      return source.slice(open + 1, i);
+    }
   }
   return "";
 }

@@ -215,8 +215,9 @@ export async function startLineageServer(): Promise<LineageServer> {
 
 /** The report as a test failure message: each failing cell with its source and stderr. */
 export function formatReport(report: NotebookReport): string {
-  if (report.setupError)
+  if (report.setupError) {
     return `${report.notebook} could not run: ${report.setupError}\n${report.log}`;
+  }
   const lines = [
     `${path.relative(process.cwd(), report.notebook)}: ${report.ok ? "passed" : "FAILED"}` +
       ` in ${(report.durationMs / 1000).toFixed(1)} s; executed notebook: ${report.executed}`,

@@ -194,8 +194,9 @@ async function untilKnown(home: string, runId: string): Promise<void> {
     });
     await res.arrayBuffer();
     if (res.status === 200) return;
-    if (Date.now() > deadline)
+    if (Date.now() > deadline) {
       throw new Error(`the server never knew run ${runId} (${res.status})`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -52,7 +52,7 @@ function largeBundle(chains: number, nested: number): Record<string, unknown> {
     const depth = Math.floor(i / chains);
     const state = depth < 4 ? "resolved" : depth === 4 ? "running" : "created";
     runs.push({ id: `s${i}`, name: `step_${i % chains}_${depth}`, state, parentId: rootId });
-    if (depth > 0)
+    if (depth > 0) {
       edges.push({
         from: `s${i - chains}`,
         to: `s${i}`,
@@ -60,6 +60,7 @@ function largeBundle(chains: number, nested: number): Record<string, unknown> {
         parameter: "x",
         path: "x",
       });
+    }
   }
   runs.push({ id: "nest", name: "nestedStep", state: "running", parentId: rootId });
   for (let i = 0; i < nested; i++) {
@@ -245,8 +246,15 @@ test.describe("the run graph", () => {
           const r = box.getBoundingClientRect();
           const x = r.left + r.width / 2;
           const y = r.top + r.height / 2;
-          if (bounds && x > bounds.left && x < bounds.right && y > bounds.top && y < bounds.bottom)
+          if (
+            bounds &&
+            x > bounds.left &&
+            x < bounds.right &&
+            y > bounds.top &&
+            y < bounds.bottom
+          ) {
             return { runId: box.dataset.runId as string, x, y };
+          }
         }
         return null;
       });

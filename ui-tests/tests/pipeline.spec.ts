@@ -85,16 +85,18 @@ class RestartableServer {
       headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-    if (!response.ok)
+    if (!response.ok) {
       throw new Error(`POST ${path}: HTTP ${response.status} ${await response.text()}`);
+    }
   }
 
   async get<T>(path: string): Promise<T> {
     const response = await fetch(`${this.url}/api/v1${path}`, {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
-    if (!response.ok)
+    if (!response.ok) {
       throw new Error(`GET ${path}: HTTP ${response.status} ${await response.text()}`);
+    }
     return (await response.json()) as T;
   }
 
@@ -327,8 +329,9 @@ test.describe("the pipeline view", () => {
         const charts = view.locator(".jp-TsematicPipeline-chart");
         // Runs over time, accuracy and loss across runs, and the newest run's loss curve.
         await expect(charts).toHaveCount(4);
-        for (const chart of await charts.all())
+        for (const chart of await charts.all()) {
           await expect(chart).toHaveAttribute("data-rendered", "true");
+        }
         await expect(
           view.locator(".jp-TsematicPipeline-chart[data-title='accuracy']"),
         ).toHaveAttribute("data-points", "10");
@@ -337,8 +340,9 @@ test.describe("the pipeline view", () => {
         await expect(view).toHaveScreenshot("pipeline-view.png");
         await page.theme.setDarkTheme();
         await expect(page.locator("body")).toHaveAttribute("data-jp-theme-light", "false");
-        for (const chart of await charts.all())
+        for (const chart of await charts.all()) {
           await expect(chart).toHaveAttribute("data-theme", "dark");
+        }
         await expect(view).toHaveScreenshot("pipeline-view-dark.png");
       } finally {
         await closePage(page);

@@ -23,12 +23,15 @@ const MAX_CELL = 24;
 
 function cellText(value: unknown): string {
   let text: string;
-  if (value === null || value === undefined) text = String(value);
-  else if (typeof value === "number")
+  if (value === null || value === undefined) {
+    text = String(value);
+  } else if (typeof value === "number") {
     text = Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
-  else if (typeof value === "object" && !(value instanceof Date))
+  } else if (typeof value === "object" && !(value instanceof Date)) {
     text = JSON.stringify(value) ?? "";
-  else text = String(value);
+  } else {
+    text = String(value);
+  }
   return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text;
 }
 

@@ -197,11 +197,13 @@ export async function notebookModule(
       status: { kind: "kept" },
     };
     classify(ts, stmt, imports);
-    if (cell.tags.includes(SKIP_TAG))
+    if (cell.tags.includes(SKIP_TAG)) {
       stmt.status = { kind: "skipped", why: `cell ${cell.cell} is tagged ${SKIP_TAG}` };
-    else if (upToCell !== null && cell.cell > upToCell)
+    } else if (upToCell !== null && cell.cell > upToCell) {
       stmt.status = { kind: "skipped", why: `cell ${cell.cell} is after --cell ${upToCell}` };
-    else if (stmt.role === "work") stmt.status = { kind: "work" };
+    } else if (stmt.role === "work") {
+      stmt.status = { kind: "work" };
+    }
     return stmt;
   });
   // Empty statements made by the separators between cells are not statements of the notebook.
@@ -220,8 +222,9 @@ export async function notebookModule(
         b.module === "tsematic" &&
         (b.imported === "*" || b.imported === "default") &&
         callee.name.text === "func"
-      )
+      ) {
         return node;
+      }
     }
     return undefined;
   };
@@ -282,8 +285,9 @@ export async function notebookModule(
   // Program mode: what the program cell would leave out is the program.
   const isProgram = (s: Stmt | undefined): boolean => s?.status.kind === "program";
   if (programAt !== null) {
-    for (const s of real)
+    for (const s of real) {
       if (s.cell === programAt && s.status.kind === "work") s.status = { kind: "program" };
+    }
   }
 
   // Names each statement uses, resolved to top-level declarations by the checker.
@@ -440,8 +444,9 @@ function classify(ts: typeof TS, s: Stmt, imports: Map<string, ImportBinding>): 
     const bindings = clause?.namedBindings;
     if (bindings && ts.isNamespaceImport(bindings)) add("*", bindings.name.text, false);
     if (bindings && ts.isNamedImports(bindings)) {
-      for (const el of bindings.elements)
+      for (const el of bindings.elements) {
         add((el.propertyName ?? el.name).text, el.name.text, el.isTypeOnly);
+      }
     }
     return;
   }
@@ -496,8 +501,9 @@ function isDeclare(ts: typeof TS, node: TS.Node): boolean {
 function bindingNames(ts: typeof TS, name: TS.BindingName): string[] {
   if (ts.isIdentifier(name)) return [name.text];
   const out: string[] = [];
-  for (const el of name.elements)
+  for (const el of name.elements) {
     if (!ts.isOmittedExpression(el)) out.push(...bindingNames(ts, el.name));
+  }
   return out;
 }
 
@@ -507,8 +513,9 @@ function bindingNames(ts: typeof TS, name: TS.BindingName): string[] {
  */
 function doesWork(ts: typeof TS, expr: TS.Node): boolean {
   const visit = (n: TS.Node): boolean => {
-    if (ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isClassExpression(n))
+    if (ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isClassExpression(n)) {
       return false;
+    }
     if (
       ts.isCallExpression(n) ||
       ts.isNewExpression(n) ||
@@ -621,8 +628,9 @@ function emit(
   for (const s of kept) {
     if (s.role !== "import") continue;
     if (ts.isImportDeclaration(s.node)) {
-      if (!s.node.importClause)
+      if (!s.node.importClause) {
         sideEffectImports.add((s.node.moduleSpecifier as TS.StringLiteral).text);
+      }
       for (const n of s.names) keptImportNames.add(n);
     }
   }
@@ -646,9 +654,11 @@ function emit(
     const from = JSON.stringify(b.module);
     const type = b.typeOnly ? "type " : "";
     const origin = importOrigin((st) => st.names.includes(local));
-    if (b.imported === "default") importLine(`import ${type}${local} from ${from};`, origin);
-    else if (b.imported === "*") importLine(`import ${type}* as ${local} from ${from};`, origin);
-    else {
+    if (b.imported === "default") {
+      importLine(`import ${type}${local} from ${from};`, origin);
+    } else if (b.imported === "*") {
+      importLine(`import ${type}* as ${local} from ${from};`, origin);
+    } else {
       const binding = b.imported === local ? local : `${b.imported} as ${local}`;
       importLine(`import ${type}{ ${binding} } from ${from};`, origin);
     }
@@ -705,8 +715,9 @@ function emit(
           ? [skipped.status.why]
           : mine.filter((s) => s.status.kind !== "kept" && s.status.kind !== "program").map(line),
     };
-    if (c.cell === program)
+    if (c.cell === program) {
       packaged.program = mine.filter((s) => s.status.kind === "program").map(line);
+    }
     return packaged;
   });
   const notebookFile = path.split("/").pop()!;

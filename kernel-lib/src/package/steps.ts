@@ -142,8 +142,9 @@ function literalValue(
 ): unknown {
   if (depth > 20) return UNKNOWN;
   let e = expr;
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e))
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) {
     e = e.expression;
+  }
   if (ts.isNumericLiteral(e)) return Number(e.text);
   if (ts.isStringLiteralLike(e)) return e.text;
   if (e.kind === ts.SyntaxKind.TrueKeyword) return true;

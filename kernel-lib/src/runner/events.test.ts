@@ -31,8 +31,9 @@ test("every event's id names its root, its writer (the root run's first attempt)
     assert.equal(e.rootId, rootId);
     assert.equal(e.id, `${rootId}:${rootId}.1:${i + 1}`);
   });
-  for (let i = 1; i < sink.events.length; i++)
+  for (let i = 1; i < sink.events.length; i++) {
     assert.ok(sink.events[i]!.at >= sink.events[i - 1]!.at);
+  }
 });
 
 test("a run is created before its states, artifacts before the edges that name them", async () => {
@@ -42,8 +43,9 @@ test("a run is created before its states, artifacts before the edges that name t
   const artifacts = new Set<string>();
   for (const e of sink.events) {
     if (e.type === "run-created") created.add(e.run.id);
-    if (e.type === "run-state" || e.type === "edge" || e.type === "log")
+    if (e.type === "run-state" || e.type === "edge" || e.type === "log") {
       assert.ok(created.has(e.runId));
+    }
     if (e.type === "artifact") artifacts.add(e.artifact.id);
     if (e.type === "edge") assert.ok(artifacts.has(e.artifactId), "edge before its artifact");
   }

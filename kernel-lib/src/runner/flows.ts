@@ -47,14 +47,16 @@ export function argumentFlows(
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (item !== null && typeof item === "object")
+      if (item !== null && typeof item === "object") {
         argumentFlows(item, parameter, producerOf, out, childPath(path, i));
+      }
     }
   } else if (isPlainObject(value)) {
     for (const key of Object.keys(value)) {
       const item = value[key];
-      if (item !== null && typeof item === "object")
+      if (item !== null && typeof item === "object") {
         argumentFlows(item, parameter, producerOf, out, childPath(path, key));
+      }
     }
   }
 }

@@ -119,8 +119,9 @@ export class RunGraph implements EventSink {
 
   /** The root run (no parent). */
   get root(): RunRecord | undefined {
-    for (const run of this.runs.values())
+    for (const run of this.runs.values()) {
       if (run.parentId === null && run.id === run.rootId) return run;
+    }
     return undefined;
   }
 

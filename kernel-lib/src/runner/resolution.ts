@@ -813,8 +813,9 @@ export class Resolution {
   /** Whether a body's result is a promise, or holds futures that must run before it is a value. */
   private needsSettling(result: unknown): boolean {
     if (result === null || typeof result !== "object") return false;
-    if (isFuture(result) || typeof (result as PromiseLike<unknown>).then === "function")
+    if (isFuture(result) || typeof (result as PromiseLike<unknown>).then === "function") {
       return true;
+    }
     return isPlainObject(result) || Array.isArray(result) ? hasFuture(result) : false;
   }
 

@@ -51,8 +51,9 @@ export class RunNode {
   /** Step names from the root run down to this one (built on demand: only errors need it). */
   get path(): string[] {
     const names: string[] = [];
-    for (let node: RunNode | null = this.parent; node; node = node.parent)
+    for (let node: RunNode | null = this.parent; node; node = node.parent) {
       names.push(node.stepName);
+    }
     return [...names.reverse(), this.stepName];
   }
 

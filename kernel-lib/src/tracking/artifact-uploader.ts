@@ -89,8 +89,9 @@ export class ArtifactUploader {
     }
     this.queue.push(artifact);
     this.queuedBytes += encodedBytes(artifact);
-    if (this.queuedBytes >= this.budget || this.queue.length >= this.maxCount) this.pump();
-    else if (!this.timer) {
+    if (this.queuedBytes >= this.budget || this.queue.length >= this.maxCount) {
+      this.pump();
+    } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.lingered = true;
@@ -188,8 +189,9 @@ export class ArtifactUploader {
         );
         return;
       } catch (error) {
-        if (!(error instanceof ServerRefusedError && /failed with (404|405)/.test(error.message)))
+        if (!(error instanceof ServerRefusedError && /failed with (404|405)/.test(error.message))) {
           throw error;
+        }
         this.batchRoute = false;
       }
     }

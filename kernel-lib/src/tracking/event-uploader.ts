@@ -48,8 +48,9 @@ export class EventUploader {
     if (this.failure) return;
     const json = JSON.stringify(event);
     this.queue.push({ json, bytes: Buffer.byteLength(json) + 1 });
-    if (this.queue.length >= this.maxCount) this.kick();
-    else if (!this.timer && !this.sending) {
+    if (this.queue.length >= this.maxCount) {
+      this.kick();
+    } else if (!this.timer && !this.sending) {
       this.timer = setTimeout(() => this.kick(), this.options.lingerMs);
       this.timer.unref();
     }

@@ -65,8 +65,9 @@ export class RemoteCache implements CacheStore {
       try {
         bodies = await this.batchLookup(keys);
       } catch (error) {
-        if (!(error instanceof ServerRefusedError && /failed with 404/.test(error.message)))
+        if (!(error instanceof ServerRefusedError && /failed with 404/.test(error.message))) {
           throw error;
+        }
         this.batchRoute = false;
       }
     }

@@ -106,8 +106,9 @@ export class ServerBackend implements TrackingBackend {
           configured?.pid !== undefined &&
           configured.source !== "TSEMATIC_URL" &&
           !processExists(configured.pid);
-        if (configured && !stale && (await answersWithin(configured.url, 15_000)))
+        if (configured && !stale && (await answersWithin(configured.url, 15_000))) {
           return configured;
+        }
         if (configured?.source === "TSEMATIC_URL") {
           throw new TsematicError(
             `the lineage server is not reachable at ${configured.url} (from TSEMATIC_URL): start it with ` +

@@ -84,8 +84,9 @@ function tableParts(table: Table): Part[] {
       const previous = written.get(id);
       let fresh: readonly Data[] = [];
       let delta = false;
-      if (!previous || previous.first !== chunks[0]) fresh = chunks;
-      else if (previous.count < chunks.length) {
+      if (!previous || previous.first !== chunks[0]) {
+        fresh = chunks;
+      } else if (previous.count < chunks.length) {
         fresh = chunks.slice(previous.count);
         delta = true;
       }

@@ -95,7 +95,9 @@ class NumericAccumulator {
         if (Number.isNaN(x)) {
           this.nanCount++;
           valid--;
-        } else sum += x;
+        } else {
+          sum += x;
+        }
       }
     }
     this.min = min;
@@ -153,8 +155,9 @@ function isoOrText(ms: number): JsonValue {
 
 /** Milliseconds per unit of a Date or Timestamp column's stored integers. */
 function msPerUnit(type: DataType): number {
-  if (type.typeId === Type.Date)
+  if (type.typeId === Type.Date) {
     return (type as unknown as { unit: number }).unit === 0 ? 86_400_000 : 1;
+  }
   return [1000, 1, 1e-3, 1e-6][(type as unknown as { unit: number }).unit] ?? 1;
 }
 
@@ -170,12 +173,15 @@ function numericStats(column: Vector, chunks: Chunk[]): { [key: string]: JsonVal
   );
   const half = type.typeId === Type.Float && type.precision === 0;
   for (const chunk of chunks) {
-    if (is64) acc.addInt64(chunk, chunk.values instanceof BigInt64Array);
-    else if (half) {
+    if (is64) {
+      acc.addInt64(chunk, chunk.values instanceof BigInt64Array);
+    } else if (half) {
       const values = Float64Array.from(chunk.values as Uint16Array, (h) => util.uint16ToFloat64(h));
       const { offset, length, nullCount, nullBitmap } = chunk;
       acc.addNumbers({ offset, length, nullCount, nullBitmap, values });
-    } else acc.addNumbers(chunk);
+    } else {
+      acc.addNumbers(chunk);
+    }
   }
   const temporal = type.typeId === Type.Date || type.typeId === Type.Timestamp;
   const stats: { [key: string]: JsonValue } = { kind: temporal ? "temporal" : "numeric" };
@@ -325,8 +331,9 @@ export function toJsonSafe(value: unknown, type?: DataType, depth = 0): JsonValu
   if (value === null || value === undefined) return null;
   switch (typeof value) {
     case "number":
-      if (type && (type.typeId === Type.Date || type.typeId === Type.Timestamp))
+      if (type && (type.typeId === Type.Date || type.typeId === Type.Timestamp)) {
         return isoOrText(value);
+      }
       return jsonNumber(value);
     case "bigint":
       return String(value);
@@ -365,8 +372,9 @@ export function toJsonSafe(value: unknown, type?: DataType, depth = 0): JsonValu
     const plain = v.toJSON();
     if (plain !== null && typeof plain === "object" && !Array.isArray(plain)) {
       const out: { [key: string]: JsonValue } = {};
-      for (const [key, item] of Object.entries(plain))
+      for (const [key, item] of Object.entries(plain)) {
         out[key] = toJsonSafe(item, undefined, depth + 1);
+      }
       return out;
     }
     return toJsonSafe(plain, undefined, depth + 1);

@@ -59,8 +59,9 @@ const BUILTIN_ERRORS: Record<string, new (message?: string) => Error> = {
  */
 export function isErrorLike(value: unknown): value is ErrorLike {
   if (typeof value !== "object" || value === null) return false;
-  if (value instanceof Error || Object.prototype.toString.call(value) === "[object Error]")
+  if (value instanceof Error || Object.prototype.toString.call(value) === "[object Error]") {
     return true;
+  }
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === null || proto === Object.prototype) return false;
   const v = value as Partial<Record<"name" | "message" | "stack", unknown>>;
@@ -95,8 +96,9 @@ function toRecord(error: ErrorLike, seen: Set<object>, depth: number): ErrorReco
   const toCause = (value: unknown): Cause => {
     if (isErrorLike(value)) {
       if (seen.has(value)) return { text: `circular cause: ${safeString(value.name)} again` };
-      if (depth >= MAX_CAUSE_DEPTH)
+      if (depth >= MAX_CAUSE_DEPTH) {
         return { text: `${safeString(value.name)}: ${safeString(value.message)}` };
+      }
       return toRecord(value, seen, depth + 1);
     }
     return dataOrText(value);

@@ -624,13 +624,16 @@ export function summarizeJson(value: unknown): ArtifactSummary {
     preview: previewer.truncated ? `${previewer.text}…` : previewer.text,
     truncated: previewer.truncated,
   };
-  if (typeof value === "string" || Array.isArray(value)) summary.length = value.length;
-  else if (kind === "map" || kind === "set") summary.size = (value as Set<unknown>).size;
-  else if (kind === "typed-array") {
+  if (typeof value === "string" || Array.isArray(value)) {
+    summary.length = value.length;
+  } else if (kind === "map" || kind === "set") {
+    summary.size = (value as Set<unknown>).size;
+  } else if (kind === "typed-array") {
     summary.length = (value as TypedArray).length;
     summary.dtype = toStringTag(value as object).slice(8, -1);
-  } else if (kind === "array-buffer") summary.byteLength = (value as ArrayBuffer).byteLength;
-  else if (kind === "object") {
+  } else if (kind === "array-buffer") {
+    summary.byteLength = (value as ArrayBuffer).byteLength;
+  } else if (kind === "object") {
     const keys = Object.keys(value as object).sort(compareStrings);
     summary.keyCount = keys.length;
     summary.keys = keys.slice(0, 20);

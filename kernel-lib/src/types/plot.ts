@@ -141,8 +141,9 @@ function collectViews(
   if (Array.isArray(values) && found.dataRows === null) found.dataRows = values.length;
   for (const key of ["layer", "concat", "hconcat", "vconcat"] as const) {
     const views = spec[key];
-    if (Array.isArray(views))
+    if (Array.isArray(views)) {
       for (const v of views) collectViews(v as VegaLiteSpec, found, depth + 1);
+    }
   }
   const inner = spec.spec;
   if (inner && typeof inner === "object") collectViews(inner as VegaLiteSpec, found, depth + 1);

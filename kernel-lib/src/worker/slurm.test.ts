@@ -102,8 +102,9 @@ before(async () => {
 });
 
 after(async () => {
-  if (process.env.TSEMATIC_TEST_SERVER_LOG)
+  if (process.env.TSEMATIC_TEST_SERVER_LOG) {
     writeFileSync(process.env.TSEMATIC_TEST_SERVER_LOG, server?.output() ?? "");
+  }
   cloud.cleanUp();
   await server?.stop();
   await cluster?.stop();
@@ -339,8 +340,9 @@ pipeline().submit({ executor: "slurm" }).then(
     await eventually("no job left running in Slurm", async () => {
       for (const id of externalIds) {
         const record = await slurmJob(id);
-        if (record && !["CANCELLED", "COMPLETED", "FAILED"].includes(String(record.job_state)))
+        if (record && !["CANCELLED", "COMPLETED", "FAILED"].includes(String(record.job_state))) {
           return undefined;
+        }
       }
       return true;
     });

@@ -315,8 +315,9 @@ export async function cancelCommand(args: Parsed): Promise<number> {
   const answer = await client(args.values).post<{ status: string; canceledRuns: number }>(
     `/runs/${id}/cancel`,
   );
-  if (args.values.json) print(JSON.stringify(answer));
-  else if (answer.canceledRuns > 0) {
+  if (args.values.json) {
+    print(JSON.stringify(answer));
+  } else if (answer.canceledRuns > 0) {
     print(
       `Root run ${id}: its client is gone, so the server canceled ${answer.canceledRuns} open run(s).`,
     );

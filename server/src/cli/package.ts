@@ -106,8 +106,9 @@ export async function upload(client: ApiClient, pkg: BuiltPackage): Promise<{ cr
 
 export async function packageCommand({ values, positionals }: Parsed): Promise<number> {
   const [path, extra] = positionals;
-  if (path === undefined)
+  if (path === undefined) {
     throw CliError.usage("give the script (.ts) or notebook (.ipynb) to package");
+  }
   if (extra !== undefined) throw CliError.usage(`unexpected argument "${extra}"`);
   const upToCell = cellOption(values);
   const file = resolve(path);

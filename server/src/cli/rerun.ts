@@ -113,8 +113,9 @@ export async function rerunCommand({ values, positionals }: Parsed): Promise<num
       `${failure ? `: ${failure.kind}` : ""} (${attempt}).`,
   );
   for (const line of failure ? failureLines(failure) : []) print(`  ${line}`);
-  if (!failure && error)
+  if (!failure && error) {
     print(`  what        ${error.name} in step "${error.stepName}": ${error.message}`);
+  }
   print(`  see         tsematic show ${rerun.rootId}; tsematic logs ${rerun.rootId}`);
   return 1;
 }

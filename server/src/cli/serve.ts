@@ -81,8 +81,9 @@ function slurmOptions(values: Parsed["values"]): SlurmOptions | undefined {
     throw CliError.usage(`--slurm-url must be slurmrestd's http(s) URL, not "${url}"`);
   }
   const user = values["slurm-user"] as string | undefined;
-  if (!user)
+  if (!user) {
     throw CliError.usage("--slurm-url needs --slurm-user USER (the unix user jobs run as)");
+  }
   const jwtKeyFile = values["slurm-jwt-key"] as string | undefined;
   const jwt = process.env.TSEMATIC_SLURM_JWT;
   if (!jwtKeyFile && !jwt) {

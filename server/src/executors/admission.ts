@@ -39,8 +39,9 @@ export function invalidAxis(request: ResourceRequest): string | undefined {
   for (const axis of AXES) {
     const value = request[axis];
     if (value === undefined) continue;
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
       return `resources.${axis} must be a number ≥ 0 (got ${JSON.stringify(value)})`;
+    }
   }
   return undefined;
 }

@@ -163,8 +163,9 @@ function lastLine(text: string): string | undefined {
   const lines = text.split("\n").map((l) => l.trim());
   for (let i = lines.length - 1; i >= 0; i -= 1) {
     const line = lines[i];
-    if (line)
+    if (line) {
       return line.length > QUOTED_LINE_CHARS ? `${line.slice(0, QUOTED_LINE_CHARS)}…` : line;
+    }
   }
   return undefined;
 }

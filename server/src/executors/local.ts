@@ -125,17 +125,20 @@ export class LocalExecutor implements Executor {
 
   submit(request: LaunchRequest): void {
     if (this.closing) throw new Error(`job ${request.jobId}: the local executor is closed`);
-    if (this.jobs.has(request.jobId))
+    if (this.jobs.has(request.jobId)) {
       throw new Error(`job ${request.jobId} was already submitted to the local executor`);
-    if (request.command.length === 0)
+    }
+    if (request.command.length === 0) {
       throw new Error(`job ${request.jobId}: the command is empty: give at least a program`);
+    }
     const invalid = invalidAxis(request.resources);
     if (invalid) throw new Error(`job ${request.jobId}: ${invalid}`);
     // A request that can never fit would sit at the head of the FIFO queue and block every job behind it.
-    if (this.validate(request.resources))
+    if (this.validate(request.resources)) {
       throw new Error(
         `job ${request.jobId} asks for more than the local executor can ever give: validate() it first`,
       );
+    }
     let markDone!: () => void;
     const done = new Promise<void>((resolve) => (markDone = resolve));
     this.jobs.set(request.jobId, {

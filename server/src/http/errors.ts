@@ -155,9 +155,11 @@ export function errorHandler(log: (message: string) => void): ErrorRequestHandle
     const full = diskFull(caught);
     const err = full ?? caught;
     const [status, body] = toResponse(err);
-    if (full) log(`disk full: ${caught instanceof Error ? caught.message : String(caught)}`);
-    else if (status >= 500)
+    if (full) {
+      log(`disk full: ${caught instanceof Error ? caught.message : String(caught)}`);
+    } else if (status >= 500) {
       log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
+    }
     if (res.headersSent) {
       res.destroy();
       return;

@@ -111,8 +111,9 @@ export function writeChanges(doc: Y.Doc, db: Db, runIds: Iterable<string>, edges
 
 function setIfChanged(map: Y.Map<unknown>, key: string, value: object): void {
   const current = map.get(key);
-  if (current === undefined || JSON.stringify(current) !== JSON.stringify(value))
+  if (current === undefined || JSON.stringify(current) !== JSON.stringify(value)) {
     map.set(key, value);
+  }
 }
 
 export function writeRoot(doc: Y.Doc, db: Db, rootId: string): void {

@@ -127,8 +127,9 @@ export class LiveGraphs {
       doc.on("update", (update: Uint8Array) => {
         const message = updateMessage(update);
         for (const ws of created.clients) {
-          if (ws.readyState === WebSocket.OPEN && this.hasRoom(ws, message.length))
+          if (ws.readyState === WebSocket.OPEN && this.hasRoom(ws, message.length)) {
             ws.send(message);
+          }
         }
       });
       this.graphs.set(rootId, created);

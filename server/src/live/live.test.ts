@@ -120,8 +120,9 @@ describe("live run graphs over y-websocket", () => {
     assert.equal(t.server.context.live.size, 1);
     await client.close();
     const deadline = Date.now() + 2000;
-    while (t.server.context.live.size > 0 && Date.now() < deadline)
+    while (t.server.context.live.size > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
+    }
     assert.equal(t.server.context.live.size, 0);
   });
 

@@ -86,8 +86,9 @@ export function onExited(
   } else if (failure.kind === "canceled") {
     endJob(db, job.id, "canceled", { failure, handle: status.handle }, now());
     // Canceled outside Tsematic (a cluster's scancel): nobody will end the run otherwise.
-    if (!getRoot(db, job.rootId)?.cancelRequested)
+    if (!getRoot(db, job.rootId)?.cancelRequested) {
       s.runEnds.failRun(job.rootId, job.runId, failure);
+    }
     s.waiters.notify(job.runId);
   } else if (failure.kind === "out-of-memory" || failure.kind === "timeout") {
     endJob(db, job.id, "failed", { failure, handle: status.handle }, now());

@@ -234,8 +234,9 @@ describe("a local Slurm cluster", { timeout: 600_000 }, () => {
     for (const [i, cluster] of clusters.entries()) {
       assert.deepEqual(daemons[i]!.filter(isAlive), []);
       assert.deepEqual(processesOf(cluster), []);
-      for (const node of cluster.nodes)
+      for (const node of cluster.nodes) {
         assert.deepEqual(jobProcessesOfNode(names[i]!, node.name), []);
+      }
       assert.equal(existsSync(cluster.stateDir), false);
     }
     assert.equal(existsSync(firstOutput), false, `${firstOutput} went with its cluster`);

@@ -276,20 +276,22 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
     env,
     async killNode(name) {
       const slurmd = slurmds.get(name);
-      if (!slurmd)
+      if (!slurmd) {
         throw new Error(
           `No node "${name}" in this cluster: it has ${nodes.map((n) => n.name).join(", ")}.`,
         );
+      }
       slurmd.signal("SIGKILL");
       await killJobsOf(name);
       await slurmd.waitForExit();
     },
     async startNode(name) {
       const previous = slurmds.get(name);
-      if (!previous)
+      if (!previous) {
         throw new Error(
           `No node "${name}" in this cluster: it has ${nodes.map((n) => n.name).join(", ")}.`,
         );
+      }
       if (previous.ended === undefined) return;
       const daemon = startSlurmd(name);
       const registrations = countRegistrations(daemon);
@@ -418,8 +420,9 @@ function prepareStateDir(
       if (!existsSync(file) || !statSync(file).isCharacterDevice()) {
         rmSync(file, { force: true });
         const made = spawnSync("mknod", ["-m", "666", file, "c", "1", "3"], { encoding: "utf8" });
-        if (made.status !== 0)
+        if (made.status !== 0) {
           throw new Error(`Cannot make the fake GPU device ${file}: ${made.stderr.trim()}`);
+        }
       }
       return file;
     });
@@ -504,8 +507,9 @@ async function waitFor(
       await Promise.resolve()
         .then(ready)
         .catch(() => false)
-    )
+    ) {
       return;
+    }
     if (Date.now() > deadline) {
       const logs = daemons.filter((d) => d.name.startsWith(what)).map((d) => d.logTail());
       const state = describe ? await describe() : "";

@@ -37,8 +37,9 @@ export function jobProcessesOfNode(
     // slurmd carries the marker too; it is the node, not one of its jobs.
     if (excluding.includes(pid) || pid === process.pid || command === "slurmd") continue;
     const environment = readEnvironment(pid);
-    if (environment.includes(marker)) roots.add(pid);
-    else if (
+    if (environment.includes(marker)) {
+      roots.add(pid);
+    } else if (
       environment.includes(`SLURM_CLUSTER_NAME=${clusterName}`) &&
       environment.includes(`SLURMD_NODENAME=${node}`)
     ) {

@@ -18,8 +18,9 @@ export async function freePorts(count: number): Promise<number[]> {
         server.listen(0, "127.0.0.1", resolve);
       });
       const address = server.address();
-      if (address === null || typeof address === "string")
+      if (address === null || typeof address === "string") {
         throw new Error("no TCP address for a listening socket");
+      }
       ports.push(address.port);
     }
     return ports;

@@ -50,11 +50,12 @@ function jobView(row: JobRow): Job {
     resources: spec.resources ?? {},
     createdAt: row.created_at,
   };
-  if (row.handle_json !== null)
+  if (row.handle_json !== null) {
     job.handle = readStoredJson<JobHandle>(row.handle_json, () => ({
       executor: row.executor,
       host: "",
     }));
+  }
   if (row.failure_json !== null) {
     job.failure = readStoredJson<JobFailure>(row.failure_json, () => ({
       kind: "lost",

@@ -117,8 +117,9 @@ export function checkArchive(bytes: Buffer): PackageManifest {
     throw invalid("files must be an object of file paths to their text");
   }
   const m = a.manifest;
-  if (!isObject(m) || m.format !== PACKAGE_FORMAT)
+  if (!isObject(m) || m.format !== PACKAGE_FORMAT) {
     throw invalid("manifest.format is missing or wrong");
+  }
   const entry = m.entry;
   if (
     !isObject(entry) ||
@@ -136,16 +137,18 @@ export function checkArchive(bytes: Buffer): PackageManifest {
       );
     }
     const text = (files as Record<string, string>)[f.path];
-    if (text === undefined)
+    if (text === undefined) {
       throw invalid(`manifest.files lists ${f.path}, which the archive does not hold`);
+    }
     if (f.sha256 !== sha256(text) || f.size !== Buffer.byteLength(text)) {
       throw invalid(`manifest.files: the size or sha256 of ${f.path} does not match its text`);
     }
     listed.add(f.path);
   }
   for (const path of Object.keys(files)) {
-    if (!listed.has(path))
+    if (!listed.has(path)) {
       throw invalid(`the archive holds ${describe(path)}, which manifest.files does not list`);
+    }
   }
   for (const key of ["bundle", "sourcemap"] as const) {
     if (typeof m[key] !== "string" || !listed.has(m[key] as string)) {

@@ -585,8 +585,9 @@ export function malformedRequests(t: FuzzTargets, count: number, seed = 1): Malf
       const event = pick(t.validEvents);
       const copy = JSON.parse(JSON.stringify(event)) as Record<string, Record<string, unknown>>;
       const placeholder = '"@DEEP@"';
-      if (event.type === "artifact") copy.artifact!.summary = { preview: "@DEEP@" };
-      else if (event.type === "run-created") {
+      if (event.type === "artifact") {
+        copy.artifact!.summary = { preview: "@DEEP@" };
+      } else if (event.type === "run-created") {
         if (random() < 0.5) copy.run!.resources = "@DEEP@";
         else copy.run!.environment = { nodeVersion: "v20", platform: "linux", extra: "@DEEP@" };
       } else if (event.type === "run-state") {
@@ -598,7 +599,9 @@ export function malformedRequests(t: FuzzTargets, count: number, seed = 1): Malf
           runId: t.runId,
           cause: "@DEEP@",
         } as unknown as Record<string, unknown>;
-      } else copy.extra = "@DEEP@" as unknown as Record<string, unknown>;
+      } else {
+        copy.extra = "@DEEP@" as unknown as Record<string, unknown>;
+      }
       return {
         label: "nested",
         method: "POST",

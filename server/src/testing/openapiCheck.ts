@@ -44,8 +44,9 @@ export class OpenApiChecker {
     if (!op) throw new Error(`${method} ${path} is not in openapi.yaml`);
     this.covered.add(`${op.method} ${op.template}`);
     let response = op.operation.responses[String(status)];
-    if (!response)
+    if (!response) {
       throw new Error(`${method} ${path} answered ${status}, which openapi.yaml does not list`);
+    }
     if (response.$ref) {
       const name = REF.exec(response.$ref)?.[2];
       response = (this.doc.components as unknown as Record<string, Record<string, typeof response>>)

@@ -128,8 +128,9 @@ export class SlurmExecutor implements Executor {
     const want = asked(resources);
     if (
       nodes.some((n) => n.cpus >= want.cpus && n.memoryMiB >= want.memoryMiB && n.gpus >= want.gpus)
-    )
+    ) {
       return null;
+    }
     const largest = [...nodes].sort(
       (a, b) => b.cpus - a.cpus || b.memoryMiB - a.memoryMiB || b.gpus - a.gpus,
     )[0];
@@ -142,10 +143,12 @@ export class SlurmExecutor implements Executor {
 
   submit(request: LaunchRequest): void {
     if (this.closing) throw new Error(`job ${request.jobId}: the slurm executor is closed`);
-    if (this.jobs.has(request.jobId))
+    if (this.jobs.has(request.jobId)) {
       throw new Error(`job ${request.jobId} was already submitted to the slurm executor`);
-    if (this.validate(request.resources))
+    }
+    if (this.validate(request.resources)) {
       throw new Error(`job ${request.jobId} fits no Slurm node: validate() it first`);
+    }
     let markDone!: () => void;
     const done = new Promise<void>((resolve) => (markDone = resolve));
     this.jobs.set(request.jobId, {
@@ -243,7 +246,9 @@ export class SlurmExecutor implements Executor {
         inUse.cpus += a.cpus;
         inUse.memoryMiB += a.memoryMiB;
         inUse.gpus += a.gpus;
-      } else queued++;
+      } else {
+        queued++;
+      }
     }
     return { inUse, queued, running };
   }
@@ -298,8 +303,9 @@ export class SlurmExecutor implements Executor {
     const limit = limitMs(first);
     // The worker removes its output once it reported how its job ended (cluster-signals.ts).
     env.TSEMATIC_JOB_OUTPUT = outputPath(this.options.workerDir, isArray);
-    if (limit !== undefined)
+    if (limit !== undefined) {
       env.TSEMATIC_TIME_LIMIT_MS = String(Math.ceil(limit / 60_000) * 60_000);
+    }
     const cap = arrayCap(this.options.arrayParallelism, first.maxParallelism);
     try {
       const { jobId } = await this.client.submit({
@@ -372,7 +378,9 @@ export class SlurmExecutor implements Executor {
         parts.push(
           `${externalId(track)}:${seen.state}:${seen.flags}:${seen.reason}:${seen.restartCount}`,
         );
-      } else parts.push(`${externalId(track)}:gone`);
+      } else {
+        parts.push(`${externalId(track)}:gone`);
+      }
       const ended = !seen || seen.ended;
       if (!ended) {
         track.endSeenAt = undefined;

@@ -206,8 +206,9 @@ export function normalizeJob(raw: Record<string, unknown>): SlurmJob {
   if (batchHost) job.batchHost = batchHost;
   if (arrayJobId) job.arrayJobId = arrayJobId;
   // The pending tasks of an array are one record whose task id is unset (NO_VAL in v0.0.38).
-  if (arrayJobId && arrayTaskId !== undefined && arrayTaskId < 0xfffffff0)
+  if (arrayJobId && arrayTaskId !== undefined && arrayTaskId < 0xfffffff0) {
     job.arrayTaskId = arrayTaskId;
+  }
   // 22.05 answers cpus_per_task null (measured): a one-task job's `cpus` is the same number.
   const cpus = num(raw.cpus_per_task) ?? num(raw.cpus);
   if (cpus !== undefined) job.cpusPerTask = cpus;
