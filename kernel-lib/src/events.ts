@@ -1,8 +1,9 @@
 /**
  * The run event stream: everything a resolution does, as plain JSON-serializable records.
  *
- * A runner emits these in order to an {@link EventSink}. The silent runner keeps them in memory
- * ({@link MemorySink}); the tracked runner sends them to the lineage server in batches. Every event
+ * A runner emits these in order to an {@link EventSink}. A silent run keeps what they say in its
+ * in-memory run graph (runner/graph.ts); the tracked runner also sends them to the lineage server
+ * in batches. Every event
  * has a deterministic `id` (`<rootId>:<writer>:<seq>`, see {@link EventWriter}), so a retried batch
  * can be ingested idempotently and the events of a worker never collide with its driver's.
  *
