@@ -905,6 +905,8 @@ export class Resolution {
     if (!sink || this.announced.has(id)) return;
     this.announced.add(id);
     const a = artifact();
+    // A composite's parts first: each is an artifact of its own, which the composite names.
+    for (const part of a.parts ?? []) this.announce(part.id, () => part, store);
     if (store) sink.storeArtifact?.(a);
     this.emit({ type: "artifact", artifact: this.info(a) });
   }
