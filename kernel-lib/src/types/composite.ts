@@ -71,6 +71,25 @@ const segment = (key: string | number): string =>
       ? `.${key}`
       : `[${JSON.stringify(key)}]`;
 
+/**
+ * The objects inside a composite value's arrays and plain objects that are not containers
+ * themselves (its parts, among them), up to the depth parts may sit at. The runner records the
+ * step that returned the composite as their producer: passing `out.table` on is data flowing.
+ *
+ * @example
+ * ```ts
+ * [...innerObjects({ table, scores: [1, 2] })]; // [table]
+ * ```
+ */
+export function* innerObjects(value: unknown, depth = 0): Generator<object> {
+  if (!isContainer(value) || depth > MAX_COMPOSITE_DEPTH) return;
+  for (const item of Object.values(value) as unknown[]) {
+    if (item === null || typeof item !== "object") continue;
+    if (isContainer(item)) yield* innerObjects(item, depth + 1);
+    else yield item;
+  }
+}
+
 /** Whether a container holds a part anywhere inside (no limits: the encoder reports those). */
 function holdsPart(value: object, types: CompositeTypes, ancestors: Set<object>): boolean {
   if (ancestors.has(value)) return false; // a cycle: the JSON encoder rejects it with its path
