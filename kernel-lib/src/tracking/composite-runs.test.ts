@@ -109,3 +109,19 @@ test("a step consuming a composite's part records its input as that part, produc
     ["reference report table"],
   );
 });
+
+test("a cache hit on a composite output gives back its table and bytes as a table and bytes", async () => {
+  let runs = 0;
+  const cachedReport = func({ cache: true }, function cachedReport(n: number) {
+    runs++;
+    return { table: tableFromArrays({ x: [n, n + 1] }), weights: new Uint8Array([n]) };
+  });
+  const first = await cachedReport(7);
+  const second = await cachedReport(7);
+  assert.equal(runs, 1);
+  assert.notEqual(second, first, "the hit is decoded from the stored artifact");
+  assert.equal(second.table.numRows, 2);
+  assert.deepEqual(second.table.getChild("x")?.toArray()[1], 8);
+  assert.ok(second.weights instanceof Uint8Array);
+  assert.deepEqual([...second.weights], [7]);
+});
