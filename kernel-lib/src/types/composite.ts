@@ -173,7 +173,7 @@ interface PartEntry {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 /** The parts of composite bytes just serialized, for the registry to store beside them. */
-const partsOfBytes = new WeakMap<Uint8Array, { artifacts: Artifact[]; paths: string[] }>();
+const partsOfBytes = new WeakMap<Uint8Array, Artifact[]>();
 
 /**
  * The part artifacts of bytes a composite type just serialized (and forgets them).
@@ -187,7 +187,7 @@ const partsOfBytes = new WeakMap<Uint8Array, { artifacts: Artifact[]; paths: str
 export function takeCompositeParts(bytes: Uint8Array): Artifact[] | undefined {
   const parts = partsOfBytes.get(bytes);
   partsOfBytes.delete(bytes);
-  return parts?.artifacts;
+  return parts;
 }
 
 function readHeader(bytes: Uint8Array): {
@@ -241,7 +241,10 @@ export function compositeTypeWith(types: CompositeTypes): ArtifactType<object> {
         mediaType: "text/plain",
         matches: (v): v is PartRef => v instanceof PartRef,
         serialize: (ref) => encoder.encode(String(ref.index)),
-        deserialize: () => new PartRef(-1),
+        // Only written here: reading resolves references to the decoded parts (deserialize below).
+        deserialize: () => {
+          throw new Error("a part reference is read by the composite type only");
+        },
         summarize: () => ({}),
       };
       const nested: NestedTypes = {
@@ -264,7 +267,7 @@ export function compositeTypeWith(types: CompositeTypes): ArtifactType<object> {
         bytes.set(a.bytes, at);
         at += a.size;
       }
-      partsOfBytes.set(bytes, { artifacts, paths: parts.map((p) => p.path) });
+      partsOfBytes.set(bytes, artifacts);
       return bytes;
     },
     deserialize(bytes) {
