@@ -12,6 +12,7 @@
 import { DisposableSet, type IDisposable } from "@lumino/disposable";
 
 import type { IArtifactViewRegistry } from "../tokens";
+import { CompositeView } from "./composite";
 import { JsonTreeView } from "./json-tree";
 import { PlotView } from "./plot";
 import { BinaryView, ErrorView, ImageView, MarkdownView, SummaryView } from "./simple";
@@ -35,5 +36,7 @@ export function registerBuiltinViews(registry: IArtifactViewRegistry): IDisposab
   add("image.*", (artifact, context) => new ImageView(artifact, context));
   add("binary", (artifact, context) => new BinaryView(artifact, context));
   add("error", (artifact) => new ErrorView(artifact));
+  // Each part of a composite is shown by the view this registry has for the part's type.
+  add("composite", (artifact, context) => new CompositeView(artifact, context, registry));
   return registrations;
 }

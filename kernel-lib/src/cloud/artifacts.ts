@@ -31,6 +31,8 @@ export async function fetchArtifact(
 
 /** Stores an artifact's bytes (idempotent: the same id is the same bytes). */
 export async function storeArtifact(client: ServerClient, artifact: Artifact): Promise<void> {
+  // A composite's parts are artifacts of their own, which its summary names by id.
+  for (const part of artifact.parts ?? []) await storeArtifact(client, part);
   await client.request(
     "PUT",
     `/artifacts/${artifact.id}/value?typeName=${encodeURIComponent(artifact.typeName)}`,

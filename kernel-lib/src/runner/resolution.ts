@@ -28,6 +28,7 @@ import type { Future } from "../future";
 import { collectFutures, isFuture, isPlainObject } from "../future-values";
 import { backoffDelay, resolveRetry, shouldRetry, type CallSettings } from "../options";
 import type { Artifact } from "../types/artifact";
+import { COMPOSITE_TYPE, innerObjects } from "../types/composite";
 import { describeValueType, UnserializableValueError, type TypeRegistry } from "../types/registry";
 import type { CacheStore } from "./cache-store";
 import {
@@ -559,7 +560,7 @@ export class Resolution {
     const value = this.config.registry.fromBytes(artifact.typeName, artifact.bytes);
     this.announce(artifact.id, () => artifact, how.cached);
     if (value !== null && typeof value === "object") this.artifactOfObject.set(value, artifact);
-    this.noteOutput(node, artifact.id, value);
+    this.noteOutput(node, artifact.id, value, artifact.typeName === COMPOSITE_TYPE);
     this.emit({
       type: "edge",
       runId: node.id,
@@ -580,7 +581,7 @@ export class Resolution {
     const value = this.config.registry.fromBytes(artifact.typeName, artifact.bytes);
     this.announced.add(artifact.id);
     if (value !== null && typeof value === "object") this.artifactOfObject.set(value, artifact);
-    this.noteOutput(node, artifact.id, value);
+    this.noteOutput(node, artifact.id, value, artifact.typeName === COMPOSITE_TYPE);
     this.releaseSlot(node);
     this.mirrorEnd(node, "resolved", { artifact });
     node.settle("resolved", { value });
@@ -698,7 +699,7 @@ export class Resolution {
   }
 
   /** Remembers a run's output for the flows of later consumers. */
-  private noteOutput(node: RunNode, artifactId: string, value: unknown): void {
+  private noteOutput(node: RunNode, artifactId: string, value: unknown, composite = false): void {
     if (!this.config.sink) return;
     const lineage = (node.lineage ??= new RunLineage());
     lineage.output = artifactId;
@@ -706,6 +707,12 @@ export class Resolution {
     // The innermost run that returned an object made it: a parent returning it does not take over.
     if (value !== null && typeof value === "object" && !this.producerOfObject.has(value)) {
       this.producerOfObject.set(value, node.id);
+    }
+    // A composite's parts are objects this run returned too: `b(out.table)` passes one on.
+    if (composite) {
+      for (const part of innerObjects(value)) {
+        if (!this.producerOfObject.has(part)) this.producerOfObject.set(part, node.id);
+      }
     }
   }
 
@@ -778,7 +785,7 @@ export class Resolution {
           name: "output",
           artifactId: artifact.id,
         });
-        this.noteOutput(node, artifact.id, value);
+        this.noteOutput(node, artifact.id, value, artifact.typeName === COMPOSITE_TYPE);
         if (useCache && this.config.cache) {
           await this.config.cache.store(key!, {
             runId: node.id,
@@ -916,6 +923,8 @@ export class Resolution {
     if (!sink || this.announced.has(id)) return;
     this.announced.add(id);
     const a = artifact();
+    // A composite's parts first: each is an artifact of its own, which the composite names.
+    for (const part of a.parts ?? []) this.announce(part.id, () => part, store);
     if (store) sink.storeArtifact?.(a);
     this.emit({ type: "artifact", artifact: this.info(a) });
   }

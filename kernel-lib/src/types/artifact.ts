@@ -51,4 +51,9 @@ export interface ArtifactInfo {
 /** An artifact with its bytes. */
 export interface Artifact extends ArtifactInfo {
   bytes: Uint8Array;
+  /**
+   * A composite value's parts (tables, plots, bytes inside arrays and objects), each its own
+   * artifact, stored beside the composite so each can be fetched and shown by its id.
+   */
+  parts?: Artifact[];
 }

@@ -477,6 +477,9 @@ class Previewer {
   text = "";
   truncated = false;
 
+  /** `label` renders some objects as given text (a composite's parts as `<arrow.table>`). */
+  constructor(private readonly label?: (value: object) => string | undefined) {}
+
   private emit(part: string): boolean {
     if (this.truncated) return false;
     const room = PREVIEW_LIMIT - this.text.length;
@@ -525,6 +528,11 @@ class Previewer {
   }
 
   private writeObject(value: object, depth: number): void {
+    const label = this.label?.(value);
+    if (label !== undefined) {
+      this.emit(label);
+      return;
+    }
     const tag = toStringTag(value);
     if (depth >= PREVIEW_DEPTH) {
       this.emit(Array.isArray(value) ? "[…]" : "{…}");
@@ -615,8 +623,11 @@ function kindOf(value: unknown): string {
  * //   keyCount: 2, keys: ["layers", "lr"] }
  * ```
  */
-export function summarizeJson(value: unknown): ArtifactSummary {
-  const previewer = new Previewer();
+export function summarizeJson(
+  value: unknown,
+  label?: (value: object) => string | undefined,
+): ArtifactSummary {
+  const previewer = new Previewer(label);
   previewer.write(value, 0);
   const kind = kindOf(value);
   const summary: ArtifactSummary = {

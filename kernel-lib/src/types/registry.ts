@@ -6,6 +6,7 @@
 import { contentId } from "../hash";
 import type { Artifact, ArtifactSummary, ArtifactType } from "./artifact";
 import { BUILTIN_TYPES } from "./builtin";
+import { compositeTypeWith, takeCompositeParts, COMPOSITE_TYPE } from "./composite";
 import { takeContentId } from "./content-hasher";
 import { jsonType, jsonTypeWith, type NestedTypes } from "./json";
 import { UnserializableValueError, describeValueType } from "./unserializable";
@@ -37,7 +38,17 @@ export class TypeRegistry {
       typeFor: (value) => this.nestedTypeOf(value),
       byName: (name) => this.byName.get(name),
     };
-    this.builtins = builtins.map((t) => (t === jsonType ? jsonTypeWith(nested) : t));
+    // Arrays and objects holding tables, plots, bytes... are composites of those parts: tried
+    // just before JSON, which takes the rest.
+    const composite = compositeTypeWith({
+      partTypeOf: (value) => this.partTypeOf(value),
+      nested,
+      toArtifact: (value) => this.toArtifact(value),
+      fromBytes: (name, bytes) => this.fromBytes(name, bytes),
+    });
+    this.builtins = builtins.flatMap((t) =>
+      t === jsonType ? [composite as ArtifactType, jsonTypeWith(nested)] : [t],
+    );
     for (const t of this.builtins) this.byName.set(t.name, t);
   }
 
@@ -46,6 +57,15 @@ export class TypeRegistry {
     for (const t of this.userTypes) if (t.name !== "json" && t.matches(value)) return t;
     for (const t of this.builtins) if (t.name !== "json" && t.matches(value)) return t;
     return undefined;
+  }
+
+  /**
+   * The type of a part of a composite value: any type but JSON and composite (whose values are
+   * the containers) and errors (an Error inside data is refused, as the JSON type explains).
+   */
+  private partTypeOf(value: object): ArtifactType | undefined {
+    const type = this.nestedTypeOf(value);
+    return type && type.name !== COMPOSITE_TYPE && type.name !== "error" ? type : undefined;
   }
 
   /**
@@ -126,6 +146,7 @@ export class TypeRegistry {
     // Summarize before taking the id: a large artifact's hash may still be finishing on another
     // core (see content-hasher.ts), and summarizing overlaps with it.
     const summary = summarizeSafely(type, value, bytes);
+    const parts = takeCompositeParts(bytes);
     return {
       id: takeContentId(type.name, bytes) ?? contentId(type.name, bytes),
       typeName: type.name,
@@ -133,6 +154,7 @@ export class TypeRegistry {
       size: bytes.byteLength,
       summary,
       bytes,
+      ...(parts ? { parts } : {}),
     };
   }
 
