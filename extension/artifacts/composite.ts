@@ -19,8 +19,8 @@ import { errorText, type IArtifactViewContext } from "./context";
 export class CompositeView extends Panel {
   constructor(
     artifact: IArtifact,
-    private readonly context: IArtifactViewContext,
-    private readonly views: IArtifactViewRegistry,
+    private readonly _context: IArtifactViewContext,
+    private readonly _views: IArtifactViewRegistry,
   ) {
     super();
     this.addClass("jp-TsematicComposite");
@@ -32,7 +32,7 @@ export class CompositeView extends Panel {
     skeleton.node.appendChild(pre);
     this.addWidget(skeleton);
     for (const part of model.parts) {
-      this.addWidget(this.partSection(part));
+      this.addWidget(this._partSection(part));
     }
     if (model.hidden.length > 0) {
       const rest = new Widget();
@@ -41,19 +41,19 @@ export class CompositeView extends Panel {
         `${model.hidden.length} more parts: ` + model.hidden.map((p) => partLabel(p)).join(", ");
       this.addWidget(rest);
     }
-    void this.loadParts(model.parts);
+    void this._loadParts(model.parts);
   }
 
   override dispose(): void {
     if (this.isDisposed) {
       return;
     }
-    this.abort.abort();
+    this._abort.abort();
     super.dispose();
   }
 
   /** A heading and a slot the part's own view fills once its artifact is fetched. */
-  private partSection(part: ICompositePart): Panel {
+  private _partSection(part: ICompositePart): Panel {
     const section = new Panel();
     section.addClass("jp-TsematicComposite-part");
     section.node.dataset.path = part.path;
@@ -62,18 +62,18 @@ export class CompositeView extends Panel {
     heading.addClass("jp-TsematicComposite-partHeading");
     heading.node.textContent = partLabel(part);
     section.addWidget(heading);
-    this.sections.set(part.id + part.path, section);
+    this._sections.set(part.id + part.path, section);
     return section;
   }
 
-  private async loadParts(parts: readonly ICompositePart[]): Promise<void> {
+  private async _loadParts(parts: readonly ICompositePart[]): Promise<void> {
     await Promise.all(
       parts.map(async (part) => {
-        const section = this.sections.get(part.id + part.path)!;
+        const section = this._sections.get(part.id + part.path)!;
         try {
-          const artifact = await this.context.api.artifact(part.id, this.abort.signal);
+          const artifact = await this._context.api.artifact(part.id, this._abort.signal);
           if (!this.isDisposed) {
-            section.addWidget(this.views.createView(artifact, this.context));
+            section.addWidget(this._views.createView(artifact, this._context));
           }
         } catch (reason) {
           if (!this.isDisposed) {
@@ -90,6 +90,6 @@ export class CompositeView extends Panel {
     }
   }
 
-  private readonly abort = new AbortController();
-  private readonly sections = new Map<string, Panel>();
+  private readonly _abort = new AbortController();
+  private readonly _sections = new Map<string, Panel>();
 }
