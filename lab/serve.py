@@ -64,6 +64,13 @@ def parse_args(argv):
         help="a built prebuilt extension folder to load (repeatable; default: this repository's)",
     )
     parser.add_argument(
+        "--installed",
+        action="store_true",
+        help="load the prebuilt extensions installed in Jupyter's data path instead (where "
+        "`pip install tsematic_jupyterlab-*.whl` puts them: <sys.prefix>/share/jupyter, JUPYTER_PATH, "
+        "the user's data dir)",
+    )
+    parser.add_argument(
         "--quiet",
         action="store_true",
         help="log warnings and errors only (npm start: the URL is the one line a newcomer needs)",
@@ -100,6 +107,13 @@ def free_port(ip):
     with socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET) as sock:
         sock.bind((ip, 0))
         return sock.getsockname()[1]
+
+
+def installed_labextensions_path():
+    """The folders JupyterLab reads installed prebuilt extensions from, as `jupyter labextension list`."""
+    from jupyter_core.paths import jupyter_path
+
+    return jupyter_path("labextensions")
 
 
 def link_labextensions(folders, target):
@@ -181,11 +195,15 @@ def main(argv):
     if not os.path.exists(os.path.join(BUILD, "static", "bundle.js")):
         sys.exit("serve.py: lab/build is missing: run `npm run build:lab` first")
     folders = args.labextension
-    if folders is None:
+    if args.installed and folders is not None:
+        sys.exit("serve.py: give either --installed or --labextension, not both")
+    if folders is None and not args.installed:
         folders = [os.path.join(REPO, "tsematic_labextension")]
-    for folder in folders:
+    for folder in folders or []:
         if not os.path.exists(os.path.join(folder, "package.json")):
             sys.exit(f"serve.py: no built extension in {folder}: run `npm run build:labextension`")
+    # Read before the data dir is redirected below: a `pip install --user` lands in the user's data dir.
+    installed = installed_labextensions_path() if args.installed else []
 
     scratch = tempfile.mkdtemp(prefix="tsematic-lab-")
     state = os.path.abspath(args.state_dir) if args.state_dir else scratch
@@ -194,8 +212,9 @@ def main(argv):
     os.environ["JUPYTER_CONFIG_DIR"] = os.path.join(scratch, "config")
     os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(scratch, "runtime")
     os.environ["JUPYTER_DATA_DIR"] = os.path.join(state, "data")  # notebook trust lives here
-    labextensions = os.path.join(scratch, "labextensions")
-    link_labextensions(folders, labextensions)
+    labextensions = installed or [os.path.join(scratch, "labextensions")]
+    if not installed:
+        link_labextensions(folders, labextensions[0])
 
     port = free_port(args.ip) if args.port == 0 else args.port
     token = "" if args.no_auth else (args.token or secrets.token_hex(24))
@@ -376,7 +395,7 @@ def make_app(labextensions, user_settings_dir, workspaces_dir, page_config, exit
         themes_dir = os.path.join(BUILD, "themes")
         templates_dir = os.path.join(HERE, "templates")
         app_settings_dir = ""
-        labextensions_path = [labextensions]
+        labextensions_path = labextensions
 
         @classmethod
         def initialize_server(cls, argv=None, load_other_extensions=True, **kwargs):

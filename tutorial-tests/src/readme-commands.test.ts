@@ -23,6 +23,11 @@ const EXCLUDED: Record<string, string> = {
   "npm run bench": "the benchmarks take minutes and only print figures (bench/)",
   "npm run lab": "serves JupyterLab until stopped; the browser tests (npm run test:ui) start it",
   "npm run build": "npm test builds every workspace before this test runs",
+  "npm run build:wheel": "install-wheel.test.ts builds the wheel (into a temporary directory)",
+  "pip install dist/tsematic_jupyterlab-0.1.0-py3-none-any.whl":
+    "installs into the machine's Python; install-wheel.test.ts installs it into a temporary venv",
+  "npm pack -w tsematic -w @tsematic/server --pack-destination dist":
+    "install-npm.test.ts packs both packages (into a temporary directory) and installs them",
 };
 
 /** The commands the README shows, in order, without their trailing `# comments`. */
