@@ -77,7 +77,10 @@ export function attemptsBlock(rows: readonly IAttemptRow[]): HTMLElement | null 
     item.dataset.attempt = String(row.attempt);
     const line = document.createElement("div");
     line.className = "jp-TsematicStep-attemptLine";
-    line.textContent = `Attempt ${row.attempt}: ${row.outcome} · ${row.duration}`;
+    const time = document.createElement("span");
+    time.className = "jp-TsematicStep-attemptDuration";
+    time.textContent = row.duration;
+    line.append(`Attempt ${row.attempt}: ${row.outcome} · `, time);
     item.append(line);
     if (row.error) {
       const message = document.createElement("div");

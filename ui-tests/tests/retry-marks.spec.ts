@@ -105,6 +105,11 @@ test.describe("retries", () => {
       "Attempt 3: resolved",
     );
     await expect(attempts.nth(2).locator(".jp-TsematicStep-attemptError")).toHaveCount(0);
+    // Durations change from run to run: masked.
+    await expect(step.locator(".jp-TsematicStep-attempts")).toHaveScreenshot(
+      "retry-step-attempts.png",
+      { mask: [step.locator(".jp-TsematicStep-attemptDuration")] },
+    );
     const stack = attempts.nth(0).locator("pre");
     await expect(stack).toBeHidden();
     await attempts.nth(0).locator("summary").click();
