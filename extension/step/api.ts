@@ -18,8 +18,10 @@ import {
   type IGraphRun,
   RunGraphData,
 } from "../graph/model";
+import type { IAttempt } from "./attempts";
 import type { IJobFailure } from "./failure";
 
+export type { IAttempt } from "./attempts";
 export type { IJobFailure } from "./failure";
 
 /** An artifact as the server describes it (`Artifact` in the OpenAPI file). */
@@ -107,6 +109,8 @@ export interface IRunDetail {
   readonly cacheKey: string | null;
   readonly originalRunId: string | null;
   readonly error: IRunError | null;
+  /** Each attempt of a retried run (absent from servers older than attempts; empty: ran once). */
+  readonly attempts?: readonly IAttempt[];
 }
 
 /** `RunWithPorts`: `GET /api/v1/runs/{id}`. */

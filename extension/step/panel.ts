@@ -24,6 +24,7 @@ import type {
 } from "./api";
 import { ENDED_STATES } from "../client";
 import type { IArtifactViewRegistry } from "../tokens";
+import { attemptRows, attemptsBlock } from "./attempts";
 import { CancelNote } from "./cancel-note";
 import { factList, stepLink } from "./dom";
 import { StepFollower } from "./follow";
@@ -202,6 +203,7 @@ class StepView {
     this._progress = Private.text("jp-TsematicStep-live", "");
     this._job = new JobSection(context.api);
     this._error = new Panel();
+    this._attempts = new Widget();
     this._cancel = new CancelNote(context.api, openStep);
     this._inputs = new PortList("Inputs", context, openStep);
     this._outputs = new PortList("Outputs", context, openStep);
@@ -217,6 +219,7 @@ class StepView {
       new Widget({ node: this._job.node }),
       this._cancel,
       this._error,
+      this._attempts,
       this._inputs,
       this._outputs,
       Private.section("Logs"),
@@ -260,6 +263,13 @@ class StepView {
           }),
         );
       }
+    }
+    // Rebuilt only when the attempts change, so a stack the user expanded stays open.
+    const attemptsKey = JSON.stringify(run.attempts ?? []);
+    if (attemptsKey !== this._attemptsKey) {
+      this._attemptsKey = attemptsKey;
+      const attempts = attemptsBlock(attemptRows(run.attempts ?? [], Date.now()));
+      this._attempts.node.replaceChildren(...(attempts ? [attempts] : []));
     }
     // Bytes upload apart from the events that name them: a port that appears while the step is
     // followed may have no bytes on the server yet.
@@ -308,17 +318,18 @@ class StepView {
   private readonly _openStep: ((runId: string) => void) | null;
   private readonly _header: Widget;
   private readonly _rerunOf: Widget;
-  private readonly _openStep: ((runId: string) => void) | null;
   private readonly _notebook: Widget;
   private readonly _progress: Widget;
   private readonly _job: JobSection;
   private readonly _error: Panel;
+  private readonly _attempts: Widget;
   private readonly _cancel: CancelNote;
   private readonly _inputs: PortList;
   private readonly _outputs: PortList;
   private readonly _logs: LogView;
   private readonly _source: HTMLPreElement;
   private _errorKey: string | null = null;
+  private _attemptsKey = "";
   private _ended = false;
   private _shown = false;
 }

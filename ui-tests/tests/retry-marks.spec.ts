@@ -1,7 +1,7 @@
 /**
  * Retries in the run graph, against the real lineage server and the real tslab kernel: a step that
  * fails twice and then succeeds carries a "×3" mark and says so in its tooltip; its step panel
- * names the attempt. Reference screenshots (compared): the graph, the runs panel, the step panel's
+ * names the attempt and lists each attempt with the failed ones' errors. Reference screenshots (compared): the graph, the runs panel, the step panel's
  * header (ui-tests/screenshots/retry-*.png).
  */
 import type { Page } from "@playwright/test";
@@ -88,5 +88,31 @@ test.describe("retries", () => {
         header.locator(`.jp-TsematicStep-facts dd:nth-of-type(${n})`),
       ),
     });
+
+    // Each attempt is listed: how it ended, and the failed ones' errors (stack one click away).
+    const attempts = step.locator(".jp-TsematicStep-attempt");
+    await expect(attempts).toHaveCount(3);
+    await expect(attempts.nth(0).locator(".jp-TsematicStep-attemptLine")).toContainText(
+      "Attempt 1: failed, retried",
+    );
+    await expect(attempts.nth(0).locator(".jp-TsematicStep-attemptError")).toHaveText(
+      "Error: the service is busy (try 1)",
+    );
+    await expect(attempts.nth(1).locator(".jp-TsematicStep-attemptError")).toHaveText(
+      "Error: the service is busy (try 2)",
+    );
+    await expect(attempts.nth(2).locator(".jp-TsematicStep-attemptLine")).toContainText(
+      "Attempt 3: resolved",
+    );
+    await expect(attempts.nth(2).locator(".jp-TsematicStep-attemptError")).toHaveCount(0);
+    // Durations change from run to run: masked.
+    await expect(step.locator(".jp-TsematicStep-attempts")).toHaveScreenshot(
+      "retry-step-attempts.png",
+      { mask: [step.locator(".jp-TsematicStep-attemptDuration")] },
+    );
+    const stack = attempts.nth(0).locator("pre");
+    await expect(stack).toBeHidden();
+    await attempts.nth(0).locator("summary").click();
+    await expect(stack).toContainText("the service is busy (try 1)");
   });
 });

@@ -25,6 +25,18 @@ export interface RunView {
 
 export interface RunDetailView extends RunView {
   sourceText: string;
+  /** Each attempt of a retried run, in order; empty for a run that ran once (its row says it all). */
+  attempts: AttemptView[];
+}
+
+/** One attempt of a retried run: when it ran, how it ended, and its error. */
+export interface AttemptView {
+  attempt: number;
+  /** How it ended (`retrying`: it failed and the run tried again); null while it runs. */
+  state: RunState | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  error: ErrorInfo | null;
 }
 
 export type RootStatus = "active" | "finished" | "abandoned";

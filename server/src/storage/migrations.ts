@@ -380,6 +380,30 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: "attempts of retried runs: when each started, how and when it ended, its error",
+    // The run's row keeps only its last attempt. Each fact is its own row, written once when its
+    // event arrives (a start when attempt n > 1 starts running; an end when an attempt ends in
+    // `retrying`, or in a final state after a retry), so a stored value never changes. The first
+    // attempt's start is the run's started_at.
+    sql: `
+      CREATE TABLE attempt_starts (
+        run INTEGER NOT NULL REFERENCES runs (seq),
+        attempt INTEGER NOT NULL,
+        started_at REAL NOT NULL,
+        PRIMARY KEY (run, attempt)
+      );
+      CREATE TABLE attempt_ends (
+        run INTEGER NOT NULL REFERENCES runs (seq),
+        attempt INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        ended_at REAL NOT NULL,
+        error_json TEXT,
+        PRIMARY KEY (run, attempt)
+      );
+    `,
+  },
 ];
 
 /**

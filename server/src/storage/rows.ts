@@ -1,5 +1,12 @@
 /** Row shapes of the lineage tables and their mapping to API views. */
-import type { ArtifactView, EdgeView, RootView, RunDetailView, RunView } from "../model/api";
+import type {
+  ArtifactView,
+  AttemptView,
+  EdgeView,
+  RootView,
+  RunDetailView,
+  RunView,
+} from "../model/api";
 import type { ErrorInfo, RunMode, RunState } from "../model/events";
 import { readStoredJson, UNREADABLE } from "./storedJson";
 
@@ -65,8 +72,54 @@ function unreadableError(row: RunRow): ErrorInfo {
   };
 }
 
-export function runDetailView(row: RunRow & { source_text: string }): RunDetailView {
-  return { ...runView(row), sourceText: row.source_text };
+export function runDetailView(
+  row: RunRow & { source_text: string },
+  attempts: AttemptView[],
+): RunDetailView {
+  return { ...runView(row), sourceText: row.source_text, attempts };
+}
+
+export interface AttemptStartRow {
+  attempt: number;
+  started_at: number;
+}
+
+export interface AttemptEndRow {
+  attempt: number;
+  state: RunState;
+  ended_at: number;
+  error_json: string | null;
+}
+
+/**
+ * The attempts of a run from its stored facts: none when it never retried. Attempt 1 started when
+ * the run did; the last attempt may still be running (no end yet).
+ */
+export function attemptViews(
+  row: RunRow,
+  starts: AttemptStartRow[],
+  ends: AttemptEndRow[],
+): AttemptView[] {
+  if (ends.length === 0 && starts.length === 0) return [];
+  const last = Math.max(
+    row.attempt,
+    ...starts.map((s) => s.attempt),
+    ...ends.map((e) => e.attempt),
+  );
+  const views: AttemptView[] = [];
+  for (let attempt = 1; attempt <= last; attempt++) {
+    const start = starts.find((s) => s.attempt === attempt);
+    const end = ends.find((e) => e.attempt === attempt);
+    views.push({
+      attempt,
+      state: end?.state ?? null,
+      startedAt: attempt === 1 ? row.started_at : (start?.started_at ?? null),
+      endedAt: end?.ended_at ?? null,
+      error:
+        end?.error_json == null ? null : readStoredJson(end.error_json, () => unreadableError(row)),
+    });
+  }
+  return views;
 }
 
 export interface RootRow {

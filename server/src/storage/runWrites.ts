@@ -44,6 +44,21 @@ interface PendingFlow {
   flow: Flow;
 }
 
+/**
+ * A fact about one attempt of a retried run: its start (attempt > 1; the first attempt's start is
+ * the run's started_at) or its end.
+ */
+type PendingAttempt =
+  | { run: PendingRun; attempt: number; kind: "start"; at: number }
+  | {
+      run: PendingRun;
+      attempt: number;
+      kind: "end";
+      state: RunState;
+      at: number;
+      errorJson: string | null;
+    };
+
 interface PendingLog {
   run: PendingRun;
   stream: string;
@@ -58,6 +73,8 @@ export class RunWrites {
   private readonly upsertEdge;
   private readonly insertLog;
   private readonly insertFlow;
+  private readonly insertAttemptStart;
+  private readonly insertAttemptEnd;
 
   constructor(db: Db) {
     this.insertRun = db.prepare(
@@ -85,18 +102,30 @@ export class RunWrites {
     this.insertFlow = db.prepare(
       `INSERT OR IGNORE INTO flows (run, from_run, kind, parameter, path) VALUES (?, ?, ?, ?, ?)`,
     );
+    // Attempts are facts about the past too: the first record of each stands.
+    this.insertAttemptStart = db.prepare(
+      "INSERT OR IGNORE INTO attempt_starts (run, attempt, started_at) VALUES (?, ?, ?)",
+    );
+    this.insertAttemptEnd = db.prepare(
+      `INSERT OR IGNORE INTO attempt_ends (run, attempt, state, ended_at, error_json)
+       VALUES (?, ?, ?, ?, ?)`,
+    );
   }
 
   batch(): BatchRunWrites {
     return new BatchRunWrites(this);
   }
 
-  /** @internal Writes one batch's runs (in creation order: parents first), then edges, logs, flows. */
+  /**
+   * @internal Writes one batch's runs (in creation order: parents first), then edges, logs, flows
+   * and attempts.
+   */
   flush(
     runs: Map<string, PendingRun>,
     edges: PendingEdge[],
     logs: PendingLog[],
     flows: PendingFlow[],
+    attempts: PendingAttempt[],
   ): void {
     for (const [id, run] of runs) {
       const p = run.patch;
@@ -144,6 +173,10 @@ export class RunWrites {
     for (const { run, flow } of flows) {
       this.insertFlow.run(run.seq, flow.from, flow.kind, flow.parameter ?? null, flow.path ?? "");
     }
+    for (const a of attempts) {
+      if (a.kind === "start") this.insertAttemptStart.run(a.run.seq, a.attempt, a.at);
+      else this.insertAttemptEnd.run(a.run.seq, a.attempt, a.state, a.at, a.errorJson);
+    }
   }
 }
 
@@ -152,6 +185,7 @@ export class BatchRunWrites {
   private readonly edges: PendingEdge[] = [];
   private readonly logs: PendingLog[] = [];
   private readonly flows: PendingFlow[] = [];
+  private readonly attempts: PendingAttempt[] = [];
 
   constructor(private readonly writes: RunWrites) {}
 
@@ -185,6 +219,30 @@ export class BatchRunWrites {
     if (e.state === "running" && p.startedAt === null) p.startedAt = e.at;
     if (terminal) p.endedAt = e.at;
     run.state = e.state;
+    this.noteAttempt(run, e, terminal);
+  }
+
+  /**
+   * Records the attempts of a retried run. A run that never retried has one attempt, which its own
+   * row describes: nothing extra is stored for it.
+   */
+  private noteAttempt(
+    run: PendingRun,
+    e: { state: RunState; attempt: number; at: number; error?: unknown },
+    terminal: boolean,
+  ): void {
+    if (e.state === "running" && e.attempt > 1) {
+      this.attempts.push({ run, attempt: e.attempt, kind: "start", at: e.at });
+    } else if (e.state === "retrying" || (terminal && e.attempt > 1)) {
+      this.attempts.push({
+        run,
+        attempt: e.attempt,
+        kind: "end",
+        state: e.state,
+        at: e.at,
+        errorJson: e.error === undefined ? null : JSON.stringify(e.error),
+      });
+    }
   }
 
   addEdge(edge: PendingEdge): void {
@@ -200,6 +258,6 @@ export class BatchRunWrites {
   }
 
   flush(): void {
-    this.writes.flush(this.runs, this.edges, this.logs, this.flows);
+    this.writes.flush(this.runs, this.edges, this.logs, this.flows, this.attempts);
   }
 }

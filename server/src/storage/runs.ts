@@ -2,7 +2,15 @@
 import type { RunDetailView, RunView } from "../model/api";
 import type { RunState } from "../model/events";
 import type { Db } from "./db";
-import { RUN_COLUMNS, type RunRow, runDetailView, runView } from "./rows";
+import {
+  type AttemptEndRow,
+  type AttemptStartRow,
+  attemptViews,
+  RUN_COLUMNS,
+  type RunRow,
+  runDetailView,
+  runView,
+} from "./rows";
 
 export function getRunDetail(db: Db, runId: string): RunDetailView | undefined {
   const row = db
@@ -10,7 +18,20 @@ export function getRunDetail(db: Db, runId: string): RunDetailView | undefined {
       `SELECT ${RUN_COLUMNS}, r.source_text FROM runs r WHERE r.id = ?`,
     )
     .get(runId);
-  return row && runDetailView(row);
+  if (!row) return undefined;
+  const starts = db
+    .prepare<[string], AttemptStartRow>(
+      `SELECT a.attempt, a.started_at FROM attempt_starts a JOIN runs r ON r.seq = a.run
+       WHERE r.id = ? ORDER BY a.attempt`,
+    )
+    .all(runId);
+  const ends = db
+    .prepare<[string], AttemptEndRow>(
+      `SELECT a.attempt, a.state, a.ended_at, a.error_json FROM attempt_ends a
+       JOIN runs r ON r.seq = a.run WHERE r.id = ? ORDER BY a.attempt`,
+    )
+    .all(runId);
+  return runDetailView(row, attemptViews(row, starts, ends));
 }
 
 export function getRun(db: Db, runId: string): RunView | undefined {

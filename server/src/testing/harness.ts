@@ -192,6 +192,8 @@ export function rowCounts(db: RunningServer["context"]["db"]): Record<string, nu
     "artifact_blobs",
     "event_sequences",
     "flows",
+    "attempt_starts",
+    "attempt_ends",
   ]) {
     counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   }
