@@ -5,7 +5,7 @@
  * second through the batch upload route, and ingest while a live Yjs client watches each root.
  */
 import { wideFixture } from "@tsematic/server/lib/testing/fixture";
-import { LiveClient } from "@tsematic/server/lib/testing/liveClient";
+import { LiveClient } from "@tsematic/server/lib/testing/live-client";
 import { startServer, type BenchServer } from "./server";
 
 const STEPS_PER_PIPELINE = 5_000; // about 9 events per step

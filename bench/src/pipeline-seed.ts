@@ -14,7 +14,7 @@
  * URL and token and the time of the pipeline view's two requests, and keeps the server up until
  * Ctrl-C.
  */
-import { pipelineRunEvents } from "@tsematic/server/lib/testing/pipelineRuns";
+import { pipelineRunEvents } from "@tsematic/server/lib/testing/pipeline-runs";
 import { type BenchServer, startServer } from "./server";
 
 export interface SeededServer extends BenchServer {

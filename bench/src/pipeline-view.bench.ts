@@ -23,7 +23,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pipelineRunEvents } from "@tsematic/server/lib/testing/pipelineRuns";
+import { pipelineRunEvents } from "@tsematic/server/lib/testing/pipeline-runs";
 import { chromium } from "playwright";
 import { startServer } from "./server";
 

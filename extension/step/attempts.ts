@@ -54,8 +54,12 @@ export function attemptRows(attempts: readonly IAttempt[], now: number): IAttemp
 }
 
 function duration(a: IAttempt, now: number): string {
-  if (a.startedAt === null) return "start not recorded";
-  if (a.endedAt === null && a.state !== null) return "end not recorded";
+  if (a.startedAt === null) {
+    return "start not recorded";
+  }
+  if (a.endedAt === null && a.state !== null) {
+    return "end not recorded";
+  }
   const ms = Math.max(0, (a.endedAt ?? now) - a.startedAt);
   const text = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
   return a.endedAt === null ? `${text} so far` : text;
@@ -63,7 +67,9 @@ function duration(a: IAttempt, now: number): string {
 
 /** The "Attempts (n)" section: a heading and one line per attempt; null when there are none. */
 export function attemptsBlock(rows: readonly IAttemptRow[]): HTMLElement | null {
-  if (rows.length === 0) return null;
+  if (rows.length === 0) {
+    return null;
+  }
   const node = document.createElement("div");
   node.className = "jp-TsematicStep-attempts";
   const heading = document.createElement("h3");

@@ -1,7 +1,7 @@
 /** The Express application: middleware order, and every route under /api/v1. */
 import express, { type Express } from "express";
 import { requireToken } from "./auth/middleware";
-import { workerScope } from "./auth/workerScope";
+import { workerScope } from "./auth/worker-scope";
 import type { ServerContext } from "./context";
 import { cors } from "./http/cors";
 import { errorHandler, routeNotFound } from "./http/errors";

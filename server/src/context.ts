@@ -2,7 +2,7 @@
 import type { ResolvedOptions } from "./config";
 import type { LiveGraphs } from "./live/hub";
 import type { Scheduler } from "./scheduler/scheduler";
-import type { ArtifactBytes } from "./storage/artifactBytes";
+import type { ArtifactBytes } from "./storage/artifact-bytes";
 import type { Db } from "./storage/db";
 import type { Ingestor } from "./storage/ingest";
 

@@ -14,9 +14,9 @@ import {
   startTestServer,
   type TestServer,
 } from "./testing/harness";
-import { OpenApiChecker } from "./testing/openapiCheck";
-import { FAKE_WORKER, KernelRoot, settledJob } from "./testing/jobFixture";
-import { idOf as packageId, packageArchive } from "./testing/packageFixture";
+import { OpenApiChecker } from "./testing/openapi-check";
+import { FAKE_WORKER, KernelRoot, settledJob } from "./testing/job-fixture";
+import { idOf as packageId, packageArchive } from "./testing/package-fixture";
 import { createJobToken } from "./storage/jobs";
 
 describe("the server conforms to openapi.yaml", () => {

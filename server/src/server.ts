@@ -20,12 +20,12 @@ import { resolveOptions, type ResolvedOptions, type ServerOptions } from "./conf
 import type { ServerContext } from "./context";
 import { readServerInfo, removeServerInfo, writeServerInfo } from "./discovery";
 import { checkDataDir } from "./ownership";
-import { acquireStartLock, processRuns } from "./startLock";
+import { acquireStartLock, processRuns } from "./start-lock";
 import { LiveGraphs } from "./live/hub";
 import { liveUpgrade } from "./live/upgrade";
 import { HeartbeatMonitor } from "./monitor/heartbeat";
-import { ArtifactBytes } from "./storage/artifactBytes";
-import { ArtifactStore } from "./storage/artifactStore";
+import { ArtifactBytes } from "./storage/artifact-bytes";
+import { ArtifactStore } from "./storage/artifact-store";
 import { Checkpointer } from "./storage/checkpointer";
 import { openDatabase } from "./storage/db";
 import { Ingestor } from "./storage/ingest";

@@ -39,7 +39,7 @@ export function durableRunId(
 /**
  * The id of the `n`th later root (n ≥ 1) of a submitted program (`tsematic submit`): its first
  * root takes the submitted root id, each later one this id, derived so that the server lets the
- * program's worker token write it (server `auth/workerScope.ts` derives the same ids) and a
+ * program's worker token write it (server `auth/worker-scope.ts` derives the same ids) and a
  * requeued driver finds it again.
  *
  * @example

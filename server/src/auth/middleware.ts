@@ -1,6 +1,6 @@
 /**
  * Token check for every API call but health and CORS preflight: the server's admin token, or a
- * worker token (made per job, scoped to its root run; see workerScope.ts).
+ * worker token (made per job, scoped to its root run; see worker-scope.ts).
  */
 import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";

@@ -7,8 +7,8 @@ import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { CLI, type ServerProcess, spawnServer, tempDir } from "../testing/harness";
-import { LiveClient } from "../testing/liveClient";
-import { pipelineRunEvents } from "../testing/pipelineRuns";
+import { LiveClient } from "../testing/live-client";
+import { pipelineRunEvents } from "../testing/pipeline-runs";
 
 interface Result {
   code: number;

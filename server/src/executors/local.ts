@@ -34,9 +34,9 @@ import {
   type Resources,
 } from "./admission";
 import { classifyExit, readLogTail, type StopCause } from "./classify";
-import { type GroupMemory, MemoryWatch } from "./memoryWatch";
+import { type GroupMemory, MemoryWatch } from "./memory-watch";
 import { hasProcfs } from "./procfs";
-import { isGroupDead, signalGroup, spawnGroup, waitGroupGone } from "./processGroup";
+import { isGroupDead, signalGroup, spawnGroup, waitGroupGone } from "./process-group";
 import type {
   Executor,
   ExecutorCapabilities,

@@ -1,11 +1,11 @@
 /** JSON request bodies: size-limited, and only with a JSON content type. */
 import express, { type Request, type RequestHandler } from "express";
 import { ApiError } from "./errors";
-import { checkJsonLimits, type JsonLimits } from "./jsonLimits";
+import { checkJsonLimits, type JsonLimits } from "./json-limits";
 
 /**
  * JSON request bodies: size-limited, only with a JSON content type, and within `limits` (nesting
- * depth, sizes of named free-form fields; see jsonLimits.ts).
+ * depth, sizes of named free-form fields; see json-limits.ts).
  */
 export function jsonBody(limitBytes: number, limits: JsonLimits = {}): RequestHandler[] {
   return [

@@ -6,9 +6,9 @@ import { after, before, describe, it } from "node:test";
 import type { RunEvent } from "../model/events";
 import { fixtureId, jsonArtifact, pipelineFixture } from "../testing/fixture";
 import { rowCounts, startTestServer, type TestServer } from "../testing/harness";
-import { LiveClient } from "../testing/liveClient";
+import { LiveClient } from "../testing/live-client";
 import { type MalformedRequest, malformedRequests, prng } from "../testing/malformed";
-import { FULL_SYNC_REQUEST, StallingLiveClient } from "../testing/stallingLiveClient";
+import { FULL_SYNC_REQUEST, StallingLiveClient } from "../testing/stalling-live-client";
 
 const REQUESTS = 4000;
 const PARALLEL = 16;

@@ -10,8 +10,8 @@ import {
   tempDir,
   type TestServer,
 } from "../testing/harness";
-import { LiveClient } from "../testing/liveClient";
-import { FULL_SYNC_REQUEST, StallingLiveClient } from "../testing/stallingLiveClient";
+import { LiveClient } from "../testing/live-client";
+import { FULL_SYNC_REQUEST, StallingLiveClient } from "../testing/stalling-live-client";
 
 const MiB = 1024 * 1024;
 const REQUESTS = 500;

@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import type { FlowView } from "../model/api";
 import { fixtureId, pipelineFixture } from "../testing/fixture";
 import { startTestServer, type TestServer } from "../testing/harness";
-import { handshakeStatus, LiveClient } from "../testing/liveClient";
+import { handshakeStatus, LiveClient } from "../testing/live-client";
 
 describe("live run graphs over y-websocket", () => {
   let t: TestServer;

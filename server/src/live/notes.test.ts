@@ -10,10 +10,10 @@ import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { notesPane } from "../storage/notesPane";
+import { notesPane } from "../storage/notes-pane";
 import { pipelineFixture } from "../testing/fixture";
 import { startTestServer, tempDir, type TestServer } from "../testing/harness";
-import { handshakeStatus, LiveClient } from "../testing/liveClient";
+import { handshakeStatus, LiveClient } from "../testing/live-client";
 import { NOTES_TOO_LONG } from "./notes";
 
 /** Resolves once `predicate` holds for the document (checked after every change). */

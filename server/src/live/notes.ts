@@ -21,7 +21,7 @@ import {
   notesPane,
   type NotesPaneView,
   saveNotesPane,
-} from "../storage/notesPane";
+} from "../storage/notes-pane";
 import { MESSAGE_AWARENESS, MESSAGE_SYNC, syncStep1, updateMessage } from "./protocol";
 
 /** The WebSocket close code of a change refused for making the notes too long. */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pipelineFixture } from "../testing/fixture";
 import { startTestServer, tempDir, type TestServer } from "../testing/harness";
-import { LiveClient } from "../testing/liveClient";
+import { LiveClient } from "../testing/live-client";
 
 const TIMEOUT_MS = 300;
 
@@ -67,7 +67,7 @@ describe("heartbeat timeout", () => {
   });
 
   it("fails the runs of a client process killed with SIGKILL within the timeout", async () => {
-    const script = join(__dirname, "..", "testing", "clientProcess.js");
+    const script = join(__dirname, "..", "testing", "client-process.js");
     const child = spawn(
       process.execPath,
       [script, t.server.url, t.server.token, "killed", "hang"],

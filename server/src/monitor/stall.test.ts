@@ -32,7 +32,7 @@ describe("a stalled server", () => {
 
   it("does not blame a client that beats regularly for the server's own stall, and still fails one that stops", async () => {
     // The client is another process: it keeps beating (every 50 ms) while this one is blocked.
-    const script = join(__dirname, "..", "testing", "clientProcess.js");
+    const script = join(__dirname, "..", "testing", "client-process.js");
     const child = spawn(process.execPath, [script, t.server.url, t.server.token, "stall", "hang"], {
       stdio: ["ignore", "pipe", "inherit"],
     });

@@ -16,7 +16,7 @@ describe("8 pipelines from 8 processes at once", () => {
   after(() => t.close());
 
   it("records every pipeline completely", async () => {
-    const script = join(__dirname, "..", "testing", "clientProcess.js");
+    const script = join(__dirname, "..", "testing", "client-process.js");
     const codes = await Promise.all(
       Array.from({ length: CLIENTS }, (_, i) => {
         const child = spawn(

@@ -4,7 +4,7 @@ import type { FlowView, InputPortView, LineageRunView, OutputPortView } from "..
 import type { RunEvent } from "../model/events";
 import { EventRecorder, fixtureId, jsonArtifact, pipelineFixture } from "../testing/fixture";
 import { rowCounts, startTestServer, type TestServer } from "../testing/harness";
-import { reuseFixture } from "../testing/lineageFixture";
+import { reuseFixture } from "../testing/lineage-fixture";
 
 interface RunAnswer {
   inputs: InputPortView[];

@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import type { RunEvent } from "../model/events";
 import { createJobToken } from "../storage/jobs";
 import { rowCounts, startTestServer, type TestServer } from "../testing/harness";
-import { pipelineRunEvents } from "../testing/pipelineRuns";
+import { pipelineRunEvents } from "../testing/pipeline-runs";
 
 interface PipelineMetric {
   runId: string;

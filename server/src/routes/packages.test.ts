@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestServer, type TestServer } from "../testing/harness";
-import { idOf, packageArchive as archive, sha256 } from "../testing/packageFixture";
+import { idOf, packageArchive as archive, sha256 } from "../testing/package-fixture";
 
 describe("code packages on the server", () => {
   let t: TestServer;

@@ -14,7 +14,7 @@ import { getLogs } from "../storage/logs";
 import { addNote, listNotes } from "../storage/notes";
 import { getRoot, rerunsOf } from "../storage/roots";
 import { childIds, getRunDetail, listChildren, listRuns, type RunCursor } from "../storage/runs";
-import { rootSummary } from "../storage/runSummary";
+import { rootSummary } from "../storage/run-summary";
 import { requireRoot, requireRun, unknownRun } from "./lookups";
 
 /** The query parameters of `GET /runs` (openapi.test.ts checks them against openapi.yaml). */

@@ -16,7 +16,7 @@ import { createAndLaunch } from "./launch";
 import { requireArtifacts, requirePackage } from "./references";
 import { checkSatisfiable } from "./resources";
 import type { SchedulerState } from "./state";
-import { resolveWorkerEntry } from "./workerEntry";
+import { resolveWorkerEntry } from "./worker-entry";
 
 /** What `POST /runs/{runId}/jobs` carries. */
 export interface DispatchRequest {

@@ -27,9 +27,9 @@ import type { Job, JobHandle, JobSpec, StoredSpec } from "../model/jobs";
 import { carrierOf, queuedStepJobs, setCarrier } from "../storage/carriers";
 import { createJobToken, getJob, markRunning, revokeJobTokens, storedSpec } from "../storage/jobs";
 import { getRoot } from "../storage/roots";
-import { readStoredJson } from "../storage/storedJson";
+import { readStoredJson } from "../storage/stored-json";
 import type { SchedulerState } from "./state";
-import { jobSpec } from "./workerReports";
+import { jobSpec } from "./worker-reports";
 
 /** What a warm worker is handed: its next job's spec and the token it now speaks with. */
 export interface NextJob {

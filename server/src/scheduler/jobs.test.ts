@@ -13,8 +13,8 @@ import {
   settledJob,
   until,
   workerPid,
-} from "../testing/jobFixture";
-import { idOf, packageArchive, sha256 } from "../testing/packageFixture";
+} from "../testing/job-fixture";
+import { idOf, packageArchive, sha256 } from "../testing/package-fixture";
 
 const LIMITS = { cpus: 2, memoryMiB: 4096, gpus: 0 };
 

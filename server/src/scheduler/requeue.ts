@@ -11,7 +11,7 @@ import { getRun } from "../storage/runs";
 import { notRetriedFailure } from "./failures";
 import { createAndLaunch } from "./launch";
 import type { SchedulerState } from "./state";
-import { resolveWorkerEntry } from "./workerEntry";
+import { resolveWorkerEntry } from "./worker-entry";
 
 /** A lost job: its run goes on as the next attempt, or fails for good after the last one. */
 export function requeueOrFail(s: SchedulerState, job: Job, failure: JobFailure): void {

@@ -2,10 +2,10 @@
  * `POST /runs/{runId}/rerun` (design.md "Reruns"): a tracked root run whose code package is stored
  * runs again as a new root, a `root` driver job of the original's step, without the notebook:
  * - from scratch: the same package and inputs, nothing from the cache (unless `cache: true`);
- * - from a step (`from`): the driver gets a reuse plan (`rerunPlan.ts`) and reuses the original's
+ * - from a step (`from`): the driver gets a reuse plan (`rerun-plan.ts`) and reuses the original's
  *   runs not downstream of it by the mechanism a kernel resuming from an abandoned root uses
  *   (durable ids looked up under the original root's id, `Resolution.replay`);
- * - with new inputs: some arguments replaced (`rerunInputs.ts`).
+ * - with new inputs: some arguments replaced (`rerun-inputs.ts`).
  * The original may be a `root` submission (`future.submit()`), a `program` (`tsematic submit`: its
  * root step is rerun, not the program's other top-level code) or a kernel's `resolve({ executor })`:
  * what they share is the package and the recorded root step and inputs. A root made in a kernel
@@ -19,8 +19,8 @@ import { runInputs } from "../storage/graph";
 import { jobsOfRoot, storedSpec } from "../storage/jobs";
 import { getRoot } from "../storage/roots";
 import { getRun } from "../storage/runs";
-import { checkInputs, type NewInput, storeMade } from "./rerunInputs";
-import { reusePlan } from "./rerunPlan";
+import { checkInputs, type NewInput, storeMade } from "./rerun-inputs";
+import { reusePlan } from "./rerun-plan";
 
 /** The body of `POST /runs/{runId}/rerun` (openapi.yaml RerunRequest). */
 export interface RerunRequest {

@@ -8,7 +8,7 @@
  *
  * This class is the one object the routes and the server hold: it owns the scheduler's own life
  * (start, the tick, close) and hands everything else to the files beside it, one purpose each:
- * `accept.ts` (dispatch, submit, validate), `workerReports.ts` (spec, started, finished),
+ * `accept.ts` (dispatch, submit, validate), `worker-reports.ts` (spec, started, finished),
  * `watch.ts` (the tick's poll and how an exit ends a job), `requeue.ts`, `liveness.ts`,
  * `cancel.ts`, `recovery.ts`, `launch.ts` and `failures.ts`.
  *
@@ -40,7 +40,7 @@ import { cancelRoot, hasJobs, rootAbandoned } from "./cancel";
 import { IdleWorkers, type NextJob, nextJob, releaseIdle } from "./handoff";
 import { driverLease, drivesRoot, leaseExpired } from "./liveness";
 import { recoverLeftovers } from "./recovery";
-import { RunEnds } from "./runEnds";
+import { RunEnds } from "./run-ends";
 import type { SchedulerDeps, SchedulerState } from "./state";
 import { RunWaiters, waitForRunJob } from "./waiters";
 import { tick } from "./watch";
@@ -50,11 +50,11 @@ import {
   reportFinished,
   reportStarted,
   type StartedReport,
-} from "./workerReports";
+} from "./worker-reports";
 
 export type { DispatchRequest, RerunOf, SubmissionRequest } from "./accept";
 export type { SchedulerDeps } from "./state";
-export type { FinishedReport, StartedReport } from "./workerReports";
+export type { FinishedReport, StartedReport } from "./worker-reports";
 export type { NextJob } from "./handoff";
 
 export const TICK_MS = 500;

@@ -12,7 +12,7 @@ import type { Db } from "../storage/db";
 import type { Ingestor } from "../storage/ingest";
 import type { PackageStore } from "../storage/packages";
 import type { IdleWorkers } from "./handoff";
-import type { RunEnds } from "./runEnds";
+import type { RunEnds } from "./run-ends";
 import type { RunWaiters } from "./waiters";
 
 export interface SchedulerDeps {

@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { mintSlurmJwt } from "../executors/slurm/jwt";
 import { mungeSocketDir, startSlurmCluster, type SlurmCluster } from "./cluster";
-import { isAlive, jobProcessesOfNode } from "./nodeProcesses";
+import { isAlive, jobProcessesOfNode } from "./node-processes";
 
 const repo = resolve(__dirname, "../../..");
 

@@ -31,11 +31,11 @@ import {
 import { hostname, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { removeJobOutputs } from "./jobOutputs";
+import { removeJobOutputs } from "./job-outputs";
 import { mintSlurmJwt } from "../executors/slurm/jwt";
 import { defaultSlurmNodes, slurmConfigFiles, slurmPartition, type SlurmNodeSpec } from "./config";
 import { Daemon } from "./daemon";
-import { isAlive, jobProcessesOfNode, nodeMarker, nodeMarkerVariable } from "./nodeProcesses";
+import { isAlive, jobProcessesOfNode, nodeMarker, nodeMarkerVariable } from "./node-processes";
 import { freePorts } from "./ports";
 
 export { defaultSlurmNodes, slurmPartition, type SlurmNodeSpec } from "./config";

@@ -13,7 +13,7 @@ export class Checkpointer {
 
   constructor(db: Db, intervalMs = 250) {
     db.pragma("wal_autocheckpoint = 20000");
-    this.worker = new Worker(join(__dirname, "checkpointWorker.js"), {
+    this.worker = new Worker(join(__dirname, "checkpoint-worker.js"), {
       workerData: { file: db.name, intervalMs },
     });
     this.worker.unref();

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { ApiError } from "../http/errors";
-import { ArtifactStore } from "./artifactStore";
+import { ArtifactStore } from "./artifact-store";
 
 /** Format tag hashed before the bytes: a dependency archive's id never equals another kind's. */
 export const DEPENDENCIES_FORMAT = "tsematic.dependencies.v1";

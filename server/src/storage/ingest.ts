@@ -13,10 +13,10 @@ import { ApiError } from "../http/errors";
 import type { RunEvent } from "../model/events";
 import { TERMINAL_STATES } from "../model/events";
 import type { Db } from "./db";
-import { EventSequences } from "./eventSequences";
+import { EventSequences } from "./event-sequences";
 import { MetricWrites } from "./metrics";
 import { createdAfterAbandonError } from "./roots";
-import { type BatchRunWrites, type PendingRun, RunWrites } from "./runWrites";
+import { type BatchRunWrites, type PendingRun, RunWrites } from "./run-writes";
 
 export interface EdgeKey {
   runId: string;

@@ -14,7 +14,7 @@ import {
   TERMINAL_JOB_STATES,
 } from "../model/jobs";
 import type { Db } from "./db";
-import { readStoredJson } from "./storedJson";
+import { readStoredJson } from "./stored-json";
 
 interface JobRow {
   id: string;

@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { ApiError } from "../http/errors";
-import { ArtifactStore } from "./artifactStore";
+import { ArtifactStore } from "./artifact-store";
 
 /** Format tag of package archives (kernel-lib's `PACKAGE_FORMAT`). */
 export const PACKAGE_FORMAT = "tsematic.package.v1";

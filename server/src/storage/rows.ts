@@ -8,7 +8,7 @@ import type {
   RunView,
 } from "../model/api";
 import type { ErrorInfo, RunMode, RunState } from "../model/events";
-import { readStoredJson, UNREADABLE } from "./storedJson";
+import { readStoredJson, UNREADABLE } from "./stored-json";
 
 export interface RunRow {
   id: string;

@@ -4,7 +4,7 @@ import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { startServer } from "./server";
-import { LOCK_FILE } from "./startLock";
+import { LOCK_FILE } from "./start-lock";
 import { tempDir } from "./testing/harness";
 
 describe("the start-up lock of a data directory", () => {

@@ -1,6 +1,6 @@
 /**
  * A tracking client as a separate process, for tests with real processes:
- * `node clientProcess.js <url> <token> <seed> complete|hang [fanOut]`.
+ * `node client-process.js <url> <token> <seed> complete|hang [fanOut]`.
  * - complete: uploads the artifacts of a pipeline fixture, posts its events in batches, exits 0.
  * - hang: posts an unfinished pipeline, then sends heartbeats every 50 ms until killed.
  */
@@ -10,7 +10,7 @@ import { Api } from "./harness";
 async function run(): Promise<void> {
   const [url, token, seed, mode, fanOut] = process.argv.slice(2);
   if (!url || !token || !seed || (mode !== "complete" && mode !== "hang")) {
-    throw new Error("usage: clientProcess.js <url> <token> <seed> complete|hang [fanOut]");
+    throw new Error("usage: client-process.js <url> <token> <seed> complete|hang [fanOut]");
   }
   const api = new Api(url, token);
   const fx = pipelineFixture({ seed, unfinished: mode === "hang", fanOut: Number(fanOut ?? 3) });

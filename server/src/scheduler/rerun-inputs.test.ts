@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { shapeDifference } from "./rerunInputs";
+import { shapeDifference } from "./rerun-inputs";
 
 describe("a new input's shape against the old value's", () => {
   it("accepts the same JSON type at every place", () => {

@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { ApiError } from "../http/errors";
 import type { InputPortView } from "../model/api";
 import type { InputRef } from "../model/jobs";
-import type { ArtifactBytes } from "../storage/artifactBytes";
+import type { ArtifactBytes } from "../storage/artifact-bytes";
 import type { Db } from "../storage/db";
 
 /** One replaced argument, as `POST /runs/{id}/rerun` takes it. */

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { ApiError } from "../http/errors";
-import type { ArtifactStore, StoreResult } from "./artifactStore";
+import type { ArtifactStore, StoreResult } from "./artifact-store";
 import type { Db } from "./db";
 
 /** Batch-uploaded artifacts up to this size go to the database; larger ones to files. */

@@ -9,7 +9,7 @@ import type { Job } from "../model/jobs";
 import type { Api } from "./harness";
 
 /** The compiled protocol-speaking fake worker (ServerOptions.workerEntry). */
-export const FAKE_WORKER = join(__dirname, "fakeWorker.js");
+export const FAKE_WORKER = join(__dirname, "fake-worker.js");
 
 const hex = (bytes: number): string => randomBytes(bytes).toString("hex");
 

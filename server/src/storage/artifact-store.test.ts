@@ -6,7 +6,7 @@ import { after, describe, it } from "node:test";
 import { ApiError } from "../http/errors";
 import { contentId } from "../testing/fixture";
 import { tempDir } from "../testing/harness";
-import { ArtifactStore } from "./artifactStore";
+import { ArtifactStore } from "./artifact-store";
 
 describe("artifact bytes on disk", () => {
   const dir = tempDir();

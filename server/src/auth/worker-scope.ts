@@ -11,7 +11,7 @@ import { jsonBody } from "../http/body";
 import { ApiError } from "../http/errors";
 import { storedSpec } from "../storage/jobs";
 import { MAX_SUMMARY_BYTES } from "../routes/events";
-import { isRootOfScope, onLaterRoot } from "./submissionRoots";
+import { isRootOfScope, onLaterRoot } from "./submission-roots";
 
 /** The job and root a worker token speaks for (in `res.locals.worker`). */
 export interface WorkerScope {
