@@ -57,8 +57,10 @@ export function reportStarted(s: SchedulerState, jobId: string, report: StartedR
       `job ${job.id} is attempt ${job.attempt} of run ${job.runId}, superseded by attempt ${latest.attempt}: exit`,
     );
   }
+  // Running now: a reason Slurm gave for pending is history, whether or not a poll saw it start.
+  const { pendingReason: _pending, ...known } = job.handle ?? {};
   const handle = {
-    ...job.handle,
+    ...known,
     executor: job.executor,
     host: report.host,
     pid: report.pid,
