@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { setHandle } from "../storage/jobs";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
@@ -283,6 +284,33 @@ describe("jobs on the local executor (real worker processes)", () => {
     assert.equal(res.status, 200, res.text);
     assert.equal(alive(pid), false);
     assert.equal((await settledJob(t.api, sub.body.rootId)).state, "canceled");
+  });
+
+  it("drops the pending reason an executor gave once the job's worker reports it started", async () => {
+    process.env.TSEMATIC_TEST_WORKER_MODE = "hang-early";
+    process.env.TSEMATIC_TEST_WORKER_SHARE_TOKEN = "1";
+    const root = await new KernelRoot(t.api).start();
+    const step = await root.step("waited");
+    const job = (await dispatch(step, "waited")).body;
+    await workerPid(workers, job.id);
+    // As a Slurm poll records it while the job pends (the local executor has no reasons).
+    assert.ok(
+      setHandle(t.server.context.db, job.id, {
+        executor: "local",
+        host: "",
+        pendingReason: "Resources",
+      }),
+    );
+    const token = readFileSync(join(workers, `${job.id}.token`), "utf8");
+    const started = await t.api.request("POST", `/api/v1/jobs/${job.id}/started`, {
+      token,
+      json: { pid: process.pid, host: "w1", attempt: 1 },
+    });
+    assert.equal(started.status, 200, started.text);
+    const now = (await t.api.get<Job>(`/runs/${step}/job`)).body;
+    assert.equal(now.state, "running");
+    assert.equal(now.handle?.pendingReason, undefined, "it runs: no reason to pend");
+    await t.api.post(`/runs/${root.rootId}/cancel`);
   });
 
   it("scopes a worker token to its root: 403 for another root's runs and events (nothing ingested) and for submissions", async () => {
