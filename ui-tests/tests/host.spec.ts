@@ -92,10 +92,10 @@ test.describe("the Tsematic runs panel", () => {
     const field = await openSettings(page);
     await expect(field("Lineage server URL")).toBeVisible();
     await expect(field("Lineage server token")).toBeVisible();
-    // No executor choice until a notebook pipeline can be promoted to one (nothing reads it).
-    await expect(page.getByRole("heading", { name: "Default executor", exact: true })).toHaveCount(
-      0,
-    );
+    // Reruns started from JupyterLab read it: empty keeps the original run's executor.
+    const executor = field("Default executor");
+    await expect(executor).toHaveValue("");
+    await expect(executor.locator("option")).toHaveText(["", "local", "slurm"]);
 
     const unreachable = `http://127.0.0.1:${await closedPort()}`;
     await field("Lineage server URL").fill(unreachable);
