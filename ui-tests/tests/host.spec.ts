@@ -94,8 +94,8 @@ test.describe("the Tsematic runs panel", () => {
     await expect(field("Lineage server token")).toBeVisible();
     // Reruns started from JupyterLab read it: empty keeps the original run's executor.
     const executor = field("Default executor");
-    await expect(executor).toHaveValue("");
     await expect(executor.locator("option")).toHaveText(["", "local", "slurm"]);
+    await expect(executor.locator("option:checked")).toHaveText("");
 
     const unreachable = `http://127.0.0.1:${await closedPort()}`;
     await field("Lineage server URL").fill(unreachable);
