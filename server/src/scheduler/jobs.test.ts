@@ -286,6 +286,40 @@ describe("jobs on the local executor (real worker processes)", () => {
     assert.equal((await settledJob(t.api, sub.body.rootId)).state, "canceled");
   });
 
+  it("records a submitted root failed, with its inputs, when its driver fails before creating the root run", async () => {
+    process.env.TSEMATIC_TEST_WORKER_MODE = "fail-early";
+    const elsewhere = await new KernelRoot(t.api).start();
+    const n = await elsewhere.input(await elsewhere.step("source"), "n", 4);
+    const sub = await t.api.post<{ rootId: string; job: Job }>("/submissions", {
+      kind: "root",
+      packageId,
+      stepName: "pipeline",
+      inputs: [{ name: "n", artifactId: n }],
+      executor: "local",
+    });
+    assert.equal(sub.status, 201, sub.text);
+    assert.equal((await settledJob(t.api, sub.body.rootId)).state, "failed");
+    // Before: GET /runs/{rootId} stayed 404, though submit had answered that id.
+    await until(async () => (await t.api.get(`/runs/${sub.body.rootId}`)).status === 200);
+    const got = await t.api.get<{
+      run: RunView;
+      root: { mode: string; status: string };
+      inputs: Array<{ name: string; artifact: { id: string } }>;
+    }>(`/runs/${sub.body.rootId}`);
+    assert.equal(got.body.run.state, "failed");
+    assert.equal(got.body.run.stepName, "pipeline");
+    assert.equal(got.body.root.mode, "cloud");
+    assert.match(
+      got.body.run.error?.message ?? "",
+      /project folder of package [0-9a-f]{64} is gone/,
+    );
+    assert.equal(got.body.run.error?.failure?.kind, "step-error");
+    assert.deepEqual(
+      got.body.inputs.map((i) => [i.name, i.artifact.id]),
+      [["n", n]],
+    );
+  });
+
   it("drops the pending reason an executor gave once the job's worker reports it started", async () => {
     process.env.TSEMATIC_TEST_WORKER_MODE = "hang-early";
     process.env.TSEMATIC_TEST_WORKER_SHARE_TOKEN = "1";

@@ -81,7 +81,14 @@ export function reportFinished(s: SchedulerState, jobId: string, report: Finishe
       ? endJob(db, jobId, "succeeded", { outputArtifactId: report.outputArtifactId }, now())
       : endJob(db, jobId, "failed", { failure: stepFailure(report.error) }, now());
   if (!ended) throw jobEnded(job);
-  if (report.state === "failed") s.reported.set(jobId, report.error);
+  if (report.state === "failed") {
+    s.reported.set(jobId, report.error);
+    // A driver that failed before its program created the root run (its package would not
+    // install): nothing else would ever create that run, and its root id would answer 404.
+    if (job.kind !== "step") {
+      s.runEnds.failRun(job.rootId, job.runId, getJob(db, jobId)!.failure!, report.error);
+    }
+  }
   s.waiters.notify(job.runId);
   return getJob(db, jobId)!;
 }

@@ -48,7 +48,7 @@ const WRITER = /^[0-9a-f]{8,64}\.[1-9][0-9]{0,8}$/;
 /** The writer of events the server writes itself (never accepted from a client). */
 export const SERVER_WRITER = "server";
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export class Ingestor {
   private readonly sequences: EventSequences;

@@ -11,7 +11,9 @@
  *   on later attempts), `hang-early` (waits to be killed before it fetches its spec: a driver
  *   that has not created its root run yet), `oom` (allocates until killed), `silent-then-succeed`
  *   (attempt 1 heartbeats once, then stays alive without a word; later attempts succeed),
- *   `no-finished` (resolves its run, then exits 0 without reporting `finished`);
+ *   `no-finished` (resolves its run, then exits 0 without reporting `finished`), `fail-early` (reports
+ *   `started`, then `finished` failed and exits 1 without a single event: a driver whose package
+ *   could not be installed, which never created its root run);
  * - `TSEMATIC_TEST_WORKER_DIR`: where it writes `<jobId>.pid`, `<jobId>.env` (its environment's
  *   variable names, JSON) and, with `TSEMATIC_TEST_WORKER_SHARE_TOKEN=1`, `<jobId>.token`.
  */
@@ -71,6 +73,18 @@ async function main(): Promise<"hang" | "done"> {
   });
   if (started.status === 409) process.exit(0);
   if (!started.ok) throw new Error(`started: ${started.status} ${await started.text()}`);
+  if (mode === "fail-early") {
+    const step = spec.stepName ?? "program";
+    const error = {
+      name: "PackageError",
+      message: `the project folder of package ${spec.packageId} is gone`,
+      stepName: step,
+      path: [step],
+      runId,
+    };
+    await ok(call("POST", `/jobs/${jobId}/finished`, { state: "failed", error }), "finished");
+    process.exit(1);
+  }
 
   const writer = `${rootId}:${runId}.${attempt}`;
   let seq = 0;
