@@ -16,6 +16,9 @@ if [ "$lab_port" = 0 ]; then # the server must know the page's origin: pick the 
 fi
 mkdir -p .tsematic
 log=.tsematic/lineage-server.log
+# Made before the server starts: the loop below reads it at once, and the background redirection may not
+# have created it yet (sed then printed "can't read" on a loaded machine).
+: >"$log"
 
 echo "tsematic: starting the lineage server ..."
 node server/lib/cli.js server --port "${TSEMATIC_PORT:-8765}" --data-dir "$data_dir" \
