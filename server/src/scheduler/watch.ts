@@ -36,14 +36,24 @@ export async function tick(s: SchedulerState): Promise<void> {
     if (!executor) continue;
     const statuses = await executor.pollMany([...new Set(jobs.map(carrier))]);
     if (s.closed) return;
-    for (const job of jobs) {
-      const status = statuses.get(carrier(job));
-      if (!status) continue;
+    for (const listed of jobs) {
+      const status = statuses.get(carrier(listed));
+      // Read again: while the poll was out, a worker may have reported it started (its pid and
+      // host) or finished, and a stale snapshot merged here would overwrite that.
+      const job = status && getJob(s.deps.db, listed.id);
+      if (!status || !job) continue;
       if (status.state === "running" && (job.state === "queued" || handleChanged(job, status))) {
         markRunning(s.deps.db, job.id, mergeHandle(job, status.handle), s.deps.now());
         s.waiters.notify(job.runId);
-      } else if (status.state === "queued" && status.handle && handleChanged(job, status)) {
-        // Where it waits and why (a cluster's pending reason), for `GET /runs/{id}/job` and `show`.
+      } else if (
+        status.state === "queued" &&
+        job.state === "queued" &&
+        status.handle &&
+        handleChanged(job, status)
+      ) {
+        // Where it waits and why (a cluster's pending reason), for `GET /runs/{id}/job` and `show`;
+        // only while it waits: a job its worker reported running has no reason to pend, whatever a
+        // poll sent before that report said.
         setHandle(s.deps.db, job.id, mergeHandle(job, status.handle));
         s.waiters.notify(job.runId);
       } else if (status.state === "exited" && !s.checking.has(job.id)) {
