@@ -132,11 +132,19 @@ export async function until(check: () => boolean | Promise<boolean>): Promise<vo
   while (!(await check())) await new Promise((r) => setTimeout(r, 50));
 }
 
-/** The pid the fake worker of `jobId` wrote, once it has. */
+/**
+ * The pid the fake worker of `jobId` wrote, once it has. Read until it is a whole pid: the file
+ * exists, empty, between its creation and the write, and `Number("")` is 0, which `alive` (a
+ * signal to pid 0 reaches this process's own group) would call alive forever.
+ */
 export async function workerPid(dir: string, jobId: string): Promise<number> {
   const file = join(dir, `${jobId}.pid`);
-  await until(() => existsSync(file));
-  return Number(readFileSync(file, "utf8"));
+  let pid = 0;
+  await until(() => {
+    pid = existsSync(file) ? Number(readFileSync(file, "utf8")) : 0;
+    return Number.isInteger(pid) && pid > 0;
+  });
+  return pid;
 }
 
 /** Whether a process exists. */
