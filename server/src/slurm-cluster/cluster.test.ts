@@ -188,9 +188,11 @@ describe("a local Slurm cluster", { timeout: 600_000 }, () => {
       (await jobState(first, id)) === "RUNNING" ? true : undefined,
     );
     const childPidFile = join(work, "child.pid");
-    const child = await until("its child", async () =>
-      existsSync(childPidFile) ? Number(readFileSync(childPidFile, "utf8")) : undefined,
-    );
+    // Until it holds a pid: the shell creates the file before `echo` writes, and Number("") is 0.
+    const child = await until("its child", async () => {
+      const pid = existsSync(childPidFile) ? Number(readFileSync(childPidFile, "utf8")) : 0;
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    });
     const slurmd = Number(readFileSync(join(first.stateDir, "nodes", "w1", "slurmd.pid"), "utf8"));
     const jobProcesses = jobProcessesOfNode(clusterName(first), "w1");
     assert.ok(
