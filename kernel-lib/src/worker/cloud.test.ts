@@ -324,7 +324,7 @@ pipeline().submit({ executor: "local" }).then(
     });
   });
 
-  it("runs a submitted program: its first root takes the submitted root id, a later root is a tracked root of the same submission", async () => {
+  it("runs a submitted program: its first root takes the submitted root id, a later root (outlasting heartbeats on the ended first) is a tracked root of the same submission", async () => {
     const {
       main,
       dir,
@@ -333,7 +333,11 @@ pipeline().submit({ executor: "local" }).then(
       "program",
       `
 const pipeline = func(async function pipeline(n) { return n * 3; });
-const other = func(function other() { return "second root"; });
+// Longer than two heartbeats: the first root's run has ended meanwhile, and the program goes on.
+const other = func(async function other() {
+  await new Promise((r) => setTimeout(r, 4000));
+  return "second root";
+});
 (async () => {
   const v = await pipeline(5);
   mark("first-" + v);

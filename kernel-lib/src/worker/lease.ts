@@ -19,8 +19,11 @@ interface HeartbeatAnswer {
 
 export const HEARTBEAT_MS = 1_500;
 
+/** Why a lease was lost: `ended` is the run's end, which a program's first root reaches on its own. */
+export type LeaseLoss = "superseded" | "ended" | "refused";
+
 /**
- * Starts heartbeating; `lost` is called once when the attempt must stop. `beatNow: false` waits
+ * Starts heartbeating; `lost` is called once when the attempt must stop (or, for `ended`, may). `beatNow: false` waits
  * for the first interval: a warm worker's job was marked running as it was handed over, and most
  * of them end before a heartbeat is due (a request per job saved; the root's heartbeat and the
  * executor's watch cover the job meanwhile).
@@ -29,7 +32,7 @@ export function holdLease(
   client: ServerClient,
   runId: string,
   attempt: number,
-  lost: (reason: string) => void,
+  lost: (reason: string, loss: LeaseLoss) => void,
   beatNow = true,
 ): WorkerLease {
   let cancel: ((reason: string) => void) | undefined;
@@ -45,11 +48,14 @@ export function holdLease(
       const held = answer.lease?.lease;
       if (held && held !== "held") {
         stopped = true;
-        lost(
-          held === "superseded"
-            ? `attempt ${attempt} of run ${runId} was superseded by attempt ${answer.lease?.attempt}`
-            : `run ${runId} has already ended`,
-        );
+        if (held === "superseded") {
+          lost(
+            `attempt ${attempt} of run ${runId} was superseded by attempt ${answer.lease?.attempt}`,
+            "superseded",
+          );
+        } else {
+          lost(`run ${runId} has already ended`, "ended");
+        }
         return;
       }
       if (answer.cancelRequested && canceled === undefined) {
@@ -66,7 +72,7 @@ export function holdLease(
         !stopped
       ) {
         stopped = true;
-        lost(error.message);
+        lost(error.message, "refused");
       }
     }
   };

@@ -85,7 +85,10 @@ async function main(): Promise<void> {
       client,
       job.runId,
       job.attempt,
-      (reason) => {
+      (reason, loss) => {
+        // A program's job holds the lease of its first root, whose run ends when that root
+        // resolves; the program goes on with later roots, which heartbeat for themselves.
+        if (loss === "ended" && job.kind === "program") return;
         log(`stopping at once: ${reason}`);
         process.exit(0);
       },

@@ -189,9 +189,14 @@ async function runProgram(ctx: WorkerContext, control: RootControl): Promise<Out
       { ...options, environment: { ...spec.environment, ...options.environment } },
       { ...control, rootId: job.rootId, writer: { runId: job.rootId, attempt: job.attempt } },
     );
+    // Its run's end ends what the job's lease covers: later roots heartbeat for themselves.
+    const settled = (outcome: Outcome): Outcome => {
+      ctx.lease.stop();
+      return outcome;
+    };
     first = p.then(
-      (value): Outcome => ({ ok: true, value }),
-      (error: unknown): Outcome => ({ ok: false, error }),
+      (value) => settled({ ok: true, value }),
+      (error: unknown) => settled({ ok: false, error }),
     );
     return p;
   };
