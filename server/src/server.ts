@@ -36,6 +36,9 @@ import { VERSION } from "./version";
 
 export const DATABASE_FILE = "lineage.sqlite";
 
+/** How long an idle keep-alive connection stays open (announced to clients, who close first). */
+export const KEEP_ALIVE_MS = 65_000;
+
 /** Data directories served by this process. */
 const servedHere = new Set<string>();
 
@@ -112,6 +115,13 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
     now,
   };
   const http = createServer(createApp(context));
+  // Clients (undici's fetch in kernels and workers) close an idle connection shortly before the
+  // `Keep-Alive: timeout=` this server announces. With Node's 5 s, a client on a loaded machine
+  // still sent on a connection the server had just closed ("other side closed": the request was
+  // lost, and a submit failed so). At 65 s, idle connections end on the clients' side first;
+  // headersTimeout must exceed it (Node's rule).
+  http.keepAliveTimeout = KEEP_ALIVE_MS;
+  http.headersTimeout = KEEP_ALIVE_MS + 1_000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   http.on(
     "upgrade",
