@@ -91,12 +91,13 @@ test("the quick layout places every visible run, children inside their parent, d
   assert.ok(second.y > first.y, "a consumer is below its producer");
 });
 
-test("the quick layout of 1,000 runs takes a few milliseconds, not hundreds", () => {
+// Its speed is measured in bench/, never asserted here: a loaded machine makes any bound flaky.
+test("the quick layout places every one of 1,000 runs", () => {
   const data = graph(100, 10);
-  const start = performance.now();
-  quickLayout(visibleGraph(data, new Set()));
-  const elapsed = performance.now() - start;
-  assert.ok(elapsed < 200, `quick layout took ${elapsed.toFixed(0)} ms`);
+  const layout = quickLayout(visibleGraph(data, new Set()));
+  const boxes = [...layout.boxes.values()];
+  assert.ok(boxes.length >= 1_000, `${boxes.length} boxes`);
+  assert.ok(boxes.every((b) => Number.isFinite(b.x) && Number.isFinite(b.y) && b.width > 0));
 });
 
 test("elkjs lays out the same visible graph, nested boxes inside their parent", async () => {

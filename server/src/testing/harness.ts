@@ -155,7 +155,11 @@ export async function spawnServer(dataDir: string, args: string[] = []): Promise
   );
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 15_000);
+    // Generous: a loaded 2-core machine took over 15 s to start node and the server.
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in 60 s: ${output}`)),
+      60_000,
+    );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
