@@ -1,12 +1,12 @@
 /**
- * The Vega-Lite specs of the pipeline view: a metric across runs (a line and points per label
- * set; each point carries its root run's id, so a click opens that run), a run's curves by step
+ * The Vega-Lite specs of the pipeline view: every metric across runs in one faceted view (a line
+ * and points per label set; each point carries its root run's id, so a click opens that run), a run's curves by step
  * index, and the runs over time (duration, colored by state). No animation, fixed size, so that a
  * plot of the same data draws the same pixels.
  *
  * @example
  * ```ts
- * const spec = acrossRunsSpec("val_loss", acrossRuns(metrics).get("val_loss")!);
+ * const spec = acrossRunsSpec(["loss", "val_loss"], points); // points: { name, rootId, x, value, ... }
  * await embed(node, spec);
  * ```
  */
@@ -41,33 +41,58 @@ const STATE_RANGE = [
 
 const TIME_AXIS = { title: null, format: "%b %d %H:%M", labelAngle: 0, labelOverlap: true };
 
-export function acrossRunsSpec(name: string, points: readonly IRunPoint[]): Spec {
+/** The name of the data the metrics chart draws (the view swaps in every point after first paint). */
+export const METRIC_POINTS = "points";
+
+/** A metric's point, named (the facet of its chart). */
+export interface INamedRunPoint extends IRunPoint {
+  readonly name: string;
+}
+
+/**
+ * Every metric across runs in one view: a chart per metric (a facet by name, two columns, each its
+ * own y scale), a line and points per label set. One view compiles and draws once, where a view
+ * per metric paid Vega's compile and parse ten times over.
+ */
+export function acrossRunsSpec(names: readonly string[], points: readonly INamedRunPoint[]): Spec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    description: `${name} across runs`,
-    width: WIDTH,
-    height: HEIGHT,
-    data: { values: points.map((point) => ({ ...point })) },
-    encoding: {
-      x: { field: "x", type: "temporal", axis: TIME_AXIS },
-      y: { field: "value", type: "quantitative", title: name, scale: { zero: false } },
-      color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom" } },
+    description: `${names.join(", ")} across runs`,
+    data: { name: METRIC_POINTS, values: points.map((point) => ({ ...point })) },
+    facet: {
+      field: "name",
+      type: "nominal",
+      sort: [...names],
+      title: null,
+      header: { labelAnchor: "start", labelFontWeight: "bold", labelFontSize: 12 },
     },
-    layer: [
-      { mark: { type: "line", interpolate: "linear" } },
-      {
-        mark: { type: "point", filled: true, size: 60, cursor: "pointer" },
-        encoding: {
-          tooltip: [
-            { field: "rootId", title: "run" },
-            { field: "series", title: "labels" },
-            { field: "value", title: name, format: ".4~g" },
-            { field: "state" },
-            { field: "x", type: "temporal", title: "started", format: "%Y-%m-%d %H:%M:%S" },
-          ],
-        },
+    columns: 2,
+    resolve: { scale: { y: "independent" } },
+    spec: {
+      width: WIDTH,
+      height: HEIGHT,
+      encoding: {
+        x: { field: "x", type: "temporal", axis: TIME_AXIS },
+        y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
+        color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom" } },
       },
-    ],
+      layer: [
+        { mark: { type: "line", interpolate: "linear" } },
+        {
+          mark: { type: "point", filled: true, size: 60, cursor: "pointer" },
+          encoding: {
+            tooltip: [
+              { field: "rootId", title: "run" },
+              { field: "name", title: "metric" },
+              { field: "series", title: "labels" },
+              { field: "value", format: ".4~g" },
+              { field: "state" },
+              { field: "x", type: "temporal", title: "started", format: "%Y-%m-%d %H:%M:%S" },
+            ],
+          },
+        },
+      ],
+    },
   };
 }
 
