@@ -1,8 +1,8 @@
 /**
  * Fewer points for a chart's first paint: a series longer than the bound keeps, in each of
  * `max / 2` runs of consecutive points, the lowest and the highest value (plus its first and last
- * point), so that its line keeps its shape and its outliers. The view draws this, then the whole
- * series once the page has painted.
+ * point), so that its line keeps its shape and its outliers. The view draws this (as lines), then
+ * the whole series with its points once the page has painted.
  *
  * @example
  * ```ts

@@ -1,12 +1,13 @@
 /**
- * The Vega-Lite specs of the pipeline view: every metric across runs in one faceted view (a line
- * and points per label set; each point carries its root run's id, so a click opens that run), a run's curves by step
+ * The Vega-Lite specs of the pipeline view: a metric across runs (a line and points per label
+ * set; each point carries its root run's id, so a click opens that run), a run's curves by step
  * index, and the runs over time (duration, colored by state). No animation, fixed size, so that a
  * plot of the same data draws the same pixels.
  *
  * @example
  * ```ts
- * const spec = acrossRunsSpec(["loss", "val_loss"], points); // points: { name, rootId, x, value, ... }
+ * const points = acrossRuns(page).get("val_loss")!.map((p) => ({ ...p, marked: true }));
+ * const spec = acrossRunsSpec("val_loss", points);
  * await embed(node, spec);
  * ```
  */
@@ -41,58 +42,44 @@ const STATE_RANGE = [
 
 const TIME_AXIS = { title: null, format: "%b %d %H:%M", labelAngle: 0, labelOverlap: true };
 
-/** The name of the data the metrics chart draws (the view swaps in every point after first paint). */
+/** The name of a metric chart's data (the view swaps in every point after the first paint). */
 export const METRIC_POINTS = "points";
 
-/** A metric's point, named (the facet of its chart). */
-export interface INamedRunPoint extends IRunPoint {
-  readonly name: string;
+/** A point of a metric across runs as a chart draws it. */
+export interface IDrawnRunPoint extends IRunPoint {
+  /** Drawn as a point (a click target) too, not only as a vertex of its series' line. */
+  readonly marked: boolean;
 }
 
-/**
- * Every metric across runs in one view: a chart per metric (a facet by name, two columns, each its
- * own y scale), a line and points per label set. One view compiles and draws once, where a view
- * per metric paid Vega's compile and parse ten times over.
- */
-export function acrossRunsSpec(names: readonly string[], points: readonly INamedRunPoint[]): Spec {
+export function acrossRunsSpec(name: string, points: readonly IDrawnRunPoint[]): Spec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    description: `${names.join(", ")} across runs`,
+    description: `${name} across runs`,
+    width: WIDTH,
+    height: HEIGHT,
     data: { name: METRIC_POINTS, values: points.map((point) => ({ ...point })) },
-    facet: {
-      field: "name",
-      type: "nominal",
-      sort: [...names],
-      title: null,
-      header: { labelAnchor: "start", labelFontWeight: "bold", labelFontSize: 12 },
+    encoding: {
+      x: { field: "x", type: "temporal", axis: TIME_AXIS },
+      y: { field: "value", type: "quantitative", title: name, scale: { zero: false } },
+      color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom" } },
     },
-    columns: 2,
-    resolve: { scale: { y: "independent" } },
-    spec: {
-      width: WIDTH,
-      height: HEIGHT,
-      encoding: {
-        x: { field: "x", type: "temporal", axis: TIME_AXIS },
-        y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
-        color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom" } },
-      },
-      layer: [
-        { mark: { type: "line", interpolate: "linear" } },
-        {
-          mark: { type: "point", filled: true, size: 60, cursor: "pointer" },
-          encoding: {
-            tooltip: [
-              { field: "rootId", title: "run" },
-              { field: "name", title: "metric" },
-              { field: "series", title: "labels" },
-              { field: "value", format: ".4~g" },
-              { field: "state" },
-              { field: "x", type: "temporal", title: "started", format: "%Y-%m-%d %H:%M:%S" },
-            ],
-          },
+    layer: [
+      { mark: { type: "line", interpolate: "linear" } },
+      {
+        // A point costs a shape to draw: the first paint of a long series draws its line only.
+        transform: [{ filter: "datum.marked" }],
+        mark: { type: "point", filled: true, size: 60, cursor: "pointer" },
+        encoding: {
+          tooltip: [
+            { field: "rootId", title: "run" },
+            { field: "series", title: "labels" },
+            { field: "value", title: name, format: ".4~g" },
+            { field: "state" },
+            { field: "x", type: "temporal", title: "started", format: "%Y-%m-%d %H:%M:%S" },
+          ],
         },
-      ],
-    },
+      },
+    ],
   };
 }
 

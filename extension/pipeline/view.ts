@@ -27,7 +27,7 @@ import {
   successRate,
   timeline,
 } from "./series";
-import { acrossRunsSpec, curvesSpec, type INamedRunPoint, METRIC_POINTS, timelineSpec } from "./specs";
+import { acrossRunsSpec, curvesSpec, METRIC_POINTS, timelineSpec } from "./specs";
 
 export class PipelineView extends Panel {
   constructor(options: PipelineView.IOptions) {
@@ -160,23 +160,24 @@ export class PipelineView extends Panel {
         ),
       );
     } else {
-      const names = [...byName.keys()];
-      const all: INamedRunPoint[] = [];
-      const drawn: INamedRunPoint[] = [];
+      const grid = new Panel();
+      grid.addClass("jp-TsematicPipeline-metrics");
       for (const [name, points] of byName) {
-        const named = points.map((point) => ({ ...point, name }));
-        all.push(...named);
-        drawn.push(...downsample(named, PAINT_POINTS_PER_SERIES));
+        const all = points.map((point) => ({ ...point, marked: true }));
+        const thinned = downsample(all, PAINT_POINTS_PER_SERIES);
+        // A long series is drawn first as its thinned line; its points come with the whole series.
+        const first =
+          thinned.length < all.length ? thinned.map((point) => ({ ...point, marked: false })) : all;
+        const chart = new SpecChart({
+          spec: acrossRunsSpec(name, first),
+          title: name,
+          onPick: openRun,
+          ...(first === all ? {} : { complete: { name: METRIC_POINTS, values: all } }),
+        });
+        chart.node.dataset.points = String(points.length);
+        grid.addWidget(chart);
       }
-      const chart = new SpecChart({
-        spec: acrossRunsSpec(names, drawn),
-        title: "metrics",
-        onPick: openRun,
-        ...(drawn.length < all.length ? { complete: { name: METRIC_POINTS, values: all } } : {}),
-      });
-      chart.node.dataset.points = String(all.length);
-      chart.node.dataset.metrics = names.join(",");
-      this.addWidget(chart);
+      this.addWidget(grid);
     }
     if (summary.omittedSeries > 0) {
       this.addWidget(

@@ -239,15 +239,12 @@ test.describe("the pipeline view", () => {
     await expect(view).toHaveAttribute("data-runs", "5");
     await expect(view.locator("[data-fact='runs'] strong")).toHaveText("5");
     await expect(view.locator("[data-fact='success rate'] strong")).toHaveText("100%");
-    // Every metric in one chart (a facet per metric): loss (its last value) and val_loss.
-    const chart = view.locator(".jp-TsematicPipeline-chart[data-title='metrics']");
+    const chart = view.locator(".jp-TsematicPipeline-chart[data-title='val_loss']");
     // A chart is drawn once it comes near the screen.
     await chart.scrollIntoViewIfNeeded();
     await expect(chart).toHaveAttribute("data-rendered", "true");
-    await expect(chart).toHaveAttribute("data-metrics", "loss,val_loss");
-    await expect(chart).toHaveAttribute("data-points", "10");
-    // A point's description (its aria-label) names its metric.
-    const points = chart.locator("g.mark-symbol.role-mark path[aria-label*='metric: val_loss;']");
+    await expect(chart).toHaveAttribute("data-points", "5");
+    const points = chart.locator("g.mark-symbol.role-mark path");
     await expect(points).toHaveCount(5);
     // The curves within the newest run (the step index), one line for its label set.
     const curve = view.locator(
@@ -330,14 +327,14 @@ test.describe("the pipeline view", () => {
         await expect(view).toHaveAttribute("data-runs", "5");
         await expect(view).toHaveAttribute("data-picked-run", roots[4]!);
         const charts = view.locator(".jp-TsematicPipeline-chart");
-        // Runs over time, accuracy and loss across runs (one chart), and the newest run's loss curve.
-        await expect(charts).toHaveCount(3);
+        // Runs over time, accuracy and loss across runs, and the newest run's loss curve.
+        await expect(charts).toHaveCount(4);
         for (const chart of await charts.all()) {
           await expect(chart).toHaveAttribute("data-rendered", "true");
         }
-        const metrics = view.locator(".jp-TsematicPipeline-chart[data-title='metrics']");
-        await expect(metrics).toHaveAttribute("data-metrics", "accuracy,loss");
-        await expect(metrics).toHaveAttribute("data-points", "15");
+        await expect(
+          view.locator(".jp-TsematicPipeline-chart[data-title='accuracy']"),
+        ).toHaveAttribute("data-points", "10");
         await expect(view.locator(".jp-TsematicNotes")).toHaveAttribute("data-synced", "true");
         await expect(view.locator(".jp-TsematicNotes-meta")).toHaveText("No notes yet.");
         await expect(view).toHaveScreenshot("pipeline-view.png");
