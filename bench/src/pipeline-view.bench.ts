@@ -226,11 +226,7 @@ async function main(): Promise<void> {
       `seeded ${RUNS} runs x ${METRICS} metrics (${events.length} events) in ${(performance.now() - seeding).toFixed(0)} ms`,
     );
 
-    for (const path of [
-      "summary?limit=1000",
-      "metrics?limit=1000",
-      "series?limit=1000",
-    ]) {
+    for (const path of ["summary?limit=1000", "metrics?limit=1000", "series?limit=1000"]) {
       const started = performance.now();
       const res = await fetch(`${server.url}/api/v1/pipelines/${STEP_NAME}/${path}`, {
         headers: { authorization: `Bearer ${server.token}` },

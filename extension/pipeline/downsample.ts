@@ -40,8 +40,12 @@ export function downsample<P extends IRunPoint>(points: readonly P[], max: numbe
       let high = low;
       for (let i = from + 1; i < to; i++) {
         const point = list[i]!;
-        if (point.value < low.value) low = point;
-        if (point.value > high.value) high = point;
+        if (point.value < low.value) {
+          low = point;
+        }
+        if (point.value > high.value) {
+          high = point;
+        }
       }
       kept.add(low);
       kept.add(high);

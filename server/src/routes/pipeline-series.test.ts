@@ -95,7 +95,10 @@ describe("pipeline series route", () => {
       sizes.push(res.body.runs.length);
       roots.push(...res.body.runs.map((r) => r.rootId));
       for (const s of res.body.series) {
-        assert.ok(s.runs.every((i) => i < res.body.runs.length), "indexes into this page's runs");
+        assert.ok(
+          s.runs.every((i) => i < res.body.runs.length),
+          "indexes into this page's runs",
+        );
         points += s.values.length;
       }
       cursor = res.body.nextCursor;
