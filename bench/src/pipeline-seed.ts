@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const seeded = await seedPipelineServer({ runs, metricsPerRun });
   const base = `${seeded.url}/api/v1/pipelines/${seeded.stepName}`;
   console.log(`seeded ${runs} runs x ${metricsPerRun} metrics in ${seeded.seedMs.toFixed(0)} ms`);
-  for (const path of ["summary?limit=1000", "metrics?limit=1000"]) {
+  for (const path of ["summary?limit=1000", "metrics?limit=1000", "series?limit=1000"]) {
     const first = await timed(`${base}/${path}`, seeded.token);
     const again = await timed(`${base}/${path}`, seeded.token);
     console.log(

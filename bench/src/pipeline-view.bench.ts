@@ -6,7 +6,7 @@
  * headless Debian Chromium, against a real lineage server seeded through its HTTP API with the
  * events kernel-lib sends (server/lib/testing/pipelineRuns, the metrics engineer's generator).
  *
- *   node bench/lib/pipeline-view.bench.js [--runs 1000] [--metrics 10] [--rounds 5]
+ *   node bench/lib/pipeline-view.bench.js [--runs 1000] [--metrics 10] [--rounds 5] [--profile]
  *
  * Each round runs `tsematic:open-pipeline` in the page and measures, from the command:
  * - data_ms: until the view has the server's two answers (summary, metrics) and has built its
@@ -16,7 +16,9 @@
  *   draws a chart when it comes near the screen; `charts` says how many were on it).
  * Round 1 is cold (vega-embed's chunk is loaded then); the rest are warm (the view is closed and
  * opened again). The summary gives the warm median and range, and the load average (2 shared
- * cores: compare figures from one run). Needs the built extension and host (scripts/lab-prepare.sh).
+ * cores: compare figures from one run). `--profile` adds a warm round under Chrome's CPU profiler
+ * and prints where its time went (self time by function). Needs the built extension and host
+ * (scripts/lab-prepare.sh).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -24,7 +26,7 @@ import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pipelineRunEvents } from "@tsematic/server/lib/testing/pipeline-runs";
-import { chromium } from "playwright";
+import { chromium, type Page } from "playwright";
 import { startServer } from "./server";
 
 const repo = resolve(__dirname, "..", "..");
@@ -35,6 +37,7 @@ const arg = (name: string, fallback: number): number => {
 const RUNS = arg("runs", 1000);
 const METRICS = arg("metrics", 10);
 const ROUNDS = arg("rounds", 5);
+const PROFILE = process.argv.includes("--profile");
 const BATCH = 5000;
 const STEP_NAME = "train";
 
@@ -153,6 +156,44 @@ function closeView(): Promise<void> {
   return new Promise((done) => setTimeout(done, 200));
 }
 
+interface CpuProfile {
+  nodes: Array<{
+    id: number;
+    hitCount?: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }>;
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+}
+
+/** One more warm round under the CPU profiler: prints the functions that took most of its time. */
+async function profileRound(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  await cdp.send("Profiler.start");
+  const figures = await page.evaluate(openAndMeasure, STEP_NAME);
+  const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: CpuProfile };
+  await page.evaluate(closeView);
+  await cdp.detach();
+  const total = profile.samples?.length ?? 0;
+  const msPerSample = total > 0 ? (profile.endTime - profile.startTime) / 1000 / total : 0;
+  const byFunction = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const file = url.split("/").pop() || "(native)";
+    const key = `${functionName || "(anonymous)"} ${file}:${lineNumber + 1}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + (node.hitCount ?? 0));
+  }
+  console.log(
+    `profiled round: first_paint_ms=${figures.paintMs.toFixed(0)}; self time by function (${total} samples):`,
+  );
+  for (const [key, hits] of [...byFunction.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
+    console.log(`  ${(hits * msPerSample).toFixed(0).padStart(6)} ms  ${key}`);
+  }
+}
+
 function median(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -185,7 +226,7 @@ async function main(): Promise<void> {
       `seeded ${RUNS} runs x ${METRICS} metrics (${events.length} events) in ${(performance.now() - seeding).toFixed(0)} ms`,
     );
 
-    for (const path of ["summary?limit=1000", "metrics?limit=1000"]) {
+    for (const path of ["summary?limit=1000", "metrics?limit=1000", "series?limit=1000"]) {
       const started = performance.now();
       const res = await fetch(`${server.url}/api/v1/pipelines/${STEP_NAME}/${path}`, {
         headers: { authorization: `Bearer ${server.token}` },
@@ -225,6 +266,9 @@ async function main(): Promise<void> {
         warmData.push(figures.dataMs);
       }
       await page.evaluate(closeView);
+    }
+    if (PROFILE) {
+      await profileRound(page);
     }
     if (warm.length > 0) {
       console.log(

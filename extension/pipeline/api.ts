@@ -1,14 +1,13 @@
 /**
  * The lineage server's routes the pipeline view and the comparison read, through the extension's
- * one client (token, timeout, actionable errors): a pipeline's summary and metrics (paged by root
- * run), one run's metrics, a root's graph, a run with its source text, an artifact's value, and
+ * one client (token, timeout, actionable errors): a pipeline's runs and its metrics aggregated
+ * for plotting across runs, one run's metrics, a root's graph, a run with its source text, an artifact's value, and
  * the notes pane's recorded time and author. Shapes are the wave-5 contract's (server/openapi.yaml).
  *
  * @example
  * ```ts
  * const api = new PipelineApi({ client });
- * const summary = await api.summary("trainPipeline", 1000);
- * const metrics = await api.pipelineMetrics("trainPipeline");
+ * const page = await api.pipelineSeries("trainPipeline"); // runs, and per metric one value per run
  * ```
  */
 import type { LineageClient } from "../client";
@@ -26,10 +25,72 @@ export interface IMetric {
   readonly at: number;
 }
 
-/** A metric as the pipeline listing gives it: with its root run's state and start. */
-export interface IPipelineMetric extends IMetric {
-  readonly rootState: string;
-  readonly rootStartedAt: number | null;
+/** A root run of a pipeline as its series page lists it (`PipelineSeriesRun`). */
+export interface IPipelineSeriesRun {
+  readonly rootId: string;
+  readonly state: string;
+  /** Its start (its creation if it never started). */
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+  readonly durationMs: number | null;
+}
+
+/** One metric with one label set across a page's runs (`MetricSeries`): `runs[k]` logged `values[k]` last. */
+export interface IMetricSeries {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Indexes into the page's `runs`. */
+  readonly runs: readonly number[];
+  readonly values: readonly number[];
+}
+
+/** `GET /pipelines/{stepName}/series`: a pipeline's newest runs and its metrics across them. */
+export interface IPipelineSeriesPage {
+  readonly stepName: string;
+  /** Newest first. */
+  readonly runs: readonly IPipelineSeriesRun[];
+  /** Resolved runs among the page's ended ones, 0..1; null when none has ended. */
+  readonly successRate: number | null;
+  /** All root runs of the pipeline. */
+  readonly count: number;
+  readonly series: readonly IMetricSeries[];
+  /** Series the server left out (past its bound per page). */
+  readonly omittedSeries: number;
+  readonly nextCursor: string | null;
+}
+
+/** A root run of a pipeline as its series page lists it (`PipelineSeriesRun`). */
+export interface IPipelineSeriesRun {
+  readonly rootId: string;
+  readonly state: string;
+  /** Its start (its creation if it never started). */
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+  readonly durationMs: number | null;
+}
+
+/** One metric with one label set across a page's runs (`MetricSeries`): `runs[k]` logged `values[k]` last. */
+export interface IMetricSeries {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Indexes into the page's `runs`. */
+  readonly runs: readonly number[];
+  readonly values: readonly number[];
+}
+
+/** `GET /pipelines/{stepName}/series`: a pipeline's newest runs and its metrics across them. */
+export interface IPipelineSeriesPage {
+  readonly stepName: string;
+  /** Newest first. */
+  readonly runs: readonly IPipelineSeriesRun[];
+  /** Resolved runs among the page's ended ones, 0..1; null when none has ended. */
+  readonly successRate: number | null;
+  /** All root runs of the pipeline. */
+  readonly count: number;
+  readonly series: readonly IMetricSeries[];
+  /** Series the server left out (past its bound per page). */
+  readonly omittedSeries: number;
+  readonly nextCursor: string | null;
 }
 
 /** One root run of a pipeline, as its summary lists it. */
@@ -84,9 +145,6 @@ export interface INotesPane {
   readonly author: string | null;
 }
 
-/** The most metrics the view reads for one pipeline (pages of the server's listing). */
-export const MAX_PIPELINE_METRICS = 200_000;
-
 export class PipelineApi {
   constructor(options: PipelineApi.IOptions) {
     this._client = options.client;
@@ -96,41 +154,20 @@ export class PipelineApi {
     return this._client.serverUrl;
   }
 
-  /** The pipeline's newest `limit` root runs (at most 1,000), with its success rate. */
-  async summary(stepName: string, limit = 1000, signal?: AbortSignal): Promise<IPipelineSummary> {
-    const query = new URLSearchParams({ limit: String(Math.min(Math.max(1, limit), 1000)) });
-    return (await this._json(
-      `/api/v1/pipelines/${encodeURIComponent(stepName)}/summary?${query.toString()}`,
-      signal,
-    )) as IPipelineSummary;
-  }
-
   /**
-   * Every metric of the pipeline's runs (newest roots first, page after page), up to
-   * {@link MAX_PIPELINE_METRICS}; `name` keeps one metric only.
+   * The pipeline's newest `limit` root runs (at most 1,000) and, per metric and label set, each
+   * run's last value: what the view plots, aggregated by the server (one answer, not every point).
    */
-  async pipelineMetrics(
+  async pipelineSeries(
     stepName: string,
-    options: { name?: string; pageSize?: number; signal?: AbortSignal } = {},
-  ): Promise<IPipelineMetric[]> {
-    const all: IPipelineMetric[] = [];
-    let cursor: string | null = null;
-    do {
-      const query = new URLSearchParams({ limit: String(options.pageSize ?? 1000) });
-      if (options.name) {
-        query.set("name", options.name);
-      }
-      if (cursor) {
-        query.set("cursor", cursor);
-      }
-      const page = (await this._json(
-        `/api/v1/pipelines/${encodeURIComponent(stepName)}/metrics?${query.toString()}`,
-        options.signal,
-      )) as { metrics: IPipelineMetric[]; nextCursor: string | null };
-      all.push(...page.metrics);
-      cursor = page.nextCursor;
-    } while (cursor !== null && all.length < MAX_PIPELINE_METRICS);
-    return all;
+    options: { limit?: number; signal?: AbortSignal } = {},
+  ): Promise<IPipelineSeriesPage> {
+    const limit = Math.min(Math.max(1, options.limit ?? 1000), 1000);
+    const query = new URLSearchParams({ limit: String(limit) });
+    return (await this._json(
+      `/api/v1/pipelines/${encodeURIComponent(stepName)}/series?${query.toString()}`,
+      options.signal,
+    )) as IPipelineSeriesPage;
   }
 
   /** The metrics of a run and its descendants, in the order they were logged. */

@@ -3,7 +3,9 @@
  * are (artifacts/plot.ts: vega-embed loaded on first use, the same options, JupyterLab's light or
  * dark theme, redrawn when it changes, only the newest render's view kept), once it comes near the
  * screen. A click on a mark
- * whose datum has a `rootId` calls `onPick` with it.
+ * whose datum has a `rootId` calls `onPick` with it. A chart given `complete` data first draws its
+ * spec's (fewer points, a quick first paint), then, after that frame, swaps in the complete data
+ * through Vega's dataflow (no new compile).
  *
  * @example
  * ```ts
@@ -30,7 +32,11 @@ export class SpecChart extends Widget {
     if (options.title) {
       this.node.dataset.title = options.title;
     }
-    const points = (options.spec.data as { values?: unknown[] } | undefined)?.values?.length ?? 0;
+    this._complete = options.complete ?? null;
+    const points =
+      this._complete?.values.length ??
+      (options.spec.data as { values?: unknown[] } | undefined)?.values?.length ??
+      0;
     // SVG for small charts (each point an element a click or a screen reader finds); canvas for
     // large ones, which it draws many times faster (a click still reaches the point's run).
     this._renderer = points <= SVG_MAX_POINTS ? "svg" : "canvas";
@@ -92,7 +98,7 @@ export class SpecChart extends Widget {
   private async _draw(): Promise<void> {
     const ticket = this._views.begin();
     try {
-      const { default: embed } = await import("vega-embed");
+      const { default: embed, vega } = await import("vega-embed");
       if (!this._views.isCurrent(ticket)) {
         return;
       }
@@ -120,6 +126,30 @@ export class SpecChart extends Widget {
       this.node.dataset.rendered = "true";
       this.node.dataset.renderer = this._renderer;
       this.node.dataset.theme = dark ? "dark" : "light";
+      const complete = this._complete;
+      if (complete) {
+        delete this.node.dataset.complete;
+        // After the frame that shows the first points, not before: the first paint stays quick.
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            if (!this._views.isCurrent(ticket)) {
+              return;
+            }
+            const changes = vega
+              .changeset()
+              .remove(() => true)
+              .insert([...complete.values]);
+            void result.view
+              .change(complete.name, changes)
+              .runAsync()
+              .then(() => {
+                if (this._views.isCurrent(ticket)) {
+                  this.node.dataset.complete = "true";
+                }
+              });
+          }, 0),
+        );
+      }
     } catch (reason) {
       if (!this._views.isCurrent(ticket)) {
         return;
@@ -136,6 +166,7 @@ export class SpecChart extends Widget {
   private readonly _observer: MutationObserver;
   private readonly _views = new RenderSlot<Result>();
   private readonly _renderer: "svg" | "canvas";
+  private readonly _complete: SpecChart.IData | null;
   private _visibility: IntersectionObserver | null = null;
   private _started = false;
   private _drawn: Promise<void> = Promise.resolve();
@@ -150,5 +181,13 @@ export namespace SpecChart {
     title?: string;
     /** Called with the `rootId` of the datum clicked. */
     onPick?: (rootId: string) => void;
+    /** The complete data of the spec's named data set, when the spec holds only a part of it. */
+    complete?: IData;
+  }
+
+  /** The values of a named data set of a spec. */
+  export interface IData {
+    readonly name: string;
+    readonly values: readonly object[];
   }
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import type { IMetric, IPipelineMetric } from "./api";
+import type { IMetric, IPipelineSeriesPage } from "./api";
 import {
   acrossRuns,
   curvesOf,
@@ -12,7 +12,7 @@ import {
   timeline,
 } from "./series";
 
-const metric = (over: Partial<IPipelineMetric>): IPipelineMetric => ({
+const metric = (over: Partial<IMetric>): IMetric => ({
   runId: "s1",
   rootId: "r1",
   name: "loss",
@@ -20,9 +20,21 @@ const metric = (over: Partial<IPipelineMetric>): IPipelineMetric => ({
   step: null,
   labels: {},
   at: 1000,
-  rootState: "resolved",
-  rootStartedAt: 500,
   ...over,
+});
+
+/** A series page (as the server answers it) of runs r2 (newest) and r1. */
+const page = (series: IPipelineSeriesPage["series"]): IPipelineSeriesPage => ({
+  stepName: "train",
+  runs: [
+    { rootId: "r2", state: "failed", startedAt: 2000, endedAt: 2500, durationMs: 500 },
+    { rootId: "r1", state: "resolved", startedAt: 1000, endedAt: 1200, durationMs: 200 },
+  ],
+  successRate: 0.5,
+  count: 2,
+  series,
+  omittedSeries: 0,
+  nextCursor: null,
 });
 
 test("a label set is one series, named by its sorted key=value pairs", () => {
@@ -31,37 +43,26 @@ test("a label set is one series, named by its sorted key=value pairs", () => {
 });
 
 test("a metric across runs has one point per root run and label set, oldest run first", () => {
-  const byName = acrossRuns([
-    // The listing gives the newest root first.
-    metric({ rootId: "r2", rootStartedAt: 2000, value: 0.5, labels: { split: "val" }, at: 2100 }),
-    metric({ rootId: "r2", rootStartedAt: 2000, value: 0.4, labels: { split: "train" }, at: 2100 }),
-    metric({ rootId: "r1", rootStartedAt: 1000, value: 0.9, labels: { split: "val" }, at: 1100 }),
-    metric({ rootId: "r1", rootStartedAt: 1000, value: 0.8, labels: { split: "train" }, at: 1100 }),
-    metric({ rootId: "r1", name: "accuracy", rootStartedAt: 1000, value: 0.7, at: 1100 }),
-  ]);
+  const byName = acrossRuns(
+    page([
+      { name: "accuracy", labels: {}, runs: [1], values: [0.7] },
+      { name: "loss", labels: { split: "train" }, runs: [0, 1], values: [0.4, 0.8] },
+      { name: "loss", labels: { split: "val" }, runs: [0, 1], values: [0.5, 0.9] },
+    ]),
+  );
   assert.deepEqual([...byName.keys()], ["accuracy", "loss"]);
-  const loss = byName.get("loss")!;
   assert.deepEqual(
-    loss.map((p) => [p.rootId, p.series, p.value, p.x]),
+    byName.get("loss")!.map((p) => [p.rootId, p.series, p.value, p.x, p.state]),
     [
-      ["r1", "split=train", 0.8, 1000],
-      ["r1", "split=val", 0.9, 1000],
-      ["r2", "split=train", 0.4, 2000],
-      ["r2", "split=val", 0.5, 2000],
+      ["r1", "split=train", 0.8, 1000, "resolved"],
+      ["r1", "split=val", 0.9, 1000, "resolved"],
+      ["r2", "split=train", 0.4, 2000, "failed"],
+      ["r2", "split=val", 0.5, 2000, "failed"],
     ],
   );
-  assert.deepEqual(new Set(loss.map((p) => p.series)).size, 2);
-});
-
-test("a run that logged a metric several times counts with its last value (a curve's final one)", () => {
-  const byName = acrossRuns([
-    metric({ step: 0, value: 3, at: 10 }),
-    metric({ step: 1, value: 2, at: 20 }),
-    metric({ step: 2, value: 1, at: 20 }),
-  ]);
   assert.deepEqual(
-    byName.get("loss")!.map((p) => p.value),
-    [1],
+    byName.get("accuracy")!.map((p) => [p.rootId, p.series]),
+    [["r1", "(no labels)"]],
   );
 });
 
@@ -99,15 +100,17 @@ test("the success rate is the resolved share of the ended runs; running ones do 
   assert.equal(successRate([{ state: "resolved" }, { state: "canceled" }]), 0.5);
 });
 
-test("the runs over time leave out runs that never started; durations read as people read them", () => {
+test("the runs over time are ordered by start; durations read as people read them", () => {
   const runs = [
     { rootId: "b", state: "running", startedAt: 20, endedAt: null, durationMs: null },
     { rootId: "a", state: "resolved", startedAt: 10, endedAt: 30, durationMs: 20 },
-    { rootId: "c", state: "created", startedAt: null, endedAt: null, durationMs: null },
   ];
   assert.deepEqual(
-    timeline(runs).map((p) => p.rootId),
-    ["a", "b"],
+    timeline(runs).map((p) => [p.rootId, p.durationMs]),
+    [
+      ["a", 20],
+      ["b", null],
+    ],
   );
   assert.equal(medianDuration(runs), 20);
   assert.equal(formatDuration(850), "850 ms");

@@ -5,12 +5,12 @@
  *
  * @example
  * ```ts
- * const byName = acrossRuns(metrics); // Map name → points
+ * const byName = acrossRuns(await api.pipelineSeries("train")); // Map name → points
  * byName.get("val_loss"); // [{ rootId, series: "split=val", x: startedAt, value }, ...]
  * successRate(summary.runs); // 0.8
  * ```
  */
-import type { IMetric, IPipelineMetric, IPipelineRun } from "./api";
+import type { IMetric, IPipelineSeriesPage, IPipelineSeriesRun } from "./api";
 
 /** Root run states that count as a success / as ended (the server's terminal states). */
 const RESOLVED = "resolved";
@@ -45,35 +45,27 @@ export function seriesName(labels: Readonly<Record<string, string>>): string {
 
 /**
  * Every metric across runs: by metric name (sorted), the points of each label set per root run,
- * oldest run first. A root run that logged a metric several times (a curve, or a retried step)
- * counts with the value it logged last, its final value.
+ * oldest run first. The server already kept one value per run and label set (the last it logged).
  */
-export function acrossRuns(metrics: readonly IPipelineMetric[]): Map<string, IRunPoint[]> {
-  const last = new Map<string, { metric: IPipelineMetric; order: number }>();
-  metrics.forEach((metric, order) => {
-    const key = `${metric.name}\u0000${seriesName(metric.labels)}\u0000${metric.rootId}`;
-    const seen = last.get(key);
-    // The server lists by root (newest first), each root's metrics in the order they were logged.
-    if (
-      !seen ||
-      metric.at > seen.metric.at ||
-      (metric.at === seen.metric.at && order > seen.order)
-    ) {
-      last.set(key, { metric, order });
-    }
-  });
+export function acrossRuns(page: IPipelineSeriesPage): Map<string, IRunPoint[]> {
   const byName = new Map<string, IRunPoint[]>();
-  for (const { metric } of last.values()) {
-    let points = byName.get(metric.name);
+  for (const series of page.series) {
+    let points = byName.get(series.name);
     if (!points) {
-      byName.set(metric.name, (points = []));
+      byName.set(series.name, (points = []));
     }
-    points.push({
-      rootId: metric.rootId,
-      series: seriesName(metric.labels),
-      x: metric.rootStartedAt ?? metric.at,
-      value: metric.value,
-      state: metric.rootState,
+    const name = seriesName(series.labels);
+    series.runs.forEach((index, k) => {
+      const run = page.runs[index];
+      if (run) {
+        points.push({
+          rootId: run.rootId,
+          series: name,
+          x: run.startedAt,
+          value: series.values[k]!,
+          state: run.state,
+        });
+      }
     });
   }
   for (const points of byName.values()) {
@@ -107,7 +99,7 @@ export function curvesOf(metrics: readonly IMetric[]): Map<string, IStepPoint[]>
 }
 
 /** Resolved runs among the ended ones (0..1); null when none has ended yet. */
-export function successRate(runs: readonly Pick<IPipelineRun, "state">[]): number | null {
+export function successRate(runs: readonly Pick<IPipelineSeriesRun, "state">[]): number | null {
   const ended = runs.filter((run) => ENDED.has(run.state));
   if (ended.length === 0) {
     return null;
@@ -116,7 +108,7 @@ export function successRate(runs: readonly Pick<IPipelineRun, "state">[]): numbe
 }
 
 /** The median duration of the ended runs (ms); null when none has a duration. */
-export function medianDuration(runs: readonly IPipelineRun[]): number | null {
+export function medianDuration(runs: readonly IPipelineSeriesRun[]): number | null {
   const durations = runs
     .map((run) => run.durationMs)
     .filter((ms): ms is number => typeof ms === "number" && Number.isFinite(ms))
@@ -138,10 +130,9 @@ export interface ITimelinePoint {
   readonly state: string;
 }
 
-/** The runs over time, oldest first; runs that never started are left out. */
-export function timeline(runs: readonly IPipelineRun[]): ITimelinePoint[] {
+/** The runs over time, oldest first (a run that never started: at its creation). */
+export function timeline(runs: readonly IPipelineSeriesRun[]): ITimelinePoint[] {
   return runs
-    .filter((run): run is IPipelineRun & { startedAt: number } => run.startedAt !== null)
     .map((run) => ({
       rootId: run.rootId,
       x: run.startedAt,

@@ -6,7 +6,8 @@
  *
  * @example
  * ```ts
- * const spec = acrossRunsSpec("val_loss", acrossRuns(metrics).get("val_loss")!);
+ * const points = acrossRuns(page).get("val_loss")!.map((p) => ({ ...p, marked: true }));
+ * const spec = acrossRunsSpec("val_loss", points);
  * await embed(node, spec);
  * ```
  */
@@ -41,13 +42,22 @@ const STATE_RANGE = [
 
 const TIME_AXIS = { title: null, format: "%b %d %H:%M", labelAngle: 0, labelOverlap: true };
 
-export function acrossRunsSpec(name: string, points: readonly IRunPoint[]): Spec {
+/** The name of a metric chart's data (the view swaps in every point after the first paint). */
+export const METRIC_POINTS = "points";
+
+/** A point of a metric across runs as a chart draws it. */
+export interface IDrawnRunPoint extends IRunPoint {
+  /** Drawn as a point (a click target) too, not only as a vertex of its series' line. */
+  readonly marked: boolean;
+}
+
+export function acrossRunsSpec(name: string, points: readonly IDrawnRunPoint[]): Spec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     description: `${name} across runs`,
     width: WIDTH,
     height: HEIGHT,
-    data: { values: points.map((point) => ({ ...point })) },
+    data: { name: METRIC_POINTS, values: points.map((point) => ({ ...point })) },
     encoding: {
       x: { field: "x", type: "temporal", axis: TIME_AXIS },
       y: { field: "value", type: "quantitative", title: name, scale: { zero: false } },
@@ -56,6 +66,8 @@ export function acrossRunsSpec(name: string, points: readonly IRunPoint[]): Spec
     layer: [
       { mark: { type: "line", interpolate: "linear" } },
       {
+        // A point costs a shape to draw: the first paint of a long series draws its line only.
+        transform: [{ filter: "datum.marked" }],
         mark: { type: "point", filled: true, size: 60, cursor: "pointer" },
         encoding: {
           tooltip: [

@@ -16,8 +16,9 @@ import { Panel, Widget } from "@lumino/widgets";
 import { errorText } from "../artifacts/context";
 import { NotesPane } from "../notes/pane";
 import type { ITsematicSettings } from "../settings";
-import type { IPipelineMetric, IPipelineSummary, PipelineApi } from "./api";
+import type { IPipelineSeriesPage, IPipelineSeriesRun, PipelineApi } from "./api";
 import { SpecChart } from "./chart";
+import { downsample, PAINT_POINTS_PER_SERIES } from "./downsample";
 import {
   acrossRuns,
   curvesOf,
@@ -26,7 +27,7 @@ import {
   successRate,
   timeline,
 } from "./series";
-import { acrossRunsSpec, curvesSpec, timelineSpec } from "./specs";
+import { acrossRunsSpec, curvesSpec, METRIC_POINTS, timelineSpec } from "./specs";
 
 export class PipelineView extends Panel {
   constructor(options: PipelineView.IOptions) {
@@ -63,14 +64,12 @@ export class PipelineView extends Panel {
       this.addWidget(Private.text("jp-TsematicPipeline-status", "Loading the pipeline…"));
     }
     try {
-      const [summary, metrics] = await Promise.all([
-        this._options.api.summary(this.stepName, 1000),
-        this._options.api.pipelineMetrics(this.stepName),
-      ]);
+      // One answer: the runs and every metric already reduced to one value per run.
+      const page = await this._options.api.pipelineSeries(this.stepName, { limit: 1000 });
       if (this.isDisposed || generation !== this._generation) {
         return;
       }
-      this._draw(summary, metrics);
+      this._draw(page);
     } catch (reason) {
       if (this.isDisposed || generation !== this._generation) {
         return;
@@ -113,7 +112,7 @@ export class PipelineView extends Panel {
     }
   }
 
-  private _draw(summary: IPipelineSummary, metrics: readonly IPipelineMetric[]): void {
+  private _draw(summary: IPipelineSeriesPage): void {
     this._clear();
     const runs = summary.runs;
     this.node.dataset.runs = String(runs.length);
@@ -152,7 +151,7 @@ export class PipelineView extends Panel {
     );
 
     this.addWidget(Private.heading("Metrics across runs"));
-    const byName = acrossRuns(metrics);
+    const byName = acrossRuns(summary);
     if (byName.size === 0) {
       this.addWidget(
         Private.text(
@@ -164,15 +163,29 @@ export class PipelineView extends Panel {
       const grid = new Panel();
       grid.addClass("jp-TsematicPipeline-metrics");
       for (const [name, points] of byName) {
+        const all = points.map((point) => ({ ...point, marked: true }));
+        const thinned = downsample(all, PAINT_POINTS_PER_SERIES);
+        // A long series is drawn first as its thinned line; its points come with the whole series.
+        const first =
+          thinned.length < all.length ? thinned.map((point) => ({ ...point, marked: false })) : all;
         const chart = new SpecChart({
-          spec: acrossRunsSpec(name, points),
+          spec: acrossRunsSpec(name, first),
           title: name,
           onPick: openRun,
+          ...(first === all ? {} : { complete: { name: METRIC_POINTS, values: all } }),
         });
         chart.node.dataset.points = String(points.length);
         grid.addWidget(chart);
       }
       this.addWidget(grid);
+    }
+    if (summary.omittedSeries > 0) {
+      this.addWidget(
+        Private.text(
+          "jp-TsematicPipeline-status",
+          `${summary.omittedSeries} more series (metric and label set) are not drawn: the server answers 200 at most.`,
+        ),
+      );
     }
 
     this._runSectionIndex = this.widgets.length;
@@ -268,7 +281,7 @@ const TABLE_FIRST_ROWS = 100;
 /** The runs, newest first, each with a box to tick for the comparison. */
 class RunTable extends Widget {
   constructor(
-    runs: IPipelineSummary["runs"],
+    runs: readonly IPipelineSeriesRun[],
     open: (rootId: string) => void,
     compare: (before: string, after: string) => void,
   ) {
@@ -296,7 +309,7 @@ class RunTable extends Widget {
       head.append(Object.assign(document.createElement("th"), { textContent: label }));
     }
     const body = table.createTBody();
-    const addRow = (run: IPipelineSummary["runs"][number]): void => {
+    const addRow = (run: IPipelineSeriesRun): void => {
       const row = body.insertRow();
       row.className = `jp-TsematicPipeline-run jp-mod-${run.state}`;
       row.dataset.runId = run.rootId;
@@ -329,13 +342,10 @@ class RunTable extends Widget {
       link.addEventListener("click", () => open(run.rootId));
       row.insertCell().append(link);
       row.insertCell().textContent = run.state;
-      const started = row.insertCell();
-      if (run.startedAt !== null) {
-        const time = document.createElement("time");
-        time.dateTime = new Date(run.startedAt).toISOString();
-        time.textContent = new Date(run.startedAt).toLocaleString();
-        started.append(time);
-      }
+      const time = document.createElement("time");
+      time.dateTime = new Date(run.startedAt).toISOString();
+      time.textContent = new Date(run.startedAt).toLocaleString();
+      row.insertCell().append(time);
       row.insertCell().textContent = formatDuration(run.durationMs);
     };
     // The newest runs first; a thousand rows would slow the view's first paint for little use.

@@ -4,7 +4,11 @@ import { gzipSync } from "node:zlib";
 import type { Router } from "express";
 import { createApp } from "./app";
 import { ARTIFACT_LINEAGE_PARAMS } from "./routes/artifacts";
-import { PIPELINE_METRICS_PARAMS, PIPELINE_SUMMARY_PARAMS } from "./routes/metrics";
+import {
+  PIPELINE_METRICS_PARAMS,
+  PIPELINE_SERIES_PARAMS,
+  PIPELINE_SUMMARY_PARAMS,
+} from "./routes/metrics";
 import { CHILDREN_PARAMS, LINEAGE_PARAMS, LIST_PARAMS, NOTES_PARAMS } from "./routes/runs";
 import { contract, schemaValidator } from "./http/contract";
 import { pipelineFixture } from "./testing/fixture";
@@ -66,6 +70,7 @@ describe("the server conforms to openapi.yaml", () => {
       "/runs/{runId}/notes": NOTES_PARAMS,
       "/artifacts/{artifactId}/lineage": ARTIFACT_LINEAGE_PARAMS,
       "/pipelines/{stepName}/metrics": PIPELINE_METRICS_PARAMS,
+      "/pipelines/{stepName}/series": PIPELINE_SERIES_PARAMS,
       "/pipelines/{stepName}/summary": PIPELINE_SUMMARY_PARAMS,
     };
     for (const [template, params] of Object.entries(accepted)) {
@@ -237,6 +242,14 @@ describe("the server conforms to openapi.yaml", () => {
     }
     assert.equal((await call("GET", "/pipelines/pipeline/metrics?limit=0")).status, 400);
     assert.equal((await call("GET", "/pipelines/pipeline/metrics?cursor=xyz")).status, 400);
+    const series = await call("GET", "/pipelines/pipeline/series?name=loss&limit=1");
+    assert.equal(series.status, 200);
+    const seriesCursor = (series.body as { nextCursor: string | null }).nextCursor;
+    if (seriesCursor !== null) {
+      const next = await call("GET", `/pipelines/pipeline/series?cursor=${seriesCursor}`);
+      assert.equal(next.status, 200);
+    }
+    assert.equal((await call("GET", "/pipelines/pipeline/series?limit=1001")).status, 400);
     assert.equal((await call("GET", "/pipelines/pipeline/summary?limit=5")).status, 200);
     assert.equal((await call("GET", "/pipelines/pipeline/summary?limit=5000")).status, 400);
     const pkg = packageArchive();

@@ -6,12 +6,15 @@ import { Router } from "express";
 import type { ServerContext } from "../context";
 import { ApiError } from "../http/errors";
 import { checkRunId, RUN_ID } from "../http/ids";
-import { query } from "../http/query";
+import { type Query, query } from "../http/query";
 import { pipelineMetrics, pipelineSummary, type RootCursor, runMetrics } from "../storage/metrics";
+import { pipelineSeries } from "../storage/pipeline-series";
 import { requireRoot, requireRun } from "./lookups";
 
 /** The query parameters of `GET /pipelines/{stepName}/metrics`. */
 export const PIPELINE_METRICS_PARAMS = ["name", "limit", "cursor"];
+/** The query parameters of `GET /pipelines/{stepName}/series`. */
+export const PIPELINE_SERIES_PARAMS = ["name", "limit", "cursor"];
 /** The query parameters of `GET /pipelines/{stepName}/summary`. */
 export const PIPELINE_SUMMARY_PARAMS = ["limit"];
 
@@ -35,13 +38,7 @@ export function metricsRoutes(ctx: ServerContext): Router {
   router.get("/pipelines/:stepName/metrics", (req, res) => {
     const q = query(req, PIPELINE_METRICS_PARAMS);
     const stepName = checkStepName(req.params.stepName);
-    const name = q.string("name", 200);
-    if (name === "") {
-      throw ApiError.badRequest(
-        "invalid_parameter",
-        'query parameter "name" is empty: give a metric name, or leave it out for every metric',
-      );
-    }
+    const name = metricName(q);
     const limit = q.integer("limit", 1, 1000) ?? 100;
     const cursor = decodeRootCursor(q.string("cursor", 200));
     const page = pipelineMetrics(db, stepName, { name, limit, cursor });
@@ -51,6 +48,17 @@ export function metricsRoutes(ctx: ServerContext): Router {
     });
   });
 
+  // What the pipeline view plots: per metric and label set, each root run's last value.
+  router.get("/pipelines/:stepName/series", (req, res) => {
+    const q = query(req, PIPELINE_SERIES_PARAMS);
+    const stepName = checkStepName(req.params.stepName);
+    const name = metricName(q);
+    const limit = q.integer("limit", 1, 1000) ?? 100;
+    const cursor = decodeRootCursor(q.string("cursor", 200));
+    const page = pipelineSeries(db, stepName, { name, limit, cursor });
+    res.json({ ...page, nextCursor: page.nextCursor && encodeRootCursor(page.nextCursor) });
+  });
+
   router.get("/pipelines/:stepName/summary", (req, res) => {
     const q = query(req, PIPELINE_SUMMARY_PARAMS);
     const stepName = checkStepName(req.params.stepName);
@@ -58,6 +66,18 @@ export function metricsRoutes(ctx: ServerContext): Router {
   });
 
   return router;
+}
+
+/** The optional `name` filter: a metric name, never empty. */
+function metricName(q: Query): string | undefined {
+  const name = q.string("name", 200);
+  if (name === "") {
+    throw ApiError.badRequest(
+      "invalid_parameter",
+      'query parameter "name" is empty: give a metric name, or leave it out for every metric',
+    );
+  }
+  return name;
 }
 
 function checkStepName(value: string | undefined): string {

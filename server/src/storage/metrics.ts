@@ -162,7 +162,8 @@ export function pipelineMetrics(
   };
 }
 
-interface RootRow {
+/** A root run of a pipeline as stored. */
+export interface RootRow {
   id: string;
   state: RunState;
   createdAt: number;
@@ -173,7 +174,7 @@ interface RootRow {
 }
 
 /** Up to `limit + 1` root runs named `stepName`, newest first, after `cursor`. */
-function pipelineRoots(
+export function pipelineRoots(
   db: Db,
   stepName: string,
   limit: number,
@@ -203,11 +204,7 @@ function pipelineRoots(
 /** The newest `limit` root runs of a pipeline, with their success rate and the pipeline's count. */
 export function pipelineSummary(db: Db, stepName: string, limit: number): PipelineSummary {
   const roots = pipelineRoots(db, stepName, limit, undefined).slice(0, limit);
-  const count = db
-    .prepare<[string], { n: number }>(
-      "SELECT COUNT(*) AS n FROM runs WHERE step_name = ? AND id = root_id",
-    )
-    .get(stepName)!.n;
+  const count = pipelineRunCount(db, stepName);
   let ended = 0;
   let resolved = 0;
   const runs = roots.map((r): PipelineRunView => {
@@ -226,4 +223,13 @@ export function pipelineSummary(db: Db, stepName: string, limit: number): Pipeli
     };
   });
   return { stepName, runs, successRate: ended === 0 ? null : resolved / ended, count };
+}
+
+/** How many root runs named `stepName` the server holds. */
+export function pipelineRunCount(db: Db, stepName: string): number {
+  return db
+    .prepare<[string], { n: number }>(
+      "SELECT COUNT(*) AS n FROM runs WHERE step_name = ? AND id = root_id",
+    )
+    .get(stepName)!.n;
 }
