@@ -224,8 +224,12 @@ export class Resolution {
     this.emit({ type: "run-state", runId: node.id, state, attempt: node.attempt, ...extra });
   }
 
-  /** Records a console line written by a step's body as that run's log. */
+  /**
+   * Records a console line written by a step's body as that run's log. A body that ignores its
+   * canceled signal keeps running in the kernel: what it prints after its run ended is not the run's.
+   */
   log(node: RunNode, stream: "stdout" | "stderr", text: string): void {
+    if (node.done) return;
     this.emit({ type: "log", runId: node.id, stream, text });
   }
 
@@ -234,6 +238,7 @@ export class Resolution {
     node: RunNode,
     point: { name: string; value: number; step?: number; labels?: Record<string, string> },
   ): void {
+    if (node.done) return; // as for logs: the run has ended, whatever its body still does
     this.emit({ type: "metric", runId: node.id, ...point });
   }
 
