@@ -3,13 +3,17 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { bundleText } from "../notebook/text";
 import {
   func,
   logMetric,
+  observeResolutions,
   RunCanceledError,
   runContext,
+  RunView,
   type RunEvent,
   type RunGraph,
+  type RunViewBundle,
 } from "../index";
 
 test("aborting the caller's signal cancels every running step", async () => {
@@ -106,4 +110,43 @@ test("a step that ignores the cancel records nothing it prints or logs after its
   const ended = events.findIndex((e) => e.type === "run-state" && e.state === "canceled");
   assert.ok(ended >= 0);
   assert.equal(ended, events.length - 1, "nothing after the run was canceled");
+});
+
+test("the run view of a canceled run says which step's code still runs in the kernel, and not of a step that stopped", async () => {
+  const controller = new AbortController();
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const stubborn = func(async function stubborn() {
+    started();
+    await released; // never looks at runContext().signal
+    return 1;
+  });
+  const polite = func(async function polite() {
+    await sleep(60_000, undefined, { signal: runContext().signal }).catch(() => undefined);
+    return 2;
+  });
+  const both = func(async function both() {
+    return Promise.all([stubborn(), polite()]);
+  });
+  let bundle: RunViewBundle | undefined;
+  const stop = observeResolutions(
+    (info) => new RunView(info, { show: (b) => (bundle = b) }, { minIntervalMs: 0 }),
+  );
+  try {
+    const run = both().resolve({ tracking: false, signal: controller.signal });
+    await running;
+    controller.abort();
+    await assert.rejects(run, RunCanceledError);
+  } finally {
+    stop();
+    release();
+  }
+  assert.equal(bundle?.final, true);
+  assert.deepEqual(
+    bundle?.stillRunning?.map((r) => r.stepName),
+    ["stubborn"],
+  );
+  assert.match(bundleText(bundle!), /The code of step "stubborn" is still running in the kernel/);
 });

@@ -819,7 +819,39 @@ export class Resolution {
 
   private runBodyOnce(node: RunNode, args: unknown[]): Promise<unknown> {
     const fn = node.future.spec.fn as (...a: unknown[]) => unknown;
-    return this.settleBody(node, runStorage().run({ node }, fn, ...args));
+    node.bodiesRunning++;
+    let result: unknown;
+    try {
+      result = runStorage().run({ node }, fn, ...args);
+    } catch (error) {
+      node.bodiesRunning--;
+      throw error;
+    }
+    if (!isFuture(result) && typeof (result as PromiseLike<unknown> | null)?.then === "function") {
+      const returned = (): void => {
+        node.bodiesRunning--;
+      };
+      Promise.resolve(result).then(returned, returned);
+    } else {
+      node.bodiesRunning--;
+    }
+    return this.settleBody(node, result);
+  }
+
+  /**
+   * Runs that ended (canceled, timed out, failed with a sibling) while their code still runs in
+   * this process: it stops only when it checks `runContext().signal`, or when the kernel is
+   * interrupted.
+   */
+  stillRunning(): { runId: string; stepName: string }[] {
+    const found: { runId: string; stepName: string }[] = [];
+    const visit = (node: RunNode): void => {
+      if (node.done && node.bodiesRunning > 0)
+        {found.push({ runId: node.id, stepName: node.stepName });}
+      node.children.forEach(visit);
+    };
+    this.topLevel.forEach(visit);
+    return found;
   }
 
   /** Whether a body's result is a promise, or holds futures that must run before it is a value. */

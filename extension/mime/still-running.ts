@@ -1,0 +1,63 @@
+/**
+ * The run view's warning after a canceled run whose step code still runs in the kernel: JavaScript
+ * cannot stop a function from outside, so a step that does not check `runContext().signal` goes on
+ * (nothing it prints is recorded). The note says so and offers JupyterLab's kernel interrupt.
+ *
+ * @example
+ * ```ts
+ * const note = new StillRunningNote(app.commands);
+ * note.sync(bundle); // shown when bundle.stillRunning names runs, hidden otherwise
+ * ```
+ */
+import type { CommandRegistry } from "@lumino/commands";
+import { Widget } from "@lumino/widgets";
+
+/** JupyterLab's command that interrupts the current notebook's kernel. */
+const INTERRUPT_KERNEL = "notebook:interrupt-kernel";
+
+/** The step names of the bundle's `stillRunning` runs (kernel-lib's `RunViewBundle`). */
+export function stillRunningSteps(bundle: unknown): string[] {
+  const runs = (bundle as { stillRunning?: unknown } | null)?.stillRunning;
+  if (!Array.isArray(runs)) {
+    return [];
+  }
+  const names = runs.flatMap((run: unknown) => {
+    const name = (run as { stepName?: unknown } | null)?.stepName;
+    return typeof name === "string" ? [name] : [];
+  });
+  return [...new Set(names)];
+}
+
+export class StillRunningNote extends Widget {
+  constructor(commands: CommandRegistry) {
+    super();
+    this.addClass("jp-TsematicStillRunning");
+    this.node.setAttribute("role", "alert");
+    this._commands = commands;
+    this.hide();
+  }
+
+  /** Shows the note for the bundle's still-running steps, or hides it. */
+  sync(bundle: unknown): void {
+    const steps = stillRunningSteps(bundle);
+    if (steps.length === 0) {
+      this.hide();
+      return;
+    }
+    const names = steps.map((name) => `"${name}"`).join(", ");
+    const text = document.createElement("span");
+    text.textContent =
+      `The code of ${steps.length === 1 ? "step" : "steps"} ${names} is still running in the ` +
+      "kernel: it stops when it checks runContext().signal (nothing it prints is recorded).";
+    const button = document.createElement("button");
+    button.className = "jp-Button jp-mod-styled jp-mod-warn";
+    button.textContent = "Interrupt Kernel";
+    button.title = "Interrupt this notebook's kernel, which stops the step's code";
+    button.disabled = !this._commands.hasCommand(INTERRUPT_KERNEL);
+    button.onclick = () => void this._commands.execute(INTERRUPT_KERNEL);
+    this.node.replaceChildren(text, button);
+    this.show();
+  }
+
+  private readonly _commands: CommandRegistry;
+}
