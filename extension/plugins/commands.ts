@@ -227,15 +227,18 @@ const plugin: JupyterFrontEndPlugin<void> = {
       let notebook: NotebookPanel | null = null;
       const followCells = (): void => {
         for (const cell of cells) {
-          cell.stateChanged.disconnect(refresh);
-          cell.outputs.changed.disconnect(refresh);
+          // A deleted cell's model is disposed: its outputs are gone, and so are its connections.
+          if (!cell.isDisposed) {
+            cell.stateChanged.disconnect(refresh);
+            cell.outputs?.changed.disconnect(refresh);
+          }
         }
         cells = [];
         for (const cell of notebook?.model?.cells ?? []) {
           if (cell.type === "code") {
             const code = cell as ICodeCellModel;
             code.stateChanged.connect(refresh);
-            code.outputs.changed.connect(refresh);
+            code.outputs?.changed.connect(refresh);
             cells.push(code);
           }
         }
@@ -243,9 +246,20 @@ const plugin: JupyterFrontEndPlugin<void> = {
       };
       const followNotebook = (): void => {
         notebook?.model?.cells.changed.disconnect(followCells);
+        notebook?.content.modelChanged.disconnect(followNotebook);
         notebook = tracker.currentWidget;
+        notebook?.content.modelChanged.connect(followNotebook);
         notebook?.model?.cells.changed.connect(followCells);
         followCells();
+        // A new notebook's cells are there once its file is read.
+        const panel = notebook;
+        void panel?.context.ready.then(() => {
+          if (panel === notebook) {
+            panel.model?.cells.changed.disconnect(followCells);
+            panel.model?.cells.changed.connect(followCells);
+            followCells();
+          }
+        });
       };
       tracker.currentChanged.connect(followNotebook);
       tracker.activeCellChanged.connect(refresh);

@@ -154,7 +154,7 @@ describe("run view in notebook outputs", { concurrency: 2 }, () => {
     }
   });
 
-  test("a failing step fails the cell with the step's name, its message and user frames only", async () => {
+  test("a failing step fails the cell with the step's name, its message and user frames only, at the cell and line that threw", async () => {
     const nb = writeNotebook(path.join(FIXTURES, "run-view-failure.ipynb"), [
       STEPS,
       `const checkPositive = func(function checkPositive(x: number) {
@@ -173,9 +173,12 @@ const guarded = func(async function guarded(x: number) {
     assert.equal(failure.index, 2, formatReport(report));
     assert.match(
       failure.stderr,
-      /StepFailedError: step "checkPositive" failed \(guarded > checkPositive\): RangeError: x must be positive, got -1\n\s+at checkPositive \(evalmachine/,
+      /StepFailedError: step "checkPositive" failed \(guarded > checkPositive\): RangeError: x must be positive, got -1\n\s+at checkPositive \(cell \[2\]:2:21\)/,
     );
-    assert.doesNotMatch(failure.stderr, /node_modules|kernel-lib|node:internal|\[cause\]/);
+    assert.doesNotMatch(
+      failure.stderr,
+      /node_modules|kernel-lib|node:internal|\[cause\]|evalmachine|tslab-cell/,
+    );
     assert.equal(report.cells.find((c) => c.index === 3)?.status, "skipped");
     const display = outputsOf(report.executed!, 2).find((o) => o.output_type === "display_data");
     const plain = text(display?.data?.["text/plain"]);

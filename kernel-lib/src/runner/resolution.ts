@@ -846,8 +846,9 @@ export class Resolution {
   stillRunning(): { runId: string; stepName: string }[] {
     const found: { runId: string; stepName: string }[] = [];
     const visit = (node: RunNode): void => {
-      if (node.done && node.bodiesRunning > 0)
-        {found.push({ runId: node.id, stepName: node.stepName });}
+      if (node.done && node.bodiesRunning > 0) {
+        found.push({ runId: node.id, stepName: node.stepName });
+      }
       node.children.forEach(visit);
     };
     this.topLevel.forEach(visit);
