@@ -171,9 +171,11 @@ const guarded = func(async function guarded(x: number) {
     assert.equal(report.ok, false);
     const failure = report.failures[0]!;
     assert.equal(failure.index, 2, formatReport(report));
+    // The step threw on line 2 of the cell that defines it, the third executed (In [3]: the
+    // harness's cell runs first), at the `new` of `new RangeError`.
     assert.match(
       failure.stderr,
-      /StepFailedError: step "checkPositive" failed \(guarded > checkPositive\): RangeError: x must be positive, got -1\n\s+at checkPositive \(cell \[2\]:2:21\)/,
+      /StepFailedError: step "checkPositive" failed \(guarded > checkPositive\): RangeError: x must be positive, got -1\n\s+at checkPositive \(cell \[3\]:2:21\)/,
     );
     assert.doesNotMatch(
       failure.stderr,
