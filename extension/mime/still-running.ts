@@ -12,21 +12,10 @@
 import type { CommandRegistry } from "@lumino/commands";
 import { Widget } from "@lumino/widgets";
 
+import { stillRunningSteps } from "./still-running-steps";
+
 /** JupyterLab's command that interrupts the current notebook's kernel. */
 const INTERRUPT_KERNEL = "notebook:interrupt-kernel";
-
-/** The step names of the bundle's `stillRunning` runs (kernel-lib's `RunViewBundle`). */
-export function stillRunningSteps(bundle: unknown): string[] {
-  const runs = (bundle as { stillRunning?: unknown } | null)?.stillRunning;
-  if (!Array.isArray(runs)) {
-    return [];
-  }
-  const names = runs.flatMap((run: unknown) => {
-    const name = (run as { stepName?: unknown } | null)?.stepName;
-    return typeof name === "string" ? [name] : [];
-  });
-  return [...new Set(names)];
-}
 
 export class StillRunningNote extends Widget {
   constructor(commands: CommandRegistry) {

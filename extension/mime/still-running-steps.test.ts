@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { stillRunningSteps } from "./still-running";
+import { stillRunningSteps } from "./still-running-steps";
 
 test("the steps whose code still runs are read from the bundle, each once; anything else reads none", () => {
   assert.deepEqual(
