@@ -10,3 +10,38 @@ export const runsIcon = new LabIcon({
     '<path d="M7.6 10.6 16.4 6.4l.8 1.7-8.8 4.2zM7.6 13.4l8.8 4.2-.8 1.7-8.8-4.2z"/>' +
     "</g></svg>",
 });
+
+/**
+ * Cancel a pipeline run (notebook toolbar, menus): the run graph struck through, so it is not taken
+ * for JupyterLab's square "interrupt the kernel" beside it.
+ */
+export const cancelPipelineIcon = new LabIcon({
+  name: "tsematic:cancel-pipeline",
+  svgstr:
+    '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">' +
+    '<g class="jp-icon3" fill="#616161">' +
+    '<circle cx="4.5" cy="12" r="2.5"/><circle cx="15" cy="5" r="2.5"/><circle cx="15" cy="19" r="2.5"/>' +
+    '<path d="M6.4 10.8 13.1 6.3l.8 1.3-6.7 4.5zM6.4 13.2l6.7 4.5-.8 1.3-6.7-4.5z"/>' +
+    "</g>" +
+    '<g class="jp-icon-warn0" fill="none" stroke="#e65100" stroke-width="2.2" stroke-linecap="round">' +
+    '<path d="M16.5 10.5l6 6M22.5 10.5l-6 6"/>' +
+    "</g></svg>",
+});
+
+/**
+ * Rerun a pipeline's cell (notebook toolbar, menus): the run graph with a turning arrow, so it is
+ * not taken for JupyterLab's triangle "run this cell".
+ */
+export const rerunPipelineIcon = new LabIcon({
+  name: "tsematic:rerun-pipeline",
+  svgstr:
+    '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">' +
+    '<g class="jp-icon3" fill="#616161">' +
+    '<circle cx="4.5" cy="12" r="2.5"/><circle cx="15" cy="5" r="2.5"/><circle cx="15" cy="19" r="2.5"/>' +
+    '<path d="M6.4 10.8 13.1 6.3l.8 1.3-6.7 4.5zM6.4 13.2l6.7 4.5-.8 1.3-6.7-4.5z"/>' +
+    '<path d="M23 9.5l-1 4.2-3.6-2.4z"/>' +
+    "</g>" +
+    '<g class="jp-icon3" fill="none" stroke="#616161" stroke-width="1.8" stroke-linecap="round">' +
+    '<path d="M18.2 16.6a3.6 3.6 0 1 1 3.2-4.4"/>' +
+    "</g></svg>",
+});

@@ -19,6 +19,7 @@ import type { LiveRunGraphView } from "../live/view";
 import type { ITsematicSettings } from "../settings";
 import type { SnapshotRunView } from "./snapshot-view";
 import { type RunSnapshots, runSnapshots } from "./snapshots";
+import { StillRunningNote } from "./still-running";
 import { approveOrigin, runViewSource, settingsFor } from "./trust";
 
 /** The MIME type, versioned: a change that breaks readers gets a new one. */
@@ -32,6 +33,8 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
     this._settings = options.settings;
     this._client = options.client ?? null;
     this.layout = new PanelLayout();
+    this._stillRunning = new StillRunningNote(options.commands);
+    (this.layout as PanelLayout).addWidget(this._stillRunning);
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
@@ -47,6 +50,7 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
       return;
     }
     this._bundle = bundle;
+    this._stillRunning.sync(bundle);
     if (this._registration === null) {
       this._registration = runSnapshots.set(bundle);
     } else {
@@ -168,6 +172,7 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
   }
 
   private readonly _commands: CommandRegistry;
+  private readonly _stillRunning: StillRunningNote;
   private readonly _settings: () => ITsematicSettings;
   private readonly _client: LineageClient | null;
   private _bundle: IRunViewBundle | null = null;

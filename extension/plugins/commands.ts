@@ -5,7 +5,8 @@
  * context menu is opened (schema/commands.json passes `{ "origin": "runs-panel" }`; the panel
  * selects the run under the pointer), or the notebook cell a context menu was opened on
  * (`{ "origin": "context-menu" }`); otherwise the active cell of the current notebook (palette,
- * notebook toolbar). Whether a run has ended comes from data: the cell's run bundle, or what the
+ * notebook toolbar), except for cancel: it acts on the notebook's running pipeline, whichever cell
+ * is active (Shift+Enter moves the active cell past the cell that started it). Whether a run has ended comes from data: the cell's run bundle, or what the
  * runs list last read about the selected run ({@link IRunSelection}). A cell is a pipeline's when its output carries kernel-lib's run bundle
  * (`application/vnd.tsematic.run.v1+json`): rerunning the pipeline is re-executing that cell, so a
  * run of the runs panel can be rerun while the notebook cell that started it is open.
@@ -19,13 +20,12 @@ import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/applica
 import { Dialog, ICommandPalette, Notification, showDialog } from "@jupyterlab/apputils";
 import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import { INotebookTracker, NotebookActions, type NotebookPanel } from "@jupyterlab/notebook";
-import { runIcon, stopIcon } from "@jupyterlab/ui-components";
 import type { ReadonlyPartialJSONObject } from "@lumino/coreutils";
 
 import { ENDED_STATES, LineageClient, LineageServerError } from "../client";
 import { type IRunBundleRef, runBundleIn } from "../commands/bundle";
 import { cancelRootRun, describeCancel } from "../commands/cancel";
-import { runsIcon } from "../icons";
+import { cancelPipelineIcon, rerunPipelineIcon, runsIcon } from "../icons";
 import { settingsFor } from "../mime/trust";
 import { ILineageClient, ILineageSettings, IRunSelection } from "../tokens";
 
@@ -65,7 +65,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const { commands } = app;
 
-    const target = (args: ReadonlyPartialJSONObject): ITarget | null => {
+    /** `running`: in a notebook, the cell of its running pipeline rather than an ended active one. */
+    const target = (args: ReadonlyPartialJSONObject, running = false): ITarget | null => {
       if (typeof args.rootId === "string" && args.rootId) {
         const serverUrl = typeof args.serverUrl === "string" ? args.serverUrl : null;
         return (
@@ -93,7 +94,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
       const panel = tracker?.currentWidget;
       const cell = panel?.content.activeCell;
-      return panel && cell ? Private.cellTarget(tracker, cell.node) : null;
+      const active = panel && cell ? Private.cellTarget(tracker, cell.node) : null;
+      if (!running || !panel || (active && !active.ended)) {
+        return active;
+      }
+      return Private.runningPipelineOf(tracker, panel) ?? active;
     };
     const fromContextMenu = (args: ReadonlyPartialJSONObject): boolean =>
       args.origin === "context-menu" || args.origin === "runs-panel";
@@ -130,14 +135,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
     commands.addCommand(CommandIDs.cancelRun, {
       label: (args) => toolbarLabel(args, "Cancel Pipeline Run"),
       caption: "Ask the lineage server to cancel this pipeline run and all its steps",
-      icon: stopIcon,
+      icon: cancelPipelineIcon,
       isEnabled: (args) => {
-        const run = target(args);
+        const run = target(args, true);
         return run !== null && !run.ended;
       },
       isVisible: (args) => !fromContextMenu(args) || target(args) !== null,
       execute: async (args) => {
-        const run = target(args);
+        const run = target(args, true);
         if (!run || run.ended) {
           return;
         }
@@ -187,7 +192,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     commands.addCommand(CommandIDs.rerun, {
       label: (args) => toolbarLabel(args, "Rerun Pipeline Cell"),
       caption: "Run again the notebook cell that started this pipeline (a new root run)",
-      icon: runIcon,
+      icon: rerunPipelineIcon,
       isEnabled: (args) => {
         const cell = target(args)?.cell;
         return !!cell && (cell.widget.model as ICodeCellModel).executionState !== "running";
@@ -214,24 +219,51 @@ const plugin: JupyterFrontEndPlugin<void> = {
       palette?.addItem({ command, category: "Tsematic" });
     }
 
-    // Toolbar buttons follow the active cell and its outputs (the bundle updates while it runs).
+    // Toolbar buttons follow the current notebook's cells, their state and outputs (a run's bundle
+    // updates while it runs): rerun and open act on the active cell, cancel on any running one.
     if (tracker) {
       const refresh = (): void => commands.notifyCommandChanged();
-      let watched: Cell | null = null;
-      const follow = (): void => {
-        if (watched && !watched.isDisposed) {
-          watched.model.stateChanged.disconnect(refresh);
-          (watched.model as ICodeCellModel).outputs?.changed.disconnect(refresh);
+      let cells: ICodeCellModel[] = [];
+      let notebook: NotebookPanel | null = null;
+      const followCells = (): void => {
+        for (const cell of cells) {
+          // A deleted cell's model is disposed: its outputs are gone, and so are its connections.
+          if (!cell.isDisposed) {
+            cell.stateChanged.disconnect(refresh);
+            cell.outputs?.changed.disconnect(refresh);
+          }
         }
-        watched = tracker.activeCell;
-        if (watched) {
-          watched.model.stateChanged.connect(refresh);
-          (watched.model as ICodeCellModel).outputs?.changed.connect(refresh);
+        cells = [];
+        for (const cell of notebook?.model?.cells ?? []) {
+          if (cell.type === "code") {
+            const code = cell as ICodeCellModel;
+            code.stateChanged.connect(refresh);
+            code.outputs?.changed.connect(refresh);
+            cells.push(code);
+          }
         }
         refresh();
       };
-      tracker.activeCellChanged.connect(follow);
-      tracker.currentChanged.connect(follow);
+      const followNotebook = (): void => {
+        notebook?.model?.cells.changed.disconnect(followCells);
+        notebook?.content.modelChanged.disconnect(followNotebook);
+        notebook = tracker.currentWidget;
+        notebook?.content.modelChanged.connect(followNotebook);
+        notebook?.model?.cells.changed.connect(followCells);
+        followCells();
+        // A new notebook's cells are there once its file is read.
+        const panel = notebook;
+        void panel?.context.ready.then(() => {
+          if (panel === notebook) {
+            panel.model?.cells.changed.disconnect(followCells);
+            panel.model?.cells.changed.connect(followCells);
+            followCells();
+          }
+        });
+      };
+      tracker.currentChanged.connect(followNotebook);
+      tracker.activeCellChanged.connect(refresh);
+      followNotebook();
     }
     // The runs panel's context menu reads the selection: keep its items' state current.
     selection.changed.connect(() => commands.notifyCommandChanged());
@@ -241,6 +273,29 @@ const plugin: JupyterFrontEndPlugin<void> = {
 export default plugin;
 
 namespace Private {
+  /**
+   * The pipeline of `panel` that has not ended: the one of a cell still executing first, else the
+   * lowest one in the notebook (the latest started, as notebooks usually run top to bottom).
+   */
+  export function runningPipelineOf(
+    tracker: INotebookTracker,
+    panel: NotebookPanel,
+  ): ITarget | null {
+    let found: ITarget | null = null;
+    for (const cell of panel.content.widgets) {
+      const candidate = cellTarget(tracker, cell.node);
+      if (!candidate || candidate.ended) {
+        continue;
+      }
+      const executing = (cell.model as ICodeCellModel).executionState === "running";
+      if (executing) {
+        return candidate;
+      }
+      found = candidate;
+    }
+    return found;
+  }
+
   /** The cell of an open notebook whose output shows the root run `rootId`, if any. */
   export function openCellOf(tracker: INotebookTracker | null, rootId: string): ITarget | null {
     let found: ITarget | null = null;

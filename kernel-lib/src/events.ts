@@ -269,4 +269,9 @@ export interface EventSink {
   storeArtifact?(artifact: Artifact): void;
   /** Resolves once everything emitted so far is durable. */
   flush?(): Promise<void>;
+  /**
+   * Before the final flush of a root run: the runs that ended while their code still runs in this
+   * process (a canceled step that does not check `runContext().signal`). Views say so.
+   */
+  stillRunning?(runs: readonly { runId: string; stepName: string }[]): void;
 }

@@ -154,7 +154,7 @@ describe("run view in notebook outputs", { concurrency: 2 }, () => {
     }
   });
 
-  test("a failing step fails the cell with the step's name, its message and user frames only", async () => {
+  test("a failing step fails the cell with the step's name, its message and user frames only, at the cell and line that threw", async () => {
     const nb = writeNotebook(path.join(FIXTURES, "run-view-failure.ipynb"), [
       STEPS,
       `const checkPositive = func(function checkPositive(x: number) {
@@ -171,11 +171,16 @@ const guarded = func(async function guarded(x: number) {
     assert.equal(report.ok, false);
     const failure = report.failures[0]!;
     assert.equal(failure.index, 2, formatReport(report));
+    // The step threw on line 2 of the cell that defines it, the third executed (In [3]: the
+    // harness's cell runs first), at the `new` of `new RangeError`.
     assert.match(
       failure.stderr,
-      /StepFailedError: step "checkPositive" failed \(guarded > checkPositive\): RangeError: x must be positive, got -1\n\s+at checkPositive \(evalmachine/,
+      /StepFailedError: step "checkPositive" failed \(guarded > checkPositive\): RangeError: x must be positive, got -1\n\s+at checkPositive \(cell \[3\]:2:21\)/,
     );
-    assert.doesNotMatch(failure.stderr, /node_modules|kernel-lib|node:internal|\[cause\]/);
+    assert.doesNotMatch(
+      failure.stderr,
+      /node_modules|kernel-lib|node:internal|\[cause\]|evalmachine|tslab-cell/,
+    );
     assert.equal(report.cells.find((c) => c.index === 3)?.status, "skipped");
     const display = outputsOf(report.executed!, 2).find((o) => o.output_type === "display_data");
     const plain = text(display?.data?.["text/plain"]);

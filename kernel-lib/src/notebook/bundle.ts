@@ -130,4 +130,9 @@ export interface RunViewBundle {
   output?: RunViewOutput;
   /** The innermost failure, when the root run failed. */
   error?: RunViewError;
+  /**
+   * Runs that ended (canceled) while their code still ran in the kernel: it runs on until it checks
+   * `runContext().signal`, or until the kernel is interrupted.
+   */
+  stillRunning?: { runId: string; stepName: string }[];
 }

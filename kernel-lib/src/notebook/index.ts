@@ -20,7 +20,8 @@ import { observeResolutions } from "../runner/backend";
 import { RUN_VIEW_MIME_TYPE } from "./bundle";
 import { installNotebookInspect } from "./inspect";
 import { RunView } from "./run-view";
-import { inTslabKernel, newBundleDisplay } from "./tslab";
+import { inTslabKernel, newBundleDisplay, tslabJupyterExports } from "./tslab";
+import { installCellTracking } from "./tslab-cells";
 
 export { RUN_VIEW_MIME_TYPE } from "./bundle";
 export type * from "./bundle";
@@ -51,8 +52,11 @@ export function installNotebookView(): Uninstall | undefined {
     });
   });
   installNotebookInspect();
+  // Stacks point at the cell and line the user wrote (stack.ts): the cells run from now on are named.
+  const untrack = installCellTracking(tslabJupyterExports());
   const uninstall = () => {
     stop();
+    untrack();
     if (g[INSTALLED] === uninstall) g[INSTALLED] = undefined;
   };
   g[INSTALLED] = uninstall;

@@ -47,6 +47,7 @@ export class RunView implements EventSink {
   private lastShownAt = -Infinity;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private finished = false;
+  private lingering: { runId: string; stepName: string }[] = [];
   /** Number of updates sent, the first display included. */
   updates = 0;
 
@@ -66,6 +67,11 @@ export class RunView implements EventSink {
     this.graph.emit(event);
     if (event.type === "log") return; // logs belong to the step's panel, not to the progress view
     this.schedule();
+  }
+
+  /** Records the runs whose code still runs after they ended: the final update names them. */
+  stillRunning(runs: readonly { runId: string; stepName: string }[]): void {
+    this.lingering = runs.map(({ runId, stepName }) => ({ runId, stepName }));
   }
 
   /** Sends the final update; later events are ignored. */
@@ -106,6 +112,7 @@ export class RunView implements EventSink {
       runs: runs.map((r) => this.viewOf(r)),
       edges,
     };
+    if (this.lingering.length > 0) bundle.stillRunning = this.lingering;
     if (this.info.mode === "silent") bundle.artifacts = artifactSummaries(runs, this.graph);
     const output = root?.output ? this.graph.artifacts.get(root.output) : undefined;
     if (output) {

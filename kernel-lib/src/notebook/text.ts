@@ -123,5 +123,17 @@ export function bundleText(bundle: RunViewBundle): string {
   const lines = [progressLine(bundle)];
   if (bundle.error) lines.push(errorText(bundle.error));
   if (bundle.output && bundle.state === "resolved") lines.push(outputText(bundle.output));
+  if (bundle.stillRunning?.length) lines.push(stillRunningText(bundle.stillRunning));
   return lines.join("\n");
+}
+
+/** Why the kernel may still print after a canceled run, and what stops it. */
+export function stillRunningText(runs: readonly { stepName: string }[]): string {
+  const names = [...new Set(runs.map((r) => `"${r.stepName}"`))].join(", ");
+  const subject =
+    runs.length === 1 ? `The code of step ${names} is` : `The code of steps ${names} is`;
+  return (
+    `⚠ ${subject} still running in the kernel: it stops when it checks runContext().signal ` +
+    "(nothing it prints is recorded). Interrupt the kernel to stop it now."
+  );
 }

@@ -39,6 +39,11 @@ function loadedTslabJupyter(): TslabJupyterModule | undefined {
   return mod && "lastWriteDisplayData" in mod ? (mod as TslabJupyterModule) : undefined;
 }
 
+/** The exports of tslab's loaded `dist/jupyter` module (its kernel's handler class), if loaded. */
+export function tslabJupyterExports(): Record<string, unknown> | undefined {
+  return loadedTslabJupyter() as Record<string, unknown> | undefined;
+}
+
 /** Whether this process is a tslab kernel executing notebook cells. */
 export function inTslabKernel(): boolean {
   return typeof loadedTslabJupyter()?.lastWriteDisplayData === "function";

@@ -3,7 +3,18 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { func, RunCanceledError, runContext, type RunGraph } from "../index";
+import { bundleText } from "../notebook/text";
+import {
+  func,
+  logMetric,
+  observeResolutions,
+  RunCanceledError,
+  runContext,
+  RunView,
+  type RunEvent,
+  type RunGraph,
+  type RunViewBundle,
+} from "../index";
 
 test("aborting the caller's signal cancels every running step", async () => {
   const controller = new AbortController();
@@ -59,4 +70,83 @@ test("the process exits as soon as a failed run ends: no dangling timers or prom
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /step "bad" timed out after 50 ms/);
   assert.ok(Date.now() - started < 10_000, `exited after ${Date.now() - started} ms`);
+});
+
+test("a step that ignores the cancel records nothing it prints or logs after its run ended", async () => {
+  const controller = new AbortController();
+  const events: RunEvent[] = [];
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let finished!: () => void;
+  const bodyDone = new Promise<void>((resolve) => (finished = resolve));
+  const stubborn = func(async function stubborn() {
+    console.log("before the cancel");
+    started();
+    await released; // never looks at runContext().signal
+    console.log("after the cancel");
+    console.error("still after the cancel");
+    logMetric("loss", 0.5);
+    finished();
+    return 1;
+  });
+  const run = stubborn().run({
+    tracking: false,
+    signal: controller.signal,
+    sink: { emit: (e) => events.push(e) },
+  });
+  await running;
+  controller.abort();
+  await assert.rejects(run, RunCanceledError);
+  release();
+  await bodyDone;
+  const logs = events.flatMap((e) => (e.type === "log" ? [e.text.trim()] : []));
+  assert.deepEqual(logs, ["before the cancel"]);
+  assert.deepEqual(
+    events.filter((e) => e.type === "metric"),
+    [],
+  );
+  const ended = events.findIndex((e) => e.type === "run-state" && e.state === "canceled");
+  assert.ok(ended >= 0);
+  assert.equal(ended, events.length - 1, "nothing after the run was canceled");
+});
+
+test("the run view of a canceled run says which step's code still runs in the kernel, and not of a step that stopped", async () => {
+  const controller = new AbortController();
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const stubborn = func(async function stubborn() {
+    started();
+    await released; // never looks at runContext().signal
+    return 1;
+  });
+  const polite = func(async function polite() {
+    await sleep(60_000, undefined, { signal: runContext().signal }).catch(() => undefined);
+    return 2;
+  });
+  const both = func(async function both() {
+    return Promise.all([stubborn(), polite()]);
+  });
+  let bundle: RunViewBundle | undefined;
+  const stop = observeResolutions(
+    (info) => new RunView(info, { show: (b) => (bundle = b) }, { minIntervalMs: 0 }),
+  );
+  try {
+    const run = both().resolve({ tracking: false, signal: controller.signal });
+    await running;
+    controller.abort();
+    await assert.rejects(run, RunCanceledError);
+  } finally {
+    stop();
+    release();
+  }
+  assert.equal(bundle?.final, true);
+  assert.deepEqual(
+    bundle?.stillRunning?.map((r) => r.stepName),
+    ["stubborn"],
+  );
+  assert.match(bundleText(bundle!), /The code of step "stubborn" is still running in the kernel/);
 });

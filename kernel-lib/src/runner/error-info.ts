@@ -4,11 +4,14 @@
  */
 import { StepFailedError } from "../errors";
 import type { ErrorInfo } from "../events";
+import { trimStack } from "../notebook/stack";
 import { RemoteStepError } from "./dispatch";
 
 /**
  * The recorded form of `error`. A {@link StepFailedError} names the step whose own code failed (a
- * descendant's, for a nested failure); any other error is placed at `where`.
+ * descendant's, for a nested failure); any other error is placed at `where`. The stack is the one
+ * a notebook shows: the user's frames only, a cell's pointed at the cell's line (notebook/stack.ts),
+ * so the step panel and `tsematic show` read what the cell printed.
  *
  * @example
  * ```ts
@@ -26,7 +29,7 @@ export function errorInfoOf(
     return {
       name: cause.name,
       message: cause.message,
-      ...(cause.stack !== undefined ? { stack: cause.stack } : {}),
+      ...(cause.stack !== undefined ? { stack: trimStack(cause.stack) } : {}),
       stepName: error.stepName,
       path: [...error.path],
       runId: error.runId,
@@ -37,7 +40,7 @@ export function errorInfoOf(
   return {
     name: e.name,
     message: e.message,
-    ...(e.stack !== undefined ? { stack: e.stack } : {}),
+    ...(e.stack !== undefined ? { stack: trimStack(e.stack) } : {}),
     stepName: where.stepName,
     path: [...where.path],
     runId: where.runId,

@@ -224,8 +224,12 @@ export class Resolution {
     this.emit({ type: "run-state", runId: node.id, state, attempt: node.attempt, ...extra });
   }
 
-  /** Records a console line written by a step's body as that run's log. */
+  /**
+   * Records a console line written by a step's body as that run's log. A body that ignores its
+   * canceled signal keeps running in the kernel: what it prints after its run ended is not the run's.
+   */
   log(node: RunNode, stream: "stdout" | "stderr", text: string): void {
+    if (node.done) return;
     this.emit({ type: "log", runId: node.id, stream, text });
   }
 
@@ -234,6 +238,7 @@ export class Resolution {
     node: RunNode,
     point: { name: string; value: number; step?: number; labels?: Record<string, string> },
   ): void {
+    if (node.done) return; // as for logs: the run has ended, whatever its body still does
     this.emit({ type: "metric", runId: node.id, ...point });
   }
 
@@ -814,7 +819,40 @@ export class Resolution {
 
   private runBodyOnce(node: RunNode, args: unknown[]): Promise<unknown> {
     const fn = node.future.spec.fn as (...a: unknown[]) => unknown;
-    return this.settleBody(node, runStorage().run({ node }, fn, ...args));
+    node.bodiesRunning++;
+    let result: unknown;
+    try {
+      result = runStorage().run({ node }, fn, ...args);
+    } catch (error) {
+      node.bodiesRunning--;
+      throw error;
+    }
+    if (!isFuture(result) && typeof (result as PromiseLike<unknown> | null)?.then === "function") {
+      const returned = (): void => {
+        node.bodiesRunning--;
+      };
+      Promise.resolve(result).then(returned, returned);
+    } else {
+      node.bodiesRunning--;
+    }
+    return this.settleBody(node, result);
+  }
+
+  /**
+   * Runs that ended (canceled, timed out, failed with a sibling) while their code still runs in
+   * this process: it stops only when it checks `runContext().signal`, or when the kernel is
+   * interrupted.
+   */
+  stillRunning(): { runId: string; stepName: string }[] {
+    const found: { runId: string; stepName: string }[] = [];
+    const visit = (node: RunNode): void => {
+      if (node.done && node.bodiesRunning > 0) {
+        found.push({ runId: node.id, stepName: node.stepName });
+      }
+      node.children.forEach(visit);
+    };
+    this.topLevel.forEach(visit);
+    return found;
   }
 
   /** Whether a body's result is a promise, or holds futures that must run before it is a value. */

@@ -65,6 +65,9 @@ class FanOutSink implements EventSink {
   storeArtifact(artifact: Artifact): void {
     for (const sink of this.sinks) sink.storeArtifact?.(artifact);
   }
+  stillRunning(runs: readonly { runId: string; stepName: string }[]): void {
+    for (const sink of this.sinks) sink.stillRunning?.(runs);
+  }
   async flush(): Promise<void> {
     await Promise.all(this.sinks.map((sink) => sink.flush?.()));
   }
@@ -254,6 +257,13 @@ async function execute<T>(
   } finally {
     options.signal?.removeEventListener("abort", callerAbort);
     session?.cancelSignal?.removeEventListener("abort", serverAbort);
+  }
+  if (!outcome.ok && localSink?.stillRunning) {
+    // Bodies that honour their aborted signal end within a turn of the event loop: the ones left
+    // after it ignore it, and the views say that their code still runs.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const still = resolution.stillRunning();
+    if (still.length > 0) localSink.stillRunning(still);
   }
   // Everything the run emitted is durable before the caller sees its result.
   await sink?.flush?.();

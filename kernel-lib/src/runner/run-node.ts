@@ -20,6 +20,11 @@ export class RunNode {
   created: Future<unknown>[] = NO_FUTURES;
   /** Settled: resolved, failed or canceled. Later results of a still-running body are ignored. */
   done = false;
+  /**
+   * Bodies of this run whose code has not returned yet. A body that ignores its signal keeps running
+   * after its run ended (canceled): JavaScript cannot stop it, only the kernel's interrupt can.
+   */
+  bodiesRunning = 0;
   holdsSlot = false;
   /** Resuming from an abandoned root: the id this run had there (see ResolutionConfig.priorRootId). */
   priorId: string | undefined;

@@ -350,4 +350,28 @@ describe("batch ingest", () => {
       assert.match(res.body.error.message, /<writer> is the writing run's id and attempt/);
     }
   });
+
+  it("records nothing a canceled run's code logs after the run ended (a body that ignored its signal)", async () => {
+    const fx = pipelineFixture({ seed: "late-logs", unfinished: true });
+    await t.api.postEvents(fx.events);
+    const writer = `${fx.rootId}.1`;
+    const base = (seq: number) => ({
+      id: `${fx.rootId}:${writer}:${seq}`,
+      rootId: fx.rootId,
+      at: seq,
+    });
+    const before = counts();
+    const res = await t.api.postEvents([
+      { ...base(1), type: "log", runId: fx.rootId, stream: "stdout", text: "before the cancel\n" },
+      { ...base(2), type: "run-state", runId: fx.rootId, state: "canceled", attempt: 1 },
+      { ...base(3), type: "log", runId: fx.rootId, stream: "stdout", text: "after the cancel\n" },
+      { ...base(4), type: "metric", runId: fx.rootId, name: "loss", value: 0.5 },
+    ]);
+    assert.equal(res.status, 200);
+    const logs = await t.api.get<{ lines: { text: string }[] }>(`/runs/${fx.rootId}/logs`);
+    const texts = logs.body.lines.map((l) => l.text);
+    assert.ok(texts.includes("before the cancel\n"), texts.join(""));
+    assert.ok(!texts.includes("after the cancel\n"), texts.join(""));
+    assert.equal(counts().metrics, before.metrics);
+  });
 });

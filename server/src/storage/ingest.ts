@@ -249,12 +249,16 @@ export class Ingestor {
       }
       case "log": {
         const run = this.knownRun(event.runId, event, index, writes);
+        // A canceled run records nothing after it ended, though its code may still run and print
+        // (a kernel's step that ignores its signal, a worker not yet stopped).
+        if (run.state === "canceled") return;
         writes.addLog({ run, stream: event.stream, text: event.text, at: event.at });
         return;
       }
       case "metric": {
         // Bounds (name, labels, a finite value) are the schema's: checked before the batch got here.
-        this.knownRun(event.runId, event, index, writes);
+        const run = this.knownRun(event.runId, event, index, writes);
+        if (run.state === "canceled") return; // as for logs
         this.metrics.add(event);
         return;
       }
