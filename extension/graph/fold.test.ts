@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import ELK from "elkjs/lib/elk.bundled.js";
+
 import { layoutKey } from "./cache";
 import { breakdownText, FOLD_PAGE, foldId, foldState, foldsOf, stateBreakdown } from "./fold";
-import { quickLayout, visibleGraph } from "./layout";
+import { elkLayout, quickLayout, visibleGraph } from "./layout";
 import { type IGraphEdge, type IGraphRun, RunGraphData } from "./model";
 
 /**
@@ -126,4 +128,22 @@ test("a fold under a collapsed run is hidden with it; edges end at the collapsed
   const open = visibleGraph(graph, new Set());
   assert.deepEqual(open.children.get("map"), [foldId("map", "each")]);
   assert.deepEqual(open.edges, [{ from: foldId("map", "each"), to: "after", style: "data" }]);
+});
+
+test("elkjs lays an open fold out as rows inside its box, not one row of a hundred boxes", async () => {
+  const view = visibleGraph(sweep(1_000), new Set(), { shown: new Map([[LEAVES, FOLD_PAGE]]) });
+  const layout = await elkLayout(view, new ELK());
+  const fold = layout.boxes.get(LEAVES);
+  assert.ok(fold);
+  assert.ok(fold.width < 2_000, `the open fold is ${fold.width} px wide`);
+  for (let i = 0; i < FOLD_PAGE; i++) {
+    const member = layout.boxes.get(`leaf${i}`);
+    assert.ok(member, `leaf${i} is placed`);
+    assert.ok(member.x >= fold.x && member.x + member.width <= fold.x + fold.width);
+    assert.ok(member.y >= fold.y && member.y + member.height <= fold.y + fold.height);
+  }
+  // The edges into the fold order it after load, and before summarize.
+  const load = layout.boxes.get("load");
+  const summarize = layout.boxes.get("summarize");
+  assert.ok(load && summarize && load.y < fold.y && fold.y + fold.height <= summarize.y);
 });

@@ -262,10 +262,34 @@ export function quickLayout(view: IVisibleGraph): ILayout {
   return { boxes, edges: view.edges, width: total.width, height: total.height, engine: "quick" };
 }
 
-/** elkjs's layered layout of the visible graph (compound nodes for expanded groups). */
+/**
+ * elkjs's layered layout of the visible graph (compound nodes for expanded groups). An open fold
+ * is one fixed-size node to elkjs, its members placed inside it in wrapped rows as the quick
+ * layout places them: members of a fan-out share a layer, and elkjs would draw a page of them as
+ * one row thousands of pixels wide.
+ */
 export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout> {
+  const openFolds = [...view.folds.keys()].filter((id) => view.children.has(id));
+  const grid = openFolds.length > 0 ? quickLayout(view) : null;
+  // Boxes inside an open fold, by the outermost open fold holding them.
+  const insideFold = new Map<string, string>();
+  for (const fold of openFolds) {
+    if (insideFold.has(fold)) {
+      continue;
+    }
+    const stack = [...(view.children.get(fold) ?? [])];
+    while (stack.length > 0) {
+      const id = stack.pop() as string;
+      insideFold.set(id, fold);
+      stack.push(...(view.children.get(id) ?? []));
+    }
+  }
   const toElk = (id: string): ElkNode => {
     const kids = view.children.get(id);
+    if (grid !== null && view.folds.has(id) && kids) {
+      const box = grid.boxes.get(id) as IPlacedBox;
+      return { id, width: box.width, height: box.height };
+    }
     if (!kids) {
       return { id, ...Private.size(view, id) };
     }
@@ -277,6 +301,20 @@ export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout>
       children: kids.map(toElk),
     };
   };
+  // Edges to boxes inside an open fold order the fold; edges within it, nothing.
+  const laidOut = (id: string): string => insideFold.get(id) ?? id;
+  const elkEdges = new Map<string, { from: string; to: string }>();
+  for (const edge of view.edges) {
+    // Awaited markers sit on the child: they do not order the layers.
+    if (edge.style === "awaited") {
+      continue;
+    }
+    const from = laidOut(edge.from);
+    const to = laidOut(edge.to);
+    if (from !== to) {
+      elkEdges.set(`${from}>${to}`, { from, to });
+    }
+  }
   const root: ElkNode = {
     id: "__root__",
     layoutOptions: {
@@ -289,10 +327,7 @@ export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout>
       "elk.layered.spacing.nodeNodeBetweenLayers": String(GAP_Y),
     },
     children: (view.children.get("") ?? []).map(toElk),
-    // Awaited markers sit on the child: they do not order the layers.
-    edges: view.edges
-      .filter((e) => e.style !== "awaited")
-      .map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
+    edges: [...elkEdges.values()].map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
   };
   const result = await elk.layout(root);
   const boxes = new Map<string, IPlacedBox>();
@@ -312,6 +347,17 @@ export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout>
     }
   };
   collect(result, 0, 0);
+  // An open fold's members: where the quick layout put them, relative to the fold.
+  if (grid !== null) {
+    for (const [id, fold] of insideFold) {
+      const at = boxes.get(fold);
+      const quick = grid.boxes.get(id);
+      const quickFold = grid.boxes.get(fold);
+      if (at && quick && quickFold) {
+        boxes.set(id, { ...quick, x: at.x + quick.x - quickFold.x, y: at.y + quick.y - quickFold.y });
+      }
+    }
+  }
   return {
     boxes,
     edges: view.edges,
