@@ -58,10 +58,34 @@ test("a fold counts its members by state, and says so most frequent first", () =
 });
 
 test("a fold is colored failed if any member failed, running while any runs, resolved when all are", () => {
-  assert.equal(foldState(new Map([["resolved", 9], ["failed", 1]])), "failed");
-  assert.equal(foldState(new Map([["resolved", 9], ["running", 1]])), "running");
+  assert.equal(
+    foldState(
+      new Map([
+        ["resolved", 9],
+        ["failed", 1],
+      ]),
+    ),
+    "failed",
+  );
+  assert.equal(
+    foldState(
+      new Map([
+        ["resolved", 9],
+        ["running", 1],
+      ]),
+    ),
+    "running",
+  );
   assert.equal(foldState(new Map([["resolved", 10]])), "resolved");
-  assert.equal(foldState(new Map([["resolved", 9], ["created", 1]])), "created");
+  assert.equal(
+    foldState(
+      new Map([
+        ["resolved", 9],
+        ["created", 1],
+      ]),
+    ),
+    "created",
+  );
 });
 
 test("a closed fold is one visible box, and edges into and out of its members end at it", () => {

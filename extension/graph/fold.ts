@@ -36,9 +36,12 @@ export interface IFoldIndex {
   readonly ofMember: ReadonlyMap<string, IFold>;
 }
 
-/** The id of the fold of step `name` under `parentId` (never a run id: runs ids have no `\u0000`). */
+/**
+ * The id of the fold of step `name` under `parentId`. Not a run id (those are hex); printable, as
+ * it goes through a DOM attribute (`data-fold-id`) and back.
+ */
 export function foldId(parentId: string, name: string): string {
-  return `fold\u0000${parentId}\u0000${name}`;
+  return `fold:${parentId}/${name}`;
 }
 
 /**

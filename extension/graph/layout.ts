@@ -327,7 +327,11 @@ export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout>
       "elk.layered.spacing.nodeNodeBetweenLayers": String(GAP_Y),
     },
     children: (view.children.get("") ?? []).map(toElk),
-    edges: [...elkEdges.values()].map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
+    edges: [...elkEdges.values()].map((e, i) => ({
+      id: `e${i}`,
+      sources: [e.from],
+      targets: [e.to],
+    })),
   };
   const result = await elk.layout(root);
   const boxes = new Map<string, IPlacedBox>();
@@ -354,7 +358,11 @@ export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout>
       const quick = grid.boxes.get(id);
       const quickFold = grid.boxes.get(fold);
       if (at && quick && quickFold) {
-        boxes.set(id, { ...quick, x: at.x + quick.x - quickFold.x, y: at.y + quick.y - quickFold.y });
+        boxes.set(id, {
+          ...quick,
+          x: at.x + quick.x - quickFold.x,
+          y: at.y + quick.y - quickFold.y,
+        });
       }
     }
   }

@@ -420,6 +420,10 @@ export class RunGraph extends Widget {
       this._fit();
     }
     const previous = this._svg;
+    // The keyboard stays on the fold it was on when the drawing is replaced (elkjs's layout
+    // arriving, the fold opened with Enter).
+    const focused = previous.querySelector(":focus")?.closest<SVGGElement>("[data-fold-id]")
+      ?.dataset.foldId;
     this._svg = svg;
     this._applyTransform();
     // One synchronous swap: there is never a moment with both drawings (two boxes per run) in the
@@ -427,6 +431,9 @@ export class RunGraph extends Widget {
     previous.replaceWith(svg);
     if (fade && previous.childElementCount > 0) {
       svg.classList.add("jp-mod-entering");
+    }
+    if (focused !== undefined) {
+      this._foldNodes.get(focused)?.focus();
     }
     this.node.dataset.engine = layout.engine;
     this.node.dataset.runs = String(layout.boxes.size);
@@ -707,12 +714,7 @@ export class RunGraph extends Widget {
       return;
     }
     event.preventDefault();
-    const foldId = target.closest<SVGGElement>("[data-fold-id]")?.dataset.foldId;
     this._onFoldAction(target);
-    // The drawing was replaced: the keyboard stays on the same fold.
-    if (foldId !== undefined) {
-      this._foldNodes.get(foldId)?.focus();
-    }
   }
 
   /** Before the menu opens (the shell's listener is on the document): the run under it. */
