@@ -60,11 +60,14 @@ for (const shape of ["fanout", "chains"]) {
 }
 const ms = (value) => (value === null || value === undefined ? "n/a" : `${Math.round(value)} ms`);
 console.log("\nrun graph at scale (medians; cold = new browser profile, warm = reload):");
-console.log("shape   steps  build   boxes  first paint cold/warm   final layout cold/warm");
+console.log(
+  "shape   steps  build   boxes  first paint cold/warm   (widget part)         final layout cold/warm",
+);
 for (const r of rows) {
   console.log(
     `${r.shape.padEnd(7)} ${String(r.steps).padStart(6)}  ${r.build.padEnd(6)} ${String(r.boxes).padStart(6)}  ` +
       `${ms(r.cold_first_paint_ms).padStart(9)} / ${ms(r.warm_first_paint_ms).padEnd(9)}  ` +
+      `(${ms(r.cold_widget_paint_ms)} / ${ms(r.warm_widget_paint_ms)})`.padEnd(22) +
       `${ms(r.cold_final_layout_ms).padStart(9)} / ${ms(r.warm_final_layout_ms)}`,
   );
 }

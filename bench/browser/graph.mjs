@@ -310,6 +310,10 @@ try {
       boxes: figures[0]?.boxes ?? null,
       cold_first_paint_ms: median(cold, "first_paint_ms"),
       warm_first_paint_ms: median(warm, "first_paint_ms"),
+      // The widget's part of the first paint (setGraph to the painted frame): without the lazy
+      // load of the graph code and the bundle's parsing.
+      cold_widget_paint_ms: median(cold, "widget_paint_ms"),
+      warm_widget_paint_ms: median(warm, "widget_paint_ms"),
       cold_final_layout_ms: median(cold, "final_layout_ms"),
       warm_final_layout_ms: median(warm, "final_layout_ms"),
     })}`,
