@@ -1,14 +1,15 @@
 // Benchmark (prints figures, never passes or fails): first paint of a 1,000-step run graph in the
 // real JupyterLab host, in headless Debian Chromium, cold and warm.
 //
-//   node bench/browser/graph.mjs [--steps 1000] [--rounds 5] [--labextension DIR]
+//   node bench/browser/graph.mjs [--steps 1000] [--rounds 5] [--shape chains|fanout] [--labextension DIR]
 //
 // (--labextension: a built extension folder other than tsematic_labextension/, for comparing two
 // builds on one machine state.)
 //
 // A notebook whose output holds a run view bundle (application/vnd.tsematic.run.v1+json) of a
-// root run with N steps (N/10 chains of 10 data-dependent steps, nested under the pipeline) is
-// opened; the renderer draws the saved snapshot (the bundle names an unreachable server, so no
+// root run with N steps is opened. Shapes: `chains` (default), N/10 chains of 10 data-dependent
+// steps, every step named differently; `fanout`, the issue 11 sweep: `load` feeds N-2 calls of one
+// step `leaf` (a uniform fan-out, drawn folded), all read by `summarize`. The bundle is opened; the renderer draws the saved snapshot (the bundle names an unreachable server, so no
 // server is needed). Each round is one page load:
 // - cold: a freshly launched Chromium (new profile: empty HTTP and V8 code caches, so the
 //   extension's chunks and the elkjs worker script are fetched, parsed and compiled again);
@@ -39,13 +40,47 @@ const arg = (name, fallback) => {
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
 };
 const steps = arg("steps", 1000);
+const shape = process.argv.includes("--shape")
+  ? process.argv[process.argv.indexOf("--shape") + 1]
+  : "chains";
 const rounds = arg("rounds", 5);
 const labextension = process.argv.includes("--labextension")
   ? resolve(process.argv[process.argv.indexOf("--labextension") + 1])
   : null;
 
+/** The issue 11 sweep: load, n - 2 calls of leaf (most resolved, some running, a few failed), summarize. */
+function fanOutRuns(rootId, n) {
+  const runs = [{ id: "load", name: "load", state: "resolved", parentId: rootId }];
+  const edges = [];
+  const flow = (from, to, parameter) => ({ from, to, kind: "future", parameter, path: parameter });
+  const leaves = Math.max(1, n - 2);
+  for (let i = 0; i < leaves; i++) {
+    const state = i % 1000 === 999 ? "failed" : i % 100 === 7 ? "running" : "resolved";
+    runs.push({ id: `s${i}`, name: "leaf", state, parentId: rootId });
+    edges.push(flow("load", `s${i}`, "data"), flow(`s${i}`, "summarize", `xs[${i}]`));
+  }
+  runs.push({ id: "summarize", name: "summarize", state: "created", parentId: rootId });
+  return { runs, edges };
+}
+
 function bundle(n) {
   const rootId = "bench-root";
+  if (shape === "fanout") {
+    const { runs, edges } = fanOutRuns(rootId, n);
+    return {
+      version: 1,
+      rootId,
+      stepName: "benchPipeline",
+      mode: "local",
+      serverUrl: "http://127.0.0.1:59999",
+      state: "running",
+      final: false,
+      updatedAt: Date.now(),
+      progress: { total: n + 1, done: 0, running: 0, failed: 0, cached: 0 },
+      runs: [{ id: rootId, name: "benchPipeline", state: "running", parentId: null }, ...runs],
+      edges,
+    };
+  }
   const runs = [{ id: rootId, name: "benchPipeline", state: "running", parentId: null }];
   const edges = [];
   const chains = Math.max(1, Math.round(n / 10));
@@ -189,6 +224,13 @@ async function measure(page, kind, round, reload) {
     dom_ms: Number(first.renderMs),
     from_navigation_ms: tenth(Number(first.paintedAt)),
     elk_ms: elkAt === null ? null : tenth(elkAt - renderModelAt),
+    // The final (elkjs) layout in the DOM: the first paint when elkjs drew it.
+    final_layout_ms:
+      first.engine === "elk"
+        ? tenth(Number(first.paintedAt) - renderModelAt)
+        : elkAt === null
+          ? null
+          : tenth(elkAt - renderModelAt),
   };
 }
 
@@ -243,7 +285,7 @@ try {
   const cold = figures.filter((f) => f.kind === "cold");
   const warm = figures.filter((f) => f.kind === "warm");
   console.log(
-    `graph first paint, ${steps} steps, from renderModel: cold ${summary(cold, "first_paint_ms")}; ` +
+    `graph first paint, ${steps} steps (${shape}), from renderModel: cold ${summary(cold, "first_paint_ms")}; ` +
       `warm ${summary(warm, "first_paint_ms")}; target < 500 ms`,
   );
   console.log(
@@ -251,6 +293,30 @@ try {
   );
   console.log(
     `  elkjs layout in the DOM, from renderModel: cold ${summary(cold, "elk_ms")}; warm ${summary(warm, "elk_ms")}`,
+  );
+  console.log(
+    `  boxes drawn: ${figures[0]?.boxes}; engine of the first paint: ${figures.map((f) => f.engine).join(",")}`,
+  );
+  const median = (list, key) => {
+    const values = list.map((f) => f[key]).filter((v) => v !== null && !Number.isNaN(v));
+    values.sort((a, b) => a - b);
+    return values.length === 0 ? null : values[Math.floor((values.length - 1) / 2)];
+  };
+  console.log(
+    `BENCH_GRAPH ${JSON.stringify({
+      steps,
+      shape,
+      labextension: labextension ?? "tsematic_labextension",
+      boxes: figures[0]?.boxes ?? null,
+      cold_first_paint_ms: median(cold, "first_paint_ms"),
+      warm_first_paint_ms: median(warm, "first_paint_ms"),
+      // The widget's part of the first paint (setGraph to the painted frame): without the lazy
+      // load of the graph code and the bundle's parsing.
+      cold_widget_paint_ms: median(cold, "widget_paint_ms"),
+      warm_widget_paint_ms: median(warm, "widget_paint_ms"),
+      cold_final_layout_ms: median(cold, "final_layout_ms"),
+      warm_final_layout_ms: median(warm, "final_layout_ms"),
+    })}`,
   );
   console.log(
     `  load average (1, 5, 15 min) before ${loadBefore.map((v) => v.toFixed(2)).join(" ")}, after ${loadAfter.map((v) => v.toFixed(2)).join(" ")}`,

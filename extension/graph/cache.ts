@@ -14,12 +14,20 @@
 import type { ILayout, IVisibleGraph } from "./layout";
 
 /**
- * What a layout depends on: the runs, their nesting and the data edges (the graph's shape key), and
- * which of the visible groups are collapsed. Run states and names are not part of it.
+ * What a layout depends on: the visible boxes, their nesting and the drawn edges (which groups are
+ * collapsed, which folds are open and how many members they show), and which boxes hide runs.
+ * Run states and names are not part of it, and neither are runs hidden in a collapsed group or a
+ * closed fold: a live fan-out that grows inside a closed fold keeps its layout. Linear in the
+ * visible part.
  */
 export function layoutKey(view: IVisibleGraph): string {
-  const collapsed = [...view.collapsed].filter((id) => view.graph.runs.has(id)).sort();
-  return `${collapsed.join(",")}#${view.graph.shapeKey}`;
+  const groups: string[] = [];
+  for (const [parent, kids] of view.children) {
+    const marked = kids.map((id) => (view.graph.children.has(id) ? `${id}+` : id));
+    groups.push(`${parent}:${marked.sort().join(",")}`);
+  }
+  const edges = view.edges.map((e) => `${e.from}>${e.to}:${e.style}`).sort();
+  return `${groups.sort().join(";")}|${edges.join(",")}`;
 }
 
 /** A small map of layouts by key that forgets the least recently used one beyond its capacity. */

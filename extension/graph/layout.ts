@@ -8,11 +8,15 @@
  */
 import type { ELK, ElkNode } from "elkjs/lib/elk-api";
 
+import { FOLD_ABOVE, foldsOf, type IFold } from "./fold";
 import type { FlowKind, RunGraphData } from "./model";
 
 /** Sizes, in CSS pixels. */
 export const NODE_WIDTH = 168;
 export const NODE_HEIGHT = 30;
+/** A closed fold's box: two lines (the step and its count, the state breakdown). */
+export const FOLD_WIDTH = 240;
+export const FOLD_HEIGHT = 44;
 const GAP_X = 16;
 const GAP_Y = 36;
 const PAD = 10;
@@ -42,8 +46,11 @@ export interface IPlacedBox {
   readonly y: number;
   readonly width: number;
   readonly height: number;
-  /** `group`: an expanded run with visible children; `collapsed`: a run hiding its children. */
-  readonly kind: "leaf" | "group" | "collapsed";
+  /**
+   * `group`: an expanded run or open fold with visible children; `collapsed`: a run hiding its
+   * children; `fold`: a closed fold (many calls of one step, one box).
+   */
+  readonly kind: "leaf" | "group" | "collapsed" | "fold";
 }
 
 export interface ILayout {
@@ -55,25 +62,70 @@ export interface ILayout {
   readonly engine: string;
 }
 
-/** The visible part of a graph, given which groups are collapsed. */
+/** The visible part of a graph, given which groups are collapsed and which folds are open. */
 export interface IVisibleGraph {
   readonly graph: RunGraphData;
-  /** Visible children of each expanded group, and the tops under the key "". */
+  /**
+   * Visible children of each expanded group (a run, or an open fold), and the tops under the key
+   * "". A fold stands among its parent's children where its first member would be.
+   */
   readonly children: ReadonlyMap<string, readonly string[]>;
+  /** The visible parent of each visible box ("" for the tops). */
+  readonly parents: ReadonlyMap<string, string>;
   readonly collapsed: ReadonlySet<string>;
-  /** Flows lifted to visible runs, one per pair and style. */
+  /** The visible folds (closed: one box; open: a group of its shown members), by fold id. */
+  readonly folds: ReadonlyMap<string, IFold>;
+  /** Flows lifted to visible boxes, one per pair and style. */
   readonly edges: readonly IDrawnEdge[];
   readonly size: number;
 }
 
-/** Which runs are visible: the tops, and the children of every visible, expanded group. */
-export function visibleGraph(graph: RunGraphData, collapsed: ReadonlySet<string>): IVisibleGraph {
+/** Which folds are open, and how many of their members each shows. */
+export interface IFolding {
+  /** Open folds by fold id: how many members are shown (the first ones, in order). */
+  readonly shown?: ReadonlyMap<string, number>;
+  /** Calls of one step under one parent beyond this many are folded (default {@link FOLD_ABOVE}). */
+  readonly above?: number;
+}
+
+/**
+ * Which boxes are visible: the tops, and the children of every visible, expanded group; members of
+ * a uniform fan-out (fold.ts) are one fold box unless the fold is open, then only its shown page.
+ * Edges to hidden runs end at the box that hides them (a collapsed group, a fold). Linear in the
+ * graph's runs and edges; the visible part is what gets laid out.
+ */
+export function visibleGraph(
+  graph: RunGraphData,
+  collapsed: ReadonlySet<string>,
+  folding: IFolding = {},
+): IVisibleGraph {
+  const index = foldsOf(graph, folding.above ?? FOLD_ABOVE);
+  const shown = folding.shown ?? new Map<string, number>();
   const children = new Map<string, string[]>();
+  const parents = new Map<string, string>();
+  const folds = new Map<string, IFold>();
   const visible = new Set<string>();
   const walk = (parent: string, ids: readonly string[]): void => {
-    children.set(parent, [...ids]);
+    const list: string[] = [];
+    children.set(parent, list);
     for (const id of ids) {
+      const fold = parent === "" ? undefined : index.ofMember.get(id);
+      if (fold !== undefined && fold.id !== parent) {
+        if (!folds.has(fold.id)) {
+          folds.set(fold.id, fold);
+          list.push(fold.id);
+          visible.add(fold.id);
+          parents.set(fold.id, parent);
+          const page = shown.get(fold.id);
+          if (page !== undefined) {
+            walk(fold.id, fold.members.slice(0, Math.max(1, page)));
+          }
+        }
+        continue;
+      }
+      list.push(id);
       visible.add(id);
+      parents.set(id, parent);
       const kids = graph.children.get(id);
       if (kids && !collapsed.has(id)) {
         walk(id, kids);
@@ -84,6 +136,10 @@ export function visibleGraph(graph: RunGraphData, collapsed: ReadonlySet<string>
   const representative = (id: string): string => {
     let cursor: string | null = id;
     while (cursor !== null && !visible.has(cursor)) {
+      const fold = index.ofMember.get(cursor);
+      if (fold !== undefined && visible.has(fold.id)) {
+        return fold.id;
+      }
       cursor = graph.runs.get(cursor)?.parentId ?? null;
     }
     return cursor ?? id;
@@ -94,7 +150,7 @@ export function visibleGraph(graph: RunGraphData, collapsed: ReadonlySet<string>
     const style = edgeStyle(edge.kind);
     const from = representative(edge.from);
     const to = representative(edge.to);
-    // An awaited child hidden in a collapsed group: nothing to mark.
+    // An awaited child hidden in a collapsed group or a fold: nothing to mark.
     if (style === "awaited" && from !== edge.from) {
       continue;
     }
@@ -104,7 +160,7 @@ export function visibleGraph(graph: RunGraphData, collapsed: ReadonlySet<string>
       edges.push({ from, to, style });
     }
   }
-  return { graph, children, collapsed, edges, size: visible.size };
+  return { graph, children, parents, collapsed, folds, edges, size: visible.size };
 }
 
 /** Layered by longest path among siblings, each layer wrapped into rows: O(runs + edges). */
@@ -112,7 +168,7 @@ export function quickLayout(view: IVisibleGraph): ILayout {
   const sizes = new Map<string, { width: number; height: number }>();
   const relative = new Map<string, { x: number; y: number }>();
   // Edges between siblings, by the sibling ancestors of their ends.
-  const parentOf = (id: string): string => view.graph.runs.get(id)?.parentId ?? "";
+  const parentOf = (id: string): string => view.parents.get(id) ?? "";
   const siblingEdges = new Map<string, IDrawnEdge[]>();
   for (const edge of view.edges) {
     // A child's marker, not an edge between siblings.
@@ -124,7 +180,7 @@ export function quickLayout(view: IVisibleGraph): ILayout {
     let parent = parentOf(child);
     for (let i = 0; i < 10_000; i++) {
       ancestorsOfTo.set(parent, child);
-      if (parent === "" || !view.graph.runs.has(parent)) {
+      if (parent === "") {
         break;
       }
       child = parent;
@@ -144,7 +200,7 @@ export function quickLayout(view: IVisibleGraph): ILayout {
         }
         break;
       }
-      if (parent === "" || !view.graph.runs.has(parent)) {
+      if (parent === "") {
         break;
       }
       child = parent;
@@ -155,7 +211,7 @@ export function quickLayout(view: IVisibleGraph): ILayout {
   const place = (group: string): { width: number; height: number } => {
     const ids = view.children.get(group) ?? [];
     for (const id of ids) {
-      sizes.set(id, view.children.has(id) ? place(id) : { width: NODE_WIDTH, height: NODE_HEIGHT });
+      sizes.set(id, view.children.has(id) ? place(id) : Private.size(view, id));
     }
     const layer = Private.layers(ids, siblingEdges.get(group) ?? []);
     const byLayer = new Map<number, string[]>();
@@ -206,12 +262,36 @@ export function quickLayout(view: IVisibleGraph): ILayout {
   return { boxes, edges: view.edges, width: total.width, height: total.height, engine: "quick" };
 }
 
-/** elkjs's layered layout of the visible graph (compound nodes for expanded groups). */
+/**
+ * elkjs's layered layout of the visible graph (compound nodes for expanded groups). An open fold
+ * is one fixed-size node to elkjs, its members placed inside it in wrapped rows as the quick
+ * layout places them: members of a fan-out share a layer, and elkjs would draw a page of them as
+ * one row thousands of pixels wide.
+ */
 export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout> {
+  const openFolds = [...view.folds.keys()].filter((id) => view.children.has(id));
+  const grid = openFolds.length > 0 ? quickLayout(view) : null;
+  // Boxes inside an open fold, by the outermost open fold holding them.
+  const insideFold = new Map<string, string>();
+  for (const fold of openFolds) {
+    if (insideFold.has(fold)) {
+      continue;
+    }
+    const stack = [...(view.children.get(fold) ?? [])];
+    while (stack.length > 0) {
+      const id = stack.pop() as string;
+      insideFold.set(id, fold);
+      stack.push(...(view.children.get(id) ?? []));
+    }
+  }
   const toElk = (id: string): ElkNode => {
     const kids = view.children.get(id);
+    if (grid !== null && view.folds.has(id) && kids) {
+      const box = grid.boxes.get(id) as IPlacedBox;
+      return { id, width: box.width, height: box.height };
+    }
     if (!kids) {
-      return { id, width: NODE_WIDTH, height: NODE_HEIGHT };
+      return { id, ...Private.size(view, id) };
     }
     return {
       id,
@@ -221,6 +301,20 @@ export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout>
       children: kids.map(toElk),
     };
   };
+  // Edges to boxes inside an open fold order the fold; edges within it, nothing.
+  const laidOut = (id: string): string => insideFold.get(id) ?? id;
+  const elkEdges = new Map<string, { from: string; to: string }>();
+  for (const edge of view.edges) {
+    // Awaited markers sit on the child: they do not order the layers.
+    if (edge.style === "awaited") {
+      continue;
+    }
+    const from = laidOut(edge.from);
+    const to = laidOut(edge.to);
+    if (from !== to) {
+      elkEdges.set(`${from}>${to}`, { from, to });
+    }
+  }
   const root: ElkNode = {
     id: "__root__",
     layoutOptions: {
@@ -233,10 +327,11 @@ export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout>
       "elk.layered.spacing.nodeNodeBetweenLayers": String(GAP_Y),
     },
     children: (view.children.get("") ?? []).map(toElk),
-    // Awaited markers sit on the child: they do not order the layers.
-    edges: view.edges
-      .filter((e) => e.style !== "awaited")
-      .map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
+    edges: [...elkEdges.values()].map((e, i) => ({
+      id: `e${i}`,
+      sources: [e.from],
+      targets: [e.to],
+    })),
   };
   const result = await elk.layout(root);
   const boxes = new Map<string, IPlacedBox>();
@@ -256,6 +351,21 @@ export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout>
     }
   };
   collect(result, 0, 0);
+  // An open fold's members: where the quick layout put them, relative to the fold.
+  if (grid !== null) {
+    for (const [id, fold] of insideFold) {
+      const at = boxes.get(fold);
+      const quick = grid.boxes.get(id);
+      const quickFold = grid.boxes.get(fold);
+      if (at && quick && quickFold) {
+        boxes.set(id, {
+          ...quick,
+          x: at.x + quick.x - quickFold.x,
+          y: at.y + quick.y - quickFold.y,
+        });
+      }
+    }
+  }
   return {
     boxes,
     edges: view.edges,
@@ -270,7 +380,17 @@ namespace Private {
     if (view.children.has(id)) {
       return "group";
     }
+    if (view.folds.has(id)) {
+      return "fold";
+    }
     return view.graph.children.has(id) ? "collapsed" : "leaf";
+  }
+
+  /** The size of a box without visible children. */
+  export function size(view: IVisibleGraph, id: string): { width: number; height: number } {
+    return view.folds.has(id)
+      ? { width: FOLD_WIDTH, height: FOLD_HEIGHT }
+      : { width: NODE_WIDTH, height: NODE_HEIGHT };
   }
 
   /** Longest-path layers (Kahn's order); runs on a cycle go after the rest. */

@@ -13,6 +13,12 @@
  * are kept by shape (cache.ts), so a graph shown again gets its elkjs layout at once. A state
  * change only swaps classes, it never lays out again.
  *
+ * Uniform fan-outs (more than {@link FOLD_ABOVE} calls of one step under one parent) are drawn
+ * folded: one box with the step's name, the count and the state breakdown. A click (or Enter on
+ * the focused box) opens it to show its members, {@link FOLD_PAGE} at a time ("show more"); its
+ * toggle folds it again. Edges to folded members end at the fold. Only the visible boxes are laid
+ * out, so a 10,000-step fan-out is laid out as a handful of boxes.
+ *
  * Drawing cost, for a first paint within a few hundred milliseconds at 1,000 runs: the boxes are
  * one markup string; the zoom is a CSS transform of the `<svg>` (no layout when it changes), set
  * before the boxes enter the DOM so they are laid out once; below {@link LABELS_FROM_SCALE} the
@@ -31,7 +37,15 @@ import { Widget } from "@lumino/widgets";
 
 import { layoutKey, sharedLayouts } from "./cache";
 import { elkReady, sharedElk } from "./elk";
-import { elkLayout, type ILayout, type IVisibleGraph, quickLayout, visibleGraph } from "./layout";
+import { breakdownText, FOLD_PAGE, foldState, type IFold, stateBreakdown } from "./fold";
+import {
+  elkLayout,
+  type ILayout,
+  type IPlacedBox,
+  type IVisibleGraph,
+  quickLayout,
+  visibleGraph,
+} from "./layout";
 import { type IGraphRun, type RunGraphData, runTooltip } from "./model";
 
 /** The command a click on a run executes (the step panel implements it). */
@@ -70,6 +84,7 @@ export class RunGraph extends Widget {
     this._viewport.addEventListener("pointerdown", this);
     this._viewport.addEventListener("click", this);
     this._viewport.addEventListener("contextmenu", this);
+    this._viewport.addEventListener("keydown", this);
     // A sidebar widened or a notebook output resized: the graph refits, unless the user moved it.
     // Observed rather than Lumino resize messages, which not every container sends (CSS sizes).
     this._resizeObserver = new ResizeObserver(() => {
@@ -107,11 +122,14 @@ export class RunGraph extends Widget {
         this._collapsed.add(id);
       }
     }
-    if (previous !== null && previous.shapeKey === graph.shapeKey && this._graphLayout !== null) {
+    const view = this._visible(graph);
+    if (previous !== null && this._graphLayout !== null && layoutKey(view) === this._drawnKey) {
+      // Only states (or runs hidden in closed folds and collapsed groups) changed.
+      this._view = view;
       this._updateStates();
       return;
     }
-    this._relayout(start);
+    this._relayout(start, view);
   }
 
   /** A line above the graph (where the graph comes from, what failed). */
@@ -128,6 +146,26 @@ export class RunGraph extends Widget {
     } else {
       this._collapsed.add(runId);
     }
+    this._relayout(performance.now());
+  }
+
+  /** Opens a closed fold (its first {@link FOLD_PAGE} members) or closes an open one. */
+  toggleFold(foldId: string): void {
+    if (this._shown.has(foldId)) {
+      this._shown.delete(foldId);
+    } else {
+      this._shown.set(foldId, FOLD_PAGE);
+    }
+    this._relayout(performance.now());
+  }
+
+  /** Shows {@link FOLD_PAGE} more members of an open fold. */
+  showMore(foldId: string): void {
+    const shown = this._shown.get(foldId);
+    if (shown === undefined) {
+      return;
+    }
+    this._shown.set(foldId, shown + FOLD_PAGE);
     this._relayout(performance.now());
   }
 
@@ -159,6 +197,9 @@ export class RunGraph extends Widget {
       case "contextmenu":
         this._onContextMenu(event);
         break;
+      case "keydown":
+        this._onKeyDown(event as KeyboardEvent);
+        break;
     }
   }
 
@@ -172,6 +213,7 @@ export class RunGraph extends Widget {
     this._viewport.removeEventListener("pointerdown", this);
     this._viewport.removeEventListener("click", this);
     this._viewport.removeEventListener("contextmenu", this);
+    this._viewport.removeEventListener("keydown", this);
     window.removeEventListener("pointermove", this);
     window.removeEventListener("pointerup", this);
     window.removeEventListener("pointercancel", this);
@@ -192,16 +234,23 @@ export class RunGraph extends Widget {
     }
   }
 
-  private _relayout(start: number): void {
+  /** The visible part of `graph` with this widget's collapsed groups and open folds. */
+  private _visible(graph: RunGraphData): IVisibleGraph {
+    return visibleGraph(graph, this._collapsed, { shown: this._shown });
+  }
+
+  private _relayout(start: number, visible?: IVisibleGraph): void {
     const graph = this._graph;
     if (graph === null) {
       return;
     }
     const generation = ++this._generation;
     this._layoutStart = start;
-    const view = visibleGraph(graph, this._collapsed);
+    const view = visible ?? this._visible(graph);
+    this._view = view;
     const first = this._graphLayout === null;
     const key = layoutKey(view);
+    this._drawnKey = key;
     const known = sharedLayouts.get(key);
     if (known !== undefined) {
       this._draw(known, first || !this._moved, start);
@@ -281,6 +330,12 @@ export class RunGraph extends Widget {
     const edges: string[] = [];
     const esc = Private.escape;
     for (const box of layout.boxes.values()) {
+      const fold = this._view?.folds.get(box.id);
+      if (fold !== undefined) {
+        const markup = this._foldMarkup(graph, fold, box);
+        (box.kind === "group" ? groups : nodes).push(markup);
+        continue;
+      }
       const run = graph.runs.get(box.id);
       if (!run) {
         continue;
@@ -355,12 +410,20 @@ export class RunGraph extends Widget {
     for (const g of svg.querySelectorAll<SVGGElement>("g[data-run-id]")) {
       this._nodes.set(g.dataset.runId as string, g);
     }
+    this._foldNodes.clear();
+    for (const g of svg.querySelectorAll<SVGGElement>("g[data-fold-id]")) {
+      this._foldNodes.set(g.dataset.foldId as string, g);
+    }
     // The zoom is known before the boxes enter the DOM: they are laid out once, and without their
     // labels if it is small.
     if (fit) {
       this._fit();
     }
     const previous = this._svg;
+    // The keyboard stays on the fold it was on when the drawing is replaced (elkjs's layout
+    // arriving, the fold opened with Enter).
+    const focused = previous.querySelector(":focus")?.closest<SVGGElement>("[data-fold-id]")
+      ?.dataset.foldId;
     this._svg = svg;
     this._applyTransform();
     // One synchronous swap: there is never a moment with both drawings (two boxes per run) in the
@@ -368,6 +431,9 @@ export class RunGraph extends Widget {
     previous.replaceWith(svg);
     if (fade && previous.childElementCount > 0) {
       svg.classList.add("jp-mod-entering");
+    }
+    if (focused !== undefined) {
+      this._foldNodes.get(focused)?.focus();
     }
     this.node.dataset.engine = layout.engine;
     this.node.dataset.runs = String(layout.boxes.size);
@@ -408,11 +474,84 @@ export class RunGraph extends Widget {
     return true;
   }
 
+  /**
+   * A fold's box (closed: the step's name and count over the state breakdown) or an open fold's
+   * group (the same in its header, how many members are shown, and "show more").
+   */
+  private _foldMarkup(graph: RunGraphData, fold: IFold, box: IPlacedBox): string {
+    const esc = Private.escape;
+    const counts = stateBreakdown(graph, fold);
+    const total = fold.members.length.toLocaleString("en-US");
+    const open = box.kind === "group";
+    const { x, y } = box;
+    const title = `${fold.name} × ${total} (calls of one step, folded)\n${breakdownText(counts)}`;
+    const head =
+      `<text class="jp-RunGraph-toggle" x="${x + 8}" y="${y + 17}">${open ? "▾" : "▸"}` +
+      `<title>${open ? "Fold" : "Show the calls"}</title></text>` +
+      `<text class="jp-RunGraph-foldName" x="${x + 24}" y="${y + 17}">` +
+      `${esc(Private.truncate(fold.name, 20))} × ${total}</text>`;
+    let body: string;
+    if (open) {
+      const shown = Math.min(this._shown.get(fold.id) ?? FOLD_PAGE, fold.members.length);
+      const more = fold.members.length - shown;
+      body =
+        `<text class="jp-RunGraph-foldStates" x="${x + 190}" y="${y + 17}">` +
+        `${esc(breakdownText(counts))} · ${shown.toLocaleString("en-US")} shown</text>` +
+        (more > 0
+          ? `<text class="jp-RunGraph-more" tabindex="0" role="button" x="${x + box.width - 10}" ` +
+            `y="${y + 17}">show ${Math.min(more, FOLD_PAGE)} more</text>`
+          : "");
+    } else {
+      body =
+        `<text class="jp-RunGraph-foldStates" x="${x + 24}" y="${y + 35}">` +
+        `${esc(breakdownText(counts))}</text>`;
+    }
+    const deck = open
+      ? ""
+      : `<rect class="jp-RunGraph-foldDeck" x="${x + 4}" y="${y + 4}" width="${box.width}" ` +
+        `height="${box.height}" rx="4"></rect>`;
+    const kind = open ? "jp-RunGraph-group jp-mod-open" : "jp-RunGraph-node";
+    return (
+      `<g class="${kind} jp-RunGraph-fold jp-mod-${foldState(counts)}" ` +
+      `data-fold-id="${esc(fold.id)}" data-step-name="${esc(fold.name)}" ` +
+      `data-count="${fold.members.length}" tabindex="0" role="button" ` +
+      `aria-expanded="${open}" aria-label="${esc(`${fold.name}: ${total} calls, ${breakdownText(counts)}`)}">` +
+      `<title>${esc(title)}</title>${deck}` +
+      `<rect x="${x}" y="${y}" width="${box.width}" height="${box.height}" rx="4"></rect>` +
+      `${head}${body}</g>`
+    );
+  }
+
+  /** A fold's breakdown and color, after states changed. */
+  private _updateFold(graph: RunGraphData, fold: IFold, g: SVGGElement): void {
+    const counts = stateBreakdown(graph, fold);
+    const state = foldState(counts);
+    for (const name of [...g.classList]) {
+      if (name.startsWith("jp-mod-") && name !== "jp-mod-open") {
+        g.classList.remove(name);
+      }
+    }
+    g.classList.add(`jp-mod-${state}`);
+    const text = g.querySelector(".jp-RunGraph-foldStates");
+    if (text) {
+      const shown = text.textContent?.match(/ · [\d,]+ shown$/)?.[0] ?? "";
+      text.textContent = `${breakdownText(counts)}${shown}`;
+    }
+    const total = fold.members.length.toLocaleString("en-US");
+    g.setAttribute("aria-label", `${fold.name}: ${total} calls, ${breakdownText(counts)}`);
+  }
+
   private _updateStates(): void {
     const graph = this._graph;
     const layout = this._graphLayout;
     if (graph === null || layout === null) {
       return;
+    }
+    for (const [id, g] of this._foldNodes) {
+      const fold = this._view?.folds.get(id);
+      if (fold !== undefined) {
+        this._updateFold(graph, fold, g);
+      }
     }
     for (const [id, g] of this._nodes) {
       const run = graph.runs.get(id);
@@ -527,6 +666,9 @@ export class RunGraph extends Widget {
       return;
     }
     const target = event.target as Element | null;
+    if (this._onFoldAction(target)) {
+      return;
+    }
     const node = target?.closest<SVGGElement>("[data-run-id]");
     const graph = this._graph;
     if (!node || graph === null) {
@@ -540,6 +682,39 @@ export class RunGraph extends Widget {
     void this._commands
       .execute(OPEN_STEP_COMMAND, { ...this._openStepArgs, runId, rootId: graph.rootId })
       .catch((reason: unknown) => console.warn(`Tsematic: could not open step ${runId}.`, reason));
+  }
+
+  /**
+   * A click or key on a fold: "show more", the toggle of an open fold, or anywhere on a closed
+   * fold's box. True when the event was one of these.
+   */
+  private _onFoldAction(target: Element | null): boolean {
+    const fold = target?.closest<SVGGElement>("[data-fold-id]");
+    if (!fold) {
+      return false;
+    }
+    const foldId = fold.dataset.foldId as string;
+    if (target?.closest(".jp-RunGraph-more")) {
+      this.showMore(foldId);
+    } else if (fold.getAttribute("aria-expanded") === "false") {
+      this.toggleFold(foldId);
+    } else if (target?.closest(".jp-RunGraph-toggle") || target === fold) {
+      this.toggleFold(foldId);
+    }
+    return true;
+  }
+
+  /** Enter or Space on a focused fold (or its "show more") acts as a click. */
+  private _onKeyDown(event: KeyboardEvent): void {
+    if (event.key !== "Enter" && event.key !== " ") {
+      return;
+    }
+    const target = event.target as Element | null;
+    if (!target?.closest("[data-fold-id]")) {
+      return;
+    }
+    event.preventDefault();
+    this._onFoldAction(target);
   }
 
   /** Before the menu opens (the shell's listener is on the document): the run under it. */
@@ -563,6 +738,11 @@ export class RunGraph extends Widget {
   private _svg: SVGSVGElement;
   private readonly _nodes = new Map<string, SVGGElement>();
   private readonly _collapsed = new Set<string>();
+  /** Open folds: how many members each shows. */
+  private readonly _shown = new Map<string, number>();
+  private readonly _foldNodes = new Map<string, SVGGElement>();
+  private _view: IVisibleGraph | null = null;
+  private _drawnKey = "";
   private readonly _known = new Set<string>();
   private _graph: RunGraphData | null = null;
   private _graphLayout: ILayout | null = null;
