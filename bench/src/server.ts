@@ -7,6 +7,8 @@ import { dirname, join } from "node:path";
 export interface BenchServer {
   url: string;
   token: string;
+  /** The server process's pid (for its memory, read from /proc). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startServer(args: string[] = []): Promise<BenchServer> {
   return {
     url,
     token,
+    pid: child.pid!,
     async stop() {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
