@@ -3,8 +3,8 @@
  * modification time in this process, and uploaded to the server before the first job needs it.
  */
 import { hostname } from "node:os";
-import { resolve } from "node:path";
-import { statSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
 import { TsematicError } from "../errors";
 import { processGlobal } from "../process-global";
 import { notebookPath } from "../tracking/environment";
@@ -42,6 +42,11 @@ export function packageSource(
       "a cloud run needs the code of its steps as a package, and this process has no script or " +
         'notebook file: pass it with resolve({ executor, package: "pipeline.ts" })',
     );
+  }
+  // A notebook's path as JupyterLab names it is relative to its root, and the kernel runs in the
+  // notebook's folder: the name alone is found there.
+  if (!existsSync(resolve(path)) && existsSync(resolve(basename(path)))) {
+    return resolve(basename(path));
   }
   return resolve(path);
 }
