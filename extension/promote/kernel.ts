@@ -26,7 +26,13 @@ export async function askKernel<T>(kernel: Kernel.IKernelConnection, code: strin
   future.onIOPub = (message: KernelMessage.IIOPubMessage): void => {
     const type = message.header.msg_type;
     if (type === "stream") {
-      text += (message.content as KernelMessage.IStreamMsg["content"]).text;
+      const content = message.content as KernelMessage.IStreamMsg["content"];
+      if (content.name === "stderr") {
+        // tslab reports a compile error of the code on stderr, not as an error message.
+        failure ||= content.text.trim().split("\n").slice(0, 6).join(" ");
+      } else {
+        text += content.text;
+      }
     } else if (type === "error") {
       const content = message.content as KernelMessage.IErrorMsg["content"];
       failure = `${content.ename}: ${content.evalue}`;

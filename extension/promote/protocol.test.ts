@@ -21,13 +21,14 @@ const REQUEST: IPromotionRequest = {
 describe("the promotion protocol with the kernel", () => {
   it("sends the cells as a JSON literal, so no cell text is ever evaluated as code", () => {
     const code = planCode(REQUEST);
-    const literal = code.slice(code.indexOf("answerPlan(") + "answerPlan(".length, -2);
+    assert.match(code, /^await import\("tsematic\/lib\/promote"\)\.then\(\(m\) => m\.answerPlan\(/);
+    const literal = code.slice(code.indexOf("answerPlan(") + "answerPlan(".length, -3);
     assert.deepEqual(JSON.parse(literal), REQUEST);
   });
 
   it("submits the cell's own call expression, evaluated in the kernel's scope", () => {
     const code = submitCode(REQUEST, "pipeline(sample, 2) // trailing comment");
-    assert.match(code, /answerSubmit\(\{.*\}, \(\) => \(\npipeline\(sample, 2\) \/\/ trailing comment\n\)\);$/s);
+    assert.match(code, /answerSubmit\(\{.*\}, \(\) => \(\npipeline\(sample, 2\) \/\/ trailing comment\n\)\)\);$/s);
   });
 
   it("reads the answer line among the kernel's other output, and nothing without one", () => {

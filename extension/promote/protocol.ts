@@ -72,9 +72,15 @@ export interface IPromotionSubmitted {
 
 export type IAnswer<T> = { readonly ok: true; readonly answer: T } | { readonly ok: false; readonly error: string };
 
+/**
+ * One awaited call: tslab runs a statement that starts with `await` as top-level await, not an
+ * `await` nested in another (`await (await import(...)).f()` does not compile there).
+ */
+const IMPORT = 'await import("tsematic/lib/promote")';
+
 /** The code that prints the plan of `request`. */
 export function planCode(request: IPromotionRequest): string {
-  return `await (await import("tsematic/lib/promote")).answerPlan(${JSON.stringify(request)});`;
+  return `${IMPORT}.then((m) => m.answerPlan(${JSON.stringify(request)}));`;
 }
 
 /**
@@ -83,8 +89,8 @@ export function planCode(request: IPromotionRequest): string {
  */
 export function submitCode(request: IPromotionRequest, expression: string): string {
   return (
-    `await (await import("tsematic/lib/promote")).answerSubmit(${JSON.stringify(request)}, ` +
-    `() => (\n${expression}\n));`
+    `${IMPORT}.then((m) => m.answerSubmit(${JSON.stringify(request)}, ` +
+    `() => (\n${expression}\n)));`
   );
 }
 
