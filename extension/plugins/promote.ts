@@ -25,7 +25,6 @@ import {
 } from "@jupyterlab/apputils";
 import type { Cell } from "@jupyterlab/cells";
 import { INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
-import { IRenderMimeRegistry } from "@jupyterlab/rendermime";
 
 import { promoteIcon } from "../icons";
 import { PromotionPlanBody, submitBlocker } from "../promote/dialog";
@@ -39,7 +38,7 @@ import {
 } from "../promote/protocol";
 import { promotedRuns } from "../promote/registry";
 import { type IPromotedRun, PromotedRunPanel, promotedRunOf } from "../promote/run-panel";
-import { ILineageSettings } from "../tokens";
+import { ILineageClient, ILineageSettings } from "../tokens";
 
 namespace CommandIDs {
   export const promote = "tsematic:promote";
@@ -50,13 +49,13 @@ export const promotePlugin: JupyterFrontEndPlugin<void> = {
   id: "tsematic-jupyterlab:promote",
   description: "Run Pipeline on Cluster…: submit a notebook cell's pipeline detached, and watch it.",
   autoStart: true,
-  requires: [INotebookTracker, IRenderMimeRegistry, ILineageSettings],
+  requires: [INotebookTracker, ILineageSettings, ILineageClient],
   optional: [ICommandPalette, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
-    rendermime: IRenderMimeRegistry,
     settings: ILineageSettings,
+    client: ILineageClient,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
   ): void => {
@@ -76,7 +75,12 @@ export const promotePlugin: JupyterFrontEndPlugin<void> = {
           app.shell.activateById(open.id);
           return open;
         }
-        const panel = new PromotedRunPanel({ run, rendermime, commands });
+        const panel = new PromotedRunPanel({
+          run,
+          commands,
+          settings: () => settings.current,
+          client,
+        });
         const ref = typeof args.ref === "string" ? args.ref : undefined;
         app.shell.add(panel, "main", ref ? { mode: "split-right", ref } : {});
         void runs.add(panel);

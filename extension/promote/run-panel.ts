@@ -1,28 +1,26 @@
 /**
  * A promoted (cloud) run's live graph beside its notebook: the run view's MIME output
- * (`application/vnd.tsematic.run.v1+json`, rendered by the renderer registered for notebook
- * outputs), in a panel of its own so that nothing is written into the user's cells. The run lives
+ * (`application/vnd.tsematic.run.v1+json`, rendered by the notebook outputs' renderer), in a panel of its own so that nothing is written into the user's cells. The run lives
  * on the lineage server: the layout restorer reopens the panel after a page reload, and the view
  * reconnects from the run's id alone.
  *
  * @example
  * ```ts
- * const panel = new PromotedRunPanel({ rendermime, run: { rootId, serverUrl, stepName, executor }, commands });
+ * const panel = new PromotedRunPanel({ run, commands, settings: () => settings.current, client });
  * app.shell.add(panel, "main", { mode: "split-right", ref: notebook.id });
  * ```
  */
 import { MainAreaWidget, ToolbarButton } from "@jupyterlab/apputils";
-import type { IRenderMimeRegistry } from "@jupyterlab/rendermime";
 import { MimeModel } from "@jupyterlab/rendermime";
 import { stopIcon } from "@jupyterlab/ui-components";
 import type { CommandRegistry } from "@lumino/commands";
 import type { ReadonlyPartialJSONObject } from "@lumino/coreutils";
 import { Panel } from "@lumino/widgets";
 
+import type { LineageClient } from "../client";
 import { runsIcon } from "../icons";
-
-/** The run view's MIME type (mime/renderer.ts). */
-const RUN_VIEW_MIME_TYPE = "application/vnd.tsematic.run.v1+json";
+import { RUN_VIEW_MIME_TYPE, RunViewRenderer } from "../mime/renderer";
+import type { ITsematicSettings } from "../settings";
 
 /** What the panel needs to follow a promoted run; all of it survives a reload (restorer args). */
 export interface IPromotedRun {
@@ -73,7 +71,13 @@ export class PromotedRunPanel extends MainAreaWidget<Panel> {
           }),
       }),
     );
-    const renderer = options.rendermime.createRenderer(RUN_VIEW_MIME_TYPE);
+    // The notebook outputs' renderer, made here rather than looked up in the MIME registry: a
+    // panel restored with the page may come before the renderer's plugin has registered it.
+    const renderer = new RunViewRenderer({
+      commands: options.commands,
+      settings: options.settings,
+      client: options.client,
+    });
     this.content.addWidget(renderer);
     // A bundle with no runs: the view reads the graph from the server and follows it live.
     const bundle = {
@@ -97,7 +101,9 @@ export class PromotedRunPanel extends MainAreaWidget<Panel> {
 export namespace PromotedRunPanel {
   export interface IOptions {
     run: IPromotedRun;
-    rendermime: IRenderMimeRegistry;
     commands: CommandRegistry;
+    settings: () => ITsematicSettings;
+    /** The configured server's client (ILineageClient). */
+    client: LineageClient;
   }
 }
