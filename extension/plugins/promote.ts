@@ -47,7 +47,8 @@ namespace CommandIDs {
 
 export const promotePlugin: JupyterFrontEndPlugin<void> = {
   id: "tsematic-jupyterlab:promote",
-  description: "Run Pipeline on Cluster…: submit a notebook cell's pipeline detached, and watch it.",
+  description:
+    "Run Pipeline on Cluster…: submit a notebook cell's pipeline detached, and watch it.",
   autoStart: true,
   requires: [INotebookTracker, ILineageSettings, ILineageClient],
   optional: [ICommandPalette, ILayoutRestorer],
@@ -112,7 +113,8 @@ export const promotePlugin: JupyterFrontEndPlugin<void> = {
       caption: "Package the cells up to this one and run its pipeline on the cluster (detached)",
       icon: promoteIcon,
       isEnabled: (args) => target(args)?.cell.model.type === "code",
-      isVisible: (args) => args.origin !== "context-menu" || target(args)?.cell.model.type === "code",
+      isVisible: (args) =>
+        args.origin !== "context-menu" || target(args)?.cell.model.type === "code",
       execute: async (args) => {
         const found = target(args);
         if (!found || found.cell.model.type !== "code") {

@@ -28,7 +28,10 @@ describe("the promotion protocol with the kernel", () => {
 
   it("submits the cell's own call expression, evaluated in the kernel's scope", () => {
     const code = submitCode(REQUEST, "pipeline(sample, 2) // trailing comment");
-    assert.match(code, /answerSubmit\(\{.*\}, \(\) => \(\npipeline\(sample, 2\) \/\/ trailing comment\n\)\)\);$/s);
+    assert.match(
+      code,
+      /answerSubmit\(\{.*\}, \(\) => \(\npipeline\(sample, 2\) \/\/ trailing comment\n\)\)\);$/s,
+    );
   });
 
   it("reads the answer line among the kernel's other output, and nothing without one", () => {

@@ -70,7 +70,8 @@ export interface IPromotionSubmitted {
   readonly jobId: string;
 }
 
-export type IAnswer<T> = { readonly ok: true; readonly answer: T } | { readonly ok: false; readonly error: string };
+export type IAnswer<T> =
+  { readonly ok: true; readonly answer: T } | { readonly ok: false; readonly error: string };
 
 /**
  * One awaited call: tslab runs a statement that starts with `await` as top-level await, not an
