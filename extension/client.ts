@@ -50,6 +50,10 @@ export interface IRunSummary {
   readonly endedAt?: number | null;
   /** A root run's counts and first inputs (`GET /runs?root=true&summary=true`). */
   readonly summary?: IRunListSummary;
+  /** A root run's mode (`local`, `cloud`, `silent`), when the server says. */
+  readonly mode?: string;
+  /** A root run's executor (of its first job), when a step ran as a job. */
+  readonly executor?: string;
 }
 
 /** What tells pipeline runs apart in a list (the server's `RunListSummary`). */
@@ -164,6 +168,12 @@ export class LineageClient {
     }
     if (query.tag) {
       params.set("tag", query.tag);
+    }
+    if (query.mode) {
+      params.set("mode", query.mode);
+    }
+    if (query.executor) {
+      params.set("executor", query.executor);
     }
     if (query.limit !== undefined) {
       params.set("limit", String(query.limit));
@@ -319,6 +329,10 @@ export namespace LineageClient {
     states?: readonly string[];
     /** Runs with this tag. */
     tag?: string;
+    /** Runs of roots that ran in this mode (`local`, `cloud`). */
+    mode?: string;
+    /** Runs of roots that ran a job on this executor (`local`, `slurm`). */
+    executor?: string;
     /** At most this many runs (the server's default is 50, its maximum 1000). */
     limit?: number;
     /** The `nextCursor` of the previous page. */
@@ -386,6 +400,8 @@ namespace Private {
       ...(typeof run.startedAt === "number" ? { startedAt: run.startedAt } : {}),
       ...(typeof run.endedAt === "number" ? { endedAt: run.endedAt } : {}),
       ...(isObject(run.summary) ? { summary: parseSummary(run.summary) } : {}),
+      ...(str(run.mode) ? { mode: str(run.mode)! } : {}),
+      ...(str(run.executor) ? { executor: str(run.executor)! } : {}),
     };
   }
 

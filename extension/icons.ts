@@ -45,3 +45,14 @@ export const rerunPipelineIcon = new LabIcon({
     '<path d="M18.2 16.6a3.6 3.6 0 1 1 3.2-4.4"/>' +
     "</g></svg>",
 });
+
+/** A cloud with an up arrow: "Run Pipeline on Cluster…" (the notebook toolbar's button). */
+export const promoteIcon = new LabIcon({
+  name: "tsematic:promote",
+  svgstr:
+    '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">' +
+    '<g class="jp-icon3" fill="#616161">' +
+    '<path d="M19.35 10.04A7.49 7.49 0 0 0 12 4C9.11 4 6.6 5.64 5.35 8.04A5.994 5.994 0 0 0 0 14c0 ' +
+    "3.31 2.69 6 6 6h13c2.76 0 5-2.24 5-5 0-2.64-2.05-4.78-4.65-4.96zM14 13v4h-4v-4H7l5-5 5 5h-3z" +
+    '"/></g></svg>',
+});

@@ -9,6 +9,7 @@ import { graphTabPlugin } from "./plugins/graph-tab";
 import { runViewMimePlugin } from "./plugins/mime";
 import { rerunPlugin } from "./plugins/rerun";
 import { pipelinePlugins } from "./plugins/pipeline";
+import { promotePlugin } from "./plugins/promote";
 import { runsPanelPlugin } from "./plugins/runs";
 import {
   artifactViewRegistryPlugin,
@@ -32,6 +33,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   stepPlugin,
   runViewMimePlugin,
   rerunPlugin,
+  promotePlugin,
   graphTabPlugin,
   ...pipelinePlugins,
 ];

@@ -37,6 +37,9 @@ export async function startLineageServer(options: {
       "server",
       "--port=0",
       `--data-dir=${dataDir}`,
+      // Tutorial 05's training step asks for a GPU: the local executor's GPUs are a budget it
+      // admits jobs against (no device is bound), so one lets it run here on the CPU.
+      "--gpus=1",
       ...options.corsOrigins.map((origin) => `--cors-origin=${origin}`),
     ],
     { stdio: ["ignore", "pipe", options.log ? openSync(options.log, "w") : "ignore"] },

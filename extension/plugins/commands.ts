@@ -26,6 +26,7 @@ import { ENDED_STATES, LineageClient, LineageServerError } from "../client";
 import { type IRunBundleRef, runBundleIn } from "../commands/bundle";
 import { cancelRootRun, describeCancel } from "../commands/cancel";
 import { cancelPipelineIcon, rerunPipelineIcon, runsIcon } from "../icons";
+import { promotedRuns } from "../promote/registry";
 import { settingsFor } from "../mime/trust";
 import { ILineageClient, ILineageSettings, IRunSelection } from "../tokens";
 
@@ -323,7 +324,11 @@ namespace Private {
     }
     const ref: IRunBundleRef | null = runBundleIn((widget.model as ICodeCellModel).outputs);
     if (!ref) {
-      return null;
+      // A cloud run promoted from this cell: its graph is in a panel of its own, not the outputs.
+      const promoted = promotedRuns.get(widget.model.id);
+      return promoted
+        ? { rootId: promoted.rootId, serverUrl: promoted.serverUrl, ended: false, cell: null }
+        : null;
     }
     return {
       rootId: ref.rootId,

@@ -39,6 +39,21 @@ test("the filter goes to the server as nameContains, a comma list of states and 
   assert.equal(isFiltering({ ...none, tag: "#x" }), true);
 });
 
+test("the place filter goes to the server as mode and executor, and narrows the runs shown by them", () => {
+  assert.deepEqual(runQueryOf({ ...none, where: "cloud:slurm" }), {
+    rootsOnly: true,
+    mode: "cloud",
+    executor: "slurm",
+  });
+  assert.deepEqual(runQueryOf({ ...none, where: "local" }), { rootsOnly: true, mode: "local" });
+  const cloud: IRunSummary = { ...run, mode: "cloud", executor: "slurm" };
+  assert.equal(matchesFilter(cloud, { ...none, where: "cloud" }), true);
+  assert.equal(matchesFilter(cloud, { ...none, where: "cloud:slurm" }), true);
+  assert.equal(matchesFilter(cloud, { ...none, where: "cloud:local" }), false);
+  assert.equal(matchesFilter({ ...run, mode: "local" }, { ...none, where: "cloud" }), false);
+  assert.equal(isFiltering({ ...none, where: "cloud" }), true);
+});
+
 /** A lineage client that records each call and answers when the test says. */
 class FakeClient implements RunListModel.IClient {
   readonly serverUrl = "http://127.0.0.1:1";

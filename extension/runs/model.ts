@@ -25,6 +25,11 @@ export interface IRunFilter {
   readonly state: string;
   /** A tag, with or without its leading `#`. */
   readonly tag: string;
+  /**
+   * Where the runs ran: `local` (in a kernel or script), `cloud` (steps as jobs), or
+   * `cloud:<executor>` (`cloud:slurm`); empty or absent: anywhere.
+   */
+  readonly where?: string;
 }
 
 /** The filter as `GET /api/v1/runs` takes it: root runs only, empty filters left out. */
@@ -37,6 +42,7 @@ export function runQueryOf(filter: IRunFilter): LineageClient.IRunQuery {
     ...(name ? { nameContains: name } : {}),
     ...(states.length ? { states } : {}),
     ...(tag ? { tag } : {}),
+    ...Private.placeOf(filter),
   };
 }
 
@@ -51,14 +57,15 @@ export function matchesFilter(run: IRunSummary, filter: IRunFilter): boolean {
   return (
     (name === "" || run.name.toLowerCase().includes(name)) &&
     (states.length === 0 || states.includes(run.state)) &&
-    (tag === "" || run.tags.includes(tag))
+    (tag === "" || run.tags.includes(tag)) &&
+    Private.ranThere(run, filter)
   );
 }
 
 /** Whether a filter filters anything. */
 export function isFiltering(filter: IRunFilter): boolean {
-  const { nameContains, states, tag } = runQueryOf(filter);
-  return !!nameContains || !!states || !!tag;
+  const { nameContains, states, tag, mode } = runQueryOf(filter);
+  return !!nameContains || !!states || !!tag || !!mode;
 }
 
 export class RunListModel {
@@ -303,6 +310,21 @@ namespace Private {
 
   export function tagOf(filter: IRunFilter): string {
     return filter.tag.trim().replace(/^#/, "");
+  }
+
+  /** The server's `mode` and `executor` parameters of `filter.where`. */
+  export function placeOf(filter: IRunFilter): { mode?: string; executor?: string } {
+    const [mode = "", executor = ""] = (filter.where ?? "").trim().split(":");
+    return { ...(mode ? { mode } : {}), ...(executor ? { executor } : {}) };
+  }
+
+  /** Whether `run` ran where `filter` asks (what the server answers, for a run already shown). */
+  export function ranThere(run: IRunSummary, filter: IRunFilter): boolean {
+    const { mode, executor } = placeOf(filter);
+    return (
+      (mode === undefined || run.mode === mode) &&
+      (executor === undefined || run.executor === executor)
+    );
   }
 
   /** Whether two filters ask the server the same. */

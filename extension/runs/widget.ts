@@ -180,8 +180,17 @@ namespace Private {
     ...RUN_STATES.map((state): [string, string] => [state, state]),
   ];
 
+  /** Where runs ran: in a kernel or script, or as jobs of an executor (the server's mode/executor). */
+  const WHERE_CHOICES: ReadonlyArray<[string, string]> = [
+    ["Anywhere", ""],
+    ["Local (kernel)", "local"],
+    ["Cloud", "cloud"],
+    ["Cloud · local executor", "cloud:local"],
+    ["Cloud · slurm", "cloud:slurm"],
+  ];
+
   /**
-   * Name, state and tag filters. Typing narrows the runs shown at once; the model asks the server
+   * Name, state, tag and place filters. Typing narrows the runs shown at once; the model asks the server
    * when the typing pauses.
    */
   export function filterBar(model: RunListModel): HTMLElement {
@@ -200,7 +209,11 @@ namespace Private {
     tag.placeholder = "Tag";
     tag.setAttribute("aria-label", "Filter runs by tag");
     tag.addEventListener("input", () => model.setFilter({ tag: tag.value }));
-    bar.append(name, state, tag);
+    const where = element("select", "jp-TsematicRuns-filter jp-mod-styled");
+    where.setAttribute("aria-label", "Filter runs by where they ran");
+    where.append(...WHERE_CHOICES.map(([label, value]) => new Option(label, value)));
+    where.addEventListener("change", () => model.setFilter({ where: where.value }));
+    bar.append(name, state, tag, where);
     return bar;
   }
 
@@ -224,6 +237,16 @@ namespace Private {
       item.append(time);
     }
     item.append(element("span", "jp-TsematicRuns-state", run.state));
+    // Where it ran, for cloud runs: a local run (the usual case) is left unmarked.
+    if (run.mode === "cloud") {
+      const place = element(
+        "span",
+        "jp-TsematicRuns-place",
+        run.executor ? `cloud · ${run.executor}` : "cloud",
+      );
+      place.title = `Ran as jobs of the ${run.executor ?? "cloud"} executor`;
+      item.append(place);
+    }
     // A second line: what tells this run from the others of the same pipeline.
     const facts = runFacts(run, Date.now());
     const line = element("div", "jp-TsematicRuns-facts");

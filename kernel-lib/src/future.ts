@@ -1,4 +1,5 @@
 /** `Future<T>`: the lazy result of calling a step. */
+import type { NotebookSnapshot } from "./cloud/packages";
 import { currentScope } from "./context";
 import { StepDefinitionError } from "./errors";
 import type { RunEnvironment } from "./events";
@@ -67,8 +68,11 @@ export interface ResolveOptions {
 export interface SubmitOptions {
   /** The executor that runs the detached root and its dispatched steps (`"local"`). */
   executor: string;
-  /** The script or notebook to package (default as {@link ResolveOptions.package}). */
-  package?: string;
+  /**
+   * The script or notebook to package (default as {@link ResolveOptions.package}), or a notebook
+   * as its editor has it (JupyterLab's "Run Pipeline on Cluster…" sends the unsaved cells).
+   */
+  package?: string | NotebookSnapshot;
   /** Cache namespace. Default "default". */
   namespace?: string;
   /** The type registry to serialize the inputs with. Default: the process-wide one. */

@@ -189,15 +189,23 @@ async function stopServersIn(home: string, pid?: number): Promise<void> {
   fs.rmSync(home, { recursive: true, force: true });
 }
 
-/** Starts `tsematic server` (this checkout's) on a free port in a fresh temporary data directory. */
+/**
+ * Starts `tsematic server` (this checkout's) on a free port in a fresh temporary data directory.
+ * `--gpus 1`: tutorial 05's training step asks for a GPU, and the local executor admits GPU requests
+ * against the count it is given (it binds no device), so the step runs here on the CPU.
+ */
 export async function startLineageServer(): Promise<LineageServer> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "tsematic-notebooks-"));
   const cli = path.join(REPO_DIR, "server", "lib", "cli.js");
   const log = fs.openSync(path.join(home, "server.log"), "a");
-  const child = spawn(process.execPath, [cli, "server", "--port", "0", "--data-dir", home], {
-    stdio: ["ignore", log, log],
-    env: { ...process.env, TSEMATIC_HOME: home },
-  });
+  const child = spawn(
+    process.execPath,
+    [cli, "server", "--port", "0", "--data-dir", home, "--gpus", "1"],
+    {
+      stdio: ["ignore", log, log],
+      env: { ...process.env, TSEMATIC_HOME: home },
+    },
+  );
   fs.closeSync(log);
   const info = await waitUntil(() => {
     const file = serverFile(home);

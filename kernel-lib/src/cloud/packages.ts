@@ -3,12 +3,13 @@
  * modification time in this process, and uploaded to the server before the first job needs it.
  */
 import { hostname } from "node:os";
-import { resolve } from "node:path";
-import { statSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
 import { TsematicError } from "../errors";
 import { processGlobal } from "../process-global";
 import { notebookPath } from "../tracking/environment";
 import type { ServerClient } from "../tracking/http";
+import type { NotebookCells } from "../package/notebook";
 import type { LocalProject } from "./jobs";
 
 /** A package on the server, and where its project is on this machine. */
@@ -31,7 +32,10 @@ const uploaded = (): Map<string, Promise<void>> =>
  * What to package: `explicit` (`ResolveOptions.package`), else the kernel's notebook
  * (`TSEMATIC_NOTEBOOK_FILE`, else the discovered notebook path), else the running script.
  */
-export function packageSource(explicit: string | undefined): string {
+export function packageSource(
+  explicit: string | NotebookSnapshot | undefined,
+): string | NotebookSnapshot {
+  if (typeof explicit === "object") return explicit;
   const path = explicit ?? notebookPath() ?? process.argv[1];
   if (!path) {
     throw new TsematicError(
@@ -39,12 +43,37 @@ export function packageSource(explicit: string | undefined): string {
         'notebook file: pass it with resolve({ executor, package: "pipeline.ts" })',
     );
   }
+  // A notebook's path as JupyterLab names it is relative to its root, and the kernel runs in the
+  // notebook's folder: the name alone is found there.
+  if (!existsSync(resolve(path)) && existsSync(resolve(basename(path)))) {
+    return resolve(basename(path));
+  }
   return resolve(path);
 }
 
-/** Builds (once per file and mtime) and uploads (once per server) the package of `path`. */
-export async function ensurePackage(client: ServerClient, path: string): Promise<UploadedPackage> {
-  const file = resolve(path);
+/**
+ * A notebook as its editor has it: what JupyterLab's "Run Pipeline on Cluster…" packages, so that
+ * unsaved edits are part of the run and nothing is written to the file.
+ */
+export interface NotebookSnapshot {
+  /** The notebook file: it names the package's entry and finds the project (package-lock.json). */
+  path: string;
+  /** Its code cells (1-based positions, markdown cells counted) and how many cells it has. */
+  cells: NotebookCells;
+  /** Package the cells up to this 1-based position. */
+  upToCell: number;
+}
+
+/**
+ * Builds (once per file and mtime, or per snapshot's content) and uploads (once per server) the
+ * package of `path`.
+ */
+export async function ensurePackage(
+  client: ServerClient,
+  path: string | NotebookSnapshot,
+): Promise<UploadedPackage> {
+  const snapshot = typeof path === "string" ? null : path;
+  const file = resolve(typeof path === "string" ? path : path.path);
   let mtime: number;
   try {
     mtime = statSync(file).mtimeMs;
@@ -54,12 +83,17 @@ export async function ensurePackage(client: ServerClient, path: string): Promise
         "pass the script or notebook with resolve({ executor, package })",
     );
   }
-  const key = `${file}\0${mtime}`;
+  const key = snapshot
+    ? `${file}\0${mtime}\0${snapshot.upToCell}\0${JSON.stringify(snapshot.cells)}`
+    : `${file}\0${mtime}`;
   let build = built().get(key);
   if (!build) {
     build = (async () => {
       const { buildPackage } = await import("../package");
-      const pkg = await buildPackage(file);
+      const pkg = await buildPackage(
+        file,
+        snapshot ? { cells: snapshot.cells, upToCell: snapshot.upToCell } : {},
+      );
       const steps = (
         pkg.manifest.steps as Array<{ name: string; resources?: Record<string, number> }>
       ).map((s) => ({ name: s.name, ...(s.resources ? { resources: s.resources } : {}) }));

@@ -35,14 +35,14 @@ import {
 } from "./archive";
 import { BUNDLE_FILE, bundle, SOURCEMAP_FILE } from "./bundle";
 import { PackagingError } from "./errors";
-import { notebookModule, readNotebook } from "./notebook";
+import { notebookModule, readNotebook, type NotebookCells } from "./notebook";
 import { findProject, projectPath } from "./project";
 import { contentsOfBundle } from "./steps";
 
 export * from "./archive";
 export { PackagingError } from "./errors";
 export { extractPackage, type ExtractedPackage } from "./extract";
-export { SKIP_TAG } from "./notebook";
+export { SKIP_TAG, type CodeCell, type NotebookCells } from "./notebook";
 
 export interface PackageOptions {
   /** Notebooks only: package the cells up to this 1-based position (markdown cells counted). */
@@ -54,6 +54,11 @@ export interface PackageOptions {
    * is its program: this changes nothing for scripts.
    */
   program?: boolean;
+  /**
+   * Notebooks only: the cells as the editor has them (unsaved edits included), read instead of the
+   * file's; the file still names the notebook and finds its project.
+   */
+  cells?: NotebookCells;
 }
 
 /** A package made on this machine. */
@@ -89,7 +94,7 @@ export async function buildPackage(
   let entry: PackageEntry;
   let built;
   if (file.endsWith(".ipynb")) {
-    const whole = readNotebook(readFileSync(file, "utf8"), entryPath);
+    const whole = options.cells ?? readNotebook(readFileSync(file, "utf8"), entryPath);
     const upToCell = options.upToCell ?? null;
     const module = await notebookModule(whole, {
       path: entryPath,

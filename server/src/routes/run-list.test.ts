@@ -43,6 +43,26 @@ describe("listing root runs as the runs panel does", () => {
     assert.equal((await list("nameContains=RaI")).length, 6);
   });
 
+  it("says how each root ran, and filters by mode and executor", async () => {
+    const res = await t.api.get<{ runs: Array<Run & { mode: string; executor: string | null }> }>(
+      "/runs?root=true",
+    );
+    assert.deepEqual(
+      res.body.runs.map((r) => [r.mode, r.executor]),
+      [
+        ["local", null],
+        ["local", null],
+      ],
+    );
+    assert.deepEqual(
+      (await list("root=true&mode=local")).sort(),
+      [done.rootId, running.rootId].sort(),
+    );
+    assert.deepEqual(await list("root=true&mode=cloud"), []);
+    // No step of these ran as a job: no executor has them.
+    assert.deepEqual(await list("root=true&executor=local"), []);
+  });
+
   it("takes one state or several separated by commas", async () => {
     assert.deepEqual(await list("root=true&state=running"), [running.rootId]);
     assert.deepEqual(await list("root=true&state=resolved"), [done.rootId]);

@@ -12,7 +12,7 @@ import { getGraph, runInputs, runOutputs } from "../storage/graph";
 import { type LineageCursor, runLineage } from "../storage/lineage";
 import { getLogs } from "../storage/logs";
 import { addNote, listNotes } from "../storage/notes";
-import { getRoot, rerunsOf } from "../storage/roots";
+import { getRoot, placesOf, rerunsOf } from "../storage/roots";
 import { childIds, getRunDetail, listChildren, listRuns, type RunCursor } from "../storage/runs";
 import { rootSummary } from "../storage/run-summary";
 import { requireRoot, requireRun, unknownRun } from "./lookups";
@@ -29,6 +29,8 @@ export const LIST_PARAMS = [
   "since",
   "until",
   "q",
+  "mode",
+  "executor",
   "limit",
   "cursor",
   "summary",
@@ -58,14 +60,16 @@ export function runsRoutes(ctx: ServerContext): Router {
       since: q.integer("since", 0, Number.MAX_SAFE_INTEGER),
       until: q.integer("until", 0, Number.MAX_SAFE_INTEGER),
       text: q.string("q"),
+      mode: q.string("mode", 16),
+      executor: q.string("executor", 64),
       limit: q.integer("limit", 1, 1000) ?? 50,
       cursor: decodeCursor(q.string("cursor", 200)),
     });
     // Root runs say which run they were rerun from (null: not a rerun).
-    const reruns = rerunsOf(
-      db,
-      page.runs.filter((r) => r.id === r.rootId).map((r) => r.id),
-    );
+    const rootIds = page.runs.filter((r) => r.id === r.rootId).map((r) => r.id);
+    const reruns = rerunsOf(db, rootIds);
+    // Root runs say where they ran: the runs panel marks and filters cloud runs by executor.
+    const places = placesOf(db, rootIds);
     // summary=true: root runs carry what tells them apart in a list (steps, cache hits, failures,
     // first inputs); one indexed count and one small join per root of the page.
     const summary = q.boolean("summary");
@@ -74,6 +78,8 @@ export function runsRoutes(ctx: ServerContext): Router {
         ? {
             ...r,
             rerunOf: reruns.get(r.id) ?? null,
+            mode: places.get(r.id)?.mode ?? null,
+            executor: places.get(r.id)?.executor ?? null,
             ...(summary ? { summary: rootSummary(db, r.id) } : {}),
           }
         : r,

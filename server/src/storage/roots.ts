@@ -36,6 +36,36 @@ export function rerunsOf(
 }
 
 /**
+ * How each root of `rootIds` ran, for a list of runs: its mode (`silent`, `local`, `cloud`) and the
+ * executor of its first job (null: no step ran as a job). One query each, over indexed columns.
+ */
+export function placesOf(
+  db: Db,
+  rootIds: string[],
+): Map<string, { mode: string; executor: string | null }> {
+  const out = new Map<string, { mode: string; executor: string | null }>();
+  if (rootIds.length === 0) return out;
+  const marks = rootIds.map(() => "?").join(", ");
+  const modes = db
+    .prepare<string[], { root_id: string; mode: string }>(
+      `SELECT root_id, mode FROM roots WHERE root_id IN (${marks})`,
+    )
+    .all(...rootIds);
+  for (const r of modes) out.set(r.root_id, { mode: r.mode, executor: null });
+  const executors = db
+    // sqlite's bare columns with MIN(): the executor of each root's first job.
+    .prepare<string[], { root_id: string; executor: string }>(
+      `SELECT root_id, executor, MIN(rowid) FROM jobs WHERE root_id IN (${marks}) GROUP BY root_id`,
+    )
+    .all(...rootIds);
+  for (const r of executors) {
+    const place = out.get(r.root_id);
+    if (place) place.executor = r.executor;
+  }
+  return out;
+}
+
+/**
  * Records that root `rootId` is a rerun of root run `rerunOf` (from step run `from`, null: all of
  * it). Written when the rerun is accepted, before its driver creates the root run.
  */

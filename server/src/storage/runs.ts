@@ -119,6 +119,10 @@ export interface RunFilter {
   until?: number;
   /** Case-insensitive substring of the step name or a tag, or a run id prefix. */
   text?: string;
+  /** Runs of roots that ran in this mode (`local`, `cloud`, `silent`). */
+  mode?: string;
+  /** Runs of roots that ran a job on this executor (`local`, `slurm`). */
+  executor?: string;
   limit: number;
   cursor?: RunCursor;
 }
@@ -182,6 +186,12 @@ export function listRuns(db: Db, f: RunFilter): RunPage {
       t,
       t,
     );
+  }
+  if (f.mode !== undefined) {
+    add("r.root_id IN (SELECT o.root_id FROM roots o WHERE o.mode = ?)", f.mode);
+  }
+  if (f.executor !== undefined) {
+    add("r.root_id IN (SELECT j.root_id FROM jobs j WHERE j.executor = ?)", f.executor);
   }
   if (f.cursor) {
     // A row value, so sqlite starts the index walk at the cursor instead of filtering up to it.

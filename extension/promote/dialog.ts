@@ -1,0 +1,139 @@
+/**
+ * The body of the "Run Pipeline on Cluster" dialog: where the run goes (the executor, and whether
+ * the lineage server can reach it), which steps run as jobs with their resources, what the code
+ * package holds, and any packaging error with a link that activates its cell.
+ *
+ * @example
+ * ```ts
+ * const body = new PromotionPlanBody({ plan, onJump: (cell) => activate(cell - 1) });
+ * const dialog = new Dialog({ title: "Run Pipeline on Cluster", body, buttons });
+ * ```
+ */
+import { Widget } from "@lumino/widgets";
+
+import { formatResources, formatSize, type IPromotionPlan } from "./protocol";
+
+/** Whether the plan can be submitted, and if not, the first reason. */
+export function submitBlocker(plan: IPromotionPlan): string | null {
+  if (plan.errors.length > 0) {
+    return "Fix the packaging errors first.";
+  }
+  if (plan.call === null) {
+    return "This cell awaits no pipeline call.";
+  }
+  if (!plan.executor.reachable) {
+    return plan.executor.problem ?? `The executor ${plan.executor.name} is not reachable.`;
+  }
+  return null;
+}
+
+export class PromotionPlanBody extends Widget {
+  constructor(options: PromotionPlanBody.IOptions) {
+    super();
+    this.addClass("jp-TsematicPromote");
+    const { plan, onJump } = options;
+    const doc = this.node.ownerDocument;
+    const section = (title: string, className: string): HTMLElement => {
+      const node = doc.createElement("section");
+      node.className = `jp-TsematicPromote-section ${className}`;
+      const heading = doc.createElement("h3");
+      heading.textContent = title;
+      node.append(heading);
+      this.node.append(node);
+      return node;
+    };
+
+    const what = doc.createElement("p");
+    what.className = "jp-TsematicPromote-call";
+    what.textContent = plan.call
+      ? `Cell ${plan.cell} runs ${plan.call.expression} detached on the server: the notebook may close meanwhile.`
+      : `Cell ${plan.cell} awaits no pipeline call.`;
+    this.node.append(what);
+
+    const executor = section("Executor", "jp-TsematicPromote-executor");
+    const line = doc.createElement("p");
+    const name = doc.createElement("strong");
+    name.textContent = plan.executor.name;
+    const state = doc.createElement("span");
+    state.className = plan.executor.reachable ? "jp-mod-reachable" : "jp-mod-unreachable";
+    state.textContent = plan.executor.reachable
+      ? ` · reachable from ${plan.executor.serverUrl ?? "the lineage server"}`
+      : " · not reachable";
+    line.append(name, state);
+    executor.append(line);
+    if (plan.executor.problem) {
+      const problem = doc.createElement("p");
+      problem.className = "jp-TsematicPromote-problem";
+      problem.textContent = plan.executor.problem;
+      executor.append(problem);
+    }
+
+    if (plan.errors.length > 0) {
+      const errors = section("Packaging errors", "jp-TsematicPromote-errors");
+      const list = doc.createElement("ul");
+      for (const error of plan.errors) {
+        const item = doc.createElement("li");
+        if (error.cell !== null) {
+          const cell = error.cell;
+          const link = doc.createElement("button");
+          link.type = "button";
+          link.className = "jp-TsematicPromote-cellLink";
+          link.textContent = `Cell ${cell}${error.line !== null ? `, line ${error.line}` : ""}`;
+          link.title = `Go to cell ${cell}`;
+          link.addEventListener("click", () => onJump(cell));
+          item.append(link, doc.createTextNode(" "));
+        }
+        const message = doc.createElement("span");
+        message.textContent = error.message;
+        item.append(message);
+        list.append(item);
+      }
+      errors.append(list);
+    }
+
+    if (plan.steps.length > 0) {
+      const steps = section("Steps that run as jobs", "jp-TsematicPromote-steps");
+      const table = doc.createElement("table");
+      for (const step of plan.steps) {
+        const row = table.insertRow();
+        row.dataset.step = step.name;
+        row.insertCell().textContent = step.name;
+        row.insertCell().textContent = step.role === "driver" ? "driver (the pipeline)" : "job";
+        row.insertCell().textContent = formatResources(step.resources);
+      }
+      steps.append(table);
+      const note = doc.createElement("p");
+      note.className = "jp-TsematicPromote-note";
+      note.textContent = "Steps without resources run inline in the process of their caller.";
+      steps.append(note);
+    }
+
+    if (plan.package) {
+      const pkg = section("Code package", "jp-TsematicPromote-package");
+      const summary = doc.createElement("p");
+      summary.textContent =
+        `${formatSize(plan.package.size)} · ${plan.package.files.length} files · ` +
+        `cells 1–${plan.cell} · id ${plan.package.id.slice(0, 12)}`;
+      pkg.append(summary);
+      const details = doc.createElement("details");
+      const label = doc.createElement("summary");
+      label.textContent = "Contents";
+      const files = doc.createElement("ul");
+      for (const file of plan.package.files) {
+        const item = doc.createElement("li");
+        item.textContent = `${file.path} (${formatSize(file.size)})`;
+        files.append(item);
+      }
+      details.append(label, files);
+      pkg.append(details);
+    }
+  }
+}
+
+export namespace PromotionPlanBody {
+  export interface IOptions {
+    plan: IPromotionPlan;
+    /** Called with a 1-based cell position (markdown counted) when its link is clicked. */
+    onJump: (cell: number) => void;
+  }
+}

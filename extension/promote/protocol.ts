@@ -1,0 +1,134 @@
+/**
+ * What "Run Pipeline on Cluster…" says to the kernel and reads back: the code it executes there
+ * (calls of kernel-lib's `tsematic/lib/promote`, with the notebook's cells as JSON), and the one
+ * answer line that code prints. The types mirror kernel-lib/src/promote (PromotionPlan, ...).
+ *
+ * @example
+ * ```ts
+ * const code = planCode(request);           // executed in the kernel, store_history: false
+ * const answer = parseAnswer(streamText);    // { ok: true, answer: plan } or { ok: false, error }
+ * ```
+ */
+
+/** The start of the answer line (kernel-lib's ANSWER_PREFIX). */
+export const ANSWER_PREFIX = "TSEMATIC-PROMOTE ";
+
+/** One cell of the notebook, in order (markdown cells count in positions). */
+export interface IPromotionCell {
+  readonly cellType: string;
+  readonly source: string;
+  readonly tags?: readonly string[];
+}
+
+/** The request (kernel-lib's PromotionRequest). */
+export interface IPromotionRequest {
+  readonly notebookPath: string;
+  readonly cells: readonly IPromotionCell[];
+  /** 0-based index of the cell that awaits the pipeline. */
+  readonly cellIndex: number;
+  readonly executor: string;
+}
+
+/** A problem of the plan; `cell` is 1-based (markdown counted), null when it names no cell. */
+export interface IPromotionProblem {
+  readonly message: string;
+  readonly cell: number | null;
+  readonly line: number | null;
+}
+
+/** A step that runs as a job of its own. */
+export interface IRemoteStep {
+  readonly name: string;
+  readonly role: "driver" | "job";
+  readonly resources: Readonly<Record<string, number | undefined>>;
+}
+
+/** The plan (kernel-lib's PromotionPlan). */
+export interface IPromotionPlan {
+  readonly cell: number;
+  readonly call: { readonly callee: string; readonly expression: string } | null;
+  readonly executor: {
+    readonly name: string;
+    readonly reachable: boolean;
+    readonly problem: string | null;
+    readonly serverUrl: string | null;
+  };
+  readonly steps: readonly IRemoteStep[];
+  readonly package: {
+    readonly id: string;
+    readonly size: number;
+    readonly files: readonly { readonly path: string; readonly size: number }[];
+  } | null;
+  readonly errors: readonly IPromotionProblem[];
+}
+
+/** A submitted promotion (kernel-lib's PromotionSubmitted). */
+export interface IPromotionSubmitted {
+  readonly rootId: string;
+  readonly serverUrl: string;
+  readonly executor: string;
+  readonly jobId: string;
+}
+
+export type IAnswer<T> =
+  { readonly ok: true; readonly answer: T } | { readonly ok: false; readonly error: string };
+
+/**
+ * One awaited call: tslab runs a statement that starts with `await` as top-level await, not an
+ * `await` nested in another (`await (await import(...)).f()` does not compile there).
+ */
+const IMPORT = 'await import("tsematic/lib/promote")';
+
+/** The code that prints the plan of `request`. */
+export function planCode(request: IPromotionRequest): string {
+  return `${IMPORT}.then((m) => m.answerPlan(${JSON.stringify(request)}));`;
+}
+
+/**
+ * The code that submits the pipeline: `expression` is the cell's own call (`pipeline(rows, 2)`),
+ * so its arguments are evaluated in the kernel's scope, as the cell would evaluate them.
+ */
+export function submitCode(request: IPromotionRequest, expression: string): string {
+  return (
+    `${IMPORT}.then((m) => m.answerSubmit(${JSON.stringify(request)}, ` +
+    `() => (\n${expression}\n)));`
+  );
+}
+
+/** The answer in the execution's stream text, or null when it printed none. */
+export function parseAnswer<T>(text: string): IAnswer<T> | null {
+  const line = text.split("\n").find((l) => l.startsWith(ANSWER_PREFIX));
+  if (line === undefined) {
+    return null;
+  }
+  try {
+    return JSON.parse(line.slice(ANSWER_PREFIX.length)) as IAnswer<T>;
+  } catch {
+    return null;
+  }
+}
+
+/** A size for people: `812 B`, `14.2 KiB`, `3.1 MiB`. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) {
+    return `${bytes} B`;
+  }
+  const kib = bytes / 1024;
+  return kib < 1024 ? `${kib.toFixed(1)} KiB` : `${(kib / 1024).toFixed(1)} MiB`;
+}
+
+/** A step's resources for people: `2 CPUs · 512 MiB · 1 GPU`; empty: the executor's defaults. */
+export function formatResources(resources: IRemoteStep["resources"]): string {
+  const parts: string[] = [];
+  const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? "" : "s"}`;
+  if (resources.cpus !== undefined) {
+    parts.push(plural(resources.cpus, "CPU"));
+  }
+  if (resources.memoryMiB !== undefined) {
+    parts.push(`${resources.memoryMiB} MiB`);
+  }
+  if (resources.gpus !== undefined) {
+    parts.push(plural(resources.gpus, "GPU"));
+  }
+  return parts.length > 0 ? parts.join(" · ") : "defaults (1 CPU)";
+}

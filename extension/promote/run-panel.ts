@@ -1,0 +1,109 @@
+/**
+ * A promoted (cloud) run's live graph beside its notebook: the run view's MIME output
+ * (`application/vnd.tsematic.run.v1+json`, rendered by the notebook outputs' renderer), in a panel of its own so that nothing is written into the user's cells. The run lives
+ * on the lineage server: the layout restorer reopens the panel after a page reload, and the view
+ * reconnects from the run's id alone.
+ *
+ * @example
+ * ```ts
+ * const panel = new PromotedRunPanel({ run, commands, settings: () => settings.current, client });
+ * app.shell.add(panel, "main", { mode: "split-right", ref: notebook.id });
+ * ```
+ */
+import { MainAreaWidget, ToolbarButton } from "@jupyterlab/apputils";
+import { MimeModel } from "@jupyterlab/rendermime";
+import { stopIcon } from "@jupyterlab/ui-components";
+import type { CommandRegistry } from "@lumino/commands";
+import type { ReadonlyPartialJSONObject } from "@lumino/coreutils";
+import { Panel } from "@lumino/widgets";
+
+import type { LineageClient } from "../client";
+import { runsIcon } from "../icons";
+import { RUN_VIEW_MIME_TYPE, RunViewRenderer } from "../mime/renderer";
+import type { ITsematicSettings } from "../settings";
+
+/** What the panel needs to follow a promoted run; all of it survives a reload (restorer args). */
+export interface IPromotedRun {
+  readonly rootId: string;
+  /** The lineage server the kernel submitted to. */
+  readonly serverUrl: string;
+  readonly stepName: string;
+  readonly executor: string;
+}
+
+/** Reads a promoted run from command arguments; null when one is missing. */
+export function promotedRunOf(args: ReadonlyPartialJSONObject): IPromotedRun | null {
+  const text = (key: string): string => (typeof args[key] === "string" ? String(args[key]) : "");
+  const rootId = text("rootId");
+  if (!rootId) {
+    return null;
+  }
+  return {
+    rootId,
+    serverUrl: text("serverUrl"),
+    stepName: text("stepName") || rootId.slice(0, 8),
+    executor: text("executor") || "cloud",
+  };
+}
+
+export class PromotedRunPanel extends MainAreaWidget<Panel> {
+  constructor(options: PromotedRunPanel.IOptions) {
+    super({ content: new Panel() });
+    const { run } = options;
+    this.run = run;
+    this.id = `tsematic-promoted-${run.rootId}`;
+    this.addClass("jp-TsematicPromotedRun");
+    this.title.icon = runsIcon;
+    this.title.label = `${run.stepName} · ${run.executor}`;
+    this.title.caption = `Cloud run ${run.rootId} of ${run.stepName} on the ${run.executor} executor`;
+    this.title.closable = true;
+    this.content.addClass("jp-TsematicPromotedRun-output");
+    this.toolbar.addItem(
+      "cancel",
+      new ToolbarButton({
+        icon: stopIcon,
+        label: "Cancel Run",
+        tooltip: `Cancel cloud run ${run.rootId} and its jobs`,
+        onClick: () =>
+          void options.commands.execute("tsematic:cancel-run", {
+            rootId: run.rootId,
+            serverUrl: run.serverUrl,
+          }),
+      }),
+    );
+    // The notebook outputs' renderer, made here rather than looked up in the MIME registry: a
+    // panel restored with the page may come before the renderer's plugin has registered it.
+    const renderer = new RunViewRenderer({
+      commands: options.commands,
+      settings: options.settings,
+      client: options.client,
+    });
+    this.content.addWidget(renderer);
+    // A bundle with no runs: the view reads the graph from the server and follows it live.
+    const bundle = {
+      version: 1,
+      rootId: run.rootId,
+      stepName: run.stepName,
+      mode: "cloud",
+      serverUrl: run.serverUrl,
+      state: "running",
+      final: false,
+      runs: [],
+    };
+    void renderer.renderModel(
+      new MimeModel({ data: { [RUN_VIEW_MIME_TYPE]: bundle }, trusted: true }),
+    );
+  }
+
+  readonly run: IPromotedRun;
+}
+
+export namespace PromotedRunPanel {
+  export interface IOptions {
+    run: IPromotedRun;
+    commands: CommandRegistry;
+    settings: () => ITsematicSettings;
+    /** The configured server's client (ILineageClient). */
+    client: LineageClient;
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * "Run Pipeline on Cluster…" end to end, in the real JupyterLab with the tslab kernel and the
+ * lineage server (its local executor, given one GPU: ui-tests/lineage-server.ts): tutorial 05's
+ * pipeline promoted from the notebook toolbar, the dialog's remote steps and resources, the cloud
+ * run's graph beside the notebook turning resolved, the step panel's job facts; a packaging error
+ * that links to its cell; cancel; and a reload while the run goes on.
+ *
+ * Reference screenshots (compared, light and dark theme): ui-tests/screenshots/promote-dialog*.png
+ * and promote-step-job*.png.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
+import type { APIRequestContext, Locator } from "@playwright/test";
+
+import { expect, expectTslabKernelspec, test } from "./fixtures";
+
+const TUTORIAL = resolve(__dirname, "..", "..", "tutorials", "05-from-notebook-to-cluster.ipynb");
+
+/** Tutorial 05's cells: 1 imports, 3 the steps, 5 `await trainingPipeline(200, 30)`. */
+const IMPORTS_CELL = 1;
+const STEPS_CELL = 3;
+const SAMPLE_CELL = 5;
+
+type NotebookJson = { cells: Record<string, unknown>[] } & Record<string, unknown>;
+
+/** Saves `content` as `name` in the test's folder and opens it with the tslab kernel. */
+async function openNotebook(
+  page: IJupyterLabPageFixture,
+  request: APIRequestContext,
+  tmpPath: string,
+  name: string,
+  content: NotebookJson,
+): Promise<void> {
+  const put = await request.put(`/api/contents/${tmpPath}/${name}`, {
+    data: { type: "notebook", format: "json", content },
+  });
+  expect(put.ok()).toBe(true);
+  await page.notebook.open(name);
+  await page.notebook.activate(name);
+}
+
+/** A notebook of code cells, with the tslab kernel. */
+function notebookOf(sources: string[]): NotebookJson {
+  return {
+    cells: sources.map((source) => ({
+      cell_type: "code",
+      execution_count: null,
+      metadata: {},
+      source,
+      outputs: [],
+    })),
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+}
+
+/** A pipeline whose one step (with resources: a job of its own) naps long enough to be watched. */
+function slowPipeline(name: string): NotebookJson {
+  return notebookOf([
+    [
+      'import { func } from "tsematic";',
+      'import { setTimeout as sleep } from "node:timers/promises";',
+      "const nap = func({ resources: { cpus: 1 } }, async function nap(ms: number): Promise<number> {",
+      "  await sleep(ms);",
+      "  return ms;",
+      "});",
+      `const ${name} = func(async function ${name}(ms: number) { return nap(ms); });`,
+    ].join("\n"),
+    `await ${name}(120_000)`,
+  ]);
+}
+
+/** Clicks the notebook toolbar's "Run Pipeline on Cluster…" for the active cell; returns the dialog. */
+async function promoteFromToolbar(page: IJupyterLabPageFixture, cell: number): Promise<Locator> {
+  await page.notebook.selectCells(cell);
+  await page.locator('.jp-NotebookPanel-toolbar [data-command="tsematic:promote"]').click();
+  const dialog = page.locator(".jp-TsematicPromoteDialog");
+  // Planning loads TypeScript and esbuild in the kernel: generous on a loaded machine.
+  await expect(dialog).toBeVisible({ timeout: 120_000 });
+  return dialog;
+}
+
+async function lineageServer(
+  page: IJupyterLabPageFixture,
+): Promise<{ url: string; token: string }> {
+  return page.evaluate(() => {
+    const config = JSON.parse(document.getElementById("jupyter-config-data")!.textContent!);
+    return { url: config.tsematicServerUrl as string, token: config.tsematicToken as string };
+  });
+}
+
+async function runStates(
+  page: IJupyterLabPageFixture,
+  request: APIRequestContext,
+  rootId: string,
+): Promise<string[]> {
+  const server = await lineageServer(page);
+  const response = await request.get(`${server.url}/api/v1/runs?rootId=${rootId}`, {
+    headers: { Authorization: `Bearer ${server.token}` },
+  });
+  expect(response.ok()).toBe(true);
+  return ((await response.json()).runs as { state: string }[]).map((r) => r.state);
+}
+
+/** The root id of the promoted run whose panel is open (its widget id names it). */
+async function promotedRootId(page: IJupyterLabPageFixture): Promise<string> {
+  const panel = page.locator(".jp-TsematicPromotedRun");
+  await expect(panel).toHaveCount(1, { timeout: 120_000 });
+  const id = (await panel.getAttribute("id")) ?? "";
+  expect(id).toMatch(/^tsematic-promoted-[0-9a-f]+$/);
+  return id.replace("tsematic-promoted-", "");
+}
+
+test.describe("Run Pipeline on Cluster", () => {
+  test.beforeEach(async ({ request }) => {
+    await expectTslabKernelspec(request);
+  });
+
+  // A promoted run's panel (and a step panel) is restored with the layout: left open, the next
+  // test's page would start on it instead of the Launcher that Galata waits for.
+  test.afterEach(async ({ page }) => {
+    await page.evaluate(() => window.jupyterapp.commands.execute("application:close-all"));
+  });
+
+  test("promote tutorial 05's pipeline from the toolbar: remote steps and resources, the graph resolves, the step panel says where it ran", async ({
+    page,
+    request,
+    tmpPath,
+  }) => {
+    test.setTimeout(300_000);
+    const tutorial = JSON.parse(readFileSync(TUTORIAL, "utf8")) as NotebookJson;
+    await openNotebook(page, request, tmpPath, "05-promote.ipynb", tutorial);
+    await page.notebook.runCell(IMPORTS_CELL);
+    await page.notebook.runCell(STEPS_CELL);
+    const before = await page.notebook.getCellTextOutput(SAMPLE_CELL);
+
+    const dialog = await promoteFromToolbar(page, SAMPLE_CELL);
+    await expect(dialog).toContainText("trainingPipeline(200, 30)");
+    await expect(dialog.locator(".jp-TsematicPromote-executor")).toContainText("local");
+    await expect(dialog.locator(".jp-TsematicPromote-executor")).toContainText("reachable");
+    const steps = dialog.locator(".jp-TsematicPromote-steps");
+    await expect(steps.locator("tr[data-step='trainingPipeline']")).toContainText("driver");
+    await expect(steps.locator("tr[data-step='makeData']")).toContainText("512 MiB");
+    await expect(steps.locator("tr[data-step='train']")).toContainText("1 CPU · 1 GPU");
+    await expect(dialog.locator(".jp-TsematicPromote-package")).toContainText("notebook/module.ts");
+    await expect(dialog.locator(".jp-TsematicPromote-errors")).toHaveCount(0);
+
+    // The package's id, size and the server's port change from run to run: masked.
+    const mask = [
+      dialog.locator(".jp-TsematicPromote-package > p"),
+      dialog.locator(".jp-TsematicPromote-executor .jp-mod-reachable"),
+    ];
+    const content = dialog.locator(".jp-Dialog-content");
+    await expect(content).toHaveScreenshot("promote-dialog.png", { mask });
+    await page.theme.setDarkTheme();
+    await expect(page.locator("body")).toHaveAttribute("data-jp-theme-light", "false");
+    await expect(content).toHaveScreenshot("promote-dialog-dark.png", { mask });
+    await page.theme.setLightTheme();
+
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    const rootId = await promotedRootId(page);
+    const graph = page.locator(".jp-TsematicPromotedRun .jp-RunGraph");
+    const train = graph.locator(".jp-RunGraph-node", { hasText: "train" });
+    await expect(train).toHaveClass(/jp-mod-resolved/, { timeout: 180_000 });
+    await expect(graph.locator(".jp-RunGraph-group", { hasText: "trainingPipeline" })).toHaveClass(
+      /jp-mod-resolved/,
+      { timeout: 60_000 },
+    );
+    expect(await runStates(page, request, rootId)).toEqual(["resolved", "resolved", "resolved"]);
+    // Nothing was written into the user's cells.
+    expect(await page.notebook.getCellTextOutput(SAMPLE_CELL)).toEqual(before);
+
+    // The step panel of a cloud step: its job, the host it ran on and the attempt.
+    await train.click();
+    const job = page.locator(".jp-TsematicStep-job").last();
+    await expect(job).toContainText("Where it ran", { timeout: 60_000 });
+    await expect(job).toContainText("executorlocal");
+    await expect(job).toContainText("attempt1");
+    await expect(job).toContainText("host");
+    const facts = job.locator("dd");
+    // Job id, pid, host and times change from run to run: every value but executor and attempt.
+    const texts = await facts.allInnerTexts();
+    const keep = new Set(["local", "1", "0", "succeeded", "resolved"]);
+    const jobMask = texts.flatMap((text, i) => (keep.has(text) ? [] : [facts.nth(i)]));
+    await expect(job).toHaveScreenshot("promote-step-job.png", { mask: jobMask });
+    await page.theme.setDarkTheme();
+    await expect(page.locator("body")).toHaveAttribute("data-jp-theme-light", "false");
+    await expect(job).toHaveScreenshot("promote-step-job-dark.png", { mask: jobMask });
+    await page.theme.setLightTheme();
+  });
+
+  test("a packaging error (a declaration using a top-level await) shows in the dialog and jumps to its cell", async ({
+    page,
+    request,
+    tmpPath,
+  }) => {
+    test.setTimeout(180_000);
+    await openNotebook(
+      page,
+      request,
+      tmpPath,
+      "promote-error.ipynb",
+      notebookOf([
+        'import { func } from "tsematic";',
+        "const rows = await Promise.resolve([1, 2, 3]);",
+        "const count = func(function count() {\n  return rows.length;\n});",
+        "await count()",
+      ]),
+    );
+    await page.notebook.runCell(0);
+    const dialog = await promoteFromToolbar(page, 3);
+    const errors = dialog.locator(".jp-TsematicPromote-errors");
+    await expect(errors).toContainText('the step "count" uses `rows`');
+    await expect(errors).toContainText("const rows = await");
+    await expect(dialog.getByRole("button", { name: "Submit" })).toBeDisabled();
+    await errors.getByRole("button", { name: "Cell 3" }).click();
+    await expect(page.locator(".jp-TsematicPromoteDialog")).toHaveCount(0);
+    const active = await page.evaluate(() => {
+      const panel = window.jupyterapp.shell.currentWidget as unknown as {
+        content: { activeCellIndex: number };
+      };
+      return panel.content.activeCellIndex;
+    });
+    expect(active).toBe(2);
+  });
+
+  test("cancel a promoted run from its panel's toolbar", async ({ page, request, tmpPath }) => {
+    test.setTimeout(240_000);
+    await openNotebook(page, request, tmpPath, "promote-cancel.ipynb", slowPipeline("promotedNap"));
+    await page.notebook.runCell(0);
+    const dialog = await promoteFromToolbar(page, 1);
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    const rootId = await promotedRootId(page);
+    const nap = page.locator(".jp-TsematicPromotedRun .jp-RunGraph-node", { hasText: "nap" });
+    await expect(nap).toHaveClass(/jp-mod-running/, { timeout: 180_000 });
+
+    await page
+      .locator(".jp-TsematicPromotedRun")
+      .getByRole("button", { name: "Cancel Run" })
+      .click();
+    const confirm = page.locator(".jp-Dialog", { hasText: "Cancel pipeline run?" });
+    await confirm.getByRole("button", { name: "Cancel Run" }).click();
+    await expect(nap).toHaveClass(/jp-mod-canceled/, { timeout: 60_000 });
+    await expect
+      .poll(() => runStates(page, request, rootId), { timeout: 60_000 })
+      .toEqual(["canceled", "canceled"]);
+  });
+
+  test("reload the page while a promoted run goes on: its panel comes back and follows it", async ({
+    page,
+    request,
+    tmpPath,
+  }) => {
+    test.setTimeout(300_000);
+    await openNotebook(page, request, tmpPath, "promote-reload.ipynb", slowPipeline("reloadNap"));
+    await page.notebook.runCell(0);
+    const dialog = await promoteFromToolbar(page, 1);
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    const rootId = await promotedRootId(page);
+    const nap = (): Locator =>
+      page.locator(".jp-TsematicPromotedRun .jp-RunGraph-node", { hasText: "nap" });
+    await expect(nap()).toHaveClass(/jp-mod-running/, { timeout: 180_000 });
+
+    // A plain reload: Galata's own waits for the Launcher, which a restored layout does not have.
+    await Promise.all([
+      page.waitForEvent("load"),
+      page.evaluate(() => setTimeout(() => window.location.reload(), 0)),
+    ]);
+    await page.waitForFunction(() =>
+      (
+        window as unknown as { jupyterapp?: { commands: { hasCommand: (id: string) => boolean } } }
+      ).jupyterapp?.commands.hasCommand("tsematic:open-promoted-run"),
+    );
+    await expect(page.locator(`#tsematic-promoted-${rootId}`)).toHaveCount(1, { timeout: 60_000 });
+    await expect(nap()).toHaveClass(/jp-mod-running/, { timeout: 60_000 });
+
+    // The same run, still going on the server: cancel it from the runs panel to end the test.
+    await page.evaluate(
+      (id) =>
+        window.jupyterapp.commands.execute("tsematic:cancel-run", { rootId: id, confirm: false }),
+      rootId,
+    );
+    await expect(nap()).toHaveClass(/jp-mod-canceled/, { timeout: 60_000 });
+  });
+});
