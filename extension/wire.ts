@@ -9,6 +9,15 @@
  * const seen = (e: RunEvent): string => e.type;
  * ```
  */
+type Json =
+  | null
+  | boolean
+  | number
+  | string
+  | Json[]
+  | {
+      [key: string]: Json;
+    };
 export interface paths {
   "/health": {
     parameters: {
@@ -905,13 +914,17 @@ export interface components {
       mode?: components["schemas"]["RunMode"];
       environment?: components["schemas"]["RunEnvironment"];
     };
+    /** @description Any JSON value (artifact summaries are JSON objects of these). */
+    JsonValue: Json;
     ArtifactInfo: {
       id: components["schemas"]["Sha256"];
       typeName: components["schemas"]["TypeName"];
       mediaType: components["schemas"]["MediaType"];
       size: number;
       /** @description Free-form, shown in graphs: at most 1 MiB of JSON, nested at most 64 levels from the request body (a 413 or 400 names the field otherwise). */
-      summary: Record<string, unknown>;
+      summary: {
+        [key: string]: components["schemas"]["JsonValue"];
+      };
     };
     RunCreatedEvent: {
       /** @constant */
@@ -1112,7 +1125,9 @@ export interface components {
        *     `<arrow.table>`, `keys`...) plus `partCount` and `parts`: `[{ path, id, typeName, size }]`,
        *     each part an artifact of its own, fetched by its `id`.
        */
-      summary: Record<string, unknown>;
+      summary: {
+        [key: string]: components["schemas"]["JsonValue"];
+      };
     };
     StoredArtifact: components["schemas"]["Artifact"] & {
       /** @description Whether the bytes are on the server. */
@@ -1884,6 +1899,7 @@ export type ResourceRequest = components["schemas"]["ResourceRequest"];
 export type RunEnvironment = components["schemas"]["RunEnvironment"];
 export type ErrorInfo = components["schemas"]["ErrorInfo"];
 export type RunInfo = components["schemas"]["RunInfo"];
+export type JsonValue = components["schemas"]["JsonValue"];
 export type ArtifactInfo = components["schemas"]["ArtifactInfo"];
 export type RunCreatedEvent = components["schemas"]["RunCreatedEvent"];
 export type RunStateEvent = components["schemas"]["RunStateEvent"];

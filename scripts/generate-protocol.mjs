@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
 import * as prettier from "prettier";
+import ts from "typescript";
 import { parse } from "yaml";
 
 const repo = resolve(dirname(new URL(import.meta.url).pathname), "..");
@@ -30,6 +31,10 @@ const HEADER = `/**
  */
 `;
 
+const JSON_ALIAS =
+  "/** Any JSON value (openapi.yaml: JsonValue). */\n" +
+  "type Json = null | boolean | number | string | Json[] | { [key: string]: Json };\n";
+
 /** The generated module's text, formatted as the repository formats TypeScript. */
 async function generate() {
   const doc = parse(readFileSync(join(repo, CONTRACT), "utf8"));
@@ -44,6 +49,13 @@ async function generate() {
     rootTypesNoSchemaPrefix: true,
     // `type: object` with no properties (an artifact summary) is free-form JSON, not `{}`.
     emptyObjectsUnknown: true,
+    // JSON Schema's JsonValue refers to itself; TypeScript cannot recurse through
+    // `components["schemas"][...]`, so the schema becomes the recursive alias `Json` injected here.
+    inject: JSON_ALIAS,
+    transform: (schema, { path }) =>
+      path === "#/components/schemas/JsonValue"
+        ? ts.factory.createTypeReferenceNode("Json")
+        : undefined,
     silent: true,
   });
   const source = HEADER + astToString(ast);
