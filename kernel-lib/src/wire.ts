@@ -914,6 +914,13 @@ export interface components {
       mode?: components["schemas"]["RunMode"];
       environment?: components["schemas"]["RunEnvironment"];
     };
+    /**
+     * @description Not an HTTP body: the MIME type of the run view kernel-lib displays in a notebook cell's
+     *     output and the JupyterLab extension renders (versioned: a change that breaks readers gets a
+     *     new one). Both take it from here.
+     * @constant
+     */
+    RunViewMimeType: "application/vnd.tsematic.run.v1+json";
     /** @description Any JSON value (artifact summaries are JSON objects of these). */
     JsonValue: Json;
     ArtifactInfo: {
@@ -1899,6 +1906,7 @@ export type ResourceRequest = components["schemas"]["ResourceRequest"];
 export type RunEnvironment = components["schemas"]["RunEnvironment"];
 export type ErrorInfo = components["schemas"]["ErrorInfo"];
 export type RunInfo = components["schemas"]["RunInfo"];
+export type RunViewMimeType = components["schemas"]["RunViewMimeType"];
 export type JsonValue = components["schemas"]["JsonValue"];
 export type ArtifactInfo = components["schemas"]["ArtifactInfo"];
 export type RunCreatedEvent = components["schemas"]["RunCreatedEvent"];
