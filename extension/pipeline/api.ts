@@ -12,77 +12,34 @@
  * ```
  */
 import type { LineageClient } from "../client";
-import type { IArtifact, IRunWithPorts } from "../step/api";
+import type { IRunWithPorts } from "../step/api";
+import type * as wire from "../wire";
 
-/** One metric value (`Metric` in the OpenAPI file). */
-export interface IMetric {
-  readonly runId: string;
-  readonly rootId: string;
-  readonly name: string;
-  readonly value: number;
-  /** The step index of a curve within one run; null for a single value. */
-  readonly step: number | null;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly at: number;
-}
+// The shapes below are the server's (openapi.yaml, generated into ../wire.ts).
 
-/** A metric as the pipeline listing gives it: with its root run's state and start. */
-export interface IPipelineMetric extends IMetric {
-  readonly rootState: string;
-  readonly rootStartedAt: number | null;
-}
+/** One metric value (`Metric`): `step` null when the step logged none. */
+export type IMetric = wire.Metric;
 
-/** One root run of a pipeline, as its summary lists it. */
-export interface IPipelineRun {
-  readonly rootId: string;
-  readonly state: string;
-  readonly startedAt: number | null;
-  readonly endedAt: number | null;
-  readonly durationMs: number | null;
-  readonly mode?: string | null;
-  readonly executor?: string | null;
-}
+/** A metric with its root run's state and start (`PipelineMetric`), for charts across runs. */
+export type IPipelineMetric = wire.PipelineMetric;
 
-/** `GET /pipelines/{stepName}/summary`: newest runs first. */
-export interface IPipelineSummary {
-  readonly stepName: string;
-  readonly runs: readonly IPipelineRun[];
-  /** Resolved runs among the ended ones, 0..1; null when none has ended. */
-  readonly successRate: number | null;
-  readonly count: number;
-}
+/** One root run of a pipeline (`PipelineRun`). */
+export type IPipelineRun = wire.PipelineRun;
 
-/** A root run's whole graph (`Graph` in the OpenAPI file), the parts the comparison reads. */
-export interface IRootGraph {
-  readonly runs: readonly IGraphRunRecord[];
-  readonly edges: readonly IGraphPortEdge[];
-  readonly artifacts: readonly IArtifact[];
-}
+/** `GET /pipelines/{stepName}/summary` (`PipelineSummary`; `successRate` null before any ended). */
+export type IPipelineSummary = wire.PipelineSummary;
 
-export interface IGraphRunRecord {
-  readonly id: string;
-  readonly parentId: string | null;
-  readonly stepName: string;
-  readonly state: string;
-  readonly sourceHash: string;
-  readonly createdAt: number;
-  readonly startedAt: number | null;
-  readonly endedAt: number | null;
-}
+/** `GET /runs/{rootId}/graph` (`Graph`). */
+export type IRootGraph = wire.Graph;
 
-export interface IGraphPortEdge {
-  readonly runId: string;
-  readonly direction: "input" | "output";
-  readonly name: string;
-  readonly artifactId: string;
-}
+/** A run of a root's graph (`Run`). */
+export type IGraphRunRecord = wire.Run;
+
+/** An input or output edge of a run (`Edge`). */
+export type IGraphPortEdge = wire.Edge;
 
 /** `GET /runs/{rootId}/notes-pane`: the shared notes of a root run as the server last stored them. */
-export interface INotesPane {
-  readonly text: string;
-  readonly updatedAt: number | null;
-  readonly author: string | null;
-}
+export type INotesPane = wire.NotesPane;
 
 /** The most metrics the view reads for one pipeline (pages of the server's listing). */
 export const MAX_PIPELINE_METRICS = 200_000;
@@ -126,7 +83,7 @@ export class PipelineApi {
       const page = (await this._json(
         `/api/v1/pipelines/${encodeURIComponent(stepName)}/metrics?${query.toString()}`,
         options.signal,
-      )) as { metrics: IPipelineMetric[]; nextCursor: string | null };
+      )) as wire.PipelineMetricPage;
       all.push(...page.metrics);
       cursor = page.nextCursor;
     } while (cursor !== null && all.length < MAX_PIPELINE_METRICS);
@@ -138,7 +95,7 @@ export class PipelineApi {
     const body = (await this._json(
       `/api/v1/runs/${encodeURIComponent(runId)}/metrics`,
       signal,
-    )) as { metrics: IMetric[] };
+    )) as wire.MetricList;
     return body.metrics;
   }
 
