@@ -81,8 +81,8 @@ for (const target of TARGETS) {
 }
 if (stale.length > 0) {
   console.error(
-    `${stale.join(", ")} ${stale.length === 1 ? "is" : "are"} stale: it no longer matches ${CONTRACT}. ` +
-      "Run `node scripts/generate-protocol.mjs` and commit the result.",
+    `${stale.join(", ")} ${stale.length === 1 ? "does" : "do"} not match ${CONTRACT}: ` +
+      "run `node scripts/generate-protocol.mjs` and commit the result.",
   );
   process.exit(1);
 }
