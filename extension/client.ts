@@ -11,6 +11,7 @@
  * ```
  */
 import { type ITsematicSettings, tokenFor } from "./settings";
+import type * as wire from "./wire";
 
 /** Run states, as the server reports them (Sematic's states), in the order of a run's life. */
 export const RUN_STATES = [
@@ -22,17 +23,31 @@ export const RUN_STATES = [
   "nested-failed",
   "canceled",
   "retrying",
-] as const;
+] as const satisfies readonly wire.RunState[];
 
-export type RunState = (typeof RUN_STATES)[number];
+/** openapi.yaml's `RunState` (generated into ./wire.ts). */
+export type RunState = wire.RunState;
+
+/** `true`: RUN_STATES names every state of openapi.yaml (the runs panel's state filter offers them all). */
+const _allRunStates: Exclude<RunState, (typeof RUN_STATES)[number]> extends never ? true : false =
+  true;
+
+/** Whether each state is final: a state added to openapi.yaml fails to compile here until sorted. */
+const STATE_ENDS = {
+  created: false,
+  scheduled: false,
+  running: false,
+  resolved: true,
+  failed: true,
+  "nested-failed": true,
+  canceled: true,
+  retrying: false,
+} as const satisfies Record<RunState, boolean>;
 
 /** States a run never leaves (the server's TERMINAL_STATES). */
-export const ENDED_STATES: ReadonlySet<string> = new Set<RunState>([
-  "resolved",
-  "failed",
-  "nested-failed",
-  "canceled",
-]);
+export const ENDED_STATES: ReadonlySet<string> = new Set<RunState>(
+  RUN_STATES.filter((state) => STATE_ENDS[state]),
+);
 
 /** One run as listed by `GET /api/v1/runs`. */
 export interface IRunSummary {
@@ -57,12 +72,7 @@ export interface IRunSummary {
 }
 
 /** What tells pipeline runs apart in a list (the server's `RunListSummary`). */
-export interface IRunListSummary {
-  readonly steps: number;
-  readonly cached: number;
-  readonly failed: number;
-  readonly inputs: ReadonlyArray<{ readonly name: string; readonly preview: string }>;
-}
+export type IRunListSummary = wire.RunListSummary;
 
 /** A page of runs and where the next one starts. */
 export interface IRunPage {

@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 start=$(date +%s.%N)
+# The wire types match server/openapi.yaml (a stale wire.ts would type-check against an old contract).
+node scripts/generate-protocol.mjs --check
 tsc=./node_modules/typescript/bin/tsc
 node "$tsc" -p kernel-lib --incremental
 node "$tsc" -p server --incremental

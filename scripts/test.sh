@@ -9,6 +9,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
+node scripts/generate-protocol.mjs --check
 npm run build
 node ./node_modules/typescript/bin/tsc -p extension/tsconfig.test.json
 npx eslint .

@@ -3,8 +3,10 @@
  * as far as the commands need it: which root run a cell started, where, and whether it ended.
  */
 
-/** kernel-lib's run view MIME type (kernel-lib/src/notebook/bundle.ts, version 1). */
-export const RUN_VIEW_MIME_TYPE = "application/vnd.tsematic.run.v1+json";
+import { RUN_VIEW_MIME_TYPE } from "../mime/mime-type";
+
+/** kernel-lib's run view MIME type (openapi.yaml's RunViewMimeType, version 1). */
+export { RUN_VIEW_MIME_TYPE };
 
 /** The root run a cell's output shows. */
 export interface IRunBundleRef {

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 
 import { LineageClient, LineageServerError } from "../client";
+import { wireFixture } from "../testing/wire-fixture";
 import { cancelRootRun, describeCancel } from "./cancel";
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -33,7 +34,10 @@ describe("cancelRootRun", () => {
     let seen: { method?: string; url?: string; auth?: string } = {};
     handler = (request, response) => {
       seen = { method: request.method, url: request.url, auth: request.headers.authorization };
-      reply(200, { cancelRequested: true, status: "active", canceledRuns: 0 })(request, response);
+      reply(
+        200,
+        wireFixture("CancelAnswer", { cancelRequested: true, status: "active", canceledRuns: 0 }),
+      )(request, response);
     };
     const answer = await cancelRootRun(client("secret"), "r 1");
     assert.deepEqual(seen, {

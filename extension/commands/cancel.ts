@@ -4,14 +4,14 @@
  * message says what to do next, like the runs panel's.
  */
 import { type LineageClient, LineageServerError } from "../client";
+import type * as wire from "../wire";
 
-/** The server's answer (CancelAnswer in server/openapi.yaml). */
-export interface ICancelAnswer {
-  /** `active`: the client will stop at its next heartbeat; `abandoned`: the client was gone. */
-  readonly status: "active" | "finished" | "abandoned" | string;
-  /** Runs the server canceled itself because the client was gone. */
-  readonly canceledRuns: number;
-}
+/**
+ * The server's answer (`CancelAnswer` in server/openapi.yaml): `status` `active`, the client will
+ * stop at its next heartbeat; `abandoned`, the client was gone, and the server canceled
+ * `canceledRuns` runs itself.
+ */
+export type ICancelAnswer = Pick<wire.CancelAnswer, "status" | "canceledRuns">;
 
 /**
  * Request the cancellation of a root run.
@@ -40,7 +40,8 @@ export async function cancelRootRun(client: LineageClient, rootId: string): Prom
   }
   const answer = body as Record<string, unknown>;
   return {
-    status: typeof answer.status === "string" ? answer.status : "active",
+    status:
+      answer.status === "finished" || answer.status === "abandoned" ? answer.status : "active",
     canceledRuns: typeof answer.canceledRuns === "number" ? answer.canceledRuns : 0,
   };
 }

@@ -13,6 +13,7 @@
  * graph.edges; // [{ from: "sq1", to: "sum", kind: "future" }]
  * ```
  */
+import type * as wire from "../wire";
 
 /** One run of the graph, as drawn. */
 export interface IGraphRun {
@@ -30,31 +31,29 @@ export interface IGraphRun {
 }
 
 /**
- * How a value reached a run (kernel-lib's `FlowKind`): `future` (an argument was the future of
+ * How a value reached a run (openapi.yaml's `FlowKind`): `future` (an argument was the future of
  * `from`), `reference` (the very object `from` returned), `parent` (the parent awaited `from` and
  * passed its value on unchanged: drawn dashed), `awaited` (`to` is the parent whose body awaited
  * its child `from`).
  */
-export type FlowKind = "future" | "reference" | "parent" | "awaited";
+export type FlowKind = wire.FlowKind;
+
+/** Every flow kind, drawn or not: one added to openapi.yaml fails to compile here until listed. */
+const FLOW_KIND_LIST = {
+  future: true,
+  reference: true,
+  parent: true,
+  awaited: true,
+} as const satisfies Record<FlowKind, true>;
 
 /** The flow kinds, for validating what a server or a bundle sends. */
-export const FLOW_KINDS: ReadonlySet<string> = new Set<FlowKind>([
-  "future",
-  "reference",
-  "parent",
-  "awaited",
-]);
+export const FLOW_KINDS: ReadonlySet<string> = new Set(Object.keys(FLOW_KIND_LIST));
 
-/** A recorded flow from run `from` to run `to`. */
-export interface IGraphEdge {
-  readonly from: string;
-  readonly to: string;
-  readonly kind: FlowKind;
-  /** The consumer's parameter (data flows). */
-  readonly parameter?: string;
-  /** Where inside the argument the value went (`xs[2]`, `config.data`). */
-  readonly path?: string;
-}
+/**
+ * A recorded flow from run `from` to run `to` (openapi.yaml's `GraphFlow`): `parameter` the
+ * consumer's parameter (data flows), `path` where inside the argument the value went (`xs[2]`).
+ */
+export type IGraphEdge = Readonly<wire.GraphFlow>;
 
 /** An immutable run graph. */
 export class RunGraphData {

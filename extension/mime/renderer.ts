@@ -18,12 +18,12 @@ import type { IRunViewBundle, RunGraphData } from "../graph/model";
 import type { LiveRunGraphView } from "../live/view";
 import type { ITsematicSettings } from "../settings";
 import type { SnapshotRunView } from "./snapshot-view";
+import { RUN_VIEW_MIME_TYPE } from "./mime-type";
 import { type RunSnapshots, runSnapshots } from "./snapshots";
 import { StillRunningNote } from "./still-running";
 import { approveOrigin, runViewSource, settingsFor } from "./trust";
 
-/** The MIME type, versioned: a change that breaks readers gets a new one. */
-export const RUN_VIEW_MIME_TYPE = "application/vnd.tsematic.run.v1+json";
+export { RUN_VIEW_MIME_TYPE } from "./mime-type";
 
 export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
   constructor(options: RunViewRenderer.IOptions) {

@@ -11,139 +11,34 @@
  * ```
  */
 import type { LineageClient } from "../client";
-import type { IArtifact, IRunWithPorts } from "../step/api";
+import type { IRunWithPorts } from "../step/api";
+import type * as wire from "../wire";
 
-/** One metric value (`Metric` in the OpenAPI file). */
-export interface IMetric {
-  readonly runId: string;
-  readonly rootId: string;
-  readonly name: string;
-  readonly value: number;
-  /** The step index of a curve within one run; null for a single value. */
-  readonly step: number | null;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly at: number;
-}
+// The shapes below are the server's (openapi.yaml, generated into ../wire.ts).
+
+/** One metric value (`Metric`): `step` null when the step logged none. */
+export type IMetric = wire.Metric;
 
 /** A root run of a pipeline as its series page lists it (`PipelineSeriesRun`). */
-export interface IPipelineSeriesRun {
-  readonly rootId: string;
-  readonly state: string;
-  /** Its start (its creation if it never started). */
-  readonly startedAt: number;
-  readonly endedAt: number | null;
-  readonly durationMs: number | null;
-}
+export type IPipelineSeriesRun = wire.PipelineSeriesRun;
 
 /** One metric with one label set across a page's runs (`MetricSeries`): `runs[k]` logged `values[k]` last. */
-export interface IMetricSeries {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  /** Indexes into the page's `runs`. */
-  readonly runs: readonly number[];
-  readonly values: readonly number[];
-}
+export type IMetricSeries = wire.MetricSeries;
 
 /** `GET /pipelines/{stepName}/series`: a pipeline's newest runs and its metrics across them. */
-export interface IPipelineSeriesPage {
-  readonly stepName: string;
-  /** Newest first. */
-  readonly runs: readonly IPipelineSeriesRun[];
-  /** Resolved runs among the page's ended ones, 0..1; null when none has ended. */
-  readonly successRate: number | null;
-  /** All root runs of the pipeline. */
-  readonly count: number;
-  readonly series: readonly IMetricSeries[];
-  /** Series the server left out (past its bound per page). */
-  readonly omittedSeries: number;
-  readonly nextCursor: string | null;
-}
+export type IPipelineSeriesPage = wire.PipelineSeriesPage;
 
-/** A root run of a pipeline as its series page lists it (`PipelineSeriesRun`). */
-export interface IPipelineSeriesRun {
-  readonly rootId: string;
-  readonly state: string;
-  /** Its start (its creation if it never started). */
-  readonly startedAt: number;
-  readonly endedAt: number | null;
-  readonly durationMs: number | null;
-}
+/** `GET /runs/{rootId}/graph` (`Graph`). */
+export type IRootGraph = wire.Graph;
 
-/** One metric with one label set across a page's runs (`MetricSeries`): `runs[k]` logged `values[k]` last. */
-export interface IMetricSeries {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  /** Indexes into the page's `runs`. */
-  readonly runs: readonly number[];
-  readonly values: readonly number[];
-}
+/** A run of a root's graph (`Run`). */
+export type IGraphRunRecord = wire.Run;
 
-/** `GET /pipelines/{stepName}/series`: a pipeline's newest runs and its metrics across them. */
-export interface IPipelineSeriesPage {
-  readonly stepName: string;
-  /** Newest first. */
-  readonly runs: readonly IPipelineSeriesRun[];
-  /** Resolved runs among the page's ended ones, 0..1; null when none has ended. */
-  readonly successRate: number | null;
-  /** All root runs of the pipeline. */
-  readonly count: number;
-  readonly series: readonly IMetricSeries[];
-  /** Series the server left out (past its bound per page). */
-  readonly omittedSeries: number;
-  readonly nextCursor: string | null;
-}
-
-/** One root run of a pipeline, as its summary lists it. */
-export interface IPipelineRun {
-  readonly rootId: string;
-  readonly state: string;
-  readonly startedAt: number | null;
-  readonly endedAt: number | null;
-  readonly durationMs: number | null;
-  readonly mode?: string | null;
-  readonly executor?: string | null;
-}
-
-/** `GET /pipelines/{stepName}/summary`: newest runs first. */
-export interface IPipelineSummary {
-  readonly stepName: string;
-  readonly runs: readonly IPipelineRun[];
-  /** Resolved runs among the ended ones, 0..1; null when none has ended. */
-  readonly successRate: number | null;
-  readonly count: number;
-}
-
-/** A root run's whole graph (`Graph` in the OpenAPI file), the parts the comparison reads. */
-export interface IRootGraph {
-  readonly runs: readonly IGraphRunRecord[];
-  readonly edges: readonly IGraphPortEdge[];
-  readonly artifacts: readonly IArtifact[];
-}
-
-export interface IGraphRunRecord {
-  readonly id: string;
-  readonly parentId: string | null;
-  readonly stepName: string;
-  readonly state: string;
-  readonly sourceHash: string;
-  readonly createdAt: number;
-  readonly startedAt: number | null;
-  readonly endedAt: number | null;
-}
-
-export interface IGraphPortEdge {
-  readonly runId: string;
-  readonly direction: "input" | "output";
-  readonly name: string;
-  readonly artifactId: string;
-}
+/** An input or output edge of a run (`Edge`). */
+export type IGraphPortEdge = wire.Edge;
 
 /** `GET /runs/{rootId}/notes-pane`: the shared notes of a root run as the server last stored them. */
-export interface INotesPane {
-  readonly text: string;
-  readonly updatedAt: number | null;
-  readonly author: string | null;
-}
+export type INotesPane = wire.NotesPane;
 
 export class PipelineApi {
   constructor(options: PipelineApi.IOptions) {
@@ -175,7 +70,7 @@ export class PipelineApi {
     const body = (await this._json(
       `/api/v1/runs/${encodeURIComponent(runId)}/metrics`,
       signal,
-    )) as { metrics: IMetric[] };
+    )) as wire.MetricList;
     return body.metrics;
   }
 

@@ -13,13 +13,23 @@ const run = (
   parentId: string | null,
 ): IGraphRunRecord => ({
   id,
+  rootId: parentId ?? id,
   parentId,
   stepName,
   state: "resolved",
+  attempt: 1,
   sourceHash,
+  version: null,
+  parameters: [],
+  cache: true,
+  tags: [],
+  resources: {},
   createdAt,
   startedAt: createdAt,
   endedAt: createdAt + 1,
+  cacheKey: null,
+  originalRunId: null,
+  error: null,
 });
 const json = (id: string, preview: string): IArtifact => ({
   id,
@@ -45,6 +55,25 @@ function graph(root: string, lr: IArtifact, fitHash: string, rows: number): IRoo
   const data = table(`data-${rows}`, rows, [["x", "Float64"]]);
   const out = json(`out-${lr.id}`, "{}");
   return {
+    root: {
+      rootId: root,
+      mode: "local",
+      status: "finished",
+      environment: {
+        nodeVersion: "v22",
+        platform: "linux",
+        lockfileHash: null,
+        gitCommit: null,
+        notebookPath: null,
+        hostname: null,
+      },
+      createdAt: 0,
+      lastHeartbeatAt: 0,
+      cancelRequested: false,
+      rerunOf: null,
+    },
+    flows: [],
+    flowsRecorded: true,
     runs: [
       run(root, "train", "h-train", 0, null),
       run(`${root}-load`, "load", "h-load", 1, root),

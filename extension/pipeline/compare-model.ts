@@ -202,7 +202,7 @@ export interface ITableShape {
 }
 
 export function tableShape(artifact: IArtifact): ITableShape {
-  const schema = artifact.summary.schema;
+  const schema: unknown = artifact.summary.schema;
   const columns = Array.isArray(schema)
     ? schema
         .filter(

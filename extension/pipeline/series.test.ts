@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import type { IMetric, IPipelineSeriesPage } from "./api";
+import type { IMetric, IPipelineSeriesPage, IPipelineSeriesRun } from "./api";
 import {
   acrossRuns,
   curvesOf,
@@ -101,7 +101,7 @@ test("the success rate is the resolved share of the ended runs; running ones do 
 });
 
 test("the runs over time are ordered by start; durations read as people read them", () => {
-  const runs = [
+  const runs: IPipelineSeriesRun[] = [
     { rootId: "b", state: "running", startedAt: 20, endedAt: null, durationMs: null },
     { rootId: "a", state: "resolved", startedAt: 10, endedAt: 30, durationMs: 20 },
   ];

@@ -11,28 +11,20 @@
  * ```
  */
 import { type LineageClient, LineageServerError } from "../client";
+import type * as wire from "../wire";
 
 /** A replacement of one of the root's arguments: a JSON value, or a stored artifact. */
-export type RerunInput = { readonly value: unknown } | { readonly artifactId: string };
+export type RerunInput = NonNullable<wire.RerunRequest["inputs"]>[string];
 
-/** The body of `POST /runs/{runId}/rerun`. */
-export interface IRerunRequest {
-  /** A step run of the root: "rerun from here". */
-  readonly from?: string;
-  /** Arguments replaced, by parameter name: "with new inputs". */
-  readonly inputs?: Readonly<Record<string, RerunInput>>;
-  /** Default: the executor the original root ran on. */
-  readonly executor?: string;
-  /** Default false: nothing is taken from the cache. */
-  readonly cache?: boolean;
-}
+/**
+ * The body of `POST /runs/{runId}/rerun` (`RerunRequest`): `from` a step run of the root ("rerun
+ * from here"), `inputs` the arguments replaced by parameter name, `executor` (default: the one the
+ * original root ran on), `cache` (default false: nothing is taken from the cache).
+ */
+export type IRerunRequest = Omit<wire.RerunRequest, "dryRun">;
 
-/** The server's answer to a rerun: the new root run, which names the original. */
-export interface IRerunAnswer {
-  readonly rootId: string;
-  readonly rerunOf: string;
-  readonly from: string | null;
-}
+/** The server's answer to a rerun (`RerunAnswer`): the new root run, which names the original. */
+export type IRerunAnswer = Pick<wire.RerunAnswer, "rootId" | "rerunOf" | "from">;
 
 /** Why the server refused a rerun, as its error body says. */
 export interface IRerunRefusal {
@@ -43,11 +35,8 @@ export interface IRerunRefusal {
   readonly message: string;
 }
 
-/** What a root run's record says about the run it was made from. */
-export interface IRerunOf {
-  readonly runId: string;
-  readonly from: string | null;
-}
+/** What a root run's record says about the run it was made from (`Root.rerunOf`). */
+export type IRerunOf = NonNullable<wire.Root["rerunOf"]>;
 
 /** Asks the server to validate a rerun (`dryRun: true`): resolves when it would accept it. */
 export async function checkRerun(
@@ -104,7 +93,7 @@ export function rerunOfRecord(record: unknown): IRerunOf | null {
 async function post(
   client: LineageClient,
   rootId: string,
-  body: IRerunRequest & { dryRun?: boolean },
+  body: wire.RerunRequest,
 ): Promise<unknown> {
   return client.requestJson(`/api/v1/runs/${encodeURIComponent(rootId)}/rerun`, {
     method: "POST",

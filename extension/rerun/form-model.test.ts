@@ -5,11 +5,7 @@ import type { IArtifact } from "../step/api";
 import { RerunFormModel } from "./form-model";
 import type { ITableArtifact } from "./table-file";
 
-const artifact = (
-  id: string,
-  typeName: string,
-  summary: Record<string, unknown> = {},
-): IArtifact => ({
+const artifact = (id: string, typeName: string, summary: IArtifact["summary"] = {}): IArtifact => ({
   id: id.padEnd(64, "0"),
   typeName,
   mediaType: typeName === "json" ? "application/json" : "application/vnd.apache.arrow.stream",

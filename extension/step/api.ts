@@ -11,6 +11,7 @@
  * ```
  */
 import type { LineageClient } from "../client";
+import type * as wire from "../wire";
 import {
   flowFromJson,
   graphRunFromJson,
@@ -18,122 +19,51 @@ import {
   type IGraphRun,
   RunGraphData,
 } from "../graph/model";
-import type { IAttempt } from "./attempts";
-import type { IJobFailure } from "./failure";
 
 export type { IAttempt } from "./attempts";
 export type { IJobFailure } from "./failure";
 
-/** An artifact as the server describes it (`Artifact` in the OpenAPI file). */
-export interface IArtifact {
-  readonly id: string;
-  /** The kernel-lib type name: `json`, `arrow.table`, `plot.vega-lite`, `image.png`, ... */
-  readonly typeName: string;
-  readonly mediaType: string;
-  readonly size: number;
-  readonly summary: Record<string, unknown>;
-  /** Whether the bytes are on the server (`GET /artifacts/{id}` only; they upload apart). */
-  readonly stored?: boolean;
-}
+// The shapes below are the server's (openapi.yaml, generated into ../wire.ts), named as the panel
+// uses them.
 
-/** How a value reached a run (kernel-lib's `FlowKind`). */
-export type PortFlowKind = "future" | "reference" | "parent" | "awaited" | string;
+/** An artifact as the server describes it (`Artifact`; `GET /artifacts/{id}` adds `stored`). */
+export type IArtifact = wire.Artifact & { readonly stored?: boolean };
 
-/** The run whose output an input came from (a recorded flow). */
-export interface IPortProducer {
-  readonly runId: string;
-  readonly stepName: string;
-  readonly kind: PortFlowKind;
-  /** Where inside the argument the value went (`xs[2]`). */
-  readonly path?: string;
-}
+/** How a value reached a run (`FlowKind`). */
+export type PortFlowKind = wire.FlowKind;
 
-/** A run that used an output (a recorded flow). */
-export interface IPortConsumer {
-  readonly runId: string;
-  readonly stepName: string;
-  readonly kind: PortFlowKind;
-  readonly parameter?: string;
-  readonly path?: string;
-}
+/** A recorded producer of (part of) an input (`Producer`; `stepName` null: not on this server). */
+export type IPortProducer = wire.Producer;
+
+/** A recorded consumer of an output (`Consumer`). */
+export type IPortConsumer = wire.Consumer;
 
 /**
- * A named input or output of a run. Inputs name the runs that produced them, outputs the runs
- * that used them, as recorded (absent for rows stored before flows were: "producer unknown").
+ * An input or output of a run: `InputPort` with its recorded `producers`, or `OutputPort` with its
+ * `consumers`; `more` when the list was cut at its bound.
  */
-export interface IPort {
-  readonly name: string;
-  readonly artifact: IArtifact;
-  /** Inputs: the producing runs (at most 100). */
+export type IPort = wire.Port & {
   readonly producers?: readonly IPortProducer[];
-  /** Outputs: the consuming runs (at most 100). */
   readonly consumers?: readonly IPortConsumer[];
-  /** The list was cut at its bound. */
-  readonly more?: boolean;
-}
+  readonly more?: true;
+};
 
-/** The environment of a root run (`Root.environment`). */
-export interface IRootEnvironment {
-  readonly notebookPath?: string | null;
-  readonly gitCommit?: string | null;
-  readonly hostname?: string | null;
-}
+/** Where a root run came from (`Root.environment`). */
+export type IRootEnvironment = wire.Root["environment"];
 
-export interface IRunError {
-  readonly name: string;
-  readonly message: string;
-  readonly stack?: string;
-  readonly stepName: string;
-  readonly runId: string;
-  /** Set when the run failed because its job did: the failure class (see step/failure.ts). */
-  readonly failure?: IJobFailure;
-}
+/** A run's error (`ErrorInfo`). */
+export type IRunError = wire.ErrorInfo;
 
-/** `RunDetail` in the OpenAPI file. */
-export interface IRunDetail {
-  readonly id: string;
-  readonly rootId: string;
-  readonly parentId: string | null;
-  readonly stepName: string;
-  readonly state: string;
-  readonly attempt: number;
-  readonly sourceHash: string;
-  readonly sourceText: string;
-  readonly version: string | null;
-  readonly cache: boolean;
-  readonly tags: readonly string[];
-  readonly resources: { cpus?: number; memoryMiB?: number; gpus?: number };
-  readonly createdAt: number;
-  readonly startedAt: number | null;
-  readonly endedAt: number | null;
-  readonly cacheKey: string | null;
-  readonly originalRunId: string | null;
-  readonly error: IRunError | null;
-  /** Each attempt of a retried run (absent from servers older than attempts; empty: ran once). */
-  readonly attempts?: readonly IAttempt[];
-}
+/** A run with its source text and attempts (`RunDetail`). */
+export type IRunDetail = wire.RunDetail;
 
-/** `RunWithPorts`: `GET /api/v1/runs/{id}`. */
-export interface IRunWithPorts {
-  readonly run: IRunDetail;
-  /** The resolution's details when the run is a root run, else null. */
-  readonly root?: { readonly environment?: IRootEnvironment } | null;
-  readonly inputs: readonly IPort[];
-  readonly outputs: readonly IPort[];
-  readonly childIds: readonly string[];
-}
+/** `GET /runs/{runId}` (`RunWithPorts`). */
+export type IRunWithPorts = wire.RunWithPorts;
 
-export interface ILogLine {
-  readonly seq: number;
-  readonly stream: "stdout" | "stderr";
-  readonly text: string;
-  readonly at: number;
-}
+export type ILogLine = wire.LogLine;
 
-export interface ILogPage {
-  readonly lines: readonly ILogLine[];
-  readonly nextCursor: string | null;
-}
+/** `GET /runs/{runId}/logs` (`LogPage`). */
+export type ILogPage = wire.LogPage;
 
 /**
  * Reads runs and artifacts through the extension's one client, so changed settings apply at once.

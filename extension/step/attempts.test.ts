@@ -1,23 +1,28 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
+import { wireFixture } from "../testing/wire-fixture";
 import { attemptRows, type IAttempt } from "./attempts";
 
-const error = (message: string) => ({
-  name: "Error",
-  message,
-  stack: `Error: ${message}\n    at flaky (cell 2:3)`,
-  stepName: "flaky",
-  runId: "r1",
-});
+const error = (message: string) =>
+  wireFixture("ErrorInfo", {
+    name: "Error",
+    message,
+    stack: `Error: ${message}\n    at flaky (cell 2:3)`,
+    stepName: "flaky",
+    path: ["pipeline", "flaky"],
+    runId: "0f1e2d3c4b5a6978",
+  });
 
 describe("attemptRows", () => {
   it("lists each attempt with how it ended, its duration and a failed attempt's error", () => {
-    const attempts: IAttempt[] = [
-      { attempt: 2, state: "retrying", startedAt: 1120, endedAt: 3620, error: error("second") },
-      { attempt: 1, state: "retrying", startedAt: 1010, endedAt: 1020, error: error("first") },
-      { attempt: 3, state: "resolved", startedAt: 4000, endedAt: 4050, error: null },
-    ];
+    const attempts: IAttempt[] = (
+      [
+        { attempt: 2, state: "retrying", startedAt: 1120, endedAt: 3620, error: error("second") },
+        { attempt: 1, state: "retrying", startedAt: 1010, endedAt: 1020, error: error("first") },
+        { attempt: 3, state: "resolved", startedAt: 4000, endedAt: 4050, error: null },
+      ] satisfies IAttempt[]
+    ).map((attempt) => wireFixture("Attempt", attempt));
     assert.deepEqual(attemptRows(attempts, 0), [
       {
         attempt: 1,

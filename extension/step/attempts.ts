@@ -10,17 +10,10 @@
  * const node = attemptsBlock(rows); // null when there is nothing to list
  * ```
  */
-import type { IRunError } from "./api";
+import type * as wire from "../wire";
 
 /** `Attempt` in the OpenAPI file: one attempt of a retried run. */
-export interface IAttempt {
-  readonly attempt: number;
-  /** How it ended: `retrying` (it failed, the run tried again) or a final state; null: running. */
-  readonly state: string | null;
-  readonly startedAt: number | null;
-  readonly endedAt: number | null;
-  readonly error: IRunError | null;
-}
+export type IAttempt = wire.Attempt;
 
 /** One attempt as the panel shows it. */
 export interface IAttemptRow {

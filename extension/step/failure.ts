@@ -10,19 +10,12 @@
  * // view.title: "Out of memory"; view.hint: "raise memoryMiB above 912"
  * ```
  */
+import type * as wire from "../wire";
 import type { IRunError } from "./api";
 import { factList } from "./dom";
 
-/** `JobFailure` in the OpenAPI file. */
-export interface IJobFailure {
-  readonly kind: string;
-  readonly message: string;
-  readonly hint: string;
-  readonly exitCode?: number;
-  readonly signal?: string;
-  readonly memory?: { readonly askedMiB: number; readonly usedMiB: number };
-  readonly timeoutMs?: number;
-}
+/** `JobFailure` in the OpenAPI file (generated into ../wire.ts). */
+export type IJobFailure = wire.JobFailure;
 
 /** What the panel shows of a failure. */
 export interface IFailureView {
@@ -35,7 +28,8 @@ export interface IFailureView {
   readonly facts: ReadonlyArray<readonly [string, string]>;
 }
 
-const TITLES: Record<string, string> = {
+/** A title for every failure class: one added to openapi.yaml fails to compile here until named. */
+const TITLES: Record<wire.FailureKind, string> = {
   "step-error": "Step error",
   "exit-code": "Worker exited with an error",
   signal: "Worker killed by a signal",

@@ -3,13 +3,15 @@ import { afterEach, describe, it, test } from "node:test";
 
 import { Signal } from "@lumino/signaling";
 
-import type { ILogLine, ILogPage, IPort, IRunWithPorts } from "./api";
+import type { RunState } from "../client";
+import type { ILogLine, ILogPage, IRunWithPorts } from "./api";
+import { wireFixture } from "../testing/wire-fixture";
 import { nextDelay, StepFollower } from "./follow";
 
 /** A step on a fake server: the test moves it along; every call is recorded. */
 class FakeStep implements StepFollower.IApi {
-  state = "running";
-  outputs: IPort[] = [];
+  state: RunState = "running";
+  outputs: IRunWithPorts["outputs"] = [];
   error: IRunWithPorts["run"]["error"] = null;
   lines: ILogLine[] = [];
   /** Rejects the next calls with this, while set. */
@@ -36,6 +38,8 @@ class FakeStep implements StepFollower.IApi {
         sourceHash: "h",
         sourceText: "function slowStep() {}",
         version: null,
+        parameters: [],
+        attempts: [],
         cache: false,
         tags: [],
         resources: {},
@@ -46,9 +50,12 @@ class FakeStep implements StepFollower.IApi {
         originalRunId: null,
         error: this.error,
       },
+      root: null,
       inputs: [],
       outputs: this.outputs,
       childIds: [],
+      moreChildren: false,
+      flowsRecorded: true,
     };
   }
 
@@ -107,7 +114,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 3000): Prom
   }
 }
 
-const output: IPort = {
+const output = wireFixture("OutputPort", {
   name: "output",
   artifact: {
     id: "a".repeat(64),
@@ -116,7 +123,8 @@ const output: IPort = {
     size: 9,
     summary: {},
   },
-};
+  consumers: [],
+});
 
 test("polls sooner while the step changes, and backs off to the longest wait while it does not", () => {
   assert.equal(nextDelay(4000, true, 1000, 8000), 1000);
@@ -185,7 +193,13 @@ describe("StepFollower", () => {
     const step = new FakeStep();
     const { updates } = follow(step);
     await until(() => updates.length >= 1, "the first answer");
-    step.error = { name: "Error", message: "boom", stepName: "slowStep", runId: "step" };
+    step.error = {
+      name: "Error",
+      message: "boom",
+      stepName: "slowStep",
+      path: ["slowStep"],
+      runId: "step",
+    };
     step.state = "failed";
     await until(() => !follower!.following, "the end");
     assert.equal(follower!.detail?.run.error?.message, "boom");

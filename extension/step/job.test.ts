@@ -3,19 +3,23 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 
+import { wireFixture } from "../testing/wire-fixture";
 import { fetchJob, type IJob, jobFacts } from "./job";
 
 /** A job of a dispatched run as `GET /api/v1/runs/{id}/job` answers it (server/openapi.yaml Job). */
-const JOB: IJob = {
+const JOB: IJob = wireFixture("Job", {
   id: "4f0c6f1f8a7d4e0f9b1c2d3e4f5a6b7c",
   kind: "step",
+  rootId: "0a1b2c3d4e5f6071",
+  runId: "8192a3b4c5d6e7f8",
   executor: "local",
   state: "running",
   attempt: 2,
   resources: { cpus: 1, memoryMiB: 512 },
   handle: { executor: "local", host: "node-7", pid: 4242 },
+  createdAt: 0,
   startedAt: 1,
-};
+});
 
 describe("jobFacts", () => {
   it("lists the job id, executor, state, attempt, infrastructure retries, pid and host", () => {

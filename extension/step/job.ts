@@ -13,31 +13,15 @@
  * section.sync(detail.run); // fetches again when the run's state or attempt changed
  * ```
  */
+import type * as wire from "../wire";
 import type { StepApi } from "./api";
 import { factList } from "./dom";
 
 /** How often the section reads a queued job again (its cluster's pending reason may change). */
 const QUEUED_REREAD_MS = 5_000;
 
-/** `Job` in the OpenAPI file, as far as the panel reads it. */
-export interface IJob {
-  readonly id: string;
-  readonly kind: string;
-  readonly executor: string;
-  readonly state: string;
-  readonly attempt: number;
-  readonly resources?: Readonly<Record<string, number | undefined>>;
-  readonly handle?: {
-    readonly executor?: string;
-    readonly host?: string;
-    readonly pid?: number;
-    readonly externalId?: string;
-    readonly node?: string;
-    readonly pendingReason?: string;
-  };
-  readonly startedAt?: number;
-  readonly endedAt?: number;
-}
+/** `Job` in the OpenAPI file. */
+export type IJob = wire.Job;
 
 /** The facts of a job, in the order the panel lists them. Read defensively: JSON from the server. */
 export function jobFacts(job: IJob): Array<[string, string]> {

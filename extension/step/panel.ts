@@ -562,7 +562,9 @@ namespace Private {
         `Open step run ${flow.runId}` +
         (flow.kind === "parent" ? " (via the parent)" : "") +
         (flow.path ? ` · ${flow.path}` : "");
-      line.append(stepLink(flow.runId, flow.stepName, title, openStep));
+      // A producer not on this server (yet) has no step name (openapi.yaml: Producer).
+      const name = flow.stepName ?? `run ${flow.runId.slice(0, 8)}`;
+      line.append(stepLink(flow.runId, name, title, openStep));
       const where = "parameter" in flow && flow.parameter ? flow.parameter : flow.path;
       if (where) {
         line.append(` (${where}${flow.kind === "parent" ? ", via the parent" : ""})`);

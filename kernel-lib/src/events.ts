@@ -13,18 +13,14 @@
  * await pipeline(3).resolve({ tracking: false, sink });
  * ```
  */
-import type { Artifact, ArtifactInfo } from "./types/artifact";
+import type { Artifact } from "./types/artifact";
+import type * as wire from "./wire";
+
+// The wire shapes are generated from server/openapi.yaml (./wire.ts): the names below give them
+// their documentation here. A required field added to the schema fails where events are built.
 
 /** Run states, as in Sematic. */
-export type RunState =
-  | "created"
-  | "scheduled"
-  | "running"
-  | "resolved"
-  | "failed"
-  | "nested-failed"
-  | "canceled"
-  | "retrying";
+export type RunState = wire.RunState;
 
 /** States a run never leaves. */
 export const TERMINAL_STATES: ReadonlySet<RunState> = new Set<RunState>([
@@ -35,41 +31,23 @@ export const TERMINAL_STATES: ReadonlySet<RunState> = new Set<RunState>([
 ]);
 
 /** Compute a step asks for (used by cloud executors; recorded for every run). */
-export interface ResourceRequest {
-  cpus?: number;
-  memoryMiB?: number;
-  gpus?: number;
-}
+export type ResourceRequest = wire.ResourceRequest;
 
 /** How a resolution was run. */
-export type RunMode = "silent" | "local" | "cloud";
-
-/** Where a root run came from: enough to reproduce it. */
-export interface RunEnvironment {
-  nodeVersion: string;
-  platform: string;
-  lockfileHash?: string;
-  gitCommit?: string;
-  notebookPath?: string;
-  hostname?: string;
-  /** The code package a cloud run's workers load (`future.resolve({ executor })`, `submit()`). */
-  packageId?: string;
-}
-
-/** Why a job (one attempt of running something in a worker process) failed. */
-export type FailureKind =
-  | "step-error"
-  | "exit-code"
-  | "signal"
-  | "out-of-memory"
-  | "timeout"
-  | "node-failure"
-  | "preempted"
-  | "canceled"
-  | "lost";
+export type RunMode = wire.RunMode;
 
 /**
- * A job's failure as the executor classified it: what happened and what to change.
+ * Where a root run came from: enough to reproduce it (`packageId`: the code package a cloud run's
+ * workers load, from `future.resolve({ executor })` or `submit()`).
+ */
+export type RunEnvironment = wire.RunEnvironment;
+
+/** Why a job (one attempt of running something in a worker process) failed. */
+export type FailureKind = wire.FailureKind;
+
+/**
+ * A job's failure as the executor classified it: what happened (`message`, one sentence) and what
+ * to change (`hint`); out of memory: asked vs peak used.
  *
  * @example
  * ```ts
@@ -77,57 +55,23 @@ export type FailureKind =
  *   hint: "raise memoryMiB above 900", memory: { askedMiB: 512, usedMiB: 900 } };
  * ```
  */
-export interface JobFailure {
-  kind: FailureKind;
-  /** One sentence: what happened. */
-  message: string;
-  /** What to change. */
-  hint: string;
-  exitCode?: number;
-  signal?: string;
-  /** Out of memory: asked vs peak used. */
-  memory?: { askedMiB: number; usedMiB: number };
-  timeoutMs?: number;
-}
+export type JobFailure = wire.JobFailure;
 
-/** A failure as recorded: message and stack of the original error, and where in the graph it happened. */
-export interface ErrorInfo {
-  /** The original error's class name, e.g. `TypeError`, or `StepTimeoutError`. */
-  name: string;
-  message: string;
-  stack?: string;
-  /** Name of the step whose own code failed. */
-  stepName: string;
-  /** Step names from the root run down to the failing step. */
-  path: string[];
-  /** Run id of the step whose own code failed (for nested-failed parents: the descendant). */
-  runId: string;
-  /** Set when the run failed because its job did (out of memory, killed, lost for good, ...). */
-  failure?: JobFailure;
-}
+/**
+ * A failure as recorded: the original error's class name (`TypeError`, `StepTimeoutError`),
+ * message and stack, the step whose own code failed (`stepName`, `runId`: for nested-failed parents,
+ * the descendant), the step names from the root down to it (`path`), and `failure` when the run
+ * failed because its job did (out of memory, killed, lost for good, ...).
+ */
+export type ErrorInfo = wire.ErrorInfo;
 
-/** The static facts about one run, known when it is created. */
-export interface RunInfo {
-  id: string;
-  rootId: string;
-  parentId: string | null;
-  /** Name of the step (the function's name, or `name` from options or `future.set`). */
-  stepName: string;
-  /** Hash of the step's source text (or of its explicit `version`). */
-  sourceHash: string;
-  sourceText: string;
-  version?: string;
-  tags: string[];
-  resources: ResourceRequest;
-  cache: boolean;
-  /** Parameter names of the step function, in order (used to name input edges). */
-  parameters: string[];
-  createdAt: number;
-  /** Only on root runs. */
-  mode?: RunMode;
-  /** Only on root runs of tracked resolutions. */
-  environment?: RunEnvironment;
-}
+/**
+ * The static facts about one run, known when it is created: `stepName` (the function's name, or
+ * `name` from options or `future.set`), `sourceHash` (of its source text or explicit `version`),
+ * `parameters` (the step function's parameter names, in order: they name input edges); `mode` only
+ * on root runs, `environment` only on root runs of tracked resolutions.
+ */
+export type RunInfo = wire.RunInfo;
 
 /**
  * The process writing a root's events: a run id and its attempt. A kernel or driver resolving a
@@ -146,7 +90,10 @@ export interface EventWriter {
   attempt: number;
 }
 
-/** An event's id: `<rootId>:<writer run id>.<attempt>:<seq>`. */
+/**
+ * An event's id: `<rootId>:<writer run id>.<attempt>:<seq>` (seq from 1 per writer): unique and
+ * deterministic, for idempotent ingestion.
+ */
 export function eventId(rootId: string, writer: EventWriter, seq: number): string {
   return `${eventIdPrefix(rootId, writer)}${seq}`;
 }
@@ -156,55 +103,24 @@ export function eventIdPrefix(rootId: string, writer: EventWriter): string {
   return `${rootId}:${writer.runId}.${writer.attempt}:`;
 }
 
-interface EventBase {
-  /**
-   * `<rootId>:<writer>:<seq>` (writer: `<runId>.<attempt>`, see {@link EventWriter}; seq from 1 per
-   * writer): unique and deterministic, for idempotent ingestion.
-   */
-  id: string;
-  rootId: string;
-  /** Milliseconds since the epoch. */
-  at: number;
-}
+/** A run was created (every event has `id` from {@link eventId}, `rootId`, `at` in epoch ms). */
+export type RunCreatedEvent = wire.RunCreatedEvent;
 
-export interface RunCreatedEvent extends EventBase {
-  type: "run-created";
-  run: RunInfo;
-}
+/**
+ * A run changed state: `attempt` is 1 for the first try and increases with each retry; `cacheKey`
+ * is present once inputs are concrete; `originalRunId`, for a cache hit, is the run whose outputs
+ * were reused.
+ */
+export type RunStateEvent = wire.RunStateEvent;
 
-export interface RunStateEvent extends EventBase {
-  type: "run-state";
-  runId: string;
-  state: RunState;
-  /** 1 for the first try; increases with each retry. */
-  attempt: number;
-  /** Present once inputs are concrete and the key could be computed. */
-  cacheKey?: string;
-  /** For a cache hit: the run whose outputs were reused. */
-  originalRunId?: string;
-  error?: ErrorInfo;
-}
+/** A new artifact (its bytes go to {@link EventSink.storeArtifact} first). */
+export type ArtifactEvent = wire.ArtifactEvent;
 
-export interface ArtifactEvent extends EventBase {
-  type: "artifact";
-  artifact: ArtifactInfo;
-}
+/** An input (`name`: the parameter, `arg0`... when unknown) or the `output` of a run. */
+export type EdgeEvent = wire.EdgeEvent;
 
-export interface EdgeEvent extends EventBase {
-  type: "edge";
-  runId: string;
-  direction: "input" | "output";
-  /** Parameter name for inputs (`arg0`... when unknown), `output` for the output. */
-  name: string;
-  artifactId: string;
-}
-
-export interface LogEvent extends EventBase {
-  type: "log";
-  runId: string;
-  stream: "stdout" | "stderr";
-  text: string;
-}
+/** A line a run's code printed. */
+export type LogEvent = wire.LogEvent;
 
 /**
  * How a value reached a run, as recorded where the data flowed (design.md, "Lineage edges"):
@@ -215,50 +131,31 @@ export interface LogEvent extends EventBase {
  * - `awaited`: the consumer (a parent) awaited its child `from` in its body and used the value there.
  * Nothing is ever inferred from equal artifact ids alone.
  */
-export type FlowKind = "future" | "reference" | "parent" | "awaited";
+export type FlowKind = wire.FlowKind;
 
-/** One recorded data-flow edge into a run. */
-export interface Flow {
-  /** The run whose output flowed. */
-  from: string;
-  kind: FlowKind;
-  /** The consumer's parameter name; absent for `awaited`. */
-  parameter?: string;
-  /**
-   * Where inside the argument: the parameter name for the whole argument, else a path such as
-   * `xs[2]` or `config.data`; absent for `awaited`.
-   */
-  path?: string;
-}
+/**
+ * One recorded data-flow edge into a run: `from` is the run whose output flowed; `parameter` the
+ * consumer's parameter and `path` where inside the argument (`xs[2]`, `config.data`; the parameter
+ * name for all of it), both absent for `awaited`.
+ */
+export type Flow = wire.Flow;
 
 /**
  * Data-flow edges into `runId`. Future, reference and parent flows are emitted once, when the
  * consumer's inputs are started (before they resolve, so a consumer canceled because an input failed
  * still records where the input would have come from); an `awaited` flow when a parent's body awaits
- * a child. Several flows of one consumer may share one event.
+ * a child (`runId` is then the parent). Several flows of one consumer may share one event.
  */
-export interface FlowEvent extends EventBase {
-  type: "flow";
-  /** The consumer; for `awaited` flows, the parent that awaited `from`. */
-  runId: string;
-  flows: Flow[];
-}
+export type FlowEvent = wire.FlowEvent;
 
 /**
  * A number a step logged with `logMetric` (a loss, an accuracy, a row count), recorded with its run;
  * `step` orders the points of one curve within the run, `labels` tell series apart.
  */
-export interface MetricEvent extends EventBase {
-  type: "metric";
-  runId: string;
-  name: string;
-  value: number;
-  step?: number;
-  labels?: Record<string, string>;
-}
+export type MetricEvent = wire.MetricEvent;
 
-export type RunEvent =
-  RunCreatedEvent | RunStateEvent | ArtifactEvent | EdgeEvent | LogEvent | FlowEvent | MetricEvent;
+/** Everything a resolution records, told apart by `type`. */
+export type RunEvent = wire.RunEvent;
 
 /**
  * Receives a resolution's events. `emit` is called synchronously, in order, and must not throw.

@@ -20,9 +20,10 @@
  */
 import type { ArtifactSummary } from "../types/artifact";
 import type { FlowKind, RunMode, RunState } from "../events";
+import type { RunViewMimeType } from "../wire";
 
-/** The versioned MIME type of the run view. */
-export const RUN_VIEW_MIME_TYPE = "application/vnd.tsematic.run.v1+json";
+/** The versioned MIME type of the run view (openapi.yaml: RunViewMimeType). */
+export const RUN_VIEW_MIME_TYPE: RunViewMimeType = "application/vnd.tsematic.run.v1+json";
 
 /** At most this many artifact summaries travel in a silent run's bundle. */
 export const RUN_VIEW_ARTIFACT_LIMIT = 2_000;

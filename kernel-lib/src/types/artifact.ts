@@ -15,13 +15,13 @@
  * });
  * ```
  */
+import type * as wire from "../wire";
 
 /** JSON data, as stored in summaries and sent over the API. */
-export type JsonValue =
-  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = wire.JsonValue;
 
 /** What the UI shows before fetching an artifact's value: small, JSON, type-specific. */
-export type ArtifactSummary = { [key: string]: JsonValue };
+export type ArtifactSummary = wire.ArtifactInfo["summary"];
 
 /** One kind of value that can cross a step boundary. */
 export interface ArtifactType<T = unknown> {
@@ -38,15 +38,11 @@ export interface ArtifactType<T = unknown> {
   summarize(value: T, bytes: Uint8Array): ArtifactSummary;
 }
 
-/** An artifact's identity and summary, without its bytes (what events and the API carry). */
-export interface ArtifactInfo {
-  /** Content address: hash of the type name and the bytes. */
-  id: string;
-  typeName: string;
-  mediaType: string;
-  size: number;
-  summary: ArtifactSummary;
-}
+/**
+ * An artifact's identity and summary, without its bytes (what events and the API carry); `id` is
+ * the content address: the hash of the type name and the bytes.
+ */
+export type ArtifactInfo = wire.ArtifactInfo;
 
 /** An artifact with its bytes. */
 export interface Artifact extends ArtifactInfo {

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
 import { parse } from "yaml";
+import { INGESTED_FIELDS } from "../model/events";
 import { ApiError } from "./errors";
 
 export const OPENAPI_FILE = join(__dirname, "..", "..", "openapi.yaml");
@@ -61,7 +62,7 @@ function describeError(e: ErrorObject | undefined): string {
     return `${where} has an unknown property "${String(e.params.additionalProperty).slice(0, 64)}"`;
   }
   if (e.keyword === "discriminator") {
-    return `${where}/type must be one of run-created, run-state, artifact, edge, log, flow`;
+    return `${where}/type must be one of ${Object.keys(INGESTED_FIELDS).join(", ")}`;
   }
   return `${where} ${e.message ?? "is invalid"}`;
 }

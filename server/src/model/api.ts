@@ -1,159 +1,69 @@
-/** The shapes the API answers with (described in openapi.yaml under components/schemas). */
-import type { ErrorInfo, FlowKind, JsonValue, ResourceRequest, RunMode, RunState } from "./events";
+/**
+ * The shapes the API answers with: aliases of the types generated from openapi.yaml's
+ * components/schemas (../wire.ts), named as the storage and routes use them.
+ */
+import type * as wire from "../wire";
+import type { FlowKind } from "./events";
 
 /** A run without its source text (lists and graphs). */
-export interface RunView {
-  id: string;
-  rootId: string;
-  parentId: string | null;
-  stepName: string;
-  state: RunState;
-  attempt: number;
-  sourceHash: string;
-  version: string | null;
-  parameters: string[];
-  cache: boolean;
-  tags: string[];
-  resources: ResourceRequest;
-  createdAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-  cacheKey: string | null;
-  originalRunId: string | null;
-  error: ErrorInfo | null;
-}
+export type RunView = wire.Run;
 
-export interface RunDetailView extends RunView {
-  sourceText: string;
-  /** Each attempt of a retried run, in order; empty for a run that ran once (its row says it all). */
-  attempts: AttemptView[];
-}
+/** A run with its source text and, for a retried run, each attempt (empty for a run that ran once). */
+export type RunDetailView = wire.RunDetail;
 
-/** One attempt of a retried run: when it ran, how it ended, and its error. */
-export interface AttemptView {
-  attempt: number;
-  /** How it ended (`retrying`: it failed and the run tried again); null while it runs. */
-  state: RunState | null;
-  startedAt: number | null;
-  endedAt: number | null;
-  error: ErrorInfo | null;
-}
+/**
+ * One attempt of a retried run: when it ran, how it ended (`retrying`: it failed and the run tried
+ * again; null while it runs), and its error.
+ */
+export type AttemptView = wire.Attempt;
 
-export type RootStatus = "active" | "finished" | "abandoned";
+export type RootStatus = wire.Root["status"];
 
-/** A root run's resolution: how it was run and where, and whether its client is alive. */
-export interface RootView {
-  rootId: string;
-  mode: RunMode;
-  status: RootStatus;
-  environment: {
-    nodeVersion: string | null;
-    platform: string | null;
-    lockfileHash: string | null;
-    gitCommit: string | null;
-    notebookPath: string | null;
-    hostname: string | null;
-    /** The code package a cloud root ran (absent for local runs). */
-    packageId?: string;
-  };
-  createdAt: number;
-  lastHeartbeatAt: number;
-  cancelRequested: boolean;
-  /** A rerun names the root run it was made from, and the step it was rerun from (null: all of it). */
-  rerunOf: { runId: string; from: string | null } | null;
-}
+/**
+ * A root run's resolution: how it was run and where, whether its client is alive, and for a rerun
+ * the root run it was made from and the step it was rerun from (null: all of it).
+ */
+export type RootView = wire.Root;
 
-export interface ArtifactView {
-  id: string;
-  typeName: string;
-  mediaType: string;
-  size: number;
-  summary: { [key: string]: JsonValue };
-}
+export type ArtifactView = wire.Artifact;
 
-export interface EdgeView {
-  runId: string;
-  direction: "input" | "output";
-  name: string;
-  artifactId: string;
-}
+export type EdgeView = wire.Edge;
 
 /** An input or output of one run, with the artifact's summary. */
-export interface PortView {
-  name: string;
-  artifact: ArtifactView;
-}
+export type PortView = wire.Port;
 
 /** A recorded data flow between two runs: run `from`'s output reached run `to`. */
-export interface FlowView {
-  from: string;
-  to: string;
-  kind: FlowKind;
-  parameter?: string;
-  path?: string;
-}
+export type FlowView = wire.GraphFlow;
 
 /**
  * The run that produced (part of) an input, as recorded. `stepName` is null when that run is not on
  * this server (yet): its flow was recorded, its run-created event not.
  */
-export interface ProducerView {
-  runId: string;
-  stepName: string | null;
-  kind: FlowKind;
-  path?: string;
-}
+export type ProducerView = wire.Producer;
 
 /** A run that used an output, as recorded (`awaited`: a parent that awaited this run). */
-export interface ConsumerView {
-  runId: string;
-  stepName: string | null;
-  kind: FlowKind;
-  parameter?: string;
-  path?: string;
-}
+export type ConsumerView = wire.Consumer;
 
 /**
- * An input of a run with its recorded producers. An empty list means no producer was recorded: a
- * constant, a value computed in the parent's body, or a run stored before flows were recorded. It
- * never means a guess.
+ * An input of a run with its recorded producers (`more` when the list was cut at its bound). An
+ * empty list means no producer was recorded: a constant, a value computed in the parent's body, or
+ * a run stored before flows were recorded. It never means a guess.
  */
-export interface InputPortView extends PortView {
-  producers: ProducerView[];
-  /** Present when the list was cut at its bound. */
-  more?: true;
-}
+export type InputPortView = wire.InputPort;
 
-export interface OutputPortView extends PortView {
-  consumers: ConsumerView[];
-  more?: true;
-}
+export type OutputPortView = wire.OutputPort;
 
 /** How a run was reached in a lineage walk: a recorded flow, or a cache hit's original run. */
-export type LineageStepKind = FlowKind | "cached";
+export type LineageStepKind = wire.LineageRun["via"]["kind"];
+const _flowKindsAreSteps: FlowKind extends LineageStepKind ? true : false = true;
 
-/** One run of a run's upstream or downstream lineage. */
-export interface LineageRunView {
-  runId: string;
-  /** 1 for a direct producer (or consumer), 2 for theirs, and so on. */
-  depth: number;
-  /** The run one step closer to the start that this run was reached from, and how. */
-  via: { runId: string; kind: LineageStepKind };
-  /** null when the run is named by a recorded flow but is not on this server. */
-  run: RunView | null;
-}
+/**
+ * One run of a run's upstream or downstream lineage: `depth` 1 for a direct producer (or consumer),
+ * 2 for theirs, and so on; `via` the run one step closer to the start that it was reached from, and
+ * how; `run` null when the run is named by a recorded flow but is not on this server.
+ */
+export type LineageRunView = wire.LineageRun;
 
-export interface LogLineView {
-  seq: number;
-  stream: "stdout" | "stderr";
-  text: string;
-  at: number;
-}
+export type LogLineView = wire.LogLine;
 
-export interface NoteView {
-  id: number;
-  runId: string;
-  author: string;
-  text: string;
-  createdAt: number;
-}
+export type NoteView = wire.Note;

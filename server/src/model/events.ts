@@ -1,24 +1,19 @@
 /**
- * The run event stream as the server receives it: a copy of the kernel library's contract
- * (kernel-lib/src/events.ts and kernel-lib/src/types/artifact.ts). The server never imports
- * kernel-lib: HTTP is the contract, and openapi.yaml is its authoritative description.
+ * The run event stream as the server receives it. The shapes are generated from openapi.yaml (the
+ * authoritative contract) into ../wire.ts; the kernel library generates the same file. The server
+ * never imports kernel-lib: HTTP is the contract.
  */
-import type { JobFailure } from "./jobs";
+import type * as wire from "../wire";
 
-export type JsonValue =
-  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = wire.JsonValue;
 
-export type RunState =
-  | "created"
-  | "scheduled"
-  | "running"
-  | "resolved"
-  | "failed"
-  | "nested-failed"
-  | "canceled"
-  | "retrying";
+export type RunState = wire.RunState;
 
-export const RUN_STATES: readonly RunState[] = [
+/**
+ * Every run state, in order of a run's life. `satisfies` and {@link AllOf} fail to compile when
+ * openapi.yaml gains a state this list (and so the `state` query filter) does not name.
+ */
+export const RUN_STATES = [
   "created",
   "scheduled",
   "running",
@@ -27,7 +22,21 @@ export const RUN_STATES: readonly RunState[] = [
   "nested-failed",
   "canceled",
   "retrying",
-];
+] as const satisfies readonly RunState[];
+const _allRunStates: AllOf<RunState, typeof RUN_STATES> = true;
+
+/**
+ * `true` when `List` names every member of the union `T`, else a type that `true` is not assignable
+ * to, naming the missing members.
+ *
+ * @example
+ * ```ts
+ * const _all: AllOf<"a" | "b", readonly ["a", "b"]> = true;
+ * ```
+ */
+export type AllOf<T, List extends readonly unknown[]> = [Exclude<T, List[number]>] extends [never]
+  ? true
+  : { missing: Exclude<T, List[number]> };
 
 /** States a run never leaves. */
 export const TERMINAL_STATES: ReadonlySet<RunState> = new Set<RunState>([
@@ -37,106 +46,32 @@ export const TERMINAL_STATES: ReadonlySet<RunState> = new Set<RunState>([
   "canceled",
 ]);
 
-export interface ResourceRequest {
-  cpus?: number;
-  memoryMiB?: number;
-  gpus?: number;
-}
+export type ResourceRequest = wire.ResourceRequest;
 
-export type RunMode = "silent" | "local" | "cloud";
+export type RunMode = wire.RunMode;
 
-export interface RunEnvironment {
-  nodeVersion: string;
-  platform: string;
-  lockfileHash?: string;
-  gitCommit?: string;
-  notebookPath?: string;
-  hostname?: string;
-  /** The code package a cloud run (driver or worker) executes. */
-  packageId?: string;
-}
+export type RunEnvironment = wire.RunEnvironment;
 
-export interface ErrorInfo {
-  name: string;
-  message: string;
-  stack?: string;
-  stepName: string;
-  path: string[];
-  runId: string;
-  /** Set when the run failed because its job did (out of memory, killed, lost for good, ...). */
-  failure?: JobFailure;
-}
+export type ErrorInfo = wire.ErrorInfo;
 
-export interface RunInfo {
-  id: string;
-  rootId: string;
-  parentId: string | null;
-  stepName: string;
-  sourceHash: string;
-  sourceText: string;
-  version?: string;
-  tags: string[];
-  resources: ResourceRequest;
-  cache: boolean;
-  parameters: string[];
-  createdAt: number;
-  mode?: RunMode;
-  environment?: RunEnvironment;
-}
+export type RunInfo = wire.RunInfo;
 
-export interface ArtifactInfo {
-  id: string;
-  typeName: string;
-  mediaType: string;
-  size: number;
-  summary: { [key: string]: JsonValue };
-}
+export type ArtifactInfo = wire.ArtifactInfo;
 
-interface EventBase {
-  /**
-   * `<rootId>:<writer>:<seq>`, writer = `<runId>.<attempt>` of the process writing, seq from 1 per
-   * writer (older clients: `<rootId>:<seq>`, one writer per root): unique and deterministic, the key
-   * of idempotent ingestion.
-   */
-  id: string;
-  rootId: string;
-  at: number;
-}
+/**
+ * Event ids are `<rootId>:<writer>:<seq>`, writer = `<runId>.<attempt>` of the process writing, seq
+ * from 1 per writer (older clients: `<rootId>:<seq>`, one writer per root): unique and
+ * deterministic, the key of idempotent ingestion.
+ */
+export type RunCreatedEvent = wire.RunCreatedEvent;
 
-export interface RunCreatedEvent extends EventBase {
-  type: "run-created";
-  run: RunInfo;
-}
+export type RunStateEvent = wire.RunStateEvent;
 
-export interface RunStateEvent extends EventBase {
-  type: "run-state";
-  runId: string;
-  state: RunState;
-  attempt: number;
-  cacheKey?: string;
-  originalRunId?: string;
-  error?: ErrorInfo;
-}
+export type ArtifactEvent = wire.ArtifactEvent;
 
-export interface ArtifactEvent extends EventBase {
-  type: "artifact";
-  artifact: ArtifactInfo;
-}
+export type EdgeEvent = wire.EdgeEvent;
 
-export interface EdgeEvent extends EventBase {
-  type: "edge";
-  runId: string;
-  direction: "input" | "output";
-  name: string;
-  artifactId: string;
-}
-
-export interface LogEvent extends EventBase {
-  type: "log";
-  runId: string;
-  stream: "stdout" | "stderr";
-  text: string;
-}
+export type LogEvent = wire.LogEvent;
 
 /**
  * How a value reached a run, as recorded where the data flowed (design.md, "Lineage edges"):
@@ -144,38 +79,58 @@ export interface LogEvent extends EventBase {
  * object run `from` returned), `parent` (the consumer's parent awaited exactly one child, `from`, and
  * passed its value on unchanged) and `awaited` (the consumer, a parent, awaited its child `from`).
  */
-export type FlowKind = "future" | "reference" | "parent" | "awaited";
+export type FlowKind = wire.FlowKind;
 
-export const FLOW_KINDS: readonly FlowKind[] = ["future", "reference", "parent", "awaited"];
+export const FLOW_KINDS = [
+  "future",
+  "reference",
+  "parent",
+  "awaited",
+] as const satisfies readonly FlowKind[];
+const _allFlowKinds: AllOf<FlowKind, typeof FLOW_KINDS> = true;
 
-/** One recorded data-flow edge into a run. */
-export interface Flow {
-  /** The run whose output flowed: possibly of another root, possibly not ingested yet. */
-  from: string;
-  kind: FlowKind;
-  /** The consumer's parameter name; absent for `awaited`. */
-  parameter?: string;
-  /** Where inside the argument (`xs[2]`, `config.data`; the parameter name for all of it). */
-  path?: string;
-}
+/** One recorded data-flow edge into a run (`from`: possibly of another root, possibly not ingested yet). */
+export type Flow = wire.Flow;
 
 /** Data-flow edges into `runId` (for `awaited`: the parent that awaited `from`). */
-export interface FlowEvent extends EventBase {
-  type: "flow";
-  runId: string;
-  flows: Flow[];
-}
+export type FlowEvent = wire.FlowEvent;
 
 /** A number a step logged with `logMetric` (bounds: MetricEvent in openapi.yaml). */
-export interface MetricEvent extends EventBase {
-  type: "metric";
-  runId: string;
-  name: string;
-  value: number;
-  /** An index within the run (a training step, an epoch): points of one curve. */
-  step?: number;
-  labels?: Record<string, string>;
-}
+export type MetricEvent = wire.MetricEvent;
 
-export type RunEvent =
-  RunCreatedEvent | RunStateEvent | ArtifactEvent | EdgeEvent | LogEvent | FlowEvent | MetricEvent;
+export type RunEvent = wire.RunEvent;
+
+/** The fields every event has: `type`, and `id`, `rootId`, `at` (kept in `events`, the idempotency log). */
+type EventEnvelope = "type" | "id" | "rootId" | "at";
+
+/**
+ * Each event type's own fields, and where ingestion (storage/ingest.ts) keeps them. A field added
+ * to an event in openapi.yaml fails to compile here until it is stored, or said here why it is not.
+ */
+export const INGESTED_FIELDS = {
+  "run-created": { run: "runs (storage/run-writes.ts)" },
+  "run-state": {
+    runId: "runs",
+    state: "runs.state, attempts",
+    attempt: "runs.attempt",
+    cacheKey: "runs.cache_key",
+    originalRunId: "runs.original_run_id",
+    error: "runs.error_json",
+  },
+  artifact: { artifact: "artifacts" },
+  edge: { runId: "edges", direction: "edges", name: "edges", artifactId: "edges" },
+  log: { runId: "logs", stream: "logs", text: "logs" },
+  flow: { runId: "flows", flows: "flows" },
+  metric: {
+    runId: "metrics",
+    name: "metrics",
+    value: "metrics",
+    step: "metrics",
+    labels: "metrics",
+  },
+} as const satisfies {
+  [T in RunEvent["type"]]: Record<
+    Exclude<keyof Extract<RunEvent, { type: T }>, EventEnvelope>,
+    string
+  >;
+};
