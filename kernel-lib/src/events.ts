@@ -116,6 +116,10 @@ export interface RunInfo {
   /** Hash of the step's source text (or of its explicit `version`). */
   sourceHash: string;
   sourceText: string;
+  /** The TypeScript the step was written as, when known (a notebook cell's text). */
+  sourceTypeScript?: string;
+  /** The execution count of the notebook cell that holds `sourceTypeScript`. */
+  sourceCell?: number;
   version?: string;
   tags: string[];
   resources: ResourceRequest;
