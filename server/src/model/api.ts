@@ -25,6 +25,10 @@ export interface RunView {
 
 export interface RunDetailView extends RunView {
   sourceText: string;
+  /** The TypeScript the step was written as, when known (a notebook cell's text). */
+  sourceTypeScript?: string;
+  /** The execution count of the notebook cell that holds `sourceTypeScript`. */
+  sourceCell?: number;
   /** Each attempt of a retried run, in order; empty for a run that ran once (its row says it all). */
   attempts: AttemptView[];
 }

@@ -74,6 +74,10 @@ export interface RunInfo {
   stepName: string;
   sourceHash: string;
   sourceText: string;
+  /** The TypeScript the step was written as, when known (a notebook cell's text). */
+  sourceTypeScript?: string;
+  /** The execution count of the notebook cell that holds `sourceTypeScript`. */
+  sourceCell?: number;
   version?: string;
   tags: string[];
   resources: ResourceRequest;
