@@ -99,6 +99,10 @@ export interface IRunDetail {
   readonly attempt: number;
   readonly sourceHash: string;
   readonly sourceText: string;
+  /** The TypeScript the step was written as, when known (a notebook cell's text). */
+  readonly sourceTypeScript?: string;
+  /** The execution count of the notebook cell that holds `sourceTypeScript`. */
+  readonly sourceCell?: number;
   readonly version: string | null;
   readonly cache: boolean;
   readonly tags: readonly string[];
