@@ -56,7 +56,7 @@ export class SourceView {
     this._toggle.className = "jp-Button jp-mod-styled jp-TsematicStep-sourceToggle";
     this._toggle.addEventListener("click", () => {
       this._compiled = !this._compiled;
-      this.render();
+      this._render();
     });
     this._bar.append(this._label, this._toggle);
     this._text = document.createElement("pre");
@@ -69,17 +69,21 @@ export class SourceView {
   /** Shows the run's source (unchanged text is not rewritten, so a selection stays). */
   sync(run: IRunSource): void {
     this._run = run;
-    this.render();
+    this._render();
   }
 
-  private render(): void {
-    if (!this._run) return;
+  private _render(): void {
+    if (!this._run) {
+      return;
+    }
     const shown = sourceShown(this._run, this._compiled);
     this._bar.hidden = shown.label === null && shown.toggle === null;
     this._label.textContent = shown.label ?? "";
     this._toggle.textContent = shown.toggle ?? "";
     this._toggle.hidden = shown.toggle === null;
-    if (this._text.textContent !== shown.text) this._text.textContent = shown.text;
+    if (this._text.textContent !== shown.text) {
+      this._text.textContent = shown.text;
+    }
   }
 
   private readonly _bar: HTMLDivElement;

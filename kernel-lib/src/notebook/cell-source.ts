@@ -57,7 +57,11 @@ function functionText(
   const file = ts.createSourceFile("cell.ts", cell.source, ts.ScriptTarget.Latest, true);
   const functions: { node: FunctionNode; name: string | undefined }[] = [];
   const visit = (node: TS.Node): void => {
-    if (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node)) {
+    if (
+      ts.isFunctionDeclaration(node) ||
+      ts.isFunctionExpression(node) ||
+      ts.isArrowFunction(node)
+    ) {
       functions.push({ node, name: functionName(ts, node) });
     }
     ts.forEachChild(node, visit);

@@ -135,7 +135,7 @@ test("a step defined in a cell records the TypeScript it was written as, types k
       "const scale = func(function scale(p: Point, k: number): number {",
       "  return p.x * k;",
       "});",
-      "const offset = func({ name: \"offset\" }, (p: Point): number => p.x + 1);",
+      'const offset = func({ name: "offset" }, (p: Point): number => p.x + 1);',
       "(globalThis as any).tsematicSteps = { scale, offset };",
     ].join("\n"),
   });

@@ -41,9 +41,9 @@ describe("batch ingest", () => {
         : e,
     );
     assert.equal((await t.api.postEvents(events)).status, 200);
-    const load = await t.api.get<{ run: { sourceText: string; sourceTypeScript?: string; sourceCell?: number } }>(
-      `/runs/${fx.runs.load}`,
-    );
+    const load = await t.api.get<{
+      run: { sourceText: string; sourceTypeScript?: string; sourceCell?: number };
+    }>(`/runs/${fx.runs.load}`);
     assert.equal(load.body.run.sourceTypeScript, typed);
     assert.equal(load.body.run.sourceCell, 7);
     assert.doesNotMatch(load.body.run.sourceText, /: number/);
