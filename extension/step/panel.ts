@@ -29,6 +29,7 @@ import { CancelNote } from "./cancel-note";
 import { factList, stepLink } from "./dom";
 import { StepFollower } from "./follow";
 import { JobSection } from "./job";
+import { SourceView } from "./source";
 import { rerunOfLine } from "../rerun/rerun-of";
 
 export class StepPanel extends Panel {
@@ -209,8 +210,7 @@ class StepView {
     this._outputs = new PortList("Outputs", context, openStep);
     this._logs = new LogView(moreLogs);
     this._openStep = openStep;
-    this._source = document.createElement("pre");
-    this._source.className = "jp-TsematicStep-source";
+    this._source = new SourceView();
     this.widgets = [
       this._header,
       this._rerunOf,
@@ -225,7 +225,7 @@ class StepView {
       Private.section("Logs"),
       this._logs,
       Private.section("Source"),
-      new Widget({ node: this._source }),
+      new Widget({ node: this._source.node }),
     ];
   }
 
@@ -277,9 +277,7 @@ class StepView {
     this._shown = true;
     this._inputs.sync(inputs, fresh);
     this._outputs.sync(outputs, fresh);
-    if (this._source.textContent !== run.sourceText) {
-      this._source.textContent = run.sourceText;
-    }
+    this._source.sync(run);
   }
 
   /** State, timings ("so far" while it runs), resources. */
@@ -327,7 +325,7 @@ class StepView {
   private readonly _inputs: PortList;
   private readonly _outputs: PortList;
   private readonly _logs: LogView;
-  private readonly _source: HTMLPreElement;
+  private readonly _source: SourceView;
   private _errorKey: string | null = null;
   private _attemptsKey = "";
   private _ended = false;

@@ -5,6 +5,7 @@ import { validateOptions, type CallSettings, type StepOptions } from "./options"
 import { parameterNames } from "./params";
 import { Future, type FutureArgs } from "./future";
 import { registerStep } from "./step-registry";
+import { cellSourceOf } from "./notebook/cell-source";
 // Installs the local root runner: steps make futures, so whoever has a future has a runner.
 import "./defaults";
 
@@ -19,6 +20,13 @@ export interface StepSpec {
   /** Hash of the source text, or of the explicit version. Part of the cache key. */
   readonly codeVersion: string;
   readonly sourceHash: string;
+  /**
+   * The TypeScript the function was written as, when it was written in a notebook cell (where
+   * `sourceText` is tslab's compiled JavaScript). Shown to people; never part of the cache key.
+   */
+  readonly sourceTypeScript?: string;
+  /** The execution count of the cell that holds `sourceTypeScript`. */
+  readonly sourceCell?: number;
   readonly parameters: readonly string[];
 }
 
@@ -81,6 +89,7 @@ export function func<A extends unknown[], R>(
   validateOptions(`func(${name})`, options);
   const sourceText = Function.prototype.toString.call(fn);
   const sourceHash = hashText(sourceText);
+  const typed = cellSourceOf(fn, sourceText, new Error().stack);
   const spec: StepSpec = Object.freeze({
     name,
     fn: fn as (...args: never[]) => unknown,
@@ -88,6 +97,7 @@ export function func<A extends unknown[], R>(
     callSettings: Object.freeze(callSettingsOf(options)),
     sourceText,
     sourceHash,
+    ...(typed ? { sourceTypeScript: typed.text, sourceCell: typed.cell } : {}),
     codeVersion: options.version !== undefined ? `version:${options.version}` : sourceHash,
     parameters: Object.freeze(parameterNames(fn as (...args: never[]) => unknown)),
   });

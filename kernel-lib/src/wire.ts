@@ -929,6 +929,13 @@ export interface components {
       stepName: components["schemas"]["Name"];
       sourceHash: string;
       sourceText: string;
+      /**
+       * @description The TypeScript the step was written as, when known (the notebook cell's text of the
+       *     function, where `sourceText` is tslab's compiled JavaScript). Not part of the cache key.
+       */
+      sourceTypeScript?: string;
+      /** @description The execution count of the notebook cell that holds `sourceTypeScript`. */
+      sourceCell?: number;
       version?: string;
       tags: string[];
       resources: components["schemas"]["ResourceRequest"];
@@ -1110,6 +1117,10 @@ export interface components {
     };
     RunDetail: components["schemas"]["Run"] & {
       sourceText: string;
+      /** @description The TypeScript the step was written as, when known (see RunInfo). */
+      sourceTypeScript?: string;
+      /** @description The execution count of the notebook cell that holds `sourceTypeScript`. */
+      sourceCell?: number;
       /**
        * @description Each attempt of a retried run (`retry` setting), in order: when it started, how and
        *     when it ended, and its error. Empty for a run that ran once (the run's own fields

@@ -10,9 +10,16 @@ import type { Page } from "@playwright/test";
 import { expect, expectTslabKernelspec, test } from "./fixtures";
 import { openStep } from "./steps";
 
-const PIPELINE = [
+/**
+ * The library's imports get a cell of their own: the cells run after it are the ones whose
+ * TypeScript the kernel keeps (the step panel shows it).
+ */
+const IMPORTS = [
   'import { func, plot } from "tsematic";',
   'import { tableFromArrays, type Table } from "apache-arrow";',
+].join("\n");
+
+const PIPELINE = [
   "const makeSales = func(function makeSales(n: number): Table {",
   "  const id = new Int32Array(n);",
   "  const amount = new Float64Array(n);",
@@ -99,9 +106,11 @@ test.describe("the step panel", () => {
     test.setTimeout(180_000);
     await page.setViewportSize({ width: 1280, height: 1200 });
     await page.notebook.createNew("step-panel.ipynb", { kernel: "tslab" });
-    await page.notebook.setCell(0, "code", PIPELINE);
+    await page.notebook.setCell(0, "code", IMPORTS);
+    await page.notebook.addCell("code", PIPELINE);
     await page.notebook.runCell(0);
-    expect((await page.notebook.getCellTextOutput(0))?.join("\n")).toContain("pipeline done");
+    await page.notebook.runCell(1);
+    expect((await page.notebook.getCellTextOutput(1))?.join("\n")).toContain("pipeline done");
 
     await openStep(page, await runIdOf(page, "makeSales"));
     const panel = page.locator(".jp-TsematicStep");
@@ -141,7 +150,21 @@ test.describe("the step panel", () => {
     await expect(grid.locator('[role="row"]').nth(1).locator('[role="rowheader"]')).toHaveText("3");
     await expect(grid.locator('[role="row"]').nth(2).locator('[role="rowheader"]')).toHaveText("4");
     await expect(panel.locator(".jp-TsematicStep-logs")).toContainText("made 300 sales");
-    await expect(panel.locator(".jp-TsematicStep-source")).toContainText("function makeSales");
+    // The source is the TypeScript of the cell (run second: [2]), types kept; the compiled
+    // JavaScript tslab ran is one click away, and back.
+    const source = panel.locator(".jp-TsematicStep-source");
+    await expect(panel.locator(".jp-TsematicStep-sourceLabel")).toHaveText("TypeScript, cell [2]");
+    await expect(source).toContainText("function makeSales(n: number): Table {");
+    const toggle = panel.locator(".jp-TsematicStep-sourceToggle");
+    await toggle.click();
+    await expect(panel.locator(".jp-TsematicStep-sourceLabel")).toHaveText(
+      "Compiled JavaScript (what ran)",
+    );
+    await expect(source).toContainText("function makeSales(n) {");
+    await expect(source).not.toContainText(": number");
+    await expect(toggle).toHaveText("Show TypeScript");
+    await toggle.click();
+    await expect(source).toContainText("function makeSales(n: number): Table {");
 
     await table
       .locator(".jp-TsematicTable-sqlInput")

@@ -125,3 +125,43 @@ test("a failed step defined in one cell and run from another points at its own c
   assert.ok(frames.length <= 2, `only the cells' frames:\n${text}`);
   delete (globalThis as Record<string, unknown>).tsematicFunc;
 });
+
+test("a step defined in a cell records the TypeScript it was written as, types kept, and the cell's count", async () => {
+  (globalThis as Record<string, unknown>).tsematicFunc = func;
+  await handler.handleExecuteImpl({
+    code: [
+      "const func = (globalThis as any).tsematicFunc;",
+      "interface Point { x: number }",
+      "const scale = func(function scale(p: Point, k: number): number {",
+      "  return p.x * k;",
+      "});",
+      'const offset = func({ name: "offset" }, (p: Point): number => p.x + 1);',
+      "(globalThis as any).tsematicSteps = { scale, offset };",
+    ].join("\n"),
+  });
+  const count = handler.execCount;
+  const steps = (globalThis as Record<string, unknown>).tsematicSteps as Record<
+    string,
+    { spec: { sourceText: string; sourceTypeScript?: string; sourceCell?: number } }
+  >;
+  const scale = steps.scale!.spec;
+  assert.equal(
+    scale.sourceTypeScript,
+    "function scale(p: Point, k: number): number {\n  return p.x * k;\n}",
+  );
+  assert.equal(scale.sourceCell, count);
+  assert.doesNotMatch(scale.sourceText, /: number/, "sourceText stays the compiled JavaScript");
+  // An arrow function with no name of its own is found where it starts.
+  assert.equal(steps.offset!.spec.sourceTypeScript, "(p: Point): number => p.x + 1");
+  assert.equal(steps.offset!.spec.sourceCell, count);
+  delete (globalThis as Record<string, unknown>).tsematicFunc;
+  delete (globalThis as Record<string, unknown>).tsematicSteps;
+});
+
+test("a step of a script (no notebook cell) records no TypeScript", () => {
+  const step = func(function plain(a: number) {
+    return a;
+  });
+  assert.equal(step.spec.sourceTypeScript, undefined);
+  assert.equal(step.spec.sourceCell, undefined);
+});

@@ -125,3 +125,8 @@ function isTslabOptions(options: unknown): options is Record<string, unknown> {
   const o = options as Record<string, unknown>;
   return o.breakOnSigint === true && o.filename === undefined;
 }
+
+/** The cells this kernel ran since the library was imported, the newest first. */
+export function compiledCells(): CompiledCell[] {
+  return [...registry.byFile.values()].sort((a, b) => b.count - a.count);
+}

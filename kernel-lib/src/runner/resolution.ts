@@ -346,6 +346,9 @@ export class Resolution {
         stepName: node.stepName,
         sourceHash: spec.sourceHash,
         sourceText: spec.sourceText,
+        ...(spec.sourceTypeScript !== undefined
+          ? { sourceTypeScript: spec.sourceTypeScript, sourceCell: spec.sourceCell }
+          : {}),
         ...(spec.options.version !== undefined ? { version: spec.options.version } : {}),
         tags: settings.tags ?? [],
         resources: settings.resources ?? {},

@@ -32,6 +32,27 @@ describe("batch ingest", () => {
     assert.deepEqual(counts(), once);
   });
 
+  it("stores a step's TypeScript and cell when run-created carries them, and GET /runs/{id} answers them", async () => {
+    const fx = pipelineFixture({ seed: "typescript-source" });
+    const typed = "function load(rows: number): number {\n  return rows;\n}";
+    const events = fx.events.map((e) =>
+      e.type === "run-created" && e.run.id === fx.runs.load
+        ? { ...e, run: { ...e.run, sourceTypeScript: typed, sourceCell: 7 } }
+        : e,
+    );
+    assert.equal((await t.api.postEvents(events)).status, 200);
+    const load = await t.api.get<{
+      run: { sourceText: string; sourceTypeScript?: string; sourceCell?: number };
+    }>(`/runs/${fx.runs.load}`);
+    assert.equal(load.body.run.sourceTypeScript, typed);
+    assert.equal(load.body.run.sourceCell, 7);
+    assert.doesNotMatch(load.body.run.sourceText, /: number/);
+    // A step with no TypeScript known (a script's) answers its compiled text alone.
+    const other = await t.api.get<{ run: Record<string, unknown> }>(`/runs/${fx.rootId}`);
+    assert.equal("sourceTypeScript" in other.body.run, false);
+    assert.equal("sourceCell" in other.body.run, false);
+  });
+
   it("applies only the new part of a batch that overlaps one already ingested", async () => {
     const fx = pipelineFixture({ seed: "overlap" });
     const half = Math.floor(fx.events.length / 2);

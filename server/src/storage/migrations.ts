@@ -404,6 +404,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 13,
+    name: "the TypeScript a step was written as, and its notebook cell",
+    // Null for runs stored before, and for steps not written in a notebook cell (scripts, workers):
+    // their source_text is all there is.
+    sql: `
+      ALTER TABLE runs ADD COLUMN source_typescript TEXT;
+      ALTER TABLE runs ADD COLUMN source_cell INTEGER;
+    `,
+  },
 ];
 
 /**

@@ -72,11 +72,21 @@ function unreadableError(row: RunRow): ErrorInfo {
   };
 }
 
-export function runDetailView(
-  row: RunRow & { source_text: string },
-  attempts: AttemptView[],
-): RunDetailView {
-  return { ...runView(row), sourceText: row.source_text, attempts };
+/** The source columns of a run, read only for one run's detail (they may be large). */
+export interface SourceRow {
+  source_text: string;
+  source_typescript: string | null;
+  source_cell: number | null;
+}
+
+export function runDetailView(row: RunRow & SourceRow, attempts: AttemptView[]): RunDetailView {
+  return {
+    ...runView(row),
+    sourceText: row.source_text,
+    ...(row.source_typescript !== null ? { sourceTypeScript: row.source_typescript } : {}),
+    ...(row.source_cell !== null ? { sourceCell: row.source_cell } : {}),
+    attempts,
+  };
 }
 
 export interface AttemptStartRow {

@@ -80,8 +80,9 @@ export class RunWrites {
     this.insertRun = db.prepare(
       `INSERT INTO runs (id, root_id, parent_id, step_name, source_hash, source_text, version,
          parameters_json, cache, state, attempt, created_at, resources_json, tags_json,
-         cache_key, original_run_id, error_json, started_at, ended_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         cache_key, original_run_id, error_json, started_at, ended_at, source_typescript,
+         source_cell)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.updateRun = db.prepare(
       `UPDATE runs SET state = ?, attempt = ?,
@@ -151,6 +152,8 @@ export class RunWrites {
           p?.errorJson ?? null,
           p?.startedAt ?? null,
           p?.endedAt ?? null,
+          r.sourceTypeScript ?? null,
+          r.sourceCell ?? null,
         );
         run.seq = Number(info.lastInsertRowid);
         for (const tag of r.tags) this.insertTag.run(tag, run.seq);

@@ -9,13 +9,15 @@ import {
   RUN_COLUMNS,
   type RunRow,
   runDetailView,
+  type SourceRow,
   runView,
 } from "./rows";
 
 export function getRunDetail(db: Db, runId: string): RunDetailView | undefined {
   const row = db
-    .prepare<[string], RunRow & { source_text: string }>(
-      `SELECT ${RUN_COLUMNS}, r.source_text FROM runs r WHERE r.id = ?`,
+    .prepare<[string], RunRow & SourceRow>(
+      `SELECT ${RUN_COLUMNS}, r.source_text, r.source_typescript, r.source_cell
+       FROM runs r WHERE r.id = ?`,
     )
     .get(runId);
   if (!row) return undefined;
