@@ -102,6 +102,20 @@ const named = (id: string, name: string, state = "resolved"): IRunSummary => ({
 });
 const settle = (ms = 20): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
+/** Resolves once the model's status is `status` (at once if it is already). */
+function statusBecomes(model: RunListModel, status: RunListModel["status"]): Promise<void> {
+  return new Promise((done) => {
+    const check = (): void => {
+      if (model.status === status) {
+        model.changed.disconnect(check);
+        done();
+      }
+    };
+    model.changed.connect(check);
+    check();
+  });
+}
+
 describe("RunListModel", () => {
   let model: RunListModel | null = null;
   afterEach(() => model?.dispose());
@@ -291,7 +305,9 @@ describe("RunListModel", () => {
       listRunPage: () => Promise.reject(new Error("boom")),
     };
     model = new RunListModel({ client: failing, standby: "never", intervalMs: 60_000 });
-    await settle();
+    // Awaited by its signal, not a fixed wait: the first poll runs from setImmediate, and a
+    // loaded machine that pauses this process past a 20 ms timer ran the timer first.
+    await statusBecomes(model, "error");
     assert.equal(model.status, "error");
     assert.match(model.error, /boom/);
   });
