@@ -1,3 +1,4 @@
+// Idles a connection for 6 s: not for the inner loop; `npm test` runs it.
 import assert from "node:assert/strict";
 import { Agent, request } from "node:http";
 import { after, before, describe, it } from "node:test";

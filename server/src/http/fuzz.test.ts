@@ -1,3 +1,4 @@
+// Thousands of hostile requests (seconds): not for the inner loop; `npm test` runs it.
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { request } from "node:http";

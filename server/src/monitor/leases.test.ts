@@ -1,3 +1,4 @@
+// Waits out heartbeat timeouts (seconds): not for the inner loop; `npm test` runs it.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RunEvent, RunInfo, RunState } from "../model/events";

@@ -1,3 +1,4 @@
+// Kills and restarts a server mid-run (seconds): not for the inner loop; `npm test` runs it.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
