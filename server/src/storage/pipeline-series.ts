@@ -12,47 +12,26 @@
  * }
  * ```
  */
-import type { RunState } from "../model/events";
+import type * as wire from "../wire";
 import type { Db } from "./db";
 import { pipelineRoots, pipelineRunCount, type RootCursor, type RootRow } from "./metrics";
 
 /** The most series (metric name × label set) one page answers; the others are counted, not sent. */
 export const MAX_SERIES_PER_PAGE = 200;
 
-/** A root run of the page (PipelineSeriesRun in openapi.yaml). */
-export interface PipelineSeriesRun {
-  rootId: string;
-  state: RunState;
-  /** Its start (its creation if it never started). */
-  startedAt: number;
-  endedAt: number | null;
-  durationMs: number | null;
-}
+/** A root run of the page: its start is its creation if it never started. */
+export type PipelineSeriesRun = wire.PipelineSeriesRun;
 
-/** One metric with one label set across the page's runs (MetricSeries in openapi.yaml). */
-export interface MetricSeries {
-  name: string;
-  labels: Record<string, string>;
-  /** Indexes into the page's `runs` (ascending: newest run first), one per run that logged it. */
-  runs: number[];
-  /** The run's last value, at the same position as its index in `runs`. */
-  values: number[];
-}
+/** One metric with one label set across the page's runs: `runs[k]` (an index) logged `values[k]` last. */
+export type MetricSeries = wire.MetricSeries;
 
-export interface PipelineSeriesPage {
-  stepName: string;
-  /** This page's root runs, newest first. */
-  runs: PipelineSeriesRun[];
-  /** Resolved runs among this page's runs that ended; null when none ended. */
-  successRate: number | null;
-  /** Root runs of this pipeline on the server (all of them). */
-  count: number;
-  /** Sorted by name, then by label set (its JSON). */
-  series: MetricSeries[];
-  /** Series past {@link MAX_SERIES_PER_PAGE} left out of this page (ask for them by `name`). */
-  omittedSeries: number;
+/**
+ * The answer of `GET /pipelines/{stepName}/series` before its cursor is encoded: series sorted by
+ * name, then label set (its JSON); those past {@link MAX_SERIES_PER_PAGE} counted in `omittedSeries`.
+ */
+export type PipelineSeriesPage = Omit<wire.PipelineSeriesPage, "nextCursor"> & {
   nextCursor: RootCursor | null;
-}
+};
 
 interface LastValueRow {
   runIndex: number;
