@@ -63,25 +63,12 @@ function fanOutRuns(rootId, n) {
   return { runs, edges };
 }
 
-function bundle(n) {
-  const rootId = "bench-root";
+/** The runs under the root and their edges, in the chosen shape. */
+function shapeRuns(rootId, n) {
   if (shape === "fanout") {
-    const { runs, edges } = fanOutRuns(rootId, n);
-    return {
-      version: 1,
-      rootId,
-      stepName: "benchPipeline",
-      mode: "local",
-      serverUrl: "http://127.0.0.1:59999",
-      state: "running",
-      final: false,
-      updatedAt: Date.now(),
-      progress: { total: n + 1, done: 0, running: 0, failed: 0, cached: 0 },
-      runs: [{ id: rootId, name: "benchPipeline", state: "running", parentId: null }, ...runs],
-      edges,
-    };
+    return fanOutRuns(rootId, n);
   }
-  const runs = [{ id: rootId, name: "benchPipeline", state: "running", parentId: null }];
+  const runs = [];
   const edges = [];
   const chains = Math.max(1, Math.round(n / 10));
   for (let i = 0; i < n; i++) {
@@ -99,6 +86,12 @@ function bundle(n) {
         path: "x",
       });
   }
+  return { runs, edges };
+}
+
+function bundle(n) {
+  const rootId = "bench-root";
+  const { runs, edges } = shapeRuns(rootId, n);
   return {
     version: 1,
     rootId,
@@ -109,7 +102,7 @@ function bundle(n) {
     final: false,
     updatedAt: Date.now(),
     progress: { total: n + 1, done: 0, running: 0, failed: 0, cached: 0 },
-    runs,
+    runs: [{ id: rootId, name: "benchPipeline", state: "running", parentId: null }, ...runs],
     edges,
   };
 }
