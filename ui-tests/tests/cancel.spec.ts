@@ -4,10 +4,10 @@
  * run's signal keeps running in the kernel, the cell says so and offers the kernel's interrupt, and
  * nothing it prints after the cancel is recorded as its log.
  */
-import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
 import type { APIRequestContext } from "@playwright/test";
 
 import { expect, expectTslabKernelspec, test } from "./fixtures";
+import { configuredServer, type IServer } from "./configured-server";
 
 /** A step that never checks `runContext().signal`: it waits for the next cell to let it go on. */
 const STUBBORN_PIPELINE = [
@@ -27,19 +27,6 @@ const STUBBORN_PIPELINE = [
 ].join("\n");
 
 const RELEASE = "(globalThis as any).releaseStubborn();";
-
-interface IServer {
-  url: string;
-  token: string;
-}
-
-/** The lineage server the host was started with (page config, as the extension reads it). */
-async function lineageServer(page: IJupyterLabPageFixture): Promise<IServer> {
-  return page.evaluate(() => {
-    const config = JSON.parse(document.getElementById("jupyter-config-data")!.textContent!);
-    return { url: config.tsematicServerUrl as string, token: config.tsematicToken as string };
-  });
-}
 
 async function getJson<T>(request: APIRequestContext, server: IServer, path: string): Promise<T> {
   const response = await request.get(`${server.url}/api/v1${path}`, {
@@ -105,7 +92,7 @@ test.describe("Cancel a pipeline", () => {
     await expect(page.locator(".jp-Notebook")).toContainText("printed after the cancel", {
       timeout: 60_000,
     });
-    const server = await lineageServer(page);
+    const server = await configuredServer(page);
     const [root] = await runsOf(request, server, "root=true&pipeline=shiftEnterPipeline");
     expect(root).toBeDefined();
     await expect

@@ -2,6 +2,7 @@ import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
 import type { APIRequestContext } from "@playwright/test";
 
 import { expect, expectTslabKernelspec, test } from "./fixtures";
+import { configuredServer } from "./configured-server";
 
 /** A pipeline whose one step sleeps until canceled (it honours the run's AbortSignal). */
 const slowPipeline = (name: string): string =>
@@ -15,16 +16,6 @@ const slowPipeline = (name: string): string =>
     `const ${name} = func(async function ${name}() { return nap(120_000); });`,
     `await ${name}()`,
   ].join("\n");
-
-/** The lineage server the host was started with (page config, as the extension reads it). */
-async function lineageServer(
-  page: IJupyterLabPageFixture,
-): Promise<{ url: string; token: string }> {
-  return page.evaluate(() => {
-    const config = JSON.parse(document.getElementById("jupyter-config-data")!.textContent!);
-    return { url: config.tsematicServerUrl as string, token: config.tsematicToken as string };
-  });
-}
 
 interface IRun {
   id: string;
@@ -79,7 +70,7 @@ async function expectCanceled(
   await expect(
     page.locator(".jp-Notebook .jp-Cell").first().locator(".jp-OutputArea"),
   ).toContainText(/canceled/, { timeout: 30_000 });
-  const server = await lineageServer(page);
+  const server = await configuredServer(page);
   const roots = await runsOnServer(request, server, `root=true&pipeline=${name}`);
   expect(roots.map((run) => run.stepName)).toEqual([name]);
   const root = roots[0]!;
@@ -163,7 +154,7 @@ test.describe("Tsematic commands", () => {
     await page.notebook.runCell(0);
     const output = page.locator(".jp-Notebook .jp-Cell").first().locator(".jp-OutputArea");
     await expect(output).toContainText("42");
-    const server = await lineageServer(page);
+    const server = await configuredServer(page);
     await expect
       .poll(async () => (await runsOnServer(request, server, `root=true&pipeline=${name}`)).length)
       .toBe(1);

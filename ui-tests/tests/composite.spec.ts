@@ -7,10 +7,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import type { Page } from "@playwright/test";
-
 import { runPipelines } from "../lineage-server";
 import { expect, test } from "./fixtures";
+import { configuredServer } from "./configured-server";
 
 const PIPELINE = `
 const { func, plot } = require("tsematic");
@@ -31,14 +30,6 @@ const compositeReport = func(function compositeReport(n) {
   process.exit(1);
 });
 `;
-
-/** The lineage server the page is configured with (page config, as `npm start` sets it). */
-async function configuredServer(page: Page): Promise<{ url: string; token: string }> {
-  return page.evaluate(() => {
-    const config = JSON.parse(document.getElementById("jupyter-config-data")!.textContent!);
-    return { url: config.tsematicServerUrl as string, token: config.tsematicToken as string };
-  });
-}
 
 async function runIdOf(server: { url: string; token: string }, stepName: string): Promise<string> {
   const response = await fetch(

@@ -5,20 +5,12 @@
  * its step panel. The run is recorded by posting kernel-lib's events to the server (server's test
  * fixture recorder), which takes seconds, rather than running 10,000 steps in a kernel.
  */
-import type { Page } from "@playwright/test";
 import { EventRecorder, fixtureId, jsonArtifact } from "@tsematic/server/lib/testing/fixture";
 
 import { expect, test } from "./fixtures";
+import { configuredServer } from "./configured-server";
 
 const LEAVES = 10_000;
-
-/** The page's lineage server (page config, as `npm start` sets it). */
-async function configuredServer(page: Page): Promise<{ url: string; token: string }> {
-  return page.evaluate(() => {
-    const config = JSON.parse(document.getElementById("jupyter-config-data")!.textContent!);
-    return { url: config.tsematicServerUrl as string, token: config.tsematicToken as string };
-  });
-}
 
 /**
  * Records `scaleSweep`: `load`, then 10,000 calls of `leaf` fed by it (the first 6 failed, the next

@@ -22,6 +22,7 @@ import type { Browser, Page } from "@playwright/test";
 
 import { announced, freePort, runPipelines, stop } from "../lineage-server";
 import { expect, test } from "./fixtures";
+import { configuredServer } from "./configured-server";
 
 const repo = resolve(__dirname, "..", "..");
 const OUTPUT_DIR = resolve(__dirname, "..", "test-output");
@@ -181,14 +182,6 @@ async function execute(page: Page, command: string, args: Record<string, unknown
     },
     { command, args },
   );
-}
-
-/** The lineage server the page is configured with (page config, as `npm start` sets it). */
-async function configuredServer(page: Page): Promise<{ url: string; token: string }> {
-  return page.evaluate(() => {
-    const config = JSON.parse(document.getElementById("jupyter-config-data")!.textContent!);
-    return { url: config.tsematicServerUrl as string, token: config.tsematicToken as string };
-  });
 }
 
 /** Runs `source` (CommonJS, `tsematic` importable) against the page's lineage server. */

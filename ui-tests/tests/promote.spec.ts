@@ -15,6 +15,7 @@ import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
 import type { APIRequestContext, Locator } from "@playwright/test";
 
 import { expect, expectTslabKernelspec, test } from "./fixtures";
+import { configuredServer } from "./configured-server";
 
 const TUTORIAL = resolve(__dirname, "..", "..", "tutorials", "05-from-notebook-to-cluster.ipynb");
 
@@ -83,21 +84,12 @@ async function promoteFromToolbar(page: IJupyterLabPageFixture, cell: number): P
   return dialog;
 }
 
-async function lineageServer(
-  page: IJupyterLabPageFixture,
-): Promise<{ url: string; token: string }> {
-  return page.evaluate(() => {
-    const config = JSON.parse(document.getElementById("jupyter-config-data")!.textContent!);
-    return { url: config.tsematicServerUrl as string, token: config.tsematicToken as string };
-  });
-}
-
 async function runStates(
   page: IJupyterLabPageFixture,
   request: APIRequestContext,
   rootId: string,
 ): Promise<string[]> {
-  const server = await lineageServer(page);
+  const server = await configuredServer(page);
   const response = await request.get(`${server.url}/api/v1/runs?rootId=${rootId}`, {
     headers: { Authorization: `Bearer ${server.token}` },
   });

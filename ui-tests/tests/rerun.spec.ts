@@ -15,21 +15,9 @@ import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
 import type { APIRequestContext } from "@playwright/test";
 
 import { expect, test } from "./fixtures";
+import { configuredServer, type IServer } from "./configured-server";
 
 const REPO = resolve(__dirname, "..", "..");
-
-interface IServer {
-  url: string;
-  token: string;
-}
-
-/** The lineage server the host was started with (page config, as the extension reads it). */
-async function lineageServer(page: IJupyterLabPageFixture): Promise<IServer> {
-  return page.evaluate(() => {
-    const config = JSON.parse(document.getElementById("jupyter-config-data")!.textContent!);
-    return { url: config.tsematicServerUrl as string, token: config.tsematicToken as string };
-  });
-}
 
 /**
  * A notebook pipeline `name(xs, factor)` = total(scale(xs, factor)), packaged and run to the end
@@ -145,7 +133,7 @@ test.describe("reruns from JupyterLab", () => {
     request,
   }) => {
     test.setTimeout(180_000);
-    const server = await lineageServer(page);
+    const server = await configuredServer(page);
     const name = "rerunHerePipeline";
     const original = await submittedPipeline(server, name);
     const totalId = (
@@ -198,7 +186,7 @@ test.describe("reruns from JupyterLab", () => {
     request,
   }) => {
     test.setTimeout(180_000);
-    const server = await lineageServer(page);
+    const server = await configuredServer(page);
     const name = "rerunInputsPipeline";
     const original = await submittedPipeline(server, name);
 
