@@ -7,7 +7,7 @@
  * ```ts
  * const view = failureView(run.error);
  * if (view) panel.addWidget(new Widget({ node: failureBlock(view) }));
- * // view.title: "Out of memory"; view.hint: "raise memoryMiB above 912"
+ * // view.title: "Out of memory"; view.hint: "raise the step's resources.memoryMiB above 912"
  * ```
  */
 import type * as wire from "../wire";

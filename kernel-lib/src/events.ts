@@ -52,7 +52,7 @@ export type FailureKind = wire.FailureKind;
  * @example
  * ```ts
  * const f: JobFailure = { kind: "out-of-memory", message: "the step used 900 MiB of its 512 MiB",
- *   hint: "raise memoryMiB above 900", memory: { askedMiB: 512, usedMiB: 900 } };
+ *   hint: "raise the step's resources.memoryMiB above 900", memory: { askedMiB: 512, usedMiB: 900 } };
  * ```
  */
 export type JobFailure = wire.JobFailure;

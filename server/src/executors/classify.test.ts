@@ -42,7 +42,7 @@ describe("exit classification", () => {
       kind: "out-of-memory",
       message:
         "the job's processes used 912 MiB, more than the 700 MiB it asked for, and were killed",
-      hint: "raise memoryMiB above 912 (peak used), or keep less in memory at once",
+      hint: "raise the step's resources.memoryMiB above 912 (peak used), or keep less in memory at once",
       memory: { askedMiB: 700, usedMiB: 912 },
       signal: "SIGKILL",
     });

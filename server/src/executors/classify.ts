@@ -71,7 +71,7 @@ export function classifyExit(facts: ExitFacts): JobFailure | undefined {
       return {
         kind: "out-of-memory",
         message: `the job's processes used ${facts.peakMiB} MiB, more than the ${facts.askedMiB} MiB it asked for, and were killed`,
-        hint: `raise memoryMiB above ${facts.peakMiB} (peak used), or keep less in memory at once`,
+        hint: `raise the step's resources.memoryMiB above ${facts.peakMiB} (peak used), or keep less in memory at once`,
         memory,
         ...ended,
       };
@@ -103,7 +103,7 @@ export function classifyExit(facts: ExitFacts): JobFailure | undefined {
       kind: "out-of-memory",
       message: `Node ran out of heap memory ("${NODE_HEAP_ABORT}") with ${facts.peakMiB} MiB resident`,
       hint:
-        `raise Node's heap limit (--max-old-space-size) above what the step needs, and memoryMiB ` +
+        `raise Node's heap limit (--max-old-space-size) above what the step needs, and resources.memoryMiB ` +
         `above ${Math.max(facts.peakMiB, facts.askedMiB)} with it, or keep less in memory at once; ${seeLog}`,
       memory,
       ...ended,

@@ -262,7 +262,9 @@ describe("local executor: exit classification", () => {
       assert.equal(status.signal, "SIGKILL");
       assert.match(
         status.failure.hint,
-        new RegExp(`raise memoryMiB above ${status.failure.memory!.usedMiB} \\(peak used\\)`),
+        new RegExp(
+          `raise the step's resources.memoryMiB above ${status.failure.memory!.usedMiB} \\(peak used\\)`,
+        ),
       );
       assert.equal(ex.local.describeFailure(id), status.failure);
     },

@@ -29,8 +29,8 @@ export type FailureKind = wire.FailureKind;
 
 /**
  * Why a job failed, in the words a user acts on: `message` (one sentence: what happened), `hint`
- * (what to change: "raise memoryMiB above 700", "see the step's log", ...); out-of-memory: asked vs
- * peak used.
+ * (what to change: "raise the step's resources.memoryMiB above 700", "see the step's log", ...);
+ * out-of-memory: asked vs peak used.
  */
 export type JobFailure = wire.JobFailure;
 

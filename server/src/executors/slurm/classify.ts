@@ -47,7 +47,8 @@ export function slurmFailure(job: SlurmJob, facts: FailureFacts): JobFailure | u
           (facts.usedMiB !== undefined
             ? `used ${facts.usedMiB} MiB`
             : `reached that limit, where its memory cgroup stopped it (its peak is the limit)`),
-        hint: `raise the step's memoryMiB above ${used}, or use less memory in it; ${outputAt(facts.output)}`,
+        // Named as a step declares it (`func({ resources: { memoryMiB } })`): the line to change.
+        hint: `raise the step's resources.memoryMiB above ${used}, or use less memory in it; ${outputAt(facts.output)}`,
         memory: { askedMiB: facts.askedMiB, usedMiB: used },
       };
     }
