@@ -19,6 +19,10 @@ prepare_s=$(elapsed "$t")
 kernels=$(bash scripts/setup-notebooks.sh)
 export JUPYTER_PATH="$kernels${JUPYTER_PATH:+:$JUPYTER_PATH}"
 
+# slurm-step.spec.ts starts a local Slurm cluster (server/src/slurm-cluster/): the Debian packages and
+# its job user must be there (idempotent: at once when they are).
+bash scripts/slurm-install.sh
+
 node ./node_modules/typescript/bin/tsc -p ui-tests # Playwright strips types without checking them
 rm -rf ui-tests/test-output
 t=$(seconds)

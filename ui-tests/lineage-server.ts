@@ -22,11 +22,15 @@ export interface LineageServer {
 /**
  * Starts a lineage server allowing `corsOrigins` (none: it refuses every page), with `token` when
  * given (written to its data directory before it starts, where the server reads it), logging to `log`.
+ * `args` are more `tsematic server` flags (`--slurm-url ...`), `env` more environment
+ * (`TSEMATIC_TEST_*` reaches its workers).
  */
 export async function startLineageServer(options: {
   corsOrigins: string[];
   token?: string;
   log?: string;
+  args?: string[];
+  env?: Record<string, string>;
 }): Promise<LineageServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "tsematic-ui-data-"));
   if (options.token) writeFileSync(join(dataDir, "token"), `${options.token}\n`, { mode: 0o600 });
@@ -41,8 +45,12 @@ export async function startLineageServer(options: {
       // admits jobs against (no device is bound), so one lets it run here on the CPU.
       "--gpus=1",
       ...options.corsOrigins.map((origin) => `--cors-origin=${origin}`),
+      ...(options.args ?? []),
     ],
-    { stdio: ["ignore", "pipe", options.log ? openSync(options.log, "w") : "ignore"] },
+    {
+      stdio: ["ignore", "pipe", options.log ? openSync(options.log, "w") : "ignore"],
+      env: { ...process.env, ...options.env },
+    },
   );
   const url = await announced(child, /listening on (\S+)/, "the lineage server");
   return {

@@ -80,18 +80,31 @@ export function failureView(error: IRunError | null | undefined): IFailureView |
 export function failureBlock(view: IFailureView): HTMLElement {
   const node = document.createElement("div");
   node.className = `jp-TsematicStep-failure jp-mod-${view.kind}`;
+  // The class and the words around it apart from what the server wrote: the message and the hint
+  // name this one job (its id, its output file), the class and the labels do not.
   const title = document.createElement("div");
   title.className = "jp-TsematicStep-failureTitle";
-  title.textContent = `${view.title}: ${view.message}`;
+  title.append(
+    span("jp-TsematicStep-failureClass", view.title),
+    ": ",
+    span("jp-TsematicStep-failureMessage", view.message),
+  );
   node.appendChild(title);
   if (view.hint) {
     const hint = document.createElement("div");
     hint.className = "jp-TsematicStep-failureHint";
-    hint.textContent = `What to do: ${view.hint}`;
+    hint.append("What to do: ", span("jp-TsematicStep-failureAdvice", view.hint));
     node.appendChild(hint);
   }
   if (view.facts.length > 0) {
     node.appendChild(factList(view.facts));
   }
+  return node;
+}
+
+function span(className: string, text: string): HTMLElement {
+  const node = document.createElement("span");
+  node.className = className;
+  node.textContent = text;
   return node;
 }
