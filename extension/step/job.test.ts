@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 
 import { wireFixture } from "../testing/wire-fixture";
-import { fetchJob, type IJob, jobFacts } from "./job";
+import { fetchJob, type IJob, jobFacts, readsAgain } from "./job";
 
 /** A job of a dispatched run as `GET /api/v1/runs/{id}/job` answers it (server/openapi.yaml Job). */
 const JOB: IJob = wireFixture("Job", {
@@ -82,6 +82,22 @@ describe("jobFacts", () => {
       ["node", "w1"],
       ["external id", "413"],
     ]);
+  });
+});
+
+describe("readsAgain", () => {
+  it("reads a queued job again: the reason its cluster gives for not starting it may change", () => {
+    const queued: IJob = { ...JOB, state: "queued" };
+    assert.equal(readsAgain(queued, "scheduled"), true);
+    assert.equal(readsAgain(JOB, "running"), false);
+    assert.equal(readsAgain({ ...JOB, state: "succeeded" }, "resolved"), false);
+  });
+
+  it("reads again a scheduled run that has no job yet (its resolver creates it a moment later), not a run that ran inline", () => {
+    assert.equal(readsAgain(null, "scheduled"), true);
+    for (const state of ["created", "running", "resolved", "failed"]) {
+      assert.equal(readsAgain(null, state), false, state);
+    }
   });
 });
 

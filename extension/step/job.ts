@@ -17,7 +17,7 @@ import type * as wire from "../wire";
 import type { StepApi } from "./api";
 import { factList } from "./dom";
 
-/** How often the section reads a queued job again (its cluster's pending reason may change). */
+/** How often the section reads a queued job again, or the missing job of a scheduled run. */
 const QUEUED_REREAD_MS = 5_000;
 
 /** `Job` in the OpenAPI file. */
@@ -56,6 +56,23 @@ export function jobFacts(job: IJob): Array<[string, string]> {
     }
   }
   return facts;
+}
+
+/**
+ * Whether the section reads the run's job again while the run's state stays as it is: a queued
+ * job's pending reason changes while it waits (Slurm: "Priority", then "Resources"), and the job of
+ * a run just scheduled may not exist yet when the new state is read (its resolver creates it a
+ * moment after it records the state, and the run's state changes next only once the job runs).
+ *
+ * @example
+ * ```ts
+ * readsAgain(null, "scheduled"); // true: its job is on its way
+ * readsAgain(null, "running"); // false: it runs inline, without a job
+ * readsAgain(queuedJob, "scheduled"); // true: Slurm may give another reason
+ * ```
+ */
+export function readsAgain(job: IJob | null, runState: string): boolean {
+  return job === null ? runState === "scheduled" : job.state === "queued";
 }
 
 /** The run's latest job, or null when it has none (it ran inline). */
@@ -101,21 +118,20 @@ export class JobSection {
       return;
     }
     this._key = key;
-    this._read(run.id, key);
+    this._read(run.id, run.state, key);
   }
 
-  private _read(runId: string, key: string): void {
+  private _read(runId: string, runState: string, key: string): void {
     void fetchJob(this._api, runId, this._fetch).then(
       (job) => {
         if (this._key !== key) {
           return;
         } // a newer read is on its way
         this._show(job);
-        // A queued job's pending reason changes while the run's state does not: read it again.
-        if (job?.state === "queued" && this.node.isConnected) {
+        if (readsAgain(job, runState) && this.node.isConnected) {
           setTimeout(() => {
             if (this._key === key) {
-              this._read(runId, key);
+              this._read(runId, runState, key);
             }
           }, QUEUED_REREAD_MS);
         }
