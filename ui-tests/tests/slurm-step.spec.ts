@@ -5,9 +5,10 @@
  * pipelines driven against it by Node processes, as a notebook's kernel drives them. The page is
  * pointed at that server through its settings; every check reads the real JupyterLab step panel,
  * and what the panel says of a job is compared with what Slurm itself says (slurmrestd).
- * - Two steps each asking for both CPUs: the second pends, and its panel says Slurm's reason
- *   ("Resources"); the first's panel says its Slurm job id, node and attempt, and shows a line it
- *   logs while the panel is open.
+ * - Two steps each asking for both CPUs: the first's panel says its Slurm job id, node and attempt,
+ *   and shows a line it logs while the panel is open; the second's panel, open before its job
+ *   exists, shows the job once it is submitted, pending, with Slurm's reason ("Resources"), and
+ *   follows it to its end.
  * - A step that allocates past its `resources.memoryMiB` is killed by Slurm's memory cgroup
  *   (OUT_OF_MEMORY): its panel says out of memory, asked vs used, and to raise memoryMiB.
  * One cluster for the file (it takes seconds to start), stopped with every process it started.
@@ -154,6 +155,8 @@ test.describe("cloud steps on a Slurm cluster in the step panel", () => {
   });
 
   test.afterAll(async () => {
+    // Each daemon gets seconds to stop before it is killed: more than a test's default.
+    test.setTimeout(120_000);
     await slurm?.close();
   });
 
@@ -252,6 +255,7 @@ test.describe("cloud steps on a Slurm cluster in the step panel", () => {
       await expect(failure.locator(".jp-TsematicStep-failureTitle")).toContainText("Out of memory");
       await expect(failure).toContainText(`ran out of memory on ${SLURM_NODE.name}`);
       await expect(failure).toContainText("it asked for 200 MiB");
+      // Its memory cgroup stops it at its limit: what it used is that limit (Slurm keeps no peak).
       await expect(failure).toContainText("memoryasked 200 MiB, used 200 MiB at peak");
       await expect(failure.locator(".jp-TsematicStep-failureHint")).toContainText(
         "raise the step's resources.memoryMiB above 200",
