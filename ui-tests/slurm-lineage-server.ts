@@ -62,6 +62,7 @@ export async function startSlurmLineageServer(options: {
   chmodSync(markers, 0o777);
   // Node-local and writable by the job user (the cluster's state directory is root's alone).
   const workerDir = mkdtempSync(join(tmpdir(), "tsematic-ui-worker-"));
+  chmodSync(workerDir, 0o777);
   const dirs = [markers, workerDir];
   const drivers: ChildProcess[] = [];
   let cluster: SlurmCluster | undefined;
@@ -78,7 +79,6 @@ export async function startSlurmLineageServer(options: {
   };
   try {
     cluster = await startSlurmCluster({ nodes: [{ ...SLURM_NODE }] });
-    chmodSync(workerDir, 0o777);
     server = await startLineageServer({
       corsOrigins: options.corsOrigins,
       log: options.log,
