@@ -1,7 +1,8 @@
 /**
  * The body of the "Run Pipeline on Cluster" dialog: where the run goes (the executor, and whether
- * the lineage server can reach it), which steps run as jobs with their resources, what the code
- * package holds, and any packaging error with a link that activates its cell.
+ * the lineage server can reach it), every step of the package with where it runs (the driver, a job
+ * of its own, inline), its resources, time and retries, what the code package holds, and any
+ * packaging error with a link that activates its cell.
  *
  * @example
  * ```ts
@@ -11,7 +12,13 @@
  */
 import { Widget } from "@lumino/widgets";
 
-import { formatResources, formatSize, type IPromotionPlan } from "./protocol";
+import {
+  formatLimits,
+  formatResources,
+  formatRole,
+  formatSize,
+  type IPromotionPlan,
+} from "./protocol";
 
 /** Whether the plan can be submitted, and if not, the first reason. */
 export function submitBlocker(plan: IPromotionPlan): string | null {
@@ -92,19 +99,32 @@ export class PromotionPlanBody extends Widget {
     }
 
     if (plan.steps.length > 0) {
-      const steps = section("Steps that run as jobs", "jp-TsematicPromote-steps");
+      const steps = section("Steps", "jp-TsematicPromote-steps");
       const table = doc.createElement("table");
+      const head = table.createTHead().insertRow();
+      for (const title of ["Step", "Runs as", "Resources", "Time and retries"]) {
+        const cell = doc.createElement("th");
+        cell.textContent = title;
+        head.append(cell);
+      }
+      const body = table.createTBody();
       for (const step of plan.steps) {
-        const row = table.insertRow();
+        const row = body.insertRow();
         row.dataset.step = step.name;
+        row.dataset.role = step.role;
         row.insertCell().textContent = step.name;
-        row.insertCell().textContent = step.role === "driver" ? "driver (the pipeline)" : "job";
-        row.insertCell().textContent = formatResources(step.resources);
+        row.insertCell().textContent = formatRole(step.role);
+        // An inline step takes what its caller's process has: its resources are not its own.
+        row.insertCell().textContent =
+          step.role === "inline" ? "its caller's" : formatResources(step.resources);
+        row.insertCell().textContent = formatLimits(step) || "—";
       }
       steps.append(table);
       const note = doc.createElement("p");
       note.className = "jp-TsematicPromote-note";
-      note.textContent = "Steps without resources run inline in the process of their caller.";
+      note.textContent =
+        "Every step of the package is listed, also those only called from inside other steps: " +
+        "steps without resources run inline in the process of their caller.";
       steps.append(note);
     }
 
