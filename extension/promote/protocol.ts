@@ -27,6 +27,8 @@ export interface IPromotionRequest {
   /** 0-based index of the cell that awaits the pipeline. */
   readonly cellIndex: number;
   readonly executor: string;
+  /** Settings › Tsematic › Cluster node URL, when set: one of the executor's node URLs. */
+  readonly nodeUrl?: string;
 }
 
 /** A problem of the plan; `cell` is 1-based (markdown counted), null when it names no cell. */
@@ -58,6 +60,12 @@ export interface IPromotionPlan {
     readonly reachable: boolean;
     readonly problem: string | null;
     readonly serverUrl: string | null;
+    /** The URL the run's jobs will call the lineage server back at; null when not allowed. */
+    readonly nodeUrl: string | null;
+    /** The URLs the server lets the executor's jobs call back (`--public-url`), the default first. */
+    readonly nodeUrls: readonly string[];
+    /** Why the chosen node URL cannot be used, and what to do. */
+    readonly nodeUrlProblem: string | null;
   };
   readonly steps: readonly IPlannedStep[];
   readonly package: {

@@ -4,7 +4,9 @@
  * started by the project's own code (server/src/slurm-cluster/), a lineage server whose `slurm`
  * executor is that cluster, and the notebook executed with the real tslab kernel and
  * `TSEMATIC_TUTORIAL_EXECUTOR=slurm`. The notebook asserts its own results; this file then proves
- * that its steps ran as Slurm jobs, from the server's job records and from slurmrestd's own.
+ * that its steps ran as Slurm jobs, from the server's job records and from slurmrestd's own. The
+ * server is given two node URLs (`--public-url`, both reaching it): its jobs call back the first,
+ * and a submission naming a URL outside them is refused.
  *
  * Lean by design (CI has 2 cores): one cluster of one node (the GPU node: `train` asks for a GPU),
  * one server, one notebook run. Everything started here is stopped by its pid in `after`, whatever
@@ -26,6 +28,10 @@ import {
 } from "./harness";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
+const { freePorts } = require("@tsematic/server/lib/slurm-cluster/ports") as {
+  freePorts: (count: number) => Promise<number[]>;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSlurmCluster } = require("@tsematic/server/lib/slurm-cluster/cluster") as {
   startSlurmCluster: (options: { nodes: SlurmNodeSpec[] }) => Promise<SlurmCluster>;
 };
@@ -45,6 +51,12 @@ interface RunRow {
   stepName: string;
   state: string;
 }
+interface ExecutorView {
+  name: string;
+  nodeUrls: string[];
+  reachable: boolean;
+  problem: string | null;
+}
 interface JobRecord {
   id: string;
   executor: string;
@@ -55,10 +67,20 @@ interface JobRecord {
 describe("tutorial 05 on a local Slurm cluster", () => {
   let cluster: SlurmCluster | undefined;
   let server: LineageServer | undefined;
+  let nodeUrls: string[] = [];
   before(async () => {
     fs.chmodSync(WORKER_DIR, 0o777);
     cluster = await startSlurmCluster({ nodes: NODES });
-    server = await startLineageServer(slurmServerArgs(cluster, { workerDir: WORKER_DIR }));
+    const [port] = await freePorts(1);
+    // Two URLs the nodes may use, both reaching the server (bound to 127.0.0.1); jobs take the first.
+    nodeUrls = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+    server = await startLineageServer({
+      port,
+      args: [
+        ...slurmServerArgs(cluster, { workerDir: WORKER_DIR }),
+        ...nodeUrls.flatMap((url) => ["--public-url", url]),
+      ],
+    });
   });
   after(async () => {
     // The server first: it cancels the jobs it still has on the cluster.
@@ -76,6 +98,15 @@ describe("tutorial 05 on a local Slurm cluster", () => {
   };
 
   test("05-from-notebook-to-cluster.ipynb runs with TSEMATIC_TUTORIAL_EXECUTOR=slurm, its assertions hold, and every step of its cloud run was a Slurm job", async () => {
+    // What the Run Pipeline on Cluster dialog reads: the server reaches its cluster, and the URLs
+    // the operator configured for the jobs (the first by default: the one the jobs below use).
+    const { executors } = await api<{ executors: ExecutorView[] }>("/executors");
+    const slurm = executors.find((e) => e.name === "slurm");
+    assert.deepEqual(
+      slurm && { nodeUrls: slurm.nodeUrls, reachable: slurm.reachable, problem: slurm.problem },
+      { nodeUrls, reachable: true, problem: null },
+    );
+
     const report = await executeNotebook(NOTEBOOK, {
       tsematicHome: server!.home,
       env: { TSEMATIC_TUTORIAL_EXECUTOR: "slurm" },
@@ -112,5 +143,24 @@ describe("tutorial 05 on a local Slurm cluster", () => {
       assert.equal(record.job_state, "COMPLETED", `Slurm job ${slurmId} (${name})`);
       if (name === "train") assert.equal(record.tres_per_node, "gres:gpu:1", "train asked a GPU");
     }
+  });
+
+  test("a submission to the cluster that names a node URL the operator did not configure is refused with a 400 naming the allowed URLs", async () => {
+    const res = await fetch(`${server!.url}/api/v1/submissions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${server!.token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        kind: "root",
+        packageId: "a".repeat(64),
+        stepName: "trainingPipeline",
+        inputs: [],
+        executor: "slurm",
+        nodeUrl: "http://collector.example:8765",
+      }),
+    });
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(res.status, 400, JSON.stringify(body));
+    assert.equal(body.error.code, "node_url_not_allowed");
+    assert.ok(body.error.message.includes(`(allowed: ${nodeUrls.join(", ")})`), body.error.message);
   });
 });
