@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 
 import { LineageClient, LineageServerError } from "./client";
 import { fetchRunGraph } from "./live/rest";
-import { resolveSettings } from "./settings";
+import { resolveSettings, tokenFor } from "./settings";
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -357,6 +357,17 @@ describe("resolveSettings", () => {
   it("gives the default executor only when the user chose one", () => {
     assert.equal(resolveSettings({ defaultExecutor: "slurm" }, page({})).defaultExecutor, "slurm");
     assert.equal("defaultExecutor" in resolveSettings({ defaultExecutor: "" }, page({})), false);
+  });
+
+  it("gives the cluster node URL only when the user chose one, and never makes it the token's origin", () => {
+    const settings = resolveSettings(
+      { serverUrl: "http://127.0.0.1:8765", token: "t", nodeUrl: " http://head:8765 " },
+      page({}),
+    );
+    assert.equal(settings.nodeUrl, "http://head:8765");
+    assert.equal(settings.tokenOrigin, "http://127.0.0.1:8765");
+    assert.equal(tokenFor(settings, "http://head:8765/api/v1/runs"), "");
+    assert.equal("nodeUrl" in resolveSettings({ nodeUrl: "" }, page({})), false);
   });
 
   it("falls back to the host's page config, then to the default local server", () => {

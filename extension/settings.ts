@@ -33,6 +33,12 @@ export interface ITsematicSettings {
    * original run used.
    */
   readonly defaultExecutor?: string;
+  /**
+   * The URL the cluster's jobs of a promoted run call the server back at: one of the server's
+   * configured node URLs (`--public-url`). Absent: the server's default. Only ever sent to the
+   * kernel as a choice, never used to send anything (the token goes to `serverUrl` alone).
+   */
+  readonly nodeUrl?: string;
 }
 
 /**
@@ -64,6 +70,7 @@ export function resolveSettings(
     // Only when set: an anonymous user's settings are the same as before the setting existed.
     ...(text("authorName") ? { authorName: text("authorName") } : {}),
     ...(text("defaultExecutor") ? { defaultExecutor: text("defaultExecutor") } : {}),
+    ...(text("nodeUrl") ? { nodeUrl: text("nodeUrl") } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * "Run Pipeline on Cluster…" (`tsematic:promote`: palette, notebook toolbar, a code cell's context
  * menu): on a cell that awaits a pipeline, asks the kernel for the plan (the cells up to it
- * packaged as the editor has them, the executor from Settings › Tsematic › Default executor),
+ * packaged as the editor has them, the executor from Settings › Tsematic › Default executor, the
+ * URL its jobs report to from Settings › Tsematic › Cluster node URL),
  * shows it in a dialog, and on Submit has the kernel submit the pipeline detached. The run's live
  * graph opens in a panel beside the notebook (`tsematic:open-promoted-run`), which the layout
  * restorer reopens after a reload. Nothing is written into the user's cells.
@@ -27,8 +28,10 @@ import type { Cell } from "@jupyterlab/cells";
 import { INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
 
 import { promoteIcon } from "../icons";
-import { PromotionPlanBody, submitBlocker } from "../promote/dialog";
+import { submitBlocker } from "../promote/blocker";
+import { PromotionPlanBody } from "../promote/dialog";
 import { askKernel } from "../promote/kernel";
+import { nodeUrlSettingProblem, withSettingProblem } from "../promote/node-url";
 import {
   type IPromotionPlan,
   type IPromotionRequest,
@@ -136,7 +139,7 @@ export const promotePlugin: JupyterFrontEndPlugin<void> = {
       }
       const notebook = panel.content;
       const cellIndex = notebook.widgets.indexOf(cell);
-      const request: IPromotionRequest = {
+      let request: IPromotionRequest = {
         notebookPath: panel.context.path,
         cells: notebook.widgets.map((c) => {
           const tags = c.model.getMetadata("tags");
@@ -149,12 +152,21 @@ export const promotePlugin: JupyterFrontEndPlugin<void> = {
         cellIndex,
         executor: settings.current.defaultExecutor || "local",
       };
+      // A malformed setting is not sent: the dialog shows why, and Submit stays disabled.
+      const nodeUrl = settings.current.nodeUrl;
+      const settingProblem = nodeUrlSettingProblem(nodeUrl);
+      if (nodeUrl && !settingProblem) {
+        request = { ...request, nodeUrl };
+      }
       let plan: IPromotionPlan;
       const id = Notification.emit(`Packaging cells 1–${cellIndex + 1}…`, "in-progress", {
         autoClose: false,
       });
       try {
         plan = await askKernel<IPromotionPlan>(kernel, planCode(request));
+        if (settingProblem) {
+          plan = withSettingProblem(plan, settingProblem);
+        }
       } catch (error) {
         Notification.update({
           id,

@@ -1,7 +1,8 @@
 /**
- * The body of the "Run Pipeline on Cluster" dialog: where the run goes (the executor, and whether
- * the lineage server can reach it), which steps run as jobs with their resources, what the code
- * package holds, and any packaging error with a link that activates its cell.
+ * The body of the "Run Pipeline on Cluster" dialog: where the run goes (the executor, whether the
+ * lineage server can reach it, and the URL its jobs report to), every step of the package with where it runs (the driver, a job
+ * of its own, inline), its resources, time and retries, what the code package holds, and any
+ * packaging error with a link that activates its cell.
  *
  * @example
  * ```ts
@@ -11,21 +12,13 @@
  */
 import { Widget } from "@lumino/widgets";
 
-import { formatResources, formatSize, type IPromotionPlan } from "./protocol";
-
-/** Whether the plan can be submitted, and if not, the first reason. */
-export function submitBlocker(plan: IPromotionPlan): string | null {
-  if (plan.errors.length > 0) {
-    return "Fix the packaging errors first.";
-  }
-  if (plan.call === null) {
-    return "This cell awaits no pipeline call.";
-  }
-  if (!plan.executor.reachable) {
-    return plan.executor.problem ?? `The executor ${plan.executor.name} is not reachable.`;
-  }
-  return null;
-}
+import {
+  formatLimits,
+  formatResources,
+  formatRole,
+  formatSize,
+  type IPromotionPlan,
+} from "./protocol";
 
 export class PromotionPlanBody extends Widget {
   constructor(options: PromotionPlanBody.IOptions) {
@@ -67,6 +60,7 @@ export class PromotionPlanBody extends Widget {
       problem.textContent = plan.executor.problem;
       executor.append(problem);
     }
+    executor.append(...nodeUrlLines(doc, plan.executor));
 
     if (plan.errors.length > 0) {
       const errors = section("Packaging errors", "jp-TsematicPromote-errors");
@@ -92,19 +86,32 @@ export class PromotionPlanBody extends Widget {
     }
 
     if (plan.steps.length > 0) {
-      const steps = section("Steps that run as jobs", "jp-TsematicPromote-steps");
+      const steps = section("Steps", "jp-TsematicPromote-steps");
       const table = doc.createElement("table");
+      const head = table.createTHead().insertRow();
+      for (const title of ["Step", "Runs as", "Resources", "Time and retries"]) {
+        const cell = doc.createElement("th");
+        cell.textContent = title;
+        head.append(cell);
+      }
+      const body = table.createTBody();
       for (const step of plan.steps) {
-        const row = table.insertRow();
+        const row = body.insertRow();
         row.dataset.step = step.name;
+        row.dataset.role = step.role;
         row.insertCell().textContent = step.name;
-        row.insertCell().textContent = step.role === "driver" ? "driver (the pipeline)" : "job";
-        row.insertCell().textContent = formatResources(step.resources);
+        row.insertCell().textContent = formatRole(step.role);
+        // An inline step takes what its caller's process has: its resources are not its own.
+        row.insertCell().textContent =
+          step.role === "inline" ? "its caller's" : formatResources(step.resources);
+        row.insertCell().textContent = formatLimits(step) || "—";
       }
       steps.append(table);
       const note = doc.createElement("p");
       note.className = "jp-TsematicPromote-note";
-      note.textContent = "Steps without resources run inline in the process of their caller.";
+      note.textContent =
+        "Every step of the package is listed, also those only called from inside other steps: " +
+        "steps without resources run inline in the process of their caller.";
       steps.append(note);
     }
 
@@ -128,6 +135,35 @@ export class PromotionPlanBody extends Widget {
       pkg.append(details);
     }
   }
+}
+
+/**
+ * Where the run's jobs will call the lineage server back, and the other URLs the server allows;
+ * or, for a chosen URL it does not allow, the problem (naming the allowed URLs and what to do).
+ */
+function nodeUrlLines(doc: Document, executor: IPromotionPlan["executor"]): HTMLElement[] {
+  const lines: HTMLElement[] = [];
+  if (executor.nodeUrl !== null) {
+    const line = doc.createElement("p");
+    line.className = "jp-TsematicPromote-nodeUrl";
+    const url = doc.createElement("code");
+    url.textContent = executor.nodeUrl;
+    line.append("Its jobs report to the lineage server at ", url);
+    const others = executor.nodeUrls.filter((u) => u !== executor.nodeUrl);
+    if (others.length > 0) {
+      line.append(
+        ` (the server also allows ${others.join(", ")}: Settings › Tsematic › Cluster node URL chooses).`,
+      );
+    }
+    lines.push(line);
+  }
+  if (executor.nodeUrlProblem) {
+    const problem = doc.createElement("p");
+    problem.className = "jp-TsematicPromote-problem jp-TsematicPromote-nodeUrlProblem";
+    problem.textContent = executor.nodeUrlProblem;
+    lines.push(problem);
+  }
+  return lines;
 }
 
 export namespace PromotionPlanBody {

@@ -3,7 +3,10 @@ import { describe, it } from "node:test";
 
 import {
   ANSWER_PREFIX,
+  formatDuration,
+  formatLimits,
   formatResources,
+  formatRole,
   formatSize,
   parseAnswer,
   planCode,
@@ -45,5 +48,18 @@ describe("the promotion protocol with the kernel", () => {
     assert.equal(formatSize(14_540), "14.2 KiB");
     assert.equal(formatResources({ cpus: 2, memoryMiB: 512, gpus: 1 }), "2 CPUs · 512 MiB · 1 GPU");
     assert.equal(formatResources({}), "defaults (1 CPU)");
+  });
+
+  it("says where each step of the plan runs, with its time budget and tries", () => {
+    assert.equal(formatRole("driver"), "driver (the pipeline)");
+    assert.equal(formatRole("job"), "job");
+    assert.equal(formatRole("inline"), "inline");
+    assert.equal(formatLimits({ timeoutMs: 60_000, attempts: 3 }), "timeout 1 min · 3 attempts");
+    assert.equal(formatLimits({ timeoutMs: null, attempts: 1 }), "", "one try is no retry");
+    assert.equal(formatLimits({ timeoutMs: null, attempts: null }), "");
+    assert.equal(formatDuration(800), "800 ms");
+    assert.equal(formatDuration(45_000), "45 s");
+    assert.equal(formatDuration(90_000), "1 min 30 s");
+    assert.equal(formatDuration(7_200_000), "2 h");
   });
 });

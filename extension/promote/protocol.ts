@@ -27,6 +27,8 @@ export interface IPromotionRequest {
   /** 0-based index of the cell that awaits the pipeline. */
   readonly cellIndex: number;
   readonly executor: string;
+  /** Settings › Tsematic › Cluster node URL, when set: one of the executor's node URLs. */
+  readonly nodeUrl?: string;
 }
 
 /** A problem of the plan; `cell` is 1-based (markdown counted), null when it names no cell. */
@@ -36,11 +38,17 @@ export interface IPromotionProblem {
   readonly line: number | null;
 }
 
-/** A step that runs as a job of its own. */
-export interface IRemoteStep {
+/**
+ * A step of the package (kernel-lib's PlannedStep): the driver, a job of its own, or inline in its
+ * caller's process. Every step the package defines is listed, also one only called from inside
+ * another step.
+ */
+export interface IPlannedStep {
   readonly name: string;
-  readonly role: "driver" | "job";
+  readonly role: "driver" | "job" | "inline";
   readonly resources: Readonly<Record<string, number | undefined>>;
+  readonly timeoutMs: number | null;
+  readonly attempts: number | null;
 }
 
 /** The plan (kernel-lib's PromotionPlan). */
@@ -52,8 +60,14 @@ export interface IPromotionPlan {
     readonly reachable: boolean;
     readonly problem: string | null;
     readonly serverUrl: string | null;
+    /** The URL the run's jobs will call the lineage server back at; null when not allowed. */
+    readonly nodeUrl: string | null;
+    /** The URLs the server lets the executor's jobs call back (`--public-url`), the default first. */
+    readonly nodeUrls: readonly string[];
+    /** Why the chosen node URL cannot be used, and what to do. */
+    readonly nodeUrlProblem: string | null;
   };
-  readonly steps: readonly IRemoteStep[];
+  readonly steps: readonly IPlannedStep[];
   readonly package: {
     readonly id: string;
     readonly size: number;
@@ -118,7 +132,7 @@ export function formatSize(bytes: number): string {
 }
 
 /** A step's resources for people: `2 CPUs · 512 MiB · 1 GPU`; empty: the executor's defaults. */
-export function formatResources(resources: IRemoteStep["resources"]): string {
+export function formatResources(resources: IPlannedStep["resources"]): string {
   const parts: string[] = [];
   const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? "" : "s"}`;
   if (resources.cpus !== undefined) {
@@ -131,4 +145,41 @@ export function formatResources(resources: IRemoteStep["resources"]): string {
     parts.push(plural(resources.gpus, "GPU"));
   }
   return parts.length > 0 ? parts.join(" · ") : "defaults (1 CPU)";
+}
+
+/** Where a step runs, for people. */
+export function formatRole(role: IPlannedStep["role"]): string {
+  return role === "driver" ? "driver (the pipeline)" : role === "job" ? "job" : "inline";
+}
+
+/**
+ * A step's time budget and tries for people: `timeout 1 min · 3 attempts`; empty when it declares
+ * neither (no timeout, one try).
+ */
+export function formatLimits(step: Pick<IPlannedStep, "timeoutMs" | "attempts">): string {
+  const parts: string[] = [];
+  if (step.timeoutMs !== null) {
+    parts.push(`timeout ${formatDuration(step.timeoutMs)}`);
+  }
+  if (step.attempts !== null && step.attempts > 1) {
+    parts.push(`${step.attempts} attempts`);
+  }
+  return parts.join(" · ");
+}
+
+/** `800 ms`, `45 s`, `1 min`, `1 min 30 s`, `2 h`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) {
+    return `${ms} ms`;
+  }
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) {
+    return `${seconds} s`;
+  }
+  if (seconds < 3600) {
+    const rest = seconds % 60;
+    return `${Math.floor(seconds / 60)} min${rest ? ` ${rest} s` : ""}`;
+  }
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`;
 }

@@ -100,7 +100,8 @@ namespace Private {
       a.token === b.token &&
       a.tokenOrigin === b.tokenOrigin &&
       (a.authorName ?? "") === (b.authorName ?? "") &&
-      (a.defaultExecutor ?? "") === (b.defaultExecutor ?? "")
+      (a.defaultExecutor ?? "") === (b.defaultExecutor ?? "") &&
+      (a.nodeUrl ?? "") === (b.nodeUrl ?? "")
     );
   }
 }

@@ -79,6 +79,12 @@ export interface SubmitOptions {
   registry?: TypeRegistry;
   /** Recorded with the root run. */
   environment?: Partial<RunEnvironment>;
+  /**
+   * Where the run's jobs call the lineage server back: one of the URLs the server's operator
+   * configured for the executor (`GET /executors` → `nodeUrls`). Default: the first of them. The
+   * server refuses any other (400 `node_url_not_allowed`), so no job is ever told another URL.
+   */
+  nodeUrl?: string;
 }
 
 /** A detached root run: it goes on when this process ends. */

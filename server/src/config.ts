@@ -75,8 +75,12 @@ export interface SlurmOptions {
   partition?: string;
   /** Node-local directory the user can write: worker cache. Default /tmp/tsematic-worker-<user>. */
   workerDir?: string;
-  /** The server's URL as workers on the nodes reach it. Default: the server's own URL. */
-  publicUrl?: string;
+  /**
+   * The server's URLs as workers on the nodes reach it (CLI: `--public-url`, repeatable): the only
+   * URLs its jobs are ever told to call back, the first by default; a submission may pick another
+   * of them (`nodeUrl`). Default: the server's own URL.
+   */
+  publicUrls?: string[];
   /** At most this many tasks of one job array run at once. Default: no cap. */
   arrayParallelism?: number;
 }

@@ -619,7 +619,8 @@ export interface paths {
      *     the driver creates the root run when it starts. Before anything runs, every step of the
      *     package's manifest that declares `resources` is validated against the executor: 422
      *     `resources_unsatisfiable` naming the first impossible step. 404: unknown package or input
-     *     artifact; 400: unknown executor; 503 `worker_unavailable`.
+     *     artifact; 400: unknown executor, or a `nodeUrl` that is malformed (`bad_node_url`) or not
+     *     one of the executor's `nodeUrls` (`node_url_not_allowed`); 503 `worker_unavailable`.
      */
     post: operations["submitRoot"];
     delete?: never;
@@ -1548,6 +1549,12 @@ export interface components {
         sourceHash: components["schemas"]["Sha256"];
         /** @description The step's declared resources (validated at submission). */
         resources?: components["schemas"]["ResourceRequest"];
+        /** @description `remote: true`: a job of its own without resources. */
+        remote?: boolean;
+        /** @description The step's declared `timeoutMs`. */
+        timeoutMs?: number;
+        /** @description The total tries of the step's declared `retry` (`retry: 3` or `{ attempts: 3 }`). */
+        attempts?: number;
       }[];
       /**
        * @description The project's package.json and package-lock.json (files of the archive). A node's
@@ -1780,6 +1787,7 @@ export interface components {
           stepName: components["schemas"]["Name"];
           inputs: components["schemas"]["InputRefs"];
           executor: components["schemas"]["ExecutorName"];
+          nodeUrl?: components["schemas"]["SubmissionNodeUrl"];
           namespace?: string;
           environment?: components["schemas"]["RunEnvironment"];
           localProject?: components["schemas"]["LocalProject"];
@@ -1789,10 +1797,19 @@ export interface components {
           kind: "program";
           packageId: components["schemas"]["Sha256"];
           executor: components["schemas"]["ExecutorName"];
+          nodeUrl?: components["schemas"]["SubmissionNodeUrl"];
           namespace?: string;
           environment?: components["schemas"]["RunEnvironment"];
           localProject?: components["schemas"]["LocalProject"];
         };
+    /**
+     * @description Where the root's jobs (its driver and every step it dispatches) call the server back: one of
+     *     the executor's `nodeUrls` (GET /executors). Absent: the first of them. Checked by the server
+     *     itself, so that each refusal says what was wrong: at most 2048 characters, absolute http(s),
+     *     no user name, password, query or fragment (else 400 `bad_node_url`), and one of the list
+     *     (else 400 `node_url_not_allowed` naming the allowed URLs); nothing is created.
+     */
+    SubmissionNodeUrl: string;
     SubmissionAnswer: {
       rootId: components["schemas"]["RunId"];
       job: components["schemas"]["Job"];
@@ -1803,6 +1820,11 @@ export interface components {
         cli: string;
       };
     };
+    /**
+     * @description A URL of the server as an executor's jobs reach it: absolute http(s), without user name,
+     *     password, query or fragment (a malformed one: 400 `bad_node_url`).
+     */
+    NodeUrl: string;
     ExecutorResources: {
       cpus: number;
       memoryMiB: number;
@@ -1811,6 +1833,17 @@ export interface components {
     ExecutorList: {
       executors: {
         name: components["schemas"]["ExecutorName"];
+        /**
+         * @description The URLs this executor's jobs may be told to call the server back at: the ones the
+         *     server's operator configured (`tsematic server --public-url URL`, repeatable), else
+         *     the server's own URL. The first is the default; a submission's `nodeUrl` must be one
+         *     of them (400 `node_url_not_allowed` otherwise).
+         */
+        nodeUrls: components["schemas"]["NodeUrl"][];
+        /** @description The server reaches the executor now (Slurm: slurmrestd answered with the partition's nodes). */
+        reachable: boolean;
+        /** @description Why it is not reachable, and what to do; null when it is. */
+        problem: string | null;
         /** @description The largest request it can ever admit, and whether it detects out-of-memory. */
         capabilities: {
           cpus: number;
@@ -2070,7 +2103,9 @@ export type NextJobRequest = components["schemas"]["NextJobRequest"];
 export type NextJob = components["schemas"]["NextJob"];
 export type JobFinished = components["schemas"]["JobFinished"];
 export type SubmissionRequest = components["schemas"]["SubmissionRequest"];
+export type SubmissionNodeUrl = components["schemas"]["SubmissionNodeUrl"];
 export type SubmissionAnswer = components["schemas"]["SubmissionAnswer"];
+export type NodeUrl = components["schemas"]["NodeUrl"];
 export type ExecutorResources = components["schemas"]["ExecutorResources"];
 export type ExecutorList = components["schemas"]["ExecutorList"];
 export type ValidationRequest = components["schemas"]["ValidationRequest"];

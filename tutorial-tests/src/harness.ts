@@ -72,6 +72,8 @@ export interface ExecuteOptions {
    * server, or start the embedded one. Tests always pass one, so no notebook touches ~/.tsematic.
    */
   tsematicHome?: string;
+  /** Added to the kernel's environment (e.g. `TSEMATIC_TUTORIAL_EXECUTOR`). */
+  env?: Record<string, string>;
 }
 
 /** Executes a notebook and resolves with the executor's report; rejects only if the executor is broken. */
@@ -97,6 +99,7 @@ export function executeNotebook(
     delete env.TSEMATIC_URL;
     delete env.TSEMATIC_TOKEN;
     if (options.tsematicHome) env.TSEMATIC_HOME = options.tsematicHome;
+    Object.assign(env, options.env);
     const child = spawn(PYTHON, args, { stdio: ["ignore", "pipe", "pipe"], env });
     let stdout = "";
     let stderr = "";
@@ -190,17 +193,22 @@ async function stopServersIn(home: string, pid?: number): Promise<void> {
 }
 
 /**
- * Starts `tsematic server` (this checkout's) on a free port in a fresh temporary data directory.
- * `--gpus 1`: tutorial 05's training step asks for a GPU, and the local executor admits GPU requests
- * against the count it is given (it binds no device), so the step runs here on the CPU.
+ * Starts `tsematic server` (this checkout's) on a free port (or `port`) in a fresh temporary data
+ * directory. `--gpus 1`: tutorial 05's training step asks for a GPU, and the local executor admits
+ * GPU requests against the count it is given (it binds no device), so the step runs here on the CPU.
+ * `args` are added to the command line (e.g. the `--slurm-*` flags of a cluster's executor).
  */
-export async function startLineageServer(): Promise<LineageServer> {
+export async function startLineageServer(
+  options: { args?: readonly string[]; port?: number } = {},
+): Promise<LineageServer> {
+  const args = options.args ?? [];
+  const port = String(options.port ?? 0);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "tsematic-notebooks-"));
   const cli = path.join(REPO_DIR, "server", "lib", "cli.js");
   const log = fs.openSync(path.join(home, "server.log"), "a");
   const child = spawn(
     process.execPath,
-    [cli, "server", "--port", "0", "--data-dir", home, "--gpus", "1"],
+    [cli, "server", "--port", port, "--data-dir", home, "--gpus", "1", ...args],
     {
       stdio: ["ignore", log, log],
       env: { ...process.env, TSEMATIC_HOME: home },

@@ -96,6 +96,8 @@ test.describe("the Tsematic runs panel", () => {
     const executor = field("Default executor");
     await expect(executor.locator("option")).toHaveText(["", "local", "slurm"]);
     await expect(executor.locator("option:checked")).toHaveText("");
+    // Run Pipeline on Cluster reads it: empty is the server's default node URL.
+    await expect(field("Cluster node URL")).toHaveValue("");
 
     const unreachable = `http://127.0.0.1:${await closedPort()}`;
     await field("Lineage server URL").fill(unreachable);

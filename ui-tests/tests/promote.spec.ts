@@ -1,9 +1,10 @@
 /**
  * "Run Pipeline on Cluster…" end to end, in the real JupyterLab with the tslab kernel and the
  * lineage server (its local executor, given one GPU: ui-tests/lineage-server.ts): tutorial 05's
- * pipeline promoted from the notebook toolbar, the dialog's remote steps and resources, the cloud
- * run's graph beside the notebook turning resolved, the step panel's job facts; a packaging error
- * that links to its cell; cancel; and a reload while the run goes on.
+ * pipeline promoted from the notebook toolbar, the dialog's steps and resources (also a job step
+ * only called from inside another step), where the jobs report and a refused Cluster node URL, the
+ * cloud run's graph beside the notebook turning resolved, the step panel's job facts; a packaging
+ * error that links to its cell; cancel; and a reload while the run goes on.
  *
  * Reference screenshots (compared, light and dark theme): ui-tests/screenshots/promote-dialog*.png
  * and promote-step-job*.png.
@@ -72,6 +73,53 @@ function slowPipeline(name: string): NotebookJson {
     ].join("\n"),
     `await ${name}(120_000)`,
   ]);
+}
+
+/**
+ * A pipeline whose job step (`shard`) is called only from inside an inline step (`prepare`), in a
+ * loop under a condition: the plan lists it all the same, with its time budget and tries.
+ */
+function nestedPipeline(): NotebookJson {
+  return notebookOf([
+    [
+      'import { func } from "tsematic";',
+      "const shard = func({ resources: { cpus: 1, memoryMiB: 256 }, timeoutMs: 60_000, retry: 3 },",
+      "  function shard(i: number): number { return i * 2; });",
+      "const prepare = func(async function prepare(n: number): Promise<number[]> {",
+      "  const parts: number[] = [];",
+      "  for (let i = 0; i < n; i++) if (i % 2 === 0) parts.push(await shard(i));",
+      "  return parts;",
+      "});",
+      "const nested = func(async function nested(n: number) { return (await prepare(n)).length; });",
+    ].join("\n"),
+    "await nested(4)",
+  ]);
+}
+
+/** Saves the extension's user settings (replacing them) and reloads the page, which reads them. */
+async function saveSettingsAndReload(
+  page: IJupyterLabPageFixture,
+  settings: Record<string, string>,
+): Promise<void> {
+  await page.evaluate(async (text) => {
+    const app = (
+      window as unknown as {
+        jupyterapp: {
+          serviceManager: { settings: { save: (id: string, raw: string) => Promise<void> } };
+        };
+      }
+    ).jupyterapp;
+    await app.serviceManager.settings.save("tsematic-jupyterlab:plugin", text);
+  }, JSON.stringify(settings));
+  await Promise.all([
+    page.waitForEvent("load"),
+    page.evaluate(() => setTimeout(() => window.location.reload(), 0)),
+  ]);
+  await page.waitForFunction(() =>
+    (
+      window as unknown as { jupyterapp?: { commands: { hasCommand: (id: string) => boolean } } }
+    ).jupyterapp?.commands.hasCommand("tsematic:promote"),
+  );
 }
 
 /** Clicks the notebook toolbar's "Run Pipeline on Cluster…" for the active cell; returns the dialog. */
@@ -144,6 +192,7 @@ test.describe("Run Pipeline on Cluster", () => {
     const mask = [
       dialog.locator(".jp-TsematicPromote-package > p"),
       dialog.locator(".jp-TsematicPromote-executor .jp-mod-reachable"),
+      dialog.locator(".jp-TsematicPromote-nodeUrl code"),
     ];
     const content = dialog.locator(".jp-Dialog-content");
     await expect(content).toHaveScreenshot("promote-dialog.png", { mask });
@@ -182,6 +231,49 @@ test.describe("Run Pipeline on Cluster", () => {
     await expect(page.locator("body")).toHaveAttribute("data-jp-theme-light", "false");
     await expect(job).toHaveScreenshot("promote-step-job-dark.png", { mask: jobMask });
     await page.theme.setLightTheme();
+  });
+
+  test("the dialog lists a job step only called from inside an inline step with its time and tries, says where the jobs report, and refuses a Cluster node URL the server does not allow", async ({
+    page,
+    request,
+    tmpPath,
+  }) => {
+    test.setTimeout(300_000);
+    await openNotebook(page, request, tmpPath, "promote-nested.ipynb", nestedPipeline());
+    await page.notebook.runCell(0);
+    let dialog = await promoteFromToolbar(page, 1);
+    const steps = dialog.locator(".jp-TsematicPromote-steps");
+    await expect(steps.locator("tr[data-step='nested']")).toContainText("driver");
+    const shard = steps.locator("tr[data-step='shard']");
+    await expect(shard).toContainText("job");
+    await expect(shard).toContainText("1 CPU · 256 MiB");
+    await expect(shard).toContainText("timeout 1 min · 3 attempts");
+    await expect(steps.locator("tr[data-step='prepare']")).toContainText("inline");
+    // The local executor's jobs report to the server's own URL (the only one it allows).
+    const nodeUrl = dialog.locator(".jp-TsematicPromote-nodeUrl");
+    await expect(nodeUrl).toContainText(
+      /Its jobs report to the lineage server at http:\/\/127\.0\.0\.1:\d+/,
+    );
+    await expect(dialog.getByRole("button", { name: "Submit" })).toBeEnabled();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+
+    await saveSettingsAndReload(page, { nodeUrl: "http://collector.example:8765" });
+    try {
+      await page.notebook.open("promote-nested.ipynb");
+      await page.notebook.activate("promote-nested.ipynb");
+      dialog = await promoteFromToolbar(page, 1);
+      const problem = dialog.locator(".jp-TsematicPromote-nodeUrlProblem");
+      await expect(problem).toContainText(
+        "Settings › Tsematic › Cluster node URL is http://collector.example:8765",
+      );
+      await expect(problem).toContainText(/\(it allows: http:\/\/127\.0\.0\.1:\d+\)/);
+      await expect(problem).toContainText("--public-url URL");
+      await expect(dialog.locator(".jp-TsematicPromote-nodeUrl")).toHaveCount(0);
+      await expect(dialog.getByRole("button", { name: "Submit" })).toBeDisabled();
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+    } finally {
+      await saveSettingsAndReload(page, {});
+    }
   });
 
   test("a packaging error (a declaration using a top-level await) shows in the dialog and jumps to its cell", async ({

@@ -91,6 +91,7 @@ export async function submit<T>(
     stepName: future.spec.name,
     inputs: artifacts.map((a, i) => ({ name: names[i]!, artifactId: a.id })),
     executor: options.executor,
+    ...(options.nodeUrl !== undefined ? { nodeUrl: options.nodeUrl } : {}),
     namespace,
     environment: captureEnvironment({ ...options.environment, packageId: pkg.id }),
     localProject: pkg.localProject,

@@ -76,6 +76,10 @@ export interface PackagedStep {
   resources?: ResourceRequest;
   /** The step's `remote` option, when declared as a literal (`remote: true` dispatches it). */
   remote?: boolean;
+  /** The step's `timeoutMs`, when declared as a literal: what a promotion's plan shows. */
+  timeoutMs?: number;
+  /** The total tries of the step's `retry` (`retry: 3` or `{ attempts: 3 }`), when a literal. */
+  attempts?: number;
 }
 
 /** A file of the package. */

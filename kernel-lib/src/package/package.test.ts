@@ -320,24 +320,30 @@ describe("code packages of notebooks", () => {
     );
   });
 
-  it("records the resources and remote options a step declares as literals", async () => {
+  it("records the resources, remote, timeoutMs and retry options a step declares as literals", async () => {
     const dir = project();
     const pkg = await buildPackage(
       notebook(dir, [
         IMPORTS,
         "const BIG = { cpus: 2, memoryMiB: 512 };",
         "const train = func({ resources: { ...BIG, gpus: 1 }, retry: 1 }, function train() { return 1; });",
-        "const fetchIt = func({ remote: true }, function fetchIt() { return 2; });",
+        "const fetchIt = func({ remote: true, timeoutMs: 5000 }, function fetchIt() { return 2; });",
         SQUARE,
       ]),
     );
     assert.deepEqual(pkg.manifest.steps, [
-      { name: "fetchIt", sourceHash: pkg.manifest.steps[0]!.sourceHash, remote: true },
+      {
+        name: "fetchIt",
+        sourceHash: pkg.manifest.steps[0]!.sourceHash,
+        remote: true,
+        timeoutMs: 5000,
+      },
       { name: "square", sourceHash: pkg.manifest.steps[1]!.sourceHash },
       {
         name: "train",
         sourceHash: pkg.manifest.steps[2]!.sourceHash,
         resources: { cpus: 2, memoryMiB: 512, gpus: 1 },
+        attempts: 1,
       },
     ]);
     writeFileSync(

@@ -2,8 +2,9 @@
  * The steps of a bundle, found in its text: every `func(...)` call of the `tsematic` module, with the
  * name `func()` will give the step and the SHA-256 of the function's text in the bundle (what
  * `func()` computes as `sourceHash` when the bundle runs, since `Function.prototype.toString` returns
- * exactly that text), with the `resources` and `remote` options it declares as literals (read from
- * the text, not by running the bundle: a script's bundle is its program and would start working).
+ * exactly that text), with the `resources`, `remote`, `timeoutMs` and `retry` attempts it declares as
+ * literals (read from the text, not by running the bundle: a script's bundle is its program and would
+ * start working).
  */
 import type * as TS from "typescript";
 import type { ResourceRequest } from "../events";
@@ -114,10 +115,13 @@ export async function contentsOfBundle(code: string): Promise<BundleContents> {
     const step: PackagedStep = { name, sourceHash: sha256(node.getText(file)) };
     const options = second && first ? literalValue(ts, first, constants, 0) : undefined;
     if (options !== null && typeof options === "object" && !Array.isArray(options)) {
-      const { resources, remote } = options as Record<string, unknown>;
+      const { resources, remote, timeoutMs, retry } = options as Record<string, unknown>;
       const request = resourceRequest(resources);
       if (request) step.resources = request;
       if (typeof remote === "boolean") step.remote = remote;
+      if (typeof timeoutMs === "number") step.timeoutMs = timeoutMs;
+      const attempts = retryAttempts(retry);
+      if (attempts !== undefined) step.attempts = attempts;
     }
     steps.push(step);
   }
@@ -194,6 +198,14 @@ function resourceRequest(value: unknown): ResourceRequest | undefined {
     out[key] = v;
   }
   return out;
+}
+
+/** The total tries of `retry: N` or `retry: { attempts: N, ... }` (the rest may be code). */
+function retryAttempts(retry: unknown): number | undefined {
+  if (typeof retry === "number") return retry;
+  if (retry === null || typeof retry !== "object" || Array.isArray(retry)) return undefined;
+  const { attempts } = retry as Record<string, unknown>;
+  return typeof attempts === "number" ? attempts : undefined;
 }
 
 /** `m.func` or `(0, m.func)` (esbuild's form of an imported function's call), `m` the tsematic module. */

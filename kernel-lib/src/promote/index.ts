@@ -28,7 +28,7 @@ import {
 
 export { awaitedCall, type AwaitedCall } from "./call";
 export { planPromotion, problemsOf } from "./plan";
-export type { PromotionPlan, PromotionProblem, RemoteStep } from "./plan";
+export type { PlannedStep, PromotionPlan, PromotionProblem } from "./plan";
 export type { PromotionCell, PromotionRequest } from "./request";
 
 /** The start of the one line each answer prints. */
@@ -68,7 +68,11 @@ export async function submitPromotion(
   }
   const executor = request.executor || DEFAULT_PROMOTION_EXECUTOR;
   const snapshot = snapshotOf(request, notebookFile(request));
-  const run = await (future as Future<unknown>).submit({ executor, package: snapshot });
+  const run = await (future as Future<unknown>).submit({
+    executor,
+    package: snapshot,
+    ...(request.nodeUrl ? { nodeUrl: request.nodeUrl } : {}),
+  });
   const client = await defaultServerClient();
   return { rootId: run.rootId, serverUrl: client.url, executor, jobId: run.job.id };
 }

@@ -25,6 +25,11 @@ export interface PromotionRequest {
   cellIndex: number;
   /** The executor the user chose (Settings › Tsematic › Default executor); default `local`. */
   executor?: string;
+  /**
+   * The URL the run's jobs call the server back at (Settings › Tsematic › Cluster node URL): one of
+   * the executor's `nodeUrls`. Absent or empty: the server's default.
+   */
+  nodeUrl?: string;
 }
 
 /** The default executor when the settings name none: the lineage server's own machine. */

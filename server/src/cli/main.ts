@@ -23,11 +23,13 @@ Commands:
                           --warm-idle-ms: how long a step's worker waits for another step of its
                           root before it exits, 0 for a process per step, default 3000).
          [--slurm-url URL --slurm-user USER (--slurm-jwt-key FILE | env TSEMATIC_SLURM_JWT)
-          [--slurm-partition P] [--slurm-worker-dir DIR] [--slurm-array-parallelism N] [--public-url URL]]
+          [--slurm-partition P] [--slurm-worker-dir DIR] [--slurm-array-parallelism N] [--public-url URL]...]
                           the slurm executor: jobs as Slurm batch jobs through slurmrestd, as USER
                           (tokens minted from slurm.conf's jwt_key FILE); --slurm-worker-dir: a
                           node-local directory USER can write (default /tmp/tsematic-worker-USER);
-                          --public-url: the server's URL as the nodes reach it.
+                          --public-url: the server's URL as the nodes reach it; repeatable: the
+                          URLs jobs may be told to call back (the first by default; a submission
+                          may pick another of them, never one outside the list).
                           \`tsematic serve\` is the same command
   runs [--pipeline NAME] [--state STATE] [--tag TAG] [--all] [--limit N] [--json]
                           list pipeline runs, newest first (--all: every step too)
@@ -87,7 +89,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     "slurm-partition": { type: "string" },
     "slurm-worker-dir": { type: "string" },
     "slurm-array-parallelism": { type: "string" },
-    "public-url": { type: "string" },
+    "public-url": { type: "string", multiple: true },
   },
   runs: {
     ...CLIENT_OPTIONS,

@@ -4,6 +4,7 @@
  */
 import { defaultDataDir, DEFAULT_PORT, type SlurmOptions } from "../config";
 import { startServer } from "../server";
+import { MAX_NODE_URLS, parsePublicUrl } from "../executors/node-urls";
 import { CliError } from "./errors";
 import type { Parsed } from "./main";
 
@@ -73,7 +74,7 @@ function slurmOptions(values: Parsed["values"]): SlurmOptions | undefined {
     "public-url",
   ];
   if (url === undefined) {
-    const given = others.find((f) => values[f] !== undefined && f !== "public-url");
+    const given = others.find((f) => values[f] !== undefined);
     if (given) throw CliError.usage(`--${given} needs --slurm-url (slurmrestd's URL)`);
     return undefined;
   }
@@ -91,6 +92,7 @@ function slurmOptions(values: Parsed["values"]): SlurmOptions | undefined {
       "--slurm-url needs --slurm-jwt-key FILE (slurm.conf's AuthAltParameters=jwt_key) or a token in env TSEMATIC_SLURM_JWT",
     );
   }
+  const publicUrls = publicUrlsOf(values["public-url"] as string[] | undefined);
   const arrayParallelism = integer(
     values["slurm-array-parallelism"],
     "--slurm-array-parallelism",
@@ -103,9 +105,33 @@ function slurmOptions(values: Parsed["values"]): SlurmOptions | undefined {
     ...(jwtKeyFile ? { jwtKeyFile } : { jwt: jwt! }),
     ...(values["slurm-partition"] ? { partition: values["slurm-partition"] as string } : {}),
     ...(values["slurm-worker-dir"] ? { workerDir: values["slurm-worker-dir"] as string } : {}),
-    ...(values["public-url"] ? { publicUrl: values["public-url"] as string } : {}),
+    ...(publicUrls.length > 0 ? { publicUrls } : {}),
     ...(arrayParallelism ? { arrayParallelism } : {}),
   };
+}
+
+/**
+ * The `--public-url` flags: the URLs the cluster's jobs may call the server back at, the first by
+ * default. Each an http(s) URL without credentials; at most {@link MAX_NODE_URLS}, none twice.
+ */
+function publicUrlsOf(values: string[] | undefined): string[] {
+  if ((values?.length ?? 0) > MAX_NODE_URLS) {
+    throw CliError.usage(
+      `--public-url is given ${values!.length} times (at most ${MAX_NODE_URLS})`,
+    );
+  }
+  const urls: string[] = [];
+  for (const value of values ?? []) {
+    let url: string;
+    try {
+      url = parsePublicUrl(value, "--public-url");
+    } catch (error) {
+      throw CliError.usage((error as Error).message);
+    }
+    if (urls.includes(url)) throw CliError.usage(`--public-url ${url} is given twice`);
+    urls.push(url);
+  }
+  return urls;
 }
 
 function integer(value: unknown, flag: string, min: number, max: number): number | undefined {

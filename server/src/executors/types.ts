@@ -124,4 +124,15 @@ export interface Executor {
   readonly requeuesItself?: boolean;
   /** The job `fromJobId`'s process goes on as job `toJobId` (its next attempt, restarted in place). */
   adopt?(fromJobId: string, toJobId: string): void;
+  /**
+   * The URLs the server's operator configured for this executor's jobs to call the server back at
+   * (`--public-url`), the first by default; absent or empty: the server's own URL. Jobs are never
+   * told any other.
+   */
+  readonly nodeUrls?: readonly string[];
+  /**
+   * Whether the server can reach the executor's cluster now (Slurm: slurmrestd answers with the
+   * partition's nodes): an Error naming what failed and what to do. Absent: always reachable.
+   */
+  check?(): Promise<void>;
 }

@@ -60,5 +60,9 @@ export type JobSpec = wire.JobSpec;
  */
 export type ReusePlan = wire.ReusePlan;
 
-/** What `spec_json` stores: the spec without the job's live record. */
-export type StoredSpec = Omit<JobSpec, "job"> & { resources: ResourceRequest };
+/**
+ * What `spec_json` stores: the spec without the job's live record, with what only the server
+ * reads: the resources, and the URL the root's submission chose for its jobs to call back
+ * (`nodeUrl`, one of the executor's configured URLs; absent: the default).
+ */
+export type StoredSpec = Omit<JobSpec, "job"> & { resources: ResourceRequest; nodeUrl?: string };

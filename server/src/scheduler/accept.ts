@@ -12,7 +12,9 @@ import { type InputRef, type Job, type StoredSpec, TERMINAL_JOB_STATES } from ".
 import { latestJobOfRun } from "../storage/jobs";
 import { getRoot, recordRerun } from "../storage/roots";
 import { getRun } from "../storage/runs";
+import { chooseNodeUrl } from "../executors/node-urls";
 import { createAndLaunch } from "./launch";
+import { nodeUrlsOf, rootNodeUrl } from "./node-url";
 import { requireArtifacts, requirePackage } from "./references";
 import { checkSatisfiable } from "./resources";
 import type { SchedulerState } from "./state";
@@ -43,6 +45,8 @@ export type SubmissionRequest =
       stepName: string;
       inputs: InputRef[];
       executor: string;
+      /** One of the executor's node URLs (GET /executors) for its jobs to call back. */
+      nodeUrl?: string;
       namespace?: string;
       environment?: RunEnvironment;
       localProject?: StoredSpec["localProject"];
@@ -51,6 +55,8 @@ export type SubmissionRequest =
       kind: "program";
       packageId: string;
       executor: string;
+      /** One of the executor's node URLs (GET /executors) for its jobs to call back. */
+      nodeUrl?: string;
       namespace?: string;
       environment?: RunEnvironment;
       localProject?: StoredSpec["localProject"];
@@ -125,6 +131,8 @@ export function dispatchRun(
   requirePackage(s, body.packageId);
   requireArtifacts(db, body.inputs);
   checkSatisfiable(executor, body.stepName, body.resources);
+  // A step calls back where its root's driver does, when that is a URL of its executor too.
+  const nodeUrl = rootNodeUrl(s, run.rootId);
   const entry = resolveWorkerEntry(s.deps.options.workerEntry);
   const spec: StoredSpec = {
     packageId: body.packageId,
@@ -138,6 +146,7 @@ export function dispatchRun(
     ...(body.maxParallelism !== undefined && { maxParallelism: body.maxParallelism }),
     ...(body.cache === false && { cache: false }),
     ...(body.localProject !== undefined && { localProject: body.localProject }),
+    ...(nodeUrl !== undefined && { nodeUrl }),
   };
   const attempt = (existing?.attempt ?? 0) + 1;
   const job = createAndLaunch(s, "step", run.rootId, runId, attempt, executor, spec, entry);
@@ -162,6 +171,11 @@ export function submitRoot(
   rerun?: RerunOf,
 ): { rootId: string; job: Job } {
   const executor = requireExecutor(s, body.executor);
+  // Refused before anything else: a job is never told a URL the operator did not configure.
+  const nodeUrl =
+    body.nodeUrl === undefined
+      ? undefined
+      : chooseNodeUrl(executor.name, nodeUrlsOf(s, executor), body.nodeUrl);
   const manifest = requirePackage(s, body.packageId);
   const steps = Array.isArray(manifest.steps)
     ? (manifest.steps as { name?: unknown; resources?: ResourceRequest }[])
@@ -189,6 +203,7 @@ export function submitRoot(
     ...(body.localProject !== undefined && { localProject: body.localProject }),
     ...(rerun && !rerun.cache && { cache: false }),
     ...(rerun?.reuse && { reuse: rerun.reuse }),
+    ...(nodeUrl !== undefined && { nodeUrl }),
   };
   if (rerun) recordRerun(s.deps.db, rootId, rerun.rerunOf, rerun.from, s.deps.now());
   const job = createAndLaunch(s, body.kind, rootId, rootId, 1, executor, spec, entry);

@@ -9,6 +9,7 @@ import type { Job, JobKind, StoredSpec } from "../model/jobs";
 import { createJobToken, endJob, getJob, insertJob, revokeJobTokens } from "../storage/jobs";
 import { startFailure } from "./failures";
 import { offerToIdle, releaseIdle } from "./handoff";
+import { callbackUrl } from "./node-url";
 import type { SchedulerState } from "./state";
 
 /**
@@ -57,7 +58,9 @@ function launch(
   mkdirSync(logs, { recursive: true, mode: 0o700 });
   // Built from scratch: the admin token (and anything else of the server's) never reaches a worker.
   const env: Record<string, string> = {
-    TSEMATIC_SERVER_URL: s.serverUrl,
+    // One of the URLs the operator configured for the executor's jobs (node-url.ts): the worker
+    // sends its token there.
+    TSEMATIC_SERVER_URL: callbackUrl(s, executor, spec.nodeUrl),
     TSEMATIC_TOKEN: token,
     TSEMATIC_JOB_ID: job.id,
     TSEMATIC_WORKER_CACHE: cache,

@@ -39,6 +39,7 @@ import {
 import { cancelRoot, hasJobs, rootAbandoned } from "./cancel";
 import { IdleWorkers, type NextJob, nextJob, releaseIdle } from "./handoff";
 import { driverLease, drivesRoot, leaseExpired } from "./liveness";
+import { nodeUrlsOf } from "./node-url";
 import { recoverLeftovers } from "./recovery";
 import { RunEnds } from "./run-ends";
 import type { SchedulerDeps, SchedulerState } from "./state";
@@ -112,6 +113,14 @@ export class Scheduler {
 
   listExecutors(): Executor[] {
     return [...this.state.executors.values()];
+  }
+
+  /**
+   * The URLs the jobs of executor `name` may be told to call back, the default first (a
+   * submission's `nodeUrl` must be one of them).
+   */
+  nodeUrls(name: string): string[] {
+    return nodeUrlsOf(this.state, requireExecutor(this.state, name));
   }
 
   /** Throws 422 naming the first step `executor` can never satisfy. */

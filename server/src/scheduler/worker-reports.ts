@@ -38,7 +38,7 @@ export type FinishedReport =
 /** The job and what its worker is to run (its resources are the executor's business). */
 export function jobSpec(s: SchedulerState, jobId: string): JobSpec {
   const job = requireJob(s, jobId);
-  const { resources: _resources, ...spec } = storedSpec(s.deps.db, jobId)!;
+  const { resources: _resources, nodeUrl: _nodeUrl, ...spec } = storedSpec(s.deps.db, jobId)!;
   return { job, ...spec };
 }
 

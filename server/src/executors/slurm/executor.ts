@@ -24,7 +24,6 @@
  * ```
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type {
   Executor,
   ExecutorCapabilities,
@@ -36,6 +35,7 @@ import type {
 } from "../types";
 import { forgottenFailure, slurmFailure, submitFailure, usedFromOutput } from "./classify";
 import type { SlurmClient } from "./client";
+import { slurmJobEnv } from "./job-env";
 import { batchScript, outputPath, type TaskEnv } from "./script";
 import type { SlurmJob, SlurmNode } from "./versions";
 
@@ -44,8 +44,11 @@ export interface SlurmExecutorOptions {
   partition?: string;
   /** Node-local directory the job's user can write (worker cache, outputs). */
   workerDir: string;
-  /** Where workers on the nodes reach the server (replaces TSEMATIC_SERVER_URL). */
-  publicUrl?: string;
+  /**
+   * The URLs the server's operator configured for workers on the nodes to reach the server
+   * (`--public-url`), the first by default; absent: the server's own URL.
+   */
+  publicUrls?: readonly string[];
   /** How long submits are held to be gathered into one array (default 300 ms). */
   fanOutWindowMs?: number;
   /**
@@ -101,6 +104,16 @@ export class SlurmExecutor implements Executor {
   constructor(private readonly options: SlurmExecutorOptions) {
     this.client = options.client;
     this.log = options.log ?? ((m) => process.stderr.write(`slurm executor: ${m}\n`));
+  }
+
+  /** The URLs its jobs may call back (`--public-url`); empty: the server's own. */
+  get nodeUrls(): readonly string[] {
+    return this.options.publicUrls ?? [];
+  }
+
+  /** Whether slurmrestd answers now with the partition's nodes (the same check as `ready`). */
+  check(): Promise<void> {
+    return this.ready();
   }
 
   /** Reads the cluster's nodes; fails with the client's clear error (bad JWT, unreachable). */
@@ -299,7 +312,15 @@ export class SlurmExecutor implements Executor {
     const a = asked(first.resources);
     const isArray = batch.length > 1;
     const tasks: TaskEnv[] = batch.map((t) => taskEnv(t.request));
-    const env = this.jobEnv(first.env);
+    let env: Record<string, string>;
+    try {
+      env = this.jobEnv(first.env);
+    } catch (error) {
+      const message = (error as Error).message;
+      this.log(`not submitting ${batch.map((t) => t.request.jobId).join(", ")}: ${message}`);
+      for (const track of batch) this.exited(track, undefined, submitFailure(message));
+      return;
+    }
     const limit = limitMs(first);
     // The worker removes its output once it reported how its job ended (cluster-signals.ts).
     env.TSEMATIC_JOB_OUTPUT = outputPath(this.options.workerDir, isArray);
@@ -336,17 +357,12 @@ export class SlurmExecutor implements Executor {
     }
   }
 
-  /** The job's environment: the worker's, with node-local paths and the URL nodes use. */
+  /** The job's environment: the worker's, with node-local paths (job-env.ts). */
   private jobEnv(workerEnv: Record<string, string>): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(workerEnv)) {
-      if (k === "TSEMATIC_JOB_ID" || k === "TSEMATIC_TOKEN") continue;
-      env[k] = v;
-    }
-    env.TSEMATIC_WORKER_CACHE = join(this.options.workerDir, "cache");
-    env.HOME = this.options.workerDir;
-    if (this.options.publicUrl) env.TSEMATIC_SERVER_URL = this.options.publicUrl;
-    return env;
+    return slurmJobEnv(workerEnv, {
+      workerDir: this.options.workerDir,
+      nodeUrls: this.nodeUrls,
+    });
   }
 
   // --- status ----------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ export function createSlurmExecutor(
     client,
     ...(options.partition ? { partition: options.partition } : {}),
     workerDir: options.workerDir ?? `/tmp/tsematic-worker-${options.user}`,
-    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    ...(options.publicUrls ? { publicUrls: options.publicUrls } : {}),
     ...(options.arrayParallelism ? { arrayParallelism: options.arrayParallelism } : {}),
     log: (m) => log(`slurm executor: ${m}`),
   });
