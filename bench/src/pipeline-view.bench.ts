@@ -160,6 +160,7 @@ interface CpuProfile {
   nodes: Array<{
     id: number;
     hitCount?: number;
+    children?: number[];
     callFrame: { functionName: string; url: string; lineNumber: number };
   }>;
   startTime: number;
@@ -192,6 +193,59 @@ async function profileRound(page: Page): Promise<void> {
   for (const [key, hits] of [...byFunction.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
     console.log(`  ${(hits * msPerSample).toFixed(0).padStart(6)} ms  ${key}`);
   }
+  console.log("where the profiled round's time went (each sample to its innermost phase):");
+  for (const [phase, hits] of phaseTimes(profile)) {
+    console.log(`  ${(hits * msPerSample).toFixed(0).padStart(6)} ms  ${phase}`);
+  }
+}
+
+type ProfileNode = CpuProfile["nodes"][number];
+
+/**
+ * The phases of a first paint, each known by a function on the stack: a sample counts for the
+ * innermost phase on its stack (a chart's drawing inside Vega's dataflow run counts as drawing).
+ */
+const PHASES: Array<[string, (frame: ProfileNode["callFrame"]) => boolean]> = [
+  ["vega: canvas drawing", (f) => f.functionName === "_render" && f.url.includes("vega_build")],
+  [
+    "vega: dataflow run (data, scales, encode, layout)",
+    (f) =>
+      (f.functionName === "evaluate" || f.functionName === "runAsync") &&
+      f.url.includes("vega_build"),
+  ],
+  [
+    "vega: parse spec, create view",
+    (f) => f.functionName.startsWith("parse") && f.url.includes("vega_build"),
+  ],
+  ["vega-lite: compile", (f) => f.functionName === "compile" && f.url.includes("vega-lite")],
+  ["vega-embed: other", (f) => f.url.includes("vega-embed")],
+  ["forced layout (getBoundingClientRect)", (f) => f.functionName === "getBoundingClientRect"],
+  ["tsematic extension", (f) => f.url.includes("lib_extension")],
+  ["garbage collection", (f) => f.functionName === "(garbage collector)"],
+  ["idle (waiting: network, timers, frames)", (f) => f.functionName === "(idle)"],
+  ["browser (style, layout, paint, parse JSON)", (f) => f.functionName === "(program)"],
+];
+
+function phaseTimes(profile: CpuProfile): Array<[string, number]> {
+  const parent = new Map<number, ProfileNode>();
+  for (const node of profile.nodes) {
+    for (const id of node.children ?? []) parent.set(id, node);
+  }
+  const totals = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    if (hits === 0) continue;
+    let phase = "other";
+    for (let at: ProfileNode | undefined = node; at; at = parent.get(at.id)) {
+      const found = PHASES.find(([, test]) => test(at!.callFrame));
+      if (found) {
+        phase = found[0];
+        break;
+      }
+    }
+    totals.set(phase, (totals.get(phase) ?? 0) + hits);
+  }
+  return [...totals.entries()].sort((a, b) => b[1] - a[1]);
 }
 
 function median(xs: number[]): number {
@@ -250,6 +304,11 @@ async function main(): Promise<void> {
       ],
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // What the page logs costs time too (vega's warnings): counted, the first few printed.
+    const logged: string[] = [];
+    page.on("console", (message) =>
+      logged.push(`${message.type()}: ${message.text().slice(0, 160)}`),
+    );
     await page.goto(`${origin}/lab`);
     await page.locator(".jp-Launcher").waitFor({ timeout: 120_000 });
 
@@ -270,6 +329,9 @@ async function main(): Promise<void> {
     if (PROFILE) {
       await profileRound(page);
     }
+    console.log(
+      `page console: ${logged.length} messages${logged.length ? `, first: ${[...new Set(logged)].slice(0, 3).join(" | ")}` : ""}`,
+    );
     if (warm.length > 0) {
       console.log(
         `pipeline view, ${RUNS} runs x ${METRICS} metrics: first paint warm median ${median(warm).toFixed(0)} ms ` +
