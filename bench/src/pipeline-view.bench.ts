@@ -7,6 +7,7 @@
  * events kernel-lib sends (server/lib/testing/pipelineRuns, the metrics engineer's generator).
  *
  *   node bench/lib/pipeline-view.bench.js [--runs 1000] [--metrics 10] [--rounds 5] [--profile]
+ *     [--baseline DIR]
  *
  * Each round runs `tsematic:open-pipeline` in the page and measures, from the command:
  * - data_ms: until the view has the server's two answers (summary, metrics) and has built its
@@ -16,7 +17,9 @@
  *   draws a chart when it comes near the screen; `charts` says how many were on it).
  * Round 1 is cold (vega-embed's chunk is loaded then); the rest are warm (the view is closed and
  * opened again). The summary gives the warm median and range, and the load average (2 shared
- * cores: compare figures from one run). `--profile` adds a warm round under Chrome's CPU profiler
+ * cores: compare figures from one run). `--baseline DIR` (another build of the extension, e.g. of
+ * main) runs it in a second host and page against the same server, its rounds alternating with
+ * this build's, and prints both medians and their ratio: a comparison under one machine state. `--profile` adds a warm round under Chrome's CPU profiler
  * and prints where its time went (self time by function). Needs the built extension and host
  * (scripts/lab-prepare.sh).
  */
@@ -38,6 +41,10 @@ const RUNS = arg("runs", 1000);
 const METRICS = arg("metrics", 10);
 const ROUNDS = arg("rounds", 5);
 const PROFILE = process.argv.includes("--profile");
+const BASELINE = (() => {
+  const at = process.argv.indexOf("--baseline");
+  return at > 0 ? resolve(process.argv[at + 1] ?? "") : null;
+})();
 const BATCH = 5000;
 const STEP_NAME = "train";
 
@@ -50,7 +57,13 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function startHost(port: number, root: string, serverUrl: string, token: string) {
+async function startHost(
+  port: number,
+  root: string,
+  serverUrl: string,
+  token: string,
+  labextension: string | null,
+) {
   const child: ChildProcess = spawn(
     "/usr/bin/python3",
     [
@@ -60,6 +73,7 @@ async function startHost(port: number, root: string, serverUrl: string, token: s
       "--exit-with-parent",
       "--expose-app-in-browser",
       `--root-dir=${root}`,
+      ...(labextension ? [`--labextension=${labextension}`] : []),
     ],
     {
       stdio: ["ignore", "pipe", "ignore"],
@@ -253,12 +267,26 @@ function median(xs: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+/** A JupyterLab host with one build of the extension, and its page. */
+interface IBuild {
+  label: string;
+  origin: string;
+  host: ChildProcess;
+  page: Page;
+  /** What its page logged (vega's warnings cost time too). */
+  logged: string[];
+  warm: number[];
+  warmData: number[];
+}
+
 async function main(): Promise<void> {
-  const labPort = await freePort();
-  const origin = `http://127.0.0.1:${labPort}`;
-  const server = await startServer([`--cors-origin=${origin}`]);
+  const wanted: Array<[string, string | null]> = [["this build", null]];
+  if (BASELINE) wanted.push([`baseline ${BASELINE}`, BASELINE]);
+  const ports: number[] = [];
+  for (let i = 0; i < wanted.length; i++) ports.push(await freePort());
+  const server = await startServer(ports.map((port) => `--cors-origin=http://127.0.0.1:${port}`));
   const root = mkdtempSync(join(tmpdir(), "tsematic-bench-pipeline-"));
-  let host: ChildProcess | null = null;
+  const builds: IBuild[] = [];
   let browser: Awaited<ReturnType<typeof chromium.launch>> | null = null;
   try {
     const { events } = pipelineRunEvents({
@@ -290,7 +318,6 @@ async function main(): Promise<void> {
         `GET /pipelines/${STEP_NAME}/${path}: ${(performance.now() - started).toFixed(0)} ms, ${(bytes / 1024).toFixed(0)} KiB`,
       );
     }
-    host = await startHost(labPort, root, server.url, server.token);
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
       args: [
@@ -303,50 +330,76 @@ async function main(): Promise<void> {
         "--disable-sync",
       ],
     });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // What the page logs costs time too (vega's warnings): counted, the first few printed.
-    const logged: string[] = [];
-    page.on("console", (message) =>
-      logged.push(`${message.type()}: ${message.text().slice(0, 160)}`),
-    );
-    await page.goto(`${origin}/lab`);
-    await page.locator(".jp-Launcher").waitFor({ timeout: 120_000 });
+    for (const [i, [label, labextension]] of wanted.entries()) {
+      const port = ports[i]!;
+      const origin = `http://127.0.0.1:${port}`;
+      const host = await startHost(port, root, server.url, server.token, labextension);
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const build: IBuild = { label, origin, host, page, logged: [], warm: [], warmData: [] };
+      builds.push(build);
+      page.on("console", (message) =>
+        build.logged.push(`${message.type()}: ${message.text().slice(0, 160)}`),
+      );
+      await page.goto(`${origin}/lab`);
+      await page.locator(".jp-Launcher").waitFor({ timeout: 120_000 });
+    }
 
-    const warm: number[] = [];
-    const warmData: number[] = [];
+    // The builds' rounds alternate: each sees the machine as the other does.
     for (let round = 1; round <= ROUNDS; round++) {
-      const figures = await page.evaluate(openAndMeasure, STEP_NAME);
-      const kind = round === 1 ? "cold" : "warm";
-      console.log(
-        `round ${round} (${kind}): data_ms=${figures.dataMs.toFixed(0)} first_chart_ms=${figures.firstChartMs.toFixed(0)} first_paint_ms=${figures.paintMs.toFixed(0)} charts=${figures.charts}`,
-      );
-      if (round > 1) {
-        warm.push(figures.paintMs);
-        warmData.push(figures.dataMs);
+      for (const build of builds) {
+        await build.page.bringToFront();
+        const figures = await build.page.evaluate(openAndMeasure, STEP_NAME);
+        const kind = round === 1 ? "cold" : "warm";
+        console.log(
+          `${build.label}: round ${round} (${kind}): data_ms=${figures.dataMs.toFixed(0)} first_chart_ms=${figures.firstChartMs.toFixed(0)} first_paint_ms=${figures.paintMs.toFixed(0)} charts=${figures.charts}`,
+        );
+        if (round > 1) {
+          build.warm.push(figures.paintMs);
+          build.warmData.push(figures.dataMs);
+        }
+        await build.page.evaluate(closeView);
       }
-      await page.evaluate(closeView);
     }
-    if (PROFILE) {
-      await profileRound(page);
-    }
-    console.log(
-      `page console: ${logged.length} messages${logged.length ? `, first: ${[...new Set(logged)].slice(0, 3).join(" | ")}` : ""}`,
-    );
-    if (warm.length > 0) {
+    for (const build of builds) {
+      if (PROFILE) {
+        console.log(`${build.label}:`);
+        await build.page.bringToFront();
+        await profileRound(build.page);
+      }
+      const kinds = new Map<string, number>();
+      for (const line of build.logged) kinds.set(line, (kinds.get(line) ?? 0) + 1);
       console.log(
-        `pipeline view, ${RUNS} runs x ${METRICS} metrics: first paint warm median ${median(warm).toFixed(0)} ms ` +
-          `(range ${Math.min(...warm).toFixed(0)}-${Math.max(...warm).toFixed(0)}; data ${median(warmData).toFixed(0)} ms); ` +
-          `target < 500 ms; load average ${loadavg()
-            .map((x) => x.toFixed(1))
-            .join(" ")}`,
+        `${build.label}: page console: ${build.logged.length} messages` +
+          [...kinds.entries()]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 4)
+            .map(([line, n]) => `\n  ${n} x ${line}`)
+            .join(""),
       );
+    }
+    const load = loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ");
+    for (const build of builds) {
+      if (build.warm.length === 0) continue;
+      console.log(
+        `pipeline view (${build.label}), ${RUNS} runs x ${METRICS} metrics: first paint warm median ${median(build.warm).toFixed(0)} ms ` +
+          `(range ${Math.min(...build.warm).toFixed(0)}-${Math.max(...build.warm).toFixed(0)}; data ${median(build.warmData).toFixed(0)} ms); ` +
+          `target < 500 ms; load average ${load}`,
+      );
+    }
+    if (builds.length === 2 && builds[1]!.warm.length > 0) {
+      const ratio = median(builds[0]!.warm) / median(builds[1]!.warm);
+      console.log(`first paint, this build / baseline (warm medians): ${ratio.toFixed(2)}`);
     }
   } finally {
     await browser?.close();
-    if (host && host.exitCode === null) {
-      const exited = new Promise((done) => host!.once("exit", done));
-      host.kill("SIGTERM");
-      await exited;
+    for (const { host } of builds) {
+      if (host.exitCode === null) {
+        const exited = new Promise((done) => host.once("exit", done));
+        host.kill("SIGTERM");
+        await exited;
+      }
     }
     await server.stop();
     rmSync(root, { recursive: true, force: true });
