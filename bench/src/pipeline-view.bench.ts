@@ -14,13 +14,15 @@
  *   model (its `data-runs` attribute is set);
  * - first_chart_ms: until the first chart is drawn;
  * - first_paint_ms: until the frame painted after every chart on the screen is drawn (the view
- *   draws a chart when it comes near the screen; `charts` says how many were on it).
+ *   draws a chart when it comes near the screen; `charts` says how many were on it): the first
+ *   frame whose animation callback finds them all drawn, once painted (a task after it).
  * Round 1 is cold (vega-embed's chunk is loaded then); the rest are warm (the view is closed and
  * opened again). The summary gives the warm median and range, and the load average (2 shared
  * cores: compare figures from one run). `--baseline DIR` (another build of the extension, e.g. of
  * main) runs it in a second host and page against the same server, its rounds alternating with
- * this build's, and prints both medians and their ratio: a comparison under one machine state. `--profile` adds a warm round under Chrome's CPU profiler
- * and prints where its time went (self time by function). Needs the built extension and host
+ * this build's, and prints both medians and their ratio: a comparison under one machine state. `--profile` adds three warm rounds under Chrome's CPU profiler
+ * (started and stopped by the page: the round only) and prints where their time went, by phase
+ * (vega-lite compile, vega parse, dataflow, canvas drawing, browser, GC) and by function. Needs the built extension and host
  * (scripts/lab-prepare.sh).
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -97,9 +99,14 @@ async function startHost(
 }
 
 /** In the page: opens the view, resolves with the two times once every chart is painted. */
-function openAndMeasure(
-  stepName: string,
-): Promise<{ dataMs: number; firstChartMs: number; paintMs: number; charts: number }> {
+function openAndMeasure({
+  stepName,
+  profiled,
+}: {
+  stepName: string;
+  /** Runs Chrome's CPU profiler from the command to the first paint (console.profile). */
+  profiled: boolean;
+}): Promise<{ dataMs: number; firstChartMs: number; paintMs: number; charts: number }> {
   type App = {
     commands: { execute: (id: string, args: unknown) => Promise<unknown> };
   };
@@ -112,22 +119,32 @@ function openAndMeasure(
       () => fail(new Error("the pipeline view did not paint in 60 s")),
       60_000,
     );
-    // Checked when the view changes, not every frame: reading the charts' positions forces a
-    // layout, which would slow down what is measured.
-    const watcher = new MutationObserver(() => check());
+    // Times noted when the view changes; the charts' positions read once in the next frame's
+    // animation callback, whose layout that frame needs anyway (read at each change, they forced
+    // a layout each, which slowed down what is measured).
+    let frameAsked = false;
+    const watcher = new MutationObserver(() => noteChanges());
     watcher.observe(document.body, {
       subtree: true,
       attributes: true,
       attributeFilter: ["data-runs", "data-rendered"],
     });
-    const check = (): void => {
-      const view = document.querySelector<HTMLElement>(
-        `.jp-TsematicPipeline[data-pipeline="${stepName}"]`,
-      );
+    const viewNode = (): HTMLElement | null =>
+      document.querySelector<HTMLElement>(`.jp-TsematicPipeline[data-pipeline="${stepName}"]`);
+    const noteChanges = (): void => {
+      const view = viewNode();
       if (view?.dataset.runs && dataMs < 0) dataMs = performance.now() - started;
       if (firstChartMs < 0 && view?.querySelector(".jp-TsematicPipeline-chart[data-rendered]")) {
         firstChartMs = performance.now() - started;
       }
+      if (!frameAsked) {
+        frameAsked = true;
+        requestAnimationFrame(check);
+      }
+    };
+    const check = (): void => {
+      frameAsked = false;
+      const view = viewNode();
       // The charts on the screen (the view draws the others when they are scrolled to).
       const charts = view
         ? [...view.querySelectorAll<HTMLElement>(".jp-TsematicPipeline-chart")].filter(
@@ -144,22 +161,23 @@ function openAndMeasure(
         charts.every((c) => c.dataset.rendered === "true")
       ) {
         watcher.disconnect();
-        // The frame after the last chart is in the DOM: what the user first sees whole.
-        requestAnimationFrame(() =>
-          setTimeout(() => {
-            clearTimeout(timer);
-            done({
-              dataMs,
-              firstChartMs,
-              paintMs: performance.now() - started,
-              charts: charts.length,
-            });
-          }, 0),
-        );
-        return;
+        // After this frame is painted: what the user first sees whole.
+        setTimeout(() => {
+          clearTimeout(timer);
+          if (profiled) console.profileEnd("first paint");
+          done({
+            dataMs,
+            firstChartMs,
+            paintMs: performance.now() - started,
+            charts: charts.length,
+          });
+        }, 0);
       }
     };
-    void app.commands.execute("tsematic:open-pipeline", { stepName }).then(() => check(), fail);
+    if (profiled) console.profile("first paint");
+    void app.commands
+      .execute("tsematic:open-pipeline", { stepName })
+      .then(() => noteChanges(), fail);
   });
 }
 
@@ -182,34 +200,55 @@ interface CpuProfile {
   samples?: number[];
 }
 
-/** One more warm round under the CPU profiler: prints the functions that took most of its time. */
-async function profileRound(page: Page): Promise<void> {
+/** Warm rounds run under the CPU profiler with `--profile`: their times are averaged. */
+const PROFILED_ROUNDS = 3;
+
+/**
+ * {@link PROFILED_ROUNDS} more warm rounds under the CPU profiler: prints, averaged over them,
+ * where their time went by phase and the functions that took most of it.
+ */
+async function profileRounds(page: Page): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Profiler.enable");
-  await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
-  await cdp.send("Profiler.start");
-  const figures = await page.evaluate(openAndMeasure, STEP_NAME);
-  const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: CpuProfile };
-  await page.evaluate(closeView);
-  await cdp.detach();
-  const total = profile.samples?.length ?? 0;
-  const msPerSample = total > 0 ? (profile.endTime - profile.startTime) / 1000 / total : 0;
+  await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
+  const phases = new Map<string, number>();
   const byFunction = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const { functionName, url, lineNumber } = node.callFrame;
-    const file = url.split("/").pop() || "(native)";
-    const key = `${functionName || "(anonymous)"} ${file}:${lineNumber + 1}`;
-    byFunction.set(key, (byFunction.get(key) ?? 0) + (node.hitCount ?? 0));
+  const paints: number[] = [];
+  const add = (into: Map<string, number>, key: string, ms: number): void => {
+    into.set(key, (into.get(key) ?? 0) + ms / PROFILED_ROUNDS);
+  };
+  for (let round = 0; round < PROFILED_ROUNDS; round++) {
+    // The page starts and stops the profiler: the profile holds the round and nothing else.
+    const finished = new Promise<CpuProfile>((done) =>
+      cdp.once("Profiler.consoleProfileFinished", (event) =>
+        done((event as unknown as { profile: CpuProfile }).profile),
+      ),
+    );
+    const figures = await page.evaluate(openAndMeasure, { stepName: STEP_NAME, profiled: true });
+    const profile = await finished;
+    await page.evaluate(closeView);
+    paints.push(figures.paintMs);
+    const total = profile.samples?.length ?? 0;
+    const msPerSample = total > 0 ? (profile.endTime - profile.startTime) / 1000 / total : 0;
+    for (const node of profile.nodes) {
+      const { functionName, url, lineNumber } = node.callFrame;
+      const file = url.split("/").pop() || "(native)";
+      const key = `${functionName || "(anonymous)"} ${file}:${lineNumber + 1}`;
+      add(byFunction, key, (node.hitCount ?? 0) * msPerSample);
+    }
+    for (const [phase, hits] of phaseTimes(profile)) add(phases, phase, hits * msPerSample);
   }
+  await cdp.detach();
   console.log(
-    `profiled round: first_paint_ms=${figures.paintMs.toFixed(0)}; self time by function (${total} samples):`,
+    `profiled rounds (first_paint_ms ${paints.map((ms) => ms.toFixed(0)).join(", ")}), ` +
+      "where a round's time went, by phase (a sample counts for the innermost phase on its stack):",
   );
-  for (const [key, hits] of [...byFunction.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
-    console.log(`  ${(hits * msPerSample).toFixed(0).padStart(6)} ms  ${key}`);
+  for (const [phase, ms] of [...phases.entries()].sort((a, b) => b[1] - a[1])) {
+    console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${phase}`);
   }
-  console.log("where the profiled round's time went (each sample to its innermost phase):");
-  for (const [phase, hits] of phaseTimes(profile)) {
-    console.log(`  ${(hits * msPerSample).toFixed(0).padStart(6)} ms  ${phase}`);
+  console.log("and by function (self time):");
+  for (const [key, ms] of [...byFunction.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+    console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${key}`);
   }
 }
 
@@ -348,7 +387,10 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const build of builds) {
         await build.page.bringToFront();
-        const figures = await build.page.evaluate(openAndMeasure, STEP_NAME);
+        const figures = await build.page.evaluate(openAndMeasure, {
+          stepName: STEP_NAME,
+          profiled: false,
+        });
         const kind = round === 1 ? "cold" : "warm";
         console.log(
           `${build.label}: round ${round} (${kind}): data_ms=${figures.dataMs.toFixed(0)} first_chart_ms=${figures.firstChartMs.toFixed(0)} first_paint_ms=${figures.paintMs.toFixed(0)} charts=${figures.charts}`,
@@ -364,7 +406,7 @@ async function main(): Promise<void> {
       if (PROFILE) {
         console.log(`${build.label}:`);
         await build.page.bringToFront();
-        await profileRound(build.page);
+        await profileRounds(build.page);
       }
       const kinds = new Map<string, number>();
       for (const line of build.logged) kinds.set(line, (kinds.get(line) ?? 0) + 1);
