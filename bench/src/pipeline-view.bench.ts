@@ -7,7 +7,7 @@
  * events kernel-lib sends (server/lib/testing/pipelineRuns, the metrics engineer's generator).
  *
  *   node bench/lib/pipeline-view.bench.js [--runs 1000] [--metrics 10] [--rounds 5] [--profile]
- *     [--baseline DIR]
+ *     [--profile-out FILE.cpuprofile] [--baseline DIR]
  *
  * Each round runs `tsematic:open-pipeline` in the page and measures, from the command:
  * - data_ms: until the view has the server's two answers (summary, metrics) and has built its
@@ -26,7 +26,7 @@
  * (scripts/lab-prepare.sh).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -43,6 +43,11 @@ const RUNS = arg("runs", 1000);
 const METRICS = arg("metrics", 10);
 const ROUNDS = arg("rounds", 5);
 const PROFILE = process.argv.includes("--profile");
+/** Where `--profile` writes its last round's profile (opens in Chrome DevTools' Performance panel). */
+const PROFILE_OUT = (() => {
+  const at = process.argv.indexOf("--profile-out");
+  return at > 0 ? resolve(process.argv[at + 1] ?? "") : null;
+})();
 const BASELINE = (() => {
   const at = process.argv.indexOf("--baseline");
   return at > 0 ? resolve(process.argv[at + 1] ?? "") : null;
@@ -227,6 +232,7 @@ async function profileRounds(page: Page): Promise<void> {
     const figures = await page.evaluate(openAndMeasure, { stepName: STEP_NAME, profiled: true });
     const profile = await finished;
     await page.evaluate(closeView);
+    if (PROFILE_OUT) writeFileSync(PROFILE_OUT, JSON.stringify(profile));
     paints.push(figures.paintMs);
     const total = profile.samples?.length ?? 0;
     const msPerSample = total > 0 ? (profile.endTime - profile.startTime) / 1000 / total : 0;

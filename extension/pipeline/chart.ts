@@ -73,10 +73,23 @@ export class SpecChart extends Widget {
       this._start();
     } else {
       // Drawn when it comes near the screen: a view of many charts paints what is seen first.
+      // One on the screen is drawn at once; one only near it, once the page is idle (after the
+      // charts on the screen), so that it is ready when scrolled to.
       this._visibility = new IntersectionObserver(
         (entries) => {
-          if (entries.some((entry) => entry.isIntersecting)) {
+          const near = entries.filter((entry) => entry.isIntersecting);
+          if (near.length === 0) {
+            return;
+          }
+          const onScreen = near.some(
+            (entry) =>
+              entry.boundingClientRect.top < window.innerHeight &&
+              entry.boundingClientRect.bottom > 0,
+          );
+          if (onScreen) {
             this._start();
+          } else {
+            Private.whenIdle(() => this._start());
           }
         },
         { rootMargin: "200px" },
@@ -101,7 +114,7 @@ export class SpecChart extends Widget {
   }
 
   private _start(): void {
-    if (this._started) {
+    if (this._started || this.isDisposed) {
       return;
     }
     this._started = true;
