@@ -23,7 +23,7 @@ import { errorText } from "../artifacts/context";
 import { embedOptions, isDarkTheme } from "../artifacts/plot";
 import { RenderSlot } from "../artifacts/render-slot";
 import { chartData, ChartShapes, fillShape, type IChartSpec, shapeKey } from "./chart-shapes";
-import type { Tooltip } from "./tooltips";
+import { type Tooltip, tooltipHtml } from "./tooltips";
 
 /** The most data points a chart draws as SVG elements; more are drawn on a canvas. */
 export const SVG_MAX_POINTS = 300;
@@ -208,8 +208,9 @@ export class SpecChart extends Widget {
       ...(tooltip
         ? {
             tooltip: {
-              formatTooltip: (datum: Record<string, unknown>, toHtml: (value: unknown) => string) =>
-                toHtml(tooltip(datum)),
+              // vega-tooltip's formatter, given the datum (the spec's tooltip is the datum).
+              formatTooltip: (datum: Record<string, unknown>, escape: (text: string) => string) =>
+                tooltipHtml(tooltip(datum), escape),
             },
           }
         : {}),

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { acrossRunsTooltip, formatTime, formatValue, timelineTooltip } from "./tooltips";
+import {
+  acrossRunsTooltip,
+  formatTime,
+  formatValue,
+  timelineTooltip,
+  tooltipHtml,
+} from "./tooltips";
 
 test("a metric's value is written as d3's .4~g: four significant digits, no trailing zeros", () => {
   assert.equal(formatValue(0.25), "0.25");
@@ -36,4 +42,13 @@ test("a tooltip describes the point under the pointer with the metric's name", (
     { run: "ab12", state: "resolved", "duration (s)": "1.235", started: "2026-01-02 03:04:05" },
   );
   assert.equal(formatTime("not a time"), "not a time");
+});
+
+test("a tooltip is a table of its rows, every text escaped, a metric named title a row too", () => {
+  const escape = (text: string): string => text.replace(/</g, "&lt;");
+  assert.equal(
+    tooltipHtml({ title: "0.5", run: "<b>" }, escape),
+    '<table><tr><td class="key">title</td><td class="value">0.5</td></tr>' +
+      '<tr><td class="key">run</td><td class="value">&lt;b></td></tr></table>',
+  );
 });

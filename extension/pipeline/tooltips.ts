@@ -74,3 +74,19 @@ export function formatTime(value: unknown): string {
     `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
   );
 }
+
+/**
+ * A tooltip's rows as vega-tooltip shows an object (a table of keys and values), each text
+ * through its `escape`. Written here, not left to vega-tooltip: it takes a `title` or `image`
+ * key for a heading or a picture, and a metric may be named so.
+ */
+export function tooltipHtml(
+  rows: Readonly<Record<string, string>>,
+  escape: (text: string) => string,
+): string {
+  const cells = Object.entries(rows).map(
+    ([key, value]) =>
+      `<tr><td class="key">${escape(key)}</td><td class="value">${escape(value)}</td></tr>`,
+  );
+  return `<table>${cells.join("")}</table>`;
+}
