@@ -16,14 +16,21 @@
  * - first_paint_ms: until the frame painted after every chart on the screen is drawn (the view
  *   draws a chart when it comes near the screen; `charts` says how many were on it): the first
  *   frame whose animation callback finds them all drawn, once painted (a task after it).
- * Round 1 is cold (vega-embed's chunk is loaded then); the rest are warm (the view is closed and
- * opened again). The summary gives the warm median and range, and the load average (2 shared
- * cores: compare figures from one run). `--baseline DIR` (another build of the extension, e.g. of
- * main) runs it in a second host and page against the same server, its rounds alternating with
- * this build's, and prints both medians and their ratio: a comparison under one machine state. `--profile` adds three warm rounds under Chrome's CPU profiler
- * (started and stopped by the page: the round only) and prints where their time went, by phase
- * (vega-lite compile, vega parse, dataflow, canvas drawing, browser, GC) and by function. Needs the built extension and host
- * (scripts/lab-prepare.sh).
+ * What the user sees at first paint is the header, the runs-over-time chart and the metric charts
+ * on the screen, drawn with the server's data (a long series as its thinned line: its points come
+ * once the page is idle), not a spinner; the charts below are drawn when scrolled to.
+ *
+ * Round 1 is cold (vega-embed's chunk is loaded then, and every chart shape compiled); the rest
+ * are warm (the view is closed and opened again). The summary gives the warm median and range,
+ * and the load average (2 shared cores: compare figures from one run).
+ * - `--baseline DIR` (another build of the extension, e.g. of main) runs it in a second host and
+ *   page against the same server, its rounds alternating with this build's, and prints both
+ *   medians and their ratio: a comparison under one machine state.
+ * - `--profile` adds three warm rounds under Chrome's CPU profiler (started and stopped by the
+ *   page: the round only) and prints where their time went, by phase (vega-lite compile, vega
+ *   parse, dataflow, canvas drawing, browser, GC) and by function; `--profile-out` writes the
+ *   last one's profile (Chrome DevTools opens it).
+ * Needs the built extension and host (scripts/lab-prepare.sh).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
