@@ -31,8 +31,8 @@ export const SVG_MAX_POINTS = 300;
 /** The compiled shapes of every chart of the pipeline views (one compile per shape and theme). */
 const shapes = new ChartShapes();
 
-/** The longest a chart's complete data waits for the page to be idle (ms). */
-const COMPLETE_WAIT_MS = 1000;
+/** The longest a chart waits for an idle page to draw what can wait: a chart only near the screen, a long series' complete points (ms). */
+const IDLE_WAIT_MS = 1000;
 
 export class SpecChart extends Widget {
   constructor(options: SpecChart.IOptions) {
@@ -263,10 +263,10 @@ export namespace SpecChart {
 }
 
 namespace Private {
-  /** Calls `callback` when the page is idle, or after {@link COMPLETE_WAIT_MS} at the latest. */
+  /** Calls `callback` when the page is idle, or after {@link IDLE_WAIT_MS} at the latest. */
   export function whenIdle(callback: () => void): void {
     if (typeof requestIdleCallback === "function") {
-      requestIdleCallback(callback, { timeout: COMPLETE_WAIT_MS });
+      requestIdleCallback(callback, { timeout: IDLE_WAIT_MS });
     } else {
       setTimeout(callback, 0);
     }
