@@ -31,7 +31,10 @@ export const SVG_MAX_POINTS = 300;
 /** The compiled shapes of every chart of the pipeline views (one compile per shape and theme). */
 const shapes = new ChartShapes();
 
-/** The longest a chart waits for an idle page to draw what can wait: a chart only near the screen, a long series' complete points (ms). */
+/**
+ * The longest a chart waits for an idle page to draw what can wait (ms): a chart only near the
+ * screen, a long series' complete points.
+ */
 const IDLE_WAIT_MS = 1000;
 
 export class SpecChart extends Widget {
