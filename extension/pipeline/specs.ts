@@ -4,16 +4,24 @@
  * index, and the runs over time (duration, colored by state). No animation, fixed size, so that a
  * plot of the same data draws the same pixels.
  *
+ * Each spec is a chart shape (./chart-shapes.ts): its data named, the metric's name a hole, so
+ * that the charts of all metrics share one compile. Tooltips are described when shown, from the
+ * point under the pointer (`tooltip`), not formatted for every point when the chart is drawn.
+ *
  * @example
  * ```ts
  * const points = acrossRuns(page).get("val_loss")!.map((p) => ({ ...p, marked: true }));
- * const spec = acrossRunsSpec("val_loss", points);
- * await embed(node, spec);
+ * const chart = acrossRunsSpec("val_loss", points);
+ * new SpecChart({ spec: chart, tooltip: acrossRunsTooltip("val_loss") }); // ./tooltips.ts
  * ```
  */
+import { hole, type IChartSpec } from "./chart-shapes";
 import type { IRunPoint, IStepPoint, ITimelinePoint } from "./series";
 
-type Spec = Record<string, unknown>;
+/** The hole of a spec that the metric's name fills. */
+const METRIC_NAME = hole("metric");
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 const WIDTH = 420;
 const HEIGHT = 160;
@@ -45,22 +53,28 @@ const TIME_AXIS = { title: null, format: "%b %d %H:%M", labelAngle: 0, labelOver
 /** The name of a metric chart's data (the view swaps in every point after the first paint). */
 export const METRIC_POINTS = "points";
 
+/** The name of the runs-over-time chart's data. */
+const RUNS = "runs";
+
+/** The name of a curves chart's data. */
+const STEPS = "steps";
+
 /** A point of a metric across runs as a chart draws it. */
 export interface IDrawnRunPoint extends IRunPoint {
   /** Drawn as a point (a click target) too, not only as a vertex of its series' line. */
   readonly marked: boolean;
 }
 
-export function acrossRunsSpec(name: string, points: readonly IDrawnRunPoint[]): Spec {
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    description: `${name} across runs`,
+export function acrossRunsSpec(name: string, points: readonly IDrawnRunPoint[]): IChartSpec {
+  const spec = {
+    $schema: SCHEMA,
+    description: `${METRIC_NAME} across runs`,
     width: WIDTH,
     height: HEIGHT,
     data: { name: METRIC_POINTS, values: points.map((point) => ({ ...point })) },
     encoding: {
       x: { field: "x", type: "temporal", axis: TIME_AXIS },
-      y: { field: "value", type: "quantitative", title: name, scale: { zero: false } },
+      y: { field: "value", type: "quantitative", title: METRIC_NAME, scale: { zero: false } },
       color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom" } },
     },
     layer: [
@@ -68,55 +82,56 @@ export function acrossRunsSpec(name: string, points: readonly IDrawnRunPoint[]):
       {
         // A point costs a shape to draw: the first paint of a long series draws its line only.
         transform: [{ filter: "datum.marked" }],
-        mark: { type: "point", filled: true, size: 60, cursor: "pointer" },
-        encoding: {
-          tooltip: [
-            { field: "rootId", title: "run" },
-            { field: "series", title: "labels" },
-            { field: "value", title: name, format: ".4~g" },
-            { field: "state" },
-            { field: "x", type: "temporal", title: "started", format: "%Y-%m-%d %H:%M:%S" },
-          ],
+        mark: {
+          type: "point",
+          filled: true,
+          size: 60,
+          cursor: "pointer",
+          tooltip: { content: "data" },
         },
       },
     ],
   };
+  return { spec, holes: { [METRIC_NAME]: name } };
 }
 
-export function curvesSpec(name: string, points: readonly IStepPoint[]): Spec {
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    description: `${name} by step`,
+export function curvesSpec(name: string, points: readonly IStepPoint[]): IChartSpec {
+  const spec = {
+    $schema: SCHEMA,
+    description: `${METRIC_NAME} by step`,
     width: WIDTH,
     height: HEIGHT,
-    data: { values: points.map((point) => ({ ...point })) },
-    mark: { type: "line", point: true },
+    data: { name: STEPS, values: points.map((point) => ({ ...point })) },
+    mark: { type: "line", point: true, tooltip: { content: "data" } },
     encoding: {
       x: { field: "step", type: "quantitative", title: "step" },
-      y: { field: "value", type: "quantitative", title: name, scale: { zero: false } },
+      y: { field: "value", type: "quantitative", title: METRIC_NAME, scale: { zero: false } },
       color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom" } },
-      tooltip: [
-        { field: "series", title: "labels" },
-        { field: "step" },
-        { field: "value", title: name, format: ".4~g" },
-      ],
     },
   };
+  return { spec, holes: { [METRIC_NAME]: name } };
 }
 
-export function timelineSpec(points: readonly ITimelinePoint[]): Spec {
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+export function timelineSpec(points: readonly ITimelinePoint[]): IChartSpec {
+  const spec = {
+    $schema: SCHEMA,
     description: "runs over time",
     width: WIDTH,
     height: HEIGHT,
     data: {
+      name: RUNS,
       values: points.map((point) => ({
         ...point,
         seconds: point.durationMs === null ? 0 : point.durationMs / 1000,
       })),
     },
-    mark: { type: "point", filled: true, size: 60, cursor: "pointer" },
+    mark: {
+      type: "point",
+      filled: true,
+      size: 60,
+      cursor: "pointer",
+      tooltip: { content: "data" },
+    },
     encoding: {
       x: { field: "x", type: "temporal", axis: TIME_AXIS },
       y: { field: "seconds", type: "quantitative", title: "duration (s)" },
@@ -127,12 +142,7 @@ export function timelineSpec(points: readonly ITimelinePoint[]): Spec {
         scale: { domain: STATE_DOMAIN, range: STATE_RANGE },
         legend: { orient: "bottom" },
       },
-      tooltip: [
-        { field: "rootId", title: "run" },
-        { field: "state" },
-        { field: "seconds", title: "duration (s)", format: ".3~f" },
-        { field: "x", type: "temporal", title: "started", format: "%Y-%m-%d %H:%M:%S" },
-      ],
     },
   };
+  return { spec };
 }

@@ -28,6 +28,7 @@ import {
   timeline,
 } from "./series";
 import { acrossRunsSpec, curvesSpec, METRIC_POINTS, timelineSpec } from "./specs";
+import { acrossRunsTooltip, curvesTooltip, timelineTooltip } from "./tooltips";
 
 export class PipelineView extends Panel {
   constructor(options: PipelineView.IOptions) {
@@ -147,7 +148,12 @@ export class PipelineView extends Panel {
     };
     this.addWidget(Private.heading("Runs over time"));
     this.addWidget(
-      new SpecChart({ spec: timelineSpec(timeline(runs)), title: "runs", onPick: openRun }),
+      new SpecChart({
+        spec: timelineSpec(timeline(runs)),
+        tooltip: timelineTooltip,
+        title: "runs",
+        onPick: openRun,
+      }),
     );
 
     this.addWidget(Private.heading("Metrics across runs"));
@@ -170,6 +176,7 @@ export class PipelineView extends Panel {
           thinned.length < all.length ? thinned.map((point) => ({ ...point, marked: false })) : all;
         const chart = new SpecChart({
           spec: acrossRunsSpec(name, first),
+          tooltip: acrossRunsTooltip(name),
           title: name,
           onPick: openRun,
           ...(first === all ? {} : { complete: { name: METRIC_POINTS, values: all } }),
@@ -258,7 +265,11 @@ class RunSection extends Panel {
       }
       for (const [name, points] of curves) {
         this._curves.addWidget(
-          new SpecChart({ spec: curvesSpec(name, points), title: `${name} by step` }),
+          new SpecChart({
+            spec: curvesSpec(name, points),
+            tooltip: curvesTooltip(name),
+            title: `${name} by step`,
+          }),
         );
       }
     } catch (reason) {

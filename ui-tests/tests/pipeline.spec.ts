@@ -252,7 +252,17 @@ test.describe("the pipeline view", () => {
     const xs = await points.evaluateAll((nodes) =>
       nodes.map((node) => node.getBoundingClientRect().x),
     );
-    await points.nth(xs.indexOf(Math.min(...xs))).click();
+    const oldestPoint = points.nth(xs.indexOf(Math.min(...xs)));
+    // Its tooltip names the run and the metric's value (described when shown, from the point).
+    await oldestPoint.hover();
+    const tooltip = page.locator("#vg-tooltip-element");
+    const row = (key: string) =>
+      tooltip
+        .locator("tr")
+        .filter({ has: page.locator("td.key", { hasText: new RegExp(`^${key}$`) }) });
+    await expect(row("run").locator("td.value")).toHaveText(oldest!);
+    await expect(row("val_loss").locator("td.value")).toHaveText(/^\d/);
+    await oldestPoint.click();
     await expect(view).toHaveAttribute("data-picked-run", oldest!);
     await expect(
       page.locator("#tsematic-runs .jp-TsematicRuns-item.jp-mod-selected"),
