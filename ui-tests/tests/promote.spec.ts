@@ -241,6 +241,73 @@ test.describe("Run Pipeline on Cluster", () => {
       .toEqual(["canceled", "canceled"]);
   });
 
+  test("cancel a promoted run from the notebook toolbar, like a local run; then its cancel is disabled", async ({
+    page,
+    request,
+    tmpPath,
+  }) => {
+    test.setTimeout(240_000);
+    const name = "promote-toolbar-cancel.ipynb";
+    await openNotebook(page, request, tmpPath, name, slowPipeline("toolbarNap"));
+    await page.notebook.runCell(0);
+    const dialog = await promoteFromToolbar(page, 1);
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    const rootId = await promotedRootId(page);
+    const nap = page.locator(".jp-TsematicPromotedRun .jp-RunGraph-node", { hasText: "nap" });
+    await expect(nap).toHaveClass(/jp-mod-running/, { timeout: 180_000 });
+
+    // The notebook's own toolbar, with the promoted cell active, acts on the cloud run.
+    await page.notebook.activate(name);
+    await page.notebook.selectCells(1);
+    const cancel = page.locator('.jp-NotebookPanel-toolbar [data-command="tsematic:cancel-run"]');
+    await expect(cancel).toBeEnabled();
+    await cancel.click();
+    const confirm = page.locator(".jp-Dialog", { hasText: "Cancel pipeline run?" });
+    await expect(confirm).toContainText(rootId);
+    await confirm.getByRole("button", { name: "Cancel Run" }).click();
+    await expect(nap).toHaveClass(/jp-mod-canceled/, { timeout: 60_000 });
+    await expect
+      .poll(() => runStates(page, request, rootId), { timeout: 60_000 })
+      .toEqual(["canceled", "canceled"]);
+    // Canceled is a final state: nothing left to cancel.
+    await expect(cancel).toBeDisabled();
+  });
+
+  test("the cell's cancel of a promoted run turns disabled once the run has ended", async ({
+    page,
+    request,
+    tmpPath,
+  }) => {
+    test.setTimeout(240_000);
+    const name = "promote-ended.ipynb";
+    const notebook = slowPipeline("shortNap");
+    notebook.cells[1]!.source = "await shortNap(1_000)";
+    await openNotebook(page, request, tmpPath, name, notebook);
+    await page.notebook.runCell(0);
+    const dialog = await promoteFromToolbar(page, 1);
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    const rootId = await promotedRootId(page);
+    const group = page.locator(".jp-TsematicPromotedRun .jp-RunGraph-group", {
+      hasText: "shortNap",
+    });
+    await expect(group).toHaveClass(/jp-mod-resolved/, { timeout: 180_000 });
+    expect(await runStates(page, request, rootId)).toEqual(["resolved", "resolved"]);
+
+    await page.notebook.activate(name);
+    await page.notebook.selectCells(1);
+    await expect(
+      page.locator('.jp-NotebookPanel-toolbar [data-command="tsematic:cancel-run"]'),
+    ).toBeDisabled();
+    // The cell's context menu offers it, disabled, as for a local run that has ended.
+    await page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell").nth(1).click({
+      button: "right",
+    });
+    await expect(
+      page.locator(".lm-Menu-item.lm-mod-disabled", { hasText: "Cancel Pipeline Run" }),
+    ).toHaveCount(1);
+    await page.keyboard.press("Escape");
+  });
+
   test("reload the page while a promoted run goes on: its panel comes back and follows it", async ({
     page,
     request,
