@@ -856,8 +856,7 @@ export class Resolution {
 
   /**
    * Runs that ended (canceled, timed out, failed with a sibling) while their code still runs in
-   * this process: it stops only when it checks `runContext().signal`, or when the kernel is
-   * interrupted.
+   * this process: it stops only when it checks `runContext().signal`, or when the kernel restarts.
    */
   stillRunning(): { runId: string; stepName: string }[] {
     const found: { runId: string; stepName: string }[] = [];
