@@ -259,8 +259,9 @@ test.describe("Run Pipeline on Cluster", () => {
     // The notebook's own toolbar, with the promoted cell active, acts on the cloud run.
     await page.notebook.activate(name);
     await page.notebook.selectCells(1);
+    // A jp-button (a web component): its state is in aria-disabled, not in a native `disabled`.
     const cancel = page.locator('.jp-NotebookPanel-toolbar [data-command="tsematic:cancel-run"]');
-    await expect(cancel).toBeEnabled();
+    await expect(cancel).toHaveAttribute("aria-disabled", "false");
     await cancel.click();
     const confirm = page.locator(".jp-Dialog", { hasText: "Cancel pipeline run?" });
     await expect(confirm).toContainText(rootId);
@@ -270,7 +271,7 @@ test.describe("Run Pipeline on Cluster", () => {
       .poll(() => runStates(page, request, rootId), { timeout: 60_000 })
       .toEqual(["canceled", "canceled"]);
     // Canceled is a final state: nothing left to cancel.
-    await expect(cancel).toBeDisabled();
+    await expect(cancel).toHaveAttribute("aria-disabled", "true");
   });
 
   test("the cell's cancel of a promoted run turns disabled once the run has ended", async ({
@@ -297,7 +298,7 @@ test.describe("Run Pipeline on Cluster", () => {
     await page.notebook.selectCells(1);
     await expect(
       page.locator('.jp-NotebookPanel-toolbar [data-command="tsematic:cancel-run"]'),
-    ).toBeDisabled();
+    ).toHaveAttribute("aria-disabled", "true");
     // The cell's context menu offers it, disabled, as for a local run that has ended.
     await page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell").nth(1).click({
       button: "right",
