@@ -7,7 +7,9 @@
  * (`{ "origin": "context-menu" }`); otherwise the active cell of the current notebook (palette,
  * notebook toolbar), except for cancel: it acts on the notebook's running pipeline, whichever cell
  * is active (Shift+Enter moves the active cell past the cell that started it). Whether a run has ended comes from data: the cell's run bundle, or what the
- * runs list last read about the selected run ({@link IRunSelection}). A cell is a pipeline's when its output carries kernel-lib's run bundle
+ * runs list last read about the selected run ({@link IRunSelection}). A cell's run may also be a
+ * cloud run promoted from it ({@link IPromotedRuns}): its graph is not in the cell's outputs, and
+ * whether it ended is the state followed there, so its cancel turns disabled as a local run's does. A cell is a pipeline's when its output carries kernel-lib's run bundle
  * (`application/vnd.tsematic.run.v1+json`): rerunning the pipeline is re-executing that cell, so a
  * run of the runs panel can be rerun while the notebook cell that started it is open.
  *

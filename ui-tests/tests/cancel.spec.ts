@@ -101,6 +101,11 @@ test.describe("Cancel a pipeline", () => {
         { timeout: 60_000 },
       )
       .toBe(true);
+    // For the eye (not compared): the toolbar's cancel and rerun beside JupyterLab's run and
+    // interrupt, which they must not look like (issue 14 item 3).
+    await page
+      .locator(".jp-NotebookPanel-toolbar")
+      .screenshot({ path: "test-output/notebook-toolbar.png" });
     await page.locator('.jp-NotebookPanel-toolbar [data-command="tsematic:cancel-run"]').click();
     const dialog = page.locator(".jp-Dialog");
     await expect(dialog).toContainText("Cancel pipeline run?");
@@ -195,11 +200,5 @@ test.describe("Cancel a pipeline", () => {
     await page.notebook.runCell(0);
     const bystander = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell").nth(0);
     await expect(bystander.locator(".jp-OutputArea")).toContainText("42");
-
-    // Part 3 of the brief: what the toolbar's cancel and rerun look like beside JupyterLab's run and
-    // interrupt, for the eye (test-output/, not compared).
-    await page
-      .locator(".jp-NotebookPanel:visible .jp-NotebookPanel-toolbar")
-      .screenshot({ path: "test-output/notebook-toolbar.png" });
   });
 });

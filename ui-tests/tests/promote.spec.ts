@@ -106,6 +106,22 @@ async function promotedRootId(page: IJupyterLabPageFixture): Promise<string> {
   return id.replace("tsematic-promoted-", "");
 }
 
+/** The "Cancel Pipeline Run" item of the open context menu. */
+function cancelItem(page: IJupyterLabPageFixture): Locator {
+  return page.locator(".lm-Menu-item", { hasText: "Cancel Pipeline Run" });
+}
+
+/** Opens the context menu of the runs panel's (one) row of pipeline `name`, read afresh. */
+async function runsPanelMenu(page: IJupyterLabPageFixture, name: string): Promise<void> {
+  await page.sidebar.openTab("tsematic-runs");
+  const panel = page.locator("#tsematic-runs");
+  await panel.getByTitle("Fetch the runs from the lineage server now").click();
+  const item = panel.locator(".jp-TsematicRuns-item", { hasText: name });
+  await expect(item).toHaveCount(1);
+  await item.click({ button: "right" });
+  await expect(cancelItem(page)).toHaveCount(1);
+}
+
 test.describe("Run Pipeline on Cluster", () => {
   test.beforeEach(async ({ request }) => {
     await expectTslabKernelspec(request);
@@ -256,6 +272,18 @@ test.describe("Run Pipeline on Cluster", () => {
     const nap = page.locator(".jp-TsematicPromotedRun .jp-RunGraph-node", { hasText: "nap" });
     await expect(nap).toHaveClass(/jp-mod-running/, { timeout: 180_000 });
 
+    // The cell's context menu and the runs panel's offer it too, enabled, as for a local run.
+    await page.notebook.activate(name);
+    await page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell").nth(1).click({
+      button: "right",
+    });
+    await expect(cancelItem(page)).toHaveCount(1);
+    await expect(cancelItem(page)).not.toHaveClass(/lm-mod-disabled/);
+    await page.keyboard.press("Escape");
+    await runsPanelMenu(page, "toolbarNap");
+    await expect(cancelItem(page)).not.toHaveClass(/lm-mod-disabled/);
+    await page.keyboard.press("Escape");
+
     // The notebook's own toolbar, with the promoted cell active, acts on the cloud run.
     await page.notebook.activate(name);
     await page.notebook.selectCells(1);
@@ -274,7 +302,7 @@ test.describe("Run Pipeline on Cluster", () => {
     await expect(cancel).toHaveAttribute("aria-disabled", "true");
   });
 
-  test("the cell's cancel of a promoted run turns disabled once the run has ended", async ({
+  test("the cancel of a promoted run turns disabled once the run has ended: toolbar, cell and runs panel", async ({
     page,
     request,
     tmpPath,
@@ -303,9 +331,10 @@ test.describe("Run Pipeline on Cluster", () => {
     await page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell").nth(1).click({
       button: "right",
     });
-    await expect(
-      page.locator(".lm-Menu-item.lm-mod-disabled", { hasText: "Cancel Pipeline Run" }),
-    ).toHaveCount(1);
+    await expect(cancelItem(page)).toHaveClass(/lm-mod-disabled/);
+    await page.keyboard.press("Escape");
+    await runsPanelMenu(page, "shortNap");
+    await expect(cancelItem(page)).toHaveClass(/lm-mod-disabled/);
     await page.keyboard.press("Escape");
   });
 
