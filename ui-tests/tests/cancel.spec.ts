@@ -77,7 +77,7 @@ test.describe("Cancel a pipeline", () => {
     await expectTslabKernelspec(request);
   });
 
-  test("right after Shift+Enter the toolbar's cancel stops the notebook's running pipeline; nothing is logged after the cancel", async ({
+  test("right after Shift+Enter the toolbar's cancel stops the notebook's running pipeline; the cell and the step's panel say its code still runs until it returns; nothing is logged after the cancel", async ({
     page,
     request,
   }) => {
@@ -116,14 +116,6 @@ test.describe("Cancel a pipeline", () => {
     const note = cells.nth(0).locator(".jp-TsematicStillRunning");
     await expect(note).toContainText('The code of step "stubborn" is still running in the kernel');
     await expect(note.getByRole("button", { name: "Restart Kernel" })).toBeEnabled();
-
-    // Let it go on: what it prints now reaches the notebook, not the run's log; once its code has
-    // returned, the kernel says so (after the cell ended) and the note goes away.
-    await page.notebook.runCell(1);
-    await expect(page.locator(".jp-Notebook")).toContainText("printed after the cancel", {
-      timeout: 60_000,
-    });
-    await expect(note).toBeHidden();
     const server = await configuredServer(page);
     const [root] = await runsOf(request, server, "root=true&pipeline=shiftEnterPipeline");
     expect(root).toBeDefined();
@@ -133,6 +125,24 @@ test.describe("Cancel a pipeline", () => {
     const step = (await runsOf(request, server, `rootId=${root!.id}`)).find(
       (run) => run.stepName === "stubborn",
     );
+    // So does the step's panel.
+    await openStep(page, step!.id);
+    const stepNote = page.locator(
+      `.jp-TsematicStep[data-run-id="${step!.id}"] .jp-TsematicStep-stillRunning`,
+    );
+    await expect(stepNote).toContainText("Its code is still running in the kernel of");
+    await expect(stepNote.getByRole("button", { name: "Restart Kernel" })).toBeEnabled();
+
+    // Let it go on: what it prints now reaches the notebook, not the run's log; once its code has
+    // returned, the kernel says so (after the cell ended) and both notes go away. (Lumino hides a
+    // widget with lm-mod-hidden: read where the step panel's tab is not the one shown.)
+    await page.notebook.activate("shift-enter-cancel.ipynb");
+    await page.notebook.runCell(1);
+    await expect(page.locator(".jp-Notebook")).toContainText("printed after the cancel", {
+      timeout: 60_000,
+    });
+    await expect(note).toBeHidden();
+    await expect(stepNote).toHaveClass(/lm-mod-hidden/);
     // The kernel has had every chance to send the late line: it printed it before the release
     // cell ended, and the root's events were flushed when its run ended.
     const logs = await getJson<{ lines: { text: string }[] }>(
