@@ -19,6 +19,7 @@ import {
   settingsPlugin,
 } from "./plugins/services";
 import { stepPlugin } from "./plugins/step";
+import { stillRunningStepsPlugin } from "./plugins/still-running";
 
 export * from "./tokens";
 
@@ -28,6 +29,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   runSelectionPlugin,
   artifactViewRegistryPlugin,
   builtinArtifactViewsPlugin,
+  stillRunningStepsPlugin,
   runsPanelPlugin,
   commandsPlugin,
   stepPlugin,

@@ -26,11 +26,13 @@ import type { Widget } from "@lumino/widgets";
 
 import type { IArtifactViewContext } from "./artifacts/context";
 import type { IRunSummary, LineageClient } from "./client";
+import type { IPromotedRun } from "./promote/run";
 import type { ITsematicSettings } from "./settings";
 import type { IArtifact } from "./step/api";
 
 export type { IArtifactViewContext } from "./artifacts/context";
 export type { IRunSummary } from "./client";
+export type { IPromotedRun } from "./promote/run";
 export type { ITsematicSettings } from "./settings";
 export type { IArtifact } from "./step/api";
 
@@ -182,4 +184,101 @@ export interface IRunNotes {
 export const IRunNotes = new Token<IRunNotes>(
   "tsematic-jupyterlab:IRunNotes",
   "The live notes pane of a Tsematic root run, for panels that show a root run.",
+);
+
+/**
+ * The steps whose code still runs in a notebook's kernel after their run ended: a canceled step
+ * that does not check `runContext().signal` goes on, since JavaScript cannot stop a function from
+ * outside. The notebook's run views report what kernel-lib's run view bundle says
+ * (`stillRunning`), and so does the kernel itself when such code returns at last; a kernel that
+ * restarts or shuts down ends them all. The cell's run view and the step panel read it, so both
+ * say the same, and offer to stop the code in the right notebook's kernel.
+ *
+ * @example
+ * ```ts
+ * const step = stillRunning.find(runId);
+ * if (step) console.log(`still running in the kernel of ${step.kernel.notebookPath}`);
+ * stillRunning.changed.connect(() => note.sync());
+ * await step?.kernel.restart(); // asks first, as JupyterLab's own command does
+ * ```
+ */
+export interface IStillRunningSteps {
+  /** The step run `runId` when its code still runs in a kernel; null otherwise (or unknown). */
+  find(runId: string): IStillRunningSteps.IStep | null;
+  /** The still-running steps of root run `rootId`. */
+  ofRoot(rootId: string): readonly IStillRunningSteps.IStep[];
+  /**
+   * Takes what a run view bundle (kernel-lib's `RunViewBundle`) shown by `kernel`'s notebook says
+   * about its root run; a bundle older than one already taken for that root is ignored.
+   */
+  report(bundle: unknown, kernel: IStillRunningSteps.IKernel): void;
+  /** Forgets the steps of `kernel`: its process ended (restart, shutdown), or its notebook closed. */
+  forget(kernel: IStillRunningSteps.IKernel): void;
+  /** The kernel of the notebook whose page shows `node` (a run view in a cell), if any. */
+  kernelOf(node: HTMLElement): IStillRunningSteps.IKernel | null;
+  /** Emitted after the still-running steps changed. */
+  readonly changed: ISignal<IStillRunningSteps, void>;
+}
+
+export namespace IStillRunningSteps {
+  /** A notebook's kernel, where such code runs. */
+  export interface IKernel {
+    /** The notebook's path, to tell the user which kernel. */
+    readonly notebookPath: string;
+    /**
+     * Stops the code by restarting this notebook's kernel, after the user confirms in JupyterLab's
+     * own dialog. (tslab's interrupt only stops the cell that is executing: it cannot stop the
+     * code of a step whose cell already ended.) Resolves whether or not the user confirmed.
+     */
+    restart(): Promise<void>;
+  }
+
+  /** A step run whose code still runs. */
+  export interface IStep {
+    readonly runId: string;
+    readonly stepName: string;
+    readonly rootId: string;
+    readonly kernel: IKernel;
+  }
+}
+
+export const IStillRunningSteps = new Token<IStillRunningSteps>(
+  "tsematic-jupyterlab:IStillRunningSteps",
+  "The canceled steps whose code still runs in a notebook's kernel, per notebook kernel.",
+);
+
+/**
+ * The runs promoted to the cluster from notebook cells ("Run Pipeline on Cluster…"): the cell each
+ * came from and whether it has ended. Their graph is in a panel of its own, not in the cell's
+ * outputs, so the commands that act on a cell's run (cancel, open) look them up here; each run's
+ * state is followed until it ends, so cancel turns disabled then, as for a local run.
+ *
+ * @example
+ * ```ts
+ * const run = promoted.get(cell.model.id);
+ * if (run && !run.ended) await app.commands.execute("tsematic:cancel-run", { rootId: run.rootId });
+ * promoted.changed.connect(() => app.commands.notifyCommandChanged());
+ * ```
+ */
+export interface IPromotedRuns {
+  /** The run promoted from the cell whose model id is `cellId` (the latest), if any. */
+  get(cellId: string): IPromotedRuns.IEntry | null;
+  /** Records the run just promoted from a cell, and follows its state until it ends. */
+  set(cellId: string, run: IPromotedRun): void;
+  /** Emitted after a run was added or its state changed. */
+  readonly changed: ISignal<IPromotedRuns, void>;
+}
+
+export namespace IPromotedRuns {
+  export interface IEntry extends IPromotedRun {
+    /** The root run's state as last read; null before the first read. */
+    readonly state: string | null;
+    /** The root run is in a final state (resolved, failed, canceled...). */
+    readonly ended: boolean;
+  }
+}
+
+export const IPromotedRuns = new Token<IPromotedRuns>(
+  "tsematic-jupyterlab:IPromotedRuns",
+  "The runs promoted to the cluster from notebook cells, and whether each has ended.",
 );

@@ -17,6 +17,7 @@ import type { LineageClient } from "../client";
 import type { IRunViewBundle, RunGraphData } from "../graph/model";
 import type { LiveRunGraphView } from "../live/view";
 import type { ITsematicSettings } from "../settings";
+import type { IStillRunningSteps } from "../tokens";
 import type { SnapshotRunView } from "./snapshot-view";
 import { RUN_VIEW_MIME_TYPE } from "./mime-type";
 import { type RunSnapshots, runSnapshots } from "./snapshots";
@@ -32,8 +33,9 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
     this._commands = options.commands;
     this._settings = options.settings;
     this._client = options.client ?? null;
+    this._steps = options.stillRunning ?? null;
     this.layout = new PanelLayout();
-    this._stillRunning = new StillRunningNote(options.commands);
+    this._stillRunning = new StillRunningNote({ steps: this._steps });
     (this.layout as PanelLayout).addWidget(this._stillRunning);
   }
 
@@ -50,7 +52,7 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
       return;
     }
     this._bundle = bundle;
-    this._stillRunning.sync(bundle);
+    this._syncStillRunning();
     if (this._registration === null) {
       this._registration = runSnapshots.set(bundle);
     } else {
@@ -66,6 +68,11 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
     this._show(graph);
   }
 
+  protected override onAfterAttach(): void {
+    // Rendered before it was in the page: now its notebook (and kernel) can be found.
+    this._syncStillRunning();
+  }
+
   override dispose(): void {
     if (this.isDisposed) {
       return;
@@ -77,6 +84,15 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
     this._registration?.dispose();
     this._registration = null;
     super.dispose();
+  }
+
+  /** The still-running note, reported with the kernel of the notebook that shows this view. */
+  private _syncStillRunning(): void {
+    if (this._bundle === null) {
+      return;
+    }
+    const kernel = this.isAttached ? (this._steps?.kernelOf(this.node) ?? null) : null;
+    this._stillRunning.sync(this._bundle, kernel);
   }
 
   private async _createView(bundle: IRunViewBundle): Promise<void> {
@@ -175,6 +191,7 @@ export class RunViewRenderer extends Widget implements IRenderMime.IRenderer {
   private readonly _stillRunning: StillRunningNote;
   private readonly _settings: () => ITsematicSettings;
   private readonly _client: LineageClient | null;
+  private readonly _steps: IStillRunningSteps | null;
   private _bundle: IRunViewBundle | null = null;
   private _created: Promise<void> | null = null;
   private _registration: RunSnapshots.IRegistration | null = null;
@@ -188,6 +205,8 @@ export namespace RunViewRenderer {
     settings: () => ITsematicSettings;
     /** The client of the configured server (ILineageClient), for runs of that server. */
     client?: LineageClient;
+    /** The canceled steps whose code still runs (IStillRunningSteps), when the page has them. */
+    stillRunning?: IStillRunningSteps | null;
   }
 }
 

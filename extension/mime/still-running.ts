@@ -1,52 +1,100 @@
 /**
  * The run view's warning after a canceled run whose step code still runs in the kernel: JavaScript
  * cannot stop a function from outside, so a step that does not check `runContext().signal` goes on
- * (nothing it prints is recorded). The note says so and offers JupyterLab's kernel interrupt.
+ * (nothing it prints is recorded). The note says so and offers to restart that notebook's kernel,
+ * the one thing that stops it: tslab's interrupt only stops the cell that is executing, and that
+ * cell has ended. With {@link IStillRunningSteps} (a run view in a notebook) it follows what the
+ * kernel says, so it goes away when the code returns at last or the kernel restarts; elsewhere it
+ * shows what the bundle says.
  *
  * @example
  * ```ts
- * const note = new StillRunningNote(app.commands);
- * note.sync(bundle); // shown when bundle.stillRunning names runs, hidden otherwise
+ * const note = new StillRunningNote({ steps });
+ * note.sync(bundle, steps.kernelOf(renderer.node)); // shown while bundle.stillRunning's code runs
  * ```
  */
-import type { CommandRegistry } from "@lumino/commands";
+import { Signal } from "@lumino/signaling";
 import { Widget } from "@lumino/widgets";
 
+import type { IStillRunningSteps } from "../tokens";
 import { stillRunningSteps } from "./still-running-steps";
 
-/** JupyterLab's command that interrupts the current notebook's kernel. */
-const INTERRUPT_KERNEL = "notebook:interrupt-kernel";
-
 export class StillRunningNote extends Widget {
-  constructor(commands: CommandRegistry) {
+  constructor(options: StillRunningNote.IOptions = {}) {
     super();
     this.addClass("jp-TsematicStillRunning");
     this.node.setAttribute("role", "alert");
-    this._commands = commands;
+    this._steps = options.steps ?? null;
+    this._steps?.changed.connect(this._render, this);
     this.hide();
   }
 
-  /** Shows the note for the bundle's still-running steps, or hides it. */
-  sync(bundle: unknown): void {
-    const steps = stillRunningSteps(bundle);
-    if (steps.length === 0) {
+  /**
+   * Shows the note for the bundle's still-running steps, or hides it. With the kernel of the
+   * notebook that shows it, the bundle is reported to the registry, which the note then follows.
+   */
+  sync(bundle: unknown, kernel: IStillRunningSteps.IKernel | null): void {
+    this._bundle = bundle;
+    this._followed = this._steps !== null && kernel !== null;
+    if (this._steps !== null && kernel !== null) {
+      // Emits `changed` (then rendered) when it changes anything; rendered here in any case.
+      this._steps.report(bundle, kernel);
+    }
+    this._render();
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    Signal.disconnectReceiver(this);
+    super.dispose();
+  }
+
+  private _render(): void {
+    const rootId = (this._bundle as { rootId?: unknown } | null)?.rootId;
+    const followed = this._followed && this._steps !== null && typeof rootId === "string";
+    const still = followed ? this._steps!.ofRoot(rootId as string) : [];
+    const names = followed
+      ? [...new Set(still.map((step) => step.stepName))]
+      : stillRunningSteps(this._bundle);
+    if (names.length === 0) {
       this.hide();
       return;
     }
-    const names = steps.map((name) => `"${name}"`).join(", ");
     const text = document.createElement("span");
     text.textContent =
-      `The code of ${steps.length === 1 ? "step" : "steps"} ${names} is still running in the ` +
-      "kernel: it stops when it checks runContext().signal (nothing it prints is recorded).";
-    const button = document.createElement("button");
-    button.className = "jp-Button jp-mod-styled jp-mod-warn";
-    button.textContent = "Interrupt Kernel";
-    button.title = "Interrupt this notebook's kernel, which stops the step's code";
-    button.disabled = !this._commands.hasCommand(INTERRUPT_KERNEL);
-    button.onclick = () => void this._commands.execute(INTERRUPT_KERNEL);
-    this.node.replaceChildren(text, button);
+      `The code of ${names.length === 1 ? "step" : "steps"} ${names.map((name) => `"${name}"`).join(", ")} ` +
+      "is still running in the kernel: it stops when it checks runContext().signal (nothing it " +
+      "prints is recorded).";
+    const kernel = still[0]?.kernel;
+    this.node.replaceChildren(text, ...(kernel ? [restartKernelButton(kernel)] : []));
     this.show();
   }
 
-  private readonly _commands: CommandRegistry;
+  private readonly _steps: IStillRunningSteps | null;
+  private _bundle: unknown = null;
+  private _followed = false;
+}
+
+export namespace StillRunningNote {
+  export interface IOptions {
+    /** The registry of still-running steps (IStillRunningSteps), when the page has one. */
+    steps?: IStillRunningSteps | null;
+  }
+}
+
+/**
+ * The button that stops a step's lingering code: a restart of the kernel it runs in (JupyterLab
+ * asks first), whichever notebook is current.
+ */
+export function restartKernelButton(kernel: IStillRunningSteps.IKernel): HTMLButtonElement {
+  const button = document.createElement("button");
+  button.className = "jp-Button jp-mod-styled jp-mod-warn jp-TsematicStillRunning-restart";
+  button.textContent = "Restart Kernel";
+  button.title =
+    `Restart the kernel of ${kernel.notebookPath}: that stops the step's code (the notebook's ` +
+    "variables are lost). Interrupting does not stop it: its cell has already ended.";
+  button.onclick = () => void kernel.restart();
+  return button;
 }

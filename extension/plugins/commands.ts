@@ -7,7 +7,9 @@
  * (`{ "origin": "context-menu" }`); otherwise the active cell of the current notebook (palette,
  * notebook toolbar), except for cancel: it acts on the notebook's running pipeline, whichever cell
  * is active (Shift+Enter moves the active cell past the cell that started it). Whether a run has ended comes from data: the cell's run bundle, or what the
- * runs list last read about the selected run ({@link IRunSelection}). A cell is a pipeline's when its output carries kernel-lib's run bundle
+ * runs list last read about the selected run ({@link IRunSelection}). A cell's run may also be a
+ * cloud run promoted from it ({@link IPromotedRuns}): its graph is not in the cell's outputs, and
+ * whether it ended is the state followed there, so its cancel turns disabled as a local run's does. A cell is a pipeline's when its output carries kernel-lib's run bundle
  * (`application/vnd.tsematic.run.v1+json`): rerunning the pipeline is re-executing that cell, so a
  * run of the runs panel can be rerun while the notebook cell that started it is open.
  *
@@ -26,9 +28,8 @@ import { ENDED_STATES, LineageClient, LineageServerError } from "../client";
 import { type IRunBundleRef, runBundleIn } from "../commands/bundle";
 import { cancelRootRun, describeCancel } from "../commands/cancel";
 import { cancelPipelineIcon, rerunPipelineIcon, runsIcon } from "../icons";
-import { promotedRuns } from "../promote/registry";
 import { settingsFor } from "../mime/trust";
-import { ILineageClient, ILineageSettings, IRunSelection } from "../tokens";
+import { ILineageClient, ILineageSettings, IPromotedRuns, IRunSelection } from "../tokens";
 
 namespace CommandIDs {
   export const openRun = "tsematic:open-run";
@@ -55,7 +56,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: "Tsematic commands: open run, cancel run, rerun (palette, notebook toolbar, menus).",
   autoStart: true,
   requires: [ILineageSettings, ILineageClient, IRunSelection],
-  optional: [INotebookTracker, ICommandPalette],
+  optional: [INotebookTracker, ICommandPalette, IPromotedRuns],
   activate: (
     app: JupyterFrontEnd,
     settings: ILineageSettings,
@@ -63,15 +64,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
     selection: IRunSelection,
     tracker: INotebookTracker | null,
     palette: ICommandPalette | null,
+    promoted: IPromotedRuns | null,
   ): void => {
     const { commands } = app;
+    const cellRuns: Private.ICells = { tracker, promoted };
 
     /** `running`: in a notebook, the cell of its running pipeline rather than an ended active one. */
     const target = (args: ReadonlyPartialJSONObject, running = false): ITarget | null => {
       if (typeof args.rootId === "string" && args.rootId) {
         const serverUrl = typeof args.serverUrl === "string" ? args.serverUrl : null;
         return (
-          Private.openCellOf(tracker, args.rootId) ?? {
+          Private.openCellOf(cellRuns, args.rootId) ?? {
             rootId: args.rootId,
             serverUrl,
             ended: false,
@@ -85,21 +88,21 @@ const plugin: JupyterFrontEndPlugin<void> = {
           return null;
         }
         // The cell that started the run, when its notebook is open: the run can be rerun.
-        const cell = Private.openCellOf(tracker, rootId)?.cell ?? null;
+        const cell = Private.openCellOf(cellRuns, rootId)?.cell ?? null;
         const ended = ENDED_STATES.has(selection.run?.state ?? "");
         return { rootId, serverUrl: null, ended, cell };
       }
       if (args.origin === "context-menu") {
         const cellNode = app.contextMenuHitTest((node) => node.classList.contains("jp-Cell"));
-        return cellNode ? Private.cellTarget(tracker, cellNode) : null;
+        return cellNode ? Private.cellTarget(cellRuns, cellNode) : null;
       }
       const panel = tracker?.currentWidget;
       const cell = panel?.content.activeCell;
-      const active = panel && cell ? Private.cellTarget(tracker, cell.node) : null;
+      const active = panel && cell ? Private.cellTarget(cellRuns, cell.node) : null;
       if (!running || !panel || (active && !active.ended)) {
         return active;
       }
-      return Private.runningPipelineOf(tracker, panel) ?? active;
+      return Private.runningPipelineOf(cellRuns, panel) ?? active;
     };
     const fromContextMenu = (args: ReadonlyPartialJSONObject): boolean =>
       args.origin === "context-menu" || args.origin === "runs-panel";
@@ -268,23 +271,28 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
     // The runs panel's context menu reads the selection: keep its items' state current.
     selection.changed.connect(() => commands.notifyCommandChanged());
+    // A promoted run was added or ended: the cell's cancel follows it.
+    promoted?.changed.connect(() => commands.notifyCommandChanged());
   },
 };
 
 export default plugin;
 
 namespace Private {
+  /** Where a cell's run is found: its outputs (the notebooks), or the runs promoted from it. */
+  export interface ICells {
+    readonly tracker: INotebookTracker | null;
+    readonly promoted: IPromotedRuns | null;
+  }
+
   /**
    * The pipeline of `panel` that has not ended: the one of a cell still executing first, else the
    * lowest one in the notebook (the latest started, as notebooks usually run top to bottom).
    */
-  export function runningPipelineOf(
-    tracker: INotebookTracker,
-    panel: NotebookPanel,
-  ): ITarget | null {
+  export function runningPipelineOf(cells: ICells, panel: NotebookPanel): ITarget | null {
     let found: ITarget | null = null;
     for (const cell of panel.content.widgets) {
-      const candidate = cellTarget(tracker, cell.node);
+      const candidate = cellTarget(cells, cell.node);
       if (!candidate || candidate.ended) {
         continue;
       }
@@ -298,11 +306,11 @@ namespace Private {
   }
 
   /** The cell of an open notebook whose output shows the root run `rootId`, if any. */
-  export function openCellOf(tracker: INotebookTracker | null, rootId: string): ITarget | null {
+  export function openCellOf(cells: ICells, rootId: string): ITarget | null {
     let found: ITarget | null = null;
-    tracker?.forEach((panel) => {
+    cells.tracker?.forEach((panel) => {
       for (const cell of found ? [] : panel.content.widgets) {
-        const candidate = cellTarget(tracker, cell.node);
+        const candidate = cellTarget(cells, cell.node);
         if (candidate?.rootId === rootId) {
           found = candidate;
           break;
@@ -313,11 +321,8 @@ namespace Private {
   }
 
   /** The run shown in the output of the cell whose node is `cellNode`, if any. */
-  export function cellTarget(
-    tracker: INotebookTracker | null,
-    cellNode: HTMLElement,
-  ): ITarget | null {
-    const panel = tracker?.find((candidate) => candidate.content.node.contains(cellNode));
+  export function cellTarget(cells: ICells, cellNode: HTMLElement): ITarget | null {
+    const panel = cells.tracker?.find((candidate) => candidate.content.node.contains(cellNode));
     const widget = panel?.content.widgets.find((cell) => cell.node === cellNode);
     if (!panel || !widget || widget.model.type !== "code") {
       return null;
@@ -325,9 +330,15 @@ namespace Private {
     const ref: IRunBundleRef | null = runBundleIn((widget.model as ICodeCellModel).outputs);
     if (!ref) {
       // A cloud run promoted from this cell: its graph is in a panel of its own, not the outputs.
-      const promoted = promotedRuns.get(widget.model.id);
+      // Ended when its root run's state is final, as a local run's bundle says of it.
+      const promoted = cells.promoted?.get(widget.model.id);
       return promoted
-        ? { rootId: promoted.rootId, serverUrl: promoted.serverUrl, ended: false, cell: null }
+        ? {
+            rootId: promoted.rootId,
+            serverUrl: promoted.serverUrl,
+            ended: promoted.ended,
+            cell: null,
+          }
         : null;
     }
     return {

@@ -39,20 +39,22 @@ import {
   planCode,
   submitCode,
 } from "../promote/protocol";
-import { promotedRuns } from "../promote/registry";
+import { rootStateFollower } from "../promote/follow-state";
+import { PromotedRuns } from "../promote/registry";
 import { type IPromotedRun, PromotedRunPanel, promotedRunOf } from "../promote/run-panel";
-import { ILineageClient, ILineageSettings } from "../tokens";
+import { ILineageClient, ILineageSettings, IPromotedRuns } from "../tokens";
 
 namespace CommandIDs {
   export const promote = "tsematic:promote";
   export const openPromotedRun = "tsematic:open-promoted-run";
 }
 
-export const promotePlugin: JupyterFrontEndPlugin<void> = {
+export const promotePlugin: JupyterFrontEndPlugin<IPromotedRuns> = {
   id: "tsematic-jupyterlab:promote",
   description:
     "Run Pipeline on Cluster…: submit a notebook cell's pipeline detached, and watch it.",
   autoStart: true,
+  provides: IPromotedRuns,
   requires: [INotebookTracker, ILineageSettings, ILineageClient],
   optional: [ICommandPalette, ILayoutRestorer],
   activate: (
@@ -62,8 +64,12 @@ export const promotePlugin: JupyterFrontEndPlugin<void> = {
     client: ILineageClient,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
-  ): void => {
+  ): IPromotedRuns => {
     const { commands } = app;
+    // Each promoted run's state is followed until it ends: the cell's cancel turns disabled then.
+    const promotedRuns = new PromotedRuns({
+      follow: rootStateFollower(() => settings.current, client),
+    });
     const runs = new WidgetTracker<PromotedRunPanel>({ namespace: "tsematic-promoted-run" });
 
     commands.addCommand(CommandIDs.openPromotedRun, {
@@ -246,5 +252,6 @@ export const promotePlugin: JupyterFrontEndPlugin<void> = {
       await commands.execute(CommandIDs.openPromotedRun, { ...run, ref: panel.id });
       commands.notifyCommandChanged();
     };
+    return promotedRuns;
   },
 };

@@ -31,6 +31,7 @@ import {
   ILineageSettings,
   IRunNotes,
   IRunSelection,
+  IStillRunningSteps,
   type ITsematicSettings,
 } from "../tokens";
 
@@ -44,7 +45,7 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
     "The panel of a step run: its inputs and outputs as artifact views, logs, error, source.",
   autoStart: true,
   requires: [ILineageSettings, ILineageClient, IArtifactViewRegistry],
-  optional: [IRunSelection, IRenderMimeRegistry, ILayoutRestorer, IRunNotes],
+  optional: [IRunSelection, IRenderMimeRegistry, ILayoutRestorer, IRunNotes, IStillRunningSteps],
   activate: async (
     app: JupyterFrontEnd,
     lineageSettings: ILineageSettings,
@@ -54,6 +55,7 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
     rendermime: IRenderMimeRegistry | null,
     restorer: ILayoutRestorer | null,
     notes: IRunNotes | null,
+    stillRunning: IStillRunningSteps | null,
   ): Promise<void> => {
     // Settings first: a panel the restorer reopens must call the configured server.
     await lineageSettings.ready;
@@ -96,6 +98,7 @@ export const stepPlugin: JupyterFrontEndPlugin<void> = {
           api,
           rendermime,
           views,
+          stillRunning,
           openStep: (id) => void app.commands.execute(CommandIDs.openStep, { runId: id }),
           ...(notes ? { rootPane: (rootId: string) => notes.createPane(rootId) } : {}),
           follow: {

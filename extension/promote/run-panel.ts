@@ -12,39 +12,16 @@
  */
 import { MainAreaWidget, ToolbarButton } from "@jupyterlab/apputils";
 import { MimeModel } from "@jupyterlab/rendermime";
-import { stopIcon } from "@jupyterlab/ui-components";
 import type { CommandRegistry } from "@lumino/commands";
-import type { ReadonlyPartialJSONObject } from "@lumino/coreutils";
 import { Panel } from "@lumino/widgets";
 
 import type { LineageClient } from "../client";
-import { runsIcon } from "../icons";
+import { cancelPipelineIcon, runsIcon } from "../icons";
 import { RUN_VIEW_MIME_TYPE, RunViewRenderer } from "../mime/renderer";
 import type { ITsematicSettings } from "../settings";
+import type { IPromotedRun } from "./run";
 
-/** What the panel needs to follow a promoted run; all of it survives a reload (restorer args). */
-export interface IPromotedRun {
-  readonly rootId: string;
-  /** The lineage server the kernel submitted to. */
-  readonly serverUrl: string;
-  readonly stepName: string;
-  readonly executor: string;
-}
-
-/** Reads a promoted run from command arguments; null when one is missing. */
-export function promotedRunOf(args: ReadonlyPartialJSONObject): IPromotedRun | null {
-  const text = (key: string): string => (typeof args[key] === "string" ? String(args[key]) : "");
-  const rootId = text("rootId");
-  if (!rootId) {
-    return null;
-  }
-  return {
-    rootId,
-    serverUrl: text("serverUrl"),
-    stepName: text("stepName") || rootId.slice(0, 8),
-    executor: text("executor") || "cloud",
-  };
-}
+export { type IPromotedRun, promotedRunOf } from "./run";
 
 export class PromotedRunPanel extends MainAreaWidget<Panel> {
   constructor(options: PromotedRunPanel.IOptions) {
@@ -61,7 +38,8 @@ export class PromotedRunPanel extends MainAreaWidget<Panel> {
     this.toolbar.addItem(
       "cancel",
       new ToolbarButton({
-        icon: stopIcon,
+        // Not JupyterLab's stop square: that one interrupts the kernel.
+        icon: cancelPipelineIcon,
         label: "Cancel Run",
         tooltip: `Cancel cloud run ${run.rootId} and its jobs`,
         onClick: () =>

@@ -23,13 +23,14 @@ import type {
   StepApi,
 } from "./api";
 import { ENDED_STATES } from "../client";
-import type { IArtifactViewRegistry } from "../tokens";
+import type { IArtifactViewRegistry, IStillRunningSteps } from "../tokens";
 import { attemptRows, attemptsBlock } from "./attempts";
 import { CancelNote } from "./cancel-note";
 import { factList, stepLink } from "./dom";
 import { StepFollower } from "./follow";
 import { JobSection } from "./job";
 import { SourceView } from "./source";
+import { StillRunningStepNote } from "./still-running-note";
 import { rerunOfLine } from "../rerun/rerun-of";
 
 export class StepPanel extends Panel {
@@ -43,6 +44,7 @@ export class StepPanel extends Panel {
     this._followOptions = options.follow ?? {};
     this._openStep = options.openStep ?? null;
     this._rootPane = options.rootPane ?? null;
+    this._stillRunning = options.stillRunning ?? null;
     this.title.label = `Step ${options.runId.slice(0, 8)}`;
     this.title.closable = true;
     void this.refresh();
@@ -104,7 +106,12 @@ export class StepPanel extends Panel {
     }
     if (this._view === null) {
       this._clear();
-      this._view = new StepView(this._context, () => void follower.moreLogs(), this._openStep);
+      this._view = new StepView(
+        this._context,
+        () => void follower.moreLogs(),
+        this._openStep,
+        this._stillRunning,
+      );
       for (const widget of this._view.widgets) {
         this.addWidget(widget);
       }
@@ -162,6 +169,7 @@ export class StepPanel extends Panel {
   private readonly _followOptions: StepPanel.IFollowOptions;
   private readonly _openStep: ((runId: string) => void) | null;
   private readonly _rootPane: ((rootId: string) => Widget) | null;
+  private readonly _stillRunning: IStillRunningSteps | null;
   private _notebookAsked = false;
   private _follower: StepFollower | null = null;
   private _view: StepView | null = null;
@@ -183,6 +191,8 @@ export namespace StepPanel {
     openStep?: (runId: string) => void;
     /** The notes pane of a root run, shown at the end of a root run's panel (IRunNotes). */
     rootPane?: (rootId: string) => Widget;
+    /** The canceled steps whose code still runs in a kernel (IStillRunningSteps). */
+    stillRunning?: IStillRunningSteps | null;
   }
 }
 
@@ -195,6 +205,7 @@ class StepView {
     context: Private.IPortContext,
     moreLogs: () => void,
     openStep: ((runId: string) => void) | null,
+    stillRunning: IStillRunningSteps | null,
   ) {
     this._header = new Widget();
     this._openStep = openStep;
@@ -206,6 +217,7 @@ class StepView {
     this._error = new Panel();
     this._attempts = new Widget();
     this._cancel = new CancelNote(context.api, openStep);
+    this._stillRunning = new StillRunningStepNote(stillRunning);
     this._inputs = new PortList("Inputs", context, openStep);
     this._outputs = new PortList("Outputs", context, openStep);
     this._logs = new LogView(moreLogs);
@@ -218,6 +230,7 @@ class StepView {
       this._progress,
       new Widget({ node: this._job.node }),
       this._cancel,
+      this._stillRunning,
       this._error,
       this._attempts,
       this._inputs,
@@ -244,6 +257,7 @@ class StepView {
     this._rerunOf.node.replaceChildren(...(rerunOf ? [rerunOf] : []));
     this._job.sync(run);
     this._cancel.sync(run);
+    this._stillRunning.sync(run);
     const errorKey = JSON.stringify(run.error);
     if (errorKey !== this._errorKey) {
       this._errorKey = errorKey;
@@ -322,6 +336,7 @@ class StepView {
   private readonly _error: Panel;
   private readonly _attempts: Widget;
   private readonly _cancel: CancelNote;
+  private readonly _stillRunning: StillRunningStepNote;
   private readonly _inputs: PortList;
   private readonly _outputs: PortList;
   private readonly _logs: LogView;

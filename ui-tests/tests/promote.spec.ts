@@ -154,6 +154,22 @@ async function promotedRootId(page: IJupyterLabPageFixture): Promise<string> {
   return id.replace("tsematic-promoted-", "");
 }
 
+/** The "Cancel Pipeline Run" item of the open context menu. */
+function cancelItem(page: IJupyterLabPageFixture): Locator {
+  return page.locator(".lm-Menu-item", { hasText: "Cancel Pipeline Run" });
+}
+
+/** Opens the context menu of the runs panel's (one) row of pipeline `name`, read afresh. */
+async function runsPanelMenu(page: IJupyterLabPageFixture, name: string): Promise<void> {
+  await page.sidebar.openTab("tsematic-runs");
+  const panel = page.locator("#tsematic-runs");
+  await panel.getByTitle("Fetch the runs from the lineage server now").click();
+  const item = panel.locator(".jp-TsematicRuns-item", { hasText: name });
+  await expect(item).toHaveCount(1);
+  await item.click({ button: "right" });
+  await expect(cancelItem(page)).toHaveCount(1);
+}
+
 test.describe("Run Pipeline on Cluster", () => {
   test.beforeEach(async ({ request }) => {
     await expectTslabKernelspec(request);
@@ -331,6 +347,87 @@ test.describe("Run Pipeline on Cluster", () => {
     await expect
       .poll(() => runStates(page, request, rootId), { timeout: 60_000 })
       .toEqual(["canceled", "canceled"]);
+  });
+
+  test("cancel a promoted run from the notebook toolbar, like a local run; then its cancel is disabled", async ({
+    page,
+    request,
+    tmpPath,
+  }) => {
+    test.setTimeout(240_000);
+    const name = "promote-toolbar-cancel.ipynb";
+    await openNotebook(page, request, tmpPath, name, slowPipeline("toolbarNap"));
+    await page.notebook.runCell(0);
+    const dialog = await promoteFromToolbar(page, 1);
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    const rootId = await promotedRootId(page);
+    const nap = page.locator(".jp-TsematicPromotedRun .jp-RunGraph-node", { hasText: "nap" });
+    await expect(nap).toHaveClass(/jp-mod-running/, { timeout: 180_000 });
+
+    // The cell's context menu and the runs panel's offer it too, enabled, as for a local run.
+    await page.notebook.activate(name);
+    await page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell").nth(1).click({
+      button: "right",
+    });
+    await expect(cancelItem(page)).toHaveCount(1);
+    await expect(cancelItem(page)).not.toHaveClass(/lm-mod-disabled/);
+    await page.keyboard.press("Escape");
+    await runsPanelMenu(page, "toolbarNap");
+    await expect(cancelItem(page)).not.toHaveClass(/lm-mod-disabled/);
+    await page.keyboard.press("Escape");
+
+    // The notebook's own toolbar, with the promoted cell active, acts on the cloud run.
+    await page.notebook.activate(name);
+    await page.notebook.selectCells(1);
+    // A jp-button (a web component): its state is in aria-disabled, not in a native `disabled`.
+    const cancel = page.locator('.jp-NotebookPanel-toolbar [data-command="tsematic:cancel-run"]');
+    await expect(cancel).toHaveAttribute("aria-disabled", "false");
+    await cancel.click();
+    const confirm = page.locator(".jp-Dialog", { hasText: "Cancel pipeline run?" });
+    await expect(confirm).toContainText(rootId);
+    await confirm.getByRole("button", { name: "Cancel Run" }).click();
+    await expect(nap).toHaveClass(/jp-mod-canceled/, { timeout: 60_000 });
+    await expect
+      .poll(() => runStates(page, request, rootId), { timeout: 60_000 })
+      .toEqual(["canceled", "canceled"]);
+    // Canceled is a final state: nothing left to cancel.
+    await expect(cancel).toHaveAttribute("aria-disabled", "true");
+  });
+
+  test("the cancel of a promoted run turns disabled once the run has ended: toolbar, cell and runs panel", async ({
+    page,
+    request,
+    tmpPath,
+  }) => {
+    test.setTimeout(240_000);
+    const name = "promote-ended.ipynb";
+    const notebook = slowPipeline("shortNap");
+    notebook.cells[1]!.source = "await shortNap(1_000)";
+    await openNotebook(page, request, tmpPath, name, notebook);
+    await page.notebook.runCell(0);
+    const dialog = await promoteFromToolbar(page, 1);
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    const rootId = await promotedRootId(page);
+    const group = page.locator(".jp-TsematicPromotedRun .jp-RunGraph-group", {
+      hasText: "shortNap",
+    });
+    await expect(group).toHaveClass(/jp-mod-resolved/, { timeout: 180_000 });
+    expect(await runStates(page, request, rootId)).toEqual(["resolved", "resolved"]);
+
+    await page.notebook.activate(name);
+    await page.notebook.selectCells(1);
+    await expect(
+      page.locator('.jp-NotebookPanel-toolbar [data-command="tsematic:cancel-run"]'),
+    ).toHaveAttribute("aria-disabled", "true");
+    // The cell's context menu offers it, disabled, as for a local run that has ended.
+    await page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell").nth(1).click({
+      button: "right",
+    });
+    await expect(cancelItem(page)).toHaveClass(/lm-mod-disabled/);
+    await page.keyboard.press("Escape");
+    await runsPanelMenu(page, "shortNap");
+    await expect(cancelItem(page)).toHaveClass(/lm-mod-disabled/);
+    await page.keyboard.press("Escape");
   });
 
   test("reload the page while a promoted run goes on: its panel comes back and follows it", async ({

@@ -133,7 +133,7 @@ export interface RunViewBundle {
   error?: RunViewError;
   /**
    * Runs that ended (canceled) while their code still ran in the kernel: it runs on until it checks
-   * `runContext().signal`, or until the kernel is interrupted.
+   * `runContext().signal`, or until the kernel restarts.
    */
   stillRunning?: { runId: string; stepName: string }[];
 }

@@ -69,9 +69,16 @@ export class RunView implements EventSink {
     this.schedule();
   }
 
-  /** Records the runs whose code still runs after they ended: the final update names them. */
+  /**
+   * Records the runs whose code still runs after they ended: the final update names them. Called
+   * again after that final update, when one of them stopped at last: one more update says so (in
+   * the same display, which front-ends also follow after the cell ended).
+   */
   stillRunning(runs: readonly { runId: string; stepName: string }[]): void {
-    this.lingering = runs.map(({ runId, stepName }) => ({ runId, stepName }));
+    const next = runs.map(({ runId, stepName }) => ({ runId, stepName }));
+    const changed = JSON.stringify(next) !== JSON.stringify(this.lingering);
+    this.lingering = next;
+    if (this.finished && changed) this.show();
   }
 
   /** Sends the final update; later events are ignored. */

@@ -134,6 +134,7 @@ export function stillRunningText(runs: readonly { stepName: string }[]): string 
     runs.length === 1 ? `The code of step ${names} is` : `The code of steps ${names} is`;
   return (
     `⚠ ${subject} still running in the kernel: it stops when it checks runContext().signal ` +
-    "(nothing it prints is recorded). Interrupt the kernel to stop it now."
+    "(nothing it prints is recorded). Restart the kernel to stop it now (an interrupt only stops " +
+    "the cell that is executing, and its cell has ended)."
   );
 }

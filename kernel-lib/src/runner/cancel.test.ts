@@ -150,3 +150,57 @@ test("the run view of a canceled run says which step's code still runs in the ke
   );
   assert.match(bundleText(bundle!), /The code of step "stubborn" is still running in the kernel/);
 });
+
+test("once the code of a canceled step returns at last, the run view sends one more update that no longer names it", async () => {
+  const controller = new AbortController();
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let returned!: () => void;
+  const stopped = new Promise<void>((resolve) => (returned = resolve));
+  const stubborn = func(async function stubborn() {
+    started();
+    await released; // never looks at runContext().signal
+    return 1;
+  });
+  const lingering = func(async function lingering() {
+    return stubborn();
+  });
+  const bundles: RunViewBundle[] = [];
+  const stop = observeResolutions(
+    (info) =>
+      new RunView(
+        info,
+        {
+          show: (b) => {
+            bundles.push(b);
+            if (b.final && !b.stillRunning) returned();
+          },
+        },
+        { minIntervalMs: 0 },
+      ),
+  );
+  try {
+    const run = lingering().resolve({ tracking: false, signal: controller.signal });
+    await running;
+    controller.abort();
+    await assert.rejects(run, RunCanceledError);
+    const final = bundles.at(-1)!;
+    assert.equal(final.final, true);
+    assert.deepEqual(
+      final.stillRunning?.map((r) => r.stepName),
+      ["stubborn"],
+    );
+    release();
+    await stopped;
+  } finally {
+    stop();
+    release();
+  }
+  const last = bundles.at(-1)!;
+  assert.equal(last.final, true);
+  assert.equal(last.state, "canceled");
+  assert.equal(last.stillRunning, undefined);
+  assert.doesNotMatch(bundleText(last), /still running/);
+});

@@ -147,6 +147,8 @@ export class Resolution {
   private rootNode: RunNode | undefined;
   /** Calls of top-level futures (for durable ids of runs without a parent). */
   private topCalls = 0;
+  /** See {@link Resolution.onLingeringEnd}. */
+  private lingeringEnded: (() => void) | undefined;
 
   constructor(readonly config: ResolutionConfig) {
     this.rootId = config.rootId;
@@ -827,24 +829,34 @@ export class Resolution {
     try {
       result = runStorage().run({ node }, fn, ...args);
     } catch (error) {
-      node.bodiesRunning--;
+      this.bodyReturned(node);
       throw error;
     }
     if (!isFuture(result) && typeof (result as PromiseLike<unknown> | null)?.then === "function") {
-      const returned = (): void => {
-        node.bodiesRunning--;
-      };
+      const returned = (): void => this.bodyReturned(node);
       Promise.resolve(result).then(returned, returned);
     } else {
-      node.bodiesRunning--;
+      this.bodyReturned(node);
     }
     return this.settleBody(node, result);
   }
 
   /**
+   * Calls `listener` each time the code of a run that had already ended returns at last (a run
+   * {@link stillRunning} named), so that views can stop saying that it runs.
+   */
+  onLingeringEnd(listener: () => void): void {
+    this.lingeringEnded = listener;
+  }
+
+  private bodyReturned(node: RunNode): void {
+    node.bodiesRunning--;
+    if (node.done && node.bodiesRunning === 0) this.lingeringEnded?.();
+  }
+
+  /**
    * Runs that ended (canceled, timed out, failed with a sibling) while their code still runs in
-   * this process: it stops only when it checks `runContext().signal`, or when the kernel is
-   * interrupted.
+   * this process: it stops only when it checks `runContext().signal`, or when the kernel restarts.
    */
   stillRunning(): { runId: string; stepName: string }[] {
     const found: { runId: string; stepName: string }[] = [];

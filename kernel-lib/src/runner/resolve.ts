@@ -263,7 +263,11 @@ async function execute<T>(
     // after it ignore it, and the views say that their code still runs.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const still = resolution.stillRunning();
-    if (still.length > 0) localSink.stillRunning(still);
+    if (still.length > 0) {
+      localSink.stillRunning(still);
+      // Their code stops later (when it checks its signal): the views then stop saying it runs.
+      resolution.onLingeringEnd(() => localSink.stillRunning?.(resolution.stillRunning()));
+    }
   }
   // Everything the run emitted is durable before the caller sees its result.
   await sink?.flush?.();

@@ -22,7 +22,8 @@ export class RunNode {
   done = false;
   /**
    * Bodies of this run whose code has not returned yet. A body that ignores its signal keeps running
-   * after its run ended (canceled): JavaScript cannot stop it, only the kernel's interrupt can.
+   * after its run ended (canceled): JavaScript cannot stop it; a kernel restart does (tslab's
+   * interrupt only stops the cell that is executing).
    */
   bodiesRunning = 0;
   holdsSlot = false;
