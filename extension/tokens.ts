@@ -265,6 +265,13 @@ export interface IPromotedRuns {
   get(cellId: string): IPromotedRuns.IEntry | null;
   /** Records the run just promoted from a cell, and follows its state until it ends. */
   set(cellId: string, run: IPromotedRun): void;
+  /**
+   * Follows the state of a promoted run known only by its id (its panel, restored after a page
+   * reload, has no cell): {@link byRoot} then says when it has ended.
+   */
+  follow(run: IPromotedRun): void;
+  /** A promoted run by its root id (promoted from a cell or followed), if known. */
+  byRoot(rootId: string): IPromotedRuns.IEntry | null;
   /** Emitted after a run was added or its state changed. */
   readonly changed: ISignal<IPromotedRuns, void>;
 }

@@ -77,7 +77,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
           Private.openCellOf(cellRuns, args.rootId) ?? {
             rootId: args.rootId,
             serverUrl,
-            ended: false,
+            // A promoted run's own panel (also one restored after a reload) knows when it ended.
+            ended: promoted?.byRoot(args.rootId)?.ended ?? false,
             cell: null,
           }
         );

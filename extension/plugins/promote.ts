@@ -85,6 +85,8 @@ export const promotePlugin: JupyterFrontEndPlugin<IPromotedRuns> = {
           app.shell.activateById(open.id);
           return open;
         }
+        // Also a panel restored after a reload, whose cell is not known: its cancel follows the run.
+        promotedRuns.follow(run);
         const panel = new PromotedRunPanel({
           run,
           commands,

@@ -84,4 +84,39 @@ describe("PromotedRuns", () => {
     runs.set("cell-1", run("r-2"));
     assert.deepEqual(runs.get("cell-1"), { ...run("r-2"), state: null, ended: false });
   });
+
+  it("follows a run known only by its id (a panel restored after a reload) until it ends, once", () => {
+    const followed: string[] = [];
+    const reports = new Map<string, (state: string) => void>();
+    const runs = new PromotedRuns({
+      follow: (promoted, onState) => {
+        followed.push(promoted.rootId);
+        reports.set(promoted.rootId, onState);
+        return { isDisposed: false, dispose: () => undefined };
+      },
+    });
+    assert.equal(runs.byRoot("r-1"), null);
+    runs.follow(run("r-1"));
+    runs.follow(run("r-1"));
+    assert.deepEqual(followed, ["r-1"], "one follower per run");
+    assert.deepEqual(runs.byRoot("r-1"), { ...run("r-1"), state: null, ended: false });
+    reports.get("r-1")!("canceled");
+    assert.equal(runs.byRoot("r-1")?.ended, true);
+    assert.equal(runs.get("r-1"), null, "no cell names it");
+  });
+
+  it("finds a run promoted from a cell by its id too, without following it twice", () => {
+    const followed: string[] = [];
+    const runs = new PromotedRuns({
+      follow: (promoted) => {
+        followed.push(promoted.rootId);
+        return { isDisposed: false, dispose: () => undefined };
+      },
+    });
+    runs.set("cell-1", run("r-1"));
+    runs.follow(run("r-1"));
+    runs.setState("r-1", "resolved");
+    assert.deepEqual(followed, ["r-1"]);
+    assert.equal(runs.byRoot("r-1")?.ended, true);
+  });
 });

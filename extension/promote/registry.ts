@@ -31,24 +31,25 @@ export class PromotedRuns implements IPromotedRuns {
 
   get(cellId: string): IPromotedRuns.IEntry | null {
     const run = this._byCell.get(cellId);
-    return run
-      ? { ...run, state: this._states.get(run.rootId) ?? null, ended: this._ended(run) }
-      : null;
+    return run ? this._entry(run) : null;
   }
 
   set(cellId: string, run: IPromotedRun): void {
     this._byCell.set(cellId, run);
-    if (this._follow !== null && !this._watches.has(run.rootId) && !this._ended(run)) {
-      const rootId = run.rootId;
-      // Set before following: a watch may report a state at once.
-      this._watches.set(rootId, null);
-      const watch = this._follow(run, (state) => this.setState(rootId, state));
-      if (this._watches.has(rootId)) {
-        this._watches.set(rootId, watch);
-      } else {
-        watch.dispose(); // It reported the end already.
-      }
+    this._watch(run);
+    this._changed.emit();
+  }
+
+  byRoot(rootId: string): IPromotedRuns.IEntry | null {
+    const run = this._byRoot.get(rootId);
+    return run ? this._entry(run) : null;
+  }
+
+  follow(run: IPromotedRun): void {
+    if (this._byRoot.has(run.rootId)) {
+      return;
     }
+    this._watch(run);
     this._changed.emit();
   }
 
@@ -74,12 +75,33 @@ export class PromotedRuns implements IPromotedRuns {
     this._watches.clear();
   }
 
+  /** Knows `run` by its root id and follows its state until it ends (once per root). */
+  private _watch(run: IPromotedRun): void {
+    this._byRoot.set(run.rootId, run);
+    if (this._follow !== null && !this._watches.has(run.rootId) && !this._ended(run)) {
+      const rootId = run.rootId;
+      // Set before following: a watch may report a state at once.
+      this._watches.set(rootId, null);
+      const watch = this._follow(run, (state) => this.setState(rootId, state));
+      if (this._watches.has(rootId)) {
+        this._watches.set(rootId, watch);
+      } else {
+        watch.dispose(); // It reported the end already.
+      }
+    }
+  }
+
+  private _entry(run: IPromotedRun): IPromotedRuns.IEntry {
+    return { ...run, state: this._states.get(run.rootId) ?? null, ended: this._ended(run) };
+  }
+
   private _ended(run: IPromotedRun): boolean {
     return ENDED_STATES.has(this._states.get(run.rootId) ?? "");
   }
 
   private readonly _follow: PromotedRuns.Follow | null;
   private readonly _byCell = new Map<string, IPromotedRun>();
+  private readonly _byRoot = new Map<string, IPromotedRun>();
   private readonly _states = new Map<string, string>();
   private readonly _watches = new Map<string, IDisposable | null>();
   private readonly _changed = new Signal<this, void>(this);

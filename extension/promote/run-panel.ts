@@ -10,8 +10,9 @@
  * app.shell.add(panel, "main", { mode: "split-right", ref: notebook.id });
  * ```
  */
-import { MainAreaWidget, ToolbarButton } from "@jupyterlab/apputils";
+import { MainAreaWidget } from "@jupyterlab/apputils";
 import { MimeModel } from "@jupyterlab/rendermime";
+import { CommandToolbarButton } from "@jupyterlab/ui-components";
 import type { CommandRegistry } from "@lumino/commands";
 import { Panel } from "@lumino/widgets";
 
@@ -37,16 +38,15 @@ export class PromotedRunPanel extends MainAreaWidget<Panel> {
     this.content.addClass("jp-TsematicPromotedRun-output");
     this.toolbar.addItem(
       "cancel",
-      new ToolbarButton({
+      // The command's button: disabled, as everywhere else, once the run has ended.
+      new CommandToolbarButton({
+        commands: options.commands,
+        id: "tsematic:cancel-run",
+        args: { rootId: run.rootId, serverUrl: run.serverUrl },
         // Not JupyterLab's stop square: that one interrupts the kernel.
         icon: cancelPipelineIcon,
         label: "Cancel Run",
-        tooltip: `Cancel cloud run ${run.rootId} and its jobs`,
-        onClick: () =>
-          void options.commands.execute("tsematic:cancel-run", {
-            rootId: run.rootId,
-            serverUrl: run.serverUrl,
-          }),
+        caption: `Cancel cloud run ${run.rootId} and its jobs`,
       }),
     );
     // The notebook outputs' renderer, made here rather than looked up in the MIME registry: a

@@ -337,6 +337,11 @@ test.describe("Run Pipeline on Cluster", () => {
     const nap = page.locator(".jp-TsematicPromotedRun .jp-RunGraph-node", { hasText: "nap" });
     await expect(nap).toHaveClass(/jp-mod-running/, { timeout: 180_000 });
 
+    // A jp-button (a web component): its state is in aria-disabled, not in a native `disabled`.
+    const panelCancel = page.locator(
+      '.jp-TsematicPromotedRun .jp-Toolbar [data-command="tsematic:cancel-run"]',
+    );
+    await expect(panelCancel).toHaveAttribute("aria-disabled", "false");
     await page
       .locator(".jp-TsematicPromotedRun")
       .getByRole("button", { name: "Cancel Run" })
@@ -347,6 +352,8 @@ test.describe("Run Pipeline on Cluster", () => {
     await expect
       .poll(() => runStates(page, request, rootId), { timeout: 60_000 })
       .toEqual(["canceled", "canceled"]);
+    // Canceled is final: the panel's own cancel turns disabled, as the cell's does.
+    await expect(panelCancel).toHaveAttribute("aria-disabled", "true");
   });
 
   test("cancel a promoted run from the notebook toolbar, like a local run; then its cancel is disabled", async ({
@@ -465,5 +472,9 @@ test.describe("Run Pipeline on Cluster", () => {
       rootId,
     );
     await expect(nap()).toHaveClass(/jp-mod-canceled/, { timeout: 60_000 });
+    // The restored panel has no cell to ask, yet its cancel follows the run to its end.
+    await expect(
+      page.locator('.jp-TsematicPromotedRun .jp-Toolbar [data-command="tsematic:cancel-run"]'),
+    ).toHaveAttribute("aria-disabled", "true");
   });
 });
