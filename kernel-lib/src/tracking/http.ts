@@ -1,4 +1,5 @@
 /** The lineage server's HTTP API as the tracking client uses it: token, JSON, clear errors. */
+import { runStorage } from "../context";
 import { TsematicError } from "../errors";
 import { Semaphore } from "../runner/semaphore";
 import type { Endpoint } from "./endpoint";
@@ -52,12 +53,16 @@ export class ServerClient {
   private async send(method: string, path: string, init: RequestInit): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(`${this.url}/api/v1${path}`, {
-        method,
-        headers: this.headers(init.contentType ? { "content-type": init.contentType } : {}),
-        ...(init.body !== undefined ? { body: init.body } : {}),
-        signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
-      });
+      // Outside the run's scope: a keep-alive socket keeps the scope it was opened in for as long
+      // as it lives, and with it the whole tree of the run whose step happened to send first.
+      res = await runStorage().exit(() =>
+        fetch(`${this.url}/api/v1${path}`, {
+          method,
+          headers: this.headers(init.contentType ? { "content-type": init.contentType } : {}),
+          ...(init.body !== undefined ? { body: init.body } : {}),
+          signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
+        }),
+      );
     } catch (error) {
       throw new ServerUnavailableError(
         `the lineage server is not reachable at ${this.url} (${(error as Error).message}): ` +
