@@ -4,12 +4,24 @@
  * server accepts (its event count and body bytes, from `GET /health`). When the server is away the
  * queue keeps them and sending is retried with backoff; after `giveUpMs` without success, or at the
  * first refusal, the uploader fails: `onLost` hears it at once (the run is stopped) and `flush()`
- * reports what was not recorded. Acknowledged events are durable on the server.
+ * reports what was not recorded. Acknowledged events are durable on the server, and only then
+ * leave this process's memory.
+ *
+ * Unacknowledged events must stay in memory, so a run that emits faster than the server stores is
+ * slowed down instead: above {@link HIGH_WATER_EVENTS} queued events (or
+ * {@link HIGH_WATER_CHARS} of their JSON), {@link EventUploader.backlog} makes steps wait before
+ * they start (see backpressure.ts).
  */
 import type { RunEvent } from "../events";
 import { ServerRefusedError, TokenRefusedError, type ServerClient } from "./http";
 import { BODY_OVERHEAD, fittingCount, type ServerLimits } from "./limits";
+import { Backpressure } from "./backpressure";
 import { retryWhileUnavailable, TrackingRefusedError } from "./retry";
+
+/** Queued events above which steps wait: ten full batches, a few MiB of JSON. */
+const HIGH_WATER_EVENTS = 20_000;
+/** Queued JSON (UTF-16 code units, as JavaScript holds it) above which steps wait. */
+const HIGH_WATER_CHARS = 8 * 1024 * 1024;
 
 export interface UploaderOptions {
   /** Most events per request (the server's own limit applies too). */
@@ -20,16 +32,30 @@ export interface UploaderOptions {
   giveUpMs: number;
   /** What one request may carry, as the server states it. */
   limits: ServerLimits;
+  /** Queued events above which {@link EventUploader.backlog} makes steps wait. */
+  highWaterEvents?: number;
 }
 
 export class EventUploader {
-  /** Events as JSON text, serialized once when pushed, with their UTF-8 size (batches are cut by it). */
-  private queue: { json: string; bytes: number }[] = [];
+  /** Events as JSON text, serialized once when pushed. */
+  private queue: string[] = [];
+  /** The JSON text's length in the queue (what it costs in memory; its UTF-8 size is at least that). */
+  private queuedChars = 0;
+  private readonly pressure = new Backpressure(
+    () =>
+      this.queue.length > (this.options.highWaterEvents ?? HIGH_WATER_EVENTS) ||
+      this.queuedChars > HIGH_WATER_CHARS,
+  );
   private sending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failure: Error | undefined;
   /** Events the server has acknowledged. */
   acknowledged = 0;
+
+  /** Events kept in memory until the server acknowledges them. */
+  get queued(): number {
+    return this.queue.length;
+  }
 
   constructor(
     private readonly client: ServerClient,
@@ -47,13 +73,22 @@ export class EventUploader {
   push(event: RunEvent): void {
     if (this.failure) return;
     const json = JSON.stringify(event);
-    this.queue.push({ json, bytes: Buffer.byteLength(json) + 1 });
+    this.queue.push(json);
+    this.queuedChars += json.length;
     if (this.queue.length >= this.maxCount) {
       this.kick();
     } else if (!this.timer && !this.sending) {
       this.timer = setTimeout(() => this.kick(), this.options.lingerMs);
       this.timer.unref();
     }
+  }
+
+  /**
+   * While more events wait for the server than should stay in memory: a promise that resolves once
+   * a step may start; undefined when it may start now.
+   */
+  backlog(): Promise<void> | undefined {
+    return this.failure ? undefined : this.pressure.wait();
   }
 
   private kick(): void {
@@ -69,33 +104,46 @@ export class EventUploader {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && !this.failure) {
-      const n = fittingCount(
-        (i) => this.queue[i]!.bytes,
-        this.queue.length,
-        this.maxCount,
-        this.options.limits.batchBytes - BODY_OVERHEAD,
-      );
-      const batch = this.queue.slice(0, n);
+      const { count, body } = this.nextBatch();
       try {
-        await this.send(batch);
+        await this.send(body);
       } catch (error) {
-        this.failure = this.describe(error as Error, batch);
+        this.failure = this.describe(error as Error, count, Buffer.byteLength(body));
         this.queue = [];
+        this.queuedChars = 0;
+        this.pressure.release();
         this.onLost(this.failure);
         return;
       }
-      this.queue.splice(0, n);
-      this.acknowledged += n;
+      for (let i = 0; i < count; i++) this.queuedChars -= this.queue[i]!.length;
+      this.queue.splice(0, count);
+      this.acknowledged += count;
+      this.pressure.room();
       this.onAcknowledged();
     }
   }
 
-  private describe(error: Error, batch: { bytes: number }[]): Error {
+  /**
+   * The next batch's body. Cut first by the JSON's length, which is its UTF-8 size when it is all
+   * ASCII (nearly always, and measuring the body once is cheaper than measuring every event); cut
+   * again by exact sizes when the body turns out larger.
+   */
+  private nextBatch(): { count: number; body: string } {
+    const maxBytes = this.options.limits.batchBytes - BODY_OVERHEAD;
+    const cut = (sizeOf: (i: number) => number): { count: number; body: string } => {
+      const count = fittingCount(sizeOf, this.queue.length, this.maxCount, maxBytes);
+      return { count, body: `{"events":[${this.queue.slice(0, count).join(",")}]}` };
+    };
+    const byLength = cut((i) => this.queue[i]!.length + 1);
+    if (Buffer.byteLength(byLength.body) === byLength.body.length) return byLength;
+    return cut((i) => Buffer.byteLength(this.queue[i]!) + 1);
+  }
+
+  private describe(error: Error, count: number, bytes: number): Error {
     // Unavailability and a refused token already say what happened and what to do.
     if (!(error instanceof ServerRefusedError) || error instanceof TokenRefusedError) return error;
-    const bytes = batch.reduce((sum, e) => sum + e.bytes, 0);
     return new TrackingRefusedError(
-      `the lineage server at ${this.client.url} refused a batch of ${batch.length} run events ` +
+      `the lineage server at ${this.client.url} refused a batch of ${count} run events ` +
         `(${bytes} bytes; it accepts ${this.options.limits.eventsPerBatch} events and ` +
         `${this.options.limits.batchBytes} bytes per batch): ${error.message}. The run was stopped; ` +
         `${this.acknowledged} events were recorded, ${this.queue.length} were not. ` +
@@ -105,8 +153,7 @@ export class EventUploader {
     );
   }
 
-  private send(batch: { json: string }[]): Promise<void> {
-    const body = `{"events":[${batch.map((e) => e.json).join(",")}]}`;
+  private send(body: string): Promise<void> {
     // Idempotent ingest makes resending the same batch safe even if the server did store it.
     return retryWhileUnavailable(
       async () => {

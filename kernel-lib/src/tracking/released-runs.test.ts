@@ -8,8 +8,12 @@ import { after, before, test } from "node:test";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import type { RunEvent } from "../events";
 import { func, setTrackingBackend } from "../index";
 import { ServerProcess } from "../test-support/server-process";
+import { EventUploader } from "./event-uploader";
+import { ServerClient } from "./http";
+import { readLimits } from "./limits";
 import { ServerBackend } from "./server-backend";
 
 setFlagsFromString("--expose-gc");
@@ -53,4 +57,50 @@ test("a tracked run's runs and futures are garbage once it ended", async () => {
   assert.equal(await pipe(300), 300);
   assert.equal(refs.length, 900);
   assert.equal(await stillReachable(refs), 0);
+});
+
+test("an uploader keeps at most its high-water mark of events in memory, and none once flushed", async () => {
+  const client = new ServerClient({ url: server.url, token: server.token, source: "test" });
+  const limits = await readLimits(client);
+  const uploader = new EventUploader(client, {
+    batchSize: 100,
+    lingerMs: 5,
+    giveUpMs: 10_000,
+    limits,
+    highWaterEvents: 500,
+  });
+  const rootId = "0123456789abcdef0123456789abcdef";
+  let seq = 0;
+  const event = (body: Record<string, unknown>): RunEvent =>
+    ({ ...body, id: `${rootId}:${rootId}.1:${++seq}`, rootId, at: Date.now() }) as RunEvent;
+  uploader.push(
+    event({
+      type: "run-created",
+      run: {
+        id: rootId,
+        rootId,
+        parentId: null,
+        stepName: "chatty",
+        sourceHash: "abcdef01",
+        sourceText: "function chatty() {}",
+        tags: [],
+        resources: {},
+        cache: false,
+        parameters: [],
+        createdAt: Date.now(),
+        mode: "local",
+      },
+    }),
+  );
+  let most = 0;
+  for (let i = 0; i < 5_000; i++) {
+    const wait = uploader.backlog();
+    if (wait) await wait;
+    uploader.push(event({ type: "log", runId: rootId, stream: "stdout", text: `line ${i}\n` }));
+    most = Math.max(most, uploader.queued);
+  }
+  assert.ok(most <= 501, `${most} events were kept at once`);
+  await uploader.flush();
+  assert.equal(uploader.queued, 0);
+  assert.equal(uploader.acknowledged, 5_001);
 });
