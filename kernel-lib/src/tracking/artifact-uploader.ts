@@ -15,6 +15,7 @@ import type { Artifact } from "../types/artifact";
 import { ServerRefusedError, TokenRefusedError, type ServerClient } from "./http";
 import { BODY_OVERHEAD, fittingCount, type ServerLimits } from "./limits";
 import { Backpressure } from "./backpressure";
+import { RecentIds } from "./recent-ids";
 import { retryWhileUnavailable, TrackingRefusedError } from "./retry";
 
 export interface ArtifactUploaderOptions {
@@ -41,15 +42,21 @@ const HIGH_WATER_BYTES = 64 * 1024 * 1024;
 /** JSON bytes of one artifact in a batch besides its base64 bytes: `{"id":"<64>","typeName":"..","bytes":""},`. */
 const PER_ARTIFACT_OVERHEAD = 120;
 
-const UPLOADED_KEY = Symbol.for("tsematic.uploadedArtifacts.v1");
+const UPLOADED_KEY = Symbol.for("tsematic.uploadedArtifacts.v2");
 
-/** Content addresses already stored, by server URL: shared by every run of this process. */
-function uploadedOn(url: string): Set<string> {
-  const g = globalThis as unknown as Record<symbol, Map<string, Set<string>> | undefined>;
+/** Content addresses remembered as stored, per server: about 10 MiB of ids at most. */
+const REMEMBERED_IDS = 100_000;
+
+/**
+ * Content addresses already stored, by server URL: shared by every run of this process, and
+ * bounded (a long-lived kernel would otherwise keep every id it ever sent).
+ */
+export function uploadedOn(url: string): RecentIds {
+  const g = globalThis as unknown as Record<symbol, Map<string, RecentIds> | undefined>;
   const byUrl = (g[UPLOADED_KEY] ??= new Map());
-  let set = byUrl.get(url);
-  if (!set) byUrl.set(url, (set = new Set()));
-  return set;
+  let ids = byUrl.get(url);
+  if (!ids) byUrl.set(url, (ids = new RecentIds(REMEMBERED_IDS)));
+  return ids;
 }
 
 /** Records that the server at `url` already has artifact `id` (e.g. a cache hit's output). */
@@ -65,7 +72,7 @@ function encodedBytes(artifact: Artifact): number {
 }
 
 export class ArtifactUploader {
-  private readonly uploaded: Set<string>;
+  private readonly uploaded: RecentIds;
   private queue: Artifact[] = [];
   private queuedBytes = 0;
   private batchesInFlight = 0;
