@@ -207,10 +207,7 @@ export class ArtifactUploader {
       try {
         await retryWhileUnavailable(
           async () => {
-            await this.client.request("POST", "/artifact-uploads", {
-              body,
-              contentType: "application/json",
-            });
+            await this.client.post("/artifact-uploads", body);
           },
           this.options.giveUpMs,
           () => `${batch.length} artifacts were not stored at ${this.client.url}`,

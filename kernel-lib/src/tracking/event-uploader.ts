@@ -157,7 +157,7 @@ export class EventUploader {
     // Idempotent ingest makes resending the same batch safe even if the server did store it.
     return retryWhileUnavailable(
       async () => {
-        await this.client.request("POST", "/events", { body, contentType: "application/json" });
+        await this.client.post("/events", body);
       },
       this.options.giveUpMs,
       () => `${this.queue.length} run events were not recorded at ${this.client.url}`,
