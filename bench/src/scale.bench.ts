@@ -34,7 +34,8 @@ async function main(): Promise<void> {
         `${((cpuMs * 1000) / (STEPS + 1)).toFixed(0)} µs per step); ${loadAverage()}`,
     );
     console.log(
-      `kernel peak RSS ${kernel.peak.toFixed(0)} MiB (${before.kernel.rss.toFixed(0)} MiB before); ` +
+      `kernel peak RSS ${kernel.peak.toFixed(0)} MiB (${before.kernel.rss.toFixed(0)} MiB before, ` +
+        `${(((kernel.peak - before.kernel.rss) * 1024) / STEPS).toFixed(1)} KiB per step); ` +
         `server peak RSS ${srv.peak.toFixed(0)} MiB (${before.server.rss.toFixed(0)} MiB before)`,
     );
   } finally {
