@@ -9,19 +9,21 @@
  *
  * Unacknowledged events must stay in memory, so a run that emits faster than the server stores is
  * slowed down instead: above {@link HIGH_WATER_EVENTS} queued events (or
- * {@link HIGH_WATER_CHARS} of their JSON), {@link EventUploader.backlog} makes steps wait before
- * they start (see backpressure.ts).
+ * {@link HIGH_WATER_BYTES} of their JSON), {@link EventUploader.backlog} makes steps wait before
+ * they start (see backpressure.ts). Queued events wait as the UTF-8 bodies of the batches they
+ * will be sent in (see event-batch.ts).
  */
 import type { RunEvent } from "../events";
-import { ServerRefusedError, TokenRefusedError, type ServerClient } from "./http";
-import { BODY_OVERHEAD, fittingCount, type ServerLimits } from "./limits";
 import { Backpressure } from "./backpressure";
+import { EventBatch } from "./event-batch";
+import { ServerRefusedError, TokenRefusedError, type ServerClient } from "./http";
+import { BODY_OVERHEAD, type ServerLimits } from "./limits";
 import { retryWhileUnavailable, TrackingRefusedError } from "./retry";
 
 /** Queued events above which steps wait: ten full batches, a few MiB of JSON. */
 const HIGH_WATER_EVENTS = 20_000;
-/** Queued JSON (UTF-16 code units, as JavaScript holds it) above which steps wait. */
-const HIGH_WATER_CHARS = 8 * 1024 * 1024;
+/** Queued JSON bytes above which steps wait. */
+const HIGH_WATER_BYTES = 16 * 1024 * 1024;
 
 export interface UploaderOptions {
   /** Most events per request (the server's own limit applies too). */
@@ -37,14 +39,14 @@ export interface UploaderOptions {
 }
 
 export class EventUploader {
-  /** Events as JSON text, serialized once when pushed. */
-  private queue: string[] = [];
-  /** The JSON text's length in the queue (what it costs in memory; its UTF-8 size is at least that). */
-  private queuedChars = 0;
+  /** Batches not yet acknowledged, oldest first; only the last one may still take events. */
+  private batches: EventBatch[] = [];
+  private queuedEvents = 0;
+  private queuedBytes = 0;
   private readonly pressure = new Backpressure(
     () =>
-      this.queue.length > (this.options.highWaterEvents ?? HIGH_WATER_EVENTS) ||
-      this.queuedChars > HIGH_WATER_CHARS,
+      this.queuedEvents > (this.options.highWaterEvents ?? HIGH_WATER_EVENTS) ||
+      this.queuedBytes > HIGH_WATER_BYTES,
   );
   private sending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -54,7 +56,7 @@ export class EventUploader {
 
   /** Events kept in memory until the server acknowledges them. */
   get queued(): number {
-    return this.queue.length;
+    return this.queuedEvents;
   }
 
   constructor(
@@ -70,12 +72,25 @@ export class EventUploader {
     return Math.min(this.options.batchSize, this.options.limits.eventsPerBatch);
   }
 
+  private newBatch(): EventBatch {
+    const batch = new EventBatch(this.options.limits.batchBytes - BODY_OVERHEAD, this.maxCount);
+    this.batches.push(batch);
+    return batch;
+  }
+
   push(event: RunEvent): void {
     if (this.failure) return;
     const json = JSON.stringify(event);
-    this.queue.push(json);
-    this.queuedChars += json.length;
-    if (this.queue.length >= this.maxCount) {
+    let batch = this.batches[this.batches.length - 1];
+    let before = batch?.bytes ?? 0;
+    if (!batch?.add(json)) {
+      batch = this.newBatch();
+      before = 0;
+      batch.add(json);
+    }
+    this.queuedEvents++;
+    this.queuedBytes += batch.bytes - before;
+    if (this.batches.length > 1 || batch.count >= this.maxCount) {
       this.kick();
     } else if (!this.timer && !this.sending) {
       this.timer = setTimeout(() => this.kick(), this.options.lingerMs);
@@ -98,45 +113,33 @@ export class EventUploader {
     }
     this.sending ??= this.drain().finally(() => {
       this.sending = undefined;
-      if (this.queue.length > 0 && !this.failure) this.kick();
+      if (this.batches.length > 0 && !this.failure) this.kick();
     });
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0 && !this.failure) {
-      const { count, body } = this.nextBatch();
+    while (this.batches.length > 0 && !this.failure) {
+      const batch = this.batches[0]!;
+      // Sealed before sending: events pushed meanwhile go into the next batch.
+      const body = batch.seal();
       try {
         await this.send(body);
       } catch (error) {
-        this.failure = this.describe(error as Error, count, Buffer.byteLength(body));
-        this.queue = [];
-        this.queuedChars = 0;
+        this.failure = this.describe(error as Error, batch.count, body.length);
+        this.batches = [];
+        this.queuedEvents = 0;
+        this.queuedBytes = 0;
         this.pressure.release();
         this.onLost(this.failure);
         return;
       }
-      for (let i = 0; i < count; i++) this.queuedChars -= this.queue[i]!.length;
-      this.queue.splice(0, count);
-      this.acknowledged += count;
+      this.batches.shift();
+      this.queuedEvents -= batch.count;
+      this.queuedBytes -= batch.bytes;
+      this.acknowledged += batch.count;
       this.pressure.room();
       this.onAcknowledged();
     }
-  }
-
-  /**
-   * The next batch's body. Cut first by the JSON's length, which is its UTF-8 size when it is all
-   * ASCII (nearly always, and measuring the body once is cheaper than measuring every event); cut
-   * again by exact sizes when the body turns out larger.
-   */
-  private nextBatch(): { count: number; body: string } {
-    const maxBytes = this.options.limits.batchBytes - BODY_OVERHEAD;
-    const cut = (sizeOf: (i: number) => number): { count: number; body: string } => {
-      const count = fittingCount(sizeOf, this.queue.length, this.maxCount, maxBytes);
-      return { count, body: `{"events":[${this.queue.slice(0, count).join(",")}]}` };
-    };
-    const byLength = cut((i) => this.queue[i]!.length + 1);
-    if (Buffer.byteLength(byLength.body) === byLength.body.length) return byLength;
-    return cut((i) => Buffer.byteLength(this.queue[i]!) + 1);
   }
 
   private describe(error: Error, count: number, bytes: number): Error {
@@ -146,27 +149,27 @@ export class EventUploader {
       `the lineage server at ${this.client.url} refused a batch of ${count} run events ` +
         `(${bytes} bytes; it accepts ${this.options.limits.eventsPerBatch} events and ` +
         `${this.options.limits.batchBytes} bytes per batch): ${error.message}. The run was stopped; ` +
-        `${this.acknowledged} events were recorded, ${this.queue.length} were not. ` +
+        `${this.acknowledged} events were recorded, ${this.queuedEvents} were not. ` +
         "If one event is that large (a huge error, log line or parameter list), make it smaller or " +
         "start the server with a larger limit; else report this as a bug",
       { cause: error },
     );
   }
 
-  private send(body: string): Promise<void> {
+  private send(body: Buffer): Promise<void> {
     // Idempotent ingest makes resending the same batch safe even if the server did store it.
     return retryWhileUnavailable(
       async () => {
         await this.client.post("/events", body);
       },
       this.options.giveUpMs,
-      () => `${this.queue.length} run events were not recorded at ${this.client.url}`,
+      () => `${this.queuedEvents} run events were not recorded at ${this.client.url}`,
     );
   }
 
   /** Resolves once every queued event is acknowledged; rejects if the uploader gave up. */
   async flush(): Promise<void> {
-    while ((this.queue.length > 0 || this.sending) && !this.failure) {
+    while ((this.batches.length > 0 || this.sending) && !this.failure) {
       if (!this.sending) this.kick();
       await this.sending;
     }

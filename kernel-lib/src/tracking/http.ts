@@ -55,7 +55,7 @@ export class ServerClient {
    * POSTs a JSON body and ignores the answer's body: batches of events and artifacts, sent through
    * `node:http` (see json-post.ts). Fails as {@link request} does.
    */
-  async post(path: string, body: string, timeoutMs = 30_000): Promise<void> {
+  async post(path: string, body: string | Uint8Array, timeoutMs = 30_000): Promise<void> {
     await this.slots.acquire();
     try {
       let answer: { status: number; text: string };

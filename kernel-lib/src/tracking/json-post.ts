@@ -20,7 +20,7 @@ export interface PostAnswer {
 }
 
 /**
- * Posts `body` (JSON text) to `url`. Rejects when no answer came (no connection, reset, timeout);
+ * Posts `body` (JSON, as text or UTF-8 bytes) to `url`. Rejects when no answer came (no connection, reset, timeout);
  * any answer, whatever its status, resolves.
  *
  * @example
@@ -31,7 +31,7 @@ export interface PostAnswer {
 export function postJson(
   url: string,
   headers: Record<string, string>,
-  body: string,
+  body: string | Uint8Array,
   timeoutMs: number,
 ): Promise<PostAnswer> {
   const target = new URL(url);
@@ -46,7 +46,7 @@ export function postJson(
         headers: {
           ...headers,
           "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
+          "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
         },
       },
       (res) => {

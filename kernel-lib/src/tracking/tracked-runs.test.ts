@@ -206,7 +206,8 @@ test("each artifact's bytes are uploaded once, however many runs and root runs u
   ServerClient.prototype.post = async function (this: ServerClient, path, body, timeoutMs) {
     await post.call(this, path, body, timeoutMs);
     if (path === "/artifact-uploads") {
-      for (const a of (JSON.parse(body) as { artifacts: Array<{ id: string }> }).artifacts) {
+      const text = typeof body === "string" ? body : Buffer.from(body).toString("utf8");
+      for (const a of (JSON.parse(text) as { artifacts: Array<{ id: string }> }).artifacts) {
         uploads.push(a.id);
       }
     }
