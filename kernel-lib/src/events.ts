@@ -167,6 +167,11 @@ export interface EventSink {
   /** Resolves once everything emitted so far is durable. */
   flush?(): Promise<void>;
   /**
+   * While the sink holds more undelivered events or artifacts than it should keep in memory: a
+   * promise that resolves once another step may start. Undefined when one may start now.
+   */
+  backlog?(): Promise<void> | undefined;
+  /**
    * Before the final flush of a root run: the runs that ended while their code still runs in this
    * process (a canceled step that does not check `runContext().signal`). Views say so.
    */

@@ -61,25 +61,79 @@ export function argumentFlows(
   }
 }
 
-/** What the flows into and out of one run need, kept on the run only while events are recorded. */
+/**
+ * What the flows into and out of one run need, kept on the run only while events are recorded.
+ * Most runs are leaves that nobody awaits twice: every collection is made on first use, and all but
+ * the output are dropped when the run settles ({@link release}), so that a 100,000-step fan-out
+ * keeps one string per finished run here.
+ */
 export class RunLineage {
   /** The run's output artifact, once it resolved. */
   output: string | undefined;
-  /** The run's own input artifacts: a child's argument equal to one of them has no parent flow. */
-  readonly inputs = new Set<string>();
-  /** The children this run's body awaited. */
-  readonly awaited = new Set<RunNode>();
-  /** The runs whose bodies awaited this one. */
-  readonly awaitedBy: RunNode[] = [];
-  /** Outputs of the awaited children that resolved, by artifact id; null when several made it. */
-  readonly awaitedOutputs = new Map<string, RunNode | null>();
   /** Primitive arguments' artifacts made for via-the-parent flows, reused for the input edges. */
   argArtifacts: Artifact[] | undefined;
+  /** The run's own input artifacts: a child's argument equal to one of them has no parent flow. */
+  private inputs: Set<string> | undefined;
+  /** The children this run's body awaited. */
+  private awaited: Set<RunNode> | undefined;
+  /** The runs whose bodies awaited this one before it resolved. */
+  private awaiters: RunNode[] | undefined;
+  /** Outputs of the awaited children that resolved, by artifact id; null when several made it. */
+  private awaitedOutputs: Map<string, RunNode | null> | undefined;
+
+  addInput(artifactId: string): void {
+    (this.inputs ??= new Set()).add(artifactId);
+  }
+
+  hasInput(artifactId: string): boolean {
+    return this.inputs?.has(artifactId) ?? false;
+  }
+
+  /** Records that this run's body awaited `child`; false when it already had. */
+  addAwaited(child: RunNode): boolean {
+    const awaited = (this.awaited ??= new Set());
+    if (awaited.has(child)) return false;
+    awaited.add(child);
+    return true;
+  }
+
+  /** Records that `parent`'s body awaits this run (it hears this run's output when it comes). */
+  addAwaiter(parent: RunNode): void {
+    (this.awaiters ??= []).push(parent);
+  }
+
+  /** The runs whose bodies awaited this one before it resolved. */
+  awaitersOf(): readonly RunNode[] {
+    return this.awaiters ?? [];
+  }
 
   /** Notes that `child`, awaited by this run, resolved with `artifactId`. */
   addAwaitedOutput(child: RunNode, artifactId: string): void {
-    const known = this.awaitedOutputs.get(artifactId);
-    if (known === undefined) this.awaitedOutputs.set(artifactId, child);
-    else if (known !== child) this.awaitedOutputs.set(artifactId, null);
+    const outputs = (this.awaitedOutputs ??= new Map());
+    const known = outputs.get(artifactId);
+    if (known === undefined) outputs.set(artifactId, child);
+    else if (known !== child) outputs.set(artifactId, null);
+  }
+
+  /** The one awaited child that made `artifactId`: null when several did, undefined when none. */
+  awaitedOutputOf(artifactId: string): RunNode | null | undefined {
+    return this.awaitedOutputs?.get(artifactId);
+  }
+
+  get hasAwaitedOutputs(): boolean {
+    return (this.awaitedOutputs?.size ?? 0) > 0;
+  }
+
+  /**
+   * The run settled: its body makes no more children that could need its inputs or awaited
+   * outputs, and its output already reached those awaiting it. Only the output stays (a parent
+   * that awaits it later reads it).
+   */
+  release(): void {
+    this.inputs = undefined;
+    this.awaited = undefined;
+    this.awaiters = undefined;
+    this.awaitedOutputs = undefined;
+    this.argArtifacts = undefined;
   }
 }

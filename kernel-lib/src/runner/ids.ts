@@ -3,6 +3,7 @@
  * counter: unique across processes and machines without paying for 16 random bytes per run.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { hashText } from "../hash";
 
 const prefix = randomBytes(10).toString("hex");
 let counter = 0;
@@ -30,10 +31,7 @@ export function durableRunId(
   stepName: string,
   argumentIds: readonly string[],
 ): string {
-  return createHash("sha256")
-    .update(`${parentId}/${callIndex}/${stepName}/${argumentIds.join(",")}`)
-    .digest("hex")
-    .slice(0, 32);
+  return hashText(`${parentId}/${callIndex}/${stepName}/${argumentIds.join(",")}`).slice(0, 32);
 }
 
 /**

@@ -164,16 +164,15 @@ export class Resolution {
 
   // ---- events -------------------------------------------------------------------------------
 
+  /** Emits `body`, a fresh object of the caller's, completed in place: no copy per event. */
   private emit(body: EventBody<RunEvent>): void {
     const sink = this.config.sink;
     if (!sink) return;
-    const event = {
-      ...body,
-      id: this.eventIdPrefix + ++this.seq,
-      rootId: this.rootId,
-      at: Date.now(),
-    };
-    sink.emit(event as RunEvent);
+    const event = body as RunEvent;
+    event.id = this.eventIdPrefix + ++this.seq;
+    event.rootId = this.rootId;
+    event.at = Date.now();
+    sink.emit(event);
   }
 
   /**
@@ -261,6 +260,10 @@ export class Resolution {
       const ids = this.durableIds(future, parent);
       node = new RunNode(this, future, parent, ids.id);
       priorId = ids.priorId;
+      // Hashed once: the input edges reuse the primitive arguments' artifacts made for the id.
+      if (ids.argArtifacts && this.config.sink) {
+        (node.lineage ??= new RunLineage()).argArtifacts = ids.argArtifacts;
+      }
     } else {
       node = new RunNode(this, future, parent);
     }
@@ -287,8 +290,9 @@ export class Resolution {
   private durableIds(
     future: Future<unknown>,
     parent: RunNode | null,
-  ): { id: string; priorId?: string } {
+  ): { id: string; priorId?: string; argArtifacts?: Artifact[] } {
     const index = parent ? parent.calls++ : this.topCalls++;
+    let argArtifacts: Artifact[] | undefined;
     const args = future.args.map((arg, i) => {
       if (hasFuture(arg)) return `f${i}`;
       const isObject = arg !== null && typeof arg === "object";
@@ -297,8 +301,9 @@ export class Resolution {
       try {
         const artifact = this.config.registry.toArtifact(arg);
         // Remembered and announced as the input edge would: an object is serialized once.
-        if (isObject && this.config.sink) {
-          this.artifactOfObject.set(arg, artifact);
+        if (this.config.sink) {
+          if (isObject) this.artifactOfObject.set(arg, artifact);
+          else (argArtifacts ??= [])[i] = artifact;
           this.announce(artifact.id, () => artifact, true);
         }
         return artifact.id;
@@ -312,8 +317,9 @@ export class Resolution {
       parent && parent.attempt > 1 ? `${parentId}.${parent.attempt}` : parentId;
     const id = durableRunId(of(parent?.id ?? this.rootId), index, future.name, args);
     const priorParent = parent ? parent.priorId : this.config.priorRootId;
-    if (priorParent === undefined) return { id };
-    return { id, priorId: durableRunId(of(priorParent), index, future.name, args) };
+    const made = argArtifacts ? { argArtifacts } : {};
+    if (priorParent === undefined) return { id, ...made };
+    return { id, priorId: durableRunId(of(priorParent), index, future.name, args), ...made };
   }
 
   /** A worker's dispatched run: its inputs are the resolver's artifacts, already stored. */
@@ -416,6 +422,13 @@ export class Resolution {
   private async executeFully(node: RunNode): Promise<void> {
     const future = node.future;
     try {
+      // The server is behind: wait before this run adds its events and artifacts to those in
+      // memory. Once (the sink lets waiting runs through a few at a time, oldest first).
+      const backlog = this.config.sink?.backlog?.();
+      if (backlog) {
+        await backlog;
+        if (node.done) return;
+      }
       // Inputs are siblings of this run: they belong to the scope that created them.
       const pending =
         future.inputFutures.length > 0
@@ -462,7 +475,7 @@ export class Resolution {
         // An open run of an earlier attempt already has its edges and key: its state (running,
         // in a job that lives on) must not go back to scheduled.
         for (const ref of prior === "open" ? [] : refs) {
-          if (this.config.sink) (node.lineage ??= new RunLineage()).inputs.add(ref.artifactId);
+          if (this.config.sink) (node.lineage ??= new RunLineage()).addInput(ref.artifactId);
           this.emit({
             type: "edge",
             runId: node.id,
@@ -678,8 +691,8 @@ export class Resolution {
     out: Flow[],
   ): void {
     const parent = node.parent;
-    const outputs = parent?.lineage?.awaitedOutputs;
-    if (!outputs || outputs.size === 0) return;
+    const parentLineage = parent?.lineage;
+    if (!parentLineage?.hasAwaitedOutputs) return;
     let id: string;
     try {
       const artifact = this.artifactFor(node, parameter, value);
@@ -691,8 +704,8 @@ export class Resolution {
     } catch {
       return; // the input edges report it, with the step and parameter, when the run starts
     }
-    if (parent!.lineage!.inputs.has(id)) return;
-    const from = outputs.get(id); // null when ambiguous
+    if (parentLineage.hasInput(id)) return;
+    const from = parentLineage.awaitedOutputOf(id); // null when ambiguous
     if (from) out.push({ from: from.id, kind: "parent", parameter, path: parameter });
   }
 
@@ -700,11 +713,11 @@ export class Resolution {
   recordAwaited(parent: RunNode, child: RunNode): void {
     if (!this.config.sink || child === parent || child.resolution !== this) return;
     const lineage = (parent.lineage ??= new RunLineage());
-    if (lineage.awaited.has(child)) return;
-    lineage.awaited.add(child);
+    if (!lineage.addAwaited(child)) return;
     const childLineage = (child.lineage ??= new RunLineage());
-    childLineage.awaitedBy.push(parent);
     if (childLineage.output !== undefined) lineage.addAwaitedOutput(child, childLineage.output);
+    // A run that has not resolved yet tells its awaiters its output when it comes (noteOutput).
+    else if (!child.done) childLineage.addAwaiter(parent);
     this.emit({ type: "flow", runId: parent.id, flows: [{ from: child.id, kind: "awaited" }] });
   }
 
@@ -713,7 +726,7 @@ export class Resolution {
     if (!this.config.sink) return;
     const lineage = (node.lineage ??= new RunLineage());
     lineage.output = artifactId;
-    for (const parent of lineage.awaitedBy) parent.lineage!.addAwaitedOutput(node, artifactId);
+    for (const parent of lineage.awaitersOf()) parent.lineage!.addAwaitedOutput(node, artifactId);
     // The innermost run that returned an object made it: a parent returning it does not take over.
     if (value !== null && typeof value === "object" && !this.producerOfObject.has(value)) {
       this.producerOfObject.set(value, node.id);

@@ -68,6 +68,13 @@ class FanOutSink implements EventSink {
   stillRunning(runs: readonly { runId: string; stepName: string }[]): void {
     for (const sink of this.sinks) sink.stillRunning?.(runs);
   }
+  backlog(): Promise<void> | undefined {
+    for (const sink of this.sinks) {
+      const wait = sink.backlog?.();
+      if (wait) return wait;
+    }
+    return undefined;
+  }
   async flush(): Promise<void> {
     await Promise.all(this.sinks.map((sink) => sink.flush?.()));
   }

@@ -129,6 +129,7 @@ export class RunNode {
   settle(state: RunState, outcome: { value?: unknown; error?: unknown }): void {
     this.done = true;
     this.state = state;
+    this.lineage?.release();
     this.endAttempt(
       () => outcome.error ?? new RunCanceledError(this.stepName, `the run ended (${state})`),
     );

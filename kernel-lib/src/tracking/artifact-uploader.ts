@@ -6,12 +6,16 @@
  *
  * Memory stays bounded by the work in flight: artifacts wait in a queue as they are (no copy), and
  * only {@link MAX_BATCHES_IN_FLIGHT} batches are encoded and on the wire at once; the rest are
- * encoded when a slot frees. The first failure stops everything else and is reported through
+ * encoded when a slot frees. Above {@link HIGH_WATER_ARTIFACTS} queued artifacts (or
+ * {@link HIGH_WATER_BYTES} of them), {@link ArtifactUploader.backlog} makes steps wait before they
+ * start (see backpressure.ts). The first failure stops everything else and is reported through
  * `onFailure` (the run is stopped) and by `flush()`.
  */
 import type { Artifact } from "../types/artifact";
 import { ServerRefusedError, TokenRefusedError, type ServerClient } from "./http";
 import { BODY_OVERHEAD, fittingCount, type ServerLimits } from "./limits";
+import { Backpressure } from "./backpressure";
+import { RecentIds } from "./recent-ids";
 import { retryWhileUnavailable, TrackingRefusedError } from "./retry";
 
 export interface ArtifactUploaderOptions {
@@ -30,18 +34,29 @@ export interface ArtifactUploaderOptions {
 /** Batches encoded and sent at once: enough to keep the server busy, few enough to bound memory. */
 const MAX_BATCHES_IN_FLIGHT = 4;
 
+/** Queued artifacts above which steps wait: each waits as its bytes, its id and its summary. */
+const HIGH_WATER_ARTIFACTS = 20_000;
+/** Queued artifact bytes (as encoded in a batch) above which steps wait. */
+const HIGH_WATER_BYTES = 64 * 1024 * 1024;
+
 /** JSON bytes of one artifact in a batch besides its base64 bytes: `{"id":"<64>","typeName":"..","bytes":""},`. */
 const PER_ARTIFACT_OVERHEAD = 120;
 
-const UPLOADED_KEY = Symbol.for("tsematic.uploadedArtifacts.v1");
+const UPLOADED_KEY = Symbol.for("tsematic.uploadedArtifacts.v2");
 
-/** Content addresses already stored, by server URL: shared by every run of this process. */
-function uploadedOn(url: string): Set<string> {
-  const g = globalThis as unknown as Record<symbol, Map<string, Set<string>> | undefined>;
+/** Content addresses remembered as stored, per server: about 10 MiB of ids at most. */
+const REMEMBERED_IDS = 100_000;
+
+/**
+ * Content addresses already stored, by server URL: shared by every run of this process, and
+ * bounded (a long-lived kernel would otherwise keep every id it ever sent).
+ */
+export function uploadedOn(url: string): RecentIds {
+  const g = globalThis as unknown as Record<symbol, Map<string, RecentIds> | undefined>;
   const byUrl = (g[UPLOADED_KEY] ??= new Map());
-  let set = byUrl.get(url);
-  if (!set) byUrl.set(url, (set = new Set()));
-  return set;
+  let ids = byUrl.get(url);
+  if (!ids) byUrl.set(url, (ids = new RecentIds(REMEMBERED_IDS)));
+  return ids;
 }
 
 /** Records that the server at `url` already has artifact `id` (e.g. a cache hit's output). */
@@ -57,7 +72,7 @@ function encodedBytes(artifact: Artifact): number {
 }
 
 export class ArtifactUploader {
-  private readonly uploaded: Set<string>;
+  private readonly uploaded: RecentIds;
   private queue: Artifact[] = [];
   private queuedBytes = 0;
   private batchesInFlight = 0;
@@ -70,6 +85,9 @@ export class ArtifactUploader {
   private batchRoute = true;
   private readonly budget: number;
   private readonly maxCount: number;
+  private readonly pressure = new Backpressure(
+    () => this.queue.length > HIGH_WATER_ARTIFACTS || this.queuedBytes > HIGH_WATER_BYTES,
+  );
 
   constructor(
     private readonly client: ServerClient,
@@ -101,6 +119,14 @@ export class ArtifactUploader {
     }
   }
 
+  /**
+   * While more artifacts wait for the server than should stay in memory: a promise that resolves
+   * once a step may start; undefined when it may start now.
+   */
+  backlog(): Promise<void> | undefined {
+    return this.failure ? undefined : this.pressure.wait();
+  }
+
   private track(upload: Promise<void>, artifacts: Artifact[]): Promise<void> {
     const tracked = upload.catch((error: Error) => {
       // Not stored after all: a later run may try again.
@@ -118,6 +144,7 @@ export class ArtifactUploader {
     for (const a of this.queue) this.uploaded.delete(a.id);
     this.queue = [];
     this.queuedBytes = 0;
+    this.pressure.release();
     this.options.onFailure?.(error);
   }
 
@@ -160,6 +187,7 @@ export class ArtifactUploader {
       void this.track(this.uploadBatch(batch), batch).finally(() => {
         this.batchesInFlight--;
         this.pump();
+        this.pressure.room();
       });
     }
     if (this.queue.length === 0) this.lingered = false;
@@ -179,10 +207,7 @@ export class ArtifactUploader {
       try {
         await retryWhileUnavailable(
           async () => {
-            await this.client.request("POST", "/artifact-uploads", {
-              body,
-              contentType: "application/json",
-            });
+            await this.client.post("/artifact-uploads", body);
           },
           this.options.giveUpMs,
           () => `${batch.length} artifacts were not stored at ${this.client.url}`,

@@ -4,12 +4,26 @@
  * server accepts (its event count and body bytes, from `GET /health`). When the server is away the
  * queue keeps them and sending is retried with backoff; after `giveUpMs` without success, or at the
  * first refusal, the uploader fails: `onLost` hears it at once (the run is stopped) and `flush()`
- * reports what was not recorded. Acknowledged events are durable on the server.
+ * reports what was not recorded. Acknowledged events are durable on the server, and only then
+ * leave this process's memory.
+ *
+ * Unacknowledged events must stay in memory, so a run that emits faster than the server stores is
+ * slowed down instead: above {@link HIGH_WATER_EVENTS} queued events (or
+ * {@link HIGH_WATER_BYTES} of their JSON), {@link EventUploader.backlog} makes steps wait before
+ * they start (see backpressure.ts). Queued events wait as the UTF-8 bodies of the batches they
+ * will be sent in (see event-batch.ts).
  */
 import type { RunEvent } from "../events";
+import { Backpressure } from "./backpressure";
+import { EventBatch } from "./event-batch";
 import { ServerRefusedError, TokenRefusedError, type ServerClient } from "./http";
-import { BODY_OVERHEAD, fittingCount, type ServerLimits } from "./limits";
+import { BODY_OVERHEAD, type ServerLimits } from "./limits";
 import { retryWhileUnavailable, TrackingRefusedError } from "./retry";
+
+/** Queued events above which steps wait: ten full batches, a few MiB of JSON. */
+const HIGH_WATER_EVENTS = 20_000;
+/** Queued JSON bytes above which steps wait. */
+const HIGH_WATER_BYTES = 16 * 1024 * 1024;
 
 export interface UploaderOptions {
   /** Most events per request (the server's own limit applies too). */
@@ -20,16 +34,30 @@ export interface UploaderOptions {
   giveUpMs: number;
   /** What one request may carry, as the server states it. */
   limits: ServerLimits;
+  /** Queued events above which {@link EventUploader.backlog} makes steps wait. */
+  highWaterEvents?: number;
 }
 
 export class EventUploader {
-  /** Events as JSON text, serialized once when pushed, with their UTF-8 size (batches are cut by it). */
-  private queue: { json: string; bytes: number }[] = [];
+  /** Batches not yet acknowledged, oldest first; only the last one may still take events. */
+  private batches: EventBatch[] = [];
+  private queuedEvents = 0;
+  private queuedBytes = 0;
+  private readonly pressure = new Backpressure(
+    () =>
+      this.queuedEvents > (this.options.highWaterEvents ?? HIGH_WATER_EVENTS) ||
+      this.queuedBytes > HIGH_WATER_BYTES,
+  );
   private sending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failure: Error | undefined;
   /** Events the server has acknowledged. */
   acknowledged = 0;
+
+  /** Events kept in memory until the server acknowledges them. */
+  get queued(): number {
+    return this.queuedEvents;
+  }
 
   constructor(
     private readonly client: ServerClient,
@@ -44,16 +72,38 @@ export class EventUploader {
     return Math.min(this.options.batchSize, this.options.limits.eventsPerBatch);
   }
 
+  private newBatch(): EventBatch {
+    const batch = new EventBatch(this.options.limits.batchBytes - BODY_OVERHEAD, this.maxCount);
+    this.batches.push(batch);
+    return batch;
+  }
+
   push(event: RunEvent): void {
     if (this.failure) return;
     const json = JSON.stringify(event);
-    this.queue.push({ json, bytes: Buffer.byteLength(json) + 1 });
-    if (this.queue.length >= this.maxCount) {
+    let batch = this.batches[this.batches.length - 1];
+    let before = batch?.bytes ?? 0;
+    if (!batch?.add(json)) {
+      batch = this.newBatch();
+      before = 0;
+      batch.add(json);
+    }
+    this.queuedEvents++;
+    this.queuedBytes += batch.bytes - before;
+    if (this.batches.length > 1 || batch.count >= this.maxCount) {
       this.kick();
     } else if (!this.timer && !this.sending) {
       this.timer = setTimeout(() => this.kick(), this.options.lingerMs);
       this.timer.unref();
     }
+  }
+
+  /**
+   * While more events wait for the server than should stay in memory: a promise that resolves once
+   * a step may start; undefined when it may start now.
+   */
+  backlog(): Promise<void> | undefined {
+    return this.failure ? undefined : this.pressure.wait();
   }
 
   private kick(): void {
@@ -63,63 +113,63 @@ export class EventUploader {
     }
     this.sending ??= this.drain().finally(() => {
       this.sending = undefined;
-      if (this.queue.length > 0 && !this.failure) this.kick();
+      if (this.batches.length > 0 && !this.failure) this.kick();
     });
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0 && !this.failure) {
-      const n = fittingCount(
-        (i) => this.queue[i]!.bytes,
-        this.queue.length,
-        this.maxCount,
-        this.options.limits.batchBytes - BODY_OVERHEAD,
-      );
-      const batch = this.queue.slice(0, n);
+    while (this.batches.length > 0 && !this.failure) {
+      const batch = this.batches[0]!;
+      // Sealed before sending: events pushed meanwhile go into the next batch.
+      const body = batch.seal();
       try {
-        await this.send(batch);
+        await this.send(body);
       } catch (error) {
-        this.failure = this.describe(error as Error, batch);
-        this.queue = [];
+        this.failure = this.describe(error as Error, batch.count, body.length);
+        this.batches = [];
+        this.queuedEvents = 0;
+        this.queuedBytes = 0;
+        this.pressure.release();
         this.onLost(this.failure);
         return;
       }
-      this.queue.splice(0, n);
-      this.acknowledged += n;
+      this.batches.shift();
+      this.queuedEvents -= batch.count;
+      this.queuedBytes -= batch.bytes;
+      this.acknowledged += batch.count;
+      this.pressure.room();
       this.onAcknowledged();
     }
   }
 
-  private describe(error: Error, batch: { bytes: number }[]): Error {
+  private describe(error: Error, count: number, bytes: number): Error {
     // Unavailability and a refused token already say what happened and what to do.
     if (!(error instanceof ServerRefusedError) || error instanceof TokenRefusedError) return error;
-    const bytes = batch.reduce((sum, e) => sum + e.bytes, 0);
     return new TrackingRefusedError(
-      `the lineage server at ${this.client.url} refused a batch of ${batch.length} run events ` +
+      `the lineage server at ${this.client.url} refused a batch of ${count} run events ` +
         `(${bytes} bytes; it accepts ${this.options.limits.eventsPerBatch} events and ` +
         `${this.options.limits.batchBytes} bytes per batch): ${error.message}. The run was stopped; ` +
-        `${this.acknowledged} events were recorded, ${this.queue.length} were not. ` +
+        `${this.acknowledged} events were recorded, ${this.queuedEvents} were not. ` +
         "If one event is that large (a huge error, log line or parameter list), make it smaller or " +
         "start the server with a larger limit; else report this as a bug",
       { cause: error },
     );
   }
 
-  private send(batch: { json: string }[]): Promise<void> {
-    const body = `{"events":[${batch.map((e) => e.json).join(",")}]}`;
+  private send(body: Buffer): Promise<void> {
     // Idempotent ingest makes resending the same batch safe even if the server did store it.
     return retryWhileUnavailable(
       async () => {
-        await this.client.request("POST", "/events", { body, contentType: "application/json" });
+        await this.client.post("/events", body);
       },
       this.options.giveUpMs,
-      () => `${this.queue.length} run events were not recorded at ${this.client.url}`,
+      () => `${this.queuedEvents} run events were not recorded at ${this.client.url}`,
     );
   }
 
   /** Resolves once every queued event is acknowledged; rejects if the uploader gave up. */
   async flush(): Promise<void> {
-    while ((this.queue.length > 0 || this.sending) && !this.failure) {
+    while ((this.batches.length > 0 || this.sending) && !this.failure) {
       if (!this.sending) this.kick();
       await this.sending;
     }

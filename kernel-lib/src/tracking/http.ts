@@ -1,7 +1,9 @@
 /** The lineage server's HTTP API as the tracking client uses it: token, JSON, clear errors. */
+import { runStorage } from "../context";
 import { TsematicError } from "../errors";
 import { Semaphore } from "../runner/semaphore";
 import type { Endpoint } from "./endpoint";
+import { postJson } from "./json-post";
 
 /** The server answered, but refused the request (a 4xx): retrying will not help. */
 export class ServerRefusedError extends TsematicError {}
@@ -49,24 +51,59 @@ export class ServerClient {
     }
   }
 
+  /**
+   * POSTs a JSON body and ignores the answer's body: batches of events and artifacts, sent through
+   * `node:http` (see json-post.ts). Fails as {@link request} does.
+   */
+  async post(path: string, body: string | Uint8Array, timeoutMs = 30_000): Promise<void> {
+    await this.slots.acquire();
+    try {
+      let answer: { status: number; text: string };
+      try {
+        answer = await runStorage().exit(() =>
+          postJson(`${this.url}/api/v1${path}`, this.headers(), body, timeoutMs),
+        );
+      } catch (error) {
+        throw this.unreachable(error);
+      }
+      if (answer.status < 200 || answer.status >= 300) {
+        throw this.refusal("POST", path, answer.status, answer.text);
+      }
+    } finally {
+      this.slots.release();
+    }
+  }
+
+  private unreachable(error: unknown): ServerUnavailableError {
+    return new ServerUnavailableError(
+      `the lineage server is not reachable at ${this.url} (${(error as Error).message}): ` +
+        "start it with `tsematic server`",
+      { cause: error },
+    );
+  }
+
   private async send(method: string, path: string, init: RequestInit): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(`${this.url}/api/v1${path}`, {
-        method,
-        headers: this.headers(init.contentType ? { "content-type": init.contentType } : {}),
-        ...(init.body !== undefined ? { body: init.body } : {}),
-        signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
-      });
-    } catch (error) {
-      throw new ServerUnavailableError(
-        `the lineage server is not reachable at ${this.url} (${(error as Error).message}): ` +
-          "start it with `tsematic server`",
-        { cause: error },
+      // Outside the run's scope: a keep-alive socket keeps the scope it was opened in for as long
+      // as it lives, and with it the whole tree of the run whose step happened to send first.
+      res = await runStorage().exit(() =>
+        fetch(`${this.url}/api/v1${path}`, {
+          method,
+          headers: this.headers(init.contentType ? { "content-type": init.contentType } : {}),
+          ...(init.body !== undefined ? { body: init.body } : {}),
+          signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
+        }),
       );
+    } catch (error) {
+      throw this.unreachable(error);
     }
     if (res.ok || init.allow?.includes(res.status)) return res;
-    const text = await res.text().catch(() => "");
+    throw this.refusal(method, path, res.status, await res.text().catch(() => ""));
+  }
+
+  /** The error of a non-2xx answer: a refusal, a refused token, or a server that may recover. */
+  private refusal(method: string, path: string, status: number, text: string): Error {
     let message = text.slice(0, 500);
     try {
       const body = JSON.parse(text) as { error?: { message?: string } };
@@ -74,11 +111,11 @@ export class ServerClient {
     } catch {
       // Not JSON: keep the text.
     }
-    if (res.status === 401 || res.status === 403) throw this.tokenRefused(res.status, message);
+    if (status === 401 || status === 403) return this.tokenRefused(status, message);
     // 507 (disk full) will not pass by waiting a minute: stop and show the server's advice.
-    const retriable = (res.status >= 500 && res.status !== 507) || res.status === 429;
+    const retriable = (status >= 500 && status !== 507) || status === 429;
     const ErrorClass = retriable ? ServerUnavailableError : ServerRefusedError;
-    throw new ErrorClass(`${method} ${path} failed with ${res.status}: ${message}`);
+    return new ErrorClass(`${method} ${path} failed with ${status}: ${message}`);
   }
 
   /** Which token was refused, where it came from, and what to do about it. */

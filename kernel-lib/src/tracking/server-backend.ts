@@ -49,6 +49,9 @@ class TrackedSink implements EventSink {
   storeArtifact(artifact: Artifact): void {
     this.artifacts.push(artifact);
   }
+  backlog(): Promise<void> | undefined {
+    return this.events.backlog() ?? this.artifacts.backlog();
+  }
   async flush(): Promise<void> {
     // Both must finish; report the first failure.
     const results = await Promise.allSettled([this.artifacts.flush(), this.events.flush()]);

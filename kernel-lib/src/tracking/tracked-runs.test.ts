@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { tableFromArrays, tableFromIPC, type Table } from "apache-arrow";
 import { func, plot, RunCanceledError, runContext, setTrackingBackend } from "../index";
 import { eventually, ServerProcess } from "../test-support/server-process";
+import { ServerClient } from "./http";
 import { ServerBackend } from "./server-backend";
 
 interface RunView {
@@ -199,20 +200,25 @@ test("a cancel request on the server cancels the running pipeline", async () => 
 
 test("each artifact's bytes are uploaded once, however many runs and root runs use them", async () => {
   const uploads: string[] = [];
-  const realFetch = globalThis.fetch;
-  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    const res = await realFetch(input, init);
-    const url = String(input);
-    // Count what the server accepted: a refused batch route falls back to one PUT per artifact.
-    if (res.ok && /\/artifacts\/[0-9a-f]{64}\/value/.test(url) && init?.method === "PUT") {
-      uploads.push(url);
+  // Counts what the server accepted, around the client's real requests (batches are POSTed with
+  // node:http, single artifacts PUT with fetch; a refused batch route falls back to PUTs).
+  const { post, request } = ServerClient.prototype;
+  ServerClient.prototype.post = async function (this: ServerClient, path, body, timeoutMs) {
+    await post.call(this, path, body, timeoutMs);
+    if (path === "/artifact-uploads") {
+      const text = typeof body === "string" ? body : Buffer.from(body).toString("utf8");
+      for (const a of (JSON.parse(text) as { artifacts: Array<{ id: string }> }).artifacts) {
+        uploads.push(a.id);
+      }
     }
-    if (res.ok && url.endsWith("/artifact-uploads")) {
-      const body = JSON.parse(String(init?.body)) as { artifacts: Array<{ id: string }> };
-      for (const a of body.artifacts) uploads.push(a.id);
+  };
+  ServerClient.prototype.request = async function (this: ServerClient, method, path, init) {
+    const res = await request.call(this, method, path, init);
+    if (res.ok && method === "PUT" && /\/artifacts\/[0-9a-f]{64}\/value/.test(path)) {
+      uploads.push(path);
     }
     return res;
-  }) as typeof fetch;
+  };
   try {
     const constant = func(function constant(tag: string) {
       return `the same value for ${tag}`;
@@ -227,7 +233,7 @@ test("each artifact's bytes are uploaded once, however many runs and root runs u
     await p();
     assert.equal(uploads.length, firstRound, "a second root run with equal values uploads nothing");
   } finally {
-    globalThis.fetch = realFetch;
+    Object.assign(ServerClient.prototype, { post, request });
   }
   const runs = await server.api<{ runs: RunView[] }>("/runs?name=constant");
   assert.equal(runs.runs.length, 6);

@@ -35,6 +35,7 @@
 import type { ArtifactSummary, ArtifactType } from "./artifact";
 import { BRAND_PREFIX, brand, brandOf } from "./brand";
 import { UnserializableValueError, describeValueType } from "./unserializable";
+import { utf8Bytes } from "./utf8";
 
 const TAG = "$t";
 
@@ -670,7 +671,7 @@ export function jsonTypeWith(types: NestedTypes | undefined): ArtifactType<unkno
     name: "json",
     mediaType: "application/json",
     matches: (_value: unknown): _value is unknown => true,
-    serialize: (value) => new TextEncoder().encode(encodeCanonical(value, types)),
+    serialize: (value) => utf8Bytes(encodeCanonical(value, types)),
     deserialize: (bytes) => decodeCanonical(new TextDecoder().decode(bytes), types),
     summarize: (value) => summarizeJson(value),
   };
