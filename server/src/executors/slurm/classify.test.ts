@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { slurmFailure, usedFromOutput } from "./classify";
+import { forgottenFailure, slurmFailure, usedFromOutput } from "./classify";
 import type { SlurmJob } from "./versions";
 
 /** A job as slurmrestd reports one that ended in `state` on w1. */
@@ -53,5 +53,22 @@ describe("the failure of a Slurm job that ended without its worker's report", ()
     assert.deepEqual(failure?.memory, { askedMiB: 200, usedMiB: 308 });
     assert.match(failure?.message ?? "", /asked for 200 MiB and used 308 MiB/);
     assert.match(failure?.hint ?? "", /^raise the step's resources\.memoryMiB above 308,/);
+  });
+});
+
+describe("the failure of a Slurm job that slurmctld forgot before the server saw how it ended", () => {
+  it("says what Slurm said of it last", () => {
+    const running = { ...ended("RUNNING"), ended: false };
+    assert.equal(
+      forgottenFailure("4242", running, output).message,
+      `Slurm no longer knows job 4242 (Slurm last said RUNNING on w1) and its worker never reported how it ended; its output on its node: ${output}`,
+    );
+  });
+
+  it("says that no poll had listed it when it started and was forgotten between two polls", () => {
+    assert.equal(
+      forgottenFailure("4242", undefined, output).message,
+      `Slurm no longer knows job 4242 (no poll of Slurm had listed it yet) and its worker never reported how it ended; its output on its node: ${output}`,
+    );
   });
 });

@@ -116,9 +116,12 @@ export function forgottenFailure(
   lastSeen: SlurmJob | undefined,
   output: string,
 ): JobFailure {
+  // A job can start, run and be forgotten between two polls (they back off to 30 s while nothing
+  // changes, and a loaded server polls late): then no poll ever listed it, and the message says so
+  // rather than leaving out what Slurm said.
   const seen = lastSeen
     ? ` (Slurm last said ${lastSeen.state}${lastSeen.nodes ? ` on ${lastSeen.nodes}` : ""}${lastSeen.reason && lastSeen.reason !== "None" ? `, reason ${lastSeen.reason}` : ""})`
-    : "";
+    : " (no poll of Slurm had listed it yet)";
   return {
     kind: "lost",
     message: `Slurm no longer knows job ${slurmJobId}${seen} and its worker never reported how it ended; its output on its node: ${output}`,
