@@ -16,12 +16,13 @@ import { mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-import { galata, type IJupyterLabPageFixture } from "@jupyterlab/galata";
+import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
 import { pipelineFixture } from "@tsematic/server/lib/testing/fixture";
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 
 import { announced, freePort, runPipelines, stop } from "../lineage-server";
 import { expect, test } from "./fixtures";
+import { closePageOnServer, type IPageFixtures, pageOnServer } from "./page-on-server";
 import { configuredServer } from "./configured-server";
 
 const repo = resolve(__dirname, "..", "..");
@@ -137,37 +138,13 @@ async function seedFixedPipeline(server: RestartableServer): Promise<string[]> {
   return roots;
 }
 
-/** What a new JupyterLab page is made with (the test's fixtures). */
-interface IApp {
-  browser: Browser;
-  waitForApplication: galata.INewPageOption["waitForApplication"];
-  /** The test's folder (galata's fixture): the page opens /lab/tree/<tmpPath>. */
-  tmpPath: string;
-}
-
 /** A JupyterLab page (in a context of its own) whose Tsematic settings name `server` and `authorName`. */
-async function pageFor(
-  app: IApp,
+function pageFor(
+  fixtures: IPageFixtures,
   server: RestartableServer,
   authorName: string,
 ): Promise<IJupyterLabPageFixture> {
-  const { page } = await galata.newPage({
-    browser: app.browser,
-    waitForApplication: app.waitForApplication,
-    baseURL: process.env.TARGET_URL!,
-    mockSettings: {
-      ...galata.DEFAULT_SETTINGS,
-      "tsematic-jupyterlab:plugin": { serverUrl: server.url, token: TOKEN, authorName },
-    },
-    tmpPath: app.tmpPath,
-  });
-  return page;
-}
-
-/** Closes a page made by {@link pageFor} and its context (galata's routes first: none answers late). */
-async function closePage(page: Page): Promise<void> {
-  await page.unrouteAll({ behavior: "ignoreErrors" });
-  await page.context().close();
+  return pageOnServer(fixtures, { serverUrl: server.url, token: TOKEN, authorName });
 }
 
 async function execute(page: Page, command: string, args: Record<string, unknown>): Promise<void> {
@@ -348,7 +325,7 @@ test.describe("the pipeline view", () => {
         }
         await expect(view).toHaveScreenshot("pipeline-view-dark.png");
       } finally {
-        await closePage(page);
+        await closePageOnServer(page);
       }
     } finally {
       await server.close();
@@ -399,8 +376,8 @@ test.describe("notes on a root run", () => {
         .toBe("Tried lr=0.2: worse. Back to 0.1.");
 
       // Nobody holds the document while the server restarts: what comes back is what it stored.
-      await closePage(ada.page);
-      await closePage(grace.page);
+      await closePageOnServer(ada.page);
+      await closePageOnServer(grace.page);
       await server.down();
       await server.up();
       expect(
@@ -417,7 +394,7 @@ test.describe("notes on a root run", () => {
         const stepNotes = later.page.locator(".jp-TsematicStep .jp-TsematicNotes textarea");
         await expect(stepNotes).toHaveValue("Tried lr=0.2: worse. Back to 0.1.");
       } finally {
-        await closePage(later.page);
+        await closePageOnServer(later.page);
       }
     } finally {
       await server.close();

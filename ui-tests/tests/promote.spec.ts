@@ -17,6 +17,7 @@ import type { APIRequestContext, Locator } from "@playwright/test";
 
 import { expect, expectTslabKernelspec, test } from "./fixtures";
 import { configuredServer } from "./configured-server";
+import { reloadUntilCommand, saveTsematicSettings } from "./lab-page";
 
 const TUTORIAL = resolve(__dirname, "..", "..", "tutorials", "05-from-notebook-to-cluster.ipynb");
 
@@ -101,25 +102,8 @@ async function saveSettingsAndReload(
   page: IJupyterLabPageFixture,
   settings: Record<string, string>,
 ): Promise<void> {
-  await page.evaluate(async (text) => {
-    const app = (
-      window as unknown as {
-        jupyterapp: {
-          serviceManager: { settings: { save: (id: string, raw: string) => Promise<void> } };
-        };
-      }
-    ).jupyterapp;
-    await app.serviceManager.settings.save("tsematic-jupyterlab:plugin", text);
-  }, JSON.stringify(settings));
-  await Promise.all([
-    page.waitForEvent("load"),
-    page.evaluate(() => setTimeout(() => window.location.reload(), 0)),
-  ]);
-  await page.waitForFunction(() =>
-    (
-      window as unknown as { jupyterapp?: { commands: { hasCommand: (id: string) => boolean } } }
-    ).jupyterapp?.commands.hasCommand("tsematic:promote"),
-  );
+  await saveTsematicSettings(page, settings);
+  await reloadUntilCommand(page, "tsematic:promote");
 }
 
 /** Clicks the notebook toolbar's "Run Pipeline on Cluster…" for the active cell; returns the dialog. */
@@ -152,6 +136,24 @@ async function promotedRootId(page: IJupyterLabPageFixture): Promise<string> {
   const id = (await panel.getAttribute("id")) ?? "";
   expect(id).toMatch(/^tsematic-promoted-[0-9a-f]+$/);
   return id.replace("tsematic-promoted-", "");
+}
+
+/**
+ * Opens `notebook` as `name`, runs its first cell (the declarations), submits its second cell's
+ * pipeline from the toolbar's dialog as it is, and returns the promoted root run's id.
+ */
+async function promoteNotebook(
+  page: IJupyterLabPageFixture,
+  request: APIRequestContext,
+  tmpPath: string,
+  name: string,
+  notebook: NotebookJson,
+): Promise<string> {
+  await openNotebook(page, request, tmpPath, name, notebook);
+  await page.notebook.runCell(0);
+  const dialog = await promoteFromToolbar(page, 1);
+  await dialog.getByRole("button", { name: "Submit" }).click();
+  return promotedRootId(page);
 }
 
 /** The "Cancel Pipeline Run" item of the open context menu. */
@@ -329,11 +331,13 @@ test.describe("Run Pipeline on Cluster", () => {
 
   test("cancel a promoted run from its panel's toolbar", async ({ page, request, tmpPath }) => {
     test.setTimeout(240_000);
-    await openNotebook(page, request, tmpPath, "promote-cancel.ipynb", slowPipeline("promotedNap"));
-    await page.notebook.runCell(0);
-    const dialog = await promoteFromToolbar(page, 1);
-    await dialog.getByRole("button", { name: "Submit" }).click();
-    const rootId = await promotedRootId(page);
+    const rootId = await promoteNotebook(
+      page,
+      request,
+      tmpPath,
+      "promote-cancel.ipynb",
+      slowPipeline("promotedNap"),
+    );
     const nap = page.locator(".jp-TsematicPromotedRun .jp-RunGraph-node", { hasText: "nap" });
     await expect(nap).toHaveClass(/jp-mod-running/, { timeout: 180_000 });
 
@@ -363,11 +367,7 @@ test.describe("Run Pipeline on Cluster", () => {
   }) => {
     test.setTimeout(240_000);
     const name = "promote-toolbar-cancel.ipynb";
-    await openNotebook(page, request, tmpPath, name, slowPipeline("toolbarNap"));
-    await page.notebook.runCell(0);
-    const dialog = await promoteFromToolbar(page, 1);
-    await dialog.getByRole("button", { name: "Submit" }).click();
-    const rootId = await promotedRootId(page);
+    const rootId = await promoteNotebook(page, request, tmpPath, name, slowPipeline("toolbarNap"));
     const nap = page.locator(".jp-TsematicPromotedRun .jp-RunGraph-node", { hasText: "nap" });
     await expect(nap).toHaveClass(/jp-mod-running/, { timeout: 180_000 });
 
@@ -410,11 +410,7 @@ test.describe("Run Pipeline on Cluster", () => {
     const name = "promote-ended.ipynb";
     const notebook = slowPipeline("shortNap");
     notebook.cells[1]!.source = "await shortNap(1_000)";
-    await openNotebook(page, request, tmpPath, name, notebook);
-    await page.notebook.runCell(0);
-    const dialog = await promoteFromToolbar(page, 1);
-    await dialog.getByRole("button", { name: "Submit" }).click();
-    const rootId = await promotedRootId(page);
+    const rootId = await promoteNotebook(page, request, tmpPath, name, notebook);
     const group = page.locator(".jp-TsematicPromotedRun .jp-RunGraph-group", {
       hasText: "shortNap",
     });
@@ -443,25 +439,18 @@ test.describe("Run Pipeline on Cluster", () => {
     tmpPath,
   }) => {
     test.setTimeout(300_000);
-    await openNotebook(page, request, tmpPath, "promote-reload.ipynb", slowPipeline("reloadNap"));
-    await page.notebook.runCell(0);
-    const dialog = await promoteFromToolbar(page, 1);
-    await dialog.getByRole("button", { name: "Submit" }).click();
-    const rootId = await promotedRootId(page);
+    const rootId = await promoteNotebook(
+      page,
+      request,
+      tmpPath,
+      "promote-reload.ipynb",
+      slowPipeline("reloadNap"),
+    );
     const nap = (): Locator =>
       page.locator(".jp-TsematicPromotedRun .jp-RunGraph-node", { hasText: "nap" });
     await expect(nap()).toHaveClass(/jp-mod-running/, { timeout: 180_000 });
 
-    // A plain reload: Galata's own waits for the Launcher, which a restored layout does not have.
-    await Promise.all([
-      page.waitForEvent("load"),
-      page.evaluate(() => setTimeout(() => window.location.reload(), 0)),
-    ]);
-    await page.waitForFunction(() =>
-      (
-        window as unknown as { jupyterapp?: { commands: { hasCommand: (id: string) => boolean } } }
-      ).jupyterapp?.commands.hasCommand("tsematic:open-promoted-run"),
-    );
+    await reloadUntilCommand(page, "tsematic:open-promoted-run");
     await expect(page.locator(`#tsematic-promoted-${rootId}`)).toHaveCount(1, { timeout: 60_000 });
     await expect(nap()).toHaveClass(/jp-mod-running/, { timeout: 60_000 });
 

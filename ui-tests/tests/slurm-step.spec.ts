@@ -18,7 +18,7 @@
  */
 import { join, resolve } from "node:path";
 
-import { galata, type IJupyterLabPageFixture } from "@jupyterlab/galata";
+import type { IJupyterLabPageFixture } from "@jupyterlab/galata";
 import type { Locator, Page } from "@playwright/test";
 import { slurmRest } from "tsematic/lib/test-support/slurm-server";
 
@@ -28,6 +28,8 @@ import {
   startSlurmLineageServer,
 } from "../slurm-lineage-server";
 import { expect, test } from "./fixtures";
+import { closePageOnServer, type IPageFixtures, pageOnServer } from "./page-on-server";
+import { openStep as executeOpenStep } from "./steps";
 
 const OUTPUT_DIR = resolve(__dirname, "..", "test-output");
 
@@ -110,36 +112,13 @@ async function waitForRun(name: string, state?: string): Promise<string> {
 }
 
 /** A JupyterLab page (in a context of its own) whose Tsematic settings name the Slurm server. */
-async function pageForSlurm(app: {
-  browser: import("@playwright/test").Browser;
-  waitForApplication: galata.INewPageOption["waitForApplication"];
-  tmpPath: string;
-}): Promise<IJupyterLabPageFixture> {
-  const { page } = await galata.newPage({
-    browser: app.browser,
-    waitForApplication: app.waitForApplication,
-    baseURL: process.env.TARGET_URL!,
-    mockSettings: {
-      ...galata.DEFAULT_SETTINGS,
-      "tsematic-jupyterlab:plugin": { serverUrl: slurm.server.url, token: slurm.server.token },
-    },
-    tmpPath: app.tmpPath,
-  });
-  return page;
-}
-
-/** Closes a page made by {@link pageForSlurm} and its context (galata's routes first). */
-async function closePage(page: Page): Promise<void> {
-  await page.unrouteAll({ behavior: "ignoreErrors" });
-  await page.context().close();
+function pageForSlurm(fixtures: IPageFixtures): Promise<IJupyterLabPageFixture> {
+  return pageOnServer(fixtures, { serverUrl: slurm.server.url, token: slurm.server.token });
 }
 
 /** Opens the step panel of `runId`; returns it. */
 async function openStep(page: Page, runId: string): Promise<Locator> {
-  await page.evaluate(
-    (id) => window.jupyterapp.commands.execute("tsematic:open-step", { runId: id }),
-    runId,
-  );
+  await executeOpenStep(page, runId);
   const panel = page.locator(`#tsematic-step-${runId}`);
   await expect(panel.locator(".jp-TsematicStep-header")).toBeVisible({ timeout: 30_000 });
   return panel;
@@ -228,7 +207,7 @@ test.describe("cloud steps on a Slurm cluster in the step panel", () => {
       await expect(waiterJob).not.toContainText("pending");
       expect(await exited).toBe(0);
     } finally {
-      await closePage(page);
+      await closePageOnServer(page);
     }
   });
 
@@ -280,7 +259,7 @@ test.describe("cloud steps on a Slurm cluster in the step panel", () => {
       await expect(hogJob).toHaveScreenshot("slurm-step-oom-job-dark.png", { mask });
       await expect(failure).toHaveScreenshot("slurm-step-oom-failure-dark.png", { stylePath });
     } finally {
-      await closePage(page);
+      await closePageOnServer(page);
     }
   });
 });

@@ -9,6 +9,7 @@ import type { Page } from "@playwright/test";
 
 import { expect, expectTslabKernelspec, test } from "./fixtures";
 import { openStep } from "./steps";
+import { saveTsematicSettings, waitForCommand } from "./lab-page";
 
 /**
  * The library's imports get a cell of their own: the cells run after it are the ones whose
@@ -240,27 +241,10 @@ test.describe("the step panel", () => {
 
   test("says how to start the lineage server when it is not reachable", async ({ page }) => {
     // Point the extension at a closed port through its user settings, then open a step.
-    const saveSettings = (raw: string): Promise<void> =>
-      page.evaluate(async (text) => {
-        const app = (
-          window as unknown as {
-            jupyterapp: {
-              serviceManager: { settings: { save: (id: string, raw: string) => Promise<void> } };
-            };
-          }
-        ).jupyterapp;
-        await app.serviceManager.settings.save("tsematic-jupyterlab:plugin", text);
-      }, raw);
-    await saveSettings(JSON.stringify({ serverUrl: "http://127.0.0.1:9" }));
+    await saveTsematicSettings(page, { serverUrl: "http://127.0.0.1:9" });
     try {
       await page.reload();
-      await page.waitForFunction(() =>
-        (
-          window as unknown as {
-            jupyterapp?: { commands: { hasCommand: (id: string) => boolean } };
-          }
-        ).jupyterapp?.commands.hasCommand("tsematic:open-step"),
-      );
+      await waitForCommand(page, "tsematic:open-step");
       await openStep(page, "0123456789abcdef");
       const error = page.locator(".jp-TsematicStep-error");
       await expect(error).toContainText(
@@ -268,7 +252,7 @@ test.describe("the step panel", () => {
       );
       await expect(error.getByRole("button", { name: "Retry" })).toBeVisible();
     } finally {
-      await saveSettings("{}");
+      await saveTsematicSettings(page, {});
     }
   });
 });
