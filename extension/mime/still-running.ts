@@ -13,20 +13,13 @@
  * note.sync(bundle, steps.kernelOf(renderer.node)); // shown while bundle.stillRunning's code runs
  * ```
  */
-import { Signal } from "@lumino/signaling";
-import { Widget } from "@lumino/widgets";
-
 import type { IStillRunningSteps } from "../tokens";
+import { StillRunningAlert } from "./still-running-alert";
 import { stillRunningSteps } from "./still-running-steps";
 
-export class StillRunningNote extends Widget {
+export class StillRunningNote extends StillRunningAlert {
   constructor(options: StillRunningNote.IOptions = {}) {
-    super();
-    this.addClass("jp-TsematicStillRunning");
-    this.node.setAttribute("role", "alert");
-    this._steps = options.steps ?? null;
-    this._steps?.changed.connect(this._render, this);
-    this.hide();
+    super(options.steps ?? null);
   }
 
   /**
@@ -35,26 +28,18 @@ export class StillRunningNote extends Widget {
    */
   sync(bundle: unknown, kernel: IStillRunningSteps.IKernel | null): void {
     this._bundle = bundle;
-    this._followed = this._steps !== null && kernel !== null;
-    if (this._steps !== null && kernel !== null) {
+    this._followed = this.steps !== null && kernel !== null;
+    if (this.steps !== null && kernel !== null) {
       // Emits `changed` (then rendered) when it changes anything; rendered here in any case.
-      this._steps.report(bundle, kernel);
+      this.steps.report(bundle, kernel);
     }
-    this._render();
+    this.render();
   }
 
-  override dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    Signal.disconnectReceiver(this);
-    super.dispose();
-  }
-
-  private _render(): void {
+  protected render(): void {
     const rootId = (this._bundle as { rootId?: unknown } | null)?.rootId;
-    const followed = this._followed && this._steps !== null && typeof rootId === "string";
-    const still = followed ? this._steps!.ofRoot(rootId as string) : [];
+    const followed = this._followed && this.steps !== null && typeof rootId === "string";
+    const still = followed ? this.steps!.ofRoot(rootId as string) : [];
     const names = followed
       ? [...new Set(still.map((step) => step.stepName))]
       : stillRunningSteps(this._bundle);
@@ -62,17 +47,13 @@ export class StillRunningNote extends Widget {
       this.hide();
       return;
     }
-    const text = document.createElement("span");
-    text.textContent =
+    this.say(
       `The code of ${names.length === 1 ? "step" : "steps"} ${names.map((name) => `"${name}"`).join(", ")} ` +
-      "is still running in the kernel: it stops when it checks runContext().signal (nothing it " +
-      "prints is recorded).";
-    const kernel = still[0]?.kernel;
-    this.node.replaceChildren(text, ...(kernel ? [restartKernelButton(kernel)] : []));
-    this.show();
+        "is still running in the kernel",
+      still[0]?.kernel ?? null,
+    );
   }
 
-  private readonly _steps: IStillRunningSteps | null;
   private _bundle: unknown = null;
   private _followed = false;
 }
@@ -82,19 +63,4 @@ export namespace StillRunningNote {
     /** The registry of still-running steps (IStillRunningSteps), when the page has one. */
     steps?: IStillRunningSteps | null;
   }
-}
-
-/**
- * The button that stops a step's lingering code: a restart of the kernel it runs in (JupyterLab
- * asks first), whichever notebook is current.
- */
-export function restartKernelButton(kernel: IStillRunningSteps.IKernel): HTMLButtonElement {
-  const button = document.createElement("button");
-  button.className = "jp-Button jp-mod-styled jp-mod-warn jp-TsematicStillRunning-restart";
-  button.textContent = "Restart Kernel";
-  button.title =
-    `Restart the kernel of ${kernel.notebookPath}: that stops the step's code (the notebook's ` +
-    "variables are lost). Interrupting does not stop it: its cell has already ended.";
-  button.onclick = () => void kernel.restart();
-  return button;
 }
