@@ -59,6 +59,18 @@ const RUNS = "runs";
 /** The name of a curves chart's data. */
 const STEPS = "steps";
 
+/**
+ * A root run drawn as a point, in the metric charts and the runs-over-time chart alike: a click
+ * target (it opens the run) whose tooltip is built when shown. Each spec gets a copy of its own.
+ */
+const RUN_POINT_MARK = {
+  type: "point",
+  filled: true,
+  size: 60,
+  cursor: "pointer",
+  tooltip: { content: "data" },
+} as const;
+
 /** A point of a metric across runs as a chart draws it. */
 export interface IDrawnRunPoint extends IRunPoint {
   /** Drawn as a point (a click target) too, not only as a vertex of its series' line. */
@@ -82,13 +94,7 @@ export function acrossRunsSpec(name: string, points: readonly IDrawnRunPoint[]):
       {
         // A point costs a shape to draw: the first paint of a long series draws its line only.
         transform: [{ filter: "datum.marked" }],
-        mark: {
-          type: "point",
-          filled: true,
-          size: 60,
-          cursor: "pointer",
-          tooltip: { content: "data" },
-        },
+        mark: { ...RUN_POINT_MARK },
       },
     ],
   };
@@ -125,13 +131,7 @@ export function timelineSpec(points: readonly ITimelinePoint[]): IChartSpec {
         seconds: point.durationMs === null ? 0 : point.durationMs / 1000,
       })),
     },
-    mark: {
-      type: "point",
-      filled: true,
-      size: 60,
-      cursor: "pointer",
-      tooltip: { content: "data" },
-    },
+    mark: { ...RUN_POINT_MARK },
     encoding: {
       x: { field: "x", type: "temporal", axis: TIME_AXIS },
       y: { field: "seconds", type: "quantitative", title: "duration (s)" },
