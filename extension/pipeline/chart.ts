@@ -23,6 +23,7 @@ import { errorText } from "../artifacts/context";
 import { embedOptions, isDarkTheme } from "../artifacts/plot";
 import { RenderSlot } from "../artifacts/render-slot";
 import { chartData, ChartShapes, fillShape, type IChartSpec, shapeKey } from "./chart-shapes";
+import { withoutSubsetDomains } from "./subset-domains";
 import { type Tooltip, tooltipHtml } from "./tooltips";
 
 /** The most data points a chart draws as SVG elements; more are drawn on a canvas. */
@@ -227,7 +228,12 @@ export class SpecChart extends Widget {
     }
     return embed(target, chart.spec as never, {
       ...options,
-      patch: (vega) => fillShape(shapes.keep(key, vega as Record<string, unknown>), chart) as never,
+      // Kept without the domains of filtered subsets: the same scales, no "Infinite extent" warnings.
+      patch: (vega) =>
+        fillShape(
+          shapes.keep(key, withoutSubsetDomains(vega as Record<string, unknown>)),
+          chart,
+        ) as never,
     });
   }
 
