@@ -646,7 +646,8 @@ export interface paths {
      *     new root is a `root` driver job of the original's step and names the original
      *     (`Root.rerunOf`). Errors: 404 `unknown_run`; 400 `not_a_root`; 409 `no_package` (made in a
      *     notebook kernel without a code package: rerun its cell instead); 400 `bad_input` naming the
-     *     `parameter`; 400 `bad_from`; 400 unknown executor; 422 impossible resources.
+     *     `parameter`; 400 `bad_from`; 400 unknown executor; 400 `bad_node_url` or
+     *     `node_url_not_allowed` (`nodeUrl`); 422 impossible resources.
      */
     post: operations["rerunRoot"];
     delete?: never;
@@ -1698,6 +1699,13 @@ export interface components {
             };
       };
       executor?: components["schemas"]["ExecutorName"];
+      /**
+       * @description The URL the rerun's jobs call the server back at, one of the executor's `nodeUrls`.
+       *     Absent: the original root's choice while the server still allows it, else the default.
+       *     A malformed one is 400 `bad_node_url`, one outside the list 400 `node_url_not_allowed`
+       *     (also with `dryRun`).
+       */
+      nodeUrl?: components["schemas"]["SubmissionNodeUrl"];
       /** @description Default false: nothing is taken from the cache. */
       cache?: boolean;
       /** @description Validate only: nothing is created. */

@@ -29,7 +29,12 @@ export class ServerProcess {
    * command-line flags (`--cpus 2`), `env` more environment (`TSEMATIC_TEST_*` reaches workers).
    */
   static async start(
-    options: { heartbeatTimeoutS?: number; args?: string[]; env?: Record<string, string> } = {},
+    options: {
+      heartbeatTimeoutS?: number;
+      args?: string[];
+      env?: Record<string, string>;
+      port?: number;
+    } = {},
   ): Promise<ServerProcess> {
     const server = new ServerProcess(
       mkdtempSync(join(tmpdir(), "tsematic-kl-")),
@@ -37,7 +42,7 @@ export class ServerProcess {
       options.args ?? [],
       options.env ?? {},
     );
-    await server.spawn(0);
+    await server.spawn(options.port ?? 0);
     return server;
   }
 

@@ -44,17 +44,21 @@ Commands:
   package <script.ts | notebook.ipynb> [--cell N] [--upload] [--json]
                           make the code package of a script or notebook (cells up to N) and print
                           what is in it and its id; --upload stores it on the server
-  submit <script.ts | notebook.ipynb> [--cell N] [--executor local] [--wait] [--json]
+  submit <script.ts | notebook.ipynb> [--cell N] [--executor local] [--node-url URL] [--wait]
+        [--json]
                           run a script, or a notebook's cell N (with the declarations of cells 1
                           to N), as a detached pipeline on an executor of the server: prints the
                           root run's id and where to watch it (tsematic show <rootId>); --wait
-                          waits for it to end and exits 1 when it did not resolve, saying why
+                          waits for it to end and exits 1 when it did not resolve, saying why;
+                          --node-url: where its jobs call the server back, one of the server's
+                          --public-url (default: the first)
   rerun <runId> [--from <stepRunId>] [--input name=value | name=@file.json]... [--executor NAME]
-        [--cache] [--wait] [--json]
+        [--node-url URL] [--cache] [--wait] [--json]
                           run a root run again from its stored code package, as a new root run
                           that names it: from scratch (nothing from the cache unless --cache),
                           from a step (--from: the runs not downstream of it are reused), with
-                          new inputs (--input: a JSON value or a JSON file); --wait as for submit
+                          new inputs (--input: a JSON value or a JSON file); --wait as for submit;
+                          --node-url as for submit (default: the original's while allowed)
   help                    this text
 
 Client commands find the server through TSEMATIC_URL and TSEMATIC_TOKEN, else <dataDir>/server.json
@@ -108,6 +112,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     ...CLIENT_OPTIONS,
     cell: { type: "string" },
     executor: { type: "string" },
+    "node-url": { type: "string" },
     wait: { type: "boolean" },
   },
   rerun: {
@@ -115,6 +120,7 @@ const COMMAND_OPTIONS: Record<string, Options> = {
     from: { type: "string" },
     input: { type: "string", multiple: true },
     executor: { type: "string" },
+    "node-url": { type: "string" },
     cache: { type: "boolean" },
     wait: { type: "boolean" },
   },

@@ -196,6 +196,24 @@ describe("tsematic rerun", () => {
     assert.deepEqual(counts(), before, "nothing ran");
   });
 
+  it("--node-url: the server's own URL is accepted, another is refused naming the allowed ones, and nothing runs", async () => {
+    const before = counts();
+    const elsewhere = await tsematic(
+      ["rerun", rootId, "--node-url", "http://laptop.example:8765"],
+      env,
+    );
+    assert.equal(elsewhere.code, 1);
+    assert.match(
+      elsewhere.stderr,
+      /cannot rerun [0-9a-f]+: nodeUrl "http:\/\/laptop\.example:8765" is not a URL/,
+    );
+    assert.ok(elsewhere.stderr.includes(`(allowed: ${t.server.url})`), elsewhere.stderr);
+    assert.deepEqual(counts(), before, "nothing ran");
+    const own = await tsematic(["rerun", rootId, "--node-url", `${t.server.url}/`, "--wait"], env);
+    assert.equal(own.code, 0, own.stderr);
+    assert.match(own.stdout, /resolved/);
+  });
+
   it("parses --input values as JSON, else as a string", () => {
     assert.deepEqual(parseInputs(["a=1", 'b={"x":[1]}', "c=hello", "d="]), {
       a: { value: 1 },

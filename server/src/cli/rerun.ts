@@ -1,6 +1,6 @@
 /**
  * `tsematic rerun <runId> [--from <stepRunId>] [--input name=value | name=@file.json]...
- * [--executor NAME] [--cache] [--wait] [--json]`: reruns a root run from its stored code package
+ * [--executor NAME] [--node-url URL] [--cache] [--wait] [--json]`: reruns a root run from its stored code package
  * (`POST /runs/{runId}/rerun`, design.md "Reruns"): from scratch, from a step (`--from`: the runs
  * not downstream of it are reused), with new inputs (`--input`: a JSON value, or `@file.json`), and
  * prints the new root's id and how to watch it, as `tsematic submit` does. `--wait` waits for it to
@@ -12,6 +12,7 @@ import { CliError } from "./errors";
 import { duration } from "./format";
 import { failureLines, jobEnded, type FailureView, type JobView } from "./jobs";
 import type { Parsed } from "./main";
+import { nodeUrlOption } from "./node-url-option";
 
 /** What `POST /runs/{id}/rerun` answers (201). */
 interface Rerun {
@@ -65,6 +66,7 @@ export async function rerunCommand({ values, positionals }: Parsed): Promise<num
       ...(from !== undefined ? { from } : {}),
       ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
       ...(executor !== undefined ? { executor } : {}),
+      ...nodeUrlOption(values),
       ...(values.cache ? { cache: true } : {}),
     });
   } catch (err) {

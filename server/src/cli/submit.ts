@@ -1,5 +1,5 @@
 /**
- * `tsematic submit <script.ts | notebook.ipynb> [--cell N] [--executor local] [--wait] [--json]`:
+ * `tsematic submit <script.ts | notebook.ipynb> [--cell N] [--executor local] [--node-url URL] [--wait] [--json]`:
  * packages a script, or a notebook's cells 1..N with cell N's work as the program, stores the
  * package (`POST /packages`), submits it as a detached root (`POST /submissions`, kind "program")
  * and prints the root id and where to watch it. `--wait` long-polls the root's job until it ends,
@@ -13,6 +13,7 @@ import { CliError } from "./errors";
 import { duration } from "./format";
 import { failureLines, jobEnded, type FailureView, type JobView } from "./jobs";
 import type { Parsed } from "./main";
+import { nodeUrlOption } from "./node-url-option";
 import { build, cellOption, loadPackager, upload } from "./package";
 
 /** What `POST /submissions` answers (201). */
@@ -77,6 +78,7 @@ export async function submitCommand({ values, positionals }: Parsed): Promise<nu
       kind: "program",
       packageId: pkg.id,
       executor,
+      ...nodeUrlOption(values),
       environment,
       // On this machine the worker links the project's own node_modules while the lockfile matches.
       localProject: { host: hostname(), root: pkg.projectRoot, dependencyKey: pkg.dependencyKey },

@@ -12,6 +12,7 @@
  * without an executor has no package: 409 `no_package`.
  */
 import type { ServerContext } from "../context";
+import { chooseNodeUrl } from "../executors/node-urls";
 import { ApiError } from "../http/errors";
 import type { RunEnvironment } from "../model/events";
 import type { Job } from "../model/jobs";
@@ -27,6 +28,7 @@ export interface RerunRequest {
   from?: string;
   inputs?: Record<string, NewInput>;
   executor?: string;
+  nodeUrl?: string;
   cache?: boolean;
   dryRun?: boolean;
 }
@@ -90,6 +92,7 @@ export async function rerunRoot(
   const original = originalJob(ctx, runId);
   const executor = body.executor ?? original?.executor ?? "local";
   ctx.scheduler.executor(executor); // 400 naming the known ones
+  const nodeUrl = rerunNodeUrl(ctx, executor, body.nodeUrl, original?.nodeUrl);
   if (body.dryRun) return { dryRun: true, ok: true, inputs: checked.view };
   await storeMade(db, ctx.artifacts, checked.made, ctx.now());
   const environment = environmentOf(ctx, runId, packageId);
@@ -100,6 +103,7 @@ export async function rerunRoot(
       stepName: run.stepName,
       inputs: checked.inputs,
       executor,
+      ...(nodeUrl !== undefined ? { nodeUrl } : {}),
       namespace: original?.namespace ?? "default",
       ...(environment ? { environment } : {}),
       ...(original?.localProject ? { localProject: original.localProject } : {}),
@@ -127,6 +131,8 @@ function originalJob(
       executor: string;
       namespace: string;
       localProject?: { host: string; root: string; dependencyKey: string };
+      /** The URL its submission chose for its jobs to call back, if it chose one. */
+      nodeUrl?: string;
     }
   | undefined {
   const jobs = jobsOfRoot(ctx.db, rootId);
@@ -137,7 +143,25 @@ function originalJob(
     executor: job.executor,
     namespace: spec?.namespace ?? "default",
     ...(spec?.localProject ? { localProject: spec.localProject } : {}),
+    ...(spec?.nodeUrl !== undefined ? { nodeUrl: spec.nodeUrl } : {}),
   };
+}
+
+/**
+ * The URL the rerun's jobs call back: the one asked for (checked against the executor's list, a
+ * 400 naming the allowed ones otherwise), else the original root's choice while the executor
+ * still allows it (the server may have been restarted with other `--public-url`s), else none
+ * (the executor's default).
+ */
+function rerunNodeUrl(
+  ctx: ServerContext,
+  executor: string,
+  requested: string | undefined,
+  original: string | undefined,
+): string | undefined {
+  const allowed = ctx.scheduler.nodeUrls(executor);
+  if (requested !== undefined) return chooseNodeUrl(executor, allowed, requested);
+  return original !== undefined && allowed.includes(original) ? original : undefined;
 }
 
 /** The original root's recorded environment, for the rerun's root record. */
