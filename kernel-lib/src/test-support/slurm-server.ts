@@ -12,6 +12,9 @@
  * const record = await rest.job("1234_5"); // { job_state: "COMPLETED", array_max_tasks: 3, ... }
  * ```
  */
+import { readdirSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
+import { outputPath } from "@tsematic/server/lib/executors/slurm/script";
 import { mintSlurmJwt } from "@tsematic/server/lib/executors/slurm/jwt";
 import type { SlurmCluster } from "@tsematic/server/lib/slurm-cluster/cluster";
 
@@ -78,4 +81,14 @@ export function slurmRest(cluster: SlurmClusterView): SlurmRest {
     job: async (externalId) => (await get(`/job/${externalId}`))[0],
     jobs: () => get("/jobs"),
   };
+}
+
+/**
+ * Removes what a test's Slurm jobs left on this machine (which is every node of a local cluster):
+ * the worker directory and the jobs' node-local output files in /tmp.
+ */
+export function removeWorkerFiles(workerDir: string): void {
+  rmSync(workerDir, { recursive: true, force: true });
+  const prefix = basename(outputPath(workerDir, false)).split("%")[0]!;
+  for (const f of readdirSync("/tmp").filter((n) => n.startsWith(prefix))) rmSync(join("/tmp", f));
 }

@@ -7,23 +7,18 @@
  * and the steps it dispatched called back at the chosen URL.
  */
 import assert from "node:assert/strict";
-import { readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { SlurmCluster } from "@tsematic/server/lib/slurm-cluster/cluster";
 import { freePorts } from "@tsematic/server/lib/slurm-cluster/ports";
 import { cloudProjects, lastJson, type RunDetail } from "../test-support/cloud-project";
 import { eventually, ServerProcess } from "../test-support/server-process";
-import { slurmServerArgs } from "../test-support/slurm-server";
+import { removeWorkerFiles, slurmServerArgs } from "../test-support/slurm-server";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSlurmCluster } = require("@tsematic/server/lib/slurm-cluster/cluster") as {
   startSlurmCluster: () => Promise<SlurmCluster>;
-};
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { outputPath } = require("@tsematic/server/lib/executors/slurm/script") as {
-  outputPath: (workerDir: string, isArray: boolean) => string;
 };
 
 /** The executor's default callback URL: a port nothing listens on. */
@@ -54,10 +49,7 @@ after(async () => {
   // The server first: it cancels the jobs it still has on the cluster.
   await server?.stop();
   await cluster?.stop();
-  rmSync(WORKER_DIR, { recursive: true, force: true });
-  // The jobs' node-local outputs (this machine is every node).
-  const prefix = basename(outputPath(WORKER_DIR, false)).split("%")[0]!;
-  for (const f of readdirSync("/tmp").filter((n) => n.startsWith(prefix))) rmSync(join("/tmp", f));
+  removeWorkerFiles(WORKER_DIR);
 });
 
 /** pipeline(n): double(i) for i < n, each a Slurm job of its own (it asks for a CPU), summed in the driver. */

@@ -6,16 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import type { SlurmCluster } from "@tsematic/server/lib/slurm-cluster/cluster";
 import { cloudProjects, files, lastJson } from "../test-support/cloud-project";
 import { requeuedDriverReusesFinishedChildren } from "../test-support/cloud-scenarios";
 import { eventually, ServerProcess } from "../test-support/server-process";
-import { slurmRest, slurmServerArgs } from "../test-support/slurm-server";
+import { removeWorkerFiles, slurmRest, slurmServerArgs } from "../test-support/slurm-server";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSlurmCluster } = require("@tsematic/server/lib/slurm-cluster/cluster") as {
@@ -108,10 +108,7 @@ after(async () => {
   cloud.cleanUp();
   await server?.stop();
   await cluster?.stop();
-  rmSync(WORKER_DIR, { recursive: true, force: true });
-  // The jobs' node-local outputs (this machine is every node).
-  const prefix = basename(outputPath(WORKER_DIR, false)).split("%")[0]!;
-  for (const f of readdirSync("/tmp").filter((n) => n.startsWith(prefix))) rmSync(join("/tmp", f));
+  removeWorkerFiles(WORKER_DIR);
 });
 
 describe("cloud runs on the slurm executor", () => {
