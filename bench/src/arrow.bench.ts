@@ -5,6 +5,11 @@
  * in this one process, best of several rounds after warm-up. Targets: at least 1.5 GB/s of table
  * data (issue 11), and at least 20× the JSON round trip. `--no-json` leaves the JSON round trip
  * out (11 s a round): for comparing two builds with compare-libraries.
+ *
+ * Most of the writer's time is the kernel mapping the fresh output buffer page by page (4 KiB
+ * pages; 64 MB is 16,384 page faults). glibc maps large allocations with transparent huge pages
+ * only when the process starts with `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` (this machine's THP
+ * mode is `madvise`): the first line says which, so that figures are compared like for like.
  */
 import { loadavg } from "node:os";
 import { tableFromArrays, type Table } from "apache-arrow";
@@ -58,6 +63,10 @@ const load = (): string =>
 
 async function main(): Promise<void> {
   console.log(`load average before: ${load()}`);
+  const hugePages = /glibc\.malloc\.hugetlb=[12]/.test(process.env.GLIBC_TUNABLES ?? "");
+  console.log(
+    `large buffers on transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1): ${hugePages ? "yes" : "no"}`,
+  );
   const table = makeTable();
   const registry = defaultRegistry();
 
