@@ -122,15 +122,8 @@ function tableParts(table: Table): Part[] {
 }
 
 /**
- * Told that bytes [start, end) of a body buffer were just copied: `source` is the buffer the
- * table holds (a view of a column's memory), so they can be read again while still in cache.
- */
-export type CopiedSlice = (source: ArrayBufferView, start: number, end: number) => void;
-
-/**
  * Arrow IPC stream bytes of `table`. `hasherFor` is asked, once the size is known, for a hasher
- * that then receives the bytes in order as they are written; `copied` hears of each slice of a
- * body buffer after it is copied (and handed to the hasher).
+ * that then receives the bytes in order as they are written.
  *
  * @example
  * ```ts
@@ -141,7 +134,6 @@ export type CopiedSlice = (source: ArrayBufferView, start: number, end: number) 
 export function writeTableIPC(
   table: Table,
   hasherFor?: (totalBytes: number) => ContentHasher | undefined,
-  copied?: CopiedSlice,
 ): Uint8Array {
   const parts = tableParts(table);
   let total = 8; // the end-of-stream marker
@@ -176,7 +168,6 @@ export function writeTableIPC(
           out.set(slice, at + offset);
           position = at + offset + slice.byteLength;
           flush();
-          copied?.(buffer, offset, offset + slice.byteLength);
         }
       }
       position = start + body.byteLength;

@@ -10,7 +10,6 @@
  */
 import { Type, type DataType, type Table, type Vector, util } from "apache-arrow";
 import type { ArtifactSummary, JsonValue } from "./artifact";
-import type { ChunkStatistics, SliceStatistics, StatisticsChunk } from "./arrow-slice-stats";
 
 /** Rows shown in the summary. */
 export const PREVIEW_ROWS = 10;
@@ -107,18 +106,6 @@ class NumericAccumulator {
     this.count += valid;
   }
 
-  /**
-   * A chunk's statistics taken while it was copied (see `arrow-slice-stats.ts`): the same
-   * results as {@link addNumbers} on that chunk, since min and max keep the earlier of equal
-   * values and the chunk's sum is its own, added once.
-   */
-  addTaken(taken: ChunkStatistics): void {
-    if (taken.min < this.min) this.min = taken.min;
-    if (taken.max > this.max) this.max = taken.max;
-    this.sum += taken.sum;
-    this.count += taken.count;
-  }
-
   /** 64-bit integers, read as (high, low) 32-bit words: a double per value, no BigInt. */
   addInt64(chunk: Chunk, signed: boolean): void {
     const { buffer, byteOffset } = chunk.values;
@@ -174,11 +161,7 @@ function msPerUnit(type: DataType): number {
   return [1000, 1, 1e-3, 1e-6][(type as unknown as { unit: number }).unit] ?? 1;
 }
 
-function numericStats(
-  column: Vector,
-  chunks: Chunk[],
-  taken: SliceStatistics | undefined,
-): { [key: string]: JsonValue } {
+function numericStats(column: Vector, chunks: Chunk[]): { [key: string]: JsonValue } {
   const type = column.type as DataType & {
     bitWidth?: number;
     isSigned?: boolean;
@@ -197,9 +180,7 @@ function numericStats(
       const { offset, length, nullCount, nullBitmap } = chunk;
       acc.addNumbers({ offset, length, nullCount, nullBitmap, values });
     } else {
-      const seen = taken?.of(chunk as unknown as StatisticsChunk);
-      if (seen) acc.addTaken(seen);
-      else acc.addNumbers(chunk);
+      acc.addNumbers(chunk);
     }
   }
   const temporal = type.typeId === Type.Date || type.typeId === Type.Timestamp;
@@ -307,11 +288,7 @@ function dictionaryStats(column: Vector, chunks: Chunk[]): { [key: string]: Json
   };
 }
 
-function columnStats(
-  name: string,
-  column: Vector,
-  taken: SliceStatistics | undefined,
-): { [key: string]: JsonValue } {
+function columnStats(name: string, column: Vector): { [key: string]: JsonValue } {
   const chunks = column.data as unknown as Chunk[];
   const base = { name, nullCount: column.nullCount };
   switch (column.type.typeId) {
@@ -321,7 +298,7 @@ function columnStats(
     case Type.Timestamp:
     case Type.Time:
     case Type.Duration:
-      return { ...base, ...numericStats(column, chunks, taken) };
+      return { ...base, ...numericStats(column, chunks) };
     case Type.Bool:
       return { ...base, ...booleanStats(chunks) };
     case Type.Utf8:
@@ -410,9 +387,7 @@ export function toJsonSafe(value: unknown, type?: DataType, depth = 0): JsonValu
  * `numBatches`, `rows` (the first {@link PREVIEW_ROWS} rows, each an array in schema order, as
  * JSON) and `stats` (one entry per column, in schema order: `nullCount` and, by kind, `min`,
  * `max`, `mean` for numeric columns, `min`/`max` as ISO strings for temporal ones, `trueCount`
- * and `falseCount` for booleans, `distinctCount` and `topValues` for strings). `taken` holds
- * statistics gathered while the table was written (see `arrow-slice-stats.ts`): the chunks it
- * covers are not read again, and the summary is the same.
+ * and `falseCount` for booleans, `distinctCount` and `topValues` for strings).
  *
  * @example
  * ```ts
@@ -420,7 +395,7 @@ export function toJsonSafe(value: unknown, type?: DataType, depth = 0): JsonValu
  * // [{ name: "x", nullCount: 0, kind: "numeric", min: 1, max: 3, mean: 2 }]
  * ```
  */
-export function summarizeTable(table: Table, taken?: SliceStatistics): ArtifactSummary {
+export function summarizeTable(table: Table): ArtifactSummary {
   const fields = table.schema.fields;
   const columns = fields.map((_, i) => table.getChildAt(i)!);
   const rows: JsonValue[] = [];
@@ -433,6 +408,6 @@ export function summarizeTable(table: Table, taken?: SliceStatistics): ArtifactS
     numCols: table.numCols,
     numBatches: table.batches.length,
     rows,
-    stats: fields.map((f, i) => columnStats(f.name, columns[i]!, taken)),
+    stats: fields.map((f, i) => columnStats(f.name, columns[i]!)),
   };
 }

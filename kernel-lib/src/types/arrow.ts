@@ -10,7 +10,6 @@ import type { Table } from "apache-arrow";
 import type { ArtifactType } from "./artifact";
 import type { ArrowTableLike } from "./arrow-ipc";
 import { hasArrowTableShape } from "./arrow-shape";
-import { SliceStatistics } from "./arrow-slice-stats";
 import { parallelContentHasher, rememberContentId, type ContentHasher } from "./content-hasher";
 
 /*
@@ -36,29 +35,14 @@ export const arrowTableType: ArtifactType<ArrowTableLike> = {
   serialize(value) {
     let hasher: ContentHasher | undefined;
     const { asOwnTable, writeTableIPC } = ipc();
-    const table = asOwnTable(value);
-    const taken = new SliceStatistics(table);
-    const bytes = writeTableIPC(
-      table,
-      (total) => {
-        hasher = parallelContentHasher(TYPE_NAME, total);
-        return hasher;
-      },
-      (source, start, end) => taken.copied(source, start, end),
-    );
+    const bytes = writeTableIPC(asOwnTable(value), (total) => {
+      hasher = parallelContentHasher(TYPE_NAME, total);
+      return hasher;
+    });
     // The registry takes the id from here instead of hashing the bytes a second time.
     if (hasher) rememberContentId(bytes, TYPE_NAME, hasher);
-    takenWhileWriting.set(bytes, taken);
     return bytes;
   },
   deserialize: (bytes): Table => arrow().tableFromIPC(bytes),
-  summarize(value, bytes) {
-    // Taken once: the statistics are of the values as they were written, right before.
-    const taken = takenWhileWriting.get(bytes);
-    takenWhileWriting.delete(bytes);
-    return summary().summarizeTable(ipc().asOwnTable(value), taken);
-  },
+  summarize: (value) => summary().summarizeTable(ipc().asOwnTable(value)),
 };
-
-/** Column statistics gathered by `serialize`, for the `summarize` of the same bytes. */
-const takenWhileWriting = new WeakMap<Uint8Array, SliceStatistics>();
