@@ -25,7 +25,7 @@ import {
   type RunState,
 } from "../events";
 import type { Future } from "../future";
-import { collectFutures, isFuture, isPlainObject } from "../future-values";
+import { collectFutures, isFuture, isPlainObject, replaceFutures } from "../future-values";
 import { backoffDelay, resolveRetry, shouldRetry, type CallSettings } from "../options";
 import type { Artifact } from "../types/artifact";
 import { COMPOSITE_TYPE, innerObjects } from "../types/composite";
@@ -113,18 +113,6 @@ function hasFuture(value: unknown): boolean {
   return false;
 }
 
-/** Replaces futures inside arrays and plain objects by their values (they are all resolved). */
-async function concretize(value: unknown): Promise<unknown> {
-  if (isFuture(value)) return value.promise;
-  if (Array.isArray(value)) return Promise.all(value.map(concretize));
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = Object.create(Object.getPrototypeOf(value));
-    for (const key of Object.keys(value)) out[key] = await concretize(value[key]);
-    return out;
-  }
-  return value;
-}
-
 export class Resolution {
   readonly rootId: string;
   private seq = 0;
@@ -147,6 +135,9 @@ export class Resolution {
   private rootNode: RunNode | undefined;
   /** Calls of top-level futures (for durable ids of runs without a parent). */
   private topCalls = 0;
+  /** Runs started and not executed yet (see {@link drainStarts}). */
+  private readonly startQueue: RunNode[] = [];
+  private drainQueued = false;
   /** See {@link Resolution.onLingeringEnd}. */
   private lingeringEnded: (() => void) | undefined;
 
@@ -279,9 +270,33 @@ export class Resolution {
     if (!(isRoot && this.config.home?.exists)) this.emitCreated(node);
     // Not called right here: a chain of futures (each returning or taking the next) would otherwise
     // start thousands of runs inside one another and overflow the stack.
-    queueMicrotask(() => this.execute(node));
+    this.startQueue.push(node);
+    if (!this.drainQueued) {
+      this.drainQueued = true;
+      queueMicrotask(this.drainStarts);
+    }
     return node.promise;
   }
+
+  /**
+   * Executes the started runs in the order they started, in one microtask: Node makes an async
+   * resource per `queueMicrotask`, which a 10,000-step fan-out paid once per run. Runs started
+   * meanwhile join the end of the queue, so a chain still runs one after another, not nested.
+   */
+  private readonly drainStarts = (): void => {
+    const queue = this.startQueue;
+    for (let i = 0; i < queue.length; i++) {
+      const node = queue[i]!;
+      try {
+        this.execute(node);
+      } catch (error) {
+        // One run's failure must not strand the runs queued after it.
+        if (!node.done) this.fail(node, error);
+      }
+    }
+    queue.length = 0;
+    this.drainQueued = false;
+  };
 
   /**
    * A deterministic id: parent, call index in the parent's attempt, step, concrete arguments; and,
@@ -436,9 +451,10 @@ export class Resolution {
           : undefined;
       // Before awaiting the inputs: a run canceled because an input failed still records its flows.
       if (this.config.sink) this.emitFlows(node);
+      let inputValues: unknown[] | undefined;
       if (pending) {
         try {
-          await Promise.all(pending);
+          inputValues = await Promise.all(pending);
         } catch (error) {
           // Sematic's rule: a run whose input failed never runs. Pass the input's error on as it is.
           this.cancel(node, "one of its inputs failed", error);
@@ -446,8 +462,9 @@ export class Resolution {
         }
         if (node.done) return;
       }
+      // The input futures are those of the arguments, in the order replaceFutures takes them.
       const args = (
-        future.inputFutures.length > 0 ? await concretize(future.args) : future.args
+        inputValues ? replaceFutures(future.args, inputValues) : future.args
       ) as unknown[];
       const settings = this.settings(node);
       const useCache = settings.cache === true && this.config.cache !== undefined;
@@ -911,7 +928,9 @@ export class Resolution {
           // `return future` (which JavaScript awaits) already is.
           if (this.config.sink && f.node) this.recordAwaited(node, f.node);
         }
-        result = isFuture(result) ? await result.promise : await concretize(result);
+        // One wait for all of them, then the value is built: no promise per returned future.
+        const values = await Promise.all(returned.map((f) => f.promise));
+        result = isFuture(result) ? values[0] : replaceFutures(result, values);
       }
     }
     if (node.created.length > 0) this.checkUnused(node);
