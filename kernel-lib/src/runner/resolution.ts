@@ -43,6 +43,7 @@ import { errorInfoOf } from "./error-info";
 import { durableRunId } from "./ids";
 import { argumentFlows, RunLineage } from "./flows";
 import { RunNode } from "./run-node";
+import { AwaitedFlows } from "./awaited-flows";
 import { Semaphore } from "./semaphore";
 
 /** Distributes Omit over a union, so each event keeps its own fields. */
@@ -135,6 +136,10 @@ export class Resolution {
   private rootNode: RunNode | undefined;
   /** Calls of top-level futures (for durable ids of runs without a parent). */
   private topCalls = 0;
+  /** Awaited flows not emitted yet: one event per parent and microtask. */
+  private readonly awaitedFlows = new AwaitedFlows((parent, flows) =>
+    this.emit({ type: "flow", runId: parent.id, flows }),
+  );
   /** Runs started and not executed yet (see {@link drainStarts}). */
   private readonly startQueue: RunNode[] = [];
   private drainQueued = false;
@@ -351,9 +356,10 @@ export class Resolution {
 
   private settings(node: RunNode): CallSettings {
     const { spec, settings } = node.future;
-    // Most calls change nothing with set(): share the step's own settings instead of copying them.
-    if (Object.keys(settings).length === 0) return spec.callSettings;
-    return { ...spec.callSettings, ...settings };
+    // Most calls change nothing with set(): share the step's own settings instead of copying them
+    // (looked at without Object.keys, which made an array per call, twice per run).
+    for (const _ in settings) return { ...spec.callSettings, ...settings };
+    return spec.callSettings;
   }
 
   private emitCreated(node: RunNode): void {
@@ -735,7 +741,7 @@ export class Resolution {
     if (childLineage.output !== undefined) lineage.addAwaitedOutput(child, childLineage.output);
     // A run that has not resolved yet tells its awaiters its output when it comes (noteOutput).
     else if (!child.done) childLineage.addAwaiter(parent);
-    this.emit({ type: "flow", runId: parent.id, flows: [{ from: child.id, kind: "awaited" }] });
+    this.awaitedFlows.add(parent, child.id);
   }
 
   /** Remembers a run's output for the flows of later consumers. */
@@ -1050,9 +1056,13 @@ export class Resolution {
   ): void {
     if (node.done) return;
     this.releaseSlot(node);
+    if (this.config.sink) this.awaitedFlows.flush(node);
     this.emitState(node, state, error ? { error } : {});
     node.settle(state, outcome);
-    this.cancelChildren(node, `its parent "${node.stepName}" ended (${state})`);
+    // Most runs have no children: their reason is not even written.
+    if (node.children.length > 0) {
+      this.cancelChildren(node, `its parent "${node.stepName}" ended (${state})`);
+    }
   }
 
   /** Cancels a run that has not ended, and everything under it. */
