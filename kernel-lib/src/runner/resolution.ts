@@ -728,7 +728,8 @@ export class Resolution {
       return; // the input edges report it, with the step and parameter, when the run starts
     }
     if (parentLineage.hasInput(id)) return;
-    const from = parentLineage.awaitedOutputOf(id); // null when ambiguous
+    // Only outputs the parent's body had received when it made this call (null when ambiguous).
+    const from = parentLineage.awaitedOutputOf(id, node.future.outputsNotedBefore);
     if (from) out.push({ from: from.id, kind: "parent", parameter, path: parameter });
   }
 
