@@ -542,6 +542,7 @@ export class Resolution {
         await this.dispatchRun(node, refs, settings, key);
         return;
       }
+      if (!useCache && this.config.sink && this.attemptInline(node, args, settings)) return;
       await this.attempts(node, args, settings, key);
     } catch (error) {
       if (!node.done) this.fail(node, error);
@@ -824,15 +825,7 @@ export class Resolution {
       const useCache =
         settings.cache === true && this.config.cache !== undefined && key !== undefined;
       if (this.config.sink || useCache) {
-        const artifact = this.artifactFor(node, "output", value);
-        this.emit({
-          type: "edge",
-          runId: node.id,
-          direction: "output",
-          name: "output",
-          artifactId: artifact.id,
-        });
-        this.noteOutput(node, artifact.id, value, artifact.typeName === COMPOSITE_TYPE);
+        const artifact = this.recordOutput(node, value);
         if (useCache && this.config.cache) {
           await this.config.cache.store(key!, {
             runId: node.id,
@@ -846,6 +839,74 @@ export class Resolution {
       }
       this.finish(node, "resolved", { value });
       return;
+    }
+  }
+
+  /** Records a run's output: its artifact, the output edge, and who made the value. */
+  private recordOutput(node: RunNode, value: unknown): Artifact {
+    const artifact = this.artifactFor(node, "output", value);
+    this.emit({
+      type: "edge",
+      runId: node.id,
+      direction: "output",
+      name: "output",
+      artifactId: artifact.id,
+    });
+    this.noteOutput(node, artifact.id, value, artifact.typeName === COMPOSITE_TYPE);
+    return artifact;
+  }
+
+  /**
+   * The one attempt of a recorded run with no retry, timeout, cache or parallelism limit, run
+   * without the runner's own promises ({@link attempts} and its body's settling make three, each
+   * seen by Node's async hooks): a body that returns a plain value ends the run right here. A body
+   * that returns a promise or futures goes on in {@link settleInline}.
+   */
+  private attemptInline(node: RunNode, args: unknown[], settings: CallSettings): boolean {
+    if (this.slots || settings.retry !== undefined || settings.timeoutMs !== undefined) {
+      return false;
+    }
+    this.emitState(node, "running");
+    const fn = node.future.spec.fn as (...a: unknown[]) => unknown;
+    node.bodiesRunning++;
+    let result: unknown;
+    try {
+      result = runStorage().run({ node }, fn, ...args);
+    } catch (error) {
+      this.bodyReturned(node);
+      if (!node.done) this.fail(node, error);
+      return true;
+    }
+    if (this.needsSettling(result)) {
+      if (!isFuture(result) && typeof (result as PromiseLike<unknown>).then === "function") {
+        const returned = (): void => this.bodyReturned(node);
+        Promise.resolve(result).then(returned, returned);
+      } else {
+        this.bodyReturned(node);
+      }
+      void this.settleInline(node, result);
+      return true;
+    }
+    this.bodyReturned(node);
+    try {
+      if (node.created.length > 0) this.checkUnused(node);
+      this.recordOutput(node, result);
+    } catch (error) {
+      if (!node.done) this.fail(node, error);
+      return true;
+    }
+    this.finish(node, "resolved", { value: result });
+    return true;
+  }
+
+  private async settleInline(node: RunNode, result: unknown): Promise<void> {
+    try {
+      const value = await this.settleBody(node, result);
+      if (node.done) return;
+      this.recordOutput(node, value);
+      this.finish(node, "resolved", { value });
+    } catch (error) {
+      if (!node.done) this.fail(node, error);
     }
   }
 
