@@ -996,9 +996,13 @@ export class Resolution {
           // `return future` (which JavaScript awaits) already is.
           if (this.config.sink && f.node) this.recordAwaited(node, f.node);
         }
-        // One wait for all of them, then the value is built: no promise per returned future.
-        const values = await Promise.all(returned.map((f) => f.promise));
-        result = isFuture(result) ? values[0] : replaceFutures(result, values);
+        if (isFuture(result)) {
+          result = await result.promise;
+        } else {
+          // One wait for all of them, then the value is built: no promise per returned future.
+          const values = await Promise.all(returned.map((f) => f.promise));
+          result = replaceFutures(result, values);
+        }
       }
     }
     if (node.created.length > 0) this.checkUnused(node);
