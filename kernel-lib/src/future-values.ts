@@ -29,3 +29,40 @@ export function collectFutures(value: unknown, out: Future<unknown>[]): void {
   else if (Array.isArray(value)) for (const v of value) collectFutures(v, out);
   else if (isPlainObject(value)) for (const k in value) collectFutures(value[k], out);
 }
+
+/**
+ * A copy of `value` with its futures replaced by `values`, given in the order {@link collectFutures}
+ * found them: the runner awaits all the futures' promises at once, then builds the value here, with
+ * no promise per future. Arrays and plain objects are copied (the caller's stay as they were).
+ *
+ * @example
+ * ```ts
+ * const found: Future<unknown>[] = [];
+ * collectFutures(result, found);
+ * const concrete = replaceFutures(result, await Promise.all(found.map((f) => f.promise)));
+ * ```
+ */
+export function replaceFutures(value: unknown, values: readonly unknown[]): unknown {
+  const cursor = { next: 0 };
+  return replaceFrom(value, values, cursor);
+}
+
+function replaceFrom(
+  value: unknown,
+  values: readonly unknown[],
+  cursor: { next: number },
+): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (isFuture(value)) return values[cursor.next++];
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = replaceFrom(value[i], values, cursor);
+    return out;
+  }
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = Object.create(Object.getPrototypeOf(value));
+    for (const key in value) out[key] = replaceFrom(value[key], values, cursor);
+    return out;
+  }
+  return value;
+}

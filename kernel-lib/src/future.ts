@@ -131,6 +131,11 @@ export class Future<T> implements PromiseLike<T> {
   consumedBy: Future<unknown> | undefined;
   /** @internal The run whose body created this future, if any. */
   readonly createdIn: RunNode | undefined;
+  /**
+   * @internal How many awaited outputs that body had received when it made this call: only those
+   * can be this call's arguments passed on (lineage "via the parent").
+   */
+  readonly outputsNotedBefore: number;
   /** @internal The run this future became, once started. */
   node: RunNode | undefined;
   /** @internal The root resolution started by awaiting this future outside any step. */
@@ -149,6 +154,7 @@ export class Future<T> implements PromiseLike<T> {
     for (const input of this.inputFutures) input.consumedBy ??= this as Future<unknown>;
     const scope = currentScope();
     this.createdIn = scope?.node;
+    this.outputsNotedBefore = scope?.node.lineage?.outputsNoted ?? 0;
     scope?.node.addCreated(this as Future<unknown>);
   }
 

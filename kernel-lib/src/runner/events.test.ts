@@ -141,3 +141,25 @@ test("a resolution writing as another run's attempt numbers its own events under
   const driverIds = new Set(driver.events.map((e) => e.id));
   assert.ok(worker.events.every((e) => !driverIds.has(e.id)));
 });
+
+test("the children one parent awaited in one tick share one flow event, each child named once", async () => {
+  const sink = collect();
+  const { rootId } = await p([1, 2, 3]).run({ tracking: false, sink });
+  const created = sink.events.flatMap((e) =>
+    e.type === "run-created" && e.run.stepName === "double" ? [e.run.id] : [],
+  );
+  const flowEvents = sink.events.filter((e) => e.type === "flow");
+  assert.equal(flowEvents.length, 1);
+  const [flow] = flowEvents;
+  assert.ok(flow?.type === "flow");
+  assert.equal(flow.runId, rootId);
+  assert.deepEqual(
+    flow.flows,
+    created.map((from) => ({ from, kind: "awaited" })),
+  );
+  // Before the parent's last state: the flows belong to the run while it runs.
+  const parentEnd = sink.events.findIndex(
+    (e) => e.type === "run-state" && e.runId === rootId && e.state === "resolved",
+  );
+  assert.ok(sink.events.indexOf(flow) < parentEnd);
+});

@@ -214,6 +214,39 @@ test("a value awaited from one child and passed on unchanged flows via the paren
   );
 });
 
+test("a call made before an awaited child resolved gets no via-the-parent flow from it, however equal the values", async () => {
+  const twice = func(function twice(x: number): number {
+    return x * 2;
+  });
+  const early = func(async function early() {
+    const later = twice(2); // made first: its 2 is the literal, not what twice(1) returns
+    const first = await twice(1);
+    return first + (await later);
+  });
+  const { value, graph } = await early().run({ tracking: false });
+  assert.equal(value, 6);
+  assert.deepEqual(flowLines(graph), [
+    "twice(x=1) → early (awaited)",
+    "twice(x=2) → early (awaited)",
+  ]);
+});
+
+test("the children of a fan-out are none another's producer when outputs equal later inputs", async () => {
+  const double = func(function double(x: number): number {
+    return x * 2;
+  });
+  const fan = func(async function fan(xs: number[]) {
+    return Promise.all(xs.map((x) => double(x)));
+  });
+  const { value, graph } = await fan([1, 2, 4]).run({ tracking: false });
+  assert.deepEqual(value, [2, 4, 8]);
+  assert.deepEqual(flowLines(graph), [
+    "double(x=1) → fan (awaited)",
+    "double(x=2) → fan (awaited)",
+    "double(x=4) → fan (awaited)",
+  ]);
+});
+
 test("a value the parent computed from an awaited child has no producer, only the awaited flow", async () => {
   const computed = func(async function computed() {
     const n = await makeNumbers(4);

@@ -78,8 +78,8 @@ export class RunLineage {
   private awaited: Set<RunNode> | undefined;
   /** The runs whose bodies awaited this one before it resolved. */
   private awaiters: RunNode[] | undefined;
-  /** Outputs of the awaited children that resolved, by artifact id; null when several made it. */
-  private awaitedOutputs: Map<string, RunNode | null> | undefined;
+  /** Outputs of the awaited children that resolved, by artifact id: the first child that made it. */
+  private awaitedOutputs: Map<string, RunNode> | undefined;
 
   addInput(artifactId: string): void {
     (this.inputs ??= new Set()).add(artifactId);
@@ -107,16 +107,41 @@ export class RunLineage {
     return this.awaiters ?? [];
   }
 
+  /**
+   * Awaited outputs noted so far: a future created in this run's body when this count was `n` can
+   * only have been given the first `n` (its body had received no other yet).
+   */
+  outputsNoted = 0;
+  /** When each awaited output was first noted, and when a second child made it (ambiguous). */
+  private notedAt: Map<string, number> | undefined;
+  private ambiguousAt: Map<string, number> | undefined;
+
   /** Notes that `child`, awaited by this run, resolved with `artifactId`. */
   addAwaitedOutput(child: RunNode, artifactId: string): void {
     const outputs = (this.awaitedOutputs ??= new Map());
     const known = outputs.get(artifactId);
-    if (known === undefined) outputs.set(artifactId, child);
-    else if (known !== child) outputs.set(artifactId, null);
+    const at = this.outputsNoted++;
+    if (known === undefined) {
+      outputs.set(artifactId, child);
+      (this.notedAt ??= new Map()).set(artifactId, at);
+    } else if (known !== child && !this.ambiguousAt?.has(artifactId)) {
+      (this.ambiguousAt ??= new Map()).set(artifactId, at);
+    }
   }
 
-  /** The one awaited child that made `artifactId`: null when several did, undefined when none. */
-  awaitedOutputOf(artifactId: string): RunNode | null | undefined {
+  /**
+   * The one awaited child that made `artifactId` among the first `noted` outputs this run's body
+   * received: null when several did, undefined when none. A child that resolved after a future was
+   * created cannot have given that future its argument, however equal the values.
+   */
+  awaitedOutputOf(
+    artifactId: string,
+    noted: number = this.outputsNoted,
+  ): RunNode | null | undefined {
+    const first = this.notedAt?.get(artifactId);
+    if (first === undefined || first >= noted) return undefined;
+    const ambiguous = this.ambiguousAt?.get(artifactId);
+    if (ambiguous !== undefined && ambiguous < noted) return null;
     return this.awaitedOutputs?.get(artifactId);
   }
 
@@ -134,6 +159,8 @@ export class RunLineage {
     this.awaited = undefined;
     this.awaiters = undefined;
     this.awaitedOutputs = undefined;
+    this.notedAt = undefined;
+    this.ambiguousAt = undefined;
     this.argArtifacts = undefined;
   }
 }

@@ -25,7 +25,7 @@ import {
   type RunState,
 } from "../events";
 import type { Future } from "../future";
-import { collectFutures, isFuture, isPlainObject } from "../future-values";
+import { collectFutures, isFuture, isPlainObject, replaceFutures } from "../future-values";
 import { backoffDelay, resolveRetry, shouldRetry, type CallSettings } from "../options";
 import type { Artifact } from "../types/artifact";
 import { COMPOSITE_TYPE, innerObjects } from "../types/composite";
@@ -43,6 +43,7 @@ import { errorInfoOf } from "./error-info";
 import { durableRunId } from "./ids";
 import { argumentFlows, RunLineage } from "./flows";
 import { RunNode } from "./run-node";
+import { AwaitedFlows } from "./awaited-flows";
 import { Semaphore } from "./semaphore";
 
 /** Distributes Omit over a union, so each event keeps its own fields. */
@@ -113,18 +114,6 @@ function hasFuture(value: unknown): boolean {
   return false;
 }
 
-/** Replaces futures inside arrays and plain objects by their values (they are all resolved). */
-async function concretize(value: unknown): Promise<unknown> {
-  if (isFuture(value)) return value.promise;
-  if (Array.isArray(value)) return Promise.all(value.map(concretize));
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = Object.create(Object.getPrototypeOf(value));
-    for (const key of Object.keys(value)) out[key] = await concretize(value[key]);
-    return out;
-  }
-  return value;
-}
-
 export class Resolution {
   readonly rootId: string;
   private seq = 0;
@@ -147,6 +136,13 @@ export class Resolution {
   private rootNode: RunNode | undefined;
   /** Calls of top-level futures (for durable ids of runs without a parent). */
   private topCalls = 0;
+  /** Awaited flows not emitted yet: one event per parent and microtask. */
+  private readonly awaitedFlows = new AwaitedFlows((parent, flows) =>
+    this.emit({ type: "flow", runId: parent.id, flows }),
+  );
+  /** Runs started and not executed yet (see {@link drainStarts}). */
+  private readonly startQueue: RunNode[] = [];
+  private drainQueued = false;
   /** See {@link Resolution.onLingeringEnd}. */
   private lingeringEnded: (() => void) | undefined;
 
@@ -279,9 +275,33 @@ export class Resolution {
     if (!(isRoot && this.config.home?.exists)) this.emitCreated(node);
     // Not called right here: a chain of futures (each returning or taking the next) would otherwise
     // start thousands of runs inside one another and overflow the stack.
-    queueMicrotask(() => this.execute(node));
+    this.startQueue.push(node);
+    if (!this.drainQueued) {
+      this.drainQueued = true;
+      queueMicrotask(this.drainStarts);
+    }
     return node.promise;
   }
+
+  /**
+   * Executes the started runs in the order they started, in one microtask: Node makes an async
+   * resource per `queueMicrotask`, which a 10,000-step fan-out paid once per run. Runs started
+   * meanwhile join the end of the queue, so a chain still runs one after another, not nested.
+   */
+  private readonly drainStarts = (): void => {
+    const queue = this.startQueue;
+    for (let i = 0; i < queue.length; i++) {
+      const node = queue[i]!;
+      try {
+        this.execute(node);
+      } catch (error) {
+        // One run's failure must not strand the runs queued after it.
+        if (!node.done) this.fail(node, error);
+      }
+    }
+    queue.length = 0;
+    this.drainQueued = false;
+  };
 
   /**
    * A deterministic id: parent, call index in the parent's attempt, step, concrete arguments; and,
@@ -336,9 +356,10 @@ export class Resolution {
 
   private settings(node: RunNode): CallSettings {
     const { spec, settings } = node.future;
-    // Most calls change nothing with set(): share the step's own settings instead of copying them.
-    if (Object.keys(settings).length === 0) return spec.callSettings;
-    return { ...spec.callSettings, ...settings };
+    // Most calls change nothing with set(): share the step's own settings instead of copying them
+    // (looked at without Object.keys, which made an array per call, twice per run).
+    for (const _ in settings) return { ...spec.callSettings, ...settings };
+    return spec.callSettings;
   }
 
   private emitCreated(node: RunNode): void {
@@ -436,9 +457,10 @@ export class Resolution {
           : undefined;
       // Before awaiting the inputs: a run canceled because an input failed still records its flows.
       if (this.config.sink) this.emitFlows(node);
+      let inputValues: unknown[] | undefined;
       if (pending) {
         try {
-          await Promise.all(pending);
+          inputValues = await Promise.all(pending);
         } catch (error) {
           // Sematic's rule: a run whose input failed never runs. Pass the input's error on as it is.
           this.cancel(node, "one of its inputs failed", error);
@@ -446,8 +468,9 @@ export class Resolution {
         }
         if (node.done) return;
       }
+      // The input futures are those of the arguments, in the order replaceFutures takes them.
       const args = (
-        future.inputFutures.length > 0 ? await concretize(future.args) : future.args
+        inputValues ? replaceFutures(future.args, inputValues) : future.args
       ) as unknown[];
       const settings = this.settings(node);
       const useCache = settings.cache === true && this.config.cache !== undefined;
@@ -519,6 +542,7 @@ export class Resolution {
         await this.dispatchRun(node, refs, settings, key);
         return;
       }
+      if (!useCache && this.config.sink && this.attemptInline(node, args, settings)) return;
       await this.attempts(node, args, settings, key);
     } catch (error) {
       if (!node.done) this.fail(node, error);
@@ -705,7 +729,8 @@ export class Resolution {
       return; // the input edges report it, with the step and parameter, when the run starts
     }
     if (parentLineage.hasInput(id)) return;
-    const from = parentLineage.awaitedOutputOf(id); // null when ambiguous
+    // Only outputs the parent's body had received when it made this call (null when ambiguous).
+    const from = parentLineage.awaitedOutputOf(id, node.future.outputsNotedBefore);
     if (from) out.push({ from: from.id, kind: "parent", parameter, path: parameter });
   }
 
@@ -718,7 +743,7 @@ export class Resolution {
     if (childLineage.output !== undefined) lineage.addAwaitedOutput(child, childLineage.output);
     // A run that has not resolved yet tells its awaiters its output when it comes (noteOutput).
     else if (!child.done) childLineage.addAwaiter(parent);
-    this.emit({ type: "flow", runId: parent.id, flows: [{ from: child.id, kind: "awaited" }] });
+    this.awaitedFlows.add(parent, child.id);
   }
 
   /** Remembers a run's output for the flows of later consumers. */
@@ -800,15 +825,7 @@ export class Resolution {
       const useCache =
         settings.cache === true && this.config.cache !== undefined && key !== undefined;
       if (this.config.sink || useCache) {
-        const artifact = this.artifactFor(node, "output", value);
-        this.emit({
-          type: "edge",
-          runId: node.id,
-          direction: "output",
-          name: "output",
-          artifactId: artifact.id,
-        });
-        this.noteOutput(node, artifact.id, value, artifact.typeName === COMPOSITE_TYPE);
+        const artifact = this.recordOutput(node, value);
         if (useCache && this.config.cache) {
           await this.config.cache.store(key!, {
             runId: node.id,
@@ -822,6 +839,74 @@ export class Resolution {
       }
       this.finish(node, "resolved", { value });
       return;
+    }
+  }
+
+  /** Records a run's output: its artifact, the output edge, and who made the value. */
+  private recordOutput(node: RunNode, value: unknown): Artifact {
+    const artifact = this.artifactFor(node, "output", value);
+    this.emit({
+      type: "edge",
+      runId: node.id,
+      direction: "output",
+      name: "output",
+      artifactId: artifact.id,
+    });
+    this.noteOutput(node, artifact.id, value, artifact.typeName === COMPOSITE_TYPE);
+    return artifact;
+  }
+
+  /**
+   * The one attempt of a recorded run with no retry, timeout, cache or parallelism limit, run
+   * without the runner's own promises ({@link attempts} and its body's settling make three, each
+   * seen by Node's async hooks): a body that returns a plain value ends the run right here. A body
+   * that returns a promise or futures goes on in {@link settleInline}.
+   */
+  private attemptInline(node: RunNode, args: unknown[], settings: CallSettings): boolean {
+    if (this.slots || settings.retry !== undefined || settings.timeoutMs !== undefined) {
+      return false;
+    }
+    this.emitState(node, "running");
+    const fn = node.future.spec.fn as (...a: unknown[]) => unknown;
+    node.bodiesRunning++;
+    let result: unknown;
+    try {
+      result = runStorage().run({ node }, fn, ...args);
+    } catch (error) {
+      this.bodyReturned(node);
+      if (!node.done) this.fail(node, error);
+      return true;
+    }
+    if (this.needsSettling(result)) {
+      if (!isFuture(result) && typeof (result as PromiseLike<unknown>).then === "function") {
+        const returned = (): void => this.bodyReturned(node);
+        Promise.resolve(result).then(returned, returned);
+      } else {
+        this.bodyReturned(node);
+      }
+      void this.settleInline(node, result);
+      return true;
+    }
+    this.bodyReturned(node);
+    try {
+      if (node.created.length > 0) this.checkUnused(node);
+      this.recordOutput(node, result);
+    } catch (error) {
+      if (!node.done) this.fail(node, error);
+      return true;
+    }
+    this.finish(node, "resolved", { value: result });
+    return true;
+  }
+
+  private async settleInline(node: RunNode, result: unknown): Promise<void> {
+    try {
+      const value = await this.settleBody(node, result);
+      if (node.done) return;
+      this.recordOutput(node, value);
+      this.finish(node, "resolved", { value });
+    } catch (error) {
+      if (!node.done) this.fail(node, error);
     }
   }
 
@@ -911,7 +996,13 @@ export class Resolution {
           // `return future` (which JavaScript awaits) already is.
           if (this.config.sink && f.node) this.recordAwaited(node, f.node);
         }
-        result = isFuture(result) ? await result.promise : await concretize(result);
+        if (isFuture(result)) {
+          result = await result.promise;
+        } else {
+          // One wait for all of them, then the value is built: no promise per returned future.
+          const values = await Promise.all(returned.map((f) => f.promise));
+          result = replaceFutures(result, values);
+        }
       }
     }
     if (node.created.length > 0) this.checkUnused(node);
@@ -1031,9 +1122,13 @@ export class Resolution {
   ): void {
     if (node.done) return;
     this.releaseSlot(node);
+    if (this.config.sink) this.awaitedFlows.flush(node);
     this.emitState(node, state, error ? { error } : {});
     node.settle(state, outcome);
-    this.cancelChildren(node, `its parent "${node.stepName}" ended (${state})`);
+    // Most runs have no children: their reason is not even written.
+    if (node.children.length > 0) {
+      this.cancelChildren(node, `its parent "${node.stepName}" ended (${state})`);
+    }
   }
 
   /** Cancels a run that has not ended, and everything under it. */

@@ -44,3 +44,15 @@ test("an event larger than any batch goes alone into an empty one", () => {
   assert.equal(batch.add("1"), false);
   assert.deepEqual(body(batch).events, ["far larger than ten bytes"]);
 });
+
+test("a batch written into a recycled buffer holds only its own events", () => {
+  const first = new EventBatch(1_000_000, 100);
+  for (let i = 0; i < 20; i++) {
+    assert.ok(first.add(JSON.stringify({ first: i, pad: "x".repeat(50) })));
+  }
+  first.seal();
+  const second = new EventBatch(1_000_000, 100, first.recycle());
+  assert.ok(second.add('{"second":1}'));
+  assert.deepEqual(body(second).events, [{ second: 1 }]);
+  assert.equal(second.bytes, second.seal().length);
+});

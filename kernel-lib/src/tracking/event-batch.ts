@@ -14,6 +14,7 @@
  */
 const OPEN = Buffer.from('{"events":[');
 const CLOSE = Buffer.from("]}");
+const EMPTY = Buffer.alloc(0);
 /** A new batch's first buffer: a few hundred events; it doubles as they come. */
 const FIRST_CAPACITY = 64 * 1024;
 
@@ -29,9 +30,24 @@ export class EventBatch {
     private readonly maxBytes: number,
     /** Most events (the server's limit). */
     private readonly maxCount: number,
+    /** A buffer an acknowledged batch gave back ({@link recycle}): written over from the start. */
+    reuse?: Buffer,
   ) {
-    this.buffer = Buffer.allocUnsafe(FIRST_CAPACITY);
+    this.buffer = reuse ?? Buffer.allocUnsafe(FIRST_CAPACITY);
     this.used = OPEN.copy(this.buffer, 0);
+  }
+
+  /**
+   * Gives the batch's buffer back for the next batch, once the server acknowledged the body: a
+   * stream of batches then writes into memory it already has, where each new batch grew a fresh
+   * buffer to about a MiB (each growth a copy, each fresh block page-faulted in). The batch is
+   * unusable afterwards.
+   */
+  recycle(): Buffer {
+    const buffer = this.buffer;
+    this.buffer = EMPTY;
+    this.body = EMPTY;
+    return buffer;
   }
 
   /** Bytes of the body so far. */

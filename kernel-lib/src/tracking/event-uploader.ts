@@ -48,6 +48,8 @@ export class EventUploader {
       this.queuedEvents > (this.options.highWaterEvents ?? HIGH_WATER_EVENTS) ||
       this.queuedBytes > HIGH_WATER_BYTES,
   );
+  /** The buffer of the last acknowledged batch, for the next batch to fill. */
+  private spare: Buffer | undefined;
   private sending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failure: Error | undefined;
@@ -73,7 +75,12 @@ export class EventUploader {
   }
 
   private newBatch(): EventBatch {
-    const batch = new EventBatch(this.options.limits.batchBytes - BODY_OVERHEAD, this.maxCount);
+    const batch = new EventBatch(
+      this.options.limits.batchBytes - BODY_OVERHEAD,
+      this.maxCount,
+      this.spare,
+    );
+    this.spare = undefined;
     this.batches.push(batch);
     return batch;
   }
@@ -136,6 +143,8 @@ export class EventUploader {
       this.batches.shift();
       this.queuedEvents -= batch.count;
       this.queuedBytes -= batch.bytes;
+      // Sent and acknowledged: the request no longer reads the body.
+      this.spare = batch.recycle();
       this.acknowledged += batch.count;
       this.pressure.room();
       this.onAcknowledged();
