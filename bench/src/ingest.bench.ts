@@ -6,6 +6,7 @@
  */
 import { wideFixture } from "@tsematic/server/lib/testing/fixture";
 import { LiveClient } from "@tsematic/server/lib/testing/live-client";
+import { cpuMsOf, loadAverage } from "./process-figures";
 import { startServer, type BenchServer } from "./server";
 
 const STEPS_PER_PIPELINE = 5_000; // about 9 events per step
@@ -14,6 +15,9 @@ interface Figures {
   events: number;
   seconds: number;
   latencies: number[];
+  /** CPU time of the server process and of this one (the senders and the live client). */
+  serverCpuMs: number;
+  benchCpuMs: number;
 }
 
 async function post(server: BenchServer, path: string, body: string): Promise<void> {
@@ -57,6 +61,8 @@ async function ingest(
     }
   }
   const latencies: number[] = [];
+  const serverCpu = cpuMsOf(server.pid);
+  const benchCpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await Promise.all(
     bodies.map(async (list) => {
@@ -68,14 +74,24 @@ async function ingest(
     }),
   );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  let serverCpuMs = cpuMsOf(server.pid) - serverCpu;
   if (watch) {
     const last = pipelines.map((p) => p.rootId);
     await Promise.all(
       watchers.map((w, i) => w.until(() => w.runs().get(last[i]!)?.state === "resolved", 60_000)),
     );
+    // The server's CPU includes the last live updates, sent after the last batch was acknowledged.
+    serverCpuMs = cpuMsOf(server.pid) - serverCpu;
     await Promise.all(watchers.map((w) => w.close()));
   }
-  return { events: pipelines.reduce((n, p) => n + p.events.length, 0), seconds, latencies };
+  const bench = process.cpuUsage(benchCpu);
+  return {
+    events: pipelines.reduce((n, p) => n + p.events.length, 0),
+    seconds,
+    latencies,
+    serverCpuMs,
+    benchCpuMs: (bench.user + bench.system) / 1000,
+  };
 }
 
 function percentile(xs: number[], p: number): number {
@@ -85,16 +101,23 @@ function percentile(xs: number[], p: number): number {
 
 const ROUNDS = 3;
 
+/** `node bench/lib/ingest.bench.js [words]`: only the configurations whose name contains one of the words. */
+const only = process.argv.slice(2);
+
 /** Runs a configuration ROUNDS times on fresh pipelines: this machine is shared, so the median and best both matter. */
 async function measure(name: string, run: (round: number) => Promise<Figures>): Promise<void> {
+  if (only.length > 0 && !only.some((word) => name.includes(word))) return;
   const rounds: Figures[] = [];
   for (let i = 0; i < ROUNDS; i++) rounds.push(await run(i));
   const rates = rounds.map((f) => f.events / f.seconds).sort((a, b) => a - b);
   const latencies = rounds.flatMap((f) => f.latencies);
+  const cpuPerEvent = (of: "serverCpuMs" | "benchCpuMs"): string =>
+    (rounds.map((f) => (f[of] * 1000) / f.events).sort((a, b) => a - b)[1] ?? 0).toFixed(1);
   const fmt = (n: number): string => Math.round(n).toLocaleString("en-US").padStart(8);
   console.log(
     `${name.padEnd(44)} ${String(rounds[0]!.events).padStart(7)} events x ${ROUNDS}: median ${fmt(rates[1]!)} events/s, ` +
-      `best ${fmt(rates[ROUNDS - 1]!)}  (batch p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms)`,
+      `best ${fmt(rates[ROUNDS - 1]!)}  (batch p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms); CPU per event: server ` +
+      `${cpuPerEvent("serverCpuMs")} µs, bench ${cpuPerEvent("benchCpuMs")} µs (median); ${loadAverage()}`,
   );
 }
 
@@ -114,7 +137,7 @@ async function uploadSmallArtifacts(server: BenchServer): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   console.log(
     `${"small artifacts, POST /artifact-uploads".padEnd(42)} ${String(artifacts.length).padStart(7)} artifacts in ${seconds.toFixed(2)} s: ` +
-      `${Math.round(artifacts.length / seconds).toLocaleString("en-US")} artifacts/s`,
+      `${Math.round(artifacts.length / seconds).toLocaleString("en-US")} artifacts/s; ${loadAverage()}`,
   );
 }
 
@@ -131,7 +154,9 @@ async function main(): Promise<void> {
     await measure("1 client, batches of 1,000, a live client", (r) =>
       ingest(server, `e${r}`, 1, 1_000, true),
     );
-    await uploadSmallArtifacts(server);
+    if (only.length === 0 || only.some((word) => "artifacts".includes(word))) {
+      await uploadSmallArtifacts(server);
+    }
   } finally {
     await server.stop();
   }
