@@ -7,7 +7,7 @@ import { ApiError } from "../http/errors";
 import { checkCacheKey } from "../http/ids";
 import { query } from "../http/query";
 import type { PortView } from "../model/api";
-import { type CacheHit, findCached } from "../storage/cache";
+import { type CacheHit, findCached, findCachedMany } from "../storage/cache";
 
 /** Inline bytes in one batch answer add up to at most this much; the rest is fetched by id. */
 const MAX_INLINE_TOTAL = 16 * 1024 * 1024;
@@ -37,17 +37,25 @@ export function cacheRoutes(ctx: ServerContext): Router {
   router.post("/cache/lookups", ...jsonBody(1024 * 1024), async (req, res) => {
     query(req, []);
     const { keys, inlineBytes = 0 } = checkLookups(req.body);
+    // Sizes learned while checking that outputs are stored, asked again to decide what to inline.
+    const sizes = new Map<string, number>();
+    const isStored = (id: string): boolean => {
+      const size = ctx.artifacts.sizeOf(id);
+      if (size !== undefined) sizes.set(id, size);
+      return size !== undefined;
+    };
+    const found = findCachedMany(ctx.db, [...new Set(keys)], isStored);
     const hits: Record<
       string,
       { run: CacheHit["run"]; outputs: (PortView & { bytes?: string })[] }
     > = {};
     let inlined = 0;
     for (const key of new Set(keys)) {
-      const hit = lookup(key);
+      const hit = found.get(key);
       if (!hit) continue;
       const outputs = [];
       for (const port of hit.outputs) {
-        const size = ctx.artifacts.sizeOf(port.artifact.id) ?? Infinity;
+        const size = sizes.get(port.artifact.id) ?? Infinity;
         if (size <= inlineBytes && inlined + size <= MAX_INLINE_TOTAL) {
           inlined += size;
           const bytes = await ctx.artifacts.bytes(port.artifact.id);
