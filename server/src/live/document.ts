@@ -27,8 +27,8 @@ import {
   type EdgeRow,
   edgeView,
   RUN_COLUMNS,
+  runError,
   type RunRow,
-  runView,
 } from "../storage/rows";
 
 export function edgeKey(e: EdgeKey): string {
@@ -48,6 +48,26 @@ function liveRun(run: RunView): Record<string, unknown> {
     cacheKey: run.cacheKey,
     originalRunId: run.originalRunId,
     error: run.error,
+  };
+}
+
+/**
+ * {@link liveRun} straight from a row: the JSON columns the document does not show (parameters,
+ * tags, resources) are not parsed. Same fields in the same order, so setIfChanged compares alike.
+ */
+function liveRunOfRow(row: RunRow): Record<string, unknown> {
+  return {
+    id: row.id,
+    parentId: row.parent_id,
+    stepName: row.step_name,
+    state: row.state,
+    attempt: row.attempt,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    cacheKey: row.cache_key,
+    originalRunId: row.original_run_id,
+    error: runError(row),
   };
 }
 
@@ -85,7 +105,7 @@ export function writeChanges(doc: Y.Doc, db: Db, runIds: Iterable<string>, edges
       : statements.edges.all(JSON.stringify([...new Set(edges.map((e) => e.runId))]));
   doc.transact(() => {
     const runs = doc.getMap("runs");
-    for (const row of runRows) setIfChanged(runs, row.id, liveRun(runView(row)));
+    for (const row of runRows) setIfChanged(runs, row.id, liveRunOfRow(row));
     const edgeMap = doc.getMap("edges");
     const artifacts = doc.getMap("artifacts");
     for (const row of edgeRows) {
