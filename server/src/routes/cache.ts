@@ -38,27 +38,48 @@ export function cacheRoutes(ctx: ServerContext): Router {
     query(req, []);
     const { keys, inlineBytes = 0 } = checkLookups(req.body);
     // Sizes learned while checking that outputs are stored, asked again to decide what to inline.
-    const sizes = new Map<string, number>();
-    const isStored = (id: string): boolean => {
-      const size = ctx.artifacts.sizeOf(id);
-      if (size !== undefined) sizes.set(id, size);
-      return size !== undefined;
-    };
-    const found = findCachedMany(ctx.db, [...new Set(keys)], isStored);
+    let sizes = new Map<string, number>();
+    const storedSizes = (ids: readonly string[]): Map<string, number> =>
+      (sizes = ctx.artifacts.sizesOf(ids));
+    const found = findCachedMany(ctx.db, [...new Set(keys)], storedSizes);
     const hits: Record<
       string,
       { run: CacheHit["run"]; outputs: (PortView & { bytes?: string })[] }
     > = {};
-    let inlined = 0;
+    // Which outputs go inline, decided in the order of the keys as the budget runs out; their bytes
+    // are then read in one query (those kept in files, one by one).
+    const inlined = new Map<string, boolean[]>();
+    let budget = MAX_INLINE_TOTAL;
     for (const key of new Set(keys)) {
       const hit = found.get(key);
       if (!hit) continue;
+      inlined.set(
+        key,
+        hit.outputs.map((port) => {
+          const size = sizes.get(port.artifact.id) ?? Infinity;
+          if (size > inlineBytes || size > budget) return false;
+          budget -= size;
+          return true;
+        }),
+      );
+    }
+    const blobs = ctx.artifacts.blobsOf([
+      ...new Set(
+        [...inlined].flatMap(([key, inline]) =>
+          found
+            .get(key)!
+            .outputs.filter((_, i) => inline[i])
+            .map((port) => port.artifact.id),
+        ),
+      ),
+    ]);
+    for (const [key, inline] of inlined) {
+      const hit = found.get(key)!;
       const outputs = [];
-      for (const port of hit.outputs) {
-        const size = sizes.get(port.artifact.id) ?? Infinity;
-        if (size <= inlineBytes && inlined + size <= MAX_INLINE_TOTAL) {
-          inlined += size;
-          const bytes = await ctx.artifacts.bytes(port.artifact.id);
+      for (const [i, port] of hit.outputs.entries()) {
+        const id = port.artifact.id;
+        if (inline[i]) {
+          const bytes = blobs.get(id) ?? (await ctx.artifacts.bytes(id));
           outputs.push({ ...port, bytes: bytes.toString("base64") });
         } else {
           outputs.push(port);

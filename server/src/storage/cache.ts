@@ -40,18 +40,19 @@ export function findCached(
 
 /**
  * {@link findCached} for many keys at once, in two queries whatever their number (a rerun of a wide
- * fan-out asks for thousands): the hits by key; a key without one is absent.
+ * fan-out asks for thousands): the hits by key; a key without one is absent. `storedSizes` is asked
+ * once, for every candidate output, which of them are stored (the ids it returns, with their sizes).
  *
  * @example
  * ```ts
- * const hits = findCachedMany(db, ["3f2a…", "9c41…"], (id) => artifacts.has(id));
+ * const hits = findCachedMany(db, ["3f2a…", "9c41…"], (ids) => artifacts.sizesOf(ids));
  * hits.get("3f2a…")?.outputs[0]?.artifact.id;
  * ```
  */
 export function findCachedMany(
   db: Db,
   cacheKeys: readonly string[],
-  isStored: (artifactId: string) => boolean,
+  storedSizes: (artifactIds: readonly string[]) => Map<string, number>,
 ): Map<string, CacheHit> {
   const statements = statementsOf(db);
   const candidates = new Map<string, RunRow[]>();
@@ -68,11 +69,14 @@ export function findCachedMany(
     list.push({ name: port.name, artifact: artifactView(port) });
     outputs.set(port.run_id, list);
   }
+  const stored = storedSizes([
+    ...new Set([...outputs.values()].flatMap((ports) => ports.map((o) => o.artifact.id))),
+  ]);
   const hits = new Map<string, CacheHit>();
   for (const [key, rows] of candidates) {
     for (const row of rows) {
       const ports = outputs.get(row.id) ?? [];
-      if (ports.length > 0 && ports.every((o) => isStored(o.artifact.id))) {
+      if (ports.length > 0 && ports.every((o) => stored.has(o.artifact.id))) {
         hits.set(key, { run: runView(row), outputs: ports });
         break;
       }
