@@ -2,10 +2,15 @@
  * Event ingest over HTTP: run events posted in batches to a lineage server in its own process, with
  * the request bodies serialized beforehand (this measures the server: parse, validate, one sqlite
  * transaction per batch, fsync). Target: at least 50,000 events/s. Also: small artifacts stored per
- * second through the batch upload route, and ingest while a live Yjs client watches each root.
+ * second through the batch upload route, and ingest while a live Yjs client watches each root (in
+ * its own thread, live-watcher.ts, as a browser is in its own process: its decoding does not hold up
+ * the posting of the next batch).
  */
 import { wideFixture } from "@tsematic/server/lib/testing/fixture";
-import { LiveClient } from "@tsematic/server/lib/testing/live-client";
+import { once } from "node:events";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { cpuMsOf, loadAverage } from "./process-figures";
 import { startServer, type BenchServer } from "./server";
 
 const STEPS_PER_PIPELINE = 5_000; // about 9 events per step
@@ -14,6 +19,9 @@ interface Figures {
   events: number;
   seconds: number;
   latencies: number[];
+  /** CPU time of the server process and of this one (the senders and the live clients' threads). */
+  serverCpuMs: number;
+  benchCpuMs: number;
 }
 
 async function post(server: BenchServer, path: string, body: string): Promise<void> {
@@ -44,19 +52,27 @@ async function ingest(
     }
     return out;
   });
-  const watchers: LiveClient[] = [];
+  const watchers: Worker[] = [];
+  const resolved: Promise<unknown>[] = [];
   if (watch) {
     // The root must exist before a live client can subscribe to it.
     for (let i = 0; i < senders; i++) {
       await post(server, "/events", JSON.stringify({ events: pipelines[i]!.events.slice(0, 1) }));
-      const client = new LiveClient(
-        `${server.url.replace(/^http/, "ws")}/api/v1/live/${pipelines[i]!.rootId}?token=${server.token}`,
-      );
-      await client.synced;
-      watchers.push(client);
+      const watcher = new Worker(join(__dirname, "live-watcher.js"), {
+        workerData: {
+          url: `${server.url.replace(/^http/, "ws")}/api/v1/live/${pipelines[i]!.rootId}?token=${server.token}`,
+          rootId: pipelines[i]!.rootId,
+        },
+      });
+      const steps = watcherSteps(watcher);
+      await steps.synced;
+      resolved.push(steps.resolved);
+      watchers.push(watcher);
     }
   }
   const latencies: number[] = [];
+  const serverCpu = cpuMsOf(server.pid);
+  const benchCpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await Promise.all(
     bodies.map(async (list) => {
@@ -68,14 +84,32 @@ async function ingest(
     }),
   );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  let serverCpuMs = cpuMsOf(server.pid) - serverCpu;
   if (watch) {
-    const last = pipelines.map((p) => p.rootId);
-    await Promise.all(
-      watchers.map((w, i) => w.until(() => w.runs().get(last[i]!)?.state === "resolved", 60_000)),
-    );
-    await Promise.all(watchers.map((w) => w.close()));
+    await Promise.all(resolved);
+    // The server's CPU includes the last live updates, sent after the last batch was acknowledged.
+    serverCpuMs = cpuMsOf(server.pid) - serverCpu;
+    await Promise.all(watchers.map((w) => once(w, "exit")));
   }
-  return { events: pipelines.reduce((n, p) => n + p.events.length, 0), seconds, latencies };
+  const bench = process.cpuUsage(benchCpu);
+  return {
+    events: pipelines.reduce((n, p) => n + p.events.length, 0),
+    seconds,
+    latencies,
+    serverCpuMs,
+    benchCpuMs: (bench.user + bench.system) / 1000,
+  };
+}
+
+/** When a watcher has synced, and when it has seen its root resolved; its error rejects both. */
+function watcherSteps(watcher: Worker): { synced: Promise<void>; resolved: Promise<void> } {
+  let onSynced!: () => void;
+  let onResolved!: () => void;
+  const synced = new Promise<void>((resolve) => (onSynced = resolve));
+  const resolved = new Promise<void>((resolve) => (onResolved = resolve));
+  const failed = new Promise<never>((_, reject) => watcher.once("error", reject));
+  watcher.on("message", (message) => (message === "synced" ? onSynced() : onResolved()));
+  return { synced: Promise.race([synced, failed]), resolved: Promise.race([resolved, failed]) };
 }
 
 function percentile(xs: number[], p: number): number {
@@ -85,16 +119,23 @@ function percentile(xs: number[], p: number): number {
 
 const ROUNDS = 3;
 
+/** `node bench/lib/ingest.bench.js [words]`: only the configurations whose name contains one of the words. */
+const only = process.argv.slice(2);
+
 /** Runs a configuration ROUNDS times on fresh pipelines: this machine is shared, so the median and best both matter. */
 async function measure(name: string, run: (round: number) => Promise<Figures>): Promise<void> {
+  if (only.length > 0 && !only.some((word) => name.includes(word))) return;
   const rounds: Figures[] = [];
   for (let i = 0; i < ROUNDS; i++) rounds.push(await run(i));
   const rates = rounds.map((f) => f.events / f.seconds).sort((a, b) => a - b);
   const latencies = rounds.flatMap((f) => f.latencies);
+  const cpuPerEvent = (of: "serverCpuMs" | "benchCpuMs"): string =>
+    (rounds.map((f) => (f[of] * 1000) / f.events).sort((a, b) => a - b)[1] ?? 0).toFixed(1);
   const fmt = (n: number): string => Math.round(n).toLocaleString("en-US").padStart(8);
   console.log(
     `${name.padEnd(44)} ${String(rounds[0]!.events).padStart(7)} events x ${ROUNDS}: median ${fmt(rates[1]!)} events/s, ` +
-      `best ${fmt(rates[ROUNDS - 1]!)}  (batch p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms)`,
+      `best ${fmt(rates[ROUNDS - 1]!)}  (batch p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms); CPU per event: server ` +
+      `${cpuPerEvent("serverCpuMs")} µs, bench ${cpuPerEvent("benchCpuMs")} µs (median); ${loadAverage()}`,
   );
 }
 
@@ -114,7 +155,7 @@ async function uploadSmallArtifacts(server: BenchServer): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   console.log(
     `${"small artifacts, POST /artifact-uploads".padEnd(42)} ${String(artifacts.length).padStart(7)} artifacts in ${seconds.toFixed(2)} s: ` +
-      `${Math.round(artifacts.length / seconds).toLocaleString("en-US")} artifacts/s`,
+      `${Math.round(artifacts.length / seconds).toLocaleString("en-US")} artifacts/s; ${loadAverage()}`,
   );
 }
 
@@ -131,7 +172,9 @@ async function main(): Promise<void> {
     await measure("1 client, batches of 1,000, a live client", (r) =>
       ingest(server, `e${r}`, 1, 1_000, true),
     );
-    await uploadSmallArtifacts(server);
+    if (only.length === 0 || only.some((word) => "artifacts".includes(word))) {
+      await uploadSmallArtifacts(server);
+    }
   } finally {
     await server.stop();
   }

@@ -12,13 +12,23 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** `args`: more `tsematic server` flags (`--warm-idle-ms 0`, the `--slurm-*` ones). */
-export async function startServer(args: string[] = []): Promise<BenchServer> {
+/**
+ * `args`: more `tsematic server` flags (`--warm-idle-ms 0`, the `--slurm-*` ones). The server's
+ * compiled lib directory is this checkout's unless `TSEMATIC_BENCH_SERVER_LIB` names another (a saved
+ * copy of an older build: compare-servers.ts alternates two builds under the same load);
+ * `TSEMATIC_BENCH_SERVER_NODE_ARGS` gives its node flags, space-separated (`--cpu-prof
+ * --cpu-prof-dir=/tmp/prof`, to profile the server).
+ */
+export async function startServer(
+  args: string[] = [],
+  libDir = process.env.TSEMATIC_BENCH_SERVER_LIB,
+  nodeArgs = (process.env.TSEMATIC_BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean),
+): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "tsematic-bench-"));
-  const cli = join(dirname(require.resolve("@tsematic/server/package.json")), "lib", "cli.js");
+  const lib = libDir ?? join(dirname(require.resolve("@tsematic/server/package.json")), "lib");
   const child: ChildProcess = spawn(
     process.execPath,
-    [cli, "server", "--port", "0", "--data-dir", dataDir, ...args],
+    [...nodeArgs, join(lib, "cli.js"), "server", "--port", "0", "--data-dir", dataDir, ...args],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },

@@ -49,13 +49,23 @@ export function checkJsonLimits(body: unknown, limits: JsonLimits = {}): void {
       );
     }
     if (typeof node.key === "string" && Object.hasOwn(fieldBytes, node.key)) sized.push(node);
+    // Only objects and arrays are walked: a scalar is never too deep, and a sized field is measured
+    // only when it holds one (the stack stays small on an event batch's thousands of scalars).
+    const depth = node.depth + 1;
     if (Array.isArray(value)) {
-      value.forEach((item, i) =>
-        stack.push({ value: item, depth: node.depth + 1, key: i, parent: node }),
-      );
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === "object" && item !== null) {
+          stack.push({ value: item, depth, key: i, parent: node });
+        }
+      }
     } else {
-      for (const [key, item] of Object.entries(value)) {
-        stack.push({ value: item, depth: node.depth + 1, key, parent: node });
+      const object = value as Record<string, unknown>;
+      for (const key of Object.keys(object)) {
+        const item = object[key];
+        if (typeof item === "object" && item !== null) {
+          stack.push({ value: item, depth, key, parent: node });
+        }
       }
     }
   }

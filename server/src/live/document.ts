@@ -13,6 +13,7 @@
  * - `root`: status, cancelRequested, mode, flowsRecorded (false for a root stored before flows were
  *   recorded: its producers are unknown)
  */
+import type { Statement } from "better-sqlite3";
 import * as Y from "yjs";
 import type { RunView } from "../model/api";
 import type { Db } from "../storage/db";
@@ -26,8 +27,8 @@ import {
   type EdgeRow,
   edgeView,
   RUN_COLUMNS,
+  runError,
   type RunRow,
-  runView,
 } from "../storage/rows";
 
 export function edgeKey(e: EdgeKey): string {
@@ -47,6 +48,26 @@ function liveRun(run: RunView): Record<string, unknown> {
     cacheKey: run.cacheKey,
     originalRunId: run.originalRunId,
     error: run.error,
+  };
+}
+
+/**
+ * {@link liveRun} straight from a row: the JSON columns the document does not show (parameters,
+ * tags, resources) are not parsed. Same fields in the same order, so setIfChanged compares alike.
+ */
+function liveRunOfRow(row: RunRow): Record<string, unknown> {
+  return {
+    id: row.id,
+    parentId: row.parent_id,
+    stepName: row.step_name,
+    state: row.state,
+    attempt: row.attempt,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    cacheKey: row.cache_key,
+    originalRunId: row.original_run_id,
+    error: runError(row),
   };
 }
 
@@ -75,26 +96,16 @@ export function writeChanges(doc: Y.Doc, db: Db, runIds: Iterable<string>, edges
   const idList = [...runIds];
   const ids = JSON.stringify(idList);
   const flowViews = flowsInto(db, idList);
-  const runRows = db
-    .prepare<[string], RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id IN (SELECT value FROM json_each(?))`,
-    )
-    .all(ids);
+  const statements = statementsOf(db);
+  const runRows = statements.runs.all(ids);
   const wanted = new Set(edges.map(edgeKey));
   const edgeRows =
     wanted.size === 0
       ? []
-      : db
-          .prepare<[string], EdgeRow & ArtifactRow>(
-            `SELECT r.id AS run_id, e.direction, e.name, a.id AS artifact_id, a.id,
-               a.type_name, a.media_type, a.size, a.summary_json
-             FROM edges e JOIN runs r ON r.seq = e.run JOIN artifacts a ON a.seq = e.artifact
-             WHERE r.id IN (SELECT value FROM json_each(?))`,
-          )
-          .all(JSON.stringify([...new Set(edges.map((e) => e.runId))]));
+      : statements.edges.all(JSON.stringify([...new Set(edges.map((e) => e.runId))]));
   doc.transact(() => {
     const runs = doc.getMap("runs");
-    for (const row of runRows) setIfChanged(runs, row.id, liveRun(runView(row)));
+    for (const row of runRows) setIfChanged(runs, row.id, liveRunOfRow(row));
     const edgeMap = doc.getMap("edges");
     const artifacts = doc.getMap("artifacts");
     for (const row of edgeRows) {
@@ -107,6 +118,33 @@ export function writeChanges(doc: Y.Doc, db: Db, runIds: Iterable<string>, edges
     const flows = doc.getMap("flows");
     for (const flow of flowViews) setIfChanged(flows, flowKey(flow), flow);
   });
+}
+
+interface ChangeStatements {
+  runs: Statement<[string], RunRow>;
+  edges: Statement<[string], EdgeRow & ArtifactRow>;
+}
+
+/** Prepared once per database: a watched root is written after every window of ingest. */
+const changeStatements = new WeakMap<Db, ChangeStatements>();
+
+function statementsOf(db: Db): ChangeStatements {
+  let statements = changeStatements.get(db);
+  if (!statements) {
+    statements = {
+      runs: db.prepare<[string], RunRow>(
+        `SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id IN (SELECT value FROM json_each(?))`,
+      ),
+      edges: db.prepare<[string], EdgeRow & ArtifactRow>(
+        `SELECT r.id AS run_id, e.direction, e.name, a.id AS artifact_id, a.id,
+           a.type_name, a.media_type, a.size, a.summary_json
+         FROM edges e JOIN runs r ON r.seq = e.run JOIN artifacts a ON a.seq = e.artifact
+         WHERE r.id IN (SELECT value FROM json_each(?))`,
+      ),
+    };
+    changeStatements.set(db, statements);
+  }
+  return statements;
 }
 
 function setIfChanged(map: Y.Map<unknown>, key: string, value: object): void {

@@ -7,12 +7,17 @@
  * whole document) is answered only once the previous answer has left the process; requests that
  * arrive meanwhile are merged into one; a client that keeps asking while it does not read, or whose
  * unsent data passes `maxBufferedBytes`, is disconnected.
+ *
+ * Ingest's changes reach the documents after a short window ({@link LIVE_WRITE_WINDOW_MS}), off the
+ * request's path: the batches of one window make one Yjs transaction and one update per client
+ * instead of one each. The documents read sqlite when they are written, so a later write never
+ * shows an older state.
  */
 import WebSocket from "ws";
 import * as Y from "yjs";
 import type { Db } from "../storage/db";
-import type { RootChanges } from "../storage/ingest";
-import { loadGraph, writeChanges, writeRoot } from "./document";
+import type { EdgeKey, RootChanges } from "../storage/ingest";
+import { edgeKey, loadGraph, writeChanges, writeRoot } from "./document";
 import { LiveNotes } from "./notes";
 import { syncRequest, syncStep1, syncStep2, updateMessage } from "./protocol";
 
@@ -31,6 +36,20 @@ interface Answering {
   waiting: number;
 }
 
+/** What ingest changed in one root since its document was last written. */
+interface QueuedChanges {
+  runs: Set<string>;
+  /** By {@link edgeKey}: an edge rewritten twice in a window is written once. */
+  edges: Map<string, EdgeKey>;
+}
+
+/**
+ * How long ingest's changes wait before they are written into the live documents. A client posting
+ * batches back to back sends one every few milliseconds: a window of 25 ms merges several into one
+ * Yjs update, and a person watching the graph does not see the delay.
+ */
+export const LIVE_WRITE_WINDOW_MS = 25;
+
 const PING_INTERVAL_MS = 30_000;
 /** Default cap of data queued for one client before it is disconnected. */
 export const DEFAULT_LIVE_BUFFER_BYTES = 16 * 1024 * 1024;
@@ -41,6 +60,8 @@ export class LiveGraphs {
   private readonly graphs = new Map<string, LiveGraph>();
   private readonly alive = new WeakSet<WebSocket>();
   private readonly pinger: NodeJS.Timeout;
+  private readonly queued = new Map<string, QueuedChanges>();
+  private writeTimer: NodeJS.Timeout | undefined;
   /** The notes panes of root runs: the documents clients write (see notes.ts). */
   readonly notes: LiveNotes;
 
@@ -91,10 +112,50 @@ export class LiveGraphs {
     ws.send(syncStep1(graph.doc));
   }
 
+  /**
+   * Queues what a batch changed for the documents of the watched roots; they are written within
+   * {@link LIVE_WRITE_WINDOW_MS}. Roots nobody watches cost nothing.
+   *
+   * @example
+   * ```ts
+   * const result = ingestor.ingest(events); // committed first: the documents mirror sqlite
+   * live.applyChanges(result.changes);
+   * ```
+   */
   applyChanges(changes: Map<string, RootChanges>): void {
     for (const [rootId, c] of changes) {
+      if (!this.graphs.has(rootId)) continue;
+      let queued = this.queued.get(rootId);
+      if (!queued) {
+        queued = { runs: new Set(), edges: new Map() };
+        this.queued.set(rootId, queued);
+      }
+      for (const runId of c.runs) queued.runs.add(runId);
+      for (const edge of c.edges) queued.edges.set(edgeKey(edge), edge);
+    }
+    if (this.queued.size > 0 && this.writeTimer === undefined) {
+      this.writeTimer = setTimeout(() => this.writeQueued(), LIVE_WRITE_WINDOW_MS);
+      // A server shutting down does not wait for it: close() drops the documents anyway.
+      this.writeTimer.unref();
+    }
+  }
+
+  /** Writes the queued changes now (close() and tests; otherwise the window's timer does). */
+  writeQueued(): void {
+    clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
+    const queued = [...this.queued];
+    this.queued.clear();
+    for (const [rootId, c] of queued) {
       const graph = this.graphs.get(rootId);
-      if (graph) writeChanges(graph.doc, this.db, c.runs, c.edges);
+      if (!graph) continue;
+      try {
+        writeChanges(graph.doc, this.db, c.runs, [...c.edges.values()]);
+      } catch (err) {
+        // Off any request's path: a failure here must not end the server. sqlite keeps the
+        // truth; the document catches up at its next write or its clients' next connection.
+        this.log(`live document of root ${rootId} not updated: ${String(err)}`);
+      }
     }
   }
 
@@ -110,6 +171,9 @@ export class LiveGraphs {
 
   close(): void {
     clearInterval(this.pinger);
+    clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
+    this.queued.clear();
     this.notes.close();
     for (const graph of this.graphs.values()) {
       for (const ws of graph.clients) ws.close(1001, "server shutting down");
@@ -177,6 +241,7 @@ export class LiveGraphs {
     if (graph.clients.size === 0) {
       graph.doc.destroy();
       this.graphs.delete(rootId);
+      this.queued.delete(rootId);
     }
   }
 

@@ -7,7 +7,7 @@ import { ApiError } from "../http/errors";
 import { checkCacheKey } from "../http/ids";
 import { query } from "../http/query";
 import type { PortView } from "../model/api";
-import { type CacheHit, findCached } from "../storage/cache";
+import { type CacheHit, findCached, findCachedMany } from "../storage/cache";
 
 /** Inline bytes in one batch answer add up to at most this much; the rest is fetched by id. */
 const MAX_INLINE_TOTAL = 16 * 1024 * 1024;
@@ -37,20 +37,49 @@ export function cacheRoutes(ctx: ServerContext): Router {
   router.post("/cache/lookups", ...jsonBody(1024 * 1024), async (req, res) => {
     query(req, []);
     const { keys, inlineBytes = 0 } = checkLookups(req.body);
+    // Sizes learned while checking that outputs are stored, asked again to decide what to inline.
+    let sizes = new Map<string, number>();
+    const storedSizes = (ids: readonly string[]): Map<string, number> =>
+      (sizes = ctx.artifacts.sizesOf(ids));
+    const found = findCachedMany(ctx.db, [...new Set(keys)], storedSizes);
     const hits: Record<
       string,
       { run: CacheHit["run"]; outputs: (PortView & { bytes?: string })[] }
     > = {};
-    let inlined = 0;
+    // Which outputs go inline, decided in the order of the keys as the budget runs out; their bytes
+    // are then read in one query (those kept in files, one by one).
+    const inlined = new Map<string, boolean[]>();
+    let budget = MAX_INLINE_TOTAL;
     for (const key of new Set(keys)) {
-      const hit = lookup(key);
+      const hit = found.get(key);
       if (!hit) continue;
+      inlined.set(
+        key,
+        hit.outputs.map((port) => {
+          const size = sizes.get(port.artifact.id) ?? Infinity;
+          if (size > inlineBytes || size > budget) return false;
+          budget -= size;
+          return true;
+        }),
+      );
+    }
+    const blobs = ctx.artifacts.blobsOf([
+      ...new Set(
+        [...inlined].flatMap(([key, inline]) =>
+          found
+            .get(key)!
+            .outputs.filter((_, i) => inline[i])
+            .map((port) => port.artifact.id),
+        ),
+      ),
+    ]);
+    for (const [key, inline] of inlined) {
+      const hit = found.get(key)!;
       const outputs = [];
-      for (const port of hit.outputs) {
-        const size = ctx.artifacts.sizeOf(port.artifact.id) ?? Infinity;
-        if (size <= inlineBytes && inlined + size <= MAX_INLINE_TOTAL) {
-          inlined += size;
-          const bytes = await ctx.artifacts.bytes(port.artifact.id);
+      for (const [i, port] of hit.outputs.entries()) {
+        const id = port.artifact.id;
+        if (inline[i]) {
+          const bytes = blobs.get(id) ?? (await ctx.artifacts.bytes(id));
           outputs.push({ ...port, bytes: bytes.toString("base64") });
         } else {
           outputs.push(port);

@@ -24,6 +24,8 @@ export class ArtifactBytes {
   private readonly blobBytes;
   private readonly insertBlob;
   private readonly insertBlobs;
+  private readonly blobSizes;
+  private readonly blobsBytes;
 
   constructor(
     readonly files: ArtifactStore,
@@ -34,6 +36,12 @@ export class ArtifactBytes {
     );
     this.blobBytes = db.prepare<[string], { bytes: Buffer }>(
       "SELECT bytes FROM artifact_blobs WHERE id = ?",
+    );
+    this.blobSizes = db.prepare<[string], { id: string; size: number }>(
+      "SELECT id, length(bytes) AS size FROM artifact_blobs WHERE id IN (SELECT value FROM json_each(?))",
+    );
+    this.blobsBytes = db.prepare<[string], { id: string; bytes: Buffer }>(
+      "SELECT id, bytes FROM artifact_blobs WHERE id IN (SELECT value FROM json_each(?))",
     );
     this.insertBlob = db.prepare("INSERT OR IGNORE INTO artifact_blobs (id, bytes) VALUES (?, ?)");
     this.insertBlobs = db.transaction((items: UploadedArtifact[]) =>
@@ -47,6 +55,31 @@ export class ArtifactBytes {
 
   sizeOf(id: string): number | undefined {
     return this.blobSize.get(id)?.size ?? this.files.sizeOf(id);
+  }
+
+  /**
+   * The sizes of those of `ids` that are stored (absent: not stored), in one query for the small
+   * ones kept in the database (a cache lookup of a wide fan-out asks for thousands).
+   *
+   * @example
+   * ```ts
+   * artifacts.sizesOf([a, b]).has(a); // stored?
+   * ```
+   */
+  sizesOf(ids: readonly string[]): Map<string, number> {
+    const sizes = new Map<string, number>();
+    for (const row of this.blobSizes.all(JSON.stringify(ids))) sizes.set(row.id, row.size);
+    for (const id of ids) {
+      if (sizes.has(id)) continue;
+      const size = this.files.sizeOf(id);
+      if (size !== undefined) sizes.set(id, size);
+    }
+    return sizes;
+  }
+
+  /** The bytes of those of `ids` kept in the database, in one query (files are read with bytes()). */
+  blobsOf(ids: readonly string[]): Map<string, Buffer> {
+    return new Map(this.blobsBytes.all(JSON.stringify(ids)).map((row) => [row.id, row.bytes]));
   }
 
   read(id: string): Readable {

@@ -4,6 +4,7 @@
  */
 import type { ConsumerView, FlowView, ProducerView } from "../model/api";
 import type { FlowKind } from "../model/events";
+import type { Statement } from "better-sqlite3";
 import type { Db } from "./db";
 
 /** Producers per input and consumers per output are cut here (with `more: true`). */
@@ -42,16 +43,21 @@ export function rootFlows(db: Db, rootId: string): FlowView[] {
     .map(flowView);
 }
 
+/** Prepared once per database: live documents ask after every window of ingest. */
+const flowsIntoStatements = new WeakMap<Db, Statement<[string], FlowRow>>();
+
 /** Every flow into the given runs, in arrival order. */
 export function flowsInto(db: Db, runIds: readonly string[]): FlowView[] {
   if (runIds.length === 0) return [];
-  return db
-    .prepare<[string], FlowRow>(
+  let statement = flowsIntoStatements.get(db);
+  if (!statement) {
+    statement = db.prepare<[string], FlowRow>(
       `SELECT ${FLOW_COLUMNS} FROM flows f JOIN runs r ON r.seq = f.run
        WHERE r.id IN (SELECT value FROM json_each(?)) ORDER BY f.id`,
-    )
-    .all(JSON.stringify(runIds))
-    .map(flowView);
+    );
+    flowsIntoStatements.set(db, statement);
+  }
+  return statement.all(JSON.stringify(runIds)).map(flowView);
 }
 
 /** A bounded list: at most `limit` items, and whether more were recorded. */

@@ -56,9 +56,15 @@ export function runView(row: RunRow): RunView {
     endedAt: row.ended_at,
     cacheKey: row.cache_key,
     originalRunId: row.original_run_id,
-    error:
-      row.error_json === null ? null : readStoredJson(row.error_json, () => unreadableError(row)),
+    error: runError(row),
   };
+}
+
+/** A run row's error, or null; one that cannot be read is marked as such. */
+export function runError(row: RunRow): ErrorInfo | null {
+  return row.error_json === null
+    ? null
+    : readStoredJson(row.error_json, () => unreadableError(row));
 }
 
 /** A run's error that cannot be read, marked as such (the run still shows as failed). */
