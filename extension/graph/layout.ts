@@ -327,7 +327,20 @@ export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout>
     }
     const edges = links.get(group) ?? [];
     const components = connectedComponents(ids, edges);
-    const laidOut = await Promise.all(components.map((members) => layOut(members, edges)));
+    // Each component's own edges: its shape is read from them (all of the group's, for each of
+    // 1,000 components, was quadratic).
+    const componentOf = new Map<string, number>();
+    components.forEach((members, c) => members.forEach((id) => componentOf.set(id, c)));
+    const edgesOf = components.map((): IDrawnEdge[] => []);
+    for (const edge of edges) {
+      const c = componentOf.get(edge.from);
+      if (c !== undefined && c === componentOf.get(edge.to)) {
+        edgesOf[c]?.push(edge);
+      }
+    }
+    const laidOut = await Promise.all(
+      components.map((members, c) => layOut(members, edgesOf[c] ?? [])),
+    );
     const packed = packRows(laidOut, rowWidthFor(laidOut, MAX_ROW_WIDTH), GAP_X, GAP_Y);
     const inset = group === "" ? { x: 0, y: 0 } : { x: PAD, y: HEADER + PAD };
     components.forEach((members, c) => {
