@@ -110,6 +110,20 @@ export class RunGraph extends Widget {
     const start = performance.now();
     const previous = this._graph;
     this._graph = graph;
+    const view = this._view;
+    if (
+      view !== null &&
+      view.graph === previous &&
+      this._graphLayout !== null &&
+      graph.children === previous.children &&
+      graph.edges === previous.edges
+    ) {
+      // The same nesting and edges (a live update of states, RunGraphData.withChanges): the
+      // visible part holds, without walking every run and flow again.
+      this._view = { ...view, graph };
+      this._updateStates();
+      return;
+    }
     for (const [id, kids] of graph.children) {
       if (this._known.has(id)) {
         continue;
@@ -122,14 +136,14 @@ export class RunGraph extends Widget {
         this._collapsed.add(id);
       }
     }
-    const view = this._visible(graph);
-    if (previous !== null && this._graphLayout !== null && layoutKey(view) === this._drawnKey) {
+    const visible = this._visible(graph);
+    if (previous !== null && this._graphLayout !== null && layoutKey(visible) === this._drawnKey) {
       // Only states (or runs hidden in closed folds and collapsed groups) changed.
-      this._view = view;
+      this._view = visible;
       this._updateStates();
       return;
     }
-    this._relayout(start, view);
+    this._relayout(start, visible);
   }
 
   /** A line above the graph (where the graph comes from, what failed). */
