@@ -47,6 +47,15 @@ import {
   visibleGraph,
 } from "./layout";
 import { type IGraphRun, type RunGraphData, runTooltip } from "./model";
+import {
+  contains,
+  drawnWindow,
+  intersects,
+  type IRect,
+  type ITransform,
+  visibleRect,
+  WINDOW_ABOVE,
+} from "./window";
 
 /** The command a click on a run executes (the step panel implements it). */
 export const OPEN_STEP_COMMAND = "tsematic:open-step";
@@ -222,6 +231,7 @@ export class RunGraph extends Widget {
       return;
     }
     this._generation += 1; // a pending ELK layout is dropped
+    cancelAnimationFrame(this._windowFrame);
     this._resizeObserver.disconnect();
     this._viewport.removeEventListener("wheel", this);
     this._viewport.removeEventListener("pointerdown", this);
@@ -337,6 +347,13 @@ export class RunGraph extends Widget {
       return;
     }
     this._graphLayout = layout;
+    // The zoom is known before the markup is made: the window drawn (window.ts) depends on it, and
+    // the boxes are laid out once, without their labels if it is small.
+    if (fit) {
+      this._fit();
+    }
+    const drawn = this._windowFor(layout);
+    this._window = drawn;
     const svg = Private.createSvg(layout.width, layout.height);
     // One markup string parsed at once: several times faster than a thousand createElementNS.
     const groups: string[] = [];
@@ -344,6 +361,9 @@ export class RunGraph extends Widget {
     const edges: string[] = [];
     const esc = Private.escape;
     for (const box of layout.boxes.values()) {
+      if (drawn !== null && !intersects(box, drawn)) {
+        continue;
+      }
       const fold = this._view?.folds.get(box.id);
       if (fold !== undefined) {
         const markup = this._foldMarkup(graph, fold, box);
@@ -380,7 +400,7 @@ export class RunGraph extends Widget {
     for (const edge of layout.edges) {
       const a = layout.boxes.get(edge.from);
       const b = layout.boxes.get(edge.to);
-      if (!a || !b) {
+      if (!a || !b || (drawn !== null && !intersects(Private.span(a, b), drawn))) {
         continue;
       }
       if (edge.style === "awaited") {
@@ -427,11 +447,6 @@ export class RunGraph extends Widget {
     this._foldNodes.clear();
     for (const g of svg.querySelectorAll<SVGGElement>("g[data-fold-id]")) {
       this._foldNodes.set(g.dataset.foldId as string, g);
-    }
-    // The zoom is known before the boxes enter the DOM: they are laid out once, and without their
-    // labels if it is small.
-    if (fit) {
-      this._fit();
     }
     const previous = this._svg;
     // The keyboard stays on the fold it was on when the drawing is replaced (elkjs's layout
@@ -611,12 +626,46 @@ export class RunGraph extends Widget {
     }
   }
 
-  /** A CSS transform of the `<svg>`: panning and zooming never lay the boxes out again. */
+  /**
+   * A CSS transform of the `<svg>`: panning and zooming never lay the boxes out again. Past the
+   * drawn window of a large layout, the window around the new view is drawn at the next frame.
+   */
   private _applyTransform(): void {
     this._svg.style.transform =
       `translate(${this._tx.toFixed(1)}px,${this._ty.toFixed(1)}px) ` +
       `scale(${this._scale.toFixed(4)})`;
     this._viewport.classList.toggle("jp-mod-overview", this._scale < LABELS_FROM_SCALE);
+    const drawn = this._window;
+    if (drawn === null || this._windowFrame !== 0) {
+      return;
+    }
+    const size = { width: this._viewport.clientWidth, height: this._viewport.clientHeight };
+    if (!contains(drawn, visibleRect(size, this._transform))) {
+      this._windowFrame = requestAnimationFrame(() => {
+        this._windowFrame = 0;
+        const layout = this._graphLayout;
+        if (!this.isDisposed && layout !== null) {
+          this._draw(layout, false);
+        }
+      });
+    }
+  }
+
+  /**
+   * The part of `layout` to draw around the current view, or null for all of it (a small layout,
+   * or a viewport without a size yet). Reads the viewport's size: call it before changing the DOM.
+   */
+  private _windowFor(layout: ILayout): IRect | null {
+    const width = this._viewport.clientWidth;
+    const height = this._viewport.clientHeight;
+    if (layout.boxes.size <= WINDOW_ABOVE || width === 0 || height === 0) {
+      return null;
+    }
+    return drawnWindow(visibleRect({ width, height }, this._transform));
+  }
+
+  private get _transform(): ITransform {
+    return { tx: this._tx, ty: this._ty, scale: this._scale };
   }
 
   private _onWheel(event: WheelEvent): void {
@@ -772,6 +821,9 @@ export class RunGraph extends Widget {
   private _scale = 1;
   private _tx = 0;
   private _ty = 0;
+  /** The part of the layout drawn (null: all of it), and the frame that draws it again. */
+  private _window: IRect | null = null;
+  private _windowFrame = 0;
 }
 
 export namespace RunGraph {
@@ -864,6 +916,18 @@ namespace Private {
       `<g class="jp-RunGraph-cacheMark"><rect x="${x}" y="${y}" width="${width}" height="12" ` +
       `rx="6"></rect><text x="${x + width / 2}" y="${y + 9}">cached</text></g>`
     );
+  }
+
+  /** The rectangle spanned by two boxes: an edge between them lies in it. */
+  export function span(a: IPlacedBox, b: IPlacedBox): IRect {
+    const x = Math.min(a.x, b.x);
+    const y = Math.min(a.y, b.y);
+    return {
+      x,
+      y,
+      width: Math.max(a.x + a.width, b.x + b.width) - x,
+      height: Math.max(a.y + a.height, b.y + b.height) - y,
+    };
   }
 
   export function escape(text: string): string {
