@@ -32,6 +32,12 @@ const HEADER = 26;
 const MAX_ROW_WIDTH = 1400;
 
 /**
+ * Visible graphs up to this many boxes are laid out by elkjs as one problem, larger ones a
+ * component at a time ({@link elkLayout}).
+ */
+export const ELK_WHOLE_UP_TO = 150;
+
+/**
  * An edge as drawn between visible runs: `data` (a future or reference flow: solid), `parent` (via
  * the parent: dashed), `awaited` (the parent `to` awaited its child `from`: a marker on the child,
  * not laid out as an edge).
@@ -280,8 +286,10 @@ export function quickLayout(view: IVisibleGraph): ILayout {
 }
 
 /**
- * elkjs's layered layout of the visible graph, group by group from the innermost: each group's
- * children are split into connected components (components.ts), elkjs lays out each distinct
+ * elkjs's layered layout of the visible graph. Up to {@link ELK_WHOLE_UP_TO} boxes, the whole
+ * hierarchy is one elkjs problem (compound nodes, crossings minimized across groups). Larger
+ * graphs are laid out group by group from the innermost, as one problem they took elkjs seconds
+ * per thousand boxes: each group's children are split into connected components (components.ts), elkjs lays out each distinct
  * component shape once (a flat graph, the child groups as boxes of their laid-out size), and the
  * components are packed in rows. Edges that cross groups order the groups that hold their ends,
  * as in the quick layout. An open fold is one box to its parent, its members placed inside it in
@@ -295,6 +303,9 @@ export function quickLayout(view: IVisibleGraph): ILayout {
  * ```
  */
 export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout> {
+  if (view.size <= ELK_WHOLE_UP_TO) {
+    return Private.elkWhole(view, elk);
+  }
   const openFolds = [...view.folds.keys()].filter((id) => view.children.has(id));
   const grid = openFolds.length > 0 ? quickLayout(view) : null;
   const links = siblingEdgesOf(view);
@@ -401,6 +412,117 @@ export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout>
 }
 
 namespace Private {
+  /**
+   * elkjs's layout of the whole visible hierarchy as one problem (compound nodes, crossing
+   * minimization across groups): the better drawing, affordable for small graphs only.
+   */
+  export async function elkWhole(view: IVisibleGraph, elk: ELK): Promise<ILayout> {
+    const openFolds = [...view.folds.keys()].filter((id) => view.children.has(id));
+    const grid = openFolds.length > 0 ? quickLayout(view) : null;
+    // Boxes inside an open fold, by the outermost open fold holding them.
+    const insideFold = new Map<string, string>();
+    for (const fold of openFolds) {
+      if (insideFold.has(fold)) {
+        continue;
+      }
+      const stack = [...(view.children.get(fold) ?? [])];
+      while (stack.length > 0) {
+        const id = stack.pop() as string;
+        insideFold.set(id, fold);
+        stack.push(...(view.children.get(id) ?? []));
+      }
+    }
+    const toElk = (id: string): ElkNode => {
+      const kids = view.children.get(id);
+      if (grid !== null && view.folds.has(id) && kids) {
+        const box = grid.boxes.get(id) as IPlacedBox;
+        return { id, width: box.width, height: box.height };
+      }
+      if (!kids) {
+        return { id, ...size(view, id) };
+      }
+      return {
+        id,
+        layoutOptions: {
+          "elk.padding": `[top=${HEADER + PAD},left=${PAD},bottom=${PAD},right=${PAD}]`,
+        },
+        children: kids.map(toElk),
+      };
+    };
+    // Edges to boxes inside an open fold order the fold; edges within it, nothing.
+    const laidOut = (id: string): string => insideFold.get(id) ?? id;
+    const elkEdges = new Map<string, { from: string; to: string }>();
+    for (const edge of view.edges) {
+      // Awaited markers sit on the child: they do not order the layers.
+      if (edge.style === "awaited") {
+        continue;
+      }
+      const from = laidOut(edge.from);
+      const to = laidOut(edge.to);
+      if (from !== to) {
+        elkEdges.set(`${from}>${to}`, { from, to });
+      }
+    }
+    const root: ElkNode = {
+      id: "__root__",
+      layoutOptions: {
+        "elk.algorithm": "layered",
+        "elk.direction": "DOWN",
+        "elk.hierarchyHandling": "INCLUDE_CHILDREN",
+        "elk.layered.nodePlacement.strategy": "SIMPLE",
+        "elk.layered.thoroughness": "2",
+        "elk.spacing.nodeNode": String(GAP_X),
+        "elk.layered.spacing.nodeNodeBetweenLayers": String(GAP_Y),
+      },
+      children: (view.children.get("") ?? []).map(toElk),
+      edges: [...elkEdges.values()].map((e, i) => ({
+        id: `e${i}`,
+        sources: [e.from],
+        targets: [e.to],
+      })),
+    };
+    const result = await elk.layout(root);
+    const boxes = new Map<string, IPlacedBox>();
+    const collect = (node: ElkNode, ox: number, oy: number): void => {
+      for (const child of node.children ?? []) {
+        const x = ox + (child.x ?? 0);
+        const y = oy + (child.y ?? 0);
+        boxes.set(child.id, {
+          id: child.id,
+          x,
+          y,
+          width: child.width ?? NODE_WIDTH,
+          height: child.height ?? NODE_HEIGHT,
+          kind: kind(view, child.id),
+        });
+        collect(child, x, y);
+      }
+    };
+    collect(result, 0, 0);
+    // An open fold's members: where the quick layout put them, relative to the fold.
+    if (grid !== null) {
+      for (const [id, fold] of insideFold) {
+        const at = boxes.get(fold);
+        const quick = grid.boxes.get(id);
+        const quickFold = grid.boxes.get(fold);
+        if (at && quick && quickFold) {
+          boxes.set(id, {
+            ...quick,
+            x: at.x + quick.x - quickFold.x,
+            y: at.y + quick.y - quickFold.y,
+          });
+        }
+      }
+    }
+    return {
+      boxes,
+      edges: view.edges,
+      width: result.width ?? 0,
+      height: result.height ?? 0,
+      engine: "elk",
+    };
+  }
+
   /** elkjs's options for one component: layered, downward, no padding (the packing spaces them). */
   const COMPONENT_OPTIONS = {
     "elk.algorithm": "layered",
