@@ -22,7 +22,12 @@
  * Drawing cost, for a first paint within a few hundred milliseconds at 1,000 runs: the boxes are
  * one markup string; the zoom is a CSS transform of the `<svg>` (no layout when it changes), set
  * before the boxes enter the DOM so they are laid out once; below {@link LABELS_FROM_SCALE} the
- * labels are not displayed (text layout is most of the cost, and they would be unreadable).
+ * labels are not displayed (text layout is most of the cost, and they would be unreadable). A
+ * layout of more than {@link WINDOW_ABOVE} boxes is drawn a window at a time (window.ts): the
+ * boxes in view and a margin, drawn again when a pan or zoom passes it.
+ *
+ * Live updates that change states only (RunGraphData.withChanges shares the nesting and edges)
+ * keep the visible part and swap classes and fold counts: no walk over every run.
  *
  * @example
  * ```ts
