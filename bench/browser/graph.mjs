@@ -2,9 +2,12 @@
 // real JupyterLab host, in headless Debian Chromium, cold and warm.
 //
 //   node bench/browser/graph.mjs [--steps 1000] [--rounds 5] [--shape chains|fanout] [--labextension DIR]
+//                                [--profile FILE.cpuprofile]
 //
 // (--labextension: a built extension folder other than tsematic_labextension/, for comparing two
-// builds on one machine state.)
+// builds on one machine state. --profile: the page's main-thread CPU profile of the last warm
+// round, from the reload until elkjs's layout is in the DOM, written for Chromium's DevTools and
+// summarized as the functions with the most self time.)
 //
 // A notebook whose output holds a run view bundle (application/vnd.tsematic.run.v1+json) of a
 // root run with N steps is opened. Shapes: `chains` (default), N/10 chains of 10 data-dependent
@@ -30,7 +33,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright";
 
@@ -44,6 +47,9 @@ const shape = process.argv.includes("--shape")
   ? process.argv[process.argv.indexOf("--shape") + 1]
   : "chains";
 const rounds = arg("rounds", 5);
+const profilePath = process.argv.includes("--profile")
+  ? resolve(process.argv[process.argv.indexOf("--profile") + 1])
+  : null;
 const labextension = process.argv.includes("--labextension")
   ? resolve(process.argv[process.argv.indexOf("--labextension") + 1])
   : null;
@@ -178,12 +184,23 @@ function recordEngines() {
 }
 
 /** Loads (or reloads) the notebook in `page` and reads one round's figures. */
-async function measure(page, kind, round, reload) {
+async function measure(page, kind, round, reload, profiler = null) {
+  if (profiler) {
+    await profiler.send("Profiler.enable");
+    await profiler.send("Profiler.setSamplingInterval", { interval: 200 });
+    await profiler.send("Profiler.start");
+  }
   if (reload) await page.reload();
   else await page.goto(`${host.url}/lab/tree/graph.ipynb`);
-  const graph = page.locator(".jp-RunGraphOutput .jp-RunGraph[data-paint-ms]");
+  // Waited for with the page's own querySelector every 50 ms: Playwright's locators walk the DOM
+  // in JavaScript, which with 10,000 boxes took most of a second of the page's main thread.
+  const selector = ".jp-RunGraphOutput .jp-RunGraph[data-paint-ms]";
+  const graph = page.locator(selector);
   try {
-    await graph.waitFor({ timeout: 60_000 });
+    await page.waitForFunction((s) => document.querySelector(s) !== null, selector, {
+      timeout: 60_000,
+      polling: 50,
+    });
   } catch (error) {
     await page.screenshot({ path: join(tmpdir(), "tsematic-bench-graph-failure.png") });
     throw error;
@@ -192,12 +209,16 @@ async function measure(page, kind, round, reload) {
     ...node.dataset,
     renderModelAt: node.closest(".jp-RunGraphOutput")?.dataset.renderModelAt,
   }));
+  // The engine of the first drawing, from the marks: elkjs's layout may have replaced it already.
+  const firstEngine = await page.evaluate(() => window.tsematicGraphBench.engines[0]?.engine);
   let elkAt = null;
-  if (first.engine !== "elk") {
+  if (firstEngine !== "elk") {
     try {
-      await page
-        .locator('.jp-RunGraphOutput .jp-RunGraph[data-engine="elk"]')
-        .waitFor({ timeout: 60_000 });
+      await page.waitForFunction(
+        () => window.tsematicGraphBench.engines.some((mark) => mark.engine === "elk"),
+        null,
+        { timeout: 60_000, polling: 50 },
+      );
       elkAt = await page.evaluate(
         () => window.tsematicGraphBench.engines.find((mark) => mark.engine === "elk")?.at ?? null,
       );
@@ -205,13 +226,18 @@ async function measure(page, kind, round, reload) {
       elkAt = null;
     }
   }
+  if (profiler) {
+    const { profile } = await profiler.send("Profiler.stop");
+    writeFileSync(profilePath, JSON.stringify(profile));
+    summarizeProfile(profile);
+  }
   const renderModelAt = Number(first.renderModelAt);
   const tenth = (value) => Math.round(value * 10) / 10;
   return {
     kind,
     round,
     boxes: Number(first.runs),
-    engine: first.engine,
+    engine: firstEngine,
     first_paint_ms: tenth(Number(first.paintedAt) - renderModelAt),
     widget_paint_ms: Number(first.paintMs),
     dom_ms: Number(first.renderMs),
@@ -219,12 +245,37 @@ async function measure(page, kind, round, reload) {
     elk_ms: elkAt === null ? null : tenth(elkAt - renderModelAt),
     // The final (elkjs) layout in the DOM: the first paint when elkjs drew it.
     final_layout_ms:
-      first.engine === "elk"
+      firstEngine === "elk"
         ? tenth(Number(first.paintedAt) - renderModelAt)
         : elkAt === null
           ? null
           : tenth(elkAt - renderModelAt),
   };
+}
+
+/** Prints the functions with the most self time in a CPU profile, and the time by script. */
+function summarizeProfile(profile) {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  const byScript = new Map();
+  const deltas = profile.timeDeltas;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byNode.get(profile.samples[i]);
+    const ms = (deltas[i + 1] ?? 0) / 1000;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || "(anonymous)"} ${basename(url || "")}:${lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + ms);
+    const script = basename(url || functionName);
+    byScript.set(script, (byScript.get(script) ?? 0) + ms);
+  }
+  const top = (map, n) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `  ${v.toFixed(0).padStart(6)} ms  ${k}`)
+      .join("\n");
+  console.log(`profile ${profilePath}: self time by function\n${top(self, 30)}`);
+  console.log(`self time by script\n${top(byScript, 12)}`);
 }
 
 function summary(figures, key) {
@@ -266,7 +317,11 @@ try {
         ["cold", false],
         ["warm", true],
       ]) {
-        const figure = await measure(page, kind, round, reload);
+        const profiler =
+          profilePath && kind === "warm" && round === rounds
+            ? await page.context().newCDPSession(page)
+            : null;
+        const figure = await measure(page, kind, round, reload, profiler);
         console.log(JSON.stringify(figure));
         figures.push(figure);
       }

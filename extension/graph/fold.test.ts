@@ -171,3 +171,38 @@ test("elkjs lays an open fold out as rows inside its box, not one row of a hundr
   const summarize = layout.boxes.get("summarize");
   assert.ok(load && summarize && load.y < fold.y && fold.y + fold.height <= summarize.y);
 });
+
+test("a live update of states keeps the folds and updates their counts as a recount would", () => {
+  let graph = sweep(1_000, 0, 0);
+  const index = foldsOf(graph);
+  const fold = index.byId.get(LEAVES);
+  assert.ok(fold);
+  stateBreakdown(graph, fold);
+  const states = ["running", "failed", "resolved", "retrying", "created"];
+  for (let update = 0; update < 30; update++) {
+    const runs = [0, 1, 2].map((k) => {
+      const id = `leaf${(update * 37 + k * 101) % 1_000}`;
+      const old = graph.runs.get(id) as IGraphRun;
+      return { ...old, state: states[(update + k) % states.length] as string };
+    });
+    // A state change of a run outside the fold, too: it counts for no fold.
+    runs.push({
+      ...(graph.runs.get("summarize") as IGraphRun),
+      state: states[update % 5] as string,
+    });
+    graph = graph.withChanges({ runs });
+    assert.equal(foldsOf(graph), index, "the same folds, not computed again");
+    // Counted after each update: each count is the one before updated by the changed runs.
+    const recount = RunGraphData.fromFlows("root", graph.runs.values(), graph.edges);
+    const counts = stateBreakdown(graph, fold);
+    assert.deepEqual(
+      [...counts].sort(),
+      [...stateBreakdown(recount, foldsOf(recount).byId.get(LEAVES) as typeof fold)].sort(),
+      `after update ${update}`,
+    );
+    assert.ok(
+      [...counts.values()].every((n) => n > 0),
+      "no state counted zero times",
+    );
+  }
+});

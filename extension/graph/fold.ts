@@ -53,6 +53,14 @@ export function foldsOf(graph: RunGraphData, above = FOLD_ABOVE): IFoldIndex {
   if (known !== undefined && known.above === above) {
     return known.index;
   }
+  // Only states changed since the graph before: its folds hold (the same fold objects, so the
+  // drawn folds and their counts carry over).
+  const before = graph.stateChanges?.base.deref();
+  const carried = before === undefined ? undefined : Private.cache.get(before);
+  if (carried !== undefined && carried.above === above) {
+    Private.cache.set(graph, carried);
+    return carried.index;
+  }
   const byId = new Map<string, IFold>();
   const ofMember = new Map<string, IFold>();
   for (const [parentId, kids] of graph.children) {
@@ -84,13 +92,49 @@ export function foldsOf(graph: RunGraphData, above = FOLD_ABOVE): IFoldIndex {
   return index;
 }
 
-/** How many members of `fold` are in each state, in `graph`'s current states. */
-export function stateBreakdown(graph: RunGraphData, fold: IFold): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const id of fold.members) {
-    const state = graph.runs.get(id)?.state ?? "created";
-    counts.set(state, (counts.get(state) ?? 0) + 1);
+/**
+ * How many members of `fold` are in each state, in `graph`'s current states. Kept per graph; a
+ * graph derived by state changes only (RunGraphData.withChanges) updates the counts of the graph
+ * before from its changed runs, so a live fold of 100,000 calls does not count them all again.
+ * The map returned is the kept one: read it, do not change it.
+ */
+export function stateBreakdown(graph: RunGraphData, fold: IFold): ReadonlyMap<string, number> {
+  let kept = Private.counts.get(graph);
+  if (kept === undefined) {
+    Private.counts.set(graph, (kept = new Map()));
   }
+  const known = kept.get(fold);
+  if (known !== undefined) {
+    return known;
+  }
+  const changes = graph.stateChanges;
+  const before = changes?.base.deref();
+  const counted = before === undefined ? undefined : Private.counts.get(before)?.get(fold);
+  let counts: Map<string, number>;
+  if (changes !== null && counted !== undefined) {
+    counts = new Map(counted);
+    const members = Private.memberSet(fold);
+    for (const [id, old] of changes.previous) {
+      const state = graph.runs.get(id)?.state ?? "created";
+      if (state === old.state || !members.has(id)) {
+        continue;
+      }
+      const left = (counts.get(old.state) ?? 0) - 1;
+      if (left > 0) {
+        counts.set(old.state, left);
+      } else {
+        counts.delete(old.state);
+      }
+      counts.set(state, (counts.get(state) ?? 0) + 1);
+    }
+  } else {
+    counts = new Map<string, number>();
+    for (const id of fold.members) {
+      const state = graph.runs.get(id)?.state ?? "created";
+      counts.set(state, (counts.get(state) ?? 0) + 1);
+    }
+  }
+  kept.set(fold, counts);
   return counts;
 }
 
@@ -123,4 +167,18 @@ export function foldState(counts: ReadonlyMap<string, number>): string {
 
 namespace Private {
   export const cache = new WeakMap<RunGraphData, { above: number; index: IFoldIndex }>();
+
+  /** State counts by graph and fold. */
+  export const counts = new WeakMap<RunGraphData, Map<IFold, Map<string, number>>>();
+
+  const members = new WeakMap<IFold, ReadonlySet<string>>();
+
+  /** A fold's members as a set, made once per fold. */
+  export function memberSet(fold: IFold): ReadonlySet<string> {
+    let set = members.get(fold);
+    if (set === undefined) {
+      members.set(fold, (set = new Set(fold.members)));
+    }
+    return set;
+  }
 }

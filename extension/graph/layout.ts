@@ -8,6 +8,14 @@
  */
 import type { ELK, ElkNode } from "elkjs/lib/elk-api";
 
+import {
+  componentShape,
+  connectedComponents,
+  type IPacking,
+  type ISize,
+  packRows,
+  rowWidthFor,
+} from "./components";
 import { FOLD_ABOVE, foldsOf, type IFold } from "./fold";
 import type { FlowKind, RunGraphData } from "./model";
 
@@ -22,6 +30,12 @@ const GAP_Y = 36;
 const PAD = 10;
 const HEADER = 26;
 const MAX_ROW_WIDTH = 1400;
+
+/**
+ * Visible graphs up to this many boxes are laid out by elkjs as one problem, larger ones a
+ * component at a time ({@link elkLayout}).
+ */
+export const ELK_WHOLE_UP_TO = 150;
 
 /**
  * An edge as drawn between visible runs: `data` (a future or reference flow: solid), `parent` (via
@@ -163,11 +177,12 @@ export function visibleGraph(
   return { graph, children, parents, collapsed, folds, edges, size: visible.size };
 }
 
-/** Layered by longest path among siblings, each layer wrapped into rows: O(runs + edges). */
-export function quickLayout(view: IVisibleGraph): ILayout {
-  const sizes = new Map<string, { width: number; height: number }>();
-  const relative = new Map<string, { x: number; y: number }>();
-  // Edges between siblings, by the sibling ancestors of their ends.
+/**
+ * Edges between siblings, by their group ("" for the tops): each drawn edge lifted to the sibling
+ * ancestors of its ends (an edge into a group orders the group among its siblings). Awaited
+ * markers are left out: they do not order anything.
+ */
+export function siblingEdgesOf(view: IVisibleGraph): Map<string, IDrawnEdge[]> {
   const parentOf = (id: string): string => view.parents.get(id) ?? "";
   const siblingEdges = new Map<string, IDrawnEdge[]>();
   for (const edge of view.edges) {
@@ -207,6 +222,14 @@ export function quickLayout(view: IVisibleGraph): ILayout {
       parent = parentOf(child);
     }
   }
+  return siblingEdges;
+}
+
+/** Layered by longest path among siblings, each layer wrapped into rows: O(runs + edges). */
+export function quickLayout(view: IVisibleGraph): ILayout {
+  const sizes = new Map<string, { width: number; height: number }>();
+  const relative = new Map<string, { x: number; y: number }>();
+  const siblingEdges = siblingEdgesOf(view);
 
   const place = (group: string): { width: number; height: number } => {
     const ids = view.children.get(group) ?? [];
@@ -263,119 +286,283 @@ export function quickLayout(view: IVisibleGraph): ILayout {
 }
 
 /**
- * elkjs's layered layout of the visible graph (compound nodes for expanded groups). An open fold
- * is one fixed-size node to elkjs, its members placed inside it in wrapped rows as the quick
- * layout places them: members of a fan-out share a layer, and elkjs would draw a page of them as
- * one row thousands of pixels wide.
+ * elkjs's layered layout of the visible graph. Up to {@link ELK_WHOLE_UP_TO} boxes, the whole
+ * hierarchy is one elkjs problem (compound nodes, crossings minimized across groups). Larger
+ * graphs are laid out group by group from the innermost, as one problem they took elkjs seconds
+ * per thousand boxes: each group's children are split into connected components (components.ts), elkjs lays out each distinct
+ * component shape once (a flat graph, the child groups as boxes of their laid-out size), and the
+ * components are packed in rows. Edges that cross groups order the groups that hold their ends,
+ * as in the quick layout. An open fold is one box to its parent, its members placed inside it in
+ * wrapped rows as the quick layout places them: members of a fan-out share a layer, and elkjs
+ * would draw a page of them as one row thousands of pixels wide.
+ *
+ * @example
+ * ```ts
+ * const layout = await elkLayout(visibleGraph(graph, collapsed), await sharedElk());
+ * layout.boxes.get(runId); // { x, y, width, height, kind }
+ * ```
  */
 export async function elkLayout(view: IVisibleGraph, elk: ELK): Promise<ILayout> {
+  if (view.size <= ELK_WHOLE_UP_TO) {
+    return Private.elkWhole(view, elk);
+  }
   const openFolds = [...view.folds.keys()].filter((id) => view.children.has(id));
   const grid = openFolds.length > 0 ? quickLayout(view) : null;
-  // Boxes inside an open fold, by the outermost open fold holding them.
-  const insideFold = new Map<string, string>();
-  for (const fold of openFolds) {
-    if (insideFold.has(fold)) {
-      continue;
+  const links = siblingEdgesOf(view);
+  const sizes = new Map<string, ISize>();
+  const relative = new Map<string, { x: number; y: number }>();
+  // One elkjs layout per component shape, for the whole graph: positions by member index.
+  const shapes = new Map<string, Promise<IPacking>>();
+  const layOut = (members: readonly string[], edges: readonly IDrawnEdge[]): Promise<IPacking> => {
+    if (members.length === 1) {
+      const size = sizes.get(members[0] as string) as ISize;
+      return Promise.resolve({ at: [{ x: 0, y: 0 }], ...size });
     }
-    const stack = [...(view.children.get(fold) ?? [])];
-    while (stack.length > 0) {
-      const id = stack.pop() as string;
-      insideFold.set(id, fold);
-      stack.push(...(view.children.get(id) ?? []));
+    const shape = componentShape(members, sizes, edges);
+    let packing = shapes.get(shape);
+    if (packing === undefined) {
+      packing = Private.elkComponent(elk, shape, members, sizes);
+      shapes.set(shape, packing);
     }
-  }
-  const toElk = (id: string): ElkNode => {
-    const kids = view.children.get(id);
-    if (grid !== null && view.folds.has(id) && kids) {
-      const box = grid.boxes.get(id) as IPlacedBox;
-      return { id, width: box.width, height: box.height };
+    return packing;
+  };
+  const place = async (group: string): Promise<ISize> => {
+    const ids = view.children.get(group) ?? [];
+    for (const id of ids) {
+      const fold = grid !== null && view.folds.has(id) ? grid.boxes.get(id) : undefined;
+      if (fold !== undefined && view.children.has(id)) {
+        sizes.set(id, { width: fold.width, height: fold.height });
+      } else {
+        sizes.set(id, view.children.has(id) ? await place(id) : Private.size(view, id));
+      }
     }
-    if (!kids) {
-      return { id, ...Private.size(view, id) };
+    const edges = links.get(group) ?? [];
+    const components = connectedComponents(ids, edges);
+    // Each component's own edges: its shape is read from them (all of the group's, for each of
+    // 1,000 components, was quadratic).
+    const componentOf = new Map<string, number>();
+    components.forEach((members, c) => members.forEach((id) => componentOf.set(id, c)));
+    const edgesOf = components.map((): IDrawnEdge[] => []);
+    for (const edge of edges) {
+      const c = componentOf.get(edge.from);
+      if (c !== undefined && c === componentOf.get(edge.to)) {
+        edgesOf[c]?.push(edge);
+      }
+    }
+    const laidOut = await Promise.all(
+      components.map((members, c) => layOut(members, edgesOf[c] ?? [])),
+    );
+    const packed = packRows(laidOut, rowWidthFor(laidOut, MAX_ROW_WIDTH), GAP_X, GAP_Y);
+    const inset = group === "" ? { x: 0, y: 0 } : { x: PAD, y: HEADER + PAD };
+    components.forEach((members, c) => {
+      const origin = packed.at[c] as { x: number; y: number };
+      const at = (laidOut[c] as IPacking).at;
+      members.forEach((id, i) => {
+        const local = at[i] as { x: number; y: number };
+        relative.set(id, { x: inset.x + origin.x + local.x, y: inset.y + origin.y + local.y });
+      });
+    });
+    if (group === "") {
+      return { width: packed.width, height: packed.height };
     }
     return {
-      id,
-      layoutOptions: {
-        "elk.padding": `[top=${HEADER + PAD},left=${PAD},bottom=${PAD},right=${PAD}]`,
-      },
-      children: kids.map(toElk),
+      width: Math.max(packed.width + 2 * PAD, NODE_WIDTH + 2 * PAD),
+      height: HEADER + PAD + packed.height + PAD,
     };
   };
-  // Edges to boxes inside an open fold order the fold; edges within it, nothing.
-  const laidOut = (id: string): string => insideFold.get(id) ?? id;
-  const elkEdges = new Map<string, { from: string; to: string }>();
-  for (const edge of view.edges) {
-    // Awaited markers sit on the child: they do not order the layers.
-    if (edge.style === "awaited") {
-      continue;
-    }
-    const from = laidOut(edge.from);
-    const to = laidOut(edge.to);
-    if (from !== to) {
-      elkEdges.set(`${from}>${to}`, { from, to });
-    }
-  }
-  const root: ElkNode = {
-    id: "__root__",
-    layoutOptions: {
-      "elk.algorithm": "layered",
-      "elk.direction": "DOWN",
-      "elk.hierarchyHandling": "INCLUDE_CHILDREN",
-      "elk.layered.nodePlacement.strategy": "SIMPLE",
-      "elk.layered.thoroughness": "2",
-      "elk.spacing.nodeNode": String(GAP_X),
-      "elk.layered.spacing.nodeNodeBetweenLayers": String(GAP_Y),
-    },
-    children: (view.children.get("") ?? []).map(toElk),
-    edges: [...elkEdges.values()].map((e, i) => ({
-      id: `e${i}`,
-      sources: [e.from],
-      targets: [e.to],
-    })),
-  };
-  const result = await elk.layout(root);
+  const total = await place("");
   const boxes = new Map<string, IPlacedBox>();
-  const collect = (node: ElkNode, ox: number, oy: number): void => {
-    for (const child of node.children ?? []) {
-      const x = ox + (child.x ?? 0);
-      const y = oy + (child.y ?? 0);
-      boxes.set(child.id, {
-        id: child.id,
-        x,
-        y,
-        width: child.width ?? NODE_WIDTH,
-        height: child.height ?? NODE_HEIGHT,
-        kind: Private.kind(view, child.id),
-      });
-      collect(child, x, y);
+  const absolute = (group: string, ox: number, oy: number): void => {
+    for (const id of view.children.get(group) ?? []) {
+      const at = relative.get(id);
+      const size = sizes.get(id);
+      if (at === undefined || size === undefined) {
+        continue; // inside an open fold: placed below
+      }
+      const box = { id, x: ox + at.x, y: oy + at.y, ...size, kind: Private.kind(view, id) };
+      boxes.set(id, box);
+      absolute(id, box.x, box.y);
     }
   };
-  collect(result, 0, 0);
+  absolute("", 0, 0);
   // An open fold's members: where the quick layout put them, relative to the fold.
   if (grid !== null) {
-    for (const [id, fold] of insideFold) {
+    for (const fold of openFolds) {
       const at = boxes.get(fold);
-      const quick = grid.boxes.get(id);
       const quickFold = grid.boxes.get(fold);
-      if (at && quick && quickFold) {
-        boxes.set(id, {
-          ...quick,
-          x: at.x + quick.x - quickFold.x,
-          y: at.y + quick.y - quickFold.y,
-        });
+      if (at === undefined || quickFold === undefined) {
+        continue;
+      }
+      const stack = [...(view.children.get(fold) ?? [])];
+      while (stack.length > 0) {
+        const id = stack.pop() as string;
+        const quick = grid.boxes.get(id);
+        if (quick !== undefined) {
+          boxes.set(id, {
+            ...quick,
+            x: at.x + quick.x - quickFold.x,
+            y: at.y + quick.y - quickFold.y,
+          });
+        }
+        stack.push(...(view.children.get(id) ?? []));
       }
     }
   }
-  return {
-    boxes,
-    edges: view.edges,
-    width: result.width ?? 0,
-    height: result.height ?? 0,
-    engine: "elk",
-  };
+  return { boxes, edges: view.edges, width: total.width, height: total.height, engine: "elk" };
 }
 
 namespace Private {
+  /**
+   * elkjs's layout of the whole visible hierarchy as one problem (compound nodes, crossing
+   * minimization across groups): the better drawing, affordable for small graphs only.
+   */
+  export async function elkWhole(view: IVisibleGraph, elk: ELK): Promise<ILayout> {
+    const openFolds = [...view.folds.keys()].filter((id) => view.children.has(id));
+    const grid = openFolds.length > 0 ? quickLayout(view) : null;
+    // Boxes inside an open fold, by the outermost open fold holding them.
+    const insideFold = new Map<string, string>();
+    for (const fold of openFolds) {
+      if (insideFold.has(fold)) {
+        continue;
+      }
+      const stack = [...(view.children.get(fold) ?? [])];
+      while (stack.length > 0) {
+        const id = stack.pop() as string;
+        insideFold.set(id, fold);
+        stack.push(...(view.children.get(id) ?? []));
+      }
+    }
+    const toElk = (id: string): ElkNode => {
+      const kids = view.children.get(id);
+      if (grid !== null && view.folds.has(id) && kids) {
+        const box = grid.boxes.get(id) as IPlacedBox;
+        return { id, width: box.width, height: box.height };
+      }
+      if (!kids) {
+        return { id, ...size(view, id) };
+      }
+      return {
+        id,
+        layoutOptions: {
+          "elk.padding": `[top=${HEADER + PAD},left=${PAD},bottom=${PAD},right=${PAD}]`,
+        },
+        children: kids.map(toElk),
+      };
+    };
+    // Edges to boxes inside an open fold order the fold; edges within it, nothing.
+    const laidOut = (id: string): string => insideFold.get(id) ?? id;
+    const elkEdges = new Map<string, { from: string; to: string }>();
+    for (const edge of view.edges) {
+      // Awaited markers sit on the child: they do not order the layers.
+      if (edge.style === "awaited") {
+        continue;
+      }
+      const from = laidOut(edge.from);
+      const to = laidOut(edge.to);
+      if (from !== to) {
+        elkEdges.set(`${from}>${to}`, { from, to });
+      }
+    }
+    const root: ElkNode = {
+      id: "__root__",
+      layoutOptions: {
+        "elk.algorithm": "layered",
+        "elk.direction": "DOWN",
+        "elk.hierarchyHandling": "INCLUDE_CHILDREN",
+        "elk.layered.nodePlacement.strategy": "SIMPLE",
+        "elk.layered.thoroughness": "2",
+        "elk.spacing.nodeNode": String(GAP_X),
+        "elk.layered.spacing.nodeNodeBetweenLayers": String(GAP_Y),
+      },
+      children: (view.children.get("") ?? []).map(toElk),
+      edges: [...elkEdges.values()].map((e, i) => ({
+        id: `e${i}`,
+        sources: [e.from],
+        targets: [e.to],
+      })),
+    };
+    const result = await elk.layout(root);
+    const boxes = new Map<string, IPlacedBox>();
+    const collect = (node: ElkNode, ox: number, oy: number): void => {
+      for (const child of node.children ?? []) {
+        const x = ox + (child.x ?? 0);
+        const y = oy + (child.y ?? 0);
+        boxes.set(child.id, {
+          id: child.id,
+          x,
+          y,
+          width: child.width ?? NODE_WIDTH,
+          height: child.height ?? NODE_HEIGHT,
+          kind: kind(view, child.id),
+        });
+        collect(child, x, y);
+      }
+    };
+    collect(result, 0, 0);
+    // An open fold's members: where the quick layout put them, relative to the fold.
+    if (grid !== null) {
+      for (const [id, fold] of insideFold) {
+        const at = boxes.get(fold);
+        const quick = grid.boxes.get(id);
+        const quickFold = grid.boxes.get(fold);
+        if (at && quick && quickFold) {
+          boxes.set(id, {
+            ...quick,
+            x: at.x + quick.x - quickFold.x,
+            y: at.y + quick.y - quickFold.y,
+          });
+        }
+      }
+    }
+    return {
+      boxes,
+      edges: view.edges,
+      width: result.width ?? 0,
+      height: result.height ?? 0,
+      engine: "elk",
+    };
+  }
+
+  /** elkjs's options for one component: layered, downward, no padding (the packing spaces them). */
+  const COMPONENT_OPTIONS = {
+    "elk.algorithm": "layered",
+    "elk.direction": "DOWN",
+    "elk.padding": "[top=0,left=0,bottom=0,right=0]",
+    "elk.layered.nodePlacement.strategy": "SIMPLE",
+    "elk.layered.thoroughness": "2",
+    "elk.spacing.nodeNode": String(GAP_X),
+    "elk.layered.spacing.nodeNodeBetweenLayers": String(GAP_Y),
+  };
+
+  /**
+   * elkjs's layout of one component, given by its shape's key (componentShape): boxes `n0…` in
+   * member order, edges by position. Positions by member index.
+   */
+  export async function elkComponent(
+    elk: ELK,
+    shape: string,
+    members: readonly string[],
+    sizes: ReadonlyMap<string, ISize>,
+  ): Promise<IPacking> {
+    const [, pairs = ""] = shape.split("|");
+    const root: ElkNode = {
+      id: "component",
+      layoutOptions: COMPONENT_OPTIONS,
+      children: members.map((id, i) => ({ id: `n${i}`, ...(sizes.get(id) as ISize) })),
+      edges: (pairs === "" ? [] : pairs.split(",")).map((pair, i) => {
+        const [from, to] = pair.split(">");
+        return { id: `e${i}`, sources: [`n${from}`], targets: [`n${to}`] };
+      }),
+    };
+    const result = await elk.layout(root);
+    const at = new Map((result.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }]));
+    return {
+      at: members.map((_, i) => at.get(`n${i}`) ?? { x: 0, y: 0 }),
+      width: result.width ?? 0,
+      height: result.height ?? 0,
+    };
+  }
+
   export function kind(view: IVisibleGraph, id: string): IPlacedBox["kind"] {
     if (view.children.has(id)) {
       return "group";

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { flowFromJson, graphRunFromJson, RunGraphData, runTooltip } from "./model";
+import {
+  flowFromJson,
+  graphRunFromJson,
+  type IGraphEdge,
+  type IGraphRun,
+  RunGraphData,
+  runTooltip,
+} from "./model";
 
 const run = (id: string, parentId: string | null, state = "resolved") => ({
   id,
@@ -160,4 +167,80 @@ test("a retried run keeps its attempt, and its tooltip says it was retried", () 
   const once = graphRunFromJson({ id: "o", stepName: "flaky", state: "resolved", attempt: 1 });
   assert.equal(once?.attempt, undefined);
   assert.equal(runTooltip(once!), "flaky · resolved · o");
+});
+
+/** A small deterministic random source (tests repeat exactly). */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+/** The parts of a graph that must not depend on how it was built (edges in any order). */
+function essence(graph: RunGraphData): unknown {
+  return {
+    runs: [...graph.runs.entries()],
+    children: [...graph.children.entries()],
+    edges: graph.edges.map((e) => JSON.stringify(e)).sort(),
+  };
+}
+
+test("applying live changes one update at a time equals rebuilding the graph from all of them", () => {
+  const next = random(11);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const runs = new Map<string, IGraphRun>([["root", run("root", null, "running")]]);
+  const flows: IGraphEdge[] = [];
+  let graph = RunGraphData.fromFlows("root", runs.values(), flows);
+  for (let update = 0; update < 200; update++) {
+    const changedRuns: IGraphRun[] = [];
+    const addedFlows: IGraphEdge[] = [];
+    for (let change = 0; change < 1 + Math.floor(next() * 5); change++) {
+      const ids = [...runs.keys()];
+      const roll = next();
+      if (roll < 0.35) {
+        // A new run, sometimes under a parent that arrives later (`p<n>` before `p<n>` exists).
+        const id = `r${runs.size}`;
+        const parentId = next() < 0.15 ? `r${runs.size + 2}` : pick(ids);
+        changedRuns.push({ id, parentId, name: pick(["leaf", "load", "sum"]), state: "created" });
+      } else if (roll < 0.75) {
+        const old = runs.get(pick(ids)) as IGraphRun;
+        changedRuns.push({ ...old, state: pick(["running", "resolved", "failed", "retrying"]) });
+      } else if (roll < 0.8) {
+        const old = runs.get(pick(ids)) as IGraphRun;
+        changedRuns.push({ ...old, name: `${old.name}!`, attempt: 2 });
+      } else {
+        // A flow, sometimes to a run not yet there, sometimes again (a repeat).
+        const to = next() < 0.2 ? `r${runs.size + 1}` : pick(ids);
+        const flow = next() < 0.2 && flows.length > 0 ? pick(flows) : null;
+        addedFlows.push(flow ?? { from: pick(ids), to, kind: "future", path: `x${update}` });
+      }
+      for (const changed of changedRuns) {
+        runs.set(changed.id, changed);
+      }
+    }
+    flows.push(...addedFlows);
+    graph = graph.withChanges({ runs: changedRuns, flows: addedFlows });
+    const rebuilt = RunGraphData.fromFlows("root", runs.values(), flows);
+    assert.deepEqual(essence(graph), essence(rebuilt), `after update ${update}`);
+  }
+  assert.ok(graph.runs.size > 100 && graph.edges.length > 50, "the sequence built a real graph");
+});
+
+test("a change of states only shares the nesting and edges, and says what changed", () => {
+  const graph = RunGraphData.fromFlows("p", TUTORIAL_RUNS, [
+    { from: "sq1", to: "sum", kind: "future" },
+  ]);
+  const next = graph.withChanges({ runs: [run("sq1", "p", "running")] });
+  assert.equal(next.children, graph.children);
+  assert.equal(next.edges, graph.edges);
+  assert.equal(next.runs.get("sq1")?.state, "running");
+  assert.equal(graph.runs.get("sq1")?.state, "resolved", "the graph before is unchanged");
+  assert.equal(next.stateChanges?.base.deref(), graph);
+  assert.deepEqual([...(next.stateChanges?.previous ?? [])], [["sq1", run("sq1", "p")]]);
+  const grown = next.withChanges({ runs: [run("late", "p", "created")] });
+  assert.notEqual(grown.children, next.children);
+  assert.equal(grown.stateChanges, null);
+  assert.deepEqual(grown.children.get("p")?.at(-1), "late");
 });

@@ -55,28 +55,117 @@ export const FLOW_KINDS: ReadonlySet<string> = new Set(Object.keys(FLOW_KIND_LIS
  */
 export type IGraphEdge = Readonly<wire.GraphFlow>;
 
+/**
+ * Runs added or changed, and flows added, since a graph: what a live document's update brings.
+ * Flows whose ends are not (yet) runs of the graph wait until both are.
+ */
+export interface IGraphChanges {
+  readonly runs?: Iterable<IGraphRun>;
+  readonly flows?: Iterable<IGraphEdge>;
+}
+
+/**
+ * How a graph was derived from the one before it by {@link RunGraphData.withChanges} when only
+ * run states (and other fields that are not the shape) changed: the folds of the one before hold,
+ * and their state counts are updated from the changed runs (fold.ts).
+ */
+export interface IStateChanges {
+  /** The graph before; held weakly, so that a chain of live updates is not kept alive. */
+  readonly base: WeakRef<RunGraphData>;
+  /** The changed runs as they were in `base`. */
+  readonly previous: ReadonlyMap<string, IGraphRun>;
+}
+
 /** An immutable run graph. */
 export class RunGraphData {
   constructor(
     readonly rootId: string,
     readonly runs: ReadonlyMap<string, IGraphRun>,
     readonly edges: readonly IGraphEdge[],
+    derived?: Private.IDerived,
   ) {
-    const children = new Map<string, string[]>();
-    for (const run of runs.values()) {
-      if (run.parentId !== null && runs.has(run.parentId) && run.id !== run.parentId) {
-        let list = children.get(run.parentId);
-        if (!list) {
-          children.set(run.parentId, (list = []));
-        }
-        list.push(run.id);
-      }
+    if (derived !== undefined) {
+      this.children = derived.children;
+      this.stateChanges = derived.stateChanges;
+      this._flowKeys = derived.flowKeys;
+      this._waitingFlows = derived.waitingFlows;
+      return;
     }
-    this.children = children;
+    this.stateChanges = null;
+    this.children = Private.childrenOf(runs);
   }
 
-  /** Child run ids by parent id (only parents that have children). */
+  /**
+   * Child run ids by parent id (only parents that have children). The same object in a graph
+   * derived by {@link withChanges} when no run was added, moved or renamed.
+   */
   readonly children: ReadonlyMap<string, readonly string[]>;
+
+  /** Set when this graph was derived from another by state changes only. */
+  readonly stateChanges: IStateChanges | null;
+
+  /**
+   * This graph with runs added or changed and flows added, as {@link fromFlows} would build it
+   * from all of them (edges in another order: flows that waited for a run come last). Costs the
+   * changes plus a copy of the run map; a change of shape (a run added, moved to another parent
+   * or renamed) also recomputes the nesting, in linear time. Unchanged parts are shared: when
+   * only states changed, `children` and `edges` are the same objects, and folds keep their counts
+   * up to date from the changed runs alone.
+   *
+   * @example
+   * ```ts
+   * const next = graph.withChanges({ runs: [{ ...graph.runs.get("s7")!, state: "resolved" }] });
+   * next.children === graph.children; // true: only a state changed
+   * ```
+   */
+  withChanges(changes: IGraphChanges): RunGraphData {
+    const runs = new Map(this.runs);
+    const previous = new Map<string, IGraphRun>();
+    let reshaped = false;
+    for (const run of changes.runs ?? []) {
+      const old = runs.get(run.id);
+      if (old !== undefined && !previous.has(run.id)) {
+        previous.set(run.id, old);
+      }
+      if (old === undefined || old.parentId !== run.parentId || old.name !== run.name) {
+        reshaped = true;
+      }
+      runs.set(run.id, run);
+    }
+    // The dedupe keys pass to the new graph (an older graph rebuilds its own if ever asked again).
+    const keys = this._flowKeys ?? Private.flowKeys(this.edges);
+    this._flowKeys = null;
+    const added: IGraphEdge[] = [];
+    const waiting: IGraphEdge[] = [];
+    const consider = (flow: IGraphEdge): void => {
+      if (flow.from === flow.to) {
+        return;
+      }
+      if (!runs.has(flow.from) || !runs.has(flow.to)) {
+        waiting.push(flow);
+        return;
+      }
+      const key = Private.flowKey(flow);
+      if (!keys.has(key)) {
+        keys.add(key);
+        added.push(flow);
+      }
+    };
+    for (const flow of reshaped ? this._waitingFlows : []) {
+      consider(flow);
+    }
+    for (const flow of changes.flows ?? []) {
+      consider(flow);
+    }
+    const edges = added.length === 0 ? this.edges : [...this.edges, ...added];
+    const derived: Private.IDerived = {
+      children: reshaped ? Private.childrenOf(runs) : this.children,
+      stateChanges: reshaped || added.length > 0 ? null : { base: new WeakRef(this), previous },
+      flowKeys: keys,
+      waitingFlows: reshaped ? waiting : [...this._waitingFlows, ...waiting],
+    };
+    return new RunGraphData(this.rootId, runs, edges, derived);
+  }
 
   /** The runs without a parent in this graph (normally only the root). */
   get tops(): string[] {
@@ -123,18 +212,29 @@ export class RunGraphData {
     }
     const edges: IGraphEdge[] = [];
     const seen = new Set<string>();
+    const waitingFlows: IGraphEdge[] = [];
     for (const flow of flows) {
-      if (flow.from === flow.to || !byId.has(flow.from) || !byId.has(flow.to)) {
+      if (flow.from === flow.to) {
         continue;
       }
-      const key = `${flow.to}|${flow.from}|${flow.kind}|${flow.path ?? ""}`;
+      if (!byId.has(flow.from) || !byId.has(flow.to)) {
+        // Kept for withChanges: a live flow may arrive before one of its runs.
+        waitingFlows.push(flow);
+        continue;
+      }
+      const key = Private.flowKey(flow);
       if (seen.has(key)) {
         continue;
       }
       seen.add(key);
       edges.push(flow);
     }
-    return new RunGraphData(rootId, byId, edges);
+    return new RunGraphData(rootId, byId, edges, {
+      children: Private.childrenOf(byId),
+      stateChanges: null,
+      flowKeys: seen,
+      waitingFlows,
+    });
   }
 
   /**
@@ -161,6 +261,10 @@ export class RunGraphData {
   }
 
   private _shapeKey: string | null = null;
+  /** The dedupe keys of `edges`, until handed to a graph derived from this one. */
+  private _flowKeys: Set<string> | null = null;
+  /** Flows with an end not (yet) in the graph. */
+  private _waitingFlows: readonly IGraphEdge[] = [];
 }
 
 /** An artifact's summary as a silent run's bundle keeps it (`artifacts` of the bundle). */
@@ -275,4 +379,38 @@ export function flowFromJson(value: unknown): IGraphEdge | null {
     ...(typeof flow.parameter === "string" ? { parameter: flow.parameter } : {}),
     ...(typeof flow.path === "string" ? { path: flow.path } : {}),
   };
+}
+
+namespace Private {
+  /** What {@link RunGraphData.withChanges} hands to the graph it derives. */
+  export interface IDerived {
+    readonly children: ReadonlyMap<string, readonly string[]>;
+    readonly stateChanges: IStateChanges | null;
+    readonly flowKeys: Set<string>;
+    readonly waitingFlows: readonly IGraphEdge[];
+  }
+
+  /** Flows with these keys are repeats (same ends, kind and path). */
+  export function flowKey(flow: IGraphEdge): string {
+    return `${flow.to}|${flow.from}|${flow.kind}|${flow.path ?? ""}`;
+  }
+
+  export function flowKeys(edges: readonly IGraphEdge[]): Set<string> {
+    return new Set(edges.map(flowKey));
+  }
+
+  /** Child run ids by parent id, in the order of the runs. */
+  export function childrenOf(runs: ReadonlyMap<string, IGraphRun>): Map<string, string[]> {
+    const children = new Map<string, string[]>();
+    for (const run of runs.values()) {
+      if (run.parentId !== null && runs.has(run.parentId) && run.id !== run.parentId) {
+        let list = children.get(run.parentId);
+        if (!list) {
+          children.set(run.parentId, (list = []));
+        }
+        list.push(run.id);
+      }
+    }
+    return children;
+  }
 }

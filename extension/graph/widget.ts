@@ -22,7 +22,12 @@
  * Drawing cost, for a first paint within a few hundred milliseconds at 1,000 runs: the boxes are
  * one markup string; the zoom is a CSS transform of the `<svg>` (no layout when it changes), set
  * before the boxes enter the DOM so they are laid out once; below {@link LABELS_FROM_SCALE} the
- * labels are not displayed (text layout is most of the cost, and they would be unreadable).
+ * labels are not displayed (text layout is most of the cost, and they would be unreadable). A
+ * layout of more than {@link WINDOW_ABOVE} boxes is drawn a window at a time (window.ts): the
+ * boxes in view and a margin, drawn again when a pan or zoom passes it.
+ *
+ * Live updates that change states only (RunGraphData.withChanges shares the nesting and edges)
+ * keep the visible part and swap classes and fold counts: no walk over every run.
  *
  * @example
  * ```ts
@@ -47,6 +52,15 @@ import {
   visibleGraph,
 } from "./layout";
 import { type IGraphRun, type RunGraphData, runTooltip } from "./model";
+import {
+  contains,
+  drawnWindow,
+  intersects,
+  type IRect,
+  type ITransform,
+  visibleRect,
+  WINDOW_ABOVE,
+} from "./window";
 
 /** The command a click on a run executes (the step panel implements it). */
 export const OPEN_STEP_COMMAND = "tsematic:open-step";
@@ -110,6 +124,20 @@ export class RunGraph extends Widget {
     const start = performance.now();
     const previous = this._graph;
     this._graph = graph;
+    const view = this._view;
+    if (
+      view !== null &&
+      view.graph === previous &&
+      this._graphLayout !== null &&
+      graph.children === previous.children &&
+      graph.edges === previous.edges
+    ) {
+      // The same nesting and edges (a live update of states, RunGraphData.withChanges): the
+      // visible part holds, without walking every run and flow again.
+      this._view = { ...view, graph };
+      this._updateStates();
+      return;
+    }
     for (const [id, kids] of graph.children) {
       if (this._known.has(id)) {
         continue;
@@ -122,14 +150,14 @@ export class RunGraph extends Widget {
         this._collapsed.add(id);
       }
     }
-    const view = this._visible(graph);
-    if (previous !== null && this._graphLayout !== null && layoutKey(view) === this._drawnKey) {
+    const visible = this._visible(graph);
+    if (previous !== null && this._graphLayout !== null && layoutKey(visible) === this._drawnKey) {
       // Only states (or runs hidden in closed folds and collapsed groups) changed.
-      this._view = view;
+      this._view = visible;
       this._updateStates();
       return;
     }
-    this._relayout(start, view);
+    this._relayout(start, visible);
   }
 
   /** A line above the graph (where the graph comes from, what failed). */
@@ -208,6 +236,7 @@ export class RunGraph extends Widget {
       return;
     }
     this._generation += 1; // a pending ELK layout is dropped
+    cancelAnimationFrame(this._windowFrame);
     this._resizeObserver.disconnect();
     this._viewport.removeEventListener("wheel", this);
     this._viewport.removeEventListener("pointerdown", this);
@@ -323,6 +352,13 @@ export class RunGraph extends Widget {
       return;
     }
     this._graphLayout = layout;
+    // The zoom is known before the markup is made: the window drawn (window.ts) depends on it, and
+    // the boxes are laid out once, without their labels if it is small.
+    if (fit) {
+      this._fit();
+    }
+    const drawn = this._windowFor(layout);
+    this._window = drawn;
     const svg = Private.createSvg(layout.width, layout.height);
     // One markup string parsed at once: several times faster than a thousand createElementNS.
     const groups: string[] = [];
@@ -330,6 +366,9 @@ export class RunGraph extends Widget {
     const edges: string[] = [];
     const esc = Private.escape;
     for (const box of layout.boxes.values()) {
+      if (drawn !== null && !intersects(box, drawn)) {
+        continue;
+      }
       const fold = this._view?.folds.get(box.id);
       if (fold !== undefined) {
         const markup = this._foldMarkup(graph, fold, box);
@@ -366,7 +405,7 @@ export class RunGraph extends Widget {
     for (const edge of layout.edges) {
       const a = layout.boxes.get(edge.from);
       const b = layout.boxes.get(edge.to);
-      if (!a || !b) {
+      if (!a || !b || (drawn !== null && !intersects(Private.span(a, b), drawn))) {
         continue;
       }
       if (edge.style === "awaited") {
@@ -413,11 +452,6 @@ export class RunGraph extends Widget {
     this._foldNodes.clear();
     for (const g of svg.querySelectorAll<SVGGElement>("g[data-fold-id]")) {
       this._foldNodes.set(g.dataset.foldId as string, g);
-    }
-    // The zoom is known before the boxes enter the DOM: they are laid out once, and without their
-    // labels if it is small.
-    if (fit) {
-      this._fit();
     }
     const previous = this._svg;
     // The keyboard stays on the fold it was on when the drawing is replaced (elkjs's layout
@@ -597,12 +631,46 @@ export class RunGraph extends Widget {
     }
   }
 
-  /** A CSS transform of the `<svg>`: panning and zooming never lay the boxes out again. */
+  /**
+   * A CSS transform of the `<svg>`: panning and zooming never lay the boxes out again. Past the
+   * drawn window of a large layout, the window around the new view is drawn at the next frame.
+   */
   private _applyTransform(): void {
     this._svg.style.transform =
       `translate(${this._tx.toFixed(1)}px,${this._ty.toFixed(1)}px) ` +
       `scale(${this._scale.toFixed(4)})`;
     this._viewport.classList.toggle("jp-mod-overview", this._scale < LABELS_FROM_SCALE);
+    const drawn = this._window;
+    if (drawn === null || this._windowFrame !== 0) {
+      return;
+    }
+    const size = { width: this._viewport.clientWidth, height: this._viewport.clientHeight };
+    if (!contains(drawn, visibleRect(size, this._transform))) {
+      this._windowFrame = requestAnimationFrame(() => {
+        this._windowFrame = 0;
+        const layout = this._graphLayout;
+        if (!this.isDisposed && layout !== null) {
+          this._draw(layout, false);
+        }
+      });
+    }
+  }
+
+  /**
+   * The part of `layout` to draw around the current view, or null for all of it (a small layout,
+   * or a viewport without a size yet). Reads the viewport's size: call it before changing the DOM.
+   */
+  private _windowFor(layout: ILayout): IRect | null {
+    const width = this._viewport.clientWidth;
+    const height = this._viewport.clientHeight;
+    if (layout.boxes.size <= WINDOW_ABOVE || width === 0 || height === 0) {
+      return null;
+    }
+    return drawnWindow(visibleRect({ width, height }, this._transform));
+  }
+
+  private get _transform(): ITransform {
+    return { tx: this._tx, ty: this._ty, scale: this._scale };
   }
 
   private _onWheel(event: WheelEvent): void {
@@ -758,6 +826,9 @@ export class RunGraph extends Widget {
   private _scale = 1;
   private _tx = 0;
   private _ty = 0;
+  /** The part of the layout drawn (null: all of it), and the frame that draws it again. */
+  private _window: IRect | null = null;
+  private _windowFrame = 0;
 }
 
 export namespace RunGraph {
@@ -850,6 +921,18 @@ namespace Private {
       `<g class="jp-RunGraph-cacheMark"><rect x="${x}" y="${y}" width="${width}" height="12" ` +
       `rx="6"></rect><text x="${x + width / 2}" y="${y + 9}">cached</text></g>`
     );
+  }
+
+  /** The rectangle spanned by two boxes: an edge between them lies in it. */
+  export function span(a: IPlacedBox, b: IPlacedBox): IRect {
+    const x = Math.min(a.x, b.x);
+    const y = Math.min(a.y, b.y);
+    return {
+      x,
+      y,
+      width: Math.max(a.x + a.width, b.x + b.width) - x,
+      height: Math.max(a.y + a.height, b.y + b.height) - y,
+    };
   }
 
   export function escape(text: string): string {

@@ -55,6 +55,8 @@ export class LiveGraphSource {
     this._provider.on("status", this._onStatus);
     this._provider.on("sync", this._onSync);
     this._doc.on("update", this._onUpdate);
+    this._doc.getMap("runs").observe(this._onRunsChanged);
+    this._doc.getMap("flows").observe(this._onFlowsChanged);
     this._poll = new Poll({
       auto: false,
       factory: () => this._fetch(),
@@ -105,6 +107,8 @@ export class LiveGraphSource {
     this._provider.off("status", this._onStatus);
     this._provider.off("sync", this._onSync);
     this._doc.off("update", this._onUpdate);
+    this._doc.getMap("runs").unobserve(this._onRunsChanged);
+    this._doc.getMap("flows").unobserve(this._onFlowsChanged);
     this._provider.destroy();
     this._doc.destroy();
     this._poll.dispose();
@@ -131,6 +135,28 @@ export class LiveGraphSource {
     this._readDoc();
   };
 
+  /** Notes the runs an update changed (read at the next redraw); a removal means a full read. */
+  private _onRunsChanged = (event: Y.YMapEvent<unknown>): void => {
+    for (const [key, change] of event.changes.keys) {
+      if (change.action === "delete") {
+        this._pending.removed = true;
+      } else {
+        this._pending.runs.add(key);
+      }
+    }
+  };
+
+  /** Notes the flows an update added; a removed or replaced one means a full read. */
+  private _onFlowsChanged = (event: Y.YMapEvent<unknown>): void => {
+    for (const [key, change] of event.changes.keys) {
+      if (change.action === "add") {
+        this._pending.flows.add(key);
+      } else {
+        this._pending.removed = true;
+      }
+    }
+  };
+
   /** Coalesces bursts of document updates into one redraw per frame-ish. */
   private _onUpdate = (): void => {
     if (this._isDisposed || this._mode !== "live" || this._updateTimer !== undefined) {
@@ -139,12 +165,46 @@ export class LiveGraphSource {
     this._updateTimer = setTimeout(() => {
       this._updateTimer = undefined;
       if (!this._isDisposed) {
-        this._readDoc();
+        this._applyPending();
       }
     }, 50);
   };
 
+  /**
+   * The graph with the runs and flows changed since the last redraw applied
+   * (RunGraphData.withChanges): a live update of a 100,000-run graph reads the few changed runs,
+   * not the whole document. Removals (not made by the server while a run is live) read it all.
+   */
+  private _applyPending(): void {
+    const pending = this._pending;
+    const graph = this._graph;
+    if (graph === null || pending.removed) {
+      this._readDoc();
+      return;
+    }
+    this._pending = Private.nothingPending();
+    const runsMap = this._doc.getMap("runs");
+    const flowsMap = this._doc.getMap("flows");
+    const runs: IGraphRun[] = [];
+    for (const key of pending.runs) {
+      const run = graphRunFromJson(runsMap.get(key));
+      if (run) {
+        runs.push(run);
+      }
+    }
+    const flows: IGraphEdge[] = [];
+    for (const key of pending.flows) {
+      const flow = flowFromJson(flowsMap.get(key));
+      if (flow) {
+        flows.push(flow);
+      }
+    }
+    this._graph = graph.withChanges({ runs, flows });
+    this._changed.emit();
+  }
+
   private _readDoc(): void {
+    this._pending = Private.nothingPending();
     const runs: IGraphRun[] = [];
     this._doc.getMap("runs").forEach((value) => {
       const run = graphRunFromJson(value);
@@ -204,6 +264,8 @@ export class LiveGraphSource {
   private readonly _fallbackTimer: ReturnType<typeof setTimeout>;
   private _updateTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   private _graph: RunGraphData | null = null;
+  /** What document updates changed since the graph was last read. */
+  private _pending = Private.nothingPending();
   private _mode: LiveMode = "connecting";
   private _error = "";
   private _isDisposed = false;
@@ -232,5 +294,18 @@ export namespace LiveGraphSource {
     pollFallback?: boolean;
     /** The WebSocket class (node tests; browsers have one). */
     WebSocketPolyfill?: typeof WebSocket;
+  }
+}
+
+namespace Private {
+  /** Keys of the runs and flows changed since the last read; `removed`: read the whole document. */
+  export interface IPending {
+    readonly runs: Set<string>;
+    readonly flows: Set<string>;
+    removed: boolean;
+  }
+
+  export function nothingPending(): IPending {
+    return { runs: new Set(), flows: new Set(), removed: false };
   }
 }
