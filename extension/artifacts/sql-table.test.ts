@@ -52,8 +52,9 @@ const settled = () => new Promise((done) => setTimeout(done, 0));
 function table(
   engine: () => Promise<ISqlEngine>,
   bytes: Promise<Uint8Array> = Promise.resolve(new Uint8Array(16)),
+  warmUpSql?: string,
 ) {
-  return new SqlTable({ name: "tsematic_test", bytes, engine });
+  return new SqlTable({ name: "tsematic_test", bytes, engine, warmUpSql });
 }
 
 describe("SqlTable", () => {
@@ -69,6 +70,25 @@ describe("SqlTable", () => {
       'CREATE OR REPLACE TEMP VIEW t AS SELECT * FROM "tsematic_test"',
       "SELECT count(*) FROM t",
     ]);
+  });
+
+  it("runs the warm-up query after registering when prepared, never before a user's query", async () => {
+    const engine = new FakeEngine();
+    const warmUp = "SELECT * FROM t LIMIT 100";
+    const prepared = table(async () => engine, undefined, warmUp);
+    prepared.prepare();
+    prepared.prepare(); // the idle callback, then the SQL box's focus
+    await settled();
+    assert.deepEqual(engine.calls, [
+      "register tsematic_test 16",
+      'CREATE OR REPLACE TEMP VIEW t AS SELECT * FROM "tsematic_test"',
+      warmUp,
+    ]);
+
+    const cold = new FakeEngine();
+    const unprepared = table(async () => cold, undefined, warmUp);
+    await unprepared.query("SELECT count(*) FROM t");
+    assert.equal(cold.calls.includes(warmUp), false, "the user's query does not wait for it");
   });
 
   it("registers once for a prepare and queries that come before the bytes are all here", async () => {

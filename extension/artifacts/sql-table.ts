@@ -13,6 +13,7 @@
  *   name: "tsematic_1a2b",
  *   bytes: ipcBytes, // a promise of the whole Arrow IPC stream
  *   engine: async () => (await import("./duckdb")).SqlDatabase.shared(),
+ *   warmUpSql: "SELECT * FROM t LIMIT 100", // the query the SQL box holds at first
  * });
  * table.prepare(); // the rows are all here: get ready while the user looks at them
  * const { result, queryMs } = await table.query("SELECT count(*) FROM t");
@@ -48,6 +49,7 @@ export class SqlTable {
     this.name = options.name;
     this._bytes = options.bytes;
     this._engine = options.engine;
+    this._warmUpSql = options.warmUpSql ?? null;
   }
 
   /** The table's name in duckdb (queries see it as `t`). */
@@ -58,13 +60,27 @@ export class SqlTable {
   }
 
   /**
-   * Starts the engine and registers the table without waiting: failures are reported by the next
-   * {@link query}, which retries what can succeed on a second try (the engine's start).
+   * Starts the engine, registers the table and runs the warm-up query without waiting: failures
+   * are reported by the next {@link query}, which retries what can succeed on a second try (the
+   * engine's start).
    */
   prepare(): void {
-    if (!this._disposed) {
-      this._registration().catch(() => undefined);
+    if (this._disposed || this._prepared) {
+      return;
     }
+    this._prepared = true;
+    void (async () => {
+      const engine = await this._registration();
+      if (engine && this._warmUpSql !== null && !this._disposed) {
+        // duckdb-wasm compiles its WebAssembly lazily, function by function on first call: the
+        // first query over a million rows spent 140 of its 190 ms compiling 500 functions
+        // (Chromium trace, wasm.CompileLazy). Any query compiles the scan and the Arrow result
+        // for this table's types; the box's own query is the likeliest first one.
+        await this._run(engine, this._warmUpSql);
+      }
+    })().catch(() => {
+      this._prepared = false;
+    });
   }
 
   /**
@@ -76,16 +92,7 @@ export class SqlTable {
     if (!engine || this._disposed) {
       return null;
     }
-    let queryMs = 0;
-    const result = await engine.exclusive(async () => {
-      const started = performance.now();
-      // `t` is shared by every view's queries: pointed at this table inside the exclusive task.
-      await engine.query(`CREATE OR REPLACE TEMP VIEW t AS SELECT * FROM "${this.name}"`);
-      const rows = await engine.query(sql);
-      queryMs = performance.now() - started;
-      return rows;
-    });
-    return { result, queryMs };
+    return this._run(engine, sql);
   }
 
   /** Drops the table once its registration settles (now if it never started). */
@@ -98,6 +105,16 @@ export class SqlTable {
     if (registered) {
       void registered.then((engine) => engine?.drop(this.name)).catch(() => undefined);
     }
+  }
+
+  private _run(engine: ISqlEngine, sql: string): Promise<ISqlAnswer> {
+    return engine.exclusive(async () => {
+      const started = performance.now();
+      // `t` is shared by every view's queries: pointed at this table inside the exclusive task.
+      await engine.query(`CREATE OR REPLACE TEMP VIEW t AS SELECT * FROM "${this.name}"`);
+      const result = await engine.query(sql);
+      return { result, queryMs: performance.now() - started };
+    });
   }
 
   /** The engine with this table in it; one registration per table, shared by every query. */
@@ -139,6 +156,8 @@ export class SqlTable {
 
   private readonly _bytes: Promise<Uint8Array>;
   private readonly _engine: () => Promise<ISqlEngine>;
+  private readonly _warmUpSql: string | null;
+  private _prepared = false;
   private _registered: Promise<ISqlEngine | null> | null = null;
   private _bytesHandedOver = false;
   private _disposed = false;
@@ -152,5 +171,7 @@ export namespace SqlTable {
     readonly bytes: Promise<Uint8Array>;
     /** The page's engine, started on the first call. */
     readonly engine: () => Promise<ISqlEngine>;
+    /** Run over `t` by {@link SqlTable.prepare} once the table is registered (result unused). */
+    readonly warmUpSql?: string;
   }
 }

@@ -115,7 +115,7 @@ export class TableView extends Panel {
     input.className = "jp-TsematicTable-sqlInput";
     input.spellcheck = false;
     input.rows = 2;
-    input.value = "SELECT * FROM t LIMIT 100";
+    input.value = Private.FIRST_SQL;
     // Typing a query takes longer than getting duckdb-wasm ready: start now if not yet started.
     input.addEventListener("focus", () => this._sql.prepare());
     input.setAttribute(
@@ -203,11 +203,15 @@ export class TableView extends Panel {
     name: `tsematic_${Math.random().toString(36).slice(2, 10)}`,
     bytes: this._bytes.promise,
     engine: async () => (await import("./duckdb")).SqlDatabase.shared(),
+    warmUpSql: Private.FIRST_SQL,
   });
   private _model: ArrowDataModel | null = null;
 }
 
 namespace Private {
+  /** The SQL box's query until the user types another. */
+  export const FIRST_SQL = "SELECT * FROM t LIMIT 100";
+
   export function div(className: string): HTMLDivElement {
     const node = document.createElement("div");
     node.className = className;
