@@ -1,7 +1,8 @@
 /**
  * An Arrow table artifact: column summaries from the artifact's summary (no download needed), the
  * rows in a virtualized DOM grid fed by the server's Arrow IPC stream (the first batch shows as soon
- * as it is decoded), and a SQL box run by duckdb-wasm in the browser over the table, named `t`.
+ * as it is decoded), and a SQL box run by duckdb-wasm in the browser over the table, named `t`
+ * (started and loaded in the background once the rows are all here: {@link SqlTable}).
  */
 import { Panel, Widget } from "@lumino/widgets";
 
@@ -11,6 +12,7 @@ import { describeColumn } from "./column-summary";
 import type { IArtifactViewContext } from "./context";
 import { errorText } from "./context";
 import { TableGrid } from "./grid";
+import { SqlTable } from "./sql-table";
 
 /** What a table view reports, for tests and the benchmark (also set as data attributes). */
 export interface ITableTimings {
@@ -76,10 +78,7 @@ export class TableView extends Panel {
       return;
     }
     this._abort.abort();
-    const name = this._tableName;
-    if (this._registered) {
-      void this._registered.then(async (db) => db?.drop(name)).catch(() => undefined);
-    }
+    this._sql.dispose();
     super.dispose();
   }
 
@@ -88,19 +87,11 @@ export class TableView extends Panel {
     this._resultStatus.classList.remove("jp-mod-error");
     this._resultStatus.textContent = "Running…";
     try {
-      const db = await this._register();
-      if (this.isDisposed || !db) {
+      const answer = await this._sql.query(sql);
+      if (this.isDisposed || !answer) {
         return;
       }
-      const started = performance.now();
-      const result = await db.exclusive(async () => {
-        await db.query(`CREATE OR REPLACE TEMP VIEW t AS SELECT * FROM "${this._tableName}"`);
-        return db.query(sql);
-      });
-      const ms = performance.now() - started;
-      if (this.isDisposed) {
-        return;
-      }
+      const { result, queryMs: ms } = answer;
       this.timings.queryMs = ms;
       this.node.dataset.queryMs = ms.toFixed(1);
       const model = new ArrowDataModel(result.schema.fields);
@@ -124,7 +115,9 @@ export class TableView extends Panel {
     input.className = "jp-TsematicTable-sqlInput";
     input.spellcheck = false;
     input.rows = 2;
-    input.value = "SELECT * FROM t LIMIT 100";
+    input.value = Private.FIRST_SQL;
+    // Typing a query takes longer than getting duckdb-wasm ready: start now if not yet started.
+    input.addEventListener("focus", () => this._sql.prepare());
     input.setAttribute(
       "aria-label",
       "SQL over this table (as t), run by duckdb-wasm in the browser",
@@ -142,23 +135,6 @@ export class TableView extends Panel {
     });
     node.append(input, button);
     return new Widget({ node });
-  }
-
-  /** The table in duckdb-wasm, once its bytes are all here (registered on the first query). */
-  private _register(): Promise<import("./duckdb").SqlDatabase | null> {
-    this._registered ??= (async () => {
-      const [{ SqlDatabase }, bytes] = await Promise.all([import("./duckdb"), this._bytes.promise]);
-      const db = await SqlDatabase.shared();
-      if (this.isDisposed) {
-        return null;
-      }
-      await db.exclusive(() => db.register(this._tableName, bytes));
-      return db;
-    })();
-    this._registered.catch(() => {
-      this._registered = null;
-    });
-    return this._registered;
   }
 
   private async _load(): Promise<void> {
@@ -203,6 +179,7 @@ export class TableView extends Panel {
       this.node.dataset.allRowsMs = this.timings.allRowsMs.toFixed(1);
       this._status.textContent = "";
       this.node.dataset.loaded = "true";
+      Private.whenIdle(() => this._sql.prepare());
     } catch (reason) {
       this._bytes.reject(reason);
       if (this.isDisposed) {
@@ -222,16 +199,35 @@ export class TableView extends Panel {
   private readonly _resultStatus: HTMLElement;
   private readonly _abort = new AbortController();
   private readonly _bytes = Private.deferred<Uint8Array>();
-  private readonly _tableName = `tsematic_${Math.random().toString(36).slice(2, 10)}`;
+  private readonly _sql = new SqlTable({
+    name: `tsematic_${Math.random().toString(36).slice(2, 10)}`,
+    bytes: this._bytes.promise,
+    engine: async () => (await import("./duckdb")).SqlDatabase.shared(),
+    warmUpSql: Private.FIRST_SQL,
+  });
   private _model: ArrowDataModel | null = null;
-  private _registered: Promise<import("./duckdb").SqlDatabase | null> | null = null;
 }
 
 namespace Private {
+  /** The SQL box's query until the user types another. */
+  export const FIRST_SQL = "SELECT * FROM t LIMIT 100";
+
   export function div(className: string): HTMLDivElement {
     const node = document.createElement("div");
     node.className = className;
     return node;
+  }
+
+  /**
+   * Runs `task` when the page has a moment (the grid's first frames come first), or after 1 s at
+   * the latest.
+   */
+  export function whenIdle(task: () => void): void {
+    if (typeof requestIdleCallback === "function") {
+      requestIdleCallback(task, { timeout: 1000 });
+    } else {
+      setTimeout(task, 0);
+    }
   }
 
   export function deferred<T>(): {
