@@ -867,27 +867,17 @@ export class Resolution {
       return false;
     }
     this.emitState(node, "running");
-    const fn = node.future.spec.fn as (...a: unknown[]) => unknown;
-    node.bodiesRunning++;
     let result: unknown;
     try {
-      result = runStorage().run({ node }, fn, ...args);
+      result = this.callBody(node, args);
     } catch (error) {
-      this.bodyReturned(node);
       if (!node.done) this.fail(node, error);
       return true;
     }
     if (this.needsSettling(result)) {
-      if (!isFuture(result) && typeof (result as PromiseLike<unknown>).then === "function") {
-        const returned = (): void => this.bodyReturned(node);
-        Promise.resolve(result).then(returned, returned);
-      } else {
-        this.bodyReturned(node);
-      }
       void this.settleInline(node, result);
       return true;
     }
-    this.bodyReturned(node);
     try {
       if (node.created.length > 0) this.checkUnused(node);
       this.recordOutput(node, result);
@@ -921,6 +911,15 @@ export class Resolution {
   }
 
   private runBodyOnce(node: RunNode, args: unknown[]): Promise<unknown> {
+    return this.settleBody(node, this.callBody(node, args));
+  }
+
+  /**
+   * Calls the step's body in the run's scope and counts it as running until it returns, or, when
+   * it returns a promise, until that settles (a canceled step's code may run on after its run
+   * ended). A body that throws is counted returned, and the error thrown on.
+   */
+  private callBody(node: RunNode, args: unknown[]): unknown {
     const fn = node.future.spec.fn as (...a: unknown[]) => unknown;
     node.bodiesRunning++;
     let result: unknown;
@@ -936,7 +935,7 @@ export class Resolution {
     } else {
       this.bodyReturned(node);
     }
-    return this.settleBody(node, result);
+    return result;
   }
 
   /**
