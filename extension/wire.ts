@@ -1498,11 +1498,24 @@ export interface components {
        * @default 0
        */
       inlineBytes: number;
+      /**
+       * @description What each hit's `run` carries: the whole run, as `GET /cache/{cacheKey}` answers (`full`),
+       *     or only its id (`id`: all a resolver needs to name the original run; a rerun of a wide
+       *     fan-out then reads and sends no run rows).
+       * @default full
+       * @enum {string}
+       */
+      run: "full" | "id";
     };
     CacheLookupAnswer: {
       hits: {
         [key: string]: {
-          run: components["schemas"]["Run"];
+          /** @description The run that made the outputs; only its id when asked with `run` `id`. */
+          run:
+            | components["schemas"]["Run"]
+            | {
+                id: components["schemas"]["RunId"];
+              };
           outputs: {
             name: string;
             artifact: components["schemas"]["Artifact"];

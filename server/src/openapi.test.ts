@@ -210,6 +210,8 @@ describe("the server conforms to openapi.yaml", () => {
     assert.equal((await call("GET", `/cache/${"d".repeat(64)}`)).status, 404);
     const lookups = json({ keys: [train.body.run.cacheKey, "d".repeat(64)], inlineBytes: 4096 });
     assert.equal((await call("POST", "/cache/lookups", lookups)).status, 200);
+    const idLookups = json({ keys: [train.body.run.cacheKey], inlineBytes: 4096, run: "id" });
+    assert.equal((await call("POST", "/cache/lookups", idLookups)).status, 200);
     assert.equal((await call("POST", "/cache/lookups", json({ keys: ["x"] }))).status, 400);
     assert.equal((await call("GET", `/live/${fx.rootId}`)).status, 426);
     assert.equal((await call("GET", `/live/notes/${fx.rootId}`)).status, 426);

@@ -160,8 +160,8 @@ describe("dispatch policy of the runner", () => {
       (e) => e.type === "run-state" && e.runId === trainId && e.state === "scheduled",
     );
     assert.equal(scheduled?.type === "run-state" && scheduled.cacheKey, trainRequest.cacheKey);
+    // An inline run starts in the same tick: its running state carries the cache key.
     assert.deepEqual(statesOf(sink.events, runIdOf(sink.events, "noResources")), [
-      "scheduled",
       "running",
       "resolved",
     ]);
@@ -320,7 +320,7 @@ describe("durable ids", () => {
     assert.deepEqual(bodies, ["prepare"], "prepare(4) was replayed, prepare(14) ran");
     assert.deepEqual(asked, [prepare4, prepare14]);
     assert.deepEqual(statesOf(second.events, prepare4!), [], "no state is emitted again");
-    assert.deepEqual(statesOf(second.events, prepare14!), ["scheduled", "running", "resolved"]);
+    assert.deepEqual(statesOf(second.events, prepare14!), ["running", "resolved"]);
   });
 
   it("re-attaches to the job of a dispatched run an earlier attempt left open, without sending it back to scheduled", async () => {

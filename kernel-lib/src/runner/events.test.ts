@@ -111,12 +111,33 @@ test("resolution observers see every root run and its events", async () => {
   assert.ok(sink.events.some((e) => e.type === "run-state" && e.state === "resolved"));
 });
 
-test("the scheduled state carries the cache key", async () => {
+test("a run that starts right away goes from created to running in one state event, which carries the cache key", async () => {
   const sink = collect();
-  await double(21).run({ tracking: false, sink });
-  const scheduled = sink.events.find((e) => e.type === "run-state" && e.state === "scheduled");
-  assert.ok(scheduled && scheduled.type === "run-state");
-  assert.match(scheduled.cacheKey!, /^[0-9a-f]{64}$/);
+  const { rootId } = await double(21).run({ tracking: false, sink });
+  const states = sink.events.filter((e) => e.type === "run-state" && e.runId === rootId);
+  assert.deepEqual(
+    states.map((e) => e.type === "run-state" && e.state),
+    ["running", "resolved"],
+  );
+  const running = states[0]!;
+  assert.match((running.type === "run-state" && running.cacheKey) || "", /^[0-9a-f]{64}$/);
+});
+
+test("a run that waits for a slot is recorded scheduled, with its cache key, before it runs", async () => {
+  const sink = collect();
+  const { rootId } = await p([1, 2, 3]).run({ tracking: false, sink, maxParallelism: 1 });
+  const children = sink.events.filter((e) => e.type === "run-created" && e.run.id !== rootId);
+  assert.equal(children.length, 3);
+  for (const child of children) {
+    const id = child.type === "run-created" ? child.run.id : "";
+    const states = sink.events.filter((e) => e.type === "run-state" && e.runId === id);
+    assert.deepEqual(
+      states.map((e) => e.type === "run-state" && e.state),
+      ["scheduled", "running", "resolved"],
+    );
+    assert.match((states[0]!.type === "run-state" && states[0]!.cacheKey) || "", /^[0-9a-f]{64}$/);
+    assert.equal(states[1]!.type === "run-state" && states[1]!.cacheKey, undefined);
+  }
 });
 
 test("a resolution writing as another run's attempt numbers its own events under that writer", async () => {

@@ -218,7 +218,27 @@ export class Resolution {
     extra: Partial<EventBody<RunEvent & { type: "run-state" }>> = {},
   ): void {
     node.state = state;
+    const heldKey = node.unsentScheduledKey;
+    if (heldKey !== undefined) {
+      node.unsentScheduledKey = undefined;
+      if (extra.cacheKey === undefined) extra = { cacheKey: heldKey, ...extra };
+    }
     this.emit({ type: "run-state", runId: node.id, state, attempt: node.attempt, ...extra });
+  }
+
+  /**
+   * Holds `node`'s scheduled state: the next state event carries its cache key instead (the run
+   * then goes from created to running, or to resolved from the cache, in one event). A run that
+   * has to wait first (for a slot, a job) sends it with {@link sendScheduled}.
+   */
+  private holdScheduled(node: RunNode, key: string): void {
+    node.state = "scheduled";
+    if (this.config.sink) node.unsentScheduledKey = key;
+  }
+
+  /** Sends the scheduled state {@link holdScheduled} held, before `node` waits. */
+  private sendScheduled(node: RunNode): void {
+    if (node.unsentScheduledKey !== undefined && !node.done) this.emitState(node, "scheduled");
   }
 
   /**
@@ -521,7 +541,7 @@ export class Resolution {
           return;
         }
         if (prior === "open") node.state = "scheduled";
-        else this.emitState(node, "scheduled", { cacheKey: key });
+        else this.holdScheduled(node, key);
       } else {
         // Nobody records this run: only prove the inputs could be stored, as a tracked run would.
         for (let i = 0; i < args.length; i++) this.checkStorable(node, i, args[i]);
@@ -539,6 +559,7 @@ export class Resolution {
         }
       }
       if (this.config.dispatcher && node !== this.rootNode && asksForJob(settings)) {
+        this.sendScheduled(node);
         await this.dispatchRun(node, refs, settings, key);
         return;
       }
@@ -785,6 +806,8 @@ export class Resolution {
     key: string | undefined,
   ): Promise<void> {
     const retry = resolveRetry(settings.retry);
+    // Waiting for a slot can take long: the run shows as scheduled meanwhile.
+    if (this.slots) this.sendScheduled(node);
     for (;;) {
       if (this.slots) {
         await this.slots.acquire();

@@ -18,7 +18,6 @@ test("a failing step is retried until it succeeds, with the retrying state recor
   const run = graph.byStep("flaky")[0]!;
   assert.deepEqual(run.states, [
     "created",
-    "scheduled",
     "running",
     "retrying",
     "running",

@@ -33,6 +33,11 @@ export class RunNode {
   calls = 0;
   /** What lineage flows need to know about this run; only while events are recorded. */
   lineage: RunLineage | undefined;
+  /**
+   * The cache key of a scheduled state not sent yet: it rides on the run's next state event, so a
+   * run that starts (or is found in the cache) right away costs one state event, not two.
+   */
+  unsentScheduledKey: string | undefined;
   readonly promise: Promise<unknown>;
   private settleResolve!: (value: unknown) => void;
   private settleReject!: (error: unknown) => void;

@@ -28,6 +28,11 @@ export class RemoteCache implements CacheStore {
   private scheduled = false;
   /** Whether the server has the batch route (else one GET per key). */
   private batchRoute = true;
+  /**
+   * Whether the server answers hits with their run's id only (`run: "id"`): a server from before
+   * that option refuses the field (400), and is then asked for whole runs, of which only the id is read.
+   */
+  private runIdsOnly = true;
 
   constructor(
     private readonly client: ServerClient,
@@ -90,7 +95,19 @@ export class RemoteCache implements CacheStore {
     let answer: { hits: Record<string, HitBody> } | undefined;
     await retryWhileUnavailable(
       async () => {
-        answer = await this.client.json("POST", "/cache/lookups", { keys, inlineBytes: 64 * 1024 });
+        const body = { keys, inlineBytes: 64 * 1024 };
+        if (this.runIdsOnly) {
+          try {
+            answer = await this.client.json("POST", "/cache/lookups", { ...body, run: "id" });
+            return;
+          } catch (error) {
+            if (!(error instanceof ServerRefusedError && /failed with 400/.test(error.message))) {
+              throw error;
+            }
+            this.runIdsOnly = false;
+          }
+        }
+        answer = await this.client.json("POST", "/cache/lookups", body);
       },
       this.giveUpMs,
       () => `cache lookups at ${this.client.url} failed`,

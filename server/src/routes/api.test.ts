@@ -343,4 +343,29 @@ describe("batch routes: artifact uploads and cache lookups", () => {
     );
     assert.equal(noInline.body.hits[keys[0]!]!.outputs[0]!.bytes, undefined);
   });
+
+  it("answers cache lookups asked with run id with each hit's run id alone, and the same outputs", async () => {
+    const keys = await Promise.all(
+      [fx.runs.train0, fx.runs.train1].map(
+        async (id) =>
+          (await t.api.get<{ run: { cacheKey: string } }>(`/runs/${id}`)).body.run.cacheKey,
+      ),
+    );
+    type Hits = Record<string, { run: Record<string, unknown>; outputs: unknown[] }>;
+    const full = await t.api.post<{ hits: Hits }>("/cache/lookups", { keys, inlineBytes: 1024 });
+    const ids = await t.api.post<{ hits: Hits }>("/cache/lookups", {
+      keys,
+      inlineBytes: 1024,
+      run: "id",
+    });
+    assert.equal(ids.status, 200);
+    assert.deepEqual(ids.body.hits[keys[0]!]!.run, { id: fx.runs.train0 });
+    assert.deepEqual(ids.body.hits[keys[1]!]!.run, { id: fx.runs.train1 });
+    assert.equal(full.body.hits[keys[0]!]!.run.stepName, "train", "whole runs by default");
+    for (const key of keys) {
+      assert.deepEqual(ids.body.hits[key]!.outputs, full.body.hits[key]!.outputs);
+    }
+    const wrong = await t.api.post("/cache/lookups", { keys, run: "some" });
+    assert.equal(wrong.status, 400);
+  });
 });

@@ -6,8 +6,8 @@ import { bodyChecker } from "../http/contract";
 import { ApiError } from "../http/errors";
 import { checkCacheKey } from "../http/ids";
 import { query } from "../http/query";
-import type { PortView } from "../model/api";
-import { type CacheHit, findCached, findCachedMany } from "../storage/cache";
+import type { PortView, RunView } from "../model/api";
+import { type CacheHit, findCached, findCachedMany, type RunRef } from "../storage/cache";
 
 /** Inline bytes in one batch answer add up to at most this much; the rest is fetched by id. */
 const MAX_INLINE_TOTAL = 16 * 1024 * 1024;
@@ -30,21 +30,24 @@ export function cacheRoutes(ctx: ServerContext): Router {
     res.json(hit);
   });
 
-  const checkLookups = bodyChecker<{ keys: string[]; inlineBytes?: number }>(
+  const checkLookups = bodyChecker<{ keys: string[]; inlineBytes?: number; run?: "full" | "id" }>(
     "CacheLookups",
     "the cache lookups",
   );
   router.post("/cache/lookups", ...jsonBody(1024 * 1024), async (req, res) => {
     query(req, []);
-    const { keys, inlineBytes = 0 } = checkLookups(req.body);
+    const { keys, inlineBytes = 0, run = "full" } = checkLookups(req.body);
     // Sizes learned while checking that outputs are stored, asked again to decide what to inline.
     let sizes = new Map<string, number>();
     const storedSizes = (ids: readonly string[]): Map<string, number> =>
       (sizes = ctx.artifacts.sizesOf(ids));
-    const found = findCachedMany(ctx.db, [...new Set(keys)], storedSizes);
+    const unique = [...new Set(keys)];
+    const found: Map<string, CacheHit<RunView | RunRef>> = run === "id"
+      ? findCachedMany(ctx.db, unique, storedSizes, "id")
+      : findCachedMany(ctx.db, unique, storedSizes);
     const hits: Record<
       string,
-      { run: CacheHit["run"]; outputs: (PortView & { bytes?: string })[] }
+      { run: RunView | RunRef; outputs: (PortView & { bytes?: string })[] }
     > = {};
     // Which outputs go inline, decided in the order of the keys as the budget runs out; their bytes
     // are then read in one query (those kept in files, one by one).

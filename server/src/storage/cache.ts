@@ -11,8 +11,13 @@ import {
   runView,
 } from "./rows";
 
-export interface CacheHit {
-  run: RunView;
+/** A run named by its id alone: what a resolver needs of a cache hit's original run. */
+export interface RunRef {
+  id: string;
+}
+
+export interface CacheHit<R extends RunRef = RunView> {
+  run: R;
   /** Output names with their artifacts: fetch the bytes with GET /artifacts/{id}/value. */
   outputs: PortView[];
 }
@@ -42,21 +47,41 @@ export function findCached(
  * {@link findCached} for many keys at once, in two queries whatever their number (a rerun of a wide
  * fan-out asks for thousands): the hits by key; a key without one is absent. `storedSizes` is asked
  * once, for every candidate output, which of them are stored (the ids it returns, with their sizes).
+ * With `runs` `"id"`, each hit names its run by id only: the run rows are neither read whole nor
+ * turned into views (most of the work for a thousand hits).
  *
  * @example
  * ```ts
  * const hits = findCachedMany(db, ["3f2a…", "9c41…"], (ids) => artifacts.sizesOf(ids));
  * hits.get("3f2a…")?.outputs[0]?.artifact.id;
+ * findCachedMany(db, keys, sizesOf, "id").get("3f2a…")?.run; // { id: "…" }
  * ```
  */
 export function findCachedMany(
   db: Db,
   cacheKeys: readonly string[],
   storedSizes: (artifactIds: readonly string[]) => Map<string, number>,
-): Map<string, CacheHit> {
+  runs?: "full",
+): Map<string, CacheHit>;
+export function findCachedMany(
+  db: Db,
+  cacheKeys: readonly string[],
+  storedSizes: (artifactIds: readonly string[]) => Map<string, number>,
+  runs: "id",
+): Map<string, CacheHit<RunRef>>;
+export function findCachedMany(
+  db: Db,
+  cacheKeys: readonly string[],
+  storedSizes: (artifactIds: readonly string[]) => Map<string, number>,
+  runs: "full" | "id" = "full",
+): Map<string, CacheHit<RunView | RunRef>> {
   const statements = statementsOf(db);
-  const candidates = new Map<string, RunRow[]>();
-  for (const row of statements.candidatesOfMany.all(JSON.stringify(cacheKeys))) {
+  const candidates = new Map<string, CandidateRow[]>();
+  const rows =
+    runs === "id"
+      ? statements.candidateIdsOfMany.all(JSON.stringify(cacheKeys))
+      : statements.candidatesOfMany.all(JSON.stringify(cacheKeys));
+  for (const row of rows) {
     const list = candidates.get(row.cache_key!) ?? [];
     // As findCached: the 20 most recent of a key.
     if (list.length < 20) list.push(row);
@@ -72,12 +97,15 @@ export function findCachedMany(
   const stored = storedSizes([
     ...new Set([...outputs.values()].flatMap((ports) => ports.map((o) => o.artifact.id))),
   ]);
-  const hits = new Map<string, CacheHit>();
+  const hits = new Map<string, CacheHit<RunView | RunRef>>();
   for (const [key, rows] of candidates) {
     for (const row of rows) {
       const ports = outputs.get(row.id) ?? [];
       if (ports.length > 0 && ports.every((o) => stored.has(o.artifact.id))) {
-        hits.set(key, { run: runView(row), outputs: ports });
+        hits.set(key, {
+          run: runs === "id" ? { id: row.id } : runView(row as RunRow),
+          outputs: ports,
+        });
         break;
       }
     }
@@ -85,10 +113,14 @@ export function findCachedMany(
   return hits;
 }
 
+/** A candidate run: its whole row, or only what choosing among candidates needs. */
+type CandidateRow = Pick<RunRow, "id" | "cache_key">;
+
 interface CacheStatements {
   candidates: Statement<[string], RunRow>;
   outputs: Statement<[string], EdgeRow & ArtifactRow>;
   candidatesOfMany: Statement<[string], RunRow>;
+  candidateIdsOfMany: Statement<[string], CandidateRow>;
   outputsOfMany: Statement<[string], EdgeRow & ArtifactRow>;
 }
 
@@ -111,6 +143,12 @@ function statementsOf(db: Db): CacheStatements {
       ),
       candidatesOfMany: db.prepare<[string], RunRow>(
         `SELECT ${RUN_COLUMNS} FROM runs r
+         WHERE r.cache_key IN (SELECT value FROM json_each(?)) AND r.state = 'resolved'
+           AND r.original_run_id IS NULL ORDER BY r.ended_at DESC, r.id`,
+      ),
+      // As candidatesOfMany, in the same order, without the columns of the run's view.
+      candidateIdsOfMany: db.prepare<[string], CandidateRow>(
+        `SELECT r.id, r.cache_key FROM runs r
          WHERE r.cache_key IN (SELECT value FROM json_each(?)) AND r.state = 'resolved'
            AND r.original_run_id IS NULL ORDER BY r.ended_at DESC, r.id`,
       ),
