@@ -4,6 +4,8 @@
  * sleeps is seen running, then resolved; a click on a step executes `tsematic:open-step`.
  * Reference screenshots (compared, light and dark theme): ui-tests/screenshots/graph-*.png.
  */
+import { join } from "node:path";
+
 import type { Page } from "@playwright/test";
 
 import { expect, expectTslabKernelspec, test } from "./fixtures";
@@ -147,10 +149,17 @@ test.describe("the run graph", () => {
       /jp-mod-resolved/,
     );
     await expect(graph.locator(".jp-RunGraph")).toHaveAttribute("data-engine", "elk");
-    // The run's start time and duration change from run to run: masked.
+    // The run's start time and duration change from run to run, in text and width: fixed boxes.
     await expect(panel).toHaveScreenshot("graph-side-panel.png", {
-      mask: [panel.locator(".jp-TsematicRuns-time"), panel.locator(".jp-TsematicRuns-duration")],
+      stylePath: join(__dirname, "run-specific-text.css"),
     });
+    // Whatever the hour's width ("10:03:45 PM" is the widest), the state stays on the name's line.
+    await item
+      .locator(".jp-TsematicRuns-time")
+      .evaluate((time) => (time.textContent = "10:03:45 PM"));
+    const nameBox = (await item.locator(".jp-TsematicRuns-name").boundingBox())!;
+    const stateBox = (await item.locator(".jp-TsematicRuns-state").boundingBox())!;
+    expect(Math.abs(stateBox.y - nameBox.y)).toBeLessThan(nameBox.height / 2);
   });
 
   test("a run of another lineage server shows the snapshot saved in the notebook, with a note and a button to connect", async ({
