@@ -76,6 +76,19 @@ export interface IStateChanges {
   readonly previous: ReadonlyMap<string, IGraphRun>;
 }
 
+/**
+ * A fold counted by a bounded bundle (kernel-lib's `RunViewFold`): the calls of step `name` under
+ * `parentId`, all of them, while the graph holds only the first few (issue 11).
+ */
+export interface IFoldCount {
+  readonly parentId: string;
+  readonly name: string;
+  /** All calls, those not in the graph included. */
+  readonly count: number;
+  /** How many calls are in each state. */
+  readonly states: ReadonlyMap<string, number>;
+}
+
 /** An immutable run graph. */
 export class RunGraphData {
   constructor(
@@ -89,11 +102,20 @@ export class RunGraphData {
       this.stateChanges = derived.stateChanges;
       this._flowKeys = derived.flowKeys;
       this._waitingFlows = derived.waitingFlows;
+      this.foldCounts = derived.foldCounts ?? [];
       return;
     }
     this.stateChanges = null;
     this.children = Private.childrenOf(runs);
+    this.foldCounts = [];
   }
+
+  /**
+   * The folds a bounded bundle counted over calls it left out (empty for the server's graphs,
+   * which hold every run). Not carried by {@link withChanges}: a changed graph's counts would be
+   * stale.
+   */
+  readonly foldCounts: readonly IFoldCount[];
 
   /**
    * Child run ids by parent id (only parents that have children). The same object in a graph
@@ -205,6 +227,7 @@ export class RunGraphData {
     rootId: string,
     runs: Iterable<IGraphRun>,
     flows: Iterable<IGraphEdge>,
+    foldCounts: readonly IFoldCount[] = [],
   ): RunGraphData {
     const byId = new Map<string, IGraphRun>();
     for (const run of runs) {
@@ -234,13 +257,15 @@ export class RunGraphData {
       stateChanges: null,
       flowKeys: seen,
       waitingFlows,
+      foldCounts,
     });
   }
 
   /**
    * A graph from the snapshot of `application/vnd.tsematic.run.v1+json`. Its `edges` are the
    * recorded flows; edges without a `kind` come from bundles saved before flows were recorded
-   * (guessed from equal artifact ids) and are not drawn.
+   * (guessed from equal artifact ids) and are not drawn. A bounded bundle's `folds` count the
+   * calls its `runs` leave out ({@link foldCounts}).
    */
   static fromBundle(bundle: IRunViewBundle): RunGraphData {
     const runs: IGraphRun[] = [];
@@ -257,7 +282,10 @@ export class RunGraphData {
     const flows = (bundle.edges ?? [])
       .map(flowFromJson)
       .filter((flow): flow is IGraphEdge => flow !== null);
-    return RunGraphData.fromFlows(bundle.rootId, runs, flows);
+    const folds = (bundle.folds ?? [])
+      .map(foldCountFromJson)
+      .filter((fold): fold is IFoldCount => fold !== null);
+    return RunGraphData.fromFlows(bundle.rootId, runs, flows, folds);
   }
 
   private _shapeKey: string | null = null;
@@ -316,6 +344,34 @@ export interface IRunViewBundle {
   readonly edges?: readonly unknown[];
   /** Summaries of the runs' artifacts, by id (silent runs). */
   readonly artifacts?: Readonly<Record<string, IBundleArtifact>>;
+  /** The folds counted over all their calls (kernel-lib's `RunViewFold`; since issue 11). */
+  readonly folds?: readonly unknown[];
+  /** How many runs `runs` leaves out (counted in `folds`). */
+  readonly omittedRuns?: number;
+}
+
+/** Reads a bundle's fold count; null when it is not one. */
+export function foldCountFromJson(value: unknown): IFoldCount | null {
+  if (typeof value !== "object" || value === null) {
+    return null;
+  }
+  const fold = value as Record<string, unknown>;
+  if (
+    typeof fold.parentId !== "string" ||
+    typeof fold.name !== "string" ||
+    typeof fold.count !== "number" ||
+    typeof fold.states !== "object" ||
+    fold.states === null
+  ) {
+    return null;
+  }
+  const states = new Map<string, number>();
+  for (const [state, count] of Object.entries(fold.states)) {
+    if (typeof count === "number" && count > 0) {
+      states.set(state, count);
+    }
+  }
+  return { parentId: fold.parentId, name: fold.name, count: fold.count, states };
 }
 
 /** Reads a run from the server's JSON (`Run` of the OpenAPI file or the live document). */
@@ -388,6 +444,7 @@ namespace Private {
     readonly stateChanges: IStateChanges | null;
     readonly flowKeys: Set<string>;
     readonly waitingFlows: readonly IGraphEdge[];
+    readonly foldCounts?: readonly IFoldCount[];
   }
 
   /** Flows with these keys are repeats (same ends, kind and path). */

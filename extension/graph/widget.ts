@@ -515,7 +515,7 @@ export class RunGraph extends Widget {
   private _foldMarkup(graph: RunGraphData, fold: IFold, box: IPlacedBox): string {
     const esc = Private.escape;
     const counts = stateBreakdown(graph, fold);
-    const total = fold.members.length.toLocaleString("en-US");
+    const total = fold.count.toLocaleString("en-US");
     const open = box.kind === "group";
     const { x, y } = box;
     const title = `${fold.name} × ${total} (calls of one step, folded)\n${breakdownText(counts)}`;
@@ -528,13 +528,18 @@ export class RunGraph extends Widget {
     if (open) {
       const shown = Math.min(this._shown.get(fold.id) ?? FOLD_PAGE, fold.members.length);
       const more = fold.members.length - shown;
+      // Calls a bounded bundle left out: the live view (the lineage server) holds them.
+      const away = fold.count - fold.members.length;
       body =
         `<text class="jp-RunGraph-foldStates" x="${x + 190}" y="${y + 17}">` +
         `${esc(breakdownText(counts))} · ${shown.toLocaleString("en-US")} shown</text>` +
         (more > 0
           ? `<text class="jp-RunGraph-more" tabindex="0" role="button" x="${x + box.width - 10}" ` +
             `y="${y + 17}">show ${Math.min(more, FOLD_PAGE)} more</text>`
-          : "");
+          : away > 0
+            ? `<text class="jp-RunGraph-away" x="${x + box.width - 10}" y="${y + 17}">` +
+              `${away.toLocaleString("en-US")} more on the lineage server</text>`
+            : "");
     } else {
       body =
         `<text class="jp-RunGraph-foldStates" x="${x + 24}" y="${y + 35}">` +
@@ -548,7 +553,7 @@ export class RunGraph extends Widget {
     return (
       `<g class="${kind} jp-RunGraph-fold jp-mod-${foldState(counts)}" ` +
       `data-fold-id="${esc(fold.id)}" data-step-name="${esc(fold.name)}" ` +
-      `data-count="${fold.members.length}" tabindex="0" role="button" ` +
+      `data-count="${fold.count}" tabindex="0" role="button" ` +
       `aria-expanded="${open}" aria-label="${esc(`${fold.name}: ${total} calls, ${breakdownText(counts)}`)}">` +
       `<title>${esc(title)}</title>${deck}` +
       `<rect x="${x}" y="${y}" width="${box.width}" height="${box.height}" rx="4"></rect>` +
@@ -571,7 +576,7 @@ export class RunGraph extends Widget {
       const shown = text.textContent?.match(/ · [\d,]+ shown$/)?.[0] ?? "";
       text.textContent = `${breakdownText(counts)}${shown}`;
     }
-    const total = fold.members.length.toLocaleString("en-US");
+    const total = fold.count.toLocaleString("en-US");
     g.setAttribute("aria-label", `${fold.name}: ${total} calls, ${breakdownText(counts)}`);
   }
 

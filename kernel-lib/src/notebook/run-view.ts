@@ -25,6 +25,7 @@ import {
   type RunViewError,
   type RunViewRun,
 } from "./bundle";
+import { boundRunView } from "./bounds";
 import { trimStack } from "./stack";
 import { bundleText } from "./text";
 
@@ -100,7 +101,7 @@ export class RunView implements EventSink {
     const state: RunState = root?.state ?? "created";
     const edges = recordedEdges(runs, this.graph);
     const failedOwn = runs.filter((r) => r.state === "failed" && this.ownFailure(r));
-    const bundle: RunViewBundle = {
+    const full: RunViewBundle = {
       version: 1,
       rootId: this.info.rootId,
       stepName: this.info.stepName,
@@ -119,8 +120,14 @@ export class RunView implements EventSink {
       runs: runs.map((r) => this.viewOf(r)),
       edges,
     };
+    // Bounded whatever the run's size (bounds.ts): folds are counted, not listed call by call.
+    const bundle = boundRunView(full);
     if (this.lingering.length > 0) bundle.stillRunning = this.lingering;
-    if (this.info.mode === "silent") bundle.artifacts = artifactSummaries(runs, this.graph);
+    if (this.info.mode === "silent") {
+      const shown = new Set(bundle.runs.map((r) => r.id));
+      const summarized = runs.filter((r) => shown.has(r.id));
+      bundle.artifacts = artifactSummaries(summarized, this.graph);
+    }
     const output = root?.output ? this.graph.artifacts.get(root.output) : undefined;
     if (output) {
       bundle.output = {
