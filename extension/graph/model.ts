@@ -89,6 +89,14 @@ export interface IFoldCount {
   readonly states: ReadonlyMap<string, number>;
 }
 
+/** What a bounded bundle counted but left out of its runs (kernel-lib's notebook/bounds.ts). */
+export interface IGraphBounds {
+  /** Folds counted over all their calls. */
+  readonly foldCounts?: readonly IFoldCount[];
+  /** Runs left out that no fold counts. */
+  readonly unlistedRuns?: number;
+}
+
 /** An immutable run graph. */
 export class RunGraphData {
   constructor(
@@ -102,12 +110,14 @@ export class RunGraphData {
       this.stateChanges = derived.stateChanges;
       this._flowKeys = derived.flowKeys;
       this._waitingFlows = derived.waitingFlows;
-      this.foldCounts = derived.foldCounts ?? [];
+      this.foldCounts = derived.bounds?.foldCounts ?? [];
+      this.unlistedRuns = derived.bounds?.unlistedRuns ?? 0;
       return;
     }
     this.stateChanges = null;
     this.children = Private.childrenOf(runs);
     this.foldCounts = [];
+    this.unlistedRuns = 0;
   }
 
   /**
@@ -116,6 +126,12 @@ export class RunGraphData {
    * stale.
    */
   readonly foldCounts: readonly IFoldCount[];
+
+  /**
+   * Runs a bounded bundle left out that no fold counts (a graph of more than 500 differently
+   * named steps): the view says the server holds them. 0 for the server's graphs.
+   */
+  readonly unlistedRuns: number;
 
   /**
    * Child run ids by parent id (only parents that have children). The same object in a graph
@@ -227,7 +243,7 @@ export class RunGraphData {
     rootId: string,
     runs: Iterable<IGraphRun>,
     flows: Iterable<IGraphEdge>,
-    foldCounts: readonly IFoldCount[] = [],
+    bounds: IGraphBounds = {},
   ): RunGraphData {
     const byId = new Map<string, IGraphRun>();
     for (const run of runs) {
@@ -257,7 +273,7 @@ export class RunGraphData {
       stateChanges: null,
       flowKeys: seen,
       waitingFlows,
-      foldCounts,
+      bounds,
     });
   }
 
@@ -285,7 +301,19 @@ export class RunGraphData {
     const folds = (bundle.folds ?? [])
       .map(foldCountFromJson)
       .filter((fold): fold is IFoldCount => fold !== null);
-    return RunGraphData.fromFlows(bundle.rootId, runs, flows, folds);
+    // Runs left out and not counted in a fold: the omitted ones less the folds' calls not held.
+    const held = new Map<string, number>();
+    for (const run of runs) {
+      const key = `${run.parentId ?? ""}\u0000${run.name}`;
+      held.set(key, (held.get(key) ?? 0) + 1);
+    }
+    const inFolds = folds.reduce(
+      (sum, fold) => sum + fold.count - (held.get(`${fold.parentId}\u0000${fold.name}`) ?? 0),
+      0,
+    );
+    const omitted = typeof bundle.omittedRuns === "number" ? bundle.omittedRuns : 0;
+    const unlistedRuns = Math.max(0, omitted - inFolds);
+    return RunGraphData.fromFlows(bundle.rootId, runs, flows, { foldCounts: folds, unlistedRuns });
   }
 
   private _shapeKey: string | null = null;
@@ -444,7 +472,7 @@ namespace Private {
     readonly stateChanges: IStateChanges | null;
     readonly flowKeys: Set<string>;
     readonly waitingFlows: readonly IGraphEdge[];
-    readonly foldCounts?: readonly IFoldCount[];
+    readonly bounds?: IGraphBounds;
   }
 
   /** Flows with these keys are repeats (same ends, kind and path). */

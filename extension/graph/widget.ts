@@ -88,11 +88,14 @@ export class RunGraph extends Widget {
     this._status = document.createElement("div");
     this._status.className = "jp-RunGraph-status";
     this._status.setAttribute("aria-live", "polite");
+    this._unlisted = document.createElement("div");
+    this._unlisted.className = "jp-RunGraph-unlisted";
+    this._unlisted.hidden = true;
     this._viewport = document.createElement("div");
     this._viewport.className = "jp-RunGraph-viewport";
     this._svg = Private.createSvg(0, 0);
     this._viewport.append(this._svg);
-    this.node.append(this._status, this._viewport);
+    this.node.append(this._status, this._unlisted, this._viewport);
 
     this._viewport.addEventListener("wheel", this, { passive: false });
     this._viewport.addEventListener("pointerdown", this);
@@ -124,6 +127,7 @@ export class RunGraph extends Widget {
     const start = performance.now();
     const previous = this._graph;
     this._graph = graph;
+    this._showUnlisted(graph);
     const view = this._view;
     if (
       view !== null &&
@@ -158,6 +162,17 @@ export class RunGraph extends Widget {
       return;
     }
     this._relayout(start, visible);
+  }
+
+  /** Says how many runs a saved (bounded) snapshot left out, outside its folds. */
+  private _showUnlisted(graph: RunGraphData): void {
+    const count = graph.unlistedRuns;
+    this._unlisted.hidden = count === 0;
+    this._unlisted.textContent =
+      count === 0
+        ? ""
+        : `This saved view holds ${graph.runs.size.toLocaleString("en-US")} runs; ` +
+          `${count.toLocaleString("en-US")} more are on the lineage server.`;
   }
 
   /** A line above the graph (where the graph comes from, what failed). */
@@ -806,6 +821,8 @@ export class RunGraph extends Widget {
   private readonly _quickAbove: number;
   private readonly _openStepArgs: ReadonlyPartialJSONObject;
   private readonly _status: HTMLDivElement;
+  /** How many runs a bounded snapshot left out (hidden when none). */
+  private readonly _unlisted: HTMLDivElement;
   private readonly _viewport: HTMLDivElement;
   private readonly _resizeObserver: ResizeObserver;
   private _svg: SVGSVGElement;
