@@ -327,3 +327,13 @@ test("the bundle of a 100,000-step fan-out is under 200 KB and holds its counts 
   assert.equal(bundle.runs.length, 101, "the root and the fold's first page of calls");
   assert.equal(bundle.omittedRuns, 100_000 - 100);
 });
+
+test("the bounded bundle of a large fan-out still names the runs whose code still runs", async () => {
+  const { view, shown } = recordingView("r", "sweep", 100);
+  for (const event of fanOutEvents(1_000)) view.emit(event);
+  await view.flush();
+  view.stillRunning([{ runId: "leaf-999", stepName: "leaf" }]);
+  const bundle = shown.at(-1)!.bundle;
+  assert.equal(bundle.omittedRuns, 900, "leaf-999 is not among the runs held");
+  assert.deepEqual(bundle.stillRunning, [{ runId: "leaf-999", stepName: "leaf" }]);
+});

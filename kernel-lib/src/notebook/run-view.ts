@@ -167,8 +167,9 @@ export class RunView implements EventSink {
   }
 
   /**
-   * Each update resends the whole graph: big graphs update less often (1 ms per run, at most every
-   * 2 s), so a fan-out of thousands of steps does not flood the kernel's output channel.
+   * Each update walks the whole graph (the bundle it sends is bounded: bounds.ts): big graphs
+   * update less often (1 ms per run, at most every 2 s), so that a fan-out of thousands of steps
+   * does not spend the kernel's time on its view.
    */
   private interval(): number {
     return Math.max(this.minIntervalMs, Math.min(2_000, this.graph.runs.size));
