@@ -5,11 +5,20 @@
 // and 10,000 steps), graph.mjs opens the saved run in the real JupyterLab host and measures the
 // first paint and the final (elkjs) layout, cold and warm; medians are printed as one table.
 //
+// The saved bundle is written as each side's kernel-lib writes it (--before-kernel-lib DIR: the
+// lib/ folder of the kernel-lib to compare with; without it the before side's bundle holds every
+// run, as kernel-lib wrote it before issue 11 bounded it; the after side's is kernel-lib/lib). The
+// bundle's size (bytes of JSON, what JupyterLab copies and the notebook saves) is printed for
+// 1,000, 10,000 and 100,000 steps of each shape.
+//
 //   node bench/browser/graph-scale.mjs --before /tmp/labextension-of-main [--rounds 3]
+//                                      [--before-kernel-lib /tmp/kernel-lib-of-main]
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { benchBundle } from "./bench-bundle.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..");
@@ -19,9 +28,10 @@ const option = (name, fallback) => {
 };
 const before = option("before", null);
 const rounds = option("rounds", "3");
+const beforeKernelLib = option("before-kernel-lib", null);
 const builds = [
-  ...(before ? [["before", resolve(before)]] : []),
-  ["after", join(repo, "tsematic_labextension")],
+  ...(before ? [["before", resolve(before), beforeKernelLib && resolve(beforeKernelLib)]] : []),
+  ["after", join(repo, "tsematic_labextension"), join(repo, "kernel-lib", "lib")],
 ];
 const rows = [];
 console.log(
@@ -29,9 +39,24 @@ console.log(
     .map((v) => v.toFixed(2))
     .join(" ")}`,
 );
+console.log("\nrun view bundle size (bytes of JSON):");
+console.log("shape   steps    build   runs held   bytes");
+for (const shape of ["fanout", "chains"]) {
+  for (const steps of [1000, 10000, 100000]) {
+    for (const [build, , kernelLib] of builds) {
+      const bundle = await benchBundle(steps, shape, kernelLib ?? null);
+      const bytes = Buffer.byteLength(JSON.stringify(bundle));
+      console.log(
+        `${shape.padEnd(7)} ${String(steps).padStart(6)}   ${build.padEnd(6)}  ` +
+          `${String(bundle.runs.length).padStart(9)}   ${bytes.toLocaleString("en-US").padStart(11)}`,
+      );
+    }
+  }
+}
+console.log("");
 for (const shape of ["fanout", "chains"]) {
   for (const steps of [1000, 10000]) {
-    for (const [build, dir] of builds) {
+    for (const [build, dir, kernelLib] of builds) {
       const run = spawnSync(
         process.execPath,
         [
@@ -44,6 +69,7 @@ for (const shape of ["fanout", "chains"]) {
           shape,
           "--labextension",
           dir,
+          ...(kernelLib ? ["--kernel-lib", kernelLib] : []),
         ],
         { encoding: "utf8", timeout: 900_000 },
       );

@@ -2,10 +2,12 @@
 // real JupyterLab host, in headless Debian Chromium, cold and warm.
 //
 //   node bench/browser/graph.mjs [--steps 1000] [--rounds 5] [--shape chains|fanout] [--labextension DIR]
-//                                [--profile FILE.cpuprofile]
+//                                [--kernel-lib DIR] [--profile FILE.cpuprofile]
 //
 // (--labextension: a built extension folder other than tsematic_labextension/, for comparing two
-// builds on one machine state. --profile: the page's main-thread CPU profile of the last warm
+// builds on one machine state. --kernel-lib: the lib/ folder of the kernel-lib whose bounds
+// (issue 11) the saved bundle gets; without it the bundle holds every run, as before issue 11.
+// --profile: the page's main-thread CPU profile of the last warm
 // round, from the reload until elkjs's layout is in the DOM, written for Chromium's DevTools and
 // summarized as the functions with the most self time.)
 //
@@ -37,6 +39,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright";
 
+import { benchBundle } from "./bench-bundle.mjs";
+
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const arg = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -50,70 +54,15 @@ const rounds = arg("rounds", 5);
 const profilePath = process.argv.includes("--profile")
   ? resolve(process.argv[process.argv.indexOf("--profile") + 1])
   : null;
+// The kernel-lib (a lib/ folder) that writes the bundle: absent, every run (as before issue 11).
+const kernelLib = process.argv.includes("--kernel-lib")
+  ? resolve(process.argv[process.argv.indexOf("--kernel-lib") + 1])
+  : null;
 const labextension = process.argv.includes("--labextension")
   ? resolve(process.argv[process.argv.indexOf("--labextension") + 1])
   : null;
 
-/** The issue 11 sweep: load, n - 2 calls of leaf (most resolved, some running, a few failed), summarize. */
-function fanOutRuns(rootId, n) {
-  const runs = [{ id: "load", name: "load", state: "resolved", parentId: rootId }];
-  const edges = [];
-  const flow = (from, to, parameter) => ({ from, to, kind: "future", parameter, path: parameter });
-  const leaves = Math.max(1, n - 2);
-  for (let i = 0; i < leaves; i++) {
-    const state = i % 1000 === 999 ? "failed" : i % 100 === 7 ? "running" : "resolved";
-    runs.push({ id: `s${i}`, name: "leaf", state, parentId: rootId });
-    edges.push(flow("load", `s${i}`, "data"), flow(`s${i}`, "summarize", `xs[${i}]`));
-  }
-  runs.push({ id: "summarize", name: "summarize", state: "created", parentId: rootId });
-  return { runs, edges };
-}
-
-/** The runs under the root and their edges, in the chosen shape. */
-function shapeRuns(rootId, n) {
-  if (shape === "fanout") {
-    return fanOutRuns(rootId, n);
-  }
-  const runs = [];
-  const edges = [];
-  const chains = Math.max(1, Math.round(n / 10));
-  for (let i = 0; i < n; i++) {
-    const chain = i % chains;
-    const depth = Math.floor(i / chains);
-    const state = depth < 4 ? "resolved" : depth === 4 ? "running" : "created";
-    runs.push({ id: `s${i}`, name: `step_${chain}_${depth}`, state, parentId: rootId });
-    if (depth > 0)
-      edges.push({
-        from: `s${i - chains}`,
-        to: `s${i}`,
-        kind: "future",
-        artifactId: `a${i}`,
-        parameter: "x",
-        path: "x",
-      });
-  }
-  return { runs, edges };
-}
-
-function bundle(n) {
-  const rootId = "bench-root";
-  const { runs, edges } = shapeRuns(rootId, n);
-  return {
-    version: 1,
-    rootId,
-    stepName: "benchPipeline",
-    mode: "local",
-    serverUrl: "http://127.0.0.1:59999",
-    state: "running",
-    final: false,
-    updatedAt: Date.now(),
-    progress: { total: n + 1, done: 0, running: 0, failed: 0, cached: 0 },
-    runs: [{ id: rootId, name: "benchPipeline", state: "running", parentId: null }, ...runs],
-    edges,
-  };
-}
-
-function notebook(n) {
+function notebook(n, bundle) {
   return {
     cells: [
       {
@@ -126,7 +75,7 @@ function notebook(n) {
             output_type: "display_data",
             metadata: {},
             data: {
-              "application/vnd.tsematic.run.v1+json": bundle(n),
+              "application/vnd.tsematic.run.v1+json": bundle,
               "text/plain": [`benchPipeline: ${n} steps`],
             },
           },
@@ -293,7 +242,9 @@ function summary(figures, key) {
 
 const root = mkdtempSync(join(tmpdir(), "tsematic-bench-graph-"));
 mkdirSync(root, { recursive: true });
-writeFileSync(join(root, "graph.ipynb"), JSON.stringify(notebook(steps)));
+const bundle = await benchBundle(steps, shape, kernelLib);
+const bundleBytes = Buffer.byteLength(JSON.stringify(bundle));
+writeFileSync(join(root, "graph.ipynb"), JSON.stringify(notebook(steps, bundle)));
 const loadBefore = loadavg();
 const host = await startHost(root);
 try {
@@ -355,6 +306,8 @@ try {
       steps,
       shape,
       labextension: labextension ?? "tsematic_labextension",
+      kernel_lib: kernelLib,
+      bundle_bytes: bundleBytes,
       boxes: figures[0]?.boxes ?? null,
       cold_first_paint_ms: median(cold, "first_paint_ms"),
       warm_first_paint_ms: median(warm, "first_paint_ms"),

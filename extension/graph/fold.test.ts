@@ -206,3 +206,40 @@ test("a live update of states keeps the folds and updates their counts as a reco
     );
   }
 });
+
+test("a bounded bundle's fold counts all its calls and their states, holding only the first", () => {
+  const runs = [
+    { id: "root", name: "scalePipe", state: "running", parentId: null },
+    ...Array.from({ length: 10 }, (_, i) => ({
+      id: `leaf${i}`,
+      name: "leaf",
+      state: "resolved",
+      parentId: "root",
+    })),
+  ];
+  const graph = RunGraphData.fromBundle({
+    version: 1,
+    rootId: "root",
+    runs,
+    edges: [],
+    folds: [
+      {
+        parentId: "root",
+        name: "leaf",
+        count: 100_000,
+        states: { resolved: 99_900, failed: 100 },
+        cached: 0,
+        retried: 0,
+      },
+    ],
+    omittedRuns: 99_990,
+  });
+  const fold = foldsOf(graph).byId.get(LEAVES);
+  assert.ok(fold, "10 calls held, but 100,000 counted: a fold");
+  assert.equal(fold.members.length, 10);
+  assert.equal(fold.count, 100_000);
+  assert.equal(breakdownText(stateBreakdown(graph, fold)), "99,900 resolved · 100 failed");
+  assert.equal(foldState(stateBreakdown(graph, fold)), "failed");
+  const view = visibleGraph(graph, new Set());
+  assert.deepEqual(view.children.get("root"), [LEAVES], "drawn as one box");
+});

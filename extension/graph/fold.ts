@@ -13,7 +13,7 @@
  * breakdownText(stateBreakdown(graph, fold)); // "9,874 resolved · 120 running · 6 failed"
  * ```
  */
-import type { RunGraphData } from "./model";
+import type { IFoldCount, RunGraphData } from "./model";
 
 /** Calls of one step under one parent beyond this many are folded. */
 export const FOLD_ABOVE = 20;
@@ -26,8 +26,15 @@ export interface IFold {
   readonly id: string;
   readonly parentId: string;
   readonly name: string;
-  /** The member runs, in the graph's order. */
+  /** The member runs in the graph, in the graph's order. */
   readonly members: readonly string[];
+  /**
+   * All calls: more than `members` when a bounded bundle left some out (they are on the lineage
+   * server, which the live view follows).
+   */
+  readonly count: number;
+  /** The bundle's state counts over all calls, when it left some out. */
+  readonly counted?: ReadonlyMap<string, number>;
 }
 
 /** The folds of a graph, by fold id and by member run. */
@@ -63,8 +70,16 @@ export function foldsOf(graph: RunGraphData, above = FOLD_ABOVE): IFoldIndex {
   }
   const byId = new Map<string, IFold>();
   const ofMember = new Map<string, IFold>();
+  // A bounded bundle's folds: counted over all calls, only the first few of which are runs here.
+  const counted = new Map<string, IFoldCount>();
+  for (const fold of graph.foldCounts) {
+    if (fold.count > above) {
+      counted.set(foldId(fold.parentId, fold.name), fold);
+    }
+  }
+  const countedParents = new Set([...counted.values()].map((fold) => fold.parentId));
   for (const [parentId, kids] of graph.children) {
-    if (kids.length <= above) {
+    if (kids.length <= above && !countedParents.has(parentId)) {
       continue;
     }
     const byName = new Map<string, string[]>();
@@ -77,10 +92,15 @@ export function foldsOf(graph: RunGraphData, above = FOLD_ABOVE): IFoldIndex {
       list.push(id);
     }
     for (const [name, members] of byName) {
-      if (members.length <= above) {
+      const id = foldId(parentId, name);
+      const count = counted.get(id);
+      if (members.length <= above && count === undefined) {
         continue;
       }
-      const fold: IFold = { id: foldId(parentId, name), parentId, name, members };
+      const fold: IFold =
+        count !== undefined && count.count > members.length
+          ? { id, parentId, name, members, count: count.count, counted: count.states }
+          : { id, parentId, name, members, count: members.length };
       byId.set(fold.id, fold);
       for (const member of members) {
         ofMember.set(member, fold);
@@ -106,6 +126,10 @@ export function stateBreakdown(graph: RunGraphData, fold: IFold): ReadonlyMap<st
   const known = kept.get(fold);
   if (known !== undefined) {
     return known;
+  }
+  if (fold.counted !== undefined) {
+    // Counted by the bundle over calls the graph does not hold.
+    return fold.counted;
   }
   const changes = graph.stateChanges;
   const before = changes?.base.deref();

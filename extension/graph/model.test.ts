@@ -244,3 +244,30 @@ test("a change of states only shares the nesting and edges, and says what change
   assert.equal(grown.stateChanges, null);
   assert.deepEqual(grown.children.get("p")?.at(-1), "late");
 });
+
+test("a bounded bundle's runs left out and counted in no fold are the graph's unlisted runs", () => {
+  const run = (id: string, name: string, parentId: string | null = "root") => ({
+    id,
+    name,
+    state: "resolved",
+    parentId,
+  });
+  const graph = RunGraphData.fromBundle({
+    version: 1,
+    rootId: "root",
+    // 30 calls of leaf held of 1,000 counted; 2 other steps held of 502 (500 left out).
+    runs: [
+      run("root", "pipe", null),
+      run("a", "step_a"),
+      run("b", "step_b"),
+      ...Array.from({ length: 30 }, (_, i) => run(`leaf${i}`, "leaf")),
+    ],
+    edges: [],
+    folds: [{ parentId: "root", name: "leaf", count: 1_000, states: { resolved: 1_000 } }],
+    omittedRuns: 970 + 500,
+  });
+  assert.equal(graph.unlistedRuns, 500);
+  assert.equal(graph.foldCounts[0]?.count, 1_000);
+  const full = RunGraphData.fromBundle({ version: 1, rootId: "root", runs: [run("root", "p")] });
+  assert.equal(full.unlistedRuns, 0, "a bundle that holds every run (written before issue 11)");
+});

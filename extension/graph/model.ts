@@ -76,6 +76,27 @@ export interface IStateChanges {
   readonly previous: ReadonlyMap<string, IGraphRun>;
 }
 
+/**
+ * A fold counted by a bounded bundle (kernel-lib's `RunViewFold`): the calls of step `name` under
+ * `parentId`, all of them, while the graph holds only the first few (issue 11).
+ */
+export interface IFoldCount {
+  readonly parentId: string;
+  readonly name: string;
+  /** All calls, those not in the graph included. */
+  readonly count: number;
+  /** How many calls are in each state. */
+  readonly states: ReadonlyMap<string, number>;
+}
+
+/** What a bounded bundle counted but left out of its runs (kernel-lib's notebook/bounds.ts). */
+export interface IGraphBounds {
+  /** Folds counted over all their calls. */
+  readonly foldCounts?: readonly IFoldCount[];
+  /** Runs left out that no fold counts. */
+  readonly unlistedRuns?: number;
+}
+
 /** An immutable run graph. */
 export class RunGraphData {
   constructor(
@@ -89,11 +110,28 @@ export class RunGraphData {
       this.stateChanges = derived.stateChanges;
       this._flowKeys = derived.flowKeys;
       this._waitingFlows = derived.waitingFlows;
+      this.foldCounts = derived.bounds?.foldCounts ?? [];
+      this.unlistedRuns = derived.bounds?.unlistedRuns ?? 0;
       return;
     }
     this.stateChanges = null;
     this.children = Private.childrenOf(runs);
+    this.foldCounts = [];
+    this.unlistedRuns = 0;
   }
+
+  /**
+   * The folds a bounded bundle counted over calls it left out (empty for the server's graphs,
+   * which hold every run). Not carried by {@link withChanges}: a changed graph's counts would be
+   * stale.
+   */
+  readonly foldCounts: readonly IFoldCount[];
+
+  /**
+   * Runs a bounded bundle left out that no fold counts (a graph of more than 500 differently
+   * named steps): the view says the server holds them. 0 for the server's graphs.
+   */
+  readonly unlistedRuns: number;
 
   /**
    * Child run ids by parent id (only parents that have children). The same object in a graph
@@ -205,6 +243,7 @@ export class RunGraphData {
     rootId: string,
     runs: Iterable<IGraphRun>,
     flows: Iterable<IGraphEdge>,
+    bounds: IGraphBounds = {},
   ): RunGraphData {
     const byId = new Map<string, IGraphRun>();
     for (const run of runs) {
@@ -234,13 +273,15 @@ export class RunGraphData {
       stateChanges: null,
       flowKeys: seen,
       waitingFlows,
+      bounds,
     });
   }
 
   /**
    * A graph from the snapshot of `application/vnd.tsematic.run.v1+json`. Its `edges` are the
    * recorded flows; edges without a `kind` come from bundles saved before flows were recorded
-   * (guessed from equal artifact ids) and are not drawn.
+   * (guessed from equal artifact ids) and are not drawn. A bounded bundle's `folds` count the
+   * calls its `runs` leave out ({@link foldCounts}).
    */
   static fromBundle(bundle: IRunViewBundle): RunGraphData {
     const runs: IGraphRun[] = [];
@@ -257,7 +298,22 @@ export class RunGraphData {
     const flows = (bundle.edges ?? [])
       .map(flowFromJson)
       .filter((flow): flow is IGraphEdge => flow !== null);
-    return RunGraphData.fromFlows(bundle.rootId, runs, flows);
+    const folds = (bundle.folds ?? [])
+      .map(foldCountFromJson)
+      .filter((fold): fold is IFoldCount => fold !== null);
+    // Runs left out and not counted in a fold: the omitted ones less the folds' calls not held.
+    const held = new Map<string, number>();
+    for (const run of runs) {
+      const key = `${run.parentId ?? ""}\u0000${run.name}`;
+      held.set(key, (held.get(key) ?? 0) + 1);
+    }
+    const inFolds = folds.reduce(
+      (sum, fold) => sum + fold.count - (held.get(`${fold.parentId}\u0000${fold.name}`) ?? 0),
+      0,
+    );
+    const omitted = typeof bundle.omittedRuns === "number" ? bundle.omittedRuns : 0;
+    const unlistedRuns = Math.max(0, omitted - inFolds);
+    return RunGraphData.fromFlows(bundle.rootId, runs, flows, { foldCounts: folds, unlistedRuns });
   }
 
   private _shapeKey: string | null = null;
@@ -316,6 +372,34 @@ export interface IRunViewBundle {
   readonly edges?: readonly unknown[];
   /** Summaries of the runs' artifacts, by id (silent runs). */
   readonly artifacts?: Readonly<Record<string, IBundleArtifact>>;
+  /** The folds counted over all their calls (kernel-lib's `RunViewFold`; since issue 11). */
+  readonly folds?: readonly unknown[];
+  /** How many runs `runs` leaves out (counted in `folds`). */
+  readonly omittedRuns?: number;
+}
+
+/** Reads a bundle's fold count; null when it is not one. */
+export function foldCountFromJson(value: unknown): IFoldCount | null {
+  if (typeof value !== "object" || value === null) {
+    return null;
+  }
+  const fold = value as Record<string, unknown>;
+  if (
+    typeof fold.parentId !== "string" ||
+    typeof fold.name !== "string" ||
+    typeof fold.count !== "number" ||
+    typeof fold.states !== "object" ||
+    fold.states === null
+  ) {
+    return null;
+  }
+  const states = new Map<string, number>();
+  for (const [state, count] of Object.entries(fold.states)) {
+    if (typeof count === "number" && count > 0) {
+      states.set(state, count);
+    }
+  }
+  return { parentId: fold.parentId, name: fold.name, count: fold.count, states };
 }
 
 /** Reads a run from the server's JSON (`Run` of the OpenAPI file or the live document). */
@@ -388,6 +472,7 @@ namespace Private {
     readonly stateChanges: IStateChanges | null;
     readonly flowKeys: Set<string>;
     readonly waitingFlows: readonly IGraphEdge[];
+    readonly bounds?: IGraphBounds;
   }
 
   /** Flows with these keys are repeats (same ends, kind and path). */

@@ -88,11 +88,14 @@ export class RunGraph extends Widget {
     this._status = document.createElement("div");
     this._status.className = "jp-RunGraph-status";
     this._status.setAttribute("aria-live", "polite");
+    this._unlisted = document.createElement("div");
+    this._unlisted.className = "jp-RunGraph-unlisted";
+    this._unlisted.hidden = true;
     this._viewport = document.createElement("div");
     this._viewport.className = "jp-RunGraph-viewport";
     this._svg = Private.createSvg(0, 0);
     this._viewport.append(this._svg);
-    this.node.append(this._status, this._viewport);
+    this.node.append(this._status, this._unlisted, this._viewport);
 
     this._viewport.addEventListener("wheel", this, { passive: false });
     this._viewport.addEventListener("pointerdown", this);
@@ -124,6 +127,7 @@ export class RunGraph extends Widget {
     const start = performance.now();
     const previous = this._graph;
     this._graph = graph;
+    this._showUnlisted(graph);
     const view = this._view;
     if (
       view !== null &&
@@ -158,6 +162,17 @@ export class RunGraph extends Widget {
       return;
     }
     this._relayout(start, visible);
+  }
+
+  /** Says how many runs a saved (bounded) snapshot left out, outside its folds. */
+  private _showUnlisted(graph: RunGraphData): void {
+    const count = graph.unlistedRuns;
+    this._unlisted.hidden = count === 0;
+    this._unlisted.textContent =
+      count === 0
+        ? ""
+        : `This saved view holds ${graph.runs.size.toLocaleString("en-US")} runs; ` +
+          `${count.toLocaleString("en-US")} more are on the lineage server.`;
   }
 
   /** A line above the graph (where the graph comes from, what failed). */
@@ -515,7 +530,7 @@ export class RunGraph extends Widget {
   private _foldMarkup(graph: RunGraphData, fold: IFold, box: IPlacedBox): string {
     const esc = Private.escape;
     const counts = stateBreakdown(graph, fold);
-    const total = fold.members.length.toLocaleString("en-US");
+    const total = fold.count.toLocaleString("en-US");
     const open = box.kind === "group";
     const { x, y } = box;
     const title = `${fold.name} × ${total} (calls of one step, folded)\n${breakdownText(counts)}`;
@@ -528,13 +543,18 @@ export class RunGraph extends Widget {
     if (open) {
       const shown = Math.min(this._shown.get(fold.id) ?? FOLD_PAGE, fold.members.length);
       const more = fold.members.length - shown;
+      // Calls a bounded bundle left out: the live view (the lineage server) holds them.
+      const away = fold.count - fold.members.length;
       body =
         `<text class="jp-RunGraph-foldStates" x="${x + 190}" y="${y + 17}">` +
         `${esc(breakdownText(counts))} · ${shown.toLocaleString("en-US")} shown</text>` +
         (more > 0
           ? `<text class="jp-RunGraph-more" tabindex="0" role="button" x="${x + box.width - 10}" ` +
             `y="${y + 17}">show ${Math.min(more, FOLD_PAGE)} more</text>`
-          : "");
+          : away > 0
+            ? `<text class="jp-RunGraph-away" x="${x + box.width - 10}" y="${y + 17}">` +
+              `${away.toLocaleString("en-US")} more on the lineage server</text>`
+            : "");
     } else {
       body =
         `<text class="jp-RunGraph-foldStates" x="${x + 24}" y="${y + 35}">` +
@@ -548,7 +568,7 @@ export class RunGraph extends Widget {
     return (
       `<g class="${kind} jp-RunGraph-fold jp-mod-${foldState(counts)}" ` +
       `data-fold-id="${esc(fold.id)}" data-step-name="${esc(fold.name)}" ` +
-      `data-count="${fold.members.length}" tabindex="0" role="button" ` +
+      `data-count="${fold.count}" tabindex="0" role="button" ` +
       `aria-expanded="${open}" aria-label="${esc(`${fold.name}: ${total} calls, ${breakdownText(counts)}`)}">` +
       `<title>${esc(title)}</title>${deck}` +
       `<rect x="${x}" y="${y}" width="${box.width}" height="${box.height}" rx="4"></rect>` +
@@ -571,7 +591,7 @@ export class RunGraph extends Widget {
       const shown = text.textContent?.match(/ · [\d,]+ shown$/)?.[0] ?? "";
       text.textContent = `${breakdownText(counts)}${shown}`;
     }
-    const total = fold.members.length.toLocaleString("en-US");
+    const total = fold.count.toLocaleString("en-US");
     g.setAttribute("aria-label", `${fold.name}: ${total} calls, ${breakdownText(counts)}`);
   }
 
@@ -801,6 +821,8 @@ export class RunGraph extends Widget {
   private readonly _quickAbove: number;
   private readonly _openStepArgs: ReadonlyPartialJSONObject;
   private readonly _status: HTMLDivElement;
+  /** How many runs a bounded snapshot left out (hidden when none). */
+  private readonly _unlisted: HTMLDivElement;
   private readonly _viewport: HTMLDivElement;
   private readonly _resizeObserver: ResizeObserver;
   private _svg: SVGSVGElement;

@@ -28,6 +28,39 @@ export const RUN_VIEW_MIME_TYPE: RunViewMimeType = "application/vnd.tsematic.run
 /** At most this many artifact summaries travel in a silent run's bundle. */
 export const RUN_VIEW_ARTIFACT_LIMIT = 2_000;
 
+/**
+ * At most this many runs travel in a bundle's `runs`, whatever the run's size: the bundle is copied
+ * through JSON several times per render and saved in the notebook (issue 11). The rest are counted
+ * in `folds` and `omittedRuns`; a viewer that follows the server reads them there.
+ */
+export const RUN_VIEW_RUN_LIMIT = 500;
+
+/** At most this many members of one fold travel in `runs` (the first page of an expanded fold). */
+export const RUN_VIEW_FOLD_SAMPLE = 100;
+
+/** At most this many edges travel in a bundle's `edges` (those among the runs it holds). */
+export const RUN_VIEW_EDGE_LIMIT = 2_000;
+
+/** Calls of one step under one parent beyond this many are a fold (extension/graph/fold.ts). */
+export const RUN_VIEW_FOLD_ABOVE = 20;
+
+/**
+ * A uniform fan-out (the calls of step `name` directly under run `parentId`), counted: the bundle
+ * holds only the first of its members in `runs`, and their number in each state here.
+ */
+export interface RunViewFold {
+  parentId: string;
+  name: string;
+  /** All calls, those left out of `runs` included. */
+  count: number;
+  /** How many calls are in each state. */
+  states: Partial<Record<RunState, number>>;
+  /** Calls that reused cached outputs. */
+  cached: number;
+  /** Calls retried (attempt above 1). */
+  retried: number;
+}
+
 /** A failure, trimmed for display. */
 export interface RunViewError {
   /** The original error's class name. */
@@ -120,8 +153,17 @@ export interface RunViewBundle {
   updatedAt: number;
   progress: RunViewProgress;
   runs: RunViewRun[];
-  /** The recorded flows between the runs. */
+  /** The recorded flows between the runs (only among those in `runs`). */
   edges: RunViewEdge[];
+  /**
+   * The folds of the graph, counted over all their calls (bundles written before issue 11 have
+   * none). Present when the graph has a fold.
+   */
+  folds?: RunViewFold[];
+  /** How many runs of the graph `runs` leaves out (counted in `folds` and `progress`). */
+  omittedRuns?: number;
+  /** How many recorded flows `edges` leaves out (those with an end left out, or beyond the limit). */
+  omittedEdges?: number;
   /**
    * Silent runs only (`mode: "silent"`, `serverUrl: null`): summaries of the runs' input and output
    * artifacts by id (the first {@link RUN_VIEW_ARTIFACT_LIMIT}), so the view can show a step's inputs

@@ -27,6 +27,7 @@ export { RUN_VIEW_MIME_TYPE } from "./bundle";
 export type * from "./bundle";
 export { RunView, type RunViewTarget, type RunViewOptions } from "./run-view";
 export { trimStack } from "./stack";
+export { boundRunView, type RunViewBounds } from "./bounds";
 export { bundleText, progressLine } from "./text";
 export { tableText } from "./inspect";
 export { inTslabKernel } from "./tslab";

@@ -138,7 +138,7 @@ test("a silent run's bundle carries the summaries of its runs' inputs and output
   assert.equal((await finalBundle(pipeline(2), "local")).artifacts, undefined);
 });
 
-test("a silent bundle carries at most 2,000 artifact summaries", async () => {
+test("a silent bundle of a wide fan-out carries the summaries of the runs it holds, no others", async () => {
   const id = func(function id(x: number) {
     return x;
   });
@@ -146,7 +146,9 @@ test("a silent bundle carries at most 2,000 artifact summaries", async () => {
     return Promise.all(Array.from({ length: n }, (_, i) => id(i)));
   });
   const bundle = await finalBundle(wide(2_100));
-  assert.equal(Object.keys(bundle.artifacts!).length, 2_000);
+  const held = new Set(bundle.runs.flatMap((r) => [...Object.values(r.inputs), r.output!]));
+  assert.equal(bundle.omittedRuns, 2_000, "the root and the fold's first 100 calls are held");
+  assert.deepEqual(new Set(Object.keys(bundle.artifacts!)), held);
 });
 
 test("updates are throttled to one per interval, and flush sends the last one at once", async () => {
@@ -264,4 +266,74 @@ test("a view whose display throws does not break the run", async () => {
     },
   });
   assert.equal(value, 1);
+});
+
+/** The events of a root run `r` that fans out into `n` calls of `leaf` (every 1,000th failed). */
+function fanOutEvents(n: number): RunEvent[] {
+  const created = (id: string, parentId: string | null, stepName: string): RunEvent => ({
+    type: "run-created",
+    id: `c:${id}`,
+    rootId: "r",
+    at: 1,
+    run: {
+      id,
+      rootId: "r",
+      parentId,
+      stepName,
+      sourceHash: "h",
+      sourceText: "",
+      tags: [],
+      resources: {},
+      cache: false,
+      parameters: [],
+      createdAt: 1,
+    },
+  });
+  const events = [created("r", null, "sweep")];
+  for (let i = 0; i < n; i++) {
+    events.push(created(`leaf-${i}`, "r", "leaf"), {
+      type: "run-state",
+      id: `s:${i}`,
+      rootId: "r",
+      at: 2,
+      runId: `leaf-${i}`,
+      state: i % 1000 === 999 ? "failed" : "resolved",
+      attempt: 1,
+    });
+  }
+  return events;
+}
+
+test("the bundle of a 100,000-step fan-out is under 200 KB and holds its counts and fold", async () => {
+  const { view, shown } = recordingView("r", "sweep", 100);
+  for (const event of fanOutEvents(100_000)) view.emit(event);
+  await view.flush();
+  const bundle = shown.at(-1)!.bundle;
+  const bytes = JSON.stringify(bundle).length;
+  assert.ok(bytes < 200_000, `${bytes} bytes`);
+  assert.equal(bundle.progress.total, 100_001);
+  assert.equal(bundle.progress.failed, 100);
+  assert.deepEqual(bundle.folds, [
+    {
+      parentId: "r",
+      name: "leaf",
+      count: 100_000,
+      states: { resolved: 99_900, failed: 100 },
+      cached: 0,
+      retried: 0,
+    },
+  ]);
+  assert.equal(bundle.runs[0]!.id, "r");
+  assert.equal(bundle.runs.length, 101, "the root and the fold's first page of calls");
+  assert.equal(bundle.omittedRuns, 100_000 - 100);
+});
+
+test("the bounded bundle of a large fan-out still names the runs whose code still runs", async () => {
+  const { view, shown } = recordingView("r", "sweep", 100);
+  for (const event of fanOutEvents(1_000)) view.emit(event);
+  await view.flush();
+  view.stillRunning([{ runId: "leaf-999", stepName: "leaf" }]);
+  const bundle = shown.at(-1)!.bundle;
+  assert.equal(bundle.omittedRuns, 900, "leaf-999 is not among the runs held");
+  assert.deepEqual(bundle.stillRunning, [{ runId: "leaf-999", stepName: "leaf" }]);
 });

@@ -25,6 +25,7 @@ import {
   type RunViewError,
   type RunViewRun,
 } from "./bundle";
+import { boundRunView } from "./bounds";
 import { trimStack } from "./stack";
 import { bundleText } from "./text";
 
@@ -100,7 +101,7 @@ export class RunView implements EventSink {
     const state: RunState = root?.state ?? "created";
     const edges = recordedEdges(runs, this.graph);
     const failedOwn = runs.filter((r) => r.state === "failed" && this.ownFailure(r));
-    const bundle: RunViewBundle = {
+    const full: RunViewBundle = {
       version: 1,
       rootId: this.info.rootId,
       stepName: this.info.stepName,
@@ -119,8 +120,14 @@ export class RunView implements EventSink {
       runs: runs.map((r) => this.viewOf(r)),
       edges,
     };
+    // Bounded whatever the run's size (bounds.ts): folds are counted, not listed call by call.
+    const bundle = boundRunView(full);
     if (this.lingering.length > 0) bundle.stillRunning = this.lingering;
-    if (this.info.mode === "silent") bundle.artifacts = artifactSummaries(runs, this.graph);
+    if (this.info.mode === "silent") {
+      const shown = new Set(bundle.runs.map((r) => r.id));
+      const summarized = runs.filter((r) => shown.has(r.id));
+      bundle.artifacts = artifactSummaries(summarized, this.graph);
+    }
     const output = root?.output ? this.graph.artifacts.get(root.output) : undefined;
     if (output) {
       bundle.output = {
@@ -160,8 +167,9 @@ export class RunView implements EventSink {
   }
 
   /**
-   * Each update resends the whole graph: big graphs update less often (1 ms per run, at most every
-   * 2 s), so a fan-out of thousands of steps does not flood the kernel's output channel.
+   * Each update walks the whole graph (the bundle it sends is bounded: bounds.ts): big graphs
+   * update less often (1 ms per run, at most every 2 s), so that a fan-out of thousands of steps
+   * does not spend the kernel's time on its view.
    */
   private interval(): number {
     return Math.max(this.minIntervalMs, Math.min(2_000, this.graph.runs.size));
