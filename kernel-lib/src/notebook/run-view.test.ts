@@ -156,25 +156,7 @@ test("updates are throttled to one per interval, and flush sends the last one at
   const start = Date.now();
   // 200 state changes within ~300 ms.
   for (let i = 0; i < 200; i++) {
-    view.emit({
-      type: "run-created",
-      id: `r:${i}`,
-      rootId: "r",
-      at: Date.now(),
-      run: {
-        id: `run-${i}`,
-        rootId: "r",
-        parentId: i === 0 ? null : "run-0",
-        stepName: `step${i}`,
-        sourceHash: "h",
-        sourceText: "",
-        tags: [],
-        resources: {},
-        cache: false,
-        parameters: [],
-        createdAt: Date.now(),
-      },
-    });
+    view.emit(runCreated(`run-${i}`, i === 0 ? null : "run-0", `step${i}`, Date.now()));
     await sleep(1.5);
   }
   const elapsed = Date.now() - start;
@@ -268,13 +250,13 @@ test("a view whose display throws does not break the run", async () => {
   assert.equal(value, 1);
 });
 
-/** The events of a root run `r` that fans out into `n` calls of `leaf` (every 1,000th failed). */
-function fanOutEvents(n: number): RunEvent[] {
-  const created = (id: string, parentId: string | null, stepName: string): RunEvent => ({
+/** The run-created event of run `id` of root run `r`, made at `at`. */
+function runCreated(id: string, parentId: string | null, stepName: string, at: number): RunEvent {
+  return {
     type: "run-created",
     id: `c:${id}`,
     rootId: "r",
-    at: 1,
+    at,
     run: {
       id,
       rootId: "r",
@@ -286,9 +268,15 @@ function fanOutEvents(n: number): RunEvent[] {
       resources: {},
       cache: false,
       parameters: [],
-      createdAt: 1,
+      createdAt: at,
     },
-  });
+  };
+}
+
+/** The events of a root run `r` that fans out into `n` calls of `leaf` (every 1,000th failed). */
+function fanOutEvents(n: number): RunEvent[] {
+  const created = (id: string, parentId: string | null, stepName: string): RunEvent =>
+    runCreated(id, parentId, stepName, 1);
   const events = [created("r", null, "sweep")];
   for (let i = 0; i < n; i++) {
     events.push(created(`leaf-${i}`, "r", "leaf"), {

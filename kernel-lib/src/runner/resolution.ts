@@ -629,13 +629,7 @@ export class Resolution {
     this.announce(artifact.id, () => artifact, how.cached);
     if (value !== null && typeof value === "object") this.artifactOfObject.set(value, artifact);
     this.noteOutput(node, artifact.id, value, artifact.typeName === COMPOSITE_TYPE);
-    this.emit({
-      type: "edge",
-      runId: node.id,
-      direction: "output",
-      name: "output",
-      artifactId: artifact.id,
-    });
+    this.emitOutputEdge(node, artifact.id);
     this.emitState(node, "resolved", {
       ...(key !== undefined ? { cacheKey: key } : {}),
       originalRunId,
@@ -868,15 +862,14 @@ export class Resolution {
   /** Records a run's output: its artifact, the output edge, and who made the value. */
   private recordOutput(node: RunNode, value: unknown): Artifact {
     const artifact = this.artifactFor(node, "output", value);
-    this.emit({
-      type: "edge",
-      runId: node.id,
-      direction: "output",
-      name: "output",
-      artifactId: artifact.id,
-    });
+    this.emitOutputEdge(node, artifact.id);
     this.noteOutput(node, artifact.id, value, artifact.typeName === COMPOSITE_TYPE);
     return artifact;
+  }
+
+  /** The edge from a run to the artifact of its output (named "output"). */
+  private emitOutputEdge(node: RunNode, artifactId: string): void {
+    this.emit({ type: "edge", runId: node.id, direction: "output", name: "output", artifactId });
   }
 
   /**
