@@ -8,6 +8,7 @@
  */
 import { wideFixture } from "@tsematic/server/lib/testing/fixture";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { cpuMsOf, loadAverage } from "./process-figures";
@@ -21,7 +22,17 @@ interface Figures {
   latencies: number[];
   /** CPU time of the server process and of this one (the senders and the live clients' threads). */
   serverCpuMs: number;
+  /** CPU time of the server's main thread alone: the requests' thread (not its worker threads). */
+  serverMainCpuMs: number;
   benchCpuMs: number;
+}
+
+/** CPU time (user + system) of a process's main thread so far, in milliseconds, from /proc. */
+function mainThreadCpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+  // As cpuMsOf: utime and stime are the 14th and 15th fields; 100 clock ticks per second.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function post(server: BenchServer, path: string, body: string): Promise<void> {
@@ -72,6 +83,7 @@ async function ingest(
   }
   const latencies: number[] = [];
   const serverCpu = cpuMsOf(server.pid);
+  const serverMainCpu = mainThreadCpuMsOf(server.pid);
   const benchCpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await Promise.all(
@@ -85,10 +97,12 @@ async function ingest(
   );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   let serverCpuMs = cpuMsOf(server.pid) - serverCpu;
+  let serverMainCpuMs = mainThreadCpuMsOf(server.pid) - serverMainCpu;
   if (watch) {
     await Promise.all(resolved);
     // The server's CPU includes the last live updates, sent after the last batch was acknowledged.
     serverCpuMs = cpuMsOf(server.pid) - serverCpu;
+    serverMainCpuMs = mainThreadCpuMsOf(server.pid) - serverMainCpu;
     await Promise.all(watchers.map((w) => once(w, "exit")));
   }
   const bench = process.cpuUsage(benchCpu);
@@ -97,6 +111,7 @@ async function ingest(
     seconds,
     latencies,
     serverCpuMs,
+    serverMainCpuMs,
     benchCpuMs: (bench.user + bench.system) / 1000,
   };
 }
@@ -129,13 +144,13 @@ async function measure(name: string, run: (round: number) => Promise<Figures>): 
   for (let i = 0; i < ROUNDS; i++) rounds.push(await run(i));
   const rates = rounds.map((f) => f.events / f.seconds).sort((a, b) => a - b);
   const latencies = rounds.flatMap((f) => f.latencies);
-  const cpuPerEvent = (of: "serverCpuMs" | "benchCpuMs"): string =>
+  const cpuPerEvent = (of: "serverCpuMs" | "serverMainCpuMs" | "benchCpuMs"): string =>
     (rounds.map((f) => (f[of] * 1000) / f.events).sort((a, b) => a - b)[1] ?? 0).toFixed(1);
   const fmt = (n: number): string => Math.round(n).toLocaleString("en-US").padStart(8);
   console.log(
     `${name.padEnd(44)} ${String(rounds[0]!.events).padStart(7)} events x ${ROUNDS}: median ${fmt(rates[1]!)} events/s, ` +
       `best ${fmt(rates[ROUNDS - 1]!)}  (batch p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms); CPU per event: server ` +
-      `${cpuPerEvent("serverCpuMs")} µs, bench ${cpuPerEvent("benchCpuMs")} µs (median); ${loadAverage()}`,
+      `${cpuPerEvent("serverCpuMs")} µs (main thread ${cpuPerEvent("serverMainCpuMs")} µs), bench ${cpuPerEvent("benchCpuMs")} µs (median); ${loadAverage()}`,
   );
 }
 

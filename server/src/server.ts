@@ -99,7 +99,7 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
     await Promise.all(executors.map((e) => e.ready?.()));
   } catch (err) {
     await scheduler.close();
-    live.close();
+    await live.close();
     await checkpointer.stop();
     db.close();
     throw err;
@@ -139,7 +139,7 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
     await listen(http, opts);
   } catch (err) {
     await scheduler.close();
-    live.close();
+    await live.close();
     await checkpointer.stop();
     db.close();
     throw err;
@@ -157,7 +157,7 @@ async function open(opts: ResolvedOptions, dataDir: string): Promise<RunningServ
       monitor.stop();
       // Before the database closes: no worker of this server is left running.
       await scheduler.close();
-      live.close();
+      await live.close();
       wss.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());

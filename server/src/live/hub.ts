@@ -3,52 +3,45 @@
  * connected. Ingest, cancel and the heartbeat monitor report what they changed; documents that
  * nobody watches cost nothing.
  *
+ * The documents live in a worker thread (graph-documents.ts, started at the first client) with its
+ * own read-only connection to the database: their queries, Yjs transactions and encoding use the
+ * second core, and a request only hands over the ids it changed. This thread keeps the sockets.
+ * If the documents' thread fails, the server logs why and closes their clients with code
+ * {@link LIVE_UNAVAILABLE} (they reconnect to a new thread and sync again: sqlite keeps the truth).
+ *
  * Memory per client is bounded whatever the client sends: a sync request (which may ask for the
  * whole document) is answered only once the previous answer has left the process; requests that
  * arrive meanwhile are merged into one; a client that keeps asking while it does not read, or whose
  * unsent data passes `maxBufferedBytes`, is disconnected.
- *
- * Ingest's changes reach the documents after a short window ({@link LIVE_WRITE_WINDOW_MS}), off the
- * request's path: the batches of one window make one Yjs transaction and one update per client
- * instead of one each. The documents read sqlite when they are written, so a later write never
- * shows an older state.
  */
 import WebSocket from "ws";
-import * as Y from "yjs";
 import type { Db } from "../storage/db";
 import type { EdgeKey, RootChanges } from "../storage/ingest";
-import { edgeKey, loadGraph, writeChanges, writeRoot } from "./document";
+import type { FromDocuments } from "./document-messages";
+import { DocumentThread } from "./document-thread";
 import { LiveNotes } from "./notes";
-import { syncRequest, syncStep1, syncStep2, updateMessage } from "./protocol";
+import { syncRequest } from "./protocol";
+
+export { LIVE_WRITE_WINDOW_MS } from "./graph-documents";
+
+/** The WebSocket close code of clients whose documents' thread failed (RFC 6455: internal error). */
+export const LIVE_UNAVAILABLE = 1011;
 
 interface LiveGraph {
-  doc: Y.Doc;
   clients: Set<WebSocket>;
 }
 
-/** Per-client state of sync answers. */
-interface Answering {
-  /** An answer was handed to the socket and has not been written out yet. */
+/** One connected client and the state of its sync answers. */
+interface Client {
+  ws: WebSocket;
+  rootId: string;
+  /** An answer was asked for or handed to the socket and has not been written out yet. */
   busy: boolean;
   /** The newest state vector asked for while busy (answered when the previous answer is out). */
   pending?: Uint8Array;
   /** Sync requests received while busy: a y-websocket client sends one per connection. */
   waiting: number;
 }
-
-/** What ingest changed in one root since its document was last written. */
-interface QueuedChanges {
-  runs: Set<string>;
-  /** By {@link edgeKey}: an edge rewritten twice in a window is written once. */
-  edges: Map<string, EdgeKey>;
-}
-
-/**
- * How long ingest's changes wait before they are written into the live documents. A client posting
- * batches back to back sends one every few milliseconds: a window of 25 ms merges several into one
- * Yjs update, and a person watching the graph does not see the delay.
- */
-export const LIVE_WRITE_WINDOW_MS = 25;
 
 const PING_INTERVAL_MS = 30_000;
 /** Default cap of data queued for one client before it is disconnected. */
@@ -58,10 +51,11 @@ const MAX_WAITING_REQUESTS = 16;
 
 export class LiveGraphs {
   private readonly graphs = new Map<string, LiveGraph>();
+  private readonly clients = new Map<number, Client>();
+  private nextClient = 1;
   private readonly alive = new WeakSet<WebSocket>();
   private readonly pinger: NodeJS.Timeout;
-  private readonly queued = new Map<string, QueuedChanges>();
-  private writeTimer: NodeJS.Timeout | undefined;
+  private thread: DocumentThread | undefined;
   /** The notes panes of root runs: the documents clients write (see notes.ts). */
   readonly notes: LiveNotes;
 
@@ -82,11 +76,17 @@ export class LiveGraphs {
   }
 
   connect(rootId: string, ws: WebSocket): void {
-    const graph = this.open(rootId);
+    const id = this.nextClient++;
+    const client: Client = { ws, rootId, busy: false, waiting: 0 };
+    this.clients.set(id, client);
+    let graph = this.graphs.get(rootId);
+    if (!graph) {
+      graph = { clients: new Set() };
+      this.graphs.set(rootId, graph);
+    }
     graph.clients.add(ws);
     this.alive.add(ws);
     ws.on("pong", () => this.alive.add(ws));
-    const answering: Answering = { busy: false, waiting: 0 };
     ws.on("message", (data, isBinary) => {
       if (!isBinary) {
         ws.close(1003, "binary y-websocket messages only");
@@ -100,20 +100,20 @@ export class LiveGraphs {
         return;
       }
       if (stateVector === undefined) return;
-      if (!answering.busy) {
-        this.answer(graph, ws, answering, stateVector);
+      if (!client.busy) {
+        this.ask(id, client, stateVector);
         return;
       }
-      answering.pending = stateVector;
-      if (++answering.waiting > MAX_WAITING_REQUESTS) ws.terminate();
+      client.pending = stateVector;
+      if (++client.waiting > MAX_WAITING_REQUESTS) ws.terminate();
     });
-    ws.on("close", () => this.disconnect(rootId, ws));
+    ws.on("close", () => this.disconnect(id, client));
     ws.on("error", () => ws.terminate());
-    ws.send(syncStep1(graph.doc));
+    this.documents().post({ kind: "connect", rootId, client: id });
   }
 
   /**
-   * Queues what a batch changed for the documents of the watched roots; they are written within
+   * Hands what a batch changed in the watched roots to their documents, which write it within
    * {@link LIVE_WRITE_WINDOW_MS}. Roots nobody watches cost nothing.
    *
    * @example
@@ -123,103 +123,132 @@ export class LiveGraphs {
    * ```
    */
   applyChanges(changes: Map<string, RootChanges>): void {
+    if (this.graphs.size === 0) return;
+    const watched: [string, string[], EdgeKey[]][] = [];
     for (const [rootId, c] of changes) {
-      if (!this.graphs.has(rootId)) continue;
-      let queued = this.queued.get(rootId);
-      if (!queued) {
-        queued = { runs: new Set(), edges: new Map() };
-        this.queued.set(rootId, queued);
-      }
-      for (const runId of c.runs) queued.runs.add(runId);
-      for (const edge of c.edges) queued.edges.set(edgeKey(edge), edge);
+      if (this.graphs.has(rootId)) watched.push([rootId, [...c.runs], c.edges]);
     }
-    if (this.queued.size > 0 && this.writeTimer === undefined) {
-      this.writeTimer = setTimeout(() => this.writeQueued(), LIVE_WRITE_WINDOW_MS);
-      // A server shutting down does not wait for it: close() drops the documents anyway.
-      this.writeTimer.unref();
-    }
+    if (watched.length > 0) this.thread?.post({ kind: "changes", changes: watched });
   }
 
-  /** Writes the queued changes now (close() and tests; otherwise the window's timer does). */
-  writeQueued(): void {
-    clearTimeout(this.writeTimer);
-    this.writeTimer = undefined;
-    const queued = [...this.queued];
-    this.queued.clear();
-    for (const [rootId, c] of queued) {
-      const graph = this.graphs.get(rootId);
-      if (!graph) continue;
-      try {
-        writeChanges(graph.doc, this.db, c.runs, [...c.edges.values()]);
-      } catch (err) {
-        // Off any request's path: a failure here must not end the server. sqlite keeps the
-        // truth; the document catches up at its next write or its clients' next connection.
-        this.log(`live document of root ${rootId} not updated: ${String(err)}`);
-      }
-    }
+  /**
+   * Resolves once every change handed over before is written and its updates handed to the
+   * sockets (tests; otherwise the window's timer writes them).
+   */
+  async flush(): Promise<void> {
+    await this.thread?.flush();
   }
 
   refreshRuns(rootId: string, runIds: string[]): void {
-    const graph = this.graphs.get(rootId);
-    if (graph && runIds.length > 0) writeChanges(graph.doc, this.db, runIds, []);
+    if (this.graphs.has(rootId) && runIds.length > 0) {
+      this.thread?.post({ kind: "refresh-runs", rootId, runIds });
+    }
   }
 
   refreshRoot(rootId: string): void {
-    const graph = this.graphs.get(rootId);
-    if (graph) writeRoot(graph.doc, this.db, rootId);
+    if (this.graphs.has(rootId)) this.thread?.post({ kind: "refresh-root", rootId });
   }
 
-  close(): void {
+  /** Closes every client and waits for the documents' thread to end. */
+  async close(): Promise<void> {
     clearInterval(this.pinger);
-    clearTimeout(this.writeTimer);
-    this.writeTimer = undefined;
-    this.queued.clear();
     this.notes.close();
     for (const graph of this.graphs.values()) {
       for (const ws of graph.clients) ws.close(1001, "server shutting down");
-      graph.doc.destroy();
     }
     this.graphs.clear();
+    this.clients.clear();
+    const thread = this.thread;
+    this.thread = undefined;
+    await thread?.stop();
   }
 
-  private open(rootId: string): LiveGraph {
-    let graph = this.graphs.get(rootId);
-    if (!graph) {
-      const doc = new Y.Doc();
-      loadGraph(doc, this.db, rootId);
-      const created: LiveGraph = { doc, clients: new Set() };
-      doc.on("update", (update: Uint8Array) => {
-        const message = updateMessage(update);
-        for (const ws of created.clients) {
-          if (ws.readyState === WebSocket.OPEN && this.hasRoom(ws, message.length)) {
-            ws.send(message);
+  /** The documents' thread, started at the first client (again after a failure). */
+  private documents(): DocumentThread {
+    if (!this.thread?.running) {
+      const thread = new DocumentThread(this.db.name, {
+        message: (message) => this.receive(message),
+        failed: (err) => {
+          if (this.thread === thread) this.thread = undefined;
+          this.failed(err);
+        },
+      });
+      this.thread = thread;
+    }
+    return this.thread;
+  }
+
+  private receive(message: Exclude<FromDocuments, { kind: "flushed" }>): void {
+    switch (message.kind) {
+      case "greet": {
+        const ws = this.clients.get(message.client)?.ws;
+        if (ws?.readyState === WebSocket.OPEN && this.hasRoom(ws, message.message.length)) {
+          ws.send(message.message);
+        }
+        return;
+      }
+      case "answer": {
+        const client = this.clients.get(message.client);
+        if (client) this.answer(message.client, client, message.message);
+        return;
+      }
+      case "update": {
+        const graph = this.graphs.get(message.rootId);
+        for (const ws of graph?.clients ?? []) {
+          if (ws.readyState === WebSocket.OPEN && this.hasRoom(ws, message.message.length)) {
+            ws.send(message.message);
           }
         }
-      });
-      this.graphs.set(rootId, created);
-      graph = created;
+        return;
+      }
+      case "failed":
+        for (const ws of this.graphs.get(message.rootId)?.clients ?? []) {
+          ws.close(LIVE_UNAVAILABLE, message.reason);
+        }
+        return;
+      case "log":
+        this.log(message.message);
+        return;
     }
-    return graph;
   }
 
-  /** Sends one sync answer; the next request is answered once this one has left the process. */
-  private answer(
-    graph: LiveGraph,
-    ws: WebSocket,
-    answering: Answering,
-    stateVector: Uint8Array,
-  ): void {
-    if (ws.readyState !== WebSocket.OPEN) return;
-    const reply = syncStep2(graph.doc, stateVector);
+  /** Asks the documents for one sync answer; the next is asked once this one has left the process. */
+  private ask(id: number, client: Client, stateVector: Uint8Array): void {
+    if (client.ws.readyState !== WebSocket.OPEN) return;
+    client.busy = true;
+    // A copy of its own: the request's bytes may share a buffer with other data of the socket.
+    const copy = new Uint8Array(stateVector);
+    this.documents().post({ kind: "sync", rootId: client.rootId, client: id, stateVector: copy });
+  }
+
+  private answer(id: number, client: Client, reply: Uint8Array | undefined): void {
+    const { ws } = client;
+    const done = (err?: Error): void => {
+      client.busy = false;
+      client.waiting = 0;
+      const next = client.pending;
+      client.pending = undefined;
+      if (!err && next) this.ask(id, client, next);
+    };
+    if (!reply || ws.readyState !== WebSocket.OPEN) return done();
     if (!this.hasRoom(ws, reply.length)) return;
-    answering.busy = true;
-    ws.send(reply, (err) => {
-      answering.busy = false;
-      answering.waiting = 0;
-      const next = answering.pending;
-      answering.pending = undefined;
-      if (!err && next) this.answer(graph, ws, answering, next);
-    });
+    ws.send(reply, done);
+  }
+
+  /** The documents' thread failed: say so in the log and to its clients, who may reconnect. */
+  private failed(err: Error): void {
+    this.log(
+      `live graphs: the documents' thread (reading ${this.db.name}) failed, its clients were ` +
+        `disconnected: ${err.stack ?? String(err)}`,
+    );
+    for (const graph of this.graphs.values()) {
+      for (const ws of graph.clients) {
+        ws.close(
+          LIVE_UNAVAILABLE,
+          "live graph unavailable: server error (reconnect to sync again)",
+        );
+      }
+    }
   }
 
   /**
@@ -234,14 +263,14 @@ export class LiveGraphs {
     return false;
   }
 
-  private disconnect(rootId: string, ws: WebSocket): void {
-    const graph = this.graphs.get(rootId);
+  private disconnect(id: number, client: Client): void {
+    this.clients.delete(id);
+    const graph = this.graphs.get(client.rootId);
     if (!graph) return;
-    graph.clients.delete(ws);
+    graph.clients.delete(client.ws);
     if (graph.clients.size === 0) {
-      graph.doc.destroy();
-      this.graphs.delete(rootId);
-      this.queued.delete(rootId);
+      this.graphs.delete(client.rootId);
+      this.thread?.post({ kind: "release", rootId: client.rootId });
     }
   }
 

@@ -21,7 +21,18 @@ export function clientFrame(payload: Uint8Array): Buffer {
 }
 
 export class StallingLiveClient {
-  private constructor(readonly socket: Socket) {}
+  /**
+   * Set when the server closed the connection. A paused socket with nothing buffered still sees
+   * the server's close, before drain() listens: a server that refuses the client before sending
+   * it anything (its answers come from the live documents' thread) closes it that early.
+   */
+  private closed = false;
+
+  private constructor(readonly socket: Socket) {
+    socket.once("close", () => {
+      this.closed = true;
+    });
+  }
 
   /** Connects, completes the handshake, then pauses reading. */
   static open(url: string): Promise<StallingLiveClient> {
@@ -71,6 +82,7 @@ export class StallingLiveClient {
    * (ended: false) after `limit` bytes.
    */
   drain(limit: number): Promise<{ bytes: number; ended: boolean }> {
+    if (this.closed) return Promise.resolve({ bytes: 0, ended: true });
     return new Promise((resolve) => {
       let bytes = 0;
       const finish = (ended: boolean): void => {
