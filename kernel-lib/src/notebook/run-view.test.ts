@@ -151,6 +151,22 @@ test("a silent bundle of a wide fan-out carries the summaries of the runs it hol
   assert.deepEqual(new Set(Object.keys(bundle.artifacts!)), held);
 });
 
+test("updates sent within one millisecond are stamped apart, each later than the one before", async () => {
+  const shown: RunViewBundle[] = [];
+  const view = new RunView(
+    { rootId: "r", stepName: "pipeline", mode: "silent" },
+    { show: (bundle) => shown.push(bundle) },
+    { minIntervalMs: 0, now: () => 1_000 },
+  );
+  view.emit(runCreated("r", null, "pipeline", 1_000));
+  view.emit(runCreated("s", "r", "step", 1_000));
+  await view.flush();
+  assert.ok(shown.length >= 2, `${shown.length} updates`);
+  for (let i = 1; i < shown.length; i++) {
+    assert.ok(shown[i]!.updatedAt > shown[i - 1]!.updatedAt, `update ${i} is not later`);
+  }
+});
+
 test("updates are throttled to one per interval, and flush sends the last one at once", async () => {
   const { view, shown } = recordingView("r", "many", 100);
   const start = Date.now();

@@ -195,7 +195,10 @@ export class RunView implements EventSink {
   }
 
   private show(): void {
-    this.lastShownAt = this.now();
+    // Each update stamped later than the one before, even within one millisecond (a cancel ends
+    // many runs in one tick, then the flush follows): the extension keeps the newest bundle of a
+    // root by its stamp, so two alike would leave it the earlier one's view.
+    this.lastShownAt = Math.max(this.now(), this.lastShownAt + 1);
     this.updates++;
     try {
       // Stamped with the moment the update was due: the throttle's interval is between stamps.
