@@ -4,28 +4,10 @@
  * `node bench/lib/compare-servers.js ingest <before server/lib> <after server/lib> [rounds]`.
  * Each round prints the benchmark's own figures under the build's label.
  */
-import { spawnSync } from "node:child_process";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { alternateBuilds } from "./alternate-builds";
 
-const [bench, before, after, roundsArg] = process.argv.slice(2);
-if (!bench || !before || !after) {
-  console.error(
-    "usage: node bench/lib/compare-servers.js <bench name> <before server/lib> <after server/lib> [rounds] [-- bench args]",
-  );
-  process.exit(2);
-}
-const rounds = Number(roundsArg ?? 2);
-const dashes = process.argv.indexOf("--");
-const benchArgs = dashes >= 0 ? process.argv.slice(dashes + 1) : [];
-for (let round = 1; round <= rounds; round++) {
-  for (const [label, lib] of [
-    ["before", before],
-    ["after", after],
-  ] as const) {
-    console.log(`\n--- round ${round}, ${label} (${lib}) ---`);
-    spawnSync(process.execPath, [join(__dirname, `${bench}.bench.js`), ...benchArgs], {
-      stdio: "inherit",
-      env: { ...process.env, TSEMATIC_BENCH_SERVER_LIB: resolve(lib) },
-    });
-  }
-}
+alternateBuilds("compare-servers.js", "server/lib", (bench, lib, benchArgs) => ({
+  argv: [join(__dirname, `${bench}.bench.js`), ...benchArgs],
+  env: { TSEMATIC_BENCH_SERVER_LIB: lib },
+}));
